@@ -1,0 +1,51 @@
+# Two commands on a fresh machine: `make run` and `make test`. Only python3, pip and make
+# are assumed; everything else is installed into .venv from the packages' pyproject.toml.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PACKAGES := -e 'shared[embedded,test]' -e services/toeleiding -e services/prestaties \
+            -e services/cheques -e services/evaluatie
+PYPROJECTS := shared/pyproject.toml $(wildcard services/*/pyproject.toml)
+
+.PHONY: install run demo test test-unit test-integration test-e2e bench soak asyncapi token clean
+
+$(STAMP): $(PYPROJECTS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(PACKAGES)
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Set up and run the whole embedded system (PostgreSQL, Kafka-protocol broker, 4 services).
+run: $(STAMP)
+	$(BIN)/wijkwerk up $(ARGS)
+
+## Same, and fill it with the demo world.
+demo: $(STAMP)
+	$(BIN)/wijkwerk up --demo $(ARGS)
+
+## Every test tier: unit, integration (real PostgreSQL + broker), end-to-end (all services).
+test: $(STAMP)
+	$(BIN)/pytest $(ARGS)
+
+test-unit: $(STAMP)
+	$(BIN)/pytest -m "not integration and not e2e" $(ARGS)
+
+test-integration: $(STAMP)
+	$(BIN)/pytest -m integration $(ARGS)
+
+test-e2e: $(STAMP)
+	$(BIN)/pytest -m e2e $(ARGS)
+
+## Regenerate docs/asyncapi.yaml from the event models.
+asyncapi: $(STAMP)
+	$(BIN)/wijkwerk asyncapi --output docs/asyncapi.yaml
+
+token: $(STAMP)
+	$(BIN)/wijkwerk token $(ARGS)
+
+clean:
+	rm -rf $(VENV) .wijkwerk .pytest_cache

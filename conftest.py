@@ -1,0 +1,1 @@
+# The pytest plugin with the embedded engines is loaded from pytest.ini (-p wijkwerk.testing).

@@ -1,0 +1,1 @@
+"""The evaluatie service."""

@@ -1,0 +1,6 @@
+from alembic import context
+
+from prestaties.config import Settings
+from wijkwerk.db.alembic_env import run_migrations
+
+run_migrations(context, Settings)

@@ -1,0 +1,31 @@
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel
+
+from prestaties.adapters.referentie import OrganisatorReferentie
+from wijkwerk.auth import Principal, require
+from wijkwerk.problems import PROBLEM_RESPONSES, NotFound
+
+router = APIRouter(prefix="/v1/organisatoren", tags=["referentie"], responses=PROBLEM_RESPONSES)
+
+
+class OrganisatorRef(BaseModel):
+    id: uuid.UUID
+    naam: str
+    samenwerkingsverband: str
+    gemeenten: list[str]
+
+
+@router.get("/{organisator_id}", summary="The organiser as known here (area), from toeleiding events")
+async def lees(
+    organisator_id: uuid.UUID,
+    request: Request,
+    _: Annotated[Principal, Depends(require("prestaties:read"))],
+) -> OrganisatorRef:
+    async with request.app.state.runtime.sessions() as session:
+        found = await OrganisatorReferentie(session).get(organisator_id)
+    if found is None:
+        raise NotFound("This organiser is not known here (yet).", rule="organisator-onbekend")
+    return OrganisatorRef(**found)

@@ -1,0 +1,1 @@
+"""Toeleiding: the referral service and the only owner of personal data."""

@@ -1,0 +1,170 @@
+"""Repositories: load and save aggregates. No commits here (the unit of work commits)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from toeleiding.adapters.tables import organisatoren, tarieven, werkingsgebied, wijkwerkers
+from toeleiding.domain.model import DossierStatus, Organisator, Uitkeringsstatus, Wijkwerker
+
+
+class OrganisatorRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, organisator_id: uuid.UUID, *, for_update: bool = False) -> Organisator | None:
+        query = select(organisatoren).where(organisatoren.c.id == organisator_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).one_or_none()
+        if row is None:
+            return None
+        gebied = await self.session.execute(
+            select(werkingsgebied.c.nis_code, werkingsgebied.c.naam).where(
+                werkingsgebied.c.organisator_id == organisator_id
+            )
+        )
+        rows = await self.session.execute(
+            select(tarieven.c.geldig_vanaf, tarieven.c.prijs_cent)
+            .where(tarieven.c.organisator_id == organisator_id)
+            .order_by(tarieven.c.geldig_vanaf)
+        )
+        return Organisator(
+            id=row.id,
+            naam=row.naam,
+            samenwerkingsverband=row.samenwerkingsverband,
+            gemeenten={nis: naam for nis, naam in gebied},
+            tarieven=[(vanaf, prijs) for vanaf, prijs in rows],
+            version=row.version,
+        )
+
+    async def list(self, *, limit: int, offset: int) -> list[Organisator]:
+        ids = (
+            await self.session.scalars(
+                select(organisatoren.c.id).order_by(organisatoren.c.naam, organisatoren.c.id).limit(limit).offset(offset)
+            )
+        ).all()
+        return [o for o in [await self.get(i) for i in ids] if o is not None]
+
+    async def count(self) -> int:
+        return await self.session.scalar(select(func.count()).select_from(organisatoren))
+
+    async def add(self, organisator: Organisator) -> None:
+        await self.session.execute(
+            insert(organisatoren).values(
+                id=organisator.id,
+                naam=organisator.naam,
+                samenwerkingsverband=organisator.samenwerkingsverband,
+                version=organisator.version,
+            )
+        )
+        await self.session.execute(
+            insert(werkingsgebied),
+            [{"organisator_id": organisator.id, "nis_code": n, "naam": g} for n, g in organisator.gemeenten.items()],
+        )
+        await self._save_tarieven(organisator)
+
+    async def save(self, organisator: Organisator) -> None:
+        await self.session.execute(
+            update(organisatoren).where(organisatoren.c.id == organisator.id).values(version=organisator.version)
+        )
+        await self.session.execute(delete(werkingsgebied).where(werkingsgebied.c.organisator_id == organisator.id))
+        await self.session.execute(
+            insert(werkingsgebied),
+            [{"organisator_id": organisator.id, "nis_code": n, "naam": g} for n, g in organisator.gemeenten.items()],
+        )
+        await self._save_tarieven(organisator)
+
+    async def _save_tarieven(self, organisator: Organisator) -> None:
+        # Tariff rows are append-only: a new rate never rewrites an older one.
+        await self.session.execute(
+            pg_insert(tarieven)
+            .values(
+                [
+                    {"organisator_id": organisator.id, "geldig_vanaf": vanaf, "prijs_cent": prijs}
+                    for vanaf, prijs in organisator.tarieven
+                ]
+            )
+            .on_conflict_do_nothing()
+        )
+
+
+class WijkwerkerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @staticmethod
+    def _from_row(row) -> Wijkwerker:
+        return Wijkwerker(
+            id=row.id,
+            insz=row.insz,
+            voornaam=row.voornaam,
+            achternaam=row.achternaam,
+            domicilie_nis_code=row.domicilie_nis_code,
+            organisator_id=row.organisator_id,
+            uitkeringsstatus=Uitkeringsstatus(row.uitkeringsstatus),
+            vdab_ingeschreven=row.vdab_ingeschreven,
+            ex_pwa=row.ex_pwa,
+            onbeperkt_recht=row.onbeperkt_recht,
+            iban=row.iban,
+            ingeschreven_op=row.ingeschreven_op,
+            status=DossierStatus(row.status),
+            version=row.version,
+        )
+
+    async def get(self, wijkwerker_id: uuid.UUID, *, for_update: bool = False) -> Wijkwerker | None:
+        query = select(wijkwerkers).where(wijkwerkers.c.id == wijkwerker_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).one_or_none()
+        return None if row is None else self._from_row(row)
+
+    async def insz_bestaat(self, insz: str) -> bool:
+        return bool(await self.session.scalar(select(func.count()).where(wijkwerkers.c.insz == insz)))
+
+    async def list(
+        self, *, organisator_id: uuid.UUID | None, status: DossierStatus | None, limit: int, offset: int
+    ) -> list[Wijkwerker]:
+        query = select(wijkwerkers).order_by(wijkwerkers.c.ingeschreven_op, wijkwerkers.c.id)
+        if organisator_id is not None:
+            query = query.where(wijkwerkers.c.organisator_id == organisator_id)
+        if status is not None:
+            query = query.where(wijkwerkers.c.status == status.value)
+        rows = await self.session.execute(query.limit(limit).offset(offset))
+        return [self._from_row(r) for r in rows]
+
+    async def add(self, w: Wijkwerker) -> None:
+        await self.session.execute(
+            insert(wijkwerkers).values(
+                id=w.id,
+                insz=w.insz,
+                voornaam=w.voornaam,
+                achternaam=w.achternaam,
+                domicilie_nis_code=w.domicilie_nis_code,
+                organisator_id=w.organisator_id,
+                uitkeringsstatus=w.uitkeringsstatus.value,
+                vdab_ingeschreven=w.vdab_ingeschreven,
+                ex_pwa=w.ex_pwa,
+                onbeperkt_recht=w.onbeperkt_recht,
+                iban=w.iban,
+                ingeschreven_op=w.ingeschreven_op,
+                status=w.status.value,
+                version=w.version,
+            )
+        )
+
+    async def zet_status(self, wijkwerker_id: uuid.UUID, status: DossierStatus) -> None:
+        await self.session.execute(
+            update(wijkwerkers)
+            .where(wijkwerkers.c.id == wijkwerker_id)
+            .values(status=status.value, version=wijkwerkers.c.version + 1)
+        )
+
+    async def zet_uitkeringsstatus(self, wijkwerker_id: uuid.UUID, status: str) -> None:
+        await self.session.execute(
+            update(wijkwerkers).where(wijkwerkers.c.id == wijkwerker_id).values(uitkeringsstatus=status)
+        )

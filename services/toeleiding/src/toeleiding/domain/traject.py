@@ -1,0 +1,214 @@
+"""Referral (toeleiding) and trajectory (traject): the time-limited pathway.
+
+DOMAIN.md T-2/T-3 (1–12 months, advised per person), T-4 (ex-PWA *onbeperkt recht*: no
+end), T-8 (suspension and re-referral), A-08 (end = start + N months − 1 day, window
+inclusive), A-09 (dossier status), PR-24 (suspension may extend the end date).
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from toeleiding.domain.fouten import OngeldigeInvoer
+from toeleiding.domain.model import DossierStatus
+
+
+class ToeleiderType(enum.StrEnum):
+    VDAB = "VDAB"
+    OCMW = "OCMW"
+    GTB = "GTB"
+    ANDERE = "ANDERE"
+
+
+class EindeReden(enum.StrEnum):
+    UITSTROOM_WERK = "uitstroom_werk"
+    ANDER_TRAJECT = "ander_traject"  # doorstroom: IBO, TWE, training, ...
+    GESTOPT = "gestopt"
+    EINDE_ADVIES = "einde_advies"  # the advised (possibly prolonged) end was reached
+    MAX_DUUR_BEREIKT = "max_duur_bereikt"
+
+
+class TrajectStatus(enum.StrEnum):
+    LOPEND = "lopend"
+    GESCHORST = "geschorst"
+    BEEINDIGD = "beeindigd"
+
+
+@dataclass(frozen=True)
+class DuurRegels:
+    """Settings, not constants (DOMAIN §4: configurable per scheme)."""
+
+    min_maanden: int = 1
+    max_maanden: int = 12
+
+
+def einde_na(start: date, maanden: int) -> date:
+    """A-08: a trajectory of N months starting on S ends on S + N months − 1 day."""
+    return start + relativedelta(months=maanden) - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Schorsing:
+    van: date
+    tot: date
+    reden: str
+    verlengt_einde: bool
+
+    @property
+    def dagen(self) -> int:
+        return (self.tot - self.van).days + 1
+
+    def omvat(self, dag: date) -> bool:
+        return self.van <= dag <= self.tot
+
+
+@dataclass
+class Traject:
+    id: uuid.UUID
+    wijkwerker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    toeleiding_id: uuid.UUID
+    toeleider_type: ToeleiderType
+    advies_maanden: int | None
+    start: date
+    gepland_einde: date | None  # None: onbeperkt recht (T-4)
+    max_einde: date | None
+    overeenkomst_op: date | None = None
+    werkelijk_einde: date | None = None
+    einde_reden: EindeReden | None = None
+    vervolg: str | None = None
+    schorsingen: list[Schorsing] = field(default_factory=list)
+    version: int = 0
+
+    @classmethod
+    def start_na_toeleiding(
+        cls,
+        *,
+        wijkwerker_id: uuid.UUID,
+        organisator_id: uuid.UUID,
+        toeleider_type: ToeleiderType,
+        advies_maanden: int | None,
+        start: date,
+        onbeperkt_recht: bool,
+        regels: DuurRegels,
+    ) -> Traject:
+        if onbeperkt_recht:
+            gepland = maximum = None
+        else:
+            if advies_maanden is None or not regels.min_maanden <= advies_maanden <= regels.max_maanden:
+                raise OngeldigeInvoer(
+                    f"The advised duration must be {regels.min_maanden} to {regels.max_maanden} months.",
+                    rule="traject-max-12-maanden",
+                )
+            gepland = einde_na(start, advies_maanden)
+            maximum = einde_na(start, regels.max_maanden)
+        return cls(
+            id=uuid.uuid4(),
+            wijkwerker_id=wijkwerker_id,
+            organisator_id=organisator_id,
+            toeleiding_id=uuid.uuid4(),
+            toeleider_type=toeleider_type,
+            advies_maanden=None if onbeperkt_recht else advies_maanden,
+            start=start,
+            gepland_einde=gepland,
+            max_einde=maximum,
+            version=1,
+        )
+
+    # --- queries -------------------------------------------------------------------
+
+    @property
+    def beeindigd(self) -> bool:
+        return self.werkelijk_einde is not None
+
+    def laatste_dag(self) -> date | None:
+        """The last day prestaties may fall on: actual end, else planned end (None = open)."""
+        return self.werkelijk_einde or self.gepland_einde
+
+    def loopt_op(self, dag: date) -> bool:
+        einde = self.laatste_dag()
+        return self.start <= dag and (einde is None or dag <= einde)
+
+    def geschorst_op(self, dag: date) -> bool:
+        return any(s.omvat(dag) for s in self.schorsingen)
+
+    def status_op(self, dag: date) -> TrajectStatus:
+        einde = self.laatste_dag()
+        if einde is not None and dag > einde:
+            return TrajectStatus.BEEINDIGD
+        return TrajectStatus.GESCHORST if self.geschorst_op(dag) else TrajectStatus.LOPEND
+
+    # --- commands ------------------------------------------------------------------
+
+    def _moet_lopen(self) -> None:
+        if self.beeindigd:
+            raise OngeldigeInvoer("The trajectory has already ended.", rule="traject-beeindigd")
+
+    def teken_overeenkomst(self, op: date) -> None:
+        self._moet_lopen()
+        if self.overeenkomst_op is not None:
+            raise OngeldigeInvoer("The agreement was already signed.", rule="overeenkomst-al-getekend")
+        self.overeenkomst_op = op
+        self.version += 1
+
+    def verleng(self, nieuw_einde: date) -> None:
+        """A prolongation up to the maximum is an explicit command (T-2, DOMAIN §7.6)."""
+        self._moet_lopen()
+        if self.gepland_einde is None:
+            raise OngeldigeInvoer("A trajectory under the unlimited right has no end to prolong.", rule="traject-onbeperkt")
+        if nieuw_einde <= self.gepland_einde:
+            raise OngeldigeInvoer("A prolongation must move the end later.", rule="verlenging-niet-later")
+        assert self.max_einde is not None
+        if nieuw_einde > self.max_einde:
+            raise OngeldigeInvoer(
+                f"A trajectory never exceeds 12 months: the latest end is {self.max_einde}.",
+                rule="traject-max-12-maanden",
+            )
+        self.gepland_einde = nieuw_einde
+        self.version += 1
+
+    def schors(self, schorsing: Schorsing) -> None:
+        self._moet_lopen()
+        if schorsing.tot < schorsing.van:
+            raise OngeldigeInvoer("A suspension ends on or after its start.", rule="schorsing-ongeldig")
+        if schorsing.van < self.start or (self.gepland_einde and schorsing.van > self.gepland_einde):
+            raise OngeldigeInvoer("A suspension starts inside the trajectory.", rule="schorsing-buiten-traject")
+        if any(s.van <= schorsing.tot and schorsing.van <= s.tot for s in self.schorsingen):
+            raise OngeldigeInvoer("Suspensions may not overlap.", rule="schorsing-overlapt")
+        self.schorsingen.append(schorsing)
+        if schorsing.verlengt_einde and self.gepland_einde is not None:
+            # PR-24: a suspension (e.g. sickness with a certificate) moves both ends.
+            self.gepland_einde += timedelta(days=schorsing.dagen)
+            assert self.max_einde is not None
+            self.max_einde += timedelta(days=schorsing.dagen)
+        self.version += 1
+
+    def beeindig(self, op: date, reden: EindeReden, vervolg: str | None = None) -> None:
+        self._moet_lopen()
+        if op < self.start - timedelta(days=1):
+            raise OngeldigeInvoer("A trajectory cannot end before it starts.", rule="einde-voor-start")
+        if self.max_einde is not None and op > self.max_einde:
+            raise OngeldigeInvoer("A trajectory never exceeds 12 months.", rule="traject-max-12-maanden")
+        self.werkelijk_einde = op
+        self.einde_reden = reden
+        self.vervolg = vervolg
+        self.version += 1
+
+
+def dossier_status(trajecten: list[Traject], dag: date) -> DossierStatus:
+    """A-09: voorlopig until an agreement is signed and a trajectory runs; actief while it
+    runs (end date included); afgesloten from the day after the actual end."""
+    if not trajecten:
+        return DossierStatus.VOORLOPIG
+    laatste = max(trajecten, key=lambda t: t.start)
+    if laatste.loopt_op(dag):
+        getekend = laatste.overeenkomst_op is not None and laatste.overeenkomst_op <= dag
+        return DossierStatus.ACTIEF if getekend else DossierStatus.VOORLOPIG
+    if laatste.start > dag:
+        return DossierStatus.VOORLOPIG
+    return DossierStatus.AFGESLOTEN

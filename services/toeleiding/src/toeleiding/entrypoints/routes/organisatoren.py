@@ -1,0 +1,72 @@
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, status
+
+from toeleiding.domain.fouten import NietGevonden
+from toeleiding.entrypoints.deps import get_uow
+from toeleiding.entrypoints.schemas import OrganisatorIn, OrganisatorOut, TariefIn
+from toeleiding.service_layer import commands, handlers
+from toeleiding.service_layer.uow import ToeleidingUnitOfWork
+from wijkwerk.auth import Principal, require, sees_organisation
+from wijkwerk.problems import PROBLEM_RESPONSES
+
+router = APIRouter(prefix="/v1/organisatoren", tags=["organisatoren"], responses=PROBLEM_RESPONSES)
+Uow = Annotated[ToeleidingUnitOfWork, Depends(get_uow)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Register a wijk-werkorganisator")
+async def registreer(
+    body: OrganisatorIn,
+    uow: Uow,
+    request: Request,
+    _: Annotated[Principal, Depends(require("toeleiding:admin"))],
+) -> OrganisatorOut:
+    cmd = commands.RegistreerOrganisator(
+        naam=body.naam,
+        samenwerkingsverband=body.samenwerkingsverband,
+        gemeenten={g.nis_code: g.naam for g in body.gemeenten},
+        tarief_cent=body.tarief,
+        tarief_vanaf=body.tarief_vanaf,
+    )
+    organisator = await handlers.registreer_organisator(cmd, uow, request.app.state.settings.toegelaten_tarieven)
+    return OrganisatorOut.of(organisator)
+
+
+@router.get("", summary="List organisers")
+async def lijst(
+    uow: Uow,
+    _: Annotated[Principal, Depends(require("toeleiding:read", "toeleiding:admin"))],
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[OrganisatorOut]:
+    async with uow:
+        return [OrganisatorOut.of(o) for o in await uow.organisatoren.list(limit=limit, offset=offset)]
+
+
+@router.get("/{organisator_id}", summary="Read one organiser, with its area and tariff history")
+async def lees(
+    organisator_id: uuid.UUID,
+    uow: Uow,
+    principal: Annotated[Principal, Depends(require("toeleiding:read", "toeleiding:admin"))],
+) -> OrganisatorOut:
+    async with uow:
+        organisator = await uow.organisatoren.get(organisator_id)
+    if organisator is None:
+        raise NietGevonden("No such organiser.", rule="organisator-onbekend")
+    return OrganisatorOut.of(organisator)
+
+
+@router.post("/{organisator_id}/tarieven", status_code=status.HTTP_201_CREATED, summary="Set a tariff from a date")
+async def leg_tarief_vast(
+    organisator_id: uuid.UUID,
+    body: TariefIn,
+    uow: Uow,
+    request: Request,
+    principal: Annotated[Principal, Depends(require("toeleiding:admin"))],
+) -> OrganisatorOut:
+    if not sees_organisation(principal, organisator_id):
+        raise NietGevonden("No such organiser.", rule="organisator-onbekend")
+    cmd = commands.LegTariefVast(organisator_id, body.prijs, body.geldig_vanaf)
+    organisator = await handlers.leg_tarief_vast(cmd, uow, request.app.state.settings.toegelaten_tarieven)
+    return OrganisatorOut.of(organisator)

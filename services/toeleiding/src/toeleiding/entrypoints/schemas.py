@@ -1,0 +1,197 @@
+"""Request and response schemas of the public API (extra fields are rejected)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from toeleiding.domain.model import DossierStatus, Organisator, Uitkeringsstatus, Wijkwerker
+from toeleiding.domain.traject import Traject
+from wijkwerk.money import Euro, format_euro
+
+Nis = Annotated[str, Field(pattern=r"^\d{5}$", examples=["31005"])]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GemeenteIn(Strict):
+    nis_code: Nis
+    naam: str = Field(min_length=1, max_length=100, examples=["Brugge"])
+
+
+class OrganisatorIn(Strict):
+    naam: str = Field(min_length=1, max_length=200, examples=["Wijk-werken regio Brugge"])
+    samenwerkingsverband: str = Field(min_length=1, max_length=200, examples=["Werkkracht10"])
+    gemeenten: list[GemeenteIn] = Field(min_length=1, max_length=400)
+    tarief: Euro = Field(description="Cheque price in euro", examples=["7.45"])
+    tarief_vanaf: date = Field(examples=["2018-01-01"])
+
+
+class TariefIn(Strict):
+    prijs: Euro = Field(examples=["6.95"])
+    geldig_vanaf: date
+
+
+class TariefOut(BaseModel):
+    prijs: str
+    geldig_vanaf: date
+
+
+class OrganisatorOut(BaseModel):
+    id: uuid.UUID
+    naam: str
+    samenwerkingsverband: str
+    gemeenten: list[GemeenteIn]
+    tarieven: list[TariefOut]
+
+    @classmethod
+    def of(cls, o: Organisator) -> OrganisatorOut:
+        return cls(
+            id=o.id,
+            naam=o.naam,
+            samenwerkingsverband=o.samenwerkingsverband,
+            gemeenten=[GemeenteIn(nis_code=n, naam=g) for n, g in sorted(o.gemeenten.items())],
+            tarieven=[TariefOut(prijs=format_euro(p), geldig_vanaf=v) for v, p in sorted(o.tarieven)],
+        )
+
+
+class WijkwerkerIn(Strict):
+    insz: str = Field(min_length=11, max_length=15, examples=["85073003328"])
+    voornaam: str = Field(min_length=1, max_length=100)
+    achternaam: str = Field(min_length=1, max_length=100)
+    domicilie_nis_code: Nis
+    organisator_id: uuid.UUID
+    uitkeringsstatus: Uitkeringsstatus
+    vdab_ingeschreven: bool
+    ex_pwa: bool = False
+    onbeperkt_recht: bool = False
+    iban: str = Field(min_length=15, max_length=40, examples=["BE68539007547034"])
+    ingeschreven_op: date
+
+
+class WijkwerkerOut(BaseModel):
+    """A dossier as partners see it: personal data stays in this service."""
+
+    id: uuid.UUID
+    voornaam: str
+    achternaam: str
+    domicilie_nis_code: str
+    organisator_id: uuid.UUID
+    uitkeringsstatus: Uitkeringsstatus
+    ex_pwa: bool
+    onbeperkt_recht: bool
+    ingeschreven_op: date
+    status: DossierStatus
+
+    @classmethod
+    def of(cls, w: Wijkwerker) -> WijkwerkerOut:
+        return cls(
+            id=w.id,
+            voornaam=w.voornaam,
+            achternaam=w.achternaam,
+            domicilie_nis_code=w.domicilie_nis_code,
+            organisator_id=w.organisator_id,
+            uitkeringsstatus=w.uitkeringsstatus,
+            ex_pwa=w.ex_pwa,
+            onbeperkt_recht=w.onbeperkt_recht,
+            ingeschreven_op=w.ingeschreven_op,
+            status=w.status,
+        )
+
+
+class Pagina(BaseModel):
+    limit: int
+    offset: int
+
+
+class ToeleidingIn(Strict):
+    wijkwerker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    toeleider_type: Literal["VDAB", "OCMW", "GTB", "ANDERE"]
+    advies_maanden: int | None = Field(
+        None, ge=1, le=12, description="Advised duration; omitted only for ex-PWA workers with the unlimited right"
+    )
+    ontvangen_op: date
+    start: date | None = Field(None, description="Start of the trajectory; defaults to the referral date")
+
+
+class SchorsingOut(BaseModel):
+    van: date
+    tot: date
+    reden: str
+    verlengt_einde: bool
+
+
+class TrajectOut(BaseModel):
+    id: uuid.UUID
+    toeleiding_id: uuid.UUID
+    wijkwerker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    toeleider_type: str
+    advies_maanden: int | None
+    start: date
+    gepland_einde: date | None
+    max_einde: date | None
+    overeenkomst_op: date | None
+    werkelijk_einde: date | None
+    einde_reden: str | None
+    vervolg: str | None
+    schorsingen: list[SchorsingOut]
+
+    @classmethod
+    def of(cls, t: Traject) -> TrajectOut:
+        return cls(
+            id=t.id,
+            toeleiding_id=t.toeleiding_id,
+            wijkwerker_id=t.wijkwerker_id,
+            organisator_id=t.organisator_id,
+            toeleider_type=t.toeleider_type.value,
+            advies_maanden=t.advies_maanden,
+            start=t.start,
+            gepland_einde=t.gepland_einde,
+            max_einde=t.max_einde,
+            overeenkomst_op=t.overeenkomst_op,
+            werkelijk_einde=t.werkelijk_einde,
+            einde_reden=t.einde_reden.value if t.einde_reden else None,
+            vervolg=t.vervolg,
+            schorsingen=[SchorsingOut(van=s.van, tot=s.tot, reden=s.reden, verlengt_einde=s.verlengt_einde) for s in t.schorsingen],
+        )
+
+
+class OvereenkomstIn(Strict):
+    getekend_op: date
+
+
+class VerlengingIn(Strict):
+    nieuw_einde: date
+
+
+class SchorsingIn(Strict):
+    van: date
+    tot: date
+    reden: str = Field(min_length=1, max_length=200, examples=["ziekte met medisch attest"])
+    verlengt_einde: bool = False
+
+
+class BeeindigingIn(Strict):
+    einde: date
+    reden: Literal["uitstroom_werk", "ander_traject", "gestopt"]
+    vervolg: str | None = Field(None, max_length=100, examples=["IBO", "TWE"])
+
+
+class UitkeringsstatusIn(Strict):
+    uitkeringsstatus: Uitkeringsstatus
+    vanaf: date
+
+
+class Bankgegevens(BaseModel):
+    """Only for the cheques service's payout run (scope cheques:payout)."""
+
+    wijkwerker_id: uuid.UUID
+    naam: str
+    iban: str

@@ -1,0 +1,107 @@
+"""One handler per command. A handler loads, asks the domain, saves, emits, commits."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+
+from toeleiding.domain.fouten import BestaatAl, NietGevonden
+from toeleiding.domain.model import Organisator, Wijkwerker
+from toeleiding.service_layer import commands
+from toeleiding.service_layer.uow import ToeleidingUnitOfWork
+from wijkwerk.events.toeleiding import (
+    Gemeente,
+    OrganisatorGeregistreerd,
+    TariefVastgelegd,
+    WijkwerkerIngeschreven,
+)
+
+
+async def registreer_organisator(
+    cmd: commands.RegistreerOrganisator, uow: ToeleidingUnitOfWork, toegelaten_tarieven: tuple[int, ...]
+) -> Organisator:
+    organisator = Organisator.registreer(
+        naam=cmd.naam,
+        samenwerkingsverband=cmd.samenwerkingsverband,
+        gemeenten=cmd.gemeenten,
+        tarief_cent=cmd.tarief_cent,
+        tarief_vanaf=cmd.tarief_vanaf,
+        toegelaten_tarieven=toegelaten_tarieven,
+    )
+    async with uow:
+        await uow.organisatoren.add(organisator)
+        uow.emit(
+            OrganisatorGeregistreerd(
+                organisator_id=organisator.id,
+                naam=organisator.naam,
+                samenwerkingsverband=organisator.samenwerkingsverband,
+                gemeenten=tuple(Gemeente(nis_code=n, naam=g) for n, g in sorted(organisator.gemeenten.items())),
+            ),
+            aggregate_version=1,
+        )
+        uow.emit(
+            TariefVastgelegd(
+                organisator_id=organisator.id, prijs_cent=cmd.tarief_cent, geldig_vanaf=cmd.tarief_vanaf
+            ),
+            aggregate_version=organisator.version,
+        )
+        await uow.commit()
+    return organisator
+
+
+async def leg_tarief_vast(
+    cmd: commands.LegTariefVast, uow: ToeleidingUnitOfWork, toegelaten_tarieven: tuple[int, ...]
+) -> Organisator:
+    async with uow:
+        organisator = await uow.organisatoren.get(cmd.organisator_id, for_update=True)
+        if organisator is None:
+            raise NietGevonden("No such organiser.", rule="organisator-onbekend")
+        organisator.leg_tarief_vast(cmd.prijs_cent, cmd.geldig_vanaf, toegelaten_tarieven)
+        await uow.organisatoren.save(organisator)
+        uow.emit(
+            TariefVastgelegd(
+                organisator_id=organisator.id, prijs_cent=cmd.prijs_cent, geldig_vanaf=cmd.geldig_vanaf
+            ),
+            aggregate_version=organisator.version,
+        )
+        await uow.commit()
+    return organisator
+
+
+async def schrijf_wijkwerker_in(cmd: commands.SchrijfWijkwerkerIn, uow: ToeleidingUnitOfWork) -> Wijkwerker:
+    async with uow:
+        organisator = await uow.organisatoren.get(cmd.organisator_id)
+        if organisator is None:
+            raise NietGevonden("No such organiser.", rule="organisator-onbekend")
+        wijkwerker = Wijkwerker.schrijf_in(
+            insz=cmd.insz,
+            voornaam=cmd.voornaam,
+            achternaam=cmd.achternaam,
+            domicilie_nis_code=cmd.domicilie_nis_code,
+            organisator=organisator,
+            uitkeringsstatus=cmd.uitkeringsstatus,
+            vdab_ingeschreven=cmd.vdab_ingeschreven,
+            ex_pwa=cmd.ex_pwa,
+            onbeperkt_recht=cmd.onbeperkt_recht,
+            iban=cmd.iban,
+            ingeschreven_op=cmd.ingeschreven_op,
+        )
+        if await uow.wijkwerkers.insz_bestaat(wijkwerker.insz):
+            raise BestaatAl("A dossier with this INSZ already exists.", rule="insz-bestaat-al")
+        try:
+            await uow.wijkwerkers.add(wijkwerker)
+        except IntegrityError as exc:  # a concurrent registration of the same INSZ won
+            raise BestaatAl("A dossier with this INSZ already exists.", rule="insz-bestaat-al") from exc
+        uow.emit(
+            WijkwerkerIngeschreven(
+                wijkwerker_id=wijkwerker.id,
+                organisator_id=wijkwerker.organisator_id,
+                domicilie_nis_code=wijkwerker.domicilie_nis_code,
+                uitkeringsstatus=wijkwerker.uitkeringsstatus.value,
+                ex_pwa=wijkwerker.ex_pwa,
+                onbeperkt_recht=wijkwerker.onbeperkt_recht,
+                ingeschreven_op=wijkwerker.ingeschreven_op,
+            ),
+            aggregate_version=wijkwerker.version,
+        )
+        await uow.commit()
+    return wijkwerker

@@ -1,0 +1,171 @@
+"""The toeleiding API on a real PostgreSQL: rules as problem documents, nothing half
+written, events in the outbox in the same transaction, scopes and organisation scope."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from toeleiding.config import Settings
+from toeleiding.entrypoints.api import create_app
+from wijkwerk.db import create_engine
+from wijkwerk.testing import migrated_database
+from wijkwerk.testkit import Tokens, api_client
+
+pytestmark = pytest.mark.integration
+
+
+
+@pytest.fixture(scope="module")
+def tokens(tmp_path_factory) -> Tokens:
+    return Tokens.create(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture
+async def env(embedded_pg, tokens):
+    url = migrated_database(embedded_pg, "toeleiding", f"toel_{uuid.uuid4().hex[:8]}")
+    app = create_app(Settings(database_url=url, run_workers=False, auth=tokens.auth_settings()))
+    engine = create_engine(url, pool_size=2)
+    async with api_client(app) as client:
+        yield client, engine
+    await engine.dispose()
+
+
+ADMIN = ("toeleiding:admin", "toeleiding:read")
+ORGANISATOR = {
+    "naam": "Wijk-werken regio Brugge",
+    "samenwerkingsverband": "Werkkracht10",
+    "gemeenten": [{"nis_code": "31005", "naam": "Brugge"}, {"nis_code": "31022", "naam": "Oostkamp"}],
+    "tarief": "7.45",
+    "tarief_vanaf": "2018-01-01",
+}
+
+
+def _dossier(organisator_id: str, **kw) -> dict:
+    body = {
+        "insz": "85073003328",
+        "voornaam": "An",
+        "achternaam": "Peeters",
+        "domicilie_nis_code": "31005",
+        "organisator_id": organisator_id,
+        "uitkeringsstatus": "leefloon",
+        "vdab_ingeschreven": True,
+        "iban": "BE68539007547034",
+        "ingeschreven_op": "2026-01-05",
+    }
+    body.update(kw)
+    return body
+
+
+async def _count(engine, sql: str) -> int:
+    async with engine.connect() as conn:
+        return await conn.scalar(text(sql))
+
+
+async def _organisator(client, tokens) -> str:
+    r = await client.post("/v1/organisatoren", json=ORGANISATOR, headers=tokens.headers(*ADMIN))
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+async def test_registering_an_organiser_writes_it_and_its_events_in_one_transaction(env, tokens):
+    client, engine = env
+    oid = await _organisator(client, tokens)
+    r = await client.get(f"/v1/organisatoren/{oid}", headers=tokens.headers("toeleiding:read"))
+    assert r.json()["tarieven"] == [{"prijs": "7.45", "geldig_vanaf": "2018-01-01"}]
+    async with engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT event_type, key FROM outbox ORDER BY id"))).all()
+    assert [(t, k) for t, k in rows] == [("OrganisatorGeregistreerd", oid), ("TariefVastgelegd", oid)]
+
+
+async def test_a_new_tariff_keeps_the_old_one(env, tokens):
+    client, engine = env
+    oid = await _organisator(client, tokens)
+    r = await client.post(
+        f"/v1/organisatoren/{oid}/tarieven", json={"prijs": "5.95", "geldig_vanaf": "2026-07-01"},
+        headers=tokens.headers(*ADMIN),
+    )
+    assert r.status_code == 201, r.text
+    assert [t["prijs"] for t in r.json()["tarieven"]] == ["7.45", "5.95"]
+
+
+async def test_a_dossier_is_registered_and_its_event_carries_no_personal_data(env, tokens):
+    client, engine = env
+    oid = await _organisator(client, tokens)
+    r = await client.post("/v1/wijkwerkers", json=_dossier(oid), headers=tokens.headers("toeleiding:write"))
+    assert r.status_code == 201, r.text
+    assert r.json()["status"] == "voorlopig"
+    async with engine.connect() as conn:
+        value = await conn.scalar(text("SELECT value FROM outbox WHERE event_type = 'WijkwerkerIngeschreven'"))
+    assert b"85073003328" not in value and b"Peeters" not in value and b"BE68" not in value
+
+
+async def test_a_duplicate_insz_is_a_409_and_writes_nothing(env, tokens):
+    client, engine = env
+    oid = await _organisator(client, tokens)
+    headers = tokens.headers("toeleiding:write")
+    assert (await client.post("/v1/wijkwerkers", json=_dossier(oid), headers=headers)).status_code == 201
+    before = await _count(engine, "SELECT count(*) FROM outbox")
+    r = await client.post("/v1/wijkwerkers", json=_dossier(oid, voornaam="Bert"), headers=headers)
+    assert r.status_code == 409
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["rule"] == "insz-bestaat-al"
+    assert await _count(engine, "SELECT count(*) FROM wijkwerkers") == 1
+    assert await _count(engine, "SELECT count(*) FROM outbox") == before
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "rule"),
+    [
+        ({"insz": "85073003329"}, 422, "insz-ongeldig"),
+        ({"iban": "BE00539007547034"}, 422, "iban-ongeldig"),
+        ({"domicilie_nis_code": "11002"}, 422, "buiten-werkingsgebied"),
+        ({"uitkeringsstatus": "rentenier"}, 422, "ongeldige-invoer"),
+        ({"onbekend_veld": 1}, 422, "ongeldige-invoer"),
+        ({"organisator_id": str(uuid.uuid4())}, 404, "organisator-onbekend"),
+    ],
+)
+async def test_bad_input_names_the_rule_and_writes_nothing(env, tokens, change, status, rule):
+    client, engine = env
+    oid = await _organisator(client, tokens)
+    before = await _count(engine, "SELECT count(*) FROM outbox")
+    r = await client.post("/v1/wijkwerkers", json={**_dossier(oid), **change}, headers=tokens.headers("toeleiding:write"))
+    assert (r.status_code, r.json()["rule"]) == (status, rule)
+    assert r.json()["type"].endswith(rule)
+    assert await _count(engine, "SELECT count(*) FROM wijkwerkers") == 0
+    assert await _count(engine, "SELECT count(*) FROM outbox") == before
+
+
+async def test_without_a_token_or_scope_nothing_is_served(env, tokens):
+    client, _ = env
+    assert (await client.get("/v1/organisatoren")).status_code == 401
+    r = await client.post("/v1/organisatoren", json=ORGANISATOR, headers=tokens.headers("toeleiding:read"))
+    assert (r.status_code, r.json()["rule"]) == (403, "scope-ontbreekt")
+    assert (await client.get("/health")).status_code == 200
+
+
+async def test_an_organiser_sees_only_its_own_dossiers(env, tokens):
+    client, _ = env
+    eigen, andere = await _organisator(client, tokens), await _organisator(client, tokens)
+    w = await client.post("/v1/wijkwerkers", json=_dossier(andere), headers=tokens.headers("toeleiding:write"))
+    wid = w.json()["id"]
+    own = tokens.headers("toeleiding:read", "toeleiding:write", org=eigen, org_type="organisator")
+    assert (await client.get(f"/v1/wijkwerkers/{wid}", headers=own)).status_code == 404
+    assert (await client.get("/v1/wijkwerkers", headers=own)).json() == []
+    listed = await client.get(f"/v1/wijkwerkers?organisator_id={andere}", headers=own)
+    assert listed.json() == []
+    r = await client.post("/v1/wijkwerkers", json=_dossier(andere, insz="90020112305"), headers=own)
+    assert r.status_code == 404
+    theirs = tokens.headers("toeleiding:read", org=andere, org_type="organisator")
+    assert (await client.get(f"/v1/wijkwerkers/{wid}", headers=theirs)).status_code == 200
+
+
+async def test_an_oversized_body_is_refused_with_413(env, tokens):
+    client, _ = env
+    r = await client.post(
+        "/v1/wijkwerkers", content=b"{" + b" " * 1_100_000 + b"}",
+        headers={**tokens.headers("toeleiding:write"), "content-type": "application/json"},
+    )
+    assert (r.status_code, r.json()["rule"]) == (413, "verzoek-te-groot")

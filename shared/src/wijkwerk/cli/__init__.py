@@ -1,0 +1,1 @@
+"""The `wijkwerk` command: run the embedded system, mint tokens, migrate, create topics."""

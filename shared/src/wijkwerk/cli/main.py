@@ -1,0 +1,184 @@
+"""The ``wijkwerk`` command: run the embedded platform, mint tokens, and the two
+production jobs (migrations, topics)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import enum
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+
+from wijkwerk.cli.services import ServiceSpec, migrate as migrate_service, select_services
+
+app = typer.Typer(
+    name="wijkwerk",
+    help="wijk-werken: run the platform locally, mint tokens, migrate, create topics.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+DataDir = Annotated[Path, typer.Option("--data-dir", help="Where PostgreSQL data, logs and keys live.")]
+Only = Annotated[
+    str | None,
+    typer.Option("--only", help="Comma-separated services, e.g. 'toeleiding,cheques' (default: all)."),
+]
+
+
+class OrgType(str, enum.Enum):
+    organisator = "organisator"
+    toeleider = "toeleider"
+    gebruiker = "gebruiker"
+    vdab = "vdab"
+    issuer = "issuer"
+    service = "service"
+
+
+def _setup_logging() -> None:
+    # Warnings and errors only (e.g. a topic with an unexpected partition count); the
+    # commands report progress themselves.
+    logging.basicConfig(
+        level=logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=err_console, show_path=False, show_time=False)],
+    )
+    # aiokafka logs an ERROR for every refused connection while we retry against a
+    # broker that is still starting; our own error reports the final outcome.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+
+
+def _services(only: str | None) -> tuple[ServiceSpec, ...]:
+    try:
+        return select_services(only)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--only") from exc
+
+
+@app.command()
+def up(
+    data_dir: DataDir = Path(".wijkwerk"),
+    pg_port: Annotated[int, typer.Option("--pg-port", help="PostgreSQL TCP port.")] = 55432,
+    kafka_port: Annotated[int, typer.Option("--kafka-port", help="Broker (Kafka protocol) port.")] = 19092,
+    partitions: Annotated[int, typer.Option("--partitions", min=1, help="Partitions per topic.")] = 8,
+    demo: Annotated[bool, typer.Option("--demo", help="Load the demo world once everything is healthy.")] = False,
+    demo_scale: Annotated[float, typer.Option("--demo-scale", help="Size of the demo world.")] = 1.0,
+    demo_seed: Annotated[int, typer.Option("--demo-seed", help="Seed of the demo world.")] = 42,
+    only: Only = None,
+    echo: Annotated[bool, typer.Option("--echo", help="Also print the services' logs here.")] = False,
+    port_base: Annotated[
+        int, typer.Option("--port-base", help="Services listen on BASE+1 (toeleiding) … BASE+4 (evaluatie).")
+    ] = 8000,
+) -> None:
+    """Start PostgreSQL, the broker and the services; Ctrl-C stops everything."""
+    from wijkwerk.cli.supervisor import Supervisor, UpOptions
+
+    _setup_logging()
+    options = UpOptions(
+        data_dir=data_dir,
+        pg_port=pg_port,
+        kafka_port=kafka_port,
+        partitions=partitions,
+        services=tuple(
+            dataclasses.replace(spec, port=port_base + spec.port - 8000) for spec in _services(only)
+        ),
+        demo=demo,
+        demo_scale=demo_scale,
+        demo_seed=demo_seed,
+        echo=echo,
+    )
+    raise typer.Exit(Supervisor(options, console).run())
+
+
+@app.command()
+def token(
+    scope: Annotated[str, typer.Option("--scope", help='Space-separated scopes, e.g. "toeleiding:read cheques:read".')],
+    org: Annotated[str | None, typer.Option("--org", help="Organisation id (the org claim).")] = None,
+    org_type: Annotated[OrgType | None, typer.Option("--org-type", help="Kind of organisation.")] = None,
+    sub: Annotated[str, typer.Option("--sub", help="Subject (who the token is for).")] = "dev",
+    ttl: Annotated[int, typer.Option("--ttl", min=1, help="Lifetime in seconds.")] = 3600,
+    data_dir: DataDir = Path(".wijkwerk"),
+) -> None:
+    """Print a JWT signed with the local key (the one `wijkwerk up` gives the services)."""
+    from wijkwerk.auth import ensure_local_keypair, mint_token
+
+    private_key, _ = ensure_local_keypair(data_dir / "keys")
+    jwt = mint_token(
+        private_key,
+        subject=sub,
+        scopes=scope.replace(",", " ").split(),
+        org=org,
+        org_type=org_type.value if org_type else None,
+        ttl_seconds=ttl,
+    )
+    typer.echo(jwt)  # alone on stdout, so TOKEN=$(wijkwerk token ...) works
+
+
+@app.command()
+def migrate(only: Only = None) -> None:
+    """Run `alembic upgrade head` for each service against <SERVICE>_DATABASE_URL."""
+    from wijkwerk.cli.settings import CliSettings
+
+    _setup_logging()
+    settings = CliSettings()
+    specs = _services(only)
+    missing = [s.database_url_env for s in specs if not settings.database_url(s)]
+    if missing:
+        err_console.print(f"[red]Not set: {', '.join(missing)}[/red]")
+        raise typer.Exit(2)
+    for spec in specs:
+        url = settings.database_url(spec)
+        assert url is not None
+        migrate_service(spec, url)
+        console.print(f"[green]✓[/green] {spec.name} migrated")
+
+
+@app.command()
+def topics(
+    timeout: Annotated[float, typer.Option("--timeout", help="Give up after this many seconds.")] = 60.0,
+) -> None:
+    """Create every topic and its dead-letter topic (KAFKA_BOOTSTRAP_SERVERS,
+    KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR)."""
+    from wijkwerk.cli.settings import CliSettings
+    from wijkwerk.events.topics import ALL_TOPICS, dlq_topic
+    from wijkwerk.messaging.admin import TopicSetupError, ensure_topics
+
+    _setup_logging()
+    kafka = CliSettings().kafka
+    names = [*ALL_TOPICS, *(dlq_topic(t) for t in ALL_TOPICS)]
+    try:
+        asyncio.run(
+            ensure_topics(
+                kafka.bootstrap_servers, names, kafka.topic_partitions, kafka.replication_factor, timeout_s=timeout
+            )
+        )
+    except TopicSetupError as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(
+        f"[green]✓[/green] {len(names)} topics on {kafka.bootstrap_servers} "
+        f"({kafka.topic_partitions} partitions, replication {kafka.replication_factor})"
+    )
+
+
+@app.command()
+def asyncapi(
+    output: Annotated[Path, typer.Option("--output", help="Where to write the document.")] = Path("docs/asyncapi.yaml"),
+) -> None:
+    """Write the AsyncAPI document generated from the event models."""
+    from wijkwerk.asyncapi import render
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render(), encoding="utf-8")
+    console.print(f"[green]✓[/green] {output}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,107 @@
+"""The service registry: which services exist, where they listen, how to migrate them.
+
+Each service ``X`` is an installed package whose source lives in
+``services/X/src/X/``; its ASGI factory is ``X.entrypoints.api:create_app`` and its
+alembic config is ``services/X/alembic.ini``, found through the installed package so
+nothing here depends on where the repository is checked out.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    port: int
+    env_prefix: str
+
+    @property
+    def app_factory(self) -> str:
+        """The uvicorn target (used with ``--factory``)."""
+        return f"{self.name}.entrypoints.api:create_app"
+
+    @property
+    def database_url_env(self) -> str:
+        return f"{self.env_prefix}_DATABASE_URL"
+
+    @property
+    def url_env(self) -> str:
+        """The variable other services read this service's base URL from."""
+        return f"{self.env_prefix}_URL"
+
+    def local_url(self, host: str = "127.0.0.1") -> str:
+        return f"http://{host}:{self.port}"
+
+
+SERVICES: tuple[ServiceSpec, ...] = (
+    ServiceSpec("toeleiding", 8001, "TOELEIDING"),
+    ServiceSpec("prestaties", 8002, "PRESTATIES"),
+    ServiceSpec("cheques", 8003, "CHEQUES"),
+    ServiceSpec("evaluatie", 8004, "EVALUATIE"),
+)
+
+
+def service(name: str) -> ServiceSpec:
+    for spec in SERVICES:
+        if spec.name == name:
+            return spec
+    raise KeyError(f"unknown service {name!r}; known: {', '.join(s.name for s in SERVICES)}")
+
+
+def select_services(only: str | Iterable[str] | None) -> tuple[ServiceSpec, ...]:
+    """The services named in ``only`` ("a,b" or "a b" or a list), in registry order;
+    all of them when ``only`` is empty. Unknown names raise ValueError."""
+    if only is None:
+        return SERVICES
+    names = only.replace(",", " ").split() if isinstance(only, str) else [n.strip() for n in only]
+    names = [n for n in names if n]
+    if not names:
+        return SERVICES
+    unknown = sorted(set(names) - {s.name for s in SERVICES})
+    if unknown:
+        raise ValueError(
+            f"unknown service(s) {', '.join(unknown)}; known: {', '.join(s.name for s in SERVICES)}"
+        )
+    return tuple(s for s in SERVICES if s.name in names)
+
+
+def alembic_ini(spec: ServiceSpec) -> Path:
+    """``services/X/alembic.ini``, two levels above the package directory ``src/X``."""
+    found = importlib.util.find_spec(spec.name)
+    if found is None:
+        raise RuntimeError(
+            f"service package {spec.name!r} is not installed (pip install -e services/{spec.name})"
+        )
+    if found.origin is not None:
+        package_dir = Path(found.origin).parent
+    else:  # a namespace package (no __init__.py) has only search locations
+        package_dir = Path(next(iter(found.submodule_search_locations or []), ""))
+    ini = package_dir.resolve().parents[1] / "alembic.ini"
+    if not ini.is_file():
+        raise RuntimeError(
+            f"{ini} not found: {spec.name} must be installed from its source tree (pip install -e)"
+        )
+    return ini
+
+
+def migrate(spec: ServiceSpec, database_url: str) -> None:
+    """``alembic upgrade head`` for ``spec`` against ``database_url``.
+
+    The service's env.py prefers ``sqlalchemy.url`` from the config over its own
+    Settings. env.py calls ``asyncio.run``, so when we are called from inside a running
+    loop (an async fixture) the upgrade runs on a helper thread.
+    """
+    from alembic import command
+    from alembic.config import Config
+
+    from wijkwerk.embedded import call_off_loop
+
+    cfg = Config(str(alembic_ini(spec)))
+    # The ini file is read with ConfigParser interpolation: escape '%' (URL-encoded passwords).
+    cfg.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    call_off_loop(lambda: command.upgrade(cfg, "head"))

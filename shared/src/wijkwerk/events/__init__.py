@@ -1,0 +1,7 @@
+"""The platform's event contracts. Importing this package registers every event."""
+
+from wijkwerk.events import toeleiding  # noqa: F401  (registers its events)
+from wijkwerk.events.envelope import Envelope, Event
+from wijkwerk.events.registry import EventRegistry, UnknownEvent, registry
+
+__all__ = ["Envelope", "Event", "EventRegistry", "UnknownEvent", "registry"]

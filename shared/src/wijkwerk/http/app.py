@@ -1,0 +1,219 @@
+"""What every service's FastAPI app has in common.
+
+``create_service_app`` wires: problem documents for every error, bearer-JWT
+verification, the correlation-id / metrics / body-size middleware, ``/health``
+(liveness), ``/ready`` (database reachable and broker workers connected), ``/metrics``,
+and a lifespan that owns the engine, the outbox relay and the inbox consumers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+import orjson
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from wijkwerk.auth import TokenVerifier
+from wijkwerk.db import create_engine, session_factory
+from wijkwerk.events import registry
+from wijkwerk.events.topics import PRODUCER_TOPIC
+from wijkwerk.http.middleware import RequestContextMiddleware
+from wijkwerk.messaging.consumer import InboxConsumer
+from wijkwerk.messaging.relay import OutboxRelay
+from wijkwerk.observability import configure_logging
+from wijkwerk.problems import install_problem_handlers
+from wijkwerk.settings import ServiceSettings
+
+log = logging.getLogger("wijkwerk.app")
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """A housekeeping job run every ``interval_s`` while the service runs."""
+
+    name: str
+    interval_s: float
+    job: Callable[[Runtime], Awaitable[object]]
+
+    async def run(self, runtime: Runtime) -> None:
+        while not runtime.stop.is_set():
+            try:
+                await self.job(runtime)
+            except Exception:  # noqa: BLE001 - a failed run is logged and retried next interval
+                log.exception("periodic job %s failed", self.name)
+            try:
+                await asyncio.wait_for(runtime.stop.wait(), self.interval_s)
+            except TimeoutError:
+                pass
+
+
+@dataclass
+class Runtime:
+    """A service process's long-lived resources, on ``app.state.runtime``."""
+
+    name: str
+    settings: ServiceSettings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    relay: OutboxRelay
+    consumers: list[InboxConsumer] = field(default_factory=list)
+    periodic: list[Periodic] = field(default_factory=list)
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    tasks: list[asyncio.Task] = field(default_factory=list)
+
+    def start_workers(self) -> None:
+        self.tasks.append(asyncio.create_task(self.relay.run(self.stop), name=f"{self.name}-relay"))
+        for consumer in self.consumers:
+            self.tasks.append(asyncio.create_task(consumer.run(self.stop), name=f"{self.name}-{consumer.name}"))
+        for job in self.periodic:
+            self.tasks.append(asyncio.create_task(job.run(self), name=f"{self.name}-{job.name}"))
+
+    async def shutdown(self) -> None:
+        self.stop.set()
+        if self.tasks:
+            _, pending = await asyncio.wait(self.tasks, timeout=10)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        await self.engine.dispose()
+
+    def workers_ready(self) -> dict[str, dict]:
+        status = {
+            "relay": {
+                "ok": self.relay.state.broker_ok or not self.relay.state.leader,
+                "leader": self.relay.state.leader,
+                "error": self.relay.state.last_error,
+            }
+        }
+        for c in self.consumers:
+            status[f"consumer:{c.name}"] = {"ok": c.state.broker_ok, "error": c.state.last_error, "lag": c.state.lag}
+        return status
+
+
+ConsumerFactory = Callable[[Runtime], Sequence[InboxConsumer]]
+
+
+def build_runtime(name: str, settings: ServiceSettings) -> Runtime:
+    engine = create_engine(settings.database_url, pool_size=settings.db_pool_size, application_name=name)
+    relay = OutboxRelay(
+        engine,
+        settings.kafka,
+        service=name,
+        topic=PRODUCER_TOPIC[name],
+        batch_size=settings.relay_batch_size,
+        idle_poll_s=settings.relay_idle_poll_s,
+        retention_days=settings.outbox_retention_days,
+    )
+    return Runtime(name=name, settings=settings, engine=engine, sessions=session_factory(engine), relay=relay)
+
+
+def make_consumer(
+    runtime: Runtime, name: str, topics: Sequence[str], handlers: dict, *, batch=None
+) -> InboxConsumer:
+    """An inbox consumer for ``handlers`` ({event class: async handler(session, event, envelope)})."""
+    from wijkwerk.messaging.consumer import dispatch
+
+    return InboxConsumer(
+        name=name,
+        service=runtime.name,
+        topics=topics,
+        event_types=list(handlers),
+        handle=batch or dispatch(handlers),
+        sessions=runtime.sessions,
+        kafka=runtime.settings.kafka,
+        registry=registry,
+        batch_size=runtime.settings.consumer_batch_size,
+    )
+
+
+class ORJSONResponse(JSONResponse):
+    def render(self, content) -> bytes:
+        return orjson.dumps(content)
+
+
+def create_service_app(
+    *,
+    name: str,
+    settings: ServiceSettings,
+    routers: Sequence[APIRouter],
+    consumers: ConsumerFactory | None = None,
+    periodic: Sequence[Periodic] = (),
+    title: str,
+    description: str,
+    version: str = "1.0.0",
+    openapi_tags: list[dict] | None = None,
+) -> FastAPI:
+    configure_logging(name, json=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        runtime = build_runtime(name, settings)
+        if consumers is not None:
+            runtime.consumers.extend(consumers(runtime))
+        runtime.periodic.extend(periodic)
+        app.state.runtime = runtime
+        if settings.run_workers:
+            runtime.start_workers()
+        log.info("%s started", name)
+        try:
+            yield
+        finally:
+            await runtime.shutdown()
+            log.info("%s stopped", name)
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=lifespan,
+        openapi_tags=openapi_tags,
+        default_response_class=ORJSONResponse,
+    )
+    app.state.settings = settings
+    app.state.token_verifier = TokenVerifier(settings.auth)
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware, service=name, max_body_bytes=settings.max_body_bytes)
+    app.include_router(_ops_router(name))
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def _ops_router(name: str) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/health", summary="Liveness: the process answers")
+    async def health() -> dict:
+        return {"status": "ok", "service": name}
+
+    @router.get("/ready", summary="Readiness: database reachable and broker workers connected")
+    async def ready(request: Request) -> Response:
+        runtime: Runtime = request.app.state.runtime
+        checks: dict[str, dict] = {}
+        try:
+            async with runtime.engine.connect() as conn:
+                await asyncio.wait_for(conn.execute(text("SELECT 1")), 2.0)
+            checks["database"] = {"ok": True}
+        except Exception as exc:  # noqa: BLE001 - readiness reports, it does not raise
+            checks["database"] = {"ok": False, "error": type(exc).__name__}
+        if runtime.settings.run_workers:
+            checks.update(runtime.workers_ready())
+        ok = all(c["ok"] for c in checks.values())
+        return ORJSONResponse(
+            {"status": "ready" if ok else "not-ready", "service": name, "checks": checks},
+            status_code=200 if ok else 503,
+        )
+
+    @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router

@@ -1,0 +1,311 @@
+"""The inbox consumer: exactly-once effects on any Kafka-compatible broker.
+
+For each batch from ``getmany``: decode, keep the events this consumer handles, insert
+``(consumer, event_id)`` into ``inbox`` with ``ON CONFLICT DO NOTHING RETURNING`` and
+apply only the new ones — all in **one** database transaction. Only after that commit
+are the Kafka offsets committed, so a crash replays the batch and the inbox skips it.
+
+A batch that fails is retried one event per transaction; the event that still fails
+goes to ``<topic>.dlq`` with the error (and is counted), and the consumer goes on.
+Database or broker outages are not poison: the batch is retried after a backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.structs import ConsumerRecord, OffsetAndMetadata, TopicPartition
+from pydantic import ValidationError
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from wijkwerk.events.envelope import Envelope, Event
+from wijkwerk.events.registry import EventRegistry, UnknownEvent
+from wijkwerk.events.topics import dlq_topic
+from wijkwerk.messaging.admin import ensure_topics
+from wijkwerk.messaging.kafka import (
+    BrokerUnavailable,
+    bounded,
+    make_consumer,
+    make_producer,
+    send_all,
+    stop_quietly,
+)
+from wijkwerk.observability import CONSUMED, CONSUMER_LAG, DLQ, DUPLICATES, set_correlation_id
+from wijkwerk.settings import KafkaSettings
+
+log = logging.getLogger("wijkwerk.consumer")
+
+
+@dataclass(frozen=True)
+class Received:
+    envelope: Envelope
+    event: Event
+    record: ConsumerRecord
+
+
+BatchHandler = Callable[[AsyncSession, Sequence[Received]], Awaitable[None]]
+EventHandler = Callable[[AsyncSession, Event, Envelope], Awaitable[None]]
+
+_INBOX_INSERT = text(
+    "INSERT INTO inbox (consumer, event_id) "
+    "SELECT :consumer, unnest(:ids) ON CONFLICT DO NOTHING RETURNING event_id"
+).bindparams(bindparam("ids", type_=ARRAY(PG_UUID(as_uuid=True))))
+
+
+class Poison(Exception):
+    """A message that can never be applied (undecodable, unknown version, invalid)."""
+
+
+def dispatch(handlers: Mapping[type[Event], EventHandler]) -> BatchHandler:
+    """A batch handler that applies each event in order with its type's handler."""
+
+    async def handle(session: AsyncSession, batch: Sequence[Received]) -> None:
+        for item in batch:
+            set_correlation_id(item.envelope.correlation_id)
+            await handlers[type(item.event)](session, item.event, item.envelope)
+
+    return handle
+
+
+@dataclass
+class ConsumerState:
+    running: bool = False
+    broker_ok: bool = False
+    last_error: str | None = None
+    applied: int = 0
+    duplicates: int = 0
+    dead_lettered: int = 0
+    lag: dict[str, int] = field(default_factory=dict)
+
+
+class InboxConsumer:
+    def __init__(
+        self,
+        *,
+        name: str,
+        service: str,
+        topics: Sequence[str],
+        event_types: Sequence[type[Event]],
+        handle: BatchHandler,
+        sessions: async_sessionmaker[AsyncSession],
+        kafka: KafkaSettings,
+        registry: EventRegistry,
+        batch_size: int = 5000,
+    ) -> None:
+        self.name = name
+        self.service = service
+        self.topics = list(topics)
+        self.wanted = {t.event_type for t in event_types}
+        self.handle = handle
+        self.sessions = sessions
+        self.kafka = kafka
+        self.registry = registry
+        self.batch_size = batch_size
+        self.group_id = f"{service}.{name}"
+        self.state = ConsumerState()
+        self._consumer: AIOKafkaConsumer | None = None
+        self._dlq: AIOKafkaProducer | None = None
+
+    # --- lifecycle -----------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event) -> None:
+        backoff = 0.2
+        while not stop.is_set():
+            try:
+                await self._connect()
+                backoff = 0.2
+                while not stop.is_set():
+                    await self.poll_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a consumer must outlive outages
+                self.state.broker_ok = False
+                self.state.last_error = repr(exc)
+                log.warning("consumer %s: %s; retrying in %.1fs", self.group_id, exc, backoff)
+                await _sleep_or_stop(stop, backoff)
+                backoff = min(backoff * 2, 5.0) * random.uniform(0.8, 1.2)
+            finally:
+                self.state.running = False
+                await stop_quietly(self._consumer)
+                await stop_quietly(self._dlq)
+                self._consumer = self._dlq = None
+
+    async def _connect(self) -> None:
+        timeout = self.kafka.request_timeout_s
+        # Topics must exist with their final partition count before any metadata
+        # request, or the broker auto-creates them with its default.
+        await ensure_topics(
+            self.kafka.bootstrap_servers,
+            [*self.topics, *(dlq_topic(t) for t in self.topics)],
+            self.kafka.topic_partitions,
+            self.kafka.replication_factor,
+            timeout_s=timeout,
+        )
+        consumer = make_consumer(
+            self.kafka, self.group_id, f"{self.group_id}-{random.randrange(1 << 30)}", max_records=self.batch_size
+        )
+        self._consumer = consumer
+        await bounded(consumer.start(), timeout, "consumer start")
+        if self.kafka.consumer_mode == "subscribe":
+            consumer.subscribe(self.topics)
+        else:
+            await bounded(consumer.topics(), timeout, "metadata")
+            tps = [
+                TopicPartition(t, p) for t in self.topics for p in sorted(consumer.partitions_for_topic(t) or ())
+            ]
+            consumer.assign(tps)
+        self._dlq = make_producer(self.kafka, f"{self.group_id}-dlq")
+        await bounded(self._dlq.start(), timeout, "dlq producer start")
+        self.state.running = True
+        self.state.broker_ok = True
+        self.state.last_error = None
+
+    # --- one batch -----------------------------------------------------------------
+
+    async def poll_once(self, timeout_ms: int = 500) -> int:
+        assert self._consumer is not None
+        fetched = await self._consumer.getmany(timeout_ms=timeout_ms, max_records=self.batch_size)
+        records = [r for rs in fetched.values() for r in rs]
+        if records:
+            await self.process(records)
+            await self._commit(fetched)
+        await self._update_lag()
+        return len(records)
+
+    async def process(self, records: Sequence[ConsumerRecord]) -> None:
+        wanted: list[Received] = []
+        poison: list[tuple[ConsumerRecord, str]] = []
+        for record in records:
+            try:
+                item = self._decode(record)
+            except Poison as exc:
+                poison.append((record, str(exc)))
+                continue
+            if item is not None:
+                wanted.append(item)
+        if wanted:
+            try:
+                await self._apply(wanted)
+            except (OperationalError, InterfaceError, ConnectionError, OSError):
+                raise  # the database is away: retry the whole batch later
+            except Exception as exc:  # noqa: BLE001
+                if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+                    raise
+                log.warning("consumer %s: batch failed (%s); retrying one by one", self.group_id, exc)
+                poison.extend(await self._apply_one_by_one(wanted))
+        if poison:
+            await self._dead_letter(poison)
+
+    def _decode(self, record: ConsumerRecord) -> Received | None:
+        try:
+            envelope = Envelope.from_bytes(record.value)
+        except (ValidationError, orjson.JSONDecodeError, TypeError) as exc:
+            raise Poison(f"not an event envelope: {exc}") from exc
+        if envelope.event_type not in self.wanted:
+            return None
+        try:
+            event = self.registry.decode(envelope)
+        except (UnknownEvent, ValidationError) as exc:
+            raise Poison(str(exc)) from exc
+        return Received(envelope, event, record)
+
+    async def _apply(self, batch: Sequence[Received]) -> None:
+        async with self.sessions() as session, session.begin():
+            fresh = await self._claim(session, batch)
+            if fresh:
+                await self.handle(session, fresh)
+        self._count(batch, fresh)
+
+    async def _claim(self, session: AsyncSession, batch: Sequence[Received]) -> list[Received]:
+        ids = [item.envelope.event_id for item in batch]
+        new_ids = set((await session.execute(_INBOX_INSERT, {"consumer": self.name, "ids": ids})).scalars())
+        fresh, seen = [], set()
+        for item in batch:
+            event_id = item.envelope.event_id
+            # A duplicate inside one batch (a relay retry) is applied once too.
+            if event_id in new_ids and event_id not in seen:
+                fresh.append(item)
+                seen.add(event_id)
+        return fresh
+
+    async def _apply_one_by_one(self, batch: Sequence[Received]) -> list[tuple[ConsumerRecord, str]]:
+        poison = []
+        for item in batch:
+            try:
+                await self._apply([item])
+            except (OperationalError, InterfaceError, ConnectionError, OSError):
+                raise
+            except Exception as exc:  # noqa: BLE001
+                log.error("consumer %s: %s %s is poison: %s", self.group_id, item.envelope.event_type,
+                          item.envelope.event_id, exc)
+                poison.append((item.record, f"{type(exc).__name__}: {exc}"))
+        return poison
+
+    def _count(self, batch: Sequence[Received], fresh: Sequence[Received]) -> None:
+        for item in fresh:
+            CONSUMED.labels(self.service, self.name, item.envelope.event_type).inc()
+        dupes = len(batch) - len(fresh)
+        if dupes:
+            DUPLICATES.labels(self.service, self.name).inc(dupes)
+        self.state.applied += len(fresh)
+        self.state.duplicates += dupes
+
+    async def _dead_letter(self, poison: list[tuple[ConsumerRecord, str]]) -> None:
+        assert self._dlq is not None
+        messages = []
+        for record, error in poison:
+            headers = [
+                ("error", error[:1000].encode()),
+                ("consumer", self.group_id.encode()),
+                ("source", f"{record.topic}/{record.partition}/{record.offset}".encode()),
+            ]
+            messages.append((dlq_topic(record.topic), record.key or b"", record.value or b"", headers))
+        await bounded(_send_with_headers(self._dlq, messages), self.kafka.request_timeout_s, "dlq produce")
+        for record, _ in poison:
+            DLQ.labels(self.service, self.name, record.topic).inc()
+        self.state.dead_lettered += len(poison)
+
+    async def _commit(self, fetched: dict[TopicPartition, list[ConsumerRecord]]) -> None:
+        assert self._consumer is not None
+        offsets = {tp: OffsetAndMetadata(rs[-1].offset + 1, "") for tp, rs in fetched.items() if rs}
+        await bounded(self._consumer.commit(offsets), self.kafka.request_timeout_s, "commit")
+
+    async def _update_lag(self) -> None:
+        assert self._consumer is not None
+        per_topic: dict[str, int] = {}
+        for tp in self._consumer.assignment():
+            high = self._consumer.highwater(tp)
+            if high is None:
+                continue
+            position = await bounded(self._consumer.position(tp), self.kafka.request_timeout_s, "position")
+            per_topic[tp.topic] = per_topic.get(tp.topic, 0) + max(0, high - position)
+        for topic, lag in per_topic.items():
+            CONSUMER_LAG.labels(self.service, self.name, topic).set(lag)
+        self.state.lag = per_topic
+
+
+async def _send_with_headers(producer: AIOKafkaProducer, messages) -> None:
+    futures = [
+        await producer.send(topic, value=value, key=key, headers=headers) for topic, key, value, headers in messages
+    ]
+    await asyncio.gather(*futures)
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except TimeoutError:
+        pass
+
+
+__all__ = ["BrokerUnavailable", "InboxConsumer", "Poison", "Received", "dispatch", "send_all"]

@@ -1,0 +1,252 @@
+"""The outbox relay: publishes a service's outbox rows to Kafka, in commit order.
+
+- Rows are read only from transactions older than every running one
+  (``txid < pg_snapshot_xmin(pg_current_snapshot())``) and in ``(txid, id)`` order, so a
+  slow transaction's early id is never skipped (ARCHITECTURE §3 pitfall 1).
+- One relay per service publishes at a time: replicas wait on a PostgreSQL advisory
+  lock, so per-key order holds with any number of replicas (pitfall 2). The batch
+  query still uses ``FOR UPDATE SKIP LOCKED`` so a manual ``replay`` cannot collide.
+- Every broker call is bounded by a timeout; failures back off and report not-ready
+  (pitfall 3). Each batch uses its own connection (pitfall 4).
+- Published rows are kept ``outbox_retention_days`` and then deleted (pitfall 5). If
+  the broker lost its data (an empty topic while published rows exist, as with the
+  embedded memory broker after a restart), the relay re-fills the topic from them;
+  consumers' inboxes absorb the duplicates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+import zlib
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.structs import TopicPartition
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from wijkwerk.events.topics import dlq_topic
+from wijkwerk.messaging.admin import ensure_topics
+from wijkwerk.messaging.kafka import BrokerUnavailable, bounded, make_producer, send_all, stop_quietly
+from wijkwerk.observability import OUTBOX_BACKLOG, OUTBOX_LAG, OUTBOX_PUBLISHED
+from wijkwerk.settings import KafkaSettings
+
+log = logging.getLogger("wijkwerk.relay")
+
+_SELECT_BATCH = text(
+    """
+    SELECT id, topic, key, value, created_at
+    FROM outbox
+    WHERE published_at IS NULL
+      AND txid < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY txid, id
+    LIMIT :limit
+    FOR UPDATE SKIP LOCKED
+    """
+)
+_MARK_PUBLISHED = text("UPDATE outbox SET published_at = now() WHERE id = ANY(:ids)")
+_SELECT_PUBLISHED = text(
+    """
+    SELECT id, txid, topic, key, value FROM outbox
+    WHERE published_at IS NOT NULL AND (txid, id) > (CAST(:txid AS xid8), :id)
+      AND (CAST(:since AS timestamptz) IS NULL OR created_at >= CAST(:since AS timestamptz))
+    ORDER BY txid, id
+    LIMIT :limit
+    """
+)
+_BACKLOG = text("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+_HAS_PUBLISHED = text("SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NOT NULL)")
+_PURGE = text(
+    "DELETE FROM outbox WHERE published_at IS NOT NULL "
+    "AND published_at < now() - make_interval(days => :days)"
+)
+_PURGE_INBOX = text("DELETE FROM inbox WHERE received_at < now() - make_interval(days => :days)")
+
+
+@dataclass
+class RelayState:
+    leader: bool = False
+    broker_ok: bool = False
+    last_error: str | None = None
+    published: int = 0
+    refilled: int = 0
+
+
+def _lock_key(service: str) -> int:
+    return zlib.crc32(f"wijkwerk-relay:{service}".encode())
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        kafka: KafkaSettings,
+        *,
+        service: str,
+        topic: str,
+        batch_size: int = 1000,
+        idle_poll_s: float = 0.02,
+        retention_days: int = 14,
+    ) -> None:
+        self.engine = engine
+        self.kafka = kafka
+        self.service = service
+        self.topic = topic
+        self.batch_size = batch_size
+        self.idle_poll_s = idle_poll_s
+        self.retention_days = retention_days
+        self.state = RelayState()
+        self._producer: AIOKafkaProducer | None = None
+
+    # --- lifecycle -----------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event) -> None:
+        backoff = 0.2
+        while not stop.is_set():
+            try:
+                async with self.engine.connect() as lock_conn:
+                    if not await self._acquire_leadership(lock_conn, stop):
+                        continue
+                    await self._connect()
+                    backoff = 0.2
+                    await self._publish_loop(lock_conn, stop)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a relay must outlive broker and DB outages
+                self.state.broker_ok = False
+                self.state.last_error = repr(exc)
+                log.warning("relay %s: %s; retrying in %.1fs", self.service, exc, backoff)
+                await _sleep_or_stop(stop, backoff)
+                backoff = min(backoff * 2, 5.0) * random.uniform(0.8, 1.2)
+            finally:
+                self.state.leader = False
+                await stop_quietly(self._producer)
+                self._producer = None
+
+    async def _acquire_leadership(self, conn: AsyncConnection, stop: asyncio.Event) -> bool:
+        got = await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": _lock_key(self.service)})
+        await conn.commit()
+        if not got:
+            await _sleep_or_stop(stop, 1.0)
+            return False
+        self.state.leader = True
+        return True
+
+    async def _connect(self) -> None:
+        await ensure_topics(
+            self.kafka.bootstrap_servers,
+            [self.topic, dlq_topic(self.topic)],
+            self.kafka.topic_partitions,
+            self.kafka.replication_factor,
+            timeout_s=self.kafka.request_timeout_s,
+        )
+        self._producer = make_producer(self.kafka, f"{self.service}-relay")
+        await bounded(self._producer.start(), self.kafka.request_timeout_s, "producer start")
+        if await self._topic_is_empty() and await self._has_published_rows():
+            log.warning("relay %s: topic %s is empty but rows were published; re-filling", self.service, self.topic)
+            self.state.refilled += await self.replay(self._producer)
+        self.state.broker_ok = True
+        self.state.last_error = None
+
+    async def _publish_loop(self, lock_conn: AsyncConnection, stop: asyncio.Event) -> None:
+        last_housekeeping = 0.0
+        while not stop.is_set():
+            now = time.monotonic()
+            if now - last_housekeeping > 5.0:
+                # Also proves the lock connection (and so leadership) is still alive; the
+                # commit keeps it from idling inside a transaction (the lock is session-level).
+                await lock_conn.execute(text("SELECT 1"))
+                await lock_conn.commit()
+                await self._housekeeping()
+                last_housekeeping = now
+            published = await self.publish_batch()
+            if published == 0:
+                await _sleep_or_stop(stop, self.idle_poll_s)
+
+    # --- work ----------------------------------------------------------------------
+
+    async def publish_batch(self) -> int:
+        assert self._producer is not None
+        async with self.engine.begin() as conn:
+            rows = (await conn.execute(_SELECT_BATCH, {"limit": self.batch_size})).all()
+            if not rows:
+                return 0
+            await send_all(
+                self._producer,
+                ((r.topic, r.key.encode(), bytes(r.value)) for r in rows),
+                self.kafka.request_timeout_s,
+            )
+            await conn.execute(_MARK_PUBLISHED, {"ids": [r.id for r in rows]})
+        acked = time.time()
+        for r in rows:
+            OUTBOX_LAG.labels(self.service).observe(max(0.0, acked - r.created_at.timestamp()))
+        OUTBOX_PUBLISHED.labels(self.service, self.topic).inc(len(rows))
+        self.state.published += len(rows)
+        return len(rows)
+
+    async def replay(self, producer: AIOKafkaProducer | None = None, since=None) -> int:
+        """Re-publish retained, already published rows (in commit order) to their topics."""
+        owned = producer is None
+        if producer is None:
+            producer = make_producer(self.kafka, f"{self.service}-replay")
+            await bounded(producer.start(), self.kafka.request_timeout_s, "producer start")
+        count, cursor = 0, (0, 0)
+        try:
+            while True:
+                async with self.engine.connect() as conn:
+                    rows = (
+                        await conn.execute(
+                            _SELECT_PUBLISHED,
+                            {"txid": cursor[0], "id": cursor[1], "since": since, "limit": 5000},
+                        )
+                    ).all()
+                if not rows:
+                    return count
+                await send_all(
+                    producer,
+                    ((r.topic, r.key.encode(), bytes(r.value)) for r in rows),
+                    self.kafka.request_timeout_s * 3,
+                )
+                count += len(rows)
+                cursor = (int(rows[-1].txid), rows[-1].id)
+        finally:
+            if owned:
+                await stop_quietly(producer)
+
+    async def _housekeeping(self) -> None:
+        async with self.engine.begin() as conn:
+            OUTBOX_BACKLOG.labels(self.service).set(await conn.scalar(_BACKLOG))
+            await conn.execute(_PURGE, {"days": self.retention_days})
+            # Inbox rows outlive the outbox rows that could still be replayed to them.
+            await conn.execute(_PURGE_INBOX, {"days": self.retention_days + 7})
+
+    async def _has_published_rows(self) -> bool:
+        async with self.engine.connect() as conn:
+            return bool(await conn.scalar(_HAS_PUBLISHED))
+
+    async def _topic_is_empty(self) -> bool:
+        probe = AIOKafkaConsumer(bootstrap_servers=self.kafka.bootstrap_servers, enable_auto_commit=False)
+        try:
+            await bounded(probe.start(), self.kafka.request_timeout_s, "probe start")
+            await bounded(probe.topics(), self.kafka.request_timeout_s, "metadata")
+            partitions = probe.partitions_for_topic(self.topic) or set()
+            tps = [TopicPartition(self.topic, p) for p in partitions]
+            if not tps:
+                return True
+            ends = await bounded(probe.end_offsets(tps), self.kafka.request_timeout_s, "end offsets")
+            return sum(ends.values()) == 0
+        finally:
+            await stop_quietly(probe)
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except TimeoutError:
+        pass
+
+
+__all__ = ["BrokerUnavailable", "OutboxRelay", "RelayState"]

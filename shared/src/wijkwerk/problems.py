@@ -1,0 +1,146 @@
+"""RFC 9457 problem documents: every rejection names the rule that failed.
+
+Domain code raises :class:`DomainError` subclasses (no HTTP in the domain); this module
+maps them, request validation errors and anything unexpected to
+``application/problem+json`` in one place. Stack traces and SQL never leave the process.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_BASE = "https://wijkwerk.vlaanderen.be/problemen/"
+MEDIA_TYPE = "application/problem+json"
+
+log = logging.getLogger("wijkwerk.problems")
+
+
+class DomainError(Exception):
+    """A business rule was broken. ``rule`` is the stable, kebab-case rule name."""
+
+    status = 422
+    rule = "regel-geschonden"
+
+    def __init__(self, detail: str, *, rule: str | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if rule is not None:
+            self.rule = rule
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    status = 404
+    rule = "niet-gevonden"
+
+
+class Conflict(DomainError):
+    status = 409
+    rule = "conflict"
+
+
+class Problem(Exception):
+    """An HTTP-level rejection (auth, limits) raised outside the domain."""
+
+    def __init__(self, status: int, rule: str, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.rule = rule
+        self.detail = detail
+        self.extra = extra
+
+
+class ProblemDocument(BaseModel):
+    """The response schema of every error, for the OpenAPI documents."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    rule: str
+    instance: str | None = None
+
+
+TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    409: "Conflict",
+    413: "Content too large",
+    415: "Unsupported media type",
+    422: "Unprocessable content",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ProblemDocument, "description": TITLES[status]}
+    for status in (400, 401, 403, 404, 409, 422)
+}
+
+
+def problem_response(
+    request: Request, status: int, rule: str, detail: str, **extra: Any
+) -> JSONResponse:
+    body = {
+        "type": PROBLEM_BASE + rule,
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "rule": rule,
+        "instance": request.url.path,
+        **extra,
+    }
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return [
+        {
+            "loc": [str(p) for p in err.get("loc", ())],
+            "msg": err.get("msg", ""),
+            "type": err.get("type", ""),
+        }
+        for err in exc.errors()
+    ]
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        return problem_response(request, exc.status, exc.rule, exc.detail, **exc.extra)
+
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(request, exc.status, exc.rule, exc.detail, **exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(exc)
+        first = errors[0] if errors else {"loc": [], "msg": "invalid"}
+        detail = f"{'.'.join(first['loc'])}: {first['msg']}"
+        return problem_response(request, 422, "ongeldige-invoer", detail, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        rule = {404: "niet-gevonden", 405: "methode-niet-toegestaan"}.get(exc.status_code, "http-fout")
+        return problem_response(request, exc.status_code, rule, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(
+            request, 500, "interne-fout", "An unexpected error occurred; it has been logged."
+        )

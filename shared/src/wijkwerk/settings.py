@@ -1,0 +1,73 @@
+"""Settings every service shares. Each service subclasses :class:`ServiceSettings`
+with its own env prefix (``TOELEIDING_DATABASE_URL`` …); the few values that are the
+same for the whole platform (Kafka, auth, service URLs) are read without a prefix.
+
+This is the only place the environment is read.
+"""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name)
+
+
+class AuthSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AUTH_", extra="ignore")
+
+    jwks_url: str | None = None
+    public_key_file: str | None = None
+    private_key_file: str | None = None  # embedded default: lets services mint internal tokens
+    issuer: str = "wijkwerk-local"
+    audience: str = "wijkwerk"
+    leeway_seconds: int = 30
+
+
+class KafkaSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KAFKA_", extra="ignore")
+
+    bootstrap_servers: str = "127.0.0.1:19092"
+    topic_partitions: int = 8
+    replication_factor: int = 1
+    # A waiting fetch is not woken early, so this sets end-to-end latency (EMBEDDED-STACK.md).
+    fetch_max_wait_ms: int = 50
+    session_timeout_ms: int = 6000
+    heartbeat_interval_ms: int = 1000
+    # "assign": one process owns every partition (fast start, embedded default);
+    # "subscribe": consumer-group rebalancing for horizontally scaled consumers.
+    consumer_mode: str = "assign"
+    request_timeout_s: float = 10.0
+
+
+class ServiceUrls(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    toeleiding_url: str = Field("http://127.0.0.1:8001", validation_alias=_env("TOELEIDING_URL"))
+    prestaties_url: str = Field("http://127.0.0.1:8002", validation_alias=_env("PRESTATIES_URL"))
+    cheques_url: str = Field("http://127.0.0.1:8003", validation_alias=_env("CHEQUES_URL"))
+    evaluatie_url: str = Field("http://127.0.0.1:8004", validation_alias=_env("EVALUATIE_URL"))
+
+
+class ServiceSettings(BaseSettings):
+    """Base for a service's settings; subclasses set ``env_prefix``."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:55432/postgres"
+    db_pool_size: int = 10
+    environment: str = Field("embedded", validation_alias=_env("WIJKWERK_ENV"))
+    run_workers: bool = True  # relay + consumers inside the API process
+    relay_batch_size: int = 1000
+    relay_idle_poll_s: float = 0.02
+    outbox_retention_days: int = 14
+    consumer_batch_size: int = 5000
+    max_page_size: int = 500
+    max_body_bytes: int = 1_000_000
+    log_json: bool = True
+
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    urls: ServiceUrls = Field(default_factory=ServiceUrls)

@@ -1,0 +1,42 @@
+"""Helpers for API tests: an in-process app with its lifespan, and tokens."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+
+from wijkwerk.auth import ensure_local_keypair, mint_token
+from wijkwerk.settings import AuthSettings
+
+
+@dataclass(frozen=True)
+class Tokens:
+    private_key: Path
+    public_key: Path
+
+    @classmethod
+    def create(cls, keys_dir: Path) -> Tokens:
+        return cls(*ensure_local_keypair(keys_dir))
+
+    def auth_settings(self) -> AuthSettings:
+        return AuthSettings(public_key_file=str(self.public_key), private_key_file=str(self.private_key))
+
+    def mint(self, *scopes: str, org: str | None = None, org_type: str | None = "vdab", sub: str = "test") -> str:
+        return mint_token(self.private_key, subject=sub, scopes=list(scopes), org=str(org) if org else None, org_type=org_type)
+
+    def headers(self, *scopes: str, **kw) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.mint(*scopes, **kw)}"}
+
+
+@asynccontextmanager
+async def api_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client talking to ``app`` in-process, with the app's lifespan running."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client

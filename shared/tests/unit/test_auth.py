@@ -1,0 +1,71 @@
+import time
+
+import jwt
+import pytest
+
+from wijkwerk.auth import Principal, TokenVerifier, ensure_local_keypair, mint_token, sees_organisation
+from wijkwerk.problems import Problem
+from wijkwerk.settings import AuthSettings
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory):
+    return ensure_local_keypair(tmp_path_factory.mktemp("keys"))
+
+
+def _verifier(public: str) -> TokenVerifier:
+    return TokenVerifier(AuthSettings(public_key_file=public))
+
+
+def test_a_minted_token_verifies_with_its_scopes_and_organisation(keys):
+    private, public = keys
+    token = mint_token(private, subject="org-1", scopes=["a:read", "a:write"], org="o1", org_type="organisator")
+    principal = _verifier(str(public)).verify(token)
+    assert principal.scopes == {"a:read", "a:write"}
+    assert (principal.org, principal.org_type, principal.subject) == ("o1", "organisator", "org-1")
+
+
+def test_the_keypair_is_made_once_and_reused(keys, tmp_path):
+    private, _ = keys
+    again, _ = ensure_local_keypair(private.parent)
+    assert again.read_bytes() == private.read_bytes()
+
+
+def test_an_expired_token_is_refused(keys):
+    private, public = keys
+    token = mint_token(private, subject="x", scopes=[], ttl_seconds=-120)
+    with pytest.raises(Problem) as err:
+        _verifier(str(public)).verify(token)
+    assert (err.value.status, err.value.rule) == (401, "token-verlopen")
+
+
+def test_a_token_signed_with_another_key_is_refused(keys, tmp_path):
+    other_private, _ = ensure_local_keypair(tmp_path / "other")
+    _, public = keys
+    token = mint_token(other_private, subject="x", scopes=["a:read"])
+    with pytest.raises(Problem) as err:
+        _verifier(str(public)).verify(token)
+    assert err.value.rule == "token-ongeldig"
+
+
+def test_a_wrong_audience_is_refused(keys):
+    private, public = keys
+    token = mint_token(private, subject="x", scopes=[], audience="iets-anders")
+    with pytest.raises(Problem):
+        _verifier(str(public)).verify(token)
+
+
+def test_an_unsigned_token_is_refused(keys):
+    _, public = keys
+    now = int(time.time())
+    token = jwt.encode({"sub": "x", "iat": now, "exp": now + 60, "aud": "wijkwerk", "iss": "wijkwerk-local"}, None, algorithm="none")
+    with pytest.raises(Problem):
+        _verifier(str(public)).verify(token)
+
+
+def test_an_organiser_sees_only_its_own_organisation():
+    own = Principal(subject="s", scopes=frozenset(), org="o1", org_type="organisator")
+    assert sees_organisation(own, "o1")
+    assert not sees_organisation(own, "o2")
+    central = Principal(subject="vdab", scopes=frozenset(), org_type="vdab")
+    assert sees_organisation(central, "o2")

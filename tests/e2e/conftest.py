@@ -1,0 +1,106 @@
+"""The whole embedded system as processes: ``wijkwerk up`` on free ports."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from wijkwerk.embedded import free_port, port_is_free
+from wijkwerk.testing import wait_until
+from wijkwerk.testkit import Tokens
+
+SERVICES = ("toeleiding", "prestaties", "cheques", "evaluatie")
+
+
+def _free_port_base() -> int:
+    for _ in range(50):
+        base = free_port() // 10 * 10
+        if base + 10 < 65000 and all(port_is_free("127.0.0.1", base + i) for i in range(1, 5)):
+            return base
+    raise RuntimeError("no four consecutive free ports")
+
+
+@dataclass
+class System:
+    data_dir: Path
+    pg_port: int
+    kafka_port: int
+    port_base: int
+    proc: subprocess.Popen | None = None
+    log: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.log = self.data_dir / "up.out"
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.port_base + SERVICES.index(service) + 1}"
+
+    @property
+    def tokens(self) -> Tokens:
+        keys = self.data_dir / "keys"
+        return Tokens(keys / "jwt-private.pem", keys / "jwt-public.pem")
+
+    def start(self, timeout: float = 120) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        cmd = [
+            sys.executable, "-m", "wijkwerk.cli.main", "up",
+            "--data-dir", str(self.data_dir),
+            "--pg-port", str(self.pg_port),
+            "--kafka-port", str(self.kafka_port),
+            "--port-base", str(self.port_base),
+            "--partitions", "4",
+        ]
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        wait_until(lambda: self.proc.poll() is not None or self._all_healthy(), timeout=timeout, interval=0.25)
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"wijkwerk up exited {self.proc.returncode}:\n{self.log.read_text()[-4000:]}")
+
+    def _all_healthy(self) -> bool:
+        try:
+            return all(httpx.get(self.url(s) + "/health", timeout=1).status_code == 200 for s in SERVICES)
+        except httpx.HTTPError:
+            return False
+
+    def stop(self) -> list[psutil.Process]:
+        """SIGTERM the supervisor; returns any descendant left running (should be none)."""
+        assert self.proc is not None
+        children = psutil.Process(self.proc.pid).children(recursive=True)
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=60)
+        gone, alive = psutil.wait_procs(children, timeout=15)
+        self.proc = None
+        return alive
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory) -> Iterator[System]:
+    system = System(
+        data_dir=tmp_path_factory.mktemp("wijkwerk"),
+        pg_port=free_port(),
+        kafka_port=free_port(),
+        port_base=_free_port_base(),
+    )
+    system.start()
+    try:
+        yield system
+    finally:
+        if system.proc is not None:
+            for p in system.stop():
+                p.kill()
+
+
+def pytest_collection_modifyitems(items):
+    here = os.path.dirname(__file__)
+    for item in items:
+        if str(item.fspath).startswith(here):
+            item.add_marker(pytest.mark.e2e)

@@ -238,3 +238,23 @@ async def test_relay_refills_an_empty_topic_from_published_rows(db, kafka):
         stop.set()
         await task
     assert len(records) == 2
+
+
+async def test_replay_republishes_published_rows_since_a_time_in_commit_order(db, kafka):
+    topic = _topic()
+    await _emit(db, _organisator("oud", topic))
+    await _emit(db, _organisator("nieuw-1", topic), _organisator("nieuw-2", topic))
+    async with db.begin() as conn:
+        await conn.execute(text("UPDATE outbox SET published_at = now()"))
+        await conn.execute(text("UPDATE outbox SET created_at = now() - interval '2 days' WHERE event_type = 'OrganisatorGeregistreerd' AND id = (SELECT min(id) FROM outbox)"))
+    relay = OutboxRelay(db, kafka, service=f"svc-{topic}", topic=topic)
+    await ensure_topics(kafka.bootstrap_servers, [topic], 1)
+    since = (await _scalar(db, "SELECT now() - interval '1 day'"))
+    assert await relay.replay(since=since) == 2
+    records = await _consume_all(kafka.bootstrap_servers, topic, 2)
+    assert [registry.decode(Envelope.from_bytes(r.value)).naam for r in records] == ["nieuw-1", "nieuw-2"]
+
+
+async def _scalar(engine, sql: str):
+    async with engine.connect() as conn:
+        return await conn.scalar(text(sql))

@@ -7,6 +7,7 @@ import asyncio
 import dataclasses
 import enum
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +15,8 @@ import typer
 from rich.console import Console
 from rich.logging import RichHandler
 
-from wijkwerk.cli.services import ServiceSpec, migrate as migrate_service, select_services
+from wijkwerk.cli.services import SERVICES, ServiceSpec, select_services
+from wijkwerk.cli.services import migrate as migrate_service
 
 app = typer.Typer(
     name="wijkwerk",
@@ -98,6 +100,21 @@ def up(
 
 
 @app.command()
+def demo(
+    data_dir: DataDir = Path(".wijkwerk"),
+    scale: Annotated[float, typer.Option("--scale", help="Size of the demo world (1 = a few thousand dossiers).")] = 1.0,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same world.")] = 42,
+    port_base: Annotated[int, typer.Option("--port-base", help="As given to `wijkwerk up`.")] = 8000,
+) -> None:
+    """Fill a running system with the demo world, through the public APIs only."""
+    from wijkwerk.demo import run_demo
+
+    urls = {spec.name: f"http://127.0.0.1:{port_base + spec.port - 8000}" for spec in SERVICES}
+    summary = run_demo(urls, scale=scale, seed=seed, private_key=data_dir / "keys" / "jwt-private.pem")
+    console.print(f"demo loaded: {summary}")
+
+
+@app.command()
 def token(
     scope: Annotated[str, typer.Option("--scope", help='Space-separated scopes, e.g. "toeleiding:read cheques:read".')],
     org: Annotated[str | None, typer.Option("--org", help="Organisation id (the org claim).")] = None,
@@ -138,6 +155,39 @@ def migrate(only: Only = None) -> None:
         assert url is not None
         migrate_service(spec, url)
         console.print(f"[green]✓[/green] {spec.name} migrated")
+
+
+@app.command()
+def replay(
+    only: Only = None,
+    since: Annotated[
+        datetime | None, typer.Option("--since", help="Only outbox rows written at or after this time (UTC).")
+    ] = None,
+) -> None:
+    """Re-publish retained outbox rows to their topics, in commit order (after a broker
+    lost data). Consumers' inboxes skip what they already applied."""
+    from wijkwerk.cli.settings import CliSettings
+    from wijkwerk.db import create_engine
+    from wijkwerk.events.topics import PRODUCER_TOPIC
+    from wijkwerk.messaging.relay import OutboxRelay
+
+    _setup_logging()
+    settings = CliSettings()
+
+    async def run(spec: ServiceSpec, url: str) -> int:
+        engine = create_engine(url, pool_size=2, application_name=f"{spec.name}-replay")
+        try:
+            relay = OutboxRelay(engine, settings.kafka, service=spec.name, topic=PRODUCER_TOPIC[spec.name])
+            return await relay.replay(since=since.replace(tzinfo=since.tzinfo or UTC) if since else None)
+        finally:
+            await engine.dispose()
+
+    for spec in _services(only):
+        url = settings.database_url(spec)
+        if url is None:
+            err_console.print(f"[yellow]{spec.database_url_env} not set; {spec.name} skipped[/yellow]")
+            continue
+        console.print(f"[green]✓[/green] {spec.name}: {asyncio.run(run(spec, url))} events re-published")
 
 
 @app.command()

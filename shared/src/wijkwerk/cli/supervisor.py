@@ -17,7 +17,6 @@ import contextlib
 import fcntl
 import importlib
 import importlib.util
-import inspect
 import os
 import signal
 import subprocess
@@ -392,10 +391,13 @@ class Supervisor:
             demo = importlib.import_module("wijkwerk.demo")
             self.console.print("Loading demo data …")
             started = time.monotonic()
-            result = demo.run_demo(urls, scale=self.options.demo_scale, seed=self.options.demo_seed)
-            if inspect.isawaitable(result):
-                asyncio.run(_await(result))
-            self.console.print(f"[green]✓[/green] demo data loaded ({time.monotonic() - started:.1f}s)")
+            summary = demo.run_demo(
+                urls,
+                scale=self.options.demo_scale,
+                seed=self.options.demo_seed,
+                private_key=self.options.data_dir / "keys" / "jwt-private.pem",
+            )
+            self.console.print(f"[green]✓[/green] demo data loaded ({time.monotonic() - started:.1f}s): {summary}")
         except Exception:
             # The platform stays up; the demo is a convenience.
             self.console.print("[red]The demo failed:[/red]")
@@ -465,10 +467,6 @@ def _display_path(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
-
-
-async def _await(awaitable: Any) -> Any:
-    return await awaitable
 
 
 # --- optional log echo -------------------------------------------------------------

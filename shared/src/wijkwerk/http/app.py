@@ -21,6 +21,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from wijkwerk.aio import sleep_or_stop
 from wijkwerk.auth import TokenVerifier
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import registry
@@ -49,10 +50,7 @@ class Periodic:
                 await self.job(runtime)
             except Exception:  # noqa: BLE001 - a failed run is logged and retried next interval
                 log.exception("periodic job %s failed", self.name)
-            try:
-                await asyncio.wait_for(runtime.stop.wait(), self.interval_s)
-            except TimeoutError:
-                pass
+            await sleep_or_stop(runtime.stop, self.interval_s)
 
 
 @dataclass

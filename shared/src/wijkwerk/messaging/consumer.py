@@ -28,6 +28,7 @@ from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from wijkwerk.aio import run_until_stopped
 from wijkwerk.events.envelope import Envelope, Event
 from wijkwerk.events.registry import EventRegistry, UnknownEvent
 from wijkwerk.events.topics import dlq_topic
@@ -119,26 +120,22 @@ class InboxConsumer:
     # --- lifecycle -----------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        backoff = 0.2
-        while not stop.is_set():
-            try:
-                await self._connect()
-                backoff = 0.2
-                while not stop.is_set():
-                    await self.poll_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - a consumer must outlive outages
-                self.state.broker_ok = False
-                self.state.last_error = repr(exc)
-                log.warning("consumer %s: %s; retrying in %.1fs", self.group_id, exc, backoff)
-                await _sleep_or_stop(stop, backoff)
-                backoff = min(backoff * 2, 5.0) * random.uniform(0.8, 1.2)
-            finally:
-                self.state.running = False
-                await stop_quietly(self._consumer)
-                await stop_quietly(self._dlq)
-                self._consumer = self._dlq = None
+        await run_until_stopped(stop, lambda: self._session(stop), name=f"consumer {self.group_id}", on_error=self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.state.broker_ok = False
+        self.state.last_error = repr(exc)
+
+    async def _session(self, stop: asyncio.Event) -> None:
+        try:
+            await self._connect()
+            while not stop.is_set():
+                await self.poll_once()
+        finally:
+            self.state.running = False
+            await stop_quietly(self._consumer)
+            await stop_quietly(self._dlq)
+            self._consumer = self._dlq = None
 
     async def _connect(self) -> None:
         timeout = self.kafka.request_timeout_s
@@ -299,13 +296,6 @@ async def _send_with_headers(producer: AIOKafkaProducer, messages) -> None:
         await producer.send(topic, value=value, key=key, headers=headers) for topic, key, value, headers in messages
     ]
     await asyncio.gather(*futures)
-
-
-async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), seconds)
-    except TimeoutError:
-        pass
 
 
 __all__ = ["BrokerUnavailable", "InboxConsumer", "Poison", "Received", "dispatch", "send_all"]

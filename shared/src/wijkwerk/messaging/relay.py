@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 import zlib
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from aiokafka.structs import TopicPartition
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from wijkwerk.aio import run_until_stopped, sleep_or_stop
 from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.kafka import BrokerUnavailable, bounded, make_producer, send_all, stop_quietly
@@ -104,23 +104,20 @@ class OutboxRelay:
     # --- lifecycle -----------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
-        backoff = 0.2
-        while not stop.is_set():
+        await run_until_stopped(stop, lambda: self._session(stop), name=f"relay {self.service}", on_error=self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.state.broker_ok = False
+        self.state.last_error = repr(exc)
+
+    async def _session(self, stop: asyncio.Event) -> None:
+        """One leadership term: hold the lock, connect, publish until stopped or failed."""
+        async with self.engine.connect() as lock_conn:
             try:
-                async with self.engine.connect() as lock_conn:
-                    if not await self._acquire_leadership(lock_conn, stop):
-                        continue
-                    await self._connect()
-                    backoff = 0.2
-                    await self._publish_loop(lock_conn, stop)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - a relay must outlive broker and DB outages
-                self.state.broker_ok = False
-                self.state.last_error = repr(exc)
-                log.warning("relay %s: %s; retrying in %.1fs", self.service, exc, backoff)
-                await _sleep_or_stop(stop, backoff)
-                backoff = min(backoff * 2, 5.0) * random.uniform(0.8, 1.2)
+                if not await self._acquire_leadership(lock_conn, stop):
+                    return
+                await self._connect()
+                await self._publish_loop(lock_conn, stop)
             finally:
                 self.state.leader = False
                 await stop_quietly(self._producer)
@@ -130,7 +127,7 @@ class OutboxRelay:
         got = await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": _lock_key(self.service)})
         await conn.commit()
         if not got:
-            await _sleep_or_stop(stop, 1.0)
+            await sleep_or_stop(stop, 1.0)
             return False
         self.state.leader = True
         return True
@@ -164,7 +161,7 @@ class OutboxRelay:
                 last_housekeeping = now
             published = await self.publish_batch()
             if published == 0:
-                await _sleep_or_stop(stop, self.idle_poll_s)
+                await sleep_or_stop(stop, self.idle_poll_s)
 
     # --- work ----------------------------------------------------------------------
 
@@ -240,13 +237,6 @@ class OutboxRelay:
             return sum(ends.values()) == 0
         finally:
             await stop_quietly(probe)
-
-
-async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), seconds)
-    except TimeoutError:
-        pass
 
 
 __all__ = ["BrokerUnavailable", "OutboxRelay", "RelayState"]

@@ -1,0 +1,57 @@
+"""Facts the demo world is built from (DOMAIN.md O-3, C-2, §5.4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class OrganisatorSeed:
+    naam: str
+    samenwerkingsverband: str
+    tarief: str
+    gemeenten: tuple[tuple[str, str], ...]
+
+
+# The West-Flemish organisers of DOMAIN O-3; Midwest asks €5.95, most others €7.45 (C-2).
+ORGANISATOREN: tuple[OrganisatorSeed, ...] = (
+    OrganisatorSeed(
+        "Wijk-werken W13", "W13", "7.45",
+        (("34022", "Kortrijk"), ("34013", "Harelbeke"), ("34027", "Menen"), ("34040", "Wevelgem"),
+         ("34041", "Zwevegem"), ("34023", "Kuurne"), ("34002", "Anzegem"), ("34009", "Deerlijk")),
+    ),
+    OrganisatorSeed(
+        "Wijk-werken Midwest", "Midwest", "5.95",
+        (("36015", "Roeselare"), ("36008", "Izegem"), ("36006", "Hooglede"), ("36007", "Ingelmunster"),
+         ("36010", "Ledegem"), ("36011", "Lichtervelde"), ("36012", "Moorslede"), ("36019", "Staden"),
+         ("37015", "Tielt"), ("37007", "Meulebeke"), ("37020", "Ardooie"), ("37011", "Pittem")),
+    ),
+    OrganisatorSeed(
+        "Wijk-werken Westhoek", "Westhoek", "7.45",
+        (("33011", "Ieper"), ("33021", "Poperinge"), ("32003", "Diksmuide"), ("38025", "Veurne"),
+         ("38014", "Koksijde"), ("33029", "Wervik"), ("33037", "Zonnebeke")),
+    ),
+    OrganisatorSeed(
+        "Wijk-werken Perspectief", "Perspectief", "7.45",
+        (("35013", "Oostende"), ("35002", "Bredene"), ("35011", "Middelkerke"), ("35029", "De Haan"),
+         ("35005", "Gistel"), ("35014", "Oudenburg")),
+    ),
+    OrganisatorSeed(
+        "Wijk-werken Werkkracht10", "Werkkracht10", "7.45",
+        (("31005", "Brugge"), ("31022", "Oostkamp"), ("31040", "Zedelgem"), ("31003", "Beernem"),
+         ("31004", "Blankenberge"), ("31006", "Damme"), ("31033", "Torhout"), ("31043", "Knokke-Heist")),
+    ),
+)
+
+# New workers by referrer (DOMAIN §5.4 from 000 Q2c): VDAB 69 %, GTB 18 %, OCMW 12 %, other 1 %.
+TOELEIDERS = (("VDAB", 69), ("GTB", 18), ("OCMW", 12), ("ANDERE", 1))
+# Advice: 97 % twelve months, 2 % six months, the rest spread (000 Q3).
+ADVIES = ((12, 97), (6, 2), (3, 1))
+UITKERINGSSTATUS = {
+    "VDAB": "volledig_werkzoekend",
+    "GTB": "ziekteuitkering",
+    "OCMW": "leefloon",
+    "ANDERE": "geen_uitkering",
+}
+AANDEEL_ACTIEF_OF_VOORLOPIG = 0.77  # 7,866 / 10,177 (000 Q1)
+AANDEEL_EX_PWA = 0.62  # 2019 (004)

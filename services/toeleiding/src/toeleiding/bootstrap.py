@@ -6,13 +6,21 @@ from fastapi import FastAPI
 
 from toeleiding.config import Settings
 from toeleiding.entrypoints.routes import organisatoren, trajecten, wijkwerkers
+from toeleiding.service_layer import reacties
 from toeleiding.service_layer import trajecten as traject_handlers
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
-from wijkwerk.http.app import Periodic, Runtime, create_service_app
+from wijkwerk.events import topics
+from wijkwerk.http.app import Periodic, Runtime, create_service_app, make_consumer
 
 
 async def sluit_verlopen_trajecten(runtime: Runtime) -> int:
     return await traject_handlers.sluit_verlopen_trajecten(ToeleidingUnitOfWork(runtime.sessions), date.today())
+
+
+def consumers(runtime: Runtime):
+    if not runtime.settings.einde_bij_evaluatie:
+        return []
+    return [make_consumer(runtime, "evaluaties", [topics.EVALUATIE], reacties.HANDLERS)]
 
 
 def build_app(settings: Settings) -> FastAPI:
@@ -20,6 +28,7 @@ def build_app(settings: Settings) -> FastAPI:
         name="toeleiding",
         settings=settings,
         routers=[organisatoren.router, wijkwerkers.router, trajecten.router],
+        consumers=consumers,
         periodic=[Periodic("sluit-verlopen-trajecten", settings.sluit_verlopen_interval_s, sluit_verlopen_trajecten)],
         title="Wijk-werken — toeleiding",
         description=(

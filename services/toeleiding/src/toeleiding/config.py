@@ -15,3 +15,5 @@ class Settings(ServiceSettings):
     traject_max_maanden: int = 12
     # How often open trajectories past their planned end are closed (seconds).
     sluit_verlopen_interval_s: float = 300.0
+    # An evaluation outcome that says the worker moved on ends the trajectory.
+    einde_bij_evaluatie: bool = True

@@ -64,8 +64,12 @@ async def _count(engine, sql: str) -> int:
         return await conn.scalar(text(sql))
 
 
-async def _organisator(client, tokens) -> str:
-    r = await client.post("/v1/organisatoren", json=ORGANISATOR, headers=tokens.headers(*ADMIN))
+ANDER_GEBIED = [{"nis_code": "36015", "naam": "Roeselare"}]
+
+
+async def _organisator(client, tokens, gemeenten=None) -> str:
+    body = {**ORGANISATOR, "gemeenten": gemeenten or ORGANISATOR["gemeenten"]}
+    r = await client.post("/v1/organisatoren", json=body, headers=tokens.headers(*ADMIN))
     assert r.status_code == 201, r.text
     return r.json()["id"]
 
@@ -148,7 +152,7 @@ async def test_without_a_token_or_scope_nothing_is_served(env, tokens):
 
 async def test_an_organiser_sees_only_its_own_dossiers(env, tokens):
     client, _ = env
-    eigen, andere = await _organisator(client, tokens), await _organisator(client, tokens)
+    eigen, andere = await _organisator(client, tokens, ANDER_GEBIED), await _organisator(client, tokens)
     w = await client.post("/v1/wijkwerkers", json=_dossier(andere), headers=tokens.headers("toeleiding:write"))
     wid = w.json()["id"]
     own = tokens.headers("toeleiding:read", "toeleiding:write", org=eigen, org_type="organisator")
@@ -169,3 +173,24 @@ async def test_an_oversized_body_is_refused_with_413(env, tokens):
         headers={**tokens.headers("toeleiding:write"), "content-type": "application/json"},
     )
     assert (r.status_code, r.json()["rule"]) == (413, "verzoek-te-groot")
+
+
+async def test_a_municipality_belongs_to_one_organiser_only(env, tokens):
+    client, engine = env
+    await _organisator(client, tokens)
+    r = await client.post("/v1/organisatoren", json=ORGANISATOR, headers=tokens.headers(*ADMIN))
+    assert (r.status_code, r.json()["rule"]) == (409, "gemeente-al-toegewezen")
+    assert await _count(engine, "SELECT count(*) FROM organisatoren") == 1
+
+
+async def test_the_area_can_be_replaced_and_the_change_is_published(env, tokens):
+    client, engine = env
+    oid = await _organisator(client, tokens)
+    r = await client.put(
+        f"/v1/organisatoren/{oid}/werkingsgebied",
+        json={"gemeenten": [{"nis_code": "31005", "naam": "Brugge"}, {"nis_code": "31006", "naam": "Damme"}]},
+        headers=tokens.headers(*ADMIN),
+    )
+    assert r.status_code == 200, r.text
+    assert [g["nis_code"] for g in r.json()["gemeenten"]] == ["31005", "31006"]
+    assert await _count(engine, "SELECT count(*) FROM outbox WHERE event_type = 'WerkingsgebiedGewijzigd'") == 1

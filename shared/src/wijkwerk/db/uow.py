@@ -25,14 +25,31 @@ _INSERT_OUTBOX = text(
 class UnitOfWork:
     producer: str = "wijkwerk"
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], producer: str | None = None) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession] | None, producer: str | None = None) -> None:
         self._sessions = sessions
         if producer is not None:
             self.producer = producer
         self.session: AsyncSession
         self._pending: list[tuple[Event, Envelope]] = []
+        self._joined = False
+        self._causation_id: str | None = None
+
+    @classmethod
+    def joined(cls, session: AsyncSession, *, causation_id: str | None = None) -> Self:
+        """A unit of work inside a transaction someone else commits: a consumer batch.
+        ``commit`` then only writes the outbox rows; the consumer commits them together
+        with its inbox rows, so an event's effects and the events they cause are atomic."""
+        uow = cls(None)
+        uow._joined = True
+        uow._causation_id = causation_id
+        uow.session = session
+        uow.init_repositories(session)
+        return uow
 
     async def __aenter__(self) -> Self:
+        if self._joined:
+            return self
+        assert self._sessions is not None
         self.session = self._sessions()
         self._pending = []
         self.init_repositories(self.session)
@@ -47,6 +64,8 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if self._joined:
+            return  # the owner of the transaction commits or rolls back
         try:
             await self.rollback()
         finally:
@@ -58,7 +77,7 @@ class UnitOfWork:
             producer=self.producer,
             aggregate_version=aggregate_version,
             correlation_id=current_correlation_id(),
-            causation_id=causation_id,
+            causation_id=causation_id or self._causation_id,
         )
         self._pending.append((event, envelope))
         return envelope
@@ -87,7 +106,8 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.flush_outbox()
-        await self.session.commit()
+        if not self._joined:
+            await self.session.commit()
 
     async def rollback(self) -> None:
         self._pending = []

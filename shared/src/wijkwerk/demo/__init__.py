@@ -9,6 +9,7 @@ prestaties, cheques, evaluations) follow the services that own them.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -57,8 +58,18 @@ class DemoLoader:
             return await self.client.post(self.urls[service] + path, json=body)
 
     async def organisatoren(self) -> list[tuple[str, wereld.OrganisatorSeed]]:
+        # Re-running the demo reuses the organisers it made before (areas are exclusive).
+        bestaand = await self.client.get(self.urls["toeleiding"] + "/v1/organisatoren", params={"limit": 500})
+        bestaand.raise_for_status()
+        per_verband = {o["samenwerkingsverband"]: o for o in bestaand.json()}
         gemaakt = []
         for seed in wereld.ORGANISATOREN:
+            if (o := per_verband.get(seed.samenwerkingsverband)) is not None:
+                # Its area as it is now, so every domicile drawn lies inside it.
+                gebied = tuple((g["nis_code"], g["naam"]) for g in o["gemeenten"])
+                gemaakt.append((o["id"], dataclasses.replace(seed, gemeenten=gebied)))
+                self.samenvatting.organisatoren += 1
+                continue
             r = await self._post("toeleiding", "/v1/organisatoren", {
                 "naam": seed.naam,
                 "samenwerkingsverband": seed.samenwerkingsverband,

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from evaluatie.adapters.tables import rm_dossiers, rm_organisatoren
+from evaluatie.adapters.tables import rm_dossiers, rm_organisatoren, rm_toeleidingen
 
 
 class Leesmodellen:
@@ -55,3 +55,20 @@ class Leesmodellen:
         if organisator_id is not None:
             query = query.where(rm_organisatoren.c.id == organisator_id)
         return [dict(r._mapping) for r in await self.session.execute(query)]
+
+    async def toeleiding(self, rij: dict) -> None:
+        await self.session.execute(pg_insert(rm_toeleidingen).values(**rij).on_conflict_do_nothing())
+
+    async def toeleidingen_per_advies(
+        self, van: date, tot: date, organisator_id: uuid.UUID | None
+    ) -> list[tuple[int | None, int]]:
+        """RPT-07: referrals received in [van, tot] by advised duration (None = unlimited right)."""
+        query = (
+            select(rm_toeleidingen.c.advies_maanden, func.count())
+            .where(rm_toeleidingen.c.ontvangen_op.between(van, tot))
+            .group_by(rm_toeleidingen.c.advies_maanden)
+            .order_by(rm_toeleidingen.c.advies_maanden.nulls_last())
+        )
+        if organisator_id is not None:
+            query = query.where(rm_toeleidingen.c.organisator_id == organisator_id)
+        return [(maanden, aantal) for maanden, aantal in await self.session.execute(query)]

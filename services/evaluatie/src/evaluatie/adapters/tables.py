@@ -1,4 +1,4 @@
-from sqlalchemy import Boolean, Column, Date, MetaData, Table, Text
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, Table, Text
 from sqlalchemy.dialects.postgresql import UUID
 
 metadata = MetaData()
@@ -19,4 +19,18 @@ rm_dossiers = Table(
     Column("ex_pwa", Boolean, nullable=False),
     Column("uitkeringsstatus", Text, nullable=False),
     Column("ingeschreven_op", Date, nullable=False),
+)
+
+rm_toeleidingen = Table(
+    "rm_toeleidingen",
+    metadata,
+    Column("toeleiding_id", UUID(as_uuid=True), primary_key=True),
+    Column("wijkwerker_id", UUID(as_uuid=True), nullable=False),
+    Column("organisator_id", UUID(as_uuid=True), nullable=False),
+    Column("toeleider_type", Text, nullable=False),
+    Column("advies_maanden", Integer),
+    Column("ontvangen_op", Date, nullable=False),
+    Column("uitkeringsstatus", Text, nullable=False),
+    Column("ex_pwa", Boolean, nullable=False),
+    Column("hertoeleiding", Boolean, nullable=False),
 )

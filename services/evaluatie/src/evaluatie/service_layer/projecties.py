@@ -4,7 +4,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from evaluatie.adapters.leesmodellen import Leesmodellen
 from wijkwerk.events import Envelope
-from wijkwerk.events.toeleiding import OrganisatorGeregistreerd, WijkwerkerIngeschreven
+from wijkwerk.events.toeleiding import OrganisatorGeregistreerd, ToeleidingOntvangen, WijkwerkerIngeschreven
 
 
 async def organisator_geregistreerd(session: AsyncSession, event: OrganisatorGeregistreerd, _: Envelope) -> None:
@@ -17,4 +17,19 @@ async def wijkwerker_ingeschreven(session: AsyncSession, event: WijkwerkerIngesc
     )
 
 
-HANDLERS = {OrganisatorGeregistreerd: organisator_geregistreerd, WijkwerkerIngeschreven: wijkwerker_ingeschreven}
+async def toeleiding_ontvangen(session: AsyncSession, event: ToeleidingOntvangen, _: Envelope) -> None:
+    await Leesmodellen(session).toeleiding(
+        event.model_dump(
+            include={
+                "toeleiding_id", "wijkwerker_id", "organisator_id", "toeleider_type", "advies_maanden",
+                "ontvangen_op", "uitkeringsstatus", "ex_pwa", "hertoeleiding",
+            }
+        )
+    )
+
+
+HANDLERS = {
+    OrganisatorGeregistreerd: organisator_geregistreerd,
+    WijkwerkerIngeschreven: wijkwerker_ingeschreven,
+    ToeleidingOntvangen: toeleiding_ontvangen,
+}

@@ -50,6 +50,15 @@ class OrganisatorRepository:
         ).all()
         return [o for o in [await self.get(i) for i in ids] if o is not None]
 
+    async def al_toegewezen(self, nis_codes: list[str], behalve: uuid.UUID | None = None) -> dict[str, uuid.UUID]:
+        """Municipalities already in another organiser's area (one organiser per place)."""
+        query = select(werkingsgebied.c.nis_code, werkingsgebied.c.organisator_id).where(
+            werkingsgebied.c.nis_code.in_(nis_codes)
+        )
+        if behalve is not None:
+            query = query.where(werkingsgebied.c.organisator_id != behalve)
+        return {nis: oid for nis, oid in await self.session.execute(query)}
+
     async def count(self) -> int:
         return await self.session.scalar(select(func.count()).select_from(organisatoren))
 

@@ -61,6 +61,14 @@ class Organisator:
         self.tarieven.append((vanaf, prijs_cent))
         self.version += 1
 
+    def wijzig_werkingsgebied(self, gemeenten: dict[str, str]) -> None:
+        if not gemeenten:
+            raise OngeldigeInvoer("An organiser needs at least one municipality.", rule="werkingsgebied-leeg")
+        for nis in gemeenten:
+            regels.controleer_vlaamse_gemeente(nis)
+        self.gemeenten = dict(gemeenten)
+        self.version += 1
+
     def tarief_op(self, dag: date) -> int | None:
         return regels.tarief_op(self.tarieven, dag)
 

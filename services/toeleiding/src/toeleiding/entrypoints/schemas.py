@@ -25,6 +25,8 @@ class GemeenteIn(Strict):
 
 
 class OrganisatorIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"naam": "Wijk-werken Midwest", "samenwerkingsverband": "Midwest", "gemeenten": [{"nis_code": "36015", "naam": "Roeselare"}, {"nis_code": "36008", "naam": "Izegem"}], "tarief": "5.95", "tarief_vanaf": "2018-01-01"}]})
+
     naam: str = Field(min_length=1, max_length=200, examples=["Wijk-werken regio Brugge"])
     samenwerkingsverband: str = Field(min_length=1, max_length=200, examples=["Werkkracht10"])
     gemeenten: list[GemeenteIn] = Field(min_length=1, max_length=400)
@@ -32,7 +34,15 @@ class OrganisatorIn(Strict):
     tarief_vanaf: date = Field(examples=["2018-01-01"])
 
 
+class WerkingsgebiedIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"gemeenten": [{"nis_code": "36015", "naam": "Roeselare"}, {"nis_code": "36006", "naam": "Hooglede"}]}]})
+
+    gemeenten: list[GemeenteIn] = Field(min_length=1, max_length=400)
+
+
 class TariefIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"prijs": "6.95", "geldig_vanaf": "2027-01-01"}]})
+
     prijs: Euro = Field(examples=["6.95"])
     geldig_vanaf: date
 
@@ -61,6 +71,8 @@ class OrganisatorOut(BaseModel):
 
 
 class WijkwerkerIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"insz": "85073003328", "voornaam": "An", "achternaam": "Peeters", "domicilie_nis_code": "36015", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "uitkeringsstatus": "leefloon", "vdab_ingeschreven": True, "ex_pwa": False, "onbeperkt_recht": False, "iban": "BE68539007547034", "ingeschreven_op": "2026-01-05"}]})
+
     insz: str = Field(min_length=11, max_length=15, examples=["85073003328"])
     voornaam: str = Field(min_length=1, max_length=100)
     achternaam: str = Field(min_length=1, max_length=100)
@@ -110,6 +122,8 @@ class Pagina(BaseModel):
 
 
 class ToeleidingIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "toeleider_type": "OCMW", "advies_maanden": 12, "ontvangen_op": "2026-01-05", "start": "2026-01-12"}]})
+
     wijkwerker_id: uuid.UUID
     organisator_id: uuid.UUID
     toeleider_type: Literal["VDAB", "OCMW", "GTB", "ANDERE"]
@@ -164,14 +178,20 @@ class TrajectOut(BaseModel):
 
 
 class OvereenkomstIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"getekend_op": "2026-01-12"}]})
+
     getekend_op: date
 
 
 class VerlengingIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"nieuw_einde": "2026-12-31"}]})
+
     nieuw_einde: date
 
 
 class SchorsingIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"van": "2026-03-02", "tot": "2026-03-20", "reden": "ziekte met medisch attest", "verlengt_einde": True}]})
+
     van: date
     tot: date
     reden: str = Field(min_length=1, max_length=200, examples=["ziekte met medisch attest"])
@@ -179,12 +199,16 @@ class SchorsingIn(Strict):
 
 
 class BeeindigingIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"einde": "2026-06-30", "reden": "ander_traject", "vervolg": "IBO"}]})
+
     einde: date
     reden: Literal["uitstroom_werk", "ander_traject", "gestopt"]
     vervolg: str | None = Field(None, max_length=100, examples=["IBO", "TWE"])
 
 
 class UitkeringsstatusIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"uitkeringsstatus": "volledig_werkzoekend", "vanaf": "2026-04-01"}]})
+
     uitkeringsstatus: Uitkeringsstatus
     vanaf: date
 

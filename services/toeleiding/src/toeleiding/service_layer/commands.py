@@ -19,6 +19,12 @@ class RegistreerOrganisator:
 
 
 @dataclass(frozen=True)
+class WijzigWerkingsgebied:
+    organisator_id: uuid.UUID
+    gemeenten: dict[str, str]
+
+
+@dataclass(frozen=True)
 class LegTariefVast:
     organisator_id: uuid.UUID
     prijs_cent: int

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from toeleiding.domain.fouten import BestaatAl, NietGevonden
@@ -12,6 +13,7 @@ from wijkwerk.events.toeleiding import (
     Gemeente,
     OrganisatorGeregistreerd,
     TariefVastgelegd,
+    WerkingsgebiedGewijzigd,
     WijkwerkerIngeschreven,
 )
 
@@ -28,6 +30,7 @@ async def registreer_organisator(
         toegelaten_tarieven=toegelaten_tarieven,
     )
     async with uow:
+        await _geen_gedeelde_gemeenten(uow, organisator)
         await uow.organisatoren.add(organisator)
         uow.emit(
             OrganisatorGeregistreerd(
@@ -41,6 +44,36 @@ async def registreer_organisator(
         uow.emit(
             TariefVastgelegd(
                 organisator_id=organisator.id, prijs_cent=cmd.tarief_cent, geldig_vanaf=cmd.tarief_vanaf
+            ),
+            aggregate_version=organisator.version,
+        )
+        await uow.commit()
+    return organisator
+
+
+async def _geen_gedeelde_gemeenten(uow: ToeleidingUnitOfWork, organisator: Organisator) -> None:
+    # Serialise area changes: two concurrent claims on one municipality must not both pass.
+    await uow.session.execute(text("SELECT pg_advisory_xact_lock(hashtext('toeleiding:werkingsgebied'))"))
+    bezet = await uow.organisatoren.al_toegewezen(sorted(organisator.gemeenten), behalve=organisator.id)
+    if bezet:
+        raise BestaatAl(
+            f"Municipalities already belong to another organiser: {', '.join(sorted(bezet))}.",
+            rule="gemeente-al-toegewezen",
+        )
+
+
+async def wijzig_werkingsgebied(cmd: commands.WijzigWerkingsgebied, uow: ToeleidingUnitOfWork) -> Organisator:
+    async with uow:
+        organisator = await uow.organisatoren.get(cmd.organisator_id, for_update=True)
+        if organisator is None:
+            raise NietGevonden("No such organiser.", rule="organisator-onbekend")
+        organisator.wijzig_werkingsgebied(cmd.gemeenten)
+        await _geen_gedeelde_gemeenten(uow, organisator)
+        await uow.organisatoren.save(organisator)
+        uow.emit(
+            WerkingsgebiedGewijzigd(
+                organisator_id=organisator.id,
+                gemeenten=tuple(Gemeente(nis_code=n, naam=g) for n, g in sorted(organisator.gemeenten.items())),
             ),
             aggregate_version=organisator.version,
         )

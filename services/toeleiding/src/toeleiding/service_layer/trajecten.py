@@ -153,12 +153,12 @@ async def schors_traject(cmd: commands.SchorsTraject, uow: ToeleidingUnitOfWork)
 async def beeindig_traject(cmd: commands.BeeindigTraject, uow: ToeleidingUnitOfWork, vandaag: Vandaag) -> Traject:
     async with uow:
         traject = await _traject(uow, cmd.traject_id)
-        await _beeindig(uow, traject, cmd.einde, EindeReden(cmd.reden), cmd.vervolg, vandaag())
+        await beeindig(uow, traject, cmd.einde, EindeReden(cmd.reden), cmd.vervolg, vandaag())
         await uow.commit()
     return traject
 
 
-async def _beeindig(
+async def beeindig(
     uow: ToeleidingUnitOfWork, traject: Traject, einde: date, reden: EindeReden, vervolg: str | None, vandaag: date
 ) -> None:
     traject.beeindig(einde, reden, vervolg)
@@ -185,7 +185,7 @@ async def sluit_verlopen_trajecten(uow: ToeleidingUnitOfWork, vandaag: date, lim
         for traject in verlopen:
             assert traject.gepland_einde is not None
             reden = EindeReden.MAX_DUUR_BEREIKT if traject.gepland_einde == traject.max_einde else EindeReden.EINDE_ADVIES
-            await _beeindig(uow, traject, traject.gepland_einde, reden, None, vandaag)
+            await beeindig(uow, traject, traject.gepland_einde, reden, None, vandaag)
         await uow.commit()
     return len(verlopen)
 

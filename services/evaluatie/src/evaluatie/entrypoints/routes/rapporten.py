@@ -48,3 +48,45 @@ async def dossiers(
         for r in rows
     ]
     return DossierRapport(tot_en_met=dag, berekend_op=datetime.now(UTC), rijen=rijen, totaal=sum(r.dossiers for r in rijen))
+
+
+class AdviesRij(BaseModel):
+    advies_maanden: int | None
+    toeleidingen: int
+
+
+class AdviesRapport(BaseModel):
+    rapport: str = "RPT-07"
+    van: date
+    tot: date
+    organisator_id: uuid.UUID | None
+    berekend_op: datetime
+    rijen: list[AdviesRij]
+    totaal: int
+    aandeel_12_maanden: float | None
+
+
+@router.get("/advies", summary="RPT-07: referrals by advised trajectory length (12 months vs shorter)")
+async def advies(
+    request: Request,
+    principal: Annotated[Principal, Depends(require("rapportering:read"))],
+    van: date,
+    tot: date,
+    organisator_id: uuid.UUID | None = None,
+) -> AdviesRapport:
+    scope = organisation_filter(principal)
+    if scope is not None:
+        organisator_id = uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)
+    async with request.app.state.runtime.sessions() as session:
+        rows = await Leesmodellen(session).toeleidingen_per_advies(van, tot, organisator_id)
+    totaal = sum(n for _, n in rows)
+    twaalf = sum(n for m, n in rows if m == 12)
+    return AdviesRapport(
+        van=van,
+        tot=tot,
+        organisator_id=organisator_id,
+        berekend_op=datetime.now(UTC),
+        rijen=[AdviesRij(advies_maanden=m, toeleidingen=n) for m, n in rows],
+        totaal=totaal,
+        aandeel_12_maanden=round(twaalf / totaal, 4) if totaal else None,
+    )

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 
 from toeleiding.domain.fouten import NietGevonden
 from toeleiding.entrypoints.deps import get_uow
-from toeleiding.entrypoints.schemas import OrganisatorIn, OrganisatorOut, TariefIn
+from toeleiding.entrypoints.schemas import OrganisatorIn, OrganisatorOut, TariefIn, WerkingsgebiedIn
 from toeleiding.service_layer import commands, handlers
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
 from wijkwerk.auth import Principal, require, sees_organisation
@@ -70,3 +70,14 @@ async def leg_tarief_vast(
     cmd = commands.LegTariefVast(organisator_id, body.prijs, body.geldig_vanaf)
     organisator = await handlers.leg_tarief_vast(cmd, uow, request.app.state.settings.toegelaten_tarieven)
     return OrganisatorOut.of(organisator)
+
+
+@router.put("/{organisator_id}/werkingsgebied", summary="Replace the organiser's area (a set of Flemish municipalities)")
+async def wijzig_werkingsgebied(
+    organisator_id: uuid.UUID,
+    body: WerkingsgebiedIn,
+    uow: Uow,
+    _: Annotated[Principal, Depends(require("toeleiding:admin"))],
+) -> OrganisatorOut:
+    cmd = commands.WijzigWerkingsgebied(organisator_id, {g.nis_code: g.naam for g in body.gemeenten})
+    return OrganisatorOut.of(await handlers.wijzig_werkingsgebied(cmd, uow))

@@ -1,0 +1,85 @@
+"""Reports built from events folded by the real projection handlers on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import pytest
+
+from evaluatie.config import Settings
+from evaluatie.entrypoints.api import create_app
+from evaluatie.service_layer.projecties import HANDLERS
+from wijkwerk.db import create_engine, session_factory
+from wijkwerk.events import Envelope
+from wijkwerk.events.toeleiding import OrganisatorGeregistreerd, ToeleidingOntvangen, WijkwerkerIngeschreven
+from wijkwerk.testing import migrated_database
+from wijkwerk.testkit import Tokens, api_client
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def tokens(tmp_path_factory) -> Tokens:
+    return Tokens.create(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture
+async def env(embedded_pg, tokens):
+    url = migrated_database(embedded_pg, "evaluatie", f"eval_{uuid.uuid4().hex[:8]}")
+    engine = create_engine(url, pool_size=2)
+    app = create_app(Settings(database_url=url, run_workers=False, auth=tokens.auth_settings()))
+    async with api_client(app) as client:
+        yield client, engine
+    await engine.dispose()
+
+
+async def _fold(engine, *events) -> None:
+    async with session_factory(engine)() as session, session.begin():
+        for event in events:
+            await HANDLERS[type(event)](session, event, Envelope.wrap(event, producer="test"))
+
+
+def _organisator(naam: str) -> OrganisatorGeregistreerd:
+    return OrganisatorGeregistreerd(organisator_id=uuid.uuid4(), naam=naam, samenwerkingsverband=naam, gemeenten=())
+
+
+def _toeleiding(organisator, advies: int | None, op: date) -> ToeleidingOntvangen:
+    return ToeleidingOntvangen(
+        toeleiding_id=uuid.uuid4(), wijkwerker_id=uuid.uuid4(), organisator_id=organisator.organisator_id,
+        toeleider_type="VDAB", advies_maanden=advies, ontvangen_op=op, uitkeringsstatus="volledig_werkzoekend",
+        ex_pwa=advies is None, onbeperkt_recht=advies is None,
+    )
+
+
+async def test_rpt07_counts_referrals_by_advice_in_the_period(env, tokens):
+    client, engine = env
+    a, b = _organisator("A"), _organisator("B")
+    advice = [12, 12, 12, 6, None]
+    await _fold(engine, a, b, *[_toeleiding(a, m, date(2026, 3, 1)) for m in advice],
+                _toeleiding(b, 3, date(2026, 3, 5)), _toeleiding(a, 12, date(2025, 12, 31)))
+    r = await client.get("/v1/rapporten/advies", params={"van": "2026-01-01", "tot": "2026-12-31"},
+                         headers=tokens.headers("rapportering:read"))
+    body = r.json()
+    assert {row["advies_maanden"]: row["toeleidingen"] for row in body["rijen"]} == {3: 1, 6: 1, 12: 3, None: 1}
+    assert body["totaal"] == 6 and body["aandeel_12_maanden"] == round(3 / 6, 4)
+
+    own = tokens.headers("rapportering:read", org=str(b.organisator_id), org_type="organisator")
+    scoped = (await client.get("/v1/rapporten/advies", params={"van": "2026-01-01", "tot": "2026-12-31"}, headers=own)).json()
+    assert scoped["totaal"] == 1 and scoped["organisator_id"] == str(b.organisator_id)
+
+
+async def test_rpt01_counts_dossiers_per_organiser_up_to_a_date(env, tokens):
+    client, engine = env
+    a = _organisator("A")
+
+    def dossier(op: date) -> WijkwerkerIngeschreven:
+        return WijkwerkerIngeschreven(
+            wijkwerker_id=uuid.uuid4(), organisator_id=a.organisator_id, domicilie_nis_code="31005",
+            uitkeringsstatus="leefloon", ex_pwa=False, onbeperkt_recht=False, ingeschreven_op=op,
+        )
+
+    await _fold(engine, a, dossier(date(2026, 1, 1)), dossier(date(2026, 2, 1)), dossier(date(2026, 3, 1)))
+    r = await client.get("/v1/rapporten/dossiers", params={"tot_en_met": "2026-02-28"},
+                         headers=tokens.headers("rapportering:read"))
+    assert r.json()["totaal"] == 2

@@ -1,0 +1,46 @@
+"""Reactions to other services' events (consumed through the inbox)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from toeleiding.domain.traject import EindeReden
+from toeleiding.service_layer import trajecten
+from toeleiding.service_layer.uow import ToeleidingUnitOfWork
+from wijkwerk.events import Envelope
+from wijkwerk.events.evaluatie import EvaluatieUitgevoerd
+from wijkwerk.problems import DomainError
+
+log = logging.getLogger("toeleiding.reacties")
+
+# V-2: the outcomes that mean the worker leaves wijk-werken.
+EINDE_BIJ_UITKOMST = {
+    "uitstroom_werk": EindeReden.UITSTROOM_WERK,
+    "ander_traject": EindeReden.ANDER_TRAJECT,
+    "stopt": EindeReden.GESTOPT,
+}
+
+
+async def evaluatie_uitgevoerd(session: AsyncSession, event: EvaluatieUitgevoerd, envelope: Envelope) -> None:
+    """An evaluation whose outcome says the worker moved on ends the trajectory on the
+    evaluation date. Already ended, or refused by a rule: logged, not retried (a business
+    outcome, not a poison message)."""
+    reden = EINDE_BIJ_UITKOMST.get(event.uitkomst)
+    if reden is None:
+        return
+    uow = ToeleidingUnitOfWork.joined(session, causation_id=str(envelope.event_id))
+    traject = await uow.trajecten.get(event.traject_id, for_update=True)
+    if traject is None or traject.beeindigd:
+        return
+    try:
+        await trajecten.beeindig(uow, traject, event.datum, reden, event.vervolg, date.today())
+    except DomainError as exc:
+        log.warning("evaluation %s did not end trajectory %s: %s", event.evaluatie_id, event.traject_id, exc.detail)
+        return
+    await uow.commit()
+
+
+HANDLERS = {EvaluatieUitgevoerd: evaluatie_uitgevoerd}

@@ -1,0 +1,35 @@
+"""Events of the evaluatie service, topic ``wijkwerk.evaluatie.v1``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from wijkwerk.events import topics
+from wijkwerk.events.envelope import Event
+from wijkwerk.events.registry import registry
+
+
+class _EvaluatieEvent(Event):
+    topic = topics.EVALUATIE
+
+
+@registry.register
+class EvaluatieUitgevoerd(_EvaluatieEvent):
+    """A (6-monthly) evaluation by the bemiddelaar (V-1, V-2). Remarks stay in evaluatie.
+
+    ``uitkomst``: ``zelfde_klus`` (continue), ``uitstroom_werk`` (outflow to work),
+    ``ander_traject`` (doorstroom, e.g. IBO or TWE, in ``vervolg``), ``stopt``.
+    """
+
+    event_type = "EvaluatieUitgevoerd"
+    aggregate_field = "evaluatie_id"
+
+    evaluatie_id: uuid.UUID
+    wijkwerker_id: uuid.UUID
+    traject_id: uuid.UUID
+    organisator_id: uuid.UUID
+    datum: date
+    uitkomst: str
+    vervolg: str | None = None
+    evaluator_organisatie: str | None = None

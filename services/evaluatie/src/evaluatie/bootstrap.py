@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 
 from evaluatie.config import Settings
-from evaluatie.entrypoints.routes import rapporten
+from evaluatie.entrypoints.routes import evaluaties, rapporten
 from evaluatie.service_layer import projecties
 from wijkwerk.events import topics
 from wijkwerk.http.app import Runtime, create_service_app, make_consumer
@@ -17,7 +17,7 @@ def build_app(settings: Settings) -> FastAPI:
     return create_service_app(
         name="evaluatie",
         settings=settings,
-        routers=[rapporten.router],
+        routers=[evaluaties.router, rapporten.router],
         consumers=consumers,
         title="Wijk-werken — evaluatie",
         description="Evaluations, outflow monitoring, the reports the Flemish parliament asks for, and the ops dashboard.",

@@ -7,37 +7,9 @@ from datetime import date
 
 import pytest
 
-from evaluatie.config import Settings
-from evaluatie.entrypoints.api import create_app
-from evaluatie.service_layer.projecties import HANDLERS
-from wijkwerk.db import create_engine, session_factory
-from wijkwerk.events import Envelope
 from wijkwerk.events.toeleiding import OrganisatorGeregistreerd, ToeleidingOntvangen, WijkwerkerIngeschreven
-from wijkwerk.testing import migrated_database
-from wijkwerk.testkit import Tokens, api_client
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def tokens(tmp_path_factory) -> Tokens:
-    return Tokens.create(tmp_path_factory.mktemp("keys"))
-
-
-@pytest.fixture
-async def env(embedded_pg, tokens):
-    url = migrated_database(embedded_pg, "evaluatie", f"eval_{uuid.uuid4().hex[:8]}")
-    engine = create_engine(url, pool_size=2)
-    app = create_app(Settings(database_url=url, run_workers=False, auth=tokens.auth_settings()))
-    async with api_client(app) as client:
-        yield client, engine
-    await engine.dispose()
-
-
-async def _fold(engine, *events) -> None:
-    async with session_factory(engine)() as session, session.begin():
-        for event in events:
-            await HANDLERS[type(event)](session, event, Envelope.wrap(event, producer="test"))
 
 
 def _organisator(naam: str) -> OrganisatorGeregistreerd:
@@ -52,11 +24,11 @@ def _toeleiding(organisator, advies: int | None, op: date) -> ToeleidingOntvange
     )
 
 
-async def test_rpt07_counts_referrals_by_advice_in_the_period(env, tokens):
+async def test_rpt07_counts_referrals_by_advice_in_the_period(env, tokens, fold):
     client, engine = env
     a, b = _organisator("A"), _organisator("B")
     advice = [12, 12, 12, 6, None]
-    await _fold(engine, a, b, *[_toeleiding(a, m, date(2026, 3, 1)) for m in advice],
+    await fold(engine, a, b, *[_toeleiding(a, m, date(2026, 3, 1)) for m in advice],
                 _toeleiding(b, 3, date(2026, 3, 5)), _toeleiding(a, 12, date(2025, 12, 31)))
     r = await client.get("/v1/rapporten/advies", params={"van": "2026-01-01", "tot": "2026-12-31"},
                          headers=tokens.headers("rapportering:read"))
@@ -69,7 +41,7 @@ async def test_rpt07_counts_referrals_by_advice_in_the_period(env, tokens):
     assert scoped["totaal"] == 1 and scoped["organisator_id"] == str(b.organisator_id)
 
 
-async def test_rpt01_counts_dossiers_per_organiser_up_to_a_date(env, tokens):
+async def test_rpt01_counts_dossiers_per_organiser_up_to_a_date(env, tokens, fold):
     client, engine = env
     a = _organisator("A")
 
@@ -79,7 +51,7 @@ async def test_rpt01_counts_dossiers_per_organiser_up_to_a_date(env, tokens):
             uitkeringsstatus="leefloon", ex_pwa=False, onbeperkt_recht=False, ingeschreven_op=op,
         )
 
-    await _fold(engine, a, dossier(date(2026, 1, 1)), dossier(date(2026, 2, 1)), dossier(date(2026, 3, 1)))
+    await fold(engine, a, dossier(date(2026, 1, 1)), dossier(date(2026, 2, 1)), dossier(date(2026, 3, 1)))
     r = await client.get("/v1/rapporten/dossiers", params={"tot_en_met": "2026-02-28"},
                          headers=tokens.headers("rapportering:read"))
     assert r.json()["totaal"] == 2

@@ -33,3 +33,22 @@ class EvaluatieUitgevoerd(_EvaluatieEvent):
     uitkomst: str
     vervolg: str | None = None
     evaluator_organisatie: str | None = None
+
+
+@registry.register
+class UitstroomGemeten(_EvaluatieEvent):
+    """Outflow N months after the end of the trajectory (V-3, V-4, A-12).
+
+    ``categorieen`` are V-4 top rows, ``subcategorieen`` their sub-rows (not exclusive)."""
+
+    event_type = "UitstroomGemeten"
+    aggregate_field = "meting_id"
+
+    meting_id: uuid.UUID
+    wijkwerker_id: uuid.UUID
+    traject_id: uuid.UUID
+    organisator_id: uuid.UUID
+    horizon_maanden: int
+    gemeten_op: date
+    categorieen: tuple[str, ...]
+    subcategorieen: tuple[str, ...] = ()

@@ -1,5 +1,5 @@
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, Table, Text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import ARRAY, UUID
 
 metadata = MetaData()
 
@@ -33,4 +33,45 @@ rm_toeleidingen = Table(
     Column("uitkeringsstatus", Text, nullable=False),
     Column("ex_pwa", Boolean, nullable=False),
     Column("hertoeleiding", Boolean, nullable=False),
+)
+
+rm_trajecten = Table(
+    "rm_trajecten",
+    metadata,
+    Column("traject_id", UUID(as_uuid=True), primary_key=True),
+    Column("wijkwerker_id", UUID(as_uuid=True), nullable=False),
+    Column("organisator_id", UUID(as_uuid=True), nullable=False),
+    Column("start", Date, nullable=False),
+    Column("gepland_einde", Date),
+    Column("werkelijk_einde", Date),
+    Column("einde_reden", Text),
+    Column("vervolg", Text),
+    Column("overeenkomst_op", Date),
+)
+
+evaluaties = Table(
+    "evaluaties",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("traject_id", UUID(as_uuid=True), nullable=False),
+    Column("wijkwerker_id", UUID(as_uuid=True), nullable=False),
+    Column("organisator_id", UUID(as_uuid=True), nullable=False),
+    Column("datum", Date, nullable=False),
+    Column("uitkomst", Text, nullable=False),
+    Column("vervolg", Text),
+    Column("opmerkingen", Text),
+    Column("evaluator_organisatie", Text),
+)
+
+uitstroommetingen = Table(
+    "uitstroommetingen",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("traject_id", UUID(as_uuid=True), nullable=False),
+    Column("wijkwerker_id", UUID(as_uuid=True), nullable=False),
+    Column("organisator_id", UUID(as_uuid=True), nullable=False),
+    Column("horizon_maanden", Integer, nullable=False),
+    Column("gemeten_op", Date, nullable=False),
+    Column("categorieen", ARRAY(Text), nullable=False),
+    Column("subcategorieen", ARRAY(Text), nullable=False),
 )

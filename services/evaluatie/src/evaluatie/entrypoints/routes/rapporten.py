@@ -1,11 +1,14 @@
 import uuid
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
 from evaluatie.adapters.leesmodellen import Leesmodellen
+from evaluatie.adapters.rapporten import Rapporten
+from evaluatie.domain.uitstroom import HORIZONTEN
+from evaluatie.entrypoints.csv import csv_response
 from wijkwerk.auth import Principal, organisation_filter, require
 from wijkwerk.problems import PROBLEM_RESPONSES
 
@@ -90,3 +93,83 @@ async def advies(
         totaal=totaal,
         aandeel_12_maanden=round(twaalf / totaal, 4) if totaal else None,
     )
+
+
+class EvaluatieRapport(BaseModel):
+    rapport: str = "RPT-08"
+    van: date
+    tot: date
+    organisator_id: uuid.UUID | None
+    berekend_op: datetime
+    evaluaties: int
+    geevalueerde_wijkwerkers: int
+    per_uitkomst: dict[str, int]
+
+
+def _scoped(principal: Principal, organisator_id: uuid.UUID | None) -> uuid.UUID | None:
+    scope = organisation_filter(principal)
+    if scope is None:
+        return organisator_id
+    return uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)
+
+
+@router.get("/evaluaties", summary="RPT-08: evaluations registered in a period, workers evaluated, outcomes")
+async def rapport_evaluaties(
+    request: Request,
+    principal: Annotated[Principal, Depends(require("rapportering:read"))],
+    van: date,
+    tot: date,
+    organisator_id: uuid.UUID | None = None,
+) -> EvaluatieRapport:
+    organisator_id = _scoped(principal, organisator_id)
+    async with request.app.state.runtime.sessions() as session:
+        cijfers = await Rapporten(session).evaluaties(van, tot, organisator_id)
+    return EvaluatieRapport(van=van, tot=tot, organisator_id=organisator_id, berekend_op=datetime.now(UTC), **cijfers)
+
+
+class UitstroomGroep(BaseModel):
+    horizon_maanden: int
+    groep: str
+    dossiers: int
+    categorieen: dict[str, int]
+
+
+class UitstroomRapport(BaseModel):
+    rapport: str = "RPT-04"
+    op: date
+    organisator_id: uuid.UUID | None
+    berekend_op: datetime
+    rijen: list[UitstroomGroep]
+
+
+@router.get(
+    "/uitstroom",
+    summary="RPT-04/RPT-10: outflow 3, 6, 9 and 12 months after the end, ex-PWA vs new, by V-4 category",
+    responses={200: {"content": {"text/csv": {}}}},
+)
+async def rapport_uitstroom(
+    request: Request,
+    principal: Annotated[Principal, Depends(require("rapportering:read"))],
+    op: date | None = None,
+    organisator_id: uuid.UUID | None = None,
+    format: Literal["json", "csv"] = "json",
+):
+    dag = op or date.today()
+    organisator_id = _scoped(principal, organisator_id)
+    async with request.app.state.runtime.sessions() as session:
+        rapporten = Rapporten(session)
+        rijen = [
+            UitstroomGroep(horizon_maanden=h, **groep)
+            for h in HORIZONTEN
+            for groep in await rapporten.uitstroom(dag, h, organisator_id)
+        ]
+    if format == "csv":
+        return csv_response(
+            (
+                {"horizon_maanden": r.horizon_maanden, "groep": r.groep, "categorie": c, "aantal": n, "cohort": r.dossiers}
+                for r in rijen
+                for c, n in ({"dossiers": r.dossiers} | r.categorieen).items()
+            ),
+            f"uitstroom-{dag}.csv",
+        )
+    return UitstroomRapport(op=dag, organisator_id=organisator_id, berekend_op=datetime.now(UTC), rijen=rijen)

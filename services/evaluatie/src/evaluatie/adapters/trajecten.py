@@ -1,0 +1,69 @@
+"""Trajectories as evaluatie knows them (folded from toeleiding), evaluations and
+outflow measurements (owned here)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from evaluatie.adapters.tables import evaluaties, rm_trajecten, uitstroommetingen
+
+
+class TrajectRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def gestart(self, traject_id, wijkwerker_id, organisator_id, start: date, gepland_einde: date | None) -> None:
+        await self.session.execute(
+            pg_insert(rm_trajecten)
+            .values(traject_id=traject_id, wijkwerker_id=wijkwerker_id, organisator_id=organisator_id,
+                    start=start, gepland_einde=gepland_einde)
+            .on_conflict_do_nothing()
+        )
+
+    async def wijzig(self, traject_id: uuid.UUID, **values) -> None:
+        await self.session.execute(update(rm_trajecten).where(rm_trajecten.c.traject_id == traject_id).values(**values))
+
+    async def get(self, traject_id: uuid.UUID):
+        return (await self.session.execute(select(rm_trajecten).where(rm_trajecten.c.traject_id == traject_id))).one_or_none()
+
+    async def laatste_evaluatie(self, traject_id: uuid.UUID) -> date | None:
+        return await self.session.scalar(select(func.max(evaluaties.c.datum)).where(evaluaties.c.traject_id == traject_id))
+
+    async def lopend_met_laatste_evaluatie(self, organisator_id: uuid.UUID | None, op: date, limit: int, offset: int):
+        """Trajectories running on ``op`` with their latest evaluation date."""
+        laatste = (
+            select(evaluaties.c.traject_id, func.max(evaluaties.c.datum).label("laatste"))
+            .group_by(evaluaties.c.traject_id)
+            .subquery()
+        )
+        einde = func.coalesce(rm_trajecten.c.werkelijk_einde, rm_trajecten.c.gepland_einde)
+        query = (
+            select(rm_trajecten, laatste.c.laatste)
+            .outerjoin(laatste, laatste.c.traject_id == rm_trajecten.c.traject_id)
+            .where(rm_trajecten.c.start <= op, (einde.is_(None)) | (einde >= op))
+            .order_by(rm_trajecten.c.start, rm_trajecten.c.traject_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        if organisator_id is not None:
+            query = query.where(rm_trajecten.c.organisator_id == organisator_id)
+        return (await self.session.execute(query)).all()
+
+    async def bewaar_evaluatie(self, **values) -> None:
+        await self.session.execute(insert(evaluaties).values(**values))
+
+    async def bewaar_meting(self, **values) -> None:
+        await self.session.execute(insert(uitstroommetingen).values(**values))
+
+    async def meting_bestaat(self, traject_id: uuid.UUID, horizon: int) -> bool:
+        found = await self.session.scalar(
+            select(func.count()).where(
+                uitstroommetingen.c.traject_id == traject_id, uitstroommetingen.c.horizon_maanden == horizon
+            )
+        )
+        return bool(found)

@@ -1,0 +1,52 @@
+"""The 6-monthly evaluation (DOMAIN V-1, V-2, T-7, A-11)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from evaluatie.domain.fouten import OngeldigeInvoer
+
+
+class Uitkomst(enum.StrEnum):
+    ZELFDE_KLUS = "zelfde_klus"  # continue in the same activity
+    UITSTROOM_WERK = "uitstroom_werk"
+    ANDER_TRAJECT = "ander_traject"  # doorstroom: IBO, TWE, training, ...
+    STOPT = "stopt"
+
+
+@dataclass(frozen=True)
+class TrajectVenster:
+    start: date
+    einde: date | None  # actual end, else planned end; None: unlimited right
+
+    def loopt_op(self, dag: date) -> bool:
+        return self.start <= dag and (self.einde is None or dag <= self.einde)
+
+
+def volgende_evaluatie(start: date, laatste: date | None, interval_maanden: int = 6) -> date:
+    """A-11: due at the last evaluation (or the trajectory start) + 6 months."""
+    return (laatste or start) + relativedelta(months=interval_maanden)
+
+
+def status_evaluatie(venster: TrajectVenster, laatste: date | None, op: date, interval_maanden: int = 6) -> str | None:
+    """``achterstallig`` (overdue), ``te_doen`` (due within a month) or None, while the
+    trajectory runs on ``op``."""
+    if not venster.loopt_op(op):
+        return None
+    due = volgende_evaluatie(venster.start, laatste, interval_maanden)
+    if due < op:
+        return "achterstallig"
+    if due <= op + relativedelta(months=1):
+        return "te_doen"
+    return None
+
+
+def controleer_evaluatie(venster: TrajectVenster, datum: date, uitkomst: Uitkomst, vervolg: str | None) -> None:
+    if datum < venster.start or (venster.einde is not None and datum > venster.einde):
+        raise OngeldigeInvoer("An evaluation falls inside the trajectory.", rule="evaluatie-buiten-traject")
+    if uitkomst == Uitkomst.ANDER_TRAJECT and not vervolg:
+        raise OngeldigeInvoer("Moving on to another trajectory names it (e.g. IBO, TWE).", rule="vervolg-ontbreekt")

@@ -1,0 +1,15 @@
+"""Domain errors of evaluatie; each names the rule it enforces."""
+
+from wijkwerk.problems import Conflict, DomainError, NotFound
+
+
+class OngeldigeInvoer(DomainError):
+    status = 422
+
+
+class BestaatAl(Conflict):
+    pass
+
+
+class NietGevonden(NotFound):
+    pass

@@ -1,0 +1,108 @@
+import uuid
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from evaluatie.domain.evaluatie import TrajectVenster, Uitkomst, status_evaluatie, volgende_evaluatie
+from evaluatie.domain.fouten import NietGevonden
+from evaluatie.domain.uitstroom import CATEGORIEEN
+from evaluatie.entrypoints.deps import get_uow
+from evaluatie.service_layer import handlers
+from evaluatie.service_layer.uow import EvaluatieUnitOfWork
+from wijkwerk.auth import Principal, organisation_filter, require, sees_organisation
+from wijkwerk.problems import PROBLEM_RESPONSES
+
+router = APIRouter(prefix="/v1", tags=["evaluaties"], responses=PROBLEM_RESPONSES)
+Uow = Annotated[EvaluatieUnitOfWork, Depends(get_uow)]
+Writer = Annotated[Principal, Depends(require("evaluatie:write"))]
+Reader = Annotated[Principal, Depends(require("evaluatie:read", "rapportering:read"))]
+
+
+class EvaluatieIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "traject_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "datum": "2026-07-10", "uitkomst": "ander_traject",
+        "vervolg": "IBO", "opmerkingen": "Klaar voor een opleiding op de werkvloer.", "evaluator_organisatie": "VDAB"}]})
+
+    traject_id: uuid.UUID
+    datum: date
+    uitkomst: Uitkomst
+    vervolg: str | None = Field(None, max_length=100)
+    opmerkingen: str | None = Field(None, max_length=2000)
+    evaluator_organisatie: str | None = Field(None, max_length=100, description="VDAB, OCMW or a partner (DOMAIN §7.7)")
+
+
+class UitstroomIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "traject_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "horizon_maanden": 3, "gemeten_op": "2026-10-01",
+        "categorieen": ["werk_werknemer"], "subcategorieen": ["NEC"]}]})
+
+    traject_id: uuid.UUID
+    horizon_maanden: Literal[3, 6, 9, 12]
+    gemeten_op: date
+    categorieen: list[str] = Field(min_length=1, max_length=len(CATEGORIEEN))
+    subcategorieen: list[str] = Field(default_factory=list, max_length=20)
+
+
+class Aangemaakt(BaseModel):
+    id: uuid.UUID
+
+
+class TeDoen(BaseModel):
+    traject_id: uuid.UUID
+    wijkwerker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    laatste_evaluatie: date | None
+    volgende_evaluatie: date
+    status: str
+
+
+async def _zichtbaar_traject(uow: EvaluatieUnitOfWork, principal: Principal, traject_id: uuid.UUID) -> None:
+    async with uow:
+        t = await uow.trajecten.get(traject_id)
+    if t is None or not sees_organisation(principal, t.organisator_id):
+        raise NietGevonden("This trajectory is not known here (yet).", rule="traject-onbekend")
+
+
+@router.post("/evaluaties", status_code=status.HTTP_201_CREATED, summary="Record a (6-monthly) evaluation")
+async def evaluatie(body: EvaluatieIn, uow: Uow, principal: Writer) -> Aangemaakt:
+    await _zichtbaar_traject(uow, principal, body.traject_id)
+    cmd = handlers.RegistreerEvaluatie(**body.model_dump())
+    return Aangemaakt(id=await handlers.registreer_evaluatie(cmd, uow))
+
+
+@router.post("/uitstroommetingen", status_code=status.HTTP_201_CREATED, summary="Record outflow 3/6/9/12 months after the end")
+async def uitstroom(body: UitstroomIn, uow: Uow, principal: Writer) -> Aangemaakt:
+    await _zichtbaar_traject(uow, principal, body.traject_id)
+    cmd = handlers.RegistreerUitstroom(
+        body.traject_id, body.horizon_maanden, body.gemeten_op, tuple(body.categorieen), tuple(body.subcategorieen)
+    )
+    return Aangemaakt(id=await handlers.registreer_uitstroom(cmd, uow))
+
+
+@router.get("/evaluaties/te-doen", summary="Evaluations due within a month or overdue, per organiser (A-11)")
+async def te_doen(
+    uow: Uow,
+    principal: Reader,
+    organisator_id: uuid.UUID | None = None,
+    op: date | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 500,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[TeDoen]:
+    dag = op or date.today()
+    scope = organisation_filter(principal)
+    if scope is not None:
+        organisator_id = uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)
+    async with uow:
+        rows = await uow.trajecten.lopend_met_laatste_evaluatie(organisator_id, dag, limit, offset)
+    result = []
+    for r in rows:
+        venster = TrajectVenster(r.start, r.werkelijk_einde or r.gepland_einde)
+        toestand = status_evaluatie(venster, r.laatste, dag)
+        if toestand is not None:
+            result.append(TeDoen(
+                traject_id=r.traject_id, wijkwerker_id=r.wijkwerker_id, organisator_id=r.organisator_id,
+                laatste_evaluatie=r.laatste, volgende_evaluatie=volgende_evaluatie(r.start, r.laatste), status=toestand,
+            ))
+    return result

@@ -1,0 +1,11 @@
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from evaluatie.adapters.trajecten import TrajectRepository
+from wijkwerk.db import UnitOfWork
+
+
+class EvaluatieUnitOfWork(UnitOfWork):
+    producer = "evaluatie"
+
+    def init_repositories(self, session: AsyncSession) -> None:
+        self.trajecten = TrajectRepository(session)

@@ -1,18 +1,12 @@
-"""Referral over HTTP, seen by the other services: evaluatie's RPT-07 counts it and a
-trajectory ended by an evaluation outcome on the evaluatie topic ends in toeleiding."""
+"""Referral over HTTP, seen by the other services: evaluatie's RPT-07 counts it, and an
+evaluation recorded in evaluatie with the outcome "outflow to work" ends the trajectory
+in toeleiding (toeleiding → evaluatie → toeleiding, all through outbox and inbox)."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import date
-
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer
 
-from wijkwerk.events import Envelope
-from wijkwerk.events.evaluatie import EvaluatieUitgevoerd
-from wijkwerk.events.topics import EVALUATIE
 from wijkwerk.testing import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -26,7 +20,7 @@ def _post(system, service: str, path: str, body: dict, headers: dict) -> dict:
     return r.json()
 
 
-async def test_a_referral_reaches_the_reports_and_an_evaluation_ends_it(system):
+def test_a_referral_reaches_the_reports_and_an_evaluation_ends_it(system):
     h = system.tokens.headers(*SCOPES)
     org = _post(system, "toeleiding", "/v1/organisatoren", {
         "naam": "Wijk-werken Westhoek", "samenwerkingsverband": "Westhoek", "tarief": "7.45",
@@ -50,18 +44,17 @@ async def test_a_referral_reaches_the_reports_and_an_evaluation_ends_it(system):
 
     wait_until(lambda: rpt07() == 1, timeout=30)
 
-    # VDAB's evaluation (the evaluatie service will publish it, #7) says: outflow to work.
-    evaluatie = EvaluatieUitgevoerd(
-        evaluatie_id=uuid.uuid4(), wijkwerker_id=uuid.UUID(wie["id"]), traject_id=uuid.UUID(traject["id"]),
-        organisator_id=uuid.UUID(org["id"]), datum=date(2026, 8, 1), uitkomst="uitstroom_werk",
-    )
-    producer = AIOKafkaProducer(bootstrap_servers=f"127.0.0.1:{system.kafka_port}")
-    await producer.start()
-    try:
-        await producer.send_and_wait(EVALUATIE, Envelope.wrap(evaluatie, producer="evaluatie").to_bytes(),
-                                     key=wie["id"].encode())
-    finally:
-        await producer.stop()
+    # VDAB's bemiddelaar records the evaluation in evaluatie (once it knows the trajectory);
+    # evaluatie publishes EvaluatieUitgevoerd and toeleiding ends the trajectory.
+    vdab = system.tokens.headers("evaluatie:write", "evaluatie:read")
+    body = {"traject_id": traject["id"], "datum": "2026-08-01", "uitkomst": "uitstroom_werk", "evaluator_organisatie": "VDAB"}
+
+    def evaluated() -> bool:
+        r = httpx.post(system.url("evaluatie") + "/v1/evaluaties", json=body, headers=vdab, timeout=10)
+        assert r.status_code in (201, 404), r.text
+        return r.status_code == 201
+
+    wait_until(evaluated, timeout=30)
 
     def einde() -> str | None:
         r = httpx.get(system.url("toeleiding") + f"/v1/wijkwerkers/{wie['id']}/trajecten", headers=h)

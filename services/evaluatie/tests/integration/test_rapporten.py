@@ -55,3 +55,40 @@ async def test_rpt01_counts_dossiers_per_organiser_up_to_a_date(env, tokens, fol
     r = await client.get("/v1/rapporten/dossiers", params={"tot_en_met": "2026-02-28"},
                          headers=tokens.headers("rapportering:read"))
     assert r.json()["totaal"] == 2
+
+
+async def test_rpt01_splits_closed_dossiers_from_active_or_provisional(env, tokens, fold):
+    from wijkwerk.events.toeleiding import TrajectBeeindigd, TrajectGestart
+
+    client, engine = env
+    a = _organisator("A")
+    dossiers = [
+        WijkwerkerIngeschreven(wijkwerker_id=uuid.uuid4(), organisator_id=a.organisator_id, domicilie_nis_code="31005",
+                               uitkeringsstatus="leefloon", ex_pwa=False, onbeperkt_recht=False,
+                               ingeschreven_op=date(2026, 1, 1))
+        for _ in range(4)
+    ]
+    def traject(d, start, einde):
+        tid = uuid.uuid4()
+        events = [TrajectGestart(traject_id=tid, toeleiding_id=uuid.uuid4(), wijkwerker_id=d.wijkwerker_id,
+                                 organisator_id=a.organisator_id, start=start, gepland_einde=date(2026, 12, 31), max_einde=None)]
+        if einde:
+            events.append(TrajectBeeindigd(traject_id=tid, wijkwerker_id=d.wijkwerker_id,
+                                           organisator_id=a.organisator_id, einde=einde, reden="gestopt"))
+        return events
+
+    # 0: no trajectory (voorlopig) · 1: running (actief) · 2: ended 31 March (afgesloten from 1 April)
+    # 3: ended, then re-referred from 1 June (afgesloten in April, active again in June)
+    await fold(engine, a, *dossiers,
+               *traject(dossiers[1], date(2026, 1, 10), None),
+               *traject(dossiers[2], date(2026, 1, 10), date(2026, 3, 31)),
+               *traject(dossiers[3], date(2026, 1, 10), date(2026, 2, 28)),
+               *traject(dossiers[3], date(2026, 6, 1), None))
+    async def report(dag: str) -> dict:
+        r = await client.get("/v1/rapporten/dossiers", params={"tot_en_met": dag}, headers=tokens.headers("rapportering:read"))
+        return r.json()
+
+    march, april, june = await report("2026-03-31"), await report("2026-04-30"), await report("2026-06-30")
+    assert (march["totaal"], march["totaal_actief_of_voorlopig"]) == (4, 3)
+    assert (april["totaal"], april["totaal_actief_of_voorlopig"]) == (4, 2)
+    assert (june["totaal_actief_of_voorlopig"], june["aandeel_actief_of_voorlopig"]) == (3, 0.75)

@@ -5,11 +5,36 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from evaluatie.adapters.tables import rm_dossiers, rm_organisatoren, rm_toeleidingen
+
+
+_RPT01 = text(
+    """
+    WITH per_dossier AS (
+        SELECT d.organisator_id,
+               EXISTS (SELECT 1 FROM rm_trajecten t
+                       WHERE t.wijkwerker_id = d.wijkwerker_id AND t.start <= :dag)
+               AND NOT EXISTS (SELECT 1 FROM rm_trajecten t
+                               WHERE t.wijkwerker_id = d.wijkwerker_id AND t.start <= :dag
+                                 AND coalesce(t.werkelijk_einde, t.gepland_einde, 'infinity'::date) >= :dag)
+               AS afgesloten
+        FROM rm_dossiers d
+        WHERE d.ingeschreven_op <= :dag
+    )
+    SELECT o.id, o.naam, o.samenwerkingsverband,
+           count(p.organisator_id) AS dossiers,
+           count(p.organisator_id) FILTER (WHERE NOT p.afgesloten) AS actief_of_voorlopig
+    FROM rm_organisatoren o
+    LEFT JOIN per_dossier p ON p.organisator_id = o.id
+    WHERE CAST(:organisator_id AS uuid) IS NULL OR o.id = CAST(:organisator_id AS uuid)
+    GROUP BY o.id, o.naam, o.samenwerkingsverband
+    ORDER BY o.naam
+    """
+)
 
 
 class Leesmodellen:
@@ -41,20 +66,10 @@ class Leesmodellen:
         )
 
     async def dossiers_per_organisator(self, tot_en_met: date, organisator_id: uuid.UUID | None) -> list[dict]:
-        counted = (
-            select(rm_dossiers.c.organisator_id, func.count().label("dossiers"))
-            .where(rm_dossiers.c.ingeschreven_op <= tot_en_met)
-            .group_by(rm_dossiers.c.organisator_id)
-            .subquery()
-        )
-        query = (
-            select(rm_organisatoren, func.coalesce(counted.c.dossiers, 0).label("dossiers"))
-            .outerjoin(counted, counted.c.organisator_id == rm_organisatoren.c.id)
-            .order_by(rm_organisatoren.c.naam)
-        )
-        if organisator_id is not None:
-            query = query.where(rm_organisatoren.c.id == organisator_id)
-        return [dict(r._mapping) for r in await self.session.execute(query)]
+        """RPT-01 on a date: dossiers registered, and of those *actief of voorlopig* (A-09:
+        not closed, i.e. not every trajectory started by then has ended before that day)."""
+        rows = await self.session.execute(_RPT01, {"dag": tot_en_met, "organisator_id": organisator_id})
+        return [dict(r._mapping) for r in rows]
 
     async def toeleiding(self, rij: dict) -> None:
         await self.session.execute(pg_insert(rm_toeleidingen).values(**rij).on_conflict_do_nothing())

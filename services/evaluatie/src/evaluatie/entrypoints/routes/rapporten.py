@@ -20,6 +20,7 @@ class DossiersPerOrganisator(BaseModel):
     naam: str
     samenwerkingsverband: str
     dossiers: int
+    actief_of_voorlopig: int
 
 
 class DossierRapport(BaseModel):
@@ -28,9 +29,11 @@ class DossierRapport(BaseModel):
     berekend_op: datetime
     rijen: list[DossiersPerOrganisator]
     totaal: int
+    totaal_actief_of_voorlopig: int
+    aandeel_actief_of_voorlopig: float | None
 
 
-@router.get("/dossiers", summary="RPT-01: dossiers registered per organiser up to a date")
+@router.get("/dossiers", summary="RPT-01: dossiers registered per organiser on a date, and of those actief of voorlopig")
 async def dossiers(
     request: Request,
     principal: Annotated[Principal, Depends(require("rapportering:read"))],
@@ -46,11 +49,17 @@ async def dossiers(
         rows = []
     rijen = [
         DossiersPerOrganisator(
-            organisator_id=r["id"], naam=r["naam"], samenwerkingsverband=r["samenwerkingsverband"], dossiers=r["dossiers"]
+            organisator_id=r["id"], naam=r["naam"], samenwerkingsverband=r["samenwerkingsverband"],
+            dossiers=r["dossiers"], actief_of_voorlopig=r["actief_of_voorlopig"],
         )
         for r in rows
     ]
-    return DossierRapport(tot_en_met=dag, berekend_op=datetime.now(UTC), rijen=rijen, totaal=sum(r.dossiers for r in rijen))
+    totaal = sum(r.dossiers for r in rijen)
+    actief = sum(r.actief_of_voorlopig for r in rijen)
+    return DossierRapport(
+        tot_en_met=dag, berekend_op=datetime.now(UTC), rijen=rijen, totaal=totaal,
+        totaal_actief_of_voorlopig=actief, aandeel_actief_of_voorlopig=round(actief / totaal, 4) if totaal else None,
+    )
 
 
 class AdviesRij(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -104,3 +105,40 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if str(item.fspath).startswith(here):
             item.add_marker(pytest.mark.e2e)
+
+
+# --- headless Chromium (Debian's package) for page tests; installed when missing ------
+
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--hide-scrollbars",
+]
+
+
+def chromium() -> str:
+    found = shutil.which("chromium")
+    if found is None:
+        # A test tool's own browser download fails here; Debian's package works (root).
+        subprocess.run(["apt-get", "update", "-qq"], check=True, capture_output=True, timeout=300)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, capture_output=True, timeout=900,
+                       env={"DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
+        found = shutil.which("chromium")
+    assert found is not None, "chromium could not be installed"
+    return found
+
+
+def render(url: str, profile: Path, *, screenshot: Path | None = None, budget_ms: int = 10000) -> str:
+    """Load ``url`` (scripts run within a virtual-time budget) and return the DOM."""
+    args = [chromium(), *FLAGS, f"--user-data-dir={profile}", f"--virtual-time-budget={budget_ms}",
+            "--window-size=1400,2000"]
+    if screenshot is not None:
+        subprocess.run([*args, f"--screenshot={screenshot}", url], check=True, capture_output=True, timeout=120)
+    done = subprocess.run([*args, "--dump-dom", url], check=True, capture_output=True, timeout=120, text=True)
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def browser():
+    chromium()
+    return render

@@ -148,14 +148,23 @@ class TokenVerifier:
 _bearer = HTTPBearer(auto_error=False)
 
 
+TOKEN_COOKIE = "wijkwerk_token"
+
+
 def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    if credentials is None or credentials.scheme.lower() != "bearer":
+    if credentials is not None and credentials.scheme.lower() == "bearer":
+        token = credentials.credentials
+    elif (cookie := request.cookies.get(TOKEN_COOKIE)) is not None:
+        # Browser pages (the ops dashboard) cannot send a header; the same token rides in
+        # an HttpOnly cookie and is verified exactly like a header.
+        token = cookie
+    else:
         raise Problem(401, "token-ontbreekt", "A bearer token is required.")
     verifier: TokenVerifier = request.app.state.token_verifier
-    principal = verifier.verify(credentials.credentials)
+    principal = verifier.verify(token)
     request.state.principal = principal
     return principal
 

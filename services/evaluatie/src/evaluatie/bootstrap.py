@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from evaluatie.config import Settings
+from evaluatie.entrypoints import dashboard
 from evaluatie.entrypoints.routes import evaluaties, rapporten
 from evaluatie.service_layer import projecties
 from wijkwerk.events import topics
@@ -17,7 +18,7 @@ def build_app(settings: Settings) -> FastAPI:
     return create_service_app(
         name="evaluatie",
         settings=settings,
-        routers=[evaluaties.router, rapporten.router],
+        routers=[evaluaties.router, rapporten.router, dashboard.router],
         consumers=consumers,
         title="Wijk-werken — evaluatie",
         description="Evaluations, outflow monitoring, the reports the Flemish parliament asks for, and the ops dashboard.",

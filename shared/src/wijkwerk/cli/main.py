@@ -4,7 +4,6 @@ production jobs (migrations, topics)."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import enum
 import logging
 from datetime import UTC, datetime
@@ -15,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.logging import RichHandler
 
-from wijkwerk.cli.services import SERVICES, ServiceSpec, select_services
+from wijkwerk.cli.services import SERVICES, ServiceSpec, select_services, with_port_base
 from wijkwerk.cli.services import migrate as migrate_service
 
 app = typer.Typer(
@@ -88,9 +87,8 @@ def up(
         pg_port=pg_port,
         kafka_port=kafka_port,
         partitions=partitions,
-        services=tuple(
-            dataclasses.replace(spec, port=port_base + spec.port - 8000) for spec in _services(only)
-        ),
+        services=with_port_base(_services(only), port_base),
+        port_base=port_base,
         demo=demo,
         demo_scale=demo_scale,
         demo_seed=demo_seed,
@@ -109,7 +107,7 @@ def demo(
     """Fill a running system with the demo world, through the public APIs only."""
     from wijkwerk.demo import run_demo
 
-    urls = {spec.name: f"http://127.0.0.1:{port_base + spec.port - 8000}" for spec in SERVICES}
+    urls = {spec.name: spec.local_url() for spec in with_port_base(SERVICES, port_base)}
     summary = run_demo(urls, scale=scale, seed=seed, private_key=data_dir / "keys" / "jwt-private.pem")
     console.print(f"demo loaded: {summary}")
 

@@ -8,6 +8,7 @@ nothing here depends on where the repository is checked out.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -105,3 +106,11 @@ def migrate(spec: ServiceSpec, database_url: str) -> None:
     # The ini file is read with ConfigParser interpolation: escape '%' (URL-encoded passwords).
     cfg.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     call_off_loop(lambda: command.upgrade(cfg, "head"))
+
+
+DEFAULT_PORT_BASE = 8000
+
+
+def with_port_base(specs: Iterable[ServiceSpec], port_base: int) -> tuple[ServiceSpec, ...]:
+    """The services on ``port_base`` + 1 … + 4 instead of 8001 … 8004."""
+    return tuple(dataclasses.replace(s, port=port_base + s.port - DEFAULT_PORT_BASE) for s in specs)

@@ -34,7 +34,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from wijkwerk.cli.services import SERVICES, ServiceSpec, migrate
+from wijkwerk.cli.services import SERVICES, ServiceSpec, migrate, with_port_base
 from wijkwerk.embedded import (
     EmbeddedError,
     child_env,
@@ -125,6 +125,7 @@ class UpOptions:
     kafka_port: int = 19092
     partitions: int = 8
     services: tuple[ServiceSpec, ...] = SERVICES
+    port_base: int = 8000
     demo: bool = False
     demo_scale: float = 1.0
     demo_seed: int = 42
@@ -300,7 +301,8 @@ class Supervisor:
             "AUTH_PUBLIC_KEY_FILE": str(public_key),
             # In the embedded default services mint their own service-to-service tokens.
             "AUTH_PRIVATE_KEY_FILE": str(private_key),
-            **{other.url_env: other.local_url(HOST) for other in SERVICES},
+            # Every service's URL, on this run's ports (also those not started here).
+            **{other.url_env: other.local_url(HOST) for other in with_port_base(SERVICES, self.options.port_base)},
             "WIJKWERK_ENV": "embedded",
             "PYTHONUNBUFFERED": "1",  # log lines reach the file when written
         }

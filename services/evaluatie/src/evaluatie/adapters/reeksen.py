@@ -1,0 +1,65 @@
+"""Monthly series for the dashboard, from the same read models as the reports."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from evaluatie.adapters.leesmodellen import Leesmodellen
+from evaluatie.adapters.tables import evaluaties, rm_toeleidingen
+
+
+def maandeinden(tot: date, maanden: int) -> list[date]:
+    """The last ``maanden`` month ends up to the month of ``tot`` (oldest first)."""
+    laatste = tot.replace(day=1) + relativedelta(months=1) - relativedelta(days=1)
+    return [laatste.replace(day=1) - relativedelta(months=i) + relativedelta(months=1) - relativedelta(days=1)
+            for i in reversed(range(maanden))]
+
+
+class Reeksen:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def dossiers(self, einden: list[date], organisator_id: uuid.UUID | None) -> dict[str, list[int]]:
+        geregistreerd, actief = [], []
+        for einde in einden:
+            rows = await Leesmodellen(self.session).dossiers_per_organisator(einde, organisator_id)
+            geregistreerd.append(sum(r["dossiers"] for r in rows))
+            actief.append(sum(r["actief_of_voorlopig"] for r in rows))
+        return {"geregistreerd": geregistreerd, "actief_of_voorlopig": actief}
+
+    async def toeleidingen(self, einden: list[date], organisator_id: uuid.UUID | None) -> dict[str, list[int]]:
+        maand = func.date_trunc("month", rm_toeleidingen.c.ontvangen_op).label("maand")
+        query = (
+            select(maand, rm_toeleidingen.c.toeleider_type, func.count())
+            .where(rm_toeleidingen.c.ontvangen_op.between(einden[0].replace(day=1), einden[-1]))
+            .group_by(maand, rm_toeleidingen.c.toeleider_type)
+        )
+        if organisator_id is not None:
+            query = query.where(rm_toeleidingen.c.organisator_id == organisator_id)
+        return _per_maand(await self.session.execute(query), einden)
+
+    async def evaluaties(self, einden: list[date], organisator_id: uuid.UUID | None) -> dict[str, list[int]]:
+        maand = func.date_trunc("month", evaluaties.c.datum).label("maand")
+        query = (
+            select(maand, evaluaties.c.uitkomst, func.count())
+            .where(evaluaties.c.datum.between(einden[0].replace(day=1), einden[-1]))
+            .group_by(maand, evaluaties.c.uitkomst)
+        )
+        if organisator_id is not None:
+            query = query.where(evaluaties.c.organisator_id == organisator_id)
+        return _per_maand(await self.session.execute(query), einden)
+
+
+def _per_maand(rows, einden: list[date]) -> dict[str, list[int]]:
+    index = {(e.year, e.month): i for i, e in enumerate(einden)}
+    series: dict[str, list[int]] = {}
+    for maand, soort, aantal in rows:
+        i = index.get((maand.year, maand.month))
+        if i is not None:
+            series.setdefault(soort, [0] * len(einden))[i] = aantal
+    return dict(sorted(series.items()))

@@ -1,0 +1,99 @@
+"""The ops dashboard: one page for Flanders and one per organiser, server-rendered with
+plotly charts of the monthly series and the pipelines' backlog, lag and dead letters."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import plotly
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+
+from evaluatie.adapters.reeksen import Reeksen, maandeinden
+from evaluatie.adapters.tables import rm_organisatoren
+from evaluatie.entrypoints.dashboard import grafieken, ops
+from wijkwerk.auth import TOKEN_COOKIE, Principal, require, sees_organisation
+from wijkwerk.problems import NotFound
+
+router = APIRouter(prefix="/dashboard", tags=["dashboard"], include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+Reader = Annotated[Principal, Depends(require("rapportering:read"))]
+
+
+@router.get("/login")
+async def login(token: str, request: Request) -> Response:
+    """Puts a token in an HttpOnly cookie so the browser can open the pages; the token is
+    verified here and on every page."""
+    request.app.state.token_verifier.verify(token)
+    response = RedirectResponse(url=str(request.url_for("vlaanderen")), status_code=303)
+    response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict", max_age=3600)
+    return response
+
+
+@router.get("/static/plotly.min.js")
+async def plotly_js() -> FileResponse:
+    return FileResponse(PLOTLY_JS, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
+
+
+@router.get("", name="vlaanderen")
+async def vlaanderen(request: Request, principal: Reader) -> Response:
+    if principal.org_type == "organisator" and principal.org:
+        return RedirectResponse(url=str(request.url_for("organisator", organisator_id=principal.org)), status_code=303)
+    return await _pagina(request, None, "Wijk-werken Vlaanderen")
+
+
+@router.get("/organisatoren/{organisator_id}", name="organisator")
+async def organisator(organisator_id: uuid.UUID, request: Request, principal: Reader) -> Response:
+    if not sees_organisation(principal, organisator_id):
+        raise NotFound("No such organiser.", rule="organisator-onbekend")
+    return await _pagina(request, organisator_id, None)
+
+
+async def _pagina(request: Request, organisator_id: uuid.UUID | None, titel: str | None) -> Response:
+    runtime = request.app.state.runtime
+    tot = date.today()
+    einden = maandeinden(tot, 12)
+    async with runtime.sessions() as session:
+        organisatoren = (await session.execute(select(rm_organisatoren).order_by(rm_organisatoren.c.naam))).all()
+        reeksen = Reeksen(session)
+        dossiers = await reeksen.dossiers(einden, organisator_id)
+        toeleidingen = await reeksen.toeleidingen(einden, organisator_id)
+        evaluaties = await reeksen.evaluaties(einden, organisator_id)
+    if organisator_id is not None:
+        naam = next((o.naam for o in organisatoren if o.id == organisator_id), None)
+        if naam is None:
+            raise NotFound("No such organiser.", rule="organisator-onbekend")
+        titel = naam
+    urls = runtime.settings.urls
+    pipelines = await ops.verzamel({
+        "toeleiding": urls.toeleiding_url, "prestaties": urls.prestaties_url,
+        "cheques": urls.cheques_url, "evaluatie": urls.evaluatie_url,
+    })
+    context = {
+        "titel": titel,
+        "tot": tot,
+        "base": str(request.base_url).rstrip("/"),
+        "plotly_url": str(request.url_for("plotly_js")),
+        "organisatoren": organisatoren,
+        "kpi": {
+            "geregistreerd": dossiers["geregistreerd"][-1],
+            "actief_of_voorlopig": dossiers["actief_of_voorlopig"][-1],
+            "toeleidingen": sum(map(sum, toeleidingen.values())),
+            "evaluaties": sum(map(sum, evaluaties.values())),
+        },
+        "grafieken": [
+            grafieken.maandgrafiek("Dossiers op maandeinde (RPT-01)", einden, dossiers, "dossiers", soort="line"),
+            grafieken.maandgrafiek("Toeleidingen per toeleider (RPT-05, RPT-07)", einden, toeleidingen, "toeleidingen"),
+            grafieken.maandgrafiek("Evaluaties per uitkomst (RPT-08)", einden, evaluaties, "evaluaties"),
+        ],
+        "ops": pipelines,
+        "ops_grafiek": grafieken.opsgrafiek(pipelines),
+        "berekend_op": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+    return templates.TemplateResponse(request, "dashboard.html", context)

@@ -30,7 +30,7 @@ from wijkwerk.http.middleware import RequestContextMiddleware
 from wijkwerk.messaging.consumer import InboxConsumer
 from wijkwerk.messaging.relay import OutboxRelay
 from wijkwerk.observability import configure_logging
-from wijkwerk.problems import install_problem_handlers
+from wijkwerk.problems import MEDIA_TYPE, install_problem_handlers
 from wijkwerk.settings import ServiceSettings
 
 log = logging.getLogger("wijkwerk.app")
@@ -177,12 +177,34 @@ def create_service_app(
     )
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings.auth)
+    _document_problems_as_problem_json(app)
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, service=name, max_body_bytes=settings.max_body_bytes)
     app.include_router(_ops_router(name))
     for router in routers:
         app.include_router(router)
     return app
+
+
+def _document_problems_as_problem_json(app: FastAPI) -> None:
+    """Errors are served as ``application/problem+json`` (RFC 9457); say so in the
+    OpenAPI document, which FastAPI would otherwise describe as ``application/json``."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        for methods in schema.get("paths", {}).values():
+            for operation in methods.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if status[0] in "45" and "application/json" in content:
+                        content[MEDIA_TYPE] = content.pop("application/json")
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _ops_router(name: str) -> APIRouter:

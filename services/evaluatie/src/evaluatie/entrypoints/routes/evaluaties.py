@@ -2,7 +2,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from evaluatie.domain.evaluatie import TrajectVenster, Uitkomst, status_evaluatie, volgende_evaluatie
@@ -13,6 +13,7 @@ from evaluatie.service_layer import handlers
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.auth import Principal, organisation_filter, require, sees_organisation
 from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.http.paging import Limit, Offset
 
 router = APIRouter(prefix="/v1", tags=["evaluaties"], responses=PROBLEM_RESPONSES)
 Uow = Annotated[EvaluatieUnitOfWork, Depends(get_uow)]
@@ -87,8 +88,8 @@ async def te_doen(
     principal: Reader,
     organisator_id: uuid.UUID | None = None,
     op: date | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 500,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 500,
+    offset: Offset = 0,
 ) -> list[TeDoen]:
     dag = op or date.today()
     scope = organisation_filter(principal)

@@ -1,7 +1,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Request, status
 
 from toeleiding.domain.fouten import NietGevonden
 from toeleiding.entrypoints.deps import get_uow
@@ -10,6 +10,7 @@ from toeleiding.service_layer import commands, handlers
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
 from wijkwerk.auth import Principal, require, sees_organisation
 from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.http.paging import Limit, Offset
 
 router = APIRouter(prefix="/v1/organisatoren", tags=["organisatoren"], responses=PROBLEM_RESPONSES)
 Uow = Annotated[ToeleidingUnitOfWork, Depends(get_uow)]
@@ -37,8 +38,8 @@ async def registreer(
 async def lijst(
     uow: Uow,
     _: Annotated[Principal, Depends(require("toeleiding:read", "toeleiding:admin"))],
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> list[OrganisatorOut]:
     async with uow:
         return [OrganisatorOut.of(o) for o in await uow.organisatoren.list(limit=limit, offset=offset)]

@@ -2,7 +2,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Request, status
 
 from toeleiding.domain.fouten import NietGevonden
 from toeleiding.domain.traject import DuurRegels
@@ -19,6 +19,7 @@ from toeleiding.service_layer import commands, trajecten
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
 from wijkwerk.auth import Principal, require, sees_organisation
 from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.http.paging import Limit, Offset
 
 router = APIRouter(prefix="/v1", tags=["trajecten"], responses=PROBLEM_RESPONSES)
 Uow = Annotated[ToeleidingUnitOfWork, Depends(get_uow)]
@@ -66,8 +67,8 @@ async def ontvang_toeleiding(body: ToeleidingIn, uow: Uow, request: Request, pri
 async def lijst_toeleidingen(
     uow: Uow,
     principal: Reader,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> list[TrajectOut]:
     toeleider = principal.org if principal.org_type == "toeleider" else None
     if principal.org_type == "toeleider" and toeleider is None:

@@ -1,7 +1,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, status
 
 from toeleiding.domain.fouten import NietGevonden
 from toeleiding.domain.model import DossierStatus
@@ -11,6 +11,7 @@ from toeleiding.service_layer import commands, handlers, trajecten
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
 from wijkwerk.auth import Principal, organisation_filter, require, sees_organisation
 from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.http.paging import Limit, Offset
 
 router = APIRouter(prefix="/v1/wijkwerkers", tags=["wijkwerkers"], responses=PROBLEM_RESPONSES)
 Uow = Annotated[ToeleidingUnitOfWork, Depends(get_uow)]
@@ -34,8 +35,8 @@ async def lijst(
     principal: Annotated[Principal, Depends(require("toeleiding:read"))],
     organisator_id: uuid.UUID | None = None,
     status: DossierStatus | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> list[WijkwerkerOut]:
     scope = organisation_filter(principal)
     if scope is not None:

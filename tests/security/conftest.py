@@ -1,0 +1,90 @@
+"""Each service as a real uvicorn server on a migrated database, for API-level security
+tests and fuzzing. Workers are off: these tests target the HTTP surface."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from wijkwerk.embedded import free_port
+from wijkwerk.testing import migrated_database, wait_until
+from wijkwerk.testkit import Tokens
+
+FUZZED_SERVICES = ("toeleiding", "evaluatie")
+
+ALL_SCOPES = (
+    "toeleiding:admin", "toeleiding:read", "toeleiding:write",
+    "prestaties:admin", "prestaties:read", "prestaties:write",
+    "cheques:admin", "cheques:read", "cheques:payout",
+    "evaluatie:read", "evaluatie:write", "rapportering:read",
+)
+
+
+@dataclass
+class Server:
+    name: str
+    url: str
+    proc: subprocess.Popen
+
+
+@pytest.fixture(scope="session")
+def security_tokens(tmp_path_factory) -> Tokens:
+    return Tokens.create(tmp_path_factory.mktemp("security-keys"))
+
+
+def _start(name: str, db_url: str, tokens: Tokens, log_dir) -> Server:
+    port = free_port()
+    prefix = name.upper()
+    env = {
+        **os.environ,
+        f"{prefix}_DATABASE_URL": db_url,
+        f"{prefix}_RUN_WORKERS": "false",
+        f"{prefix}_LOG_JSON": "true",
+        "AUTH_PUBLIC_KEY_FILE": str(tokens.public_key),
+        "AUTH_PRIVATE_KEY_FILE": str(tokens.private_key),
+    }
+    log = open(log_dir / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", f"{name}.entrypoints.api:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited: {(log_dir / f'{name}.log').read_text()[-2000:]}")
+        try:
+            return httpx.get(url + "/health", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_until(healthy, timeout=30, interval=0.1)
+    return Server(name, url, proc)
+
+
+@pytest.fixture(scope="session")
+def servers(embedded_pg, security_tokens, tmp_path_factory) -> Iterator[dict[str, Server]]:
+    log_dir = tmp_path_factory.mktemp("security-logs")
+    started: dict[str, Server] = {}
+    try:
+        for name in FUZZED_SERVICES:
+            db = migrated_database(embedded_pg, name, f"sec_{name}")
+            started[name] = _start(name, db, security_tokens, log_dir)
+        yield started
+    finally:
+        for server in started.values():
+            server.proc.terminate()
+            server.proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def central_headers(security_tokens) -> dict[str, str]:
+    """A central (VDAB) caller holding every scope: fuzzing reaches past authorisation."""
+    return security_tokens.headers(*ALL_SCOPES, org_type="vdab")

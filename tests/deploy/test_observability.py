@@ -1,0 +1,198 @@
+"""Prometheus scrapes every service; the Grafana dashboard and the alert rules are valid
+PromQL (parsed with promql-parser) over metrics that shared/src/wijkwerk/observability.py
+really exports, and the dashboard shows each of them."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import promql_parser
+import pytest
+import yaml
+from prometheus_client.metrics import MetricWrapperBase
+
+import wijkwerk.observability as observability
+from wijkwerk.cli.services import SERVICES
+
+from deploykit import DEPLOY  # type: ignore[import-not-found]
+
+PROMETHEUS_CONFIG = DEPLOY / "prometheus" / "prometheus.yml"
+ALERTS = DEPLOY / "prometheus" / "alerts.yml"
+DASHBOARDS = sorted((DEPLOY / "grafana" / "dashboards").glob("*.json"))
+DATASOURCES = DEPLOY / "grafana" / "provisioning" / "datasources" / "prometheus.yml"
+DASHBOARD_PROVIDERS = DEPLOY / "grafana" / "provisioning" / "dashboards" / "wijkwerk.yml"
+
+# Series Prometheus itself adds for every target.
+PROMETHEUS_SERIES = {"up", "scrape_duration_seconds", "scrape_samples_scraped"}
+SAMPLE_SUFFIXES = {
+    "counter": ("_total", "_created"),
+    "gauge": ("",),
+    "histogram": ("_bucket", "_count", "_sum", "_created"),
+    "summary": ("", "_count", "_sum", "_created"),
+}
+# Grafana's template variables, replaced by something PromQL accepts.
+GRAFANA_VARIABLES = {
+    "$__rate_interval": "5m",
+    "$__interval": "1m",
+    "$__range": "1h",
+    "${service}": ".*",
+    "$service": ".*",
+}
+
+
+def exported_metrics() -> dict[str, set[str]]:
+    """{metric family: the sample names it exposes} for every metric in observability.py."""
+    families: dict[str, set[str]] = {}
+    for value in vars(observability).values():
+        if isinstance(value, MetricWrapperBase):
+            for family in value.describe():
+                families[family.name] = {family.name + suffix for suffix in SAMPLE_SUFFIXES[family.type]}
+    assert families, "no metrics found in wijkwerk.observability"
+    return families
+
+
+def metric_names(expr: str) -> set[str]:
+    """The metric names a PromQL expression selects; raises ValueError if it does not parse."""
+    for variable, replacement in GRAFANA_VARIABLES.items():
+        expr = expr.replace(variable, replacement)
+    names: set[str] = set()
+
+    def visit(node: Any) -> None:
+        if isinstance(node, promql_parser.VectorSelector):
+            names.add(node.name)
+
+    promql_parser.walk(promql_parser.parse(expr), visit)
+    return names
+
+
+def all_panels(panels: list[dict]) -> Iterator[dict]:
+    for panel in panels:
+        yield panel
+        yield from all_panels(panel.get("panels", []))
+
+
+@pytest.fixture(scope="module")
+def prometheus_config() -> dict:
+    return yaml.safe_load(PROMETHEUS_CONFIG.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module", params=[p.name for p in DASHBOARDS])
+def dashboard(request) -> dict:
+    return json.loads((DEPLOY / "grafana" / "dashboards" / request.param).read_text(encoding="utf-8"))
+
+
+def test_the_promql_check_rejects_bad_queries_and_sees_every_selector():
+    assert metric_names('sum by (le) (rate(a_bucket{x=~"$service"}[$__rate_interval])) / on() group_left b') == {"a_bucket", "b"}
+    with pytest.raises(ValueError):
+        metric_names("sum(rate(a[5m])")
+
+
+# --- Prometheus --------------------------------------------------------------------------------
+
+
+def _targets(job: dict) -> set[str]:
+    targets = {t for static in job.get("static_configs", []) for t in static["targets"]}
+    for dns in job.get("dns_sd_configs", []):
+        assert dns.get("type", "SRV") == "A", "A records need a port; SRV records carry their own"
+        targets |= {f"{name}:{dns['port']}" for name in dns["names"]}
+    return targets
+
+
+def test_prometheus_scrapes_every_metrics_endpoint_in_compose(prometheus_config, compose):
+    scraped = {
+        target: job.get("metrics_path", "/metrics")
+        for job in prometheus_config["scrape_configs"]
+        for target in _targets(job)
+    }
+    # Every compose service that runs one of our images exposes /metrics on its port.
+    exposing = {
+        f"{name}:{service['build']['args']['PORT']}"
+        for name, service in compose["services"].items()
+        if "build" in service and service.get("restart") != "no"
+    }
+    assert exposing == {f"{spec.name}:{spec.port}" for spec in SERVICES}
+    missing = exposing - set(scraped)
+    assert not missing, f"not scraped: {sorted(missing)}"
+    assert all(scraped[target] == "/metrics" for target in exposing)
+    job_names = [job["job_name"] for job in prometheus_config["scrape_configs"]]
+    assert len(job_names) == len(set(job_names)), "duplicate job names"
+
+
+def test_prometheus_loads_the_alert_rules(prometheus_config):
+    assert prometheus_config["rule_files"] == ["/etc/prometheus/alerts.yml"]
+    assert ALERTS.parent == PROMETHEUS_CONFIG.parent  # mounted together at /etc/prometheus
+
+
+def test_alert_rules_are_valid_promql_over_exported_metrics():
+    known = set().union(*exported_metrics().values()) | PROMETHEUS_SERIES
+    rules = yaml.safe_load(ALERTS.read_text(encoding="utf-8"))
+    names = set()
+    for group in rules["groups"]:
+        for rule in group["rules"]:
+            assert rule["alert"] not in names, f"duplicate alert {rule['alert']}"
+            names.add(rule["alert"])
+            assert rule["labels"]["severity"] in {"warning", "critical"}
+            assert rule["annotations"]["summary"]
+            unknown = metric_names(rule["expr"]) - known
+            assert not unknown, f"{rule['alert']}: unknown metrics {sorted(unknown)}"
+    assert {"WijkwerkServiceDown", "WijkwerkDeadLetters", "WijkwerkOutboxBacklog", "WijkwerkConsumerLag"} <= names
+
+
+# --- Grafana -----------------------------------------------------------------------------------
+
+
+def test_grafana_provisions_the_datasource_and_the_dashboard_folder(compose):
+    datasources = yaml.safe_load(DATASOURCES.read_text(encoding="utf-8"))["datasources"]
+    assert [(d["type"], d["uid"], d["url"]) for d in datasources] == [("prometheus", "prometheus", "http://prometheus:9090")]
+    providers = yaml.safe_load(DASHBOARD_PROVIDERS.read_text(encoding="utf-8"))["providers"]
+    mounted = {
+        volume.split(":")[1]
+        for volume in compose["services"]["grafana"]["volumes"]
+        if volume.startswith("./deploy/grafana/dashboards:")
+    }
+    assert {p["options"]["path"] for p in providers} == mounted
+
+
+def test_the_dashboard_parses_and_every_query_uses_exported_metrics(dashboard):
+    families = exported_metrics()
+    known = set().union(*families.values()) | PROMETHEUS_SERIES
+    ids = []
+    used: set[str] = set()
+    for panel in all_panels(dashboard["panels"]):
+        ids.append(panel["id"])
+        assert set(panel["gridPos"]) == {"h", "w", "x", "y"}, panel["title"]
+        if panel["type"] == "row":
+            continue
+        assert panel["datasource"] == {"type": "prometheus", "uid": "prometheus"}, panel["title"]
+        assert panel["targets"], f"{panel['title']}: no query"
+        for target in panel["targets"]:
+            names = metric_names(target["expr"])
+            unknown = names - known
+            assert not unknown, f"{panel['title']}: {target['expr']} uses unknown {sorted(unknown)}"
+            used |= names
+    assert len(ids) == len(set(ids)), "panel ids must be unique"
+    unshown = {family for family, samples in families.items() if not samples & used}
+    assert not unshown, f"metrics without a panel: {sorted(unshown)}"
+    for variable in dashboard["templating"]["list"]:
+        if variable["type"] == "query":
+            assert metric_names(re.sub(r"label_values\((\w+),\s*\w+\)", r"\1", variable["query"]["query"])) <= known
+
+
+def test_the_dashboard_shows_the_panels_operations_asked_for(dashboard):
+    exprs = [t["expr"] for p in all_panels(dashboard["panels"]) for t in p.get("targets", [])]
+
+    def has(*fragments: str) -> bool:
+        return any(all(f in e for f in fragments) for e in exprs)
+
+    assert has("rate(wijkwerk_http_request_duration_seconds_count"), "request rate"
+    assert has("histogram_quantile(0.5,", "wijkwerk_http_request_duration_seconds_bucket"), "latency p50"
+    assert has("histogram_quantile(0.99,", "wijkwerk_http_request_duration_seconds_bucket"), "latency p99"
+    assert has("wijkwerk_outbox_backlog"), "outbox backlog"
+    assert has("histogram_quantile(0.99,", "wijkwerk_outbox_publish_lag_seconds_bucket"), "publish lag"
+    assert has("wijkwerk_consumer_lag"), "consumer lag"
+    assert has("wijkwerk_dlq_total"), "DLQ count"
+    assert has("wijkwerk_events_duplicate_total"), "duplicates"
+    assert has("wijkwerk_money_cents_total"), "money totals"

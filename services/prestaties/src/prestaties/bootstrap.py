@@ -3,13 +3,15 @@
 from fastapi import FastAPI
 
 from prestaties.config import Settings
-from prestaties.entrypoints.routes import organisatoren
+from prestaties.entrypoints.routes import activiteiten, erkenningen, gebruikers, koppelingen, organisatoren, prestaties
 from prestaties.service_layer import referentie
 from wijkwerk.events import topics
 from wijkwerk.http.app import Runtime, create_service_app, make_consumer
 
 
 def consumers(runtime: Runtime):
+    # One consumer folds everything prestaties needs from toeleiding: organisers with
+    # their area, and the workers' trajectory windows.
     return [make_consumer(runtime, "referentie", [topics.TOELEIDING], referentie.HANDLERS)]
 
 
@@ -17,8 +19,24 @@ def build_app(settings: Settings) -> FastAPI:
     return create_service_app(
         name="prestaties",
         settings=settings,
-        routers=[organisatoren.router],
+        routers=[
+            gebruikers.router, erkenningen.router, activiteiten.router, koppelingen.router, prestaties.router,
+            organisatoren.router,
+        ],
         consumers=consumers,
         title="Wijk-werken — prestaties",
-        description="Hour registration: gebruikers, erkenningen, activities, placements and prestaties.",
+        description=(
+            "Hour registration: gebruikers and their erkenningen (yearly registration fee), the activity "
+            "catalogue and its matrix per organiser, placements (koppelingen) and prestaties in started hours, "
+            "within the worker's trajectory and the 60 h/month and 630 h/year caps. Every rejection is a "
+            "problem document naming its rule."
+        ),
+        openapi_tags=[
+            {"name": "gebruikers", "description": "Gebruikers, their erkenningen and contacts with the bemiddelaar"},
+            {"name": "erkenningen", "description": "Registration per organiser: agreement, yearly fee, validity"},
+            {"name": "activiteiten", "description": "Activity catalogue per organiser and the category matrix"},
+            {"name": "koppelingen", "description": "Placements: worker × gebruiker × activity, place and distance"},
+            {"name": "prestaties", "description": "Hours: register, confirm or dispute, correct, cancel"},
+            {"name": "referentie", "description": "Reference data from toeleiding"},
+        ],
     )

@@ -1,9 +1,35 @@
+from datetime import date
+
 from pydantic_settings import SettingsConfigDict
 
+from prestaties.domain.gebruiker import ErkenningRegels
+from prestaties.domain.tarieven import Inschrijvingsrecht, VerplaatsingsRegel
+from prestaties.domain.uren import Plafonds
 from wijkwerk.settings import ServiceSettings
+
+# DOMAIN A-15: every rate is valid from the start of the scheme until changed.
+START_REGELING = date(2018, 1, 1)
 
 
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PRESTATIES_", extra="ignore")
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:55432/prestaties"
+    # H-1, H-2, A-02, PR-12: caps in started hours per calendar month / year (per scheme, PR-25).
+    max_uren_per_maand: int = 60
+    max_uren_per_jaar: int = 630
+    # G-3, PR-21: the yearly registration fee per erkenning, effective-dated (a fee of 0 works),
+    # e.g. PRESTATIES_INSCHRIJVINGSRECHT='[{"vanaf": "2018-01-01", "cent": 750}, {"vanaf": "2027-01-01", "cent": 0}]'.
+    inschrijvingsrecht: tuple[Inschrijvingsrecht, ...] = (Inschrijvingsrecht(START_REGELING, 750),)
+    # an erkenning's validity period.
+    erkenning_geldigheid_maanden: int = 12
+    # P-2, A-03: travel allowance above the threshold (one way, whole km), effective-dated.
+    verplaatsing: tuple[VerplaatsingsRegel, ...] = (
+        VerplaatsingsRegel(START_REGELING, drempel_km=5, cent_per_km=15, factor=2),
+    )
+
+    def plafonds(self) -> Plafonds:
+        return Plafonds(per_maand=self.max_uren_per_maand, per_jaar=self.max_uren_per_jaar)
+
+    def erkenning_regels(self) -> ErkenningRegels:
+        return ErkenningRegels(self.inschrijvingsrecht, self.erkenning_geldigheid_maanden)

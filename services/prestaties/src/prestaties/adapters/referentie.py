@@ -1,14 +1,17 @@
-"""Local copy of the organisers (toeleiding owns them): area per organiser."""
+"""Local copies of what toeleiding owns: organisers with their area, and the workers'
+trajectory windows. Only the toeleiding consumer writes them."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from prestaties.adapters.tables import organisatoren_ref, werkingsgebied_ref
+from prestaties.adapters.tables import organisatoren_ref, schorsingen_ref, trajecten_ref, werkingsgebied_ref
+from prestaties.domain.traject import Schorsing, TrajectVenster
 
 
 class OrganisatorReferentie:
@@ -25,20 +28,81 @@ class OrganisatorReferentie:
                 set_={"naam": stmt.excluded.naam, "samenwerkingsverband": stmt.excluded.samenwerkingsverband},
             )
         )
+        await self.vervang_gebied(organisator_id, nis_codes)
+
+    async def vervang_gebied(self, organisator_id: uuid.UUID, nis_codes: list[str]) -> None:
         await self.session.execute(delete(werkingsgebied_ref).where(werkingsgebied_ref.c.organisator_id == organisator_id))
         await self.session.execute(
             insert(werkingsgebied_ref), [{"organisator_id": organisator_id, "nis_code": n} for n in nis_codes]
         )
 
+    async def gebied(self, organisator_id: uuid.UUID) -> list[str]:
+        nis = await self.session.scalars(
+            select(werkingsgebied_ref.c.nis_code)
+            .where(werkingsgebied_ref.c.organisator_id == organisator_id)
+            .order_by(werkingsgebied_ref.c.nis_code)
+        )
+        return list(nis)
+
     async def get(self, organisator_id: uuid.UUID) -> dict | None:
         row = (await self.session.execute(select(organisatoren_ref).where(organisatoren_ref.c.id == organisator_id))).one_or_none()
         if row is None:
             return None
-        nis = (
-            await self.session.scalars(
-                select(werkingsgebied_ref.c.nis_code)
-                .where(werkingsgebied_ref.c.organisator_id == organisator_id)
-                .order_by(werkingsgebied_ref.c.nis_code)
+        gemeenten = await self.gebied(organisator_id)
+        return {"id": row.id, "naam": row.naam, "samenwerkingsverband": row.samenwerkingsverband, "gemeenten": gemeenten}
+
+
+class VensterRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def van_wijkwerker(self, wijkwerker_id: uuid.UUID) -> list[TrajectVenster]:
+        rows = list(
+            await self.session.execute(
+                select(trajecten_ref).where(trajecten_ref.c.wijkwerker_id == wijkwerker_id).order_by(trajecten_ref.c.start)
             )
-        ).all()
-        return {"id": row.id, "naam": row.naam, "samenwerkingsverband": row.samenwerkingsverband, "gemeenten": list(nis)}
+        )
+        schorsingen: dict[uuid.UUID, list[Schorsing]] = {r.id: [] for r in rows}
+        if rows:
+            for s in await self.session.execute(
+                select(schorsingen_ref).where(schorsingen_ref.c.traject_id.in_(list(schorsingen)))
+            ):
+                schorsingen[s.traject_id].append(Schorsing(s.van, s.tot))
+        return [
+            TrajectVenster(
+                traject_id=r.id, wijkwerker_id=r.wijkwerker_id, organisator_id=r.organisator_id, start=r.start,
+                gepland_einde=r.gepland_einde, overeenkomst_op=r.overeenkomst_op, werkelijk_einde=r.werkelijk_einde,
+                schorsingen=schorsingen[r.id],
+            )
+            for r in rows
+        ]
+
+    async def heeft_traject_bij(self, wijkwerker_id: uuid.UUID, organisator_id: uuid.UUID) -> bool:
+        found = await self.session.scalar(
+            select(trajecten_ref.c.id)
+            .where(trajecten_ref.c.wijkwerker_id == wijkwerker_id, trajecten_ref.c.organisator_id == organisator_id)
+            .limit(1)
+        )
+        return found is not None
+
+    async def start(self, venster: TrajectVenster) -> None:
+        await self.session.execute(
+            pg_insert(trajecten_ref)
+            .values(
+                id=venster.traject_id, wijkwerker_id=venster.wijkwerker_id, organisator_id=venster.organisator_id,
+                start=venster.start, gepland_einde=venster.gepland_einde,
+            )
+            .on_conflict_do_nothing()
+        )
+
+    async def wijzig(self, traject_id: uuid.UUID, **waarden: date | None) -> bool:
+        """Update the known window; False when the trajectory is not known here."""
+        result = await self.session.execute(
+            update(trajecten_ref).where(trajecten_ref.c.id == traject_id).values(**waarden)
+        )
+        return result.rowcount > 0
+
+    async def schors(self, traject_id: uuid.UUID, van: date, tot: date) -> None:
+        await self.session.execute(
+            pg_insert(schorsingen_ref).values(traject_id=traject_id, van=van, tot=tot).on_conflict_do_nothing()
+        )

@@ -1,12 +1,21 @@
-from sqlalchemy import Column, MetaData, String, Table, Text
+"""SQLAlchemy Core tables of the prestaties schema (migrations/ creates them)."""
+
+from sqlalchemy import Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text, Time, func
 from sqlalchemy.dialects.postgresql import UUID
 
 metadata = MetaData()
 
+
+def _uuid(name: str, **kw) -> Column:
+    return Column(name, UUID(as_uuid=True), **kw)
+
+
+# --- reference data from toeleiding events ----------------------------------------
+
 organisatoren_ref = Table(
     "organisatoren_ref",
     metadata,
-    Column("id", UUID(as_uuid=True), primary_key=True),
+    _uuid("id", primary_key=True),
     Column("naam", Text, nullable=False),
     Column("samenwerkingsverband", Text, nullable=False),
 )
@@ -14,6 +23,162 @@ organisatoren_ref = Table(
 werkingsgebied_ref = Table(
     "werkingsgebied_ref",
     metadata,
-    Column("organisator_id", UUID(as_uuid=True), primary_key=True),
+    _uuid("organisator_id", primary_key=True),
     Column("nis_code", String(5), primary_key=True),
+)
+
+trajecten_ref = Table(
+    "trajecten_ref",
+    metadata,
+    _uuid("id", primary_key=True),
+    _uuid("wijkwerker_id", nullable=False),
+    _uuid("organisator_id", nullable=False),
+    Column("start", Date, nullable=False),
+    Column("gepland_einde", Date),
+    Column("overeenkomst_op", Date),
+    Column("werkelijk_einde", Date),
+)
+
+schorsingen_ref = Table(
+    "schorsingen_ref",
+    metadata,
+    _uuid("traject_id", primary_key=True),
+    Column("van", Date, primary_key=True),
+    Column("tot", Date, nullable=False),
+)
+
+# --- gebruikers, erkenningen, contacts --------------------------------------------
+
+gebruikers = Table(
+    "gebruikers",
+    metadata,
+    _uuid("id", primary_key=True),
+    Column("categorie", Text, nullable=False),
+    Column("naam", Text, nullable=False),
+    Column("geslacht", Text),
+    Column("aangemeld_op", Date, nullable=False),
+    _uuid("aangemeld_bij", nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+erkenningen = Table(
+    "erkenningen",
+    metadata,
+    _uuid("id", primary_key=True),
+    _uuid("gebruiker_id", nullable=False),
+    _uuid("organisator_id", nullable=False),
+    Column("overeenkomst_op", Date),
+    Column("einde", Date),
+    Column("einde_reden", Text),
+    Column("version", Integer, nullable=False),
+)
+
+erkenning_perioden = Table(
+    "erkenning_perioden",
+    metadata,
+    _uuid("erkenning_id", primary_key=True),
+    Column("geldig_van", Date, primary_key=True),
+    Column("geldig_tot", Date, nullable=False),
+    Column("inschrijvingsrecht_cent", Integer, nullable=False),
+    Column("betaald_op", Date),
+)
+
+contacten = Table(
+    "contacten",
+    metadata,
+    _uuid("id", primary_key=True),
+    _uuid("gebruiker_id", nullable=False),
+    _uuid("organisator_id", nullable=False),
+    Column("datum", Date, nullable=False),
+    Column("door", Text, nullable=False),
+    Column("door_rol", Text, nullable=False),
+    Column("kanaal", Text, nullable=False),
+    Column("reden", Text, nullable=False),
+    Column("notitie", Text),
+)
+
+# --- catalogue and placements --------------------------------------------------------
+
+activiteiten = Table(
+    "activiteiten",
+    metadata,
+    _uuid("id", primary_key=True),
+    _uuid("organisator_id", nullable=False),
+    Column("naam", Text, nullable=False),
+    Column("categorie", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+toelatingen = Table(
+    "activiteit_toelatingen",
+    metadata,
+    _uuid("activiteit_id", primary_key=True),
+    Column("gebruiker_categorie", Text, primary_key=True),
+)
+
+afwijkingen = Table(
+    "afwijkingen",
+    metadata,
+    _uuid("id", primary_key=True),
+    _uuid("activiteit_id", nullable=False),
+    _uuid("gebruiker_id", nullable=False),
+    Column("aangevraagd_op", Date, nullable=False),
+    Column("goedgekeurd_op", Date, nullable=False),
+    Column("geldig_van", Date, nullable=False),
+    Column("geldig_tot", Date),
+    Column("motivering", Text, nullable=False),
+)
+
+koppelingen = Table(
+    "koppelingen",
+    metadata,
+    _uuid("id", primary_key=True),
+    _uuid("wijkwerker_id", nullable=False),
+    _uuid("gebruiker_id", nullable=False),
+    _uuid("organisator_id", nullable=False),
+    _uuid("activiteit_id", nullable=False),
+    Column("locatie_nis_code", String(5), nullable=False),
+    Column("afstand_km", Integer, nullable=False),
+    Column("start", Date, nullable=False),
+    Column("einde", Date),
+    Column("einde_reden", Text),
+    Column("version", Integer, nullable=False),
+)
+
+# --- prestaties ------------------------------------------------------------------------
+
+prestaties = Table(
+    "prestaties",
+    metadata,
+    _uuid("id", primary_key=True),
+    _uuid("koppeling_id", nullable=False),
+    _uuid("wijkwerker_id", nullable=False),
+    _uuid("gebruiker_id", nullable=False),
+    _uuid("organisator_id", nullable=False),
+    _uuid("activiteit_id", nullable=False),
+    _uuid("traject_id", nullable=False),
+    Column("datum", Date, nullable=False),
+    Column("start", Time, nullable=False),
+    Column("minuten", Integer, nullable=False),
+    Column("begonnen_uren", Integer, nullable=False),
+    Column("afstand_km", Integer, nullable=False),
+    Column("recht_op_verplaatsingsvergoeding", Boolean, nullable=False),
+    Column("verplaatsingsvergoeding_dag_cent", Integer, nullable=False),
+    Column("ingevoerd_door", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+prestatie_historiek = Table(
+    "prestatie_historiek",
+    metadata,
+    _uuid("prestatie_id", primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("actie", Text, nullable=False),
+    Column("door", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("start", Time, nullable=False),
+    Column("minuten", Integer, nullable=False),
+    Column("reden", Text),
+    Column("op", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

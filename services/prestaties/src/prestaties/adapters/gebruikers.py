@@ -1,0 +1,154 @@
+"""Repositories of gebruikers, their erkenningen (with validity periods) and contacts."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import exists, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from prestaties.adapters.tables import contacten, erkenning_perioden, erkenningen, gebruikers
+from prestaties.domain.contact import Contact, ContactReden, ContactRol, Kanaal
+from prestaties.domain.gebruiker import Erkenning, Gebruiker, GebruikerCategorie, Geldigheid, Geslacht
+
+
+class GebruikerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @staticmethod
+    def _from_row(r) -> Gebruiker:
+        return Gebruiker(
+            id=r.id, categorie=GebruikerCategorie(r.categorie), naam=r.naam, aangemeld_op=r.aangemeld_op,
+            aangemeld_bij=r.aangemeld_bij, geslacht=Geslacht(r.geslacht) if r.geslacht else None, version=r.version,
+        )
+
+    async def get(self, gebruiker_id: uuid.UUID) -> Gebruiker | None:
+        row = (await self.session.execute(select(gebruikers).where(gebruikers.c.id == gebruiker_id))).one_or_none()
+        return None if row is None else self._from_row(row)
+
+    async def add(self, g: Gebruiker) -> None:
+        await self.session.execute(
+            insert(gebruikers).values(
+                id=g.id, categorie=g.categorie.value, naam=g.naam, geslacht=g.geslacht.value if g.geslacht else None,
+                aangemeld_op=g.aangemeld_op, aangemeld_bij=g.aangemeld_bij, version=g.version,
+            )
+        )
+
+    async def list(self, *, organisator_id: uuid.UUID | None, limit: int, offset: int) -> list[Gebruiker]:
+        """Gebruikers are not tied to one organiser (G-4): an organiser's are those that
+        signed up with it or hold an erkenning with it."""
+        query = select(gebruikers).order_by(gebruikers.c.aangemeld_op, gebruikers.c.id)
+        if organisator_id is not None:
+            query = query.where(
+                or_(
+                    gebruikers.c.aangemeld_bij == organisator_id,
+                    exists().where(
+                        erkenningen.c.gebruiker_id == gebruikers.c.id, erkenningen.c.organisator_id == organisator_id
+                    ),
+                )
+            )
+        return [self._from_row(r) for r in await self.session.execute(query.limit(limit).offset(offset))]
+
+
+class ErkenningRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def _load(self, rows) -> list[Erkenning]:
+        rows = list(rows)
+        perioden: dict[uuid.UUID, list[Geldigheid]] = {r.id: [] for r in rows}
+        if rows:
+            query = (
+                select(erkenning_perioden)
+                .where(erkenning_perioden.c.erkenning_id.in_(list(perioden)))
+                .order_by(erkenning_perioden.c.geldig_van)
+            )
+            for p in await self.session.execute(query):
+                perioden[p.erkenning_id].append(
+                    Geldigheid(p.geldig_van, p.geldig_tot, p.inschrijvingsrecht_cent, p.betaald_op)
+                )
+        return [
+            Erkenning(
+                id=r.id, gebruiker_id=r.gebruiker_id, organisator_id=r.organisator_id, perioden=perioden[r.id],
+                overeenkomst_op=r.overeenkomst_op, einde=r.einde, einde_reden=r.einde_reden, version=r.version,
+            )
+            for r in rows
+        ]
+
+    async def get(self, erkenning_id: uuid.UUID, *, for_update: bool = False) -> Erkenning | None:
+        query = select(erkenningen).where(erkenningen.c.id == erkenning_id)
+        found = await self._load(await self.session.execute(query.with_for_update() if for_update else query))
+        return found[0] if found else None
+
+    async def bij(self, gebruiker_id: uuid.UUID, organisator_id: uuid.UUID) -> Erkenning | None:
+        query = select(erkenningen).where(
+            erkenningen.c.gebruiker_id == gebruiker_id, erkenningen.c.organisator_id == organisator_id
+        )
+        found = await self._load(await self.session.execute(query))
+        return found[0] if found else None
+
+    async def van_gebruiker(self, gebruiker_id: uuid.UUID) -> list[Erkenning]:
+        query = select(erkenningen).where(erkenningen.c.gebruiker_id == gebruiker_id).order_by(erkenningen.c.id)
+        return await self._load(await self.session.execute(query))
+
+    async def add(self, e: Erkenning) -> None:
+        await self.session.execute(
+            insert(erkenningen).values(
+                id=e.id, gebruiker_id=e.gebruiker_id, organisator_id=e.organisator_id,
+                overeenkomst_op=e.overeenkomst_op, version=e.version,
+            )
+        )
+        await self._save_perioden(e)
+
+    async def save(self, e: Erkenning) -> None:
+        await self.session.execute(
+            update(erkenningen)
+            .where(erkenningen.c.id == e.id)
+            .values(overeenkomst_op=e.overeenkomst_op, einde=e.einde, einde_reden=e.einde_reden, version=e.version)
+        )
+        await self._save_perioden(e)
+
+    async def _save_perioden(self, e: Erkenning) -> None:
+        stmt = pg_insert(erkenning_perioden).values(
+            [
+                {
+                    "erkenning_id": e.id, "geldig_van": p.van, "geldig_tot": p.tot,
+                    "inschrijvingsrecht_cent": p.inschrijvingsrecht_cent, "betaald_op": p.betaald_op,
+                }
+                for p in e.perioden
+            ]
+        )
+        # Periods are never rewritten; only their payment date is filled in.
+        await self.session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[erkenning_perioden.c.erkenning_id, erkenning_perioden.c.geldig_van],
+                set_={"betaald_op": stmt.excluded.betaald_op},
+            )
+        )
+
+
+class ContactRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, c: Contact) -> None:
+        await self.session.execute(
+            insert(contacten).values(
+                id=c.id, gebruiker_id=c.gebruiker_id, organisator_id=c.organisator_id, datum=c.datum, door=c.door,
+                door_rol=c.door_rol.value, kanaal=c.kanaal.value, reden=c.reden.value, notitie=c.notitie,
+            )
+        )
+
+    async def van_gebruiker(self, gebruiker_id: uuid.UUID, organisator_id: uuid.UUID | None) -> list[Contact]:
+        query = select(contacten).where(contacten.c.gebruiker_id == gebruiker_id).order_by(contacten.c.datum)
+        if organisator_id is not None:
+            query = query.where(contacten.c.organisator_id == organisator_id)
+        return [
+            Contact(
+                id=r.id, gebruiker_id=r.gebruiker_id, organisator_id=r.organisator_id, datum=r.datum, door=r.door,
+                door_rol=ContactRol(r.door_rol), kanaal=Kanaal(r.kanaal), reden=ContactReden(r.reden), notitie=r.notitie,
+            )
+            for r in await self.session.execute(query)
+        ]

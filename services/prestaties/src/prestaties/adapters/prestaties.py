@@ -1,0 +1,122 @@
+"""Repository of prestaties, their history, and the per-worker lock behind the caps."""
+
+from __future__ import annotations
+
+import calendar
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from prestaties.adapters.tables import prestatie_historiek, prestaties
+from prestaties.domain.prestatie import Partij, Prestatie, PrestatieStatus
+from prestaties.domain.uren import UrenStand
+
+_KOLOMMEN = (
+    "id", "koppeling_id", "wijkwerker_id", "gebruiker_id", "organisator_id", "activiteit_id", "traject_id", "datum",
+    "start", "minuten", "begonnen_uren", "afstand_km", "recht_op_verplaatsingsvergoeding",
+    "verplaatsingsvergoeding_dag_cent", "version",
+)
+
+# Two-key advisory locks live in their own key space (the relay uses the one-key form).
+_VERGRENDEL = text("SELECT pg_advisory_xact_lock(hashtext('prestaties:wijkwerker'), hashtext(:wijkwerker))")
+_TELT = prestaties.c.status != PrestatieStatus.GEANNULEERD.value
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A listing's filters; the data scope adds organiser, gebruiker or worker."""
+
+    wijkwerker_id: uuid.UUID | None = None
+    gebruiker_id: uuid.UUID | None = None
+    organisator_id: uuid.UUID | None = None
+    van: date | None = None
+    tot: date | None = None
+
+
+class PrestatieRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @staticmethod
+    def _from_row(r) -> Prestatie:
+        return Prestatie(
+            **{k: getattr(r, k) for k in _KOLOMMEN},
+            ingevoerd_door=Partij(r.ingevoerd_door),
+            status=PrestatieStatus(r.status),
+        )
+
+    async def vergrendel_wijkwerker(self, wijkwerker_id: uuid.UUID) -> None:
+        """Serialise every change to one worker's hours until the transaction ends, so
+        concurrent registrations cannot together pass a cap (A-02). Under READ COMMITTED
+        the statements after the lock see what earlier holders committed."""
+        await self.session.execute(_VERGRENDEL, {"wijkwerker": str(wijkwerker_id)})
+
+    async def stand(self, wijkwerker_id: uuid.UUID, dag: date) -> UrenStand:
+        """Started hours that count in ``dag``'s calendar month and year (A-02)."""
+        maand_start = dag.replace(day=1)
+        maand_einde = dag.replace(day=calendar.monthrange(dag.year, dag.month)[1])
+        in_maand = func.coalesce(
+            func.sum(prestaties.c.begonnen_uren).filter(prestaties.c.datum.between(maand_start, maand_einde)), 0
+        )
+        query = select(in_maand, func.coalesce(func.sum(prestaties.c.begonnen_uren), 0)).where(
+            prestaties.c.wijkwerker_id == wijkwerker_id,
+            prestaties.c.datum.between(date(dag.year, 1, 1), date(dag.year, 12, 31)),
+            _TELT,
+        )
+        maand, jaar = (await self.session.execute(query)).one()
+        return UrenStand(maand=maand, jaar=jaar)
+
+    async def get(self, prestatie_id: uuid.UUID, *, for_update: bool = False) -> Prestatie | None:
+        query = select(prestaties).where(prestaties.c.id == prestatie_id)
+        row = (await self.session.execute(query.with_for_update() if for_update else query)).one_or_none()
+        return None if row is None else self._from_row(row)
+
+    async def list(self, f: Filter, *, limit: int, offset: int) -> list[Prestatie]:
+        query = select(prestaties).order_by(prestaties.c.datum, prestaties.c.start, prestaties.c.id)
+        for kolom in ("wijkwerker_id", "gebruiker_id", "organisator_id"):
+            if (waarde := getattr(f, kolom)) is not None:
+                query = query.where(prestaties.c[kolom] == waarde)
+        if f.van is not None:
+            query = query.where(prestaties.c.datum >= f.van)
+        if f.tot is not None:
+            query = query.where(prestaties.c.datum <= f.tot)
+        return [self._from_row(r) for r in await self.session.execute(query.limit(limit).offset(offset))]
+
+    async def add(self, p: Prestatie) -> None:
+        await self.session.execute(
+            insert(prestaties).values(
+                **{k: getattr(p, k) for k in _KOLOMMEN}, ingevoerd_door=p.ingevoerd_door.value, status=p.status.value
+            )
+        )
+        await self._historiek(p, "geregistreerd", p.ingevoerd_door, None)
+
+    async def save(self, p: Prestatie, *, actie: str, door: Partij, reden: str | None) -> None:
+        await self.session.execute(
+            update(prestaties)
+            .where(prestaties.c.id == p.id)
+            .values(
+                start=p.start, minuten=p.minuten, begonnen_uren=p.begonnen_uren, ingevoerd_door=p.ingevoerd_door.value,
+                status=p.status.value, version=p.version,
+            )
+        )
+        await self._historiek(p, actie, door, reden)
+
+    async def _historiek(self, p: Prestatie, actie: str, door: Partij, reden: str | None) -> None:
+        # Every change is kept with who and why, beside the events (which leave with the outbox's retention).
+        await self.session.execute(
+            insert(prestatie_historiek).values(
+                prestatie_id=p.id, version=p.version, actie=actie, door=door.value, status=p.status.value,
+                start=p.start, minuten=p.minuten, reden=reden,
+            )
+        )
+
+    async def historiek(self, prestatie_id: uuid.UUID) -> list[dict]:
+        query = (
+            select(prestatie_historiek)
+            .where(prestatie_historiek.c.prestatie_id == prestatie_id)
+            .order_by(prestatie_historiek.c.version)
+        )
+        return [r._asdict() for r in await self.session.execute(query)]

@@ -1,0 +1,31 @@
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from prestaties.config import Settings
+from prestaties.service_layer.prestaties import Regels
+from prestaties.service_layer.uow import PrestatiesUnitOfWork
+
+
+def get_uow(request: Request) -> PrestatiesUnitOfWork:
+    """A fresh unit of work (and so a fresh session) for every request."""
+    return PrestatiesUnitOfWork(request.app.state.runtime.sessions)
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_regels(request: Request) -> Regels:
+    s: Settings = request.app.state.settings
+    return Regels(plafonds=s.plafonds(), verplaatsing=s.verplaatsing)
+
+
+def vandaag() -> date:
+    return date.today()
+
+
+Uow = Annotated[PrestatiesUnitOfWork, Depends(get_uow)]
+Instellingen = Annotated[Settings, Depends(get_settings)]
+Vandaag = Annotated[date, Depends(vandaag)]

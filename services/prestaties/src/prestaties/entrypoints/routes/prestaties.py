@@ -1,0 +1,143 @@
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+
+from prestaties.adapters.prestaties import Filter
+from prestaties.domain.fouten import NietGevonden
+from prestaties.domain.prestatie import Prestatie
+from prestaties.domain.traject import TrajectVenster
+from prestaties.entrypoints.deps import Instellingen, Uow, Vandaag, get_regels
+from prestaties.entrypoints.schemas.werk import (
+    AnnuleringIn,
+    BetwistingIn,
+    CorrectieIn,
+    HistoriekOut,
+    PartijIn,
+    PrestatieIn,
+    PrestatieOut,
+    TrajectVensterOut,
+    UrenOut,
+)
+from prestaties.entrypoints.toegang import beperking, partij, ziet, ziet_een_van
+from prestaties.service_layer import commands
+from prestaties.service_layer import prestaties as handlers
+from prestaties.service_layer.prestaties import Regels
+from wijkwerk.auth import Principal, require
+from wijkwerk.problems import PROBLEM_RESPONSES
+
+router = APIRouter(prefix="/v1", tags=["prestaties"], responses=PROBLEM_RESPONSES)
+Writer = Annotated[Principal, Depends(require("prestaties:write"))]
+Reader = Annotated[Principal, Depends(require("prestaties:read"))]
+
+
+async def _zichtbaar(uow: Uow, principal: Principal, prestatie_id: uuid.UUID) -> Prestatie:
+    async with uow:
+        p = await uow.prestaties.get(prestatie_id)
+    if p is None or not ziet(principal, organisator_id=p.organisator_id, gebruiker_id=p.gebruiker_id):
+        raise NietGevonden("No such prestatie.", rule="prestatie-onbekend")
+    return p
+
+
+@router.post("/prestaties", status_code=status.HTTP_201_CREATED, summary="Register hours of a placement on a day")
+async def registreer(
+    body: PrestatieIn, uow: Uow, vandaag: Vandaag, regels: Annotated[Regels, Depends(get_regels)], principal: Writer
+) -> PrestatieOut:
+    async with uow:
+        k = await uow.koppelingen.get(body.koppeling_id)
+    if k is None or not ziet(principal, organisator_id=k.organisator_id, gebruiker_id=k.gebruiker_id):
+        raise NietGevonden("No such placement.", rule="koppeling-onbekend")
+    cmd = commands.RegistreerPrestatie(body.koppeling_id, body.datum, body.start, body.minuten, partij(principal, body.door))
+    return PrestatieOut.of(await handlers.registreer(cmd, uow, regels, vandaag))
+
+
+@router.get("/prestaties", summary="List prestaties (an organiser: its area's; a gebruiker: its own)")
+async def lijst(
+    uow: Uow,
+    principal: Reader,
+    wijkwerker_id: uuid.UUID | None = None,
+    gebruiker_id: uuid.UUID | None = None,
+    organisator_id: uuid.UUID | None = None,
+    van: date | None = None,
+    tot: date | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[PrestatieOut]:
+    scope = beperking(principal)
+    gevraagd = {"wijkwerker_id": wijkwerker_id, "gebruiker_id": gebruiker_id, "organisator_id": organisator_id}
+    if scope is None or any(gevraagd[k] not in (None, v) for k, v in scope.items()):
+        return []
+    f = Filter(**{**gevraagd, **scope}, van=van, tot=tot)
+    async with uow:
+        return [PrestatieOut.of(p) for p in await uow.prestaties.list(f, limit=limit, offset=offset)]
+
+
+@router.get("/prestaties/{prestatie_id}", summary="Read one prestatie")
+async def lees(prestatie_id: uuid.UUID, uow: Uow, principal: Reader) -> PrestatieOut:
+    return PrestatieOut.of(await _zichtbaar(uow, principal, prestatie_id))
+
+
+@router.get("/prestaties/{prestatie_id}/historiek", summary="Every change: who, what, why")
+async def historiek(prestatie_id: uuid.UUID, uow: Uow, principal: Reader) -> list[HistoriekOut]:
+    await _zichtbaar(uow, principal, prestatie_id)
+    async with uow:
+        return [HistoriekOut(**h) for h in await uow.prestaties.historiek(prestatie_id)]
+
+
+@router.post("/prestaties/{prestatie_id}/bevestiging", summary="The other party confirms")
+async def bevestig(prestatie_id: uuid.UUID, body: PartijIn, uow: Uow, principal: Writer) -> PrestatieOut:
+    await _zichtbaar(uow, principal, prestatie_id)
+    cmd = commands.BeoordeelPrestatie(prestatie_id, partij(principal, body.door))
+    return PrestatieOut.of(await handlers.beoordeel(cmd, uow))
+
+
+@router.post("/prestaties/{prestatie_id}/betwisting", summary="The other party disputes, with a reason")
+async def betwist(prestatie_id: uuid.UUID, body: BetwistingIn, uow: Uow, principal: Writer) -> PrestatieOut:
+    await _zichtbaar(uow, principal, prestatie_id)
+    cmd = commands.BeoordeelPrestatie(prestatie_id, partij(principal, body.door), body.reden)
+    return PrestatieOut.of(await handlers.beoordeel(cmd, uow))
+
+
+@router.post("/prestaties/{prestatie_id}/correctie", summary="Correct start and duration, with a reason")
+async def corrigeer(
+    prestatie_id: uuid.UUID, body: CorrectieIn, uow: Uow, settings: Instellingen, principal: Writer
+) -> PrestatieOut:
+    await _zichtbaar(uow, principal, prestatie_id)
+    cmd = commands.CorrigeerPrestatie(prestatie_id, body.start, body.minuten, partij(principal, body.door), body.reden)
+    return PrestatieOut.of(await handlers.corrigeer(cmd, uow, settings.plafonds()))
+
+
+@router.post("/prestaties/{prestatie_id}/annulering", summary="Cancel, with a reason: the hours no longer count")
+async def annuleer(prestatie_id: uuid.UUID, body: AnnuleringIn, uow: Uow, principal: Writer) -> PrestatieOut:
+    await _zichtbaar(uow, principal, prestatie_id)
+    cmd = commands.AnnuleerPrestatie(prestatie_id, partij(principal, body.door), body.reden)
+    return PrestatieOut.of(await handlers.annuleer(cmd, uow))
+
+
+async def _vensters(uow: Uow, principal: Principal, wijkwerker_id: uuid.UUID) -> list[TrajectVenster]:
+    async with uow:
+        vensters = await uow.vensters.van_wijkwerker(wijkwerker_id)
+    if not vensters or not ziet_een_van(principal, [v.organisator_id for v in vensters]):
+        raise NietGevonden("No trajectory of this worker is known here.", rule="wijkwerker-onbekend")
+    return vensters
+
+
+@router.get("/wijkwerkers/{wijkwerker_id}/trajecten", summary="The worker's trajectory windows as known here")
+async def trajecten(wijkwerker_id: uuid.UUID, uow: Uow, principal: Reader) -> list[TrajectVensterOut]:
+    return [TrajectVensterOut.of(v) for v in await _vensters(uow, principal, wijkwerker_id)]
+
+
+@router.get("/wijkwerkers/{wijkwerker_id}/uren", summary="Started hours in the month and year of a date, and what is left")
+async def uren(
+    wijkwerker_id: uuid.UUID, uow: Uow, settings: Instellingen, vandaag: Vandaag, principal: Reader, op: date | None = None
+) -> UrenOut:
+    op = op or vandaag
+    await _vensters(uow, principal, wijkwerker_id)
+    async with uow:
+        stand = await uow.prestaties.stand(wijkwerker_id, op)
+    over = settings.plafonds().over(stand)
+    return UrenOut(
+        wijkwerker_id=wijkwerker_id, op=op, uren_in_maand=stand.maand, uren_over_in_maand=over.maand,
+        uren_in_jaar=stand.jaar, uren_over_in_jaar=over.jaar,
+    )

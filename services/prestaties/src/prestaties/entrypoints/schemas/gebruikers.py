@@ -1,0 +1,147 @@
+"""Schemas of gebruikers, erkenningen (with validity periods and fees) and contacts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from prestaties.domain.contact import Contact, ContactReden, ContactRol, Kanaal
+from prestaties.domain.gebruiker import Erkenning, ErkenningStatus, Gebruiker, GebruikerCategorie, Geslacht
+from prestaties.entrypoints.schemas import Reden, verzoek
+from wijkwerk.money import Euro
+
+_ORG = "3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f"
+
+
+class GebruikerIn(BaseModel):
+    model_config = verzoek(
+        categorie="particulier", naam="Maria Vandenberghe", geslacht="vrouw", aangemeld_op="2026-02-02",
+        aangemeld_bij=_ORG,
+    )
+
+    categorie: GebruikerCategorie
+    naam: str = Field(min_length=1, max_length=200)
+    geslacht: Geslacht | None = Field(None, description="Private persons only (A-16)")
+    aangemeld_op: date
+    aangemeld_bij: uuid.UUID = Field(description="The organiser the gebruiker signs up with")
+
+
+class GebruikerOut(BaseModel):
+    id: uuid.UUID
+    categorie: GebruikerCategorie
+    naam: str
+    geslacht: Geslacht | None
+    aangemeld_op: date
+    aangemeld_bij: uuid.UUID
+
+    @classmethod
+    def of(cls, g: Gebruiker) -> GebruikerOut:
+        return cls(
+            id=g.id, categorie=g.categorie, naam=g.naam, geslacht=g.geslacht, aangemeld_op=g.aangemeld_op,
+            aangemeld_bij=g.aangemeld_bij,
+        )
+
+
+class ErkenningIn(BaseModel):
+    model_config = verzoek(organisator_id=_ORG, geldig_vanaf="2026-02-02", overeenkomst_op="2026-02-02")
+
+    organisator_id: uuid.UUID = Field(description="The organiser competent for the place of the activity (G-2)")
+    geldig_vanaf: date
+    overeenkomst_op: date | None = Field(None, description="Date the agreement was signed, if it already is")
+
+
+class OndertekeningIn(BaseModel):
+    model_config = verzoek(getekend_op="2026-02-03")
+
+    getekend_op: date
+
+
+class BetalingIn(BaseModel):
+    model_config = verzoek(betaald_op="2026-02-05")
+
+    betaald_op: date
+
+
+class HernieuwingIn(BaseModel):
+    model_config = verzoek(vanaf="2027-02-02")
+
+    vanaf: date | None = Field(None, description="Defaults to the day after the current validity")
+
+
+class StopzettingIn(BaseModel):
+    model_config = verzoek(einde="2026-06-30", reden="gebruiker stopt")
+
+    einde: date = Field(description="The last valid day")
+    reden: Reden
+
+
+class GeldigheidOut(BaseModel):
+    geldig_van: date
+    geldig_tot: date
+    inschrijvingsrecht: Euro
+    betaald_op: date | None
+
+
+class ErkenningOut(BaseModel):
+    id: uuid.UUID
+    gebruiker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    overeenkomst_op: date | None
+    einde: date | None
+    einde_reden: str | None
+    perioden: list[GeldigheidOut]
+    status: ErkenningStatus = Field(description="On the date asked for (A-10), today by default")
+    status_op: date
+
+    @classmethod
+    def of(cls, e: Erkenning, op: date) -> ErkenningOut:
+        return cls(
+            id=e.id, gebruiker_id=e.gebruiker_id, organisator_id=e.organisator_id, overeenkomst_op=e.overeenkomst_op,
+            einde=e.einde, einde_reden=e.einde_reden, status=e.status_op(op), status_op=op,
+            perioden=[
+                GeldigheidOut(
+                    geldig_van=p.van, geldig_tot=p.tot, inschrijvingsrecht=p.inschrijvingsrecht_cent,
+                    betaald_op=p.betaald_op,
+                )
+                for p in e.perioden
+            ],
+        )
+
+
+class InschrijvingsrechtOut(BaseModel):
+    op: date
+    bedrag: Euro
+    geldig_vanaf: date
+
+
+class ContactIn(BaseModel):
+    model_config = verzoek(
+        organisator_id=_ORG, datum="2026-03-10", door="bemiddelaar-0042", door_rol="bemiddelaar",
+        kanaal="telefoon", reden="geen_koppeling", notitie="Nog geen geschikte wijk-werker in de buurt.",
+    )
+
+    organisator_id: uuid.UUID
+    datum: date
+    door: str = Field(min_length=1, max_length=100, description="Staff identifier at the organiser")
+    door_rol: ContactRol = ContactRol.BEMIDDELAAR
+    kanaal: Kanaal
+    reden: ContactReden
+    notitie: str | None = Field(None, max_length=2000)
+
+
+class ContactOut(BaseModel):
+    id: uuid.UUID
+    gebruiker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    datum: date
+    door: str
+    door_rol: ContactRol
+    kanaal: Kanaal
+    reden: ContactReden
+    notitie: str | None
+
+    @classmethod
+    def of(cls, c: Contact) -> ContactOut:
+        return cls(**{f: getattr(c, f) for f in cls.model_fields})

@@ -1,0 +1,225 @@
+"""Schemas of the activity catalogue, placements, prestaties and the hour stand."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+
+from pydantic import BaseModel, Field
+
+from prestaties.domain.activiteit import Activiteit, ActiviteitCategorie
+from prestaties.domain.gebruiker import GebruikerCategorie
+from prestaties.domain.koppeling import Koppeling
+from prestaties.domain.prestatie import Partij, Prestatie, PrestatieStatus
+from prestaties.domain.traject import TrajectVenster
+from prestaties.entrypoints.schemas import Nis, Reden, verzoek
+from wijkwerk.money import Euro
+
+_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+
+
+class ActiviteitIn(BaseModel):
+    model_config = verzoek(
+        naam="Tuinonderhoud", categorie="groenonderhoud", toegelaten_categorieen=["particulier", "school", "vzw"]
+    )
+
+    naam: str = Field(min_length=1, max_length=200)
+    categorie: ActiviteitCategorie
+    toegelaten_categorieen: list[GebruikerCategorie] = Field(description="The matrix row (AC-3)")
+
+
+class ToegelatenIn(BaseModel):
+    model_config = verzoek(toegelaten_categorieen=["particulier", "school"])
+
+    toegelaten_categorieen: list[GebruikerCategorie]
+
+
+class AfwijkingIn(BaseModel):
+    model_config = verzoek(
+        gebruiker_id=_ID, aangevraagd_op="2026-02-01", goedgekeurd_op="2026-02-15", geldig_van="2026-03-01",
+        geldig_tot="2026-12-31", motivering="Aanvullend op de eigen groendienst, geen verdringing.",
+    )
+
+    gebruiker_id: uuid.UUID = Field(description="The local government that asked (AC-2)")
+    aangevraagd_op: date
+    goedgekeurd_op: date
+    geldig_van: date
+    geldig_tot: date | None = None
+    motivering: str = Field(min_length=1, max_length=2000)
+
+
+class AfwijkingOut(BaseModel):
+    id: uuid.UUID
+    gebruiker_id: uuid.UUID
+    aangevraagd_op: date
+    goedgekeurd_op: date
+    geldig_van: date
+    geldig_tot: date | None
+    motivering: str
+
+
+class ActiviteitOut(BaseModel):
+    id: uuid.UUID
+    organisator_id: uuid.UUID
+    naam: str
+    categorie: ActiviteitCategorie
+    toegelaten_categorieen: list[GebruikerCategorie]
+    afwijkingen: list[AfwijkingOut]
+
+    @classmethod
+    def of(cls, a: Activiteit) -> ActiviteitOut:
+        return cls(
+            id=a.id, organisator_id=a.organisator_id, naam=a.naam, categorie=a.categorie,
+            toegelaten_categorieen=sorted(a.toegelaten),
+            afwijkingen=[AfwijkingOut(**vars(x)) for x in a.afwijkingen],
+        )
+
+
+class KoppelingIn(BaseModel):
+    model_config = verzoek(
+        wijkwerker_id=_ID, gebruiker_id=_ID, organisator_id=_ID, activiteit_id=_ID, locatie_nis_code="31005",
+        afstand_km=8, start="2026-02-09",
+    )
+
+    wijkwerker_id: uuid.UUID
+    gebruiker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    activiteit_id: uuid.UUID
+    locatie_nis_code: Nis
+    afstand_km: int = Field(ge=0, le=1000, description="One-way home–work distance in whole km (A-03)")
+    start: date
+
+
+class BeeindigingIn(BaseModel):
+    model_config = verzoek(einde="2026-06-30", reden="traject beëindigd")
+
+    einde: date
+    reden: Reden
+
+
+class KoppelingOut(BaseModel):
+    id: uuid.UUID
+    wijkwerker_id: uuid.UUID
+    gebruiker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    activiteit_id: uuid.UUID
+    locatie_nis_code: str
+    afstand_km: int
+    start: date
+    einde: date | None
+    einde_reden: str | None
+
+    @classmethod
+    def of(cls, k: Koppeling) -> KoppelingOut:
+        return cls(**{f: getattr(k, f) for f in cls.model_fields})
+
+
+class PrestatieIn(BaseModel):
+    model_config = verzoek(koppeling_id=_ID, datum="2026-03-04", start="09:00", minuten=130, door="wijkwerker")
+
+    koppeling_id: uuid.UUID
+    datum: date
+    start: time
+    minuten: int = Field(description="Duration; positive and within the day. 130 minutes = 3 started hours")
+    door: Partij = Field(description="Who enters it; another party confirms")
+
+
+class PartijIn(BaseModel):
+    model_config = verzoek(door="gebruiker")
+
+    door: Partij
+
+
+class BetwistingIn(BaseModel):
+    model_config = verzoek(door="gebruiker", reden="Er werd maar twee uur gewerkt.")
+
+    door: Partij
+    reden: Reden
+
+
+class CorrectieIn(BaseModel):
+    model_config = verzoek(door="organisator", start="09:00", minuten=120, reden="Tikfout in de duur")
+
+    door: Partij
+    start: time
+    minuten: int
+    reden: Reden
+
+
+class AnnuleringIn(BaseModel):
+    model_config = verzoek(door="organisator", reden="Dubbel ingevoerd")
+
+    door: Partij
+    reden: Reden
+
+
+class PrestatieOut(BaseModel):
+    id: uuid.UUID
+    koppeling_id: uuid.UUID
+    wijkwerker_id: uuid.UUID
+    gebruiker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    activiteit_id: uuid.UUID
+    traject_id: uuid.UUID
+    datum: date
+    start: time
+    minuten: int
+    begonnen_uren: int = Field(description="Cheques due: one per started hour (A-01)")
+    afstand_km: int
+    recht_op_verplaatsingsvergoeding: bool
+    verplaatsingsvergoeding_dag: Euro = Field(description="The day's allowance at this placement (A-03), once per day")
+    ingevoerd_door: Partij
+    status: PrestatieStatus
+
+    @classmethod
+    def of(cls, p: Prestatie) -> PrestatieOut:
+        velden = {f: getattr(p, f) for f in cls.model_fields if f != "verplaatsingsvergoeding_dag"}
+        return cls(**velden, verplaatsingsvergoeding_dag=p.verplaatsingsvergoeding_dag_cent)
+
+
+class HistoriekOut(BaseModel):
+    prestatie_id: uuid.UUID
+    version: int
+    actie: str
+    door: Partij
+    status: PrestatieStatus
+    start: time
+    minuten: int
+    reden: str | None
+    op: datetime
+
+
+class UrenOut(BaseModel):
+    """A worker's started hours that count, and what the caps leave (A-02)."""
+
+    wijkwerker_id: uuid.UUID
+    op: date
+    uren_in_maand: int
+    uren_over_in_maand: int
+    uren_in_jaar: int
+    uren_over_in_jaar: int
+
+
+class SchorsingOut(BaseModel):
+    van: date
+    tot: date
+
+
+class TrajectVensterOut(BaseModel):
+    """A trajectory as prestaties knows it from toeleiding's events (eventually consistent)."""
+
+    traject_id: uuid.UUID
+    organisator_id: uuid.UUID
+    start: date
+    gepland_einde: date | None
+    overeenkomst_op: date | None
+    werkelijk_einde: date | None
+    schorsingen: list[SchorsingOut]
+
+    @classmethod
+    def of(cls, v: TrajectVenster) -> TrajectVensterOut:
+        return cls(
+            traject_id=v.traject_id, organisator_id=v.organisator_id, start=v.start, gepland_einde=v.gepland_einde,
+            overeenkomst_op=v.overeenkomst_op, werkelijk_einde=v.werkelijk_einde,
+            schorsingen=[SchorsingOut(van=s.van, tot=s.tot) for s in v.schorsingen],
+        )

@@ -1,0 +1,133 @@
+"""Handlers for prestaties: register, confirm or dispute, correct, cancel.
+
+Every change to a worker's hours takes the worker's lock first (A-02: concurrent
+registrations must not together pass a cap), then reads the stand and decides."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from prestaties.domain.fouten import NietGevonden
+from prestaties.domain.prestatie import Aanvraag, Context, Prestatie, PrestatieStatus
+from prestaties.domain.tarieven import VerplaatsingsRegel
+from prestaties.domain.uren import Plafonds
+from prestaties.service_layer import commands
+from prestaties.service_layer.uow import PrestatiesUnitOfWork
+from wijkwerk.events.prestaties import (
+    PrestatieBetwist,
+    PrestatieBevestigd,
+    PrestatieGeannuleerd,
+    PrestatieGecorrigeerd,
+    PrestatieGeregistreerd,
+)
+
+
+@dataclass(frozen=True)
+class Regels:
+    """The settings the prestatie rules read."""
+
+    plafonds: Plafonds
+    verplaatsing: tuple[VerplaatsingsRegel, ...]
+
+
+async def _context(uow: PrestatiesUnitOfWork, cmd: commands.RegistreerPrestatie, regels: Regels, vandaag: date) -> Context:
+    koppeling = await uow.koppelingen.get(cmd.koppeling_id)
+    if koppeling is None:
+        raise NietGevonden("No such placement.", rule="koppeling-onbekend")
+    gebruiker = await uow.gebruikers.get(koppeling.gebruiker_id)
+    activiteit = await uow.activiteiten.get(koppeling.activiteit_id)
+    assert gebruiker is not None and activiteit is not None  # foreign keys
+    await uow.prestaties.vergrendel_wijkwerker(koppeling.wijkwerker_id)
+    return Context(
+        koppeling=koppeling, gebruiker=gebruiker, activiteit=activiteit,
+        erkenning=await uow.erkenningen.bij(gebruiker.id, koppeling.organisator_id),
+        vensters=await uow.vensters.van_wijkwerker(koppeling.wijkwerker_id),
+        stand=await uow.prestaties.stand(koppeling.wijkwerker_id, cmd.datum),
+        plafonds=regels.plafonds, verplaatsing=regels.verplaatsing, vandaag=vandaag,
+    )
+
+
+def _geregistreerd(p: Prestatie, ctx: Context) -> PrestatieGeregistreerd:
+    return PrestatieGeregistreerd(
+        prestatie_id=p.id, wijkwerker_id=p.wijkwerker_id, gebruiker_id=p.gebruiker_id, organisator_id=p.organisator_id,
+        koppeling_id=p.koppeling_id, traject_id=p.traject_id, datum=p.datum, door=p.ingevoerd_door.value,
+        activiteit_id=p.activiteit_id, activiteit_categorie=ctx.activiteit.categorie.value,
+        gebruiker_categorie=ctx.gebruiker.categorie.value, locatie_nis_code=ctx.koppeling.locatie_nis_code,
+        start=p.start, minuten=p.minuten, begonnen_uren=p.begonnen_uren, afstand_km=p.afstand_km,
+        recht_op_verplaatsingsvergoeding=p.recht_op_verplaatsingsvergoeding,
+        verplaatsingsvergoeding_dag_cent=p.verplaatsingsvergoeding_dag_cent,
+    )
+
+
+async def registreer(
+    cmd: commands.RegistreerPrestatie, uow: PrestatiesUnitOfWork, regels: Regels, vandaag: date
+) -> Prestatie:
+    async with uow:
+        ctx = await _context(uow, cmd, regels, vandaag)
+        prestatie = Prestatie.registreer(Aanvraag(cmd.datum, cmd.start, cmd.minuten, cmd.door), ctx)
+        await uow.prestaties.add(prestatie)
+        uow.emit(_geregistreerd(prestatie, ctx), aggregate_version=prestatie.version)
+        await uow.commit()
+    return prestatie
+
+
+async def _prestatie(uow: PrestatiesUnitOfWork, prestatie_id: uuid.UUID) -> Prestatie:
+    prestatie = await uow.prestaties.get(prestatie_id, for_update=True)
+    if prestatie is None:
+        raise NietGevonden("No such prestatie.", rule="prestatie-onbekend")
+    return prestatie
+
+
+def _kern(p: Prestatie, door) -> dict:
+    return {
+        "prestatie_id": p.id, "wijkwerker_id": p.wijkwerker_id, "gebruiker_id": p.gebruiker_id,
+        "organisator_id": p.organisator_id, "koppeling_id": p.koppeling_id, "datum": p.datum, "door": door.value,
+    }
+
+
+async def beoordeel(cmd: commands.BeoordeelPrestatie, uow: PrestatiesUnitOfWork) -> Prestatie:
+    async with uow:
+        p = await _prestatie(uow, cmd.prestatie_id)
+        if cmd.reden is None:
+            p.bevestig(cmd.door)
+            event = PrestatieBevestigd(**_kern(p, cmd.door), begonnen_uren=p.begonnen_uren)
+        else:
+            p.betwist(cmd.door)
+            event = PrestatieBetwist(**_kern(p, cmd.door), reden=cmd.reden)
+        await uow.prestaties.save(p, actie=p.status.value, door=cmd.door, reden=cmd.reden)
+        uow.emit(event, aggregate_version=p.version)
+        await uow.commit()
+    return p
+
+
+async def corrigeer(cmd: commands.CorrigeerPrestatie, uow: PrestatiesUnitOfWork, plafonds: Plafonds) -> Prestatie:
+    async with uow:
+        p = await _prestatie(uow, cmd.prestatie_id)
+        await uow.prestaties.vergrendel_wijkwerker(p.wijkwerker_id)
+        stand = await uow.prestaties.stand(p.wijkwerker_id, p.datum)
+        vorige = p.corrigeer(cmd.start, cmd.minuten, cmd.door, stand, plafonds)
+        await uow.prestaties.save(p, actie="gecorrigeerd", door=cmd.door, reden=cmd.reden)
+        uow.emit(
+            PrestatieGecorrigeerd(
+                **_kern(p, cmd.door), start=p.start, minuten=p.minuten, begonnen_uren=p.begonnen_uren,
+                vorige_begonnen_uren=vorige, reden=cmd.reden,
+            ),
+            aggregate_version=p.version,
+        )
+        await uow.commit()
+    return p
+
+
+async def annuleer(cmd: commands.AnnuleerPrestatie, uow: PrestatiesUnitOfWork) -> Prestatie:
+    async with uow:
+        p = await _prestatie(uow, cmd.prestatie_id)
+        p.annuleer()
+        await uow.prestaties.save(p, actie=PrestatieStatus.GEANNULEERD.value, door=cmd.door, reden=cmd.reden)
+        uow.emit(
+            PrestatieGeannuleerd(**_kern(p, cmd.door), begonnen_uren=p.begonnen_uren, reden=cmd.reden),
+            aggregate_version=p.version,
+        )
+        await uow.commit()
+    return p

@@ -3,22 +3,41 @@
 from fastapi import FastAPI
 
 from cheques.config import Settings
-from cheques.entrypoints.routes import tarieven
-from cheques.service_layer import referentie
+from cheques.entrypoints.routes import afrekeningen, cheques, grootboek, tarieven, uitbetalingen, webhooks
+from cheques.service_layer import prestaties, referentie
 from wijkwerk.events import topics
 from wijkwerk.http.app import Runtime, create_service_app, make_consumer
 
 
 def consumers(runtime: Runtime):
-    return [make_consumer(runtime, "referentie", [topics.TOELEIDING], referentie.HANDLERS)]
+    return [
+        make_consumer(runtime, "referentie", [topics.TOELEIDING], referentie.HANDLERS),
+        make_consumer(runtime, "prestaties", [runtime.settings.prestaties_topic], prestaties.HANDLERS),
+    ]
 
 
 def build_app(settings: Settings) -> FastAPI:
     return create_service_app(
         name="cheques",
         settings=settings,
-        routers=[tarieven.router],
+        routers=[
+            tarieven.router, tarieven.rates, webhooks.router, cheques.router, uitbetalingen.router,
+            afrekeningen.router, grootboek.router,
+        ],
         consumers=consumers,
         title="Wijk-werken — cheques",
-        description="Cheque issuing, issuer webhooks, the double-entry payout ledger, SEPA payouts and settlements.",
+        description=(
+            "Cheque issuing through the issuer's signed webhooks, the double-entry payout ledger in integer "
+            "cents, monthly SEPA payouts, settlements per organiser and party, and a recompute that proves "
+            "the ledger equals the event streams."
+        ),
+        openapi_tags=[
+            {"name": "webhooks", "description": "Signed webhooks of the cheque issuer (HMAC, no bearer token)"},
+            {"name": "cheques", "description": "Cheques and their lifecycle"},
+            {"name": "tarieven", "description": "Effective-dated split rates"},
+            {"name": "uitbetalingen", "description": "Monthly worker payouts and their SEPA files"},
+            {"name": "afrekeningen", "description": "Monthly settlements per organiser and party"},
+            {"name": "grootboek", "description": "The payout ledger and its recompute from the event streams"},
+            {"name": "referentie", "description": "Reference data from other services"},
+        ],
     )

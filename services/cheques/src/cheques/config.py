@@ -1,9 +1,47 @@
+import hashlib
+from pathlib import Path
+
+from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from wijkwerk.events import topics
 from wijkwerk.settings import ServiceSettings
+
+
+def embedded_uitgever_geheim(private_key_file: str | Path, uitgever: str) -> str:
+    """The embedded default's webhook secret for ``uitgever``: derived from the local signing
+    key, so it is never a constant in the code and a local issuer simulator can derive it."""
+    return hashlib.sha256(Path(private_key_file).read_bytes() + f"|uitgever:{uitgever}".encode()).hexdigest()
 
 
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="CHEQUES_", extra="ignore")
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:55432/cheques"
+    # Per-issuer webhook secrets: CHEQUES_ISSUER_SECRETS='{"vdab": "…"}'.
+    issuer_secrets: dict[str, SecretStr] = {}
+    # Without configured secrets, the embedded default accepts these issuers with a secret
+    # derived from the local key (embedded_uitgever_geheim).
+    embedded_uitgevers: tuple[str, ...] = ("vdab",)
+    webhook_max_leeftijd_s: int = 300
+    webhook_max_voorsprong_s: int = 60
+    # The debtor of the payout transfers (VDAB pays the workers, P-3).
+    sepa_naam: str = "VDAB Wijk-werken"
+    sepa_iban: str = "BE71096123456769"
+    sepa_bic: str | None = "GKCCBEBB"
+    toeleiding_timeout_s: float = 5.0
+    # The topics the recompute replays (tests point them at their own topics).
+    prestaties_topic: str = topics.PRESTATIES
+    cheques_topic: str = topics.CHEQUES
+    herberekening_wacht_s: float = 10.0
+
+    @model_validator(mode="after")
+    def _embedded_geheimen(self) -> "Settings":
+        sleutel = self.auth.private_key_file
+        if not self.issuer_secrets and self.environment == "embedded" and sleutel and Path(sleutel).is_file():
+            self.issuer_secrets = {u: SecretStr(embedded_uitgever_geheim(sleutel, u)) for u in self.embedded_uitgevers}
+        return self
+
+    def uitgever_geheim(self, uitgever: str) -> str | None:
+        geheim = self.issuer_secrets.get(uitgever)
+        return geheim.get_secret_value() if geheim else None

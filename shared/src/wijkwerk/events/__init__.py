@@ -1,6 +1,6 @@
 """The platform's event contracts. Importing this package registers every event."""
 
-from wijkwerk.events import evaluatie, prestaties, toeleiding  # noqa: F401  (register their events)
+from wijkwerk.events import cheques, evaluatie, prestaties, toeleiding  # noqa: F401  (register their events)
 from wijkwerk.events.envelope import Envelope, Event
 from wijkwerk.events.registry import EventRegistry, UnknownEvent, registry
 

@@ -1,15 +1,18 @@
-"""Local copy of organisers and their effective-dated cheque tariffs (toeleiding owns them)."""
+"""Reference data: organisers and their cheque tariffs (toeleiding owns them), the split
+rates (owned here), and the prestaties this service pays (prestaties owns them)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cheques.adapters.tables import organisatoren_ref, tarieven_ref
+from cheques.adapters.tables import organisatoren_ref, prestaties_ref, tarieven_ref, verdeeltarieven
+from cheques.domain.cheque import Prestatie
+from cheques.domain.tarieven import Tarieven
 
 
 class TariefReferentie:
@@ -38,3 +41,58 @@ class TariefReferentie:
             .order_by(tarieven_ref.c.geldig_vanaf.desc())
             .limit(1)
         )
+
+
+class VerdeeltariefRepository:
+    """The effective-dated split rates (A-15)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def alle(self) -> Tarieven:
+        rows = await self.session.execute(
+            select(verdeeltarieven.c.soort, verdeeltarieven.c.geldig_vanaf, verdeeltarieven.c.waarde)
+        )
+        return Tarieven.van(rows)
+
+    async def voeg_toe(self, soort: str, geldig_vanaf: date, waarde: int) -> bool:
+        stmt = pg_insert(verdeeltarieven).values(soort=soort, geldig_vanaf=geldig_vanaf, waarde=waarde)
+        result = await self.session.execute(stmt.on_conflict_do_nothing().returning(verdeeltarieven.c.soort))
+        return result.first() is not None
+
+
+class PrestatieReferentie:
+    """Hours, parties and the day's travel allowance of each prestatie (prestaties owns them)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def bewaar(self, prestatie: Prestatie) -> None:
+        stmt = pg_insert(prestaties_ref).values(
+            id=prestatie.id,
+            wijkwerker_id=prestatie.wijkwerker_id,
+            gebruiker_id=prestatie.gebruiker_id,
+            organisator_id=prestatie.organisator_id,
+            koppeling_id=prestatie.koppeling_id,
+            datum=prestatie.datum,
+            begonnen_uren=prestatie.begonnen_uren,
+            verplaatsingsvergoeding_dag_cent=prestatie.verplaatsingsvergoeding_dag_cent,
+            geannuleerd=prestatie.geannuleerd,
+        )
+        await self.session.execute(stmt.on_conflict_do_nothing())
+
+    async def wijzig(self, prestatie_id: uuid.UUID, **waarden) -> None:
+        await self.session.execute(update(prestaties_ref).where(prestaties_ref.c.id == prestatie_id).values(**waarden))
+
+    async def get(self, prestatie_id: uuid.UUID) -> Prestatie | None:
+        row = (await self.session.execute(select(prestaties_ref).where(prestaties_ref.c.id == prestatie_id))).first()
+        return Prestatie(**row._mapping) if row else None
+
+
+async def organisator_namen(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(organisatoren_ref.c.id, organisatoren_ref.c.naam).where(organisatoren_ref.c.id.in_(ids))
+    )
+    return {i: n for i, n in rows}

@@ -1,5 +1,5 @@
-from sqlalchemy import Column, Date, Integer, MetaData, Table, Text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Integer, LargeBinary, MetaData, Table, Text
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 metadata = MetaData()
 
@@ -16,4 +16,132 @@ tarieven_ref = Table(
     Column("organisator_id", UUID(as_uuid=True), primary_key=True),
     Column("geldig_vanaf", Date, primary_key=True),
     Column("prijs_cent", Integer, nullable=False),
+)
+
+verdeeltarieven = Table(
+    "verdeeltarieven",
+    metadata,
+    Column("soort", Text, primary_key=True),
+    Column("geldig_vanaf", Date, primary_key=True),
+    Column("waarde", Integer, nullable=False),
+)
+
+prestaties_ref = Table(
+    "prestaties_ref",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("wijkwerker_id", UUID(as_uuid=True), nullable=False),
+    Column("gebruiker_id", UUID(as_uuid=True), nullable=False),
+    Column("organisator_id", UUID(as_uuid=True), nullable=False),
+    Column("koppeling_id", UUID(as_uuid=True), nullable=False),
+    Column("datum", Date, nullable=False),
+    Column("begonnen_uren", Integer, nullable=False),
+    Column("verplaatsingsvergoeding_dag_cent", Integer, nullable=False),
+    Column("geannuleerd", Boolean, nullable=False),
+)
+
+bestellingen = Table(
+    "bestellingen",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("uitgever", Text, nullable=False),
+    Column("gebruiker_id", UUID(as_uuid=True), nullable=False),
+    Column("organisator_id", UUID(as_uuid=True), nullable=False),
+    Column("aantal", Integer, nullable=False),
+    Column("drager", Text, nullable=False),
+    Column("besteld_op", Date, nullable=False),
+    Column("prijs_cent", Integer, nullable=False),
+)
+
+cheques = Table(
+    "cheques",
+    metadata,
+    Column("serienummer", Text, primary_key=True),
+    Column("bestelling_id", UUID(as_uuid=True), ForeignKey("bestellingen.id"), nullable=False),
+    Column("uitgegeven_op", Date, nullable=False),
+    Column("geldig_tot", Date, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("prestatie_id", UUID(as_uuid=True)),
+    Column("gevalideerd_op", Date),
+    Column("afgesloten_op", Date),
+)
+
+webhook_inbox = Table(
+    "webhook_inbox",
+    metadata,
+    Column("uitgever", Text, primary_key=True),
+    Column("delivery_id", Text, primary_key=True),
+    Column("type", Text, nullable=False),
+    Column("ondertekend_op", DateTime(timezone=True), nullable=False),
+    Column("ontvangen_op", DateTime(timezone=True)),
+    Column("body", LargeBinary, nullable=False),
+)
+
+grootboek_transacties = Table(
+    "grootboek_transacties",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("sleutel", Text, nullable=False, unique=True),
+    Column("soort", Text, nullable=False),
+    Column("boekdatum", Date, nullable=False),
+    Column("boekmaand", Date, nullable=False),
+    Column("omschrijving", Text, nullable=False),
+    Column("geboekt_op", DateTime(timezone=True)),
+)
+
+grootboek_boekingen = Table(
+    "grootboek_boekingen",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("transactie_id", BigInteger, ForeignKey("grootboek_transacties.id"), nullable=False),
+    Column("rekening", Text, nullable=False),
+    Column("debet_cent", BigInteger, nullable=False),
+    Column("credit_cent", BigInteger, nullable=False),
+)
+
+uitbetalingsrondes = Table(
+    "uitbetalingsrondes",
+    metadata,
+    Column("periode", Text, primary_key=True),
+    Column("uitgevoerd_op", DateTime(timezone=True)),
+    Column("aantal", Integer, nullable=False),
+    Column("totaal_cent", BigInteger, nullable=False),
+    Column("bestand", LargeBinary),
+    Column("zonder_bankgegevens", JSONB, nullable=False),
+)
+
+uitbetalingen = Table(
+    "uitbetalingen",
+    metadata,
+    Column("periode", Text, ForeignKey("uitbetalingsrondes.periode"), primary_key=True),
+    Column("wijkwerker_id", UUID(as_uuid=True), primary_key=True),
+    Column("bedrag_cent", BigInteger, nullable=False),
+    Column("end_to_end_id", Text, nullable=False),
+)
+
+herberekening_saldi = Table(
+    "herberekening_saldi",
+    metadata,
+    Column("run_id", UUID(as_uuid=True), primary_key=True),
+    Column("rekening", Text, primary_key=True),
+    Column("maand", Date, primary_key=True),
+    Column("saldo_cent", BigInteger, nullable=False),
+)
+
+herberekeningen = Table(
+    "herberekeningen",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("uitgevoerd_op", DateTime(timezone=True)),
+    Column("events", Integer, nullable=False),
+    Column("verschil_cent", BigInteger, nullable=False),
+    Column("rapport", JSONB, nullable=False),
+)
+
+# The shared outbox (wijkwerk.db.messaging_ddl); only its backlog is read here.
+outbox_backlog = Table(
+    "outbox",
+    MetaData(),
+    Column("id", BigInteger, primary_key=True),
+    Column("published_at", DateTime(timezone=True)),
 )

@@ -2,15 +2,21 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel
 
 from cheques.adapters.referentie import TariefReferentie
+from cheques.entrypoints.deps import get_uow
+from cheques.entrypoints.schemas.geld import VerdeeltariefIn, VerdeeltariefOut
+from cheques.service_layer import commands
+from cheques.service_layer import tarieven as tarief_handlers
+from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.auth import Principal, require
 from wijkwerk.money import format_euro
 from wijkwerk.problems import PROBLEM_RESPONSES, NotFound
 
 router = APIRouter(prefix="/v1/organisatoren", tags=["referentie"], responses=PROBLEM_RESPONSES)
+Uow = Annotated[ChequesUnitOfWork, Depends(get_uow)]
 
 
 class TariefOut(BaseModel):
@@ -31,3 +37,29 @@ async def tarief(
     if prijs is None:
         raise NotFound("No tariff is known for this organiser on that date.", rule="tarief-onbekend")
     return TariefOut(organisator_id=organisator_id, op=op, prijs=format_euro(prijs))
+
+
+rates = APIRouter(prefix="/v1/verdeeltarieven", tags=["tarieven"], responses=PROBLEM_RESPONSES)
+
+
+def _rijen(tarieven) -> list[VerdeeltariefOut]:
+    return [
+        VerdeeltariefOut(soort=soort, waarde=waarde, geldig_vanaf=vanaf)
+        for soort, rijen in sorted(tarieven.rijen.items())
+        for vanaf, waarde in rijen
+    ]
+
+
+@rates.get("", summary="The effective-dated split rates (worker pay, insurance, travel fund, issuer fees, validity)")
+async def verdeeltarieven(
+    uow: Uow, _: Annotated[Principal, Depends(require("cheques:read", "cheques:admin"))]
+) -> list[VerdeeltariefOut]:
+    return _rijen(await tarief_handlers.alle(uow))
+
+
+@rates.post("", status_code=status.HTTP_201_CREATED, summary="Add a rate row from a later date on")
+async def leg_verdeeltarief_vast(
+    body: VerdeeltariefIn, uow: Uow, _: Annotated[Principal, Depends(require("cheques:admin"))]
+) -> list[VerdeeltariefOut]:
+    cmd = commands.LegVerdeeltariefVast(body.soort.value, body.waarde, body.geldig_vanaf)
+    return _rijen(await tarief_handlers.leg_vast(cmd, uow, date.today()))

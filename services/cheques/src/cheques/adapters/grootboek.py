@@ -1,0 +1,78 @@
+"""The double-entry ledger in PostgreSQL. Balance is enforced by a deferred constraint
+trigger (migration 0002), idempotency by the unique transaction key; the ledger is
+append-only. Reads: payable per worker, and per account and month for settlements."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import and_, case, func, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cheques.adapters.tables import grootboek_boekingen as b
+from cheques.adapters.tables import grootboek_transacties as t
+from cheques.domain.grootboek import Transactie
+
+
+class GrootboekRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def boek(self, transactie: Transactie) -> bool:
+        """Posts the transaction once; False when its key was posted before."""
+        stmt = pg_insert(t).values(
+            sleutel=transactie.sleutel, soort=transactie.soort, boekdatum=transactie.boekdatum,
+            boekmaand=transactie.boekmaand, omschrijving=transactie.omschrijving,
+        )
+        tid = await self.session.scalar(stmt.on_conflict_do_nothing(index_elements=[t.c.sleutel]).returning(t.c.id))
+        if tid is None:
+            return False
+        await self.session.execute(
+            b.insert(),
+            [{"transactie_id": tid, "rekening": r.rekening, "debet_cent": r.debet, "credit_cent": r.credit}
+             for r in transactie.boekingen],
+        )
+        return True
+
+    async def vergrendel_wijkwerker(self, wijkwerker_id: uuid.UUID) -> None:
+        """Serialises one worker's money (validations, payouts) before anything is written,
+        so their events reach the topic in the order their effects happened."""
+        await self.session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext('cheques:wijkwerker'), hashtext(:w))"),
+            {"w": str(wijkwerker_id)},
+        )
+
+    async def tegoeden(self, tot_en_met: date) -> dict[uuid.UUID, tuple[int, int]]:
+        """Per worker: credits booked up to ``tot_en_met`` and every debit (payouts) so far."""
+        credit = func.sum(case((t.c.boekdatum <= tot_en_met, b.c.credit_cent), else_=0))
+        rows = await self.session.execute(
+            select(b.c.rekening, credit, func.sum(b.c.debet_cent))
+            .join(t, t.c.id == b.c.transactie_id)
+            .where(b.c.rekening.like("wijkwerker:%"))
+            .group_by(b.c.rekening)
+        )
+        return {uuid.UUID(r.split(":", 1)[1]): (int(c), int(d)) for r, c, d in rows}
+
+    async def per_rekening(self, maand: date, organisator_id: uuid.UUID | None = None) -> list[dict]:
+        """Per account in one booking month: debit, credit, cheques and fees (settlements)."""
+        query = (
+            select(
+                b.c.rekening,
+                func.sum(b.c.debet_cent).label("debet"),
+                func.sum(b.c.credit_cent).label("credit"),
+                func.count().filter(and_(t.c.soort == "cheque", b.c.credit_cent > 0)).label("cheques"),
+                func.coalesce(func.sum(b.c.credit_cent).filter(t.c.soort == "cheque"), 0).label("uit_cheques"),
+                func.coalesce(func.sum(b.c.credit_cent).filter(t.c.soort == "inschrijvingsrecht"), 0).label(
+                    "uit_inschrijvingen"
+                ),
+            )
+            .join(t, t.c.id == b.c.transactie_id)
+            .where(t.c.boekmaand == maand)
+            .group_by(b.c.rekening)
+            .order_by(b.c.rekening)
+        )
+        if organisator_id is not None:
+            query = query.where(b.c.rekening == f"organisator:{organisator_id}")
+        return [dict(r._mapping) for r in await self.session.execute(query)]

@@ -1,0 +1,75 @@
+"""The recompute's scratch table and its diff against the ledger, per account and month."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cheques.adapters.tables import herberekening_saldi, herberekeningen, outbox_backlog
+
+_VERSCHILLEN = text(
+    """
+    WITH grootboek AS (
+        SELECT b.rekening, t.boekmaand AS maand, sum(b.debet_cent - b.credit_cent) AS saldo
+        FROM grootboek_boekingen b JOIN grootboek_transacties t ON t.id = b.transactie_id
+        GROUP BY b.rekening, t.boekmaand
+    ), herberekend AS (
+        SELECT rekening, maand, saldo_cent AS saldo FROM herberekening_saldi WHERE run_id = :run_id
+    )
+    SELECT coalesce(g.rekening, h.rekening) AS rekening, coalesce(g.maand, h.maand) AS maand,
+           coalesce(g.saldo, 0) AS grootboek, coalesce(h.saldo, 0) AS herberekend,
+           count(*) OVER () AS vergeleken
+    FROM grootboek g FULL OUTER JOIN herberekend h ON g.rekening = h.rekening AND g.maand = h.maand
+    ORDER BY 2, 1
+    """
+)
+
+_MAANDEN_UIT_EVENWICHT = text(
+    """
+    SELECT t.boekmaand FROM grootboek_boekingen b JOIN grootboek_transacties t ON t.id = b.transactie_id
+    GROUP BY t.boekmaand HAVING sum(b.debet_cent) <> sum(b.credit_cent) ORDER BY 1
+    """
+)
+
+
+class HerberekeningRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def momentopname(self) -> None:
+        """The rest of this transaction sees the ledger as it is now (REPEATABLE READ);
+        the replay may take longer than an idle transaction is normally allowed."""
+        await self.session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+        await self.session.execute(text("SET LOCAL idle_in_transaction_session_timeout = '15min'"))
+
+    async def achterstand(self) -> int:
+        """Outbox rows not yet on the topic."""
+        return await self.session.scalar(select(func.count()).select_from(outbox_backlog).where(
+            outbox_backlog.c.published_at.is_(None)))
+
+    async def schrijf(self, run_id: uuid.UUID, saldi: dict[tuple[str, date], int]) -> None:
+        rijen = [{"run_id": run_id, "rekening": r, "maand": m, "saldo_cent": s} for (r, m), s in saldi.items() if s]
+        if rijen:
+            await self.session.execute(insert(herberekening_saldi), rijen)
+
+    async def verschillen(self, run_id: uuid.UUID) -> tuple[int, list[dict]]:
+        """(account-months compared, those that differ)."""
+        rows = (await self.session.execute(_VERSCHILLEN, {"run_id": run_id})).all()
+        vergeleken = rows[0].vergeleken if rows else 0
+        return vergeleken, [
+            {"rekening": r.rekening, "maand": r.maand, "grootboek": int(r.grootboek), "herberekend": int(r.herberekend)}
+            for r in rows
+            if r.grootboek != r.herberekend
+        ]
+
+    async def maanden_uit_evenwicht(self) -> list[date]:
+        return list((await self.session.scalars(_MAANDEN_UIT_EVENWICHT)).all())
+
+    async def bewaar(self, run_id: uuid.UUID, events: int, verschil_cent: int, rapport: dict) -> None:
+        await self.session.execute(delete(herberekening_saldi).where(herberekening_saldi.c.run_id == run_id))
+        await self.session.execute(
+            insert(herberekeningen).values(id=run_id, events=events, verschil_cent=verschil_cent, rapport=rapport)
+        )

@@ -1,0 +1,74 @@
+"""Bank details from toeleiding, asked at the moment of a payout run and never stored
+here, never logged and never put in an event (ARCHITECTURE §2)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import httpx
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
+
+from cheques.domain.fouten import Onbeschikbaar
+
+
+@dataclass(frozen=True)
+class Bankrekening:
+    naam: str
+    iban: str
+
+    def __repr__(self) -> str:  # an IBAN never reaches a log line through a repr
+        return "Bankrekening(…)"
+
+
+class BankgegevensBron(Protocol):
+    async def haal(self, wijkwerker_ids: list[uuid.UUID]) -> dict[uuid.UUID, Bankrekening]:
+        """Details per worker; a worker toeleiding does not know is left out."""
+
+
+def _tijdelijk(exc: BaseException) -> bool:
+    if isinstance(exc, httpx.HTTPStatusError):
+        return exc.response.status_code >= 500 or exc.response.status_code == 429
+    return isinstance(exc, httpx.TransportError)
+
+
+class ToeleidingBankgegevens:
+    def __init__(self, base_url: str, token: Callable[[], str], *, timeout_s: float = 5.0, pogingen: int = 3) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout_s = timeout_s
+        self.pogingen = pogingen
+
+    async def haal(self, wijkwerker_ids: list[uuid.UUID]) -> dict[uuid.UUID, Bankrekening]:
+        gevonden: dict[uuid.UUID, Bankrekening] = {}
+        headers = {"Authorization": f"Bearer {self.token()}"}
+        # trust_env=False: a proxy from the environment must not see these calls.
+        async with httpx.AsyncClient(timeout=self.timeout_s, headers=headers, trust_env=False) as client:
+            for wijkwerker_id in wijkwerker_ids:
+                rekening = await self._een(client, wijkwerker_id)
+                if rekening is not None:
+                    gevonden[wijkwerker_id] = rekening
+        return gevonden
+
+    async def _een(self, client: httpx.AsyncClient, wijkwerker_id: uuid.UUID) -> Bankrekening | None:
+        url = f"{self.base_url}/v1/wijkwerkers/{wijkwerker_id}/bankgegevens"
+        try:
+            async for attempt in AsyncRetrying(
+                stop=stop_after_attempt(self.pogingen),
+                wait=wait_exponential(multiplier=0.2, max=2),
+                retry=retry_if_exception(_tijdelijk),
+                reraise=True,
+            ):
+                with attempt:
+                    response = await client.get(url)
+                    if response.status_code == 404:
+                        return None
+                    response.raise_for_status()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise Onbeschikbaar(
+                f"toeleiding did not give bank details ({type(exc).__name__}).", rule="bankgegevens-onbeschikbaar"
+            ) from None
+        body = response.json()
+        return Bankrekening(naam=body["naam"], iban=body["iban"])

@@ -1,0 +1,130 @@
+"""Orders, cheques and their lifecycle rules (DOMAIN C-3, C-9, A-06, A-13, A-14)."""
+
+from __future__ import annotations
+
+import calendar
+import enum
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from cheques.domain.fouten import BestaatAl, OngeldigeInvoer
+
+
+class Status(enum.StrEnum):
+    UITGEGEVEN = "uitgegeven"
+    GEVALIDEERD = "gevalideerd"
+    TERUGBETAALD = "terugbetaald"
+    VERVALLEN = "vervallen"
+
+
+def plus_maanden(dag: date, maanden: int) -> date:
+    jaar, maand = divmod(dag.month - 1 + maanden, 12)
+    jaar += dag.year
+    return date(jaar, maand + 1, min(dag.day, calendar.monthrange(jaar, maand + 1)[1]))
+
+
+def geldig_tot(uitgegeven_op: date, maanden: int) -> date:
+    """The last day a cheque may pay a prestatie: issue date + N months − 1 day (A-13)."""
+    return plus_maanden(uitgegeven_op, maanden) - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Bestelling:
+    id: uuid.UUID
+    uitgever: str
+    gebruiker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    aantal: int
+    drager: str
+    besteld_op: date
+    prijs_cent: int
+
+    @property
+    def totaal_cent(self) -> int:
+        return self.aantal * self.prijs_cent
+
+    def controleer_uitgifte(self, al_uitgegeven: int, serienummers: tuple[str, ...], uitgegeven_op: date) -> None:
+        if len(set(serienummers)) != len(serienummers):
+            raise OngeldigeInvoer("A serial number appears twice in the batch.", rule="serienummer-dubbel")
+        if al_uitgegeven + len(serienummers) > self.aantal:
+            raise OngeldigeInvoer(
+                f"The order has {self.aantal} cheques; {al_uitgegeven} were issued already.",
+                rule="meer-cheques-dan-besteld",
+            )
+        if uitgegeven_op < self.besteld_op:
+            raise OngeldigeInvoer("Cheques cannot be issued before they were ordered.", rule="uitgifte-voor-bestelling")
+
+
+@dataclass(frozen=True)
+class Prestatie:
+    """What this service knows of a prestatie (from the prestaties topic)."""
+
+    id: uuid.UUID
+    wijkwerker_id: uuid.UUID
+    gebruiker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    koppeling_id: uuid.UUID
+    datum: date
+    begonnen_uren: int
+    verplaatsingsvergoeding_dag_cent: int
+    geannuleerd: bool = False
+
+    @property
+    def te_betalen_uren(self) -> int:
+        """Cheques this prestatie can take: its started hours; none once cancelled."""
+        return 0 if self.geannuleerd else self.begonnen_uren
+
+
+@dataclass
+class Cheque:
+    serienummer: str
+    bestelling: Bestelling
+    uitgegeven_op: date
+    geldig_tot: date
+    status: Status = Status.UITGEGEVEN
+    prestatie_id: uuid.UUID | None = None
+    gevalideerd_op: date | None = None
+    afgesloten_op: date | None = None
+
+    def _moet_ongebruikt_zijn(self) -> None:
+        if self.status is Status.GEVALIDEERD:
+            raise BestaatAl(f"Cheque {self.serienummer} was already used.", rule="cheque-al-gebruikt")
+        if self.status is Status.TERUGBETAALD:
+            raise BestaatAl(f"Cheque {self.serienummer} was refunded.", rule="cheque-terugbetaald")
+        if self.status is Status.VERVALLEN:
+            raise OngeldigeInvoer(f"Cheque {self.serienummer} has expired.", rule="cheque-vervallen")
+
+    def valideer(self, prestatie: Prestatie, gevalideerd_op: date, al_gevalideerd: int) -> None:
+        """Ties the cheque to one started hour of ``prestatie``; ``al_gevalideerd`` is the
+        number of cheques that prestatie already took."""
+        self._moet_ongebruikt_zijn()
+        if (prestatie.gebruiker_id, prestatie.organisator_id) != (
+            self.bestelling.gebruiker_id,
+            self.bestelling.organisator_id,
+        ):
+            raise OngeldigeInvoer(
+                "A cheque pays only prestaties of the gebruiker and organiser it was bought for (A-14).",
+                rule="cheque-andere-gebruiker",
+            )
+        if prestatie.datum > self.geldig_tot:
+            raise OngeldigeInvoer(
+                f"Cheque {self.serienummer} was valid until {self.geldig_tot}; the prestatie is of {prestatie.datum}.",
+                rule="cheque-vervallen",
+            )
+        if gevalideerd_op < prestatie.datum:
+            raise OngeldigeInvoer("A cheque cannot be validated before the prestatie.", rule="validatie-voor-prestatie")
+        if al_gevalideerd >= prestatie.te_betalen_uren:
+            raise OngeldigeInvoer(
+                f"The prestatie has {prestatie.te_betalen_uren} started hours to pay and took {al_gevalideerd} cheques.",
+                rule="meer-cheques-dan-uren",
+            )
+        self.status, self.prestatie_id, self.gevalideerd_op = Status.GEVALIDEERD, prestatie.id, gevalideerd_op
+
+    def betaal_terug(self, op: date) -> None:
+        self._moet_ongebruikt_zijn()
+        self.status, self.afgesloten_op = Status.TERUGBETAALD, op
+
+    def laat_vervallen(self, op: date) -> None:
+        self._moet_ongebruikt_zijn()
+        self.status, self.afgesloten_op = Status.VERVALLEN, op

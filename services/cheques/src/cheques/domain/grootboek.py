@@ -1,0 +1,141 @@
+"""The payout ledger's vocabulary: accounts, balanced transactions, and the transactions
+each fact posts. Integer cents; a transaction is refused unless debits equal credits.
+
+Accounts: ``chequegelden`` (the prices collected for validated cheques), ``wijkwerker:<id>``
+(payable to the worker), ``verzekering``, ``reisfonds``, ``uitgever``,
+``organisator:<id>``, ``inschrijvingsgelden`` (fees received) and ``bank``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from cheques.domain.verdeling import Verdeling
+
+CHEQUEGELDEN = "chequegelden"
+VERZEKERING = "verzekering"
+REISFONDS = "reisfonds"
+UITGEVER = "uitgever"
+INSCHRIJVINGSGELDEN = "inschrijvingsgelden"
+BANK = "bank"
+PARTIJEN = (VERZEKERING, REISFONDS, UITGEVER)
+
+
+def wijkwerker(wijkwerker_id: uuid.UUID) -> str:
+    return f"wijkwerker:{wijkwerker_id}"
+
+
+def organisator(organisator_id: uuid.UUID) -> str:
+    return f"organisator:{organisator_id}"
+
+
+def partij(rekening: str) -> str:
+    """The party an account belongs to: ``wijkwerker:…`` → ``wijkwerker``."""
+    return rekening.split(":", 1)[0]
+
+
+def maand(dag: date) -> date:
+    return dag.replace(day=1)
+
+
+class OnevenwichtigeTransactie(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Boeking:
+    rekening: str
+    debet: int = 0
+    credit: int = 0
+
+
+@dataclass(frozen=True)
+class Transactie:
+    sleutel: str  # idempotency key: a fact is posted once
+    soort: str
+    boekdatum: date
+    boekingen: tuple[Boeking, ...]
+    omschrijving: str = ""
+
+    def __post_init__(self) -> None:
+        if any(b.debet < 0 or b.credit < 0 or (b.debet == 0) == (b.credit == 0) for b in self.boekingen):
+            raise OnevenwichtigeTransactie(f"{self.sleutel}: every line is a positive debit or credit")
+        if not self.boekingen or self.debet != self.credit:
+            raise OnevenwichtigeTransactie(f"{self.sleutel}: debits {self.debet} ≠ credits {self.credit}")
+
+    @property
+    def debet(self) -> int:
+        return sum(b.debet for b in self.boekingen)
+
+    @property
+    def credit(self) -> int:
+        return sum(b.credit for b in self.boekingen)
+
+    @property
+    def boekmaand(self) -> date:
+        return maand(self.boekdatum)
+
+
+def _credits(pairs: list[tuple[str, int]]) -> list[Boeking]:
+    return [Boeking(rekening, credit=bedrag) for rekening, bedrag in pairs if bedrag]
+
+
+def cheque_transactie(
+    serienummer: str, verdeling: Verdeling, wijkwerker_id: uuid.UUID, organisator_id: uuid.UUID, gevalideerd_op: date
+) -> Transactie:
+    """One validated cheque: the price out of ``chequegelden``, split over the parties."""
+    return Transactie(
+        sleutel=f"cheque:{serienummer}",
+        soort="cheque",
+        boekdatum=gevalideerd_op,
+        boekingen=(
+            Boeking(CHEQUEGELDEN, debet=verdeling.prijs),
+            *_credits([
+                (wijkwerker(wijkwerker_id), verdeling.wijkwerker),
+                (VERZEKERING, verdeling.verzekering),
+                (REISFONDS, verdeling.reisfonds),
+                (UITGEVER, verdeling.uitgever),
+                (organisator(organisator_id), verdeling.organisator),
+            ]),
+        ),
+        omschrijving=f"cheque {serienummer}",
+    )
+
+
+def reis_transactie(
+    koppeling_id: uuid.UUID, datum: date, bedrag: int, wijkwerker_id: uuid.UUID, gevalideerd_op: date
+) -> Transactie:
+    """A day's travel allowance at a placement (A-03), paid by VDAB's travel fund."""
+    return Transactie(
+        sleutel=f"reis:{koppeling_id}:{datum.isoformat()}",
+        soort="verplaatsingsvergoeding",
+        boekdatum=gevalideerd_op,
+        boekingen=(Boeking(REISFONDS, debet=bedrag), Boeking(wijkwerker(wijkwerker_id), credit=bedrag)),
+        omschrijving=f"verplaatsingsvergoeding {datum.isoformat()}",
+    )
+
+
+def inschrijving_transactie(
+    erkenning_id: uuid.UUID, jaar: int, bedrag: int, organisator_id: uuid.UUID, betaald_op: date
+) -> Transactie:
+    """A gebruiker's yearly registration fee for one erkenning goes to the organiser (G-3)."""
+    return Transactie(
+        sleutel=f"inschrijving:{erkenning_id}:{jaar}",
+        soort="inschrijvingsrecht",
+        boekdatum=betaald_op,
+        boekingen=(Boeking(INSCHRIJVINGSGELDEN, debet=bedrag), Boeking(organisator(organisator_id), credit=bedrag)),
+        omschrijving=f"inschrijvingsrecht {jaar}",
+    )
+
+
+def uitbetaling_transactie(periode: str, wijkwerker_id: uuid.UUID, bedrag: int, boekdatum: date) -> Transactie:
+    """The worker's payable paid out by SEPA transfer."""
+    return Transactie(
+        sleutel=f"uitbetaling:{periode}:{wijkwerker_id}",
+        soort="uitbetaling",
+        boekdatum=boekdatum,
+        boekingen=(Boeking(wijkwerker(wijkwerker_id), debet=bedrag), Boeking(BANK, credit=bedrag)),
+        omschrijving=f"uitbetaling {periode}",
+    )

@@ -1,0 +1,52 @@
+"""The monthly payout run (A-07): what each worker is paid, and the period it covers."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from cheques.domain.fouten import OngeldigeInvoer
+
+_PERIODE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True, order=True)
+class Periode:
+    jaar: int
+    maand: int
+
+    @classmethod
+    def parse(cls, tekst: str) -> Periode:
+        gevonden = _PERIODE.match(tekst)
+        if gevonden is None:
+            raise OngeldigeInvoer(f"{tekst!r} is not a month like 2026-03.", rule="periode-ongeldig")
+        return cls(int(gevonden[1]), int(gevonden[2]))
+
+    @property
+    def eerste_dag(self) -> date:
+        return date(self.jaar, self.maand, 1)
+
+    @property
+    def laatste_dag(self) -> date:
+        return date(self.jaar, self.maand, calendar.monthrange(self.jaar, self.maand)[1])
+
+    def __str__(self) -> str:
+        return f"{self.jaar:04d}-{self.maand:02d}"
+
+
+def controleer_periode(periode: Periode, vandaag: date) -> None:
+    if periode.eerste_dag > vandaag:
+        raise OngeldigeInvoer("A month that has not started cannot be paid out.", rule="periode-in-de-toekomst")
+
+
+def te_betalen(tegoed_tot_einde_periode: int, al_betaald: int) -> int:
+    """What the worker earned in months up to the period's end and was not yet paid: all
+    payouts so far count, so a later period run first never leads to paying twice."""
+    return max(0, tegoed_tot_einde_periode - al_betaald)
+
+
+def end_to_end_id(periode: Periode, wijkwerker_id: object) -> str:
+    """SEPA EndToEndId (≤ 35 characters), the same for a re-run of the month."""
+    return f"WW{periode.jaar:04d}{periode.maand:02d}{str(wijkwerker_id).replace('-', '')[:27]}"

@@ -1,0 +1,47 @@
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi import Request
+
+from cheques.adapters.sepa import Opdrachtgever
+from cheques.adapters.toeleiding import BankgegevensBron, ToeleidingBankgegevens
+from cheques.config import Settings
+from cheques.domain.fouten import Onbeschikbaar
+from cheques.service_layer.uow import ChequesUnitOfWork
+from wijkwerk.auth import mint_token
+
+
+def get_uow(request: Request) -> ChequesUnitOfWork:
+    """A fresh unit of work (and so a fresh session) for every request."""
+    return ChequesUnitOfWork(request.app.state.runtime.sessions)
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_bankgegevens(request: Request) -> BankgegevensBron:
+    settings: Settings = request.app.state.settings
+
+    def token() -> str:
+        # The embedded default signs its own service token; production would fetch one
+        # from the identity provider (client credentials) here.
+        if not settings.auth.private_key_file:
+            raise Onbeschikbaar("No key to sign a service token for toeleiding.", rule="bankgegevens-onbeschikbaar")
+        return mint_token(
+            Path(settings.auth.private_key_file), subject="cheques", scopes=["cheques:payout"], org_type="service",
+            issuer=settings.auth.issuer, audience=settings.auth.audience, ttl_seconds=300,
+        )
+
+    return ToeleidingBankgegevens(settings.urls.toeleiding_url, token, timeout_s=settings.toeleiding_timeout_s)
+
+
+def get_opdrachtgever(request: Request) -> Opdrachtgever:
+    s: Settings = request.app.state.settings
+    return Opdrachtgever(naam=s.sepa_naam, iban=s.sepa_iban, bic=s.sepa_bic)
+
+
+def get_uow_factory(request: Request) -> Callable[[], ChequesUnitOfWork]:
+    """For handlers that need more than one transaction (the payout run)."""
+    sessions = request.app.state.runtime.sessions
+    return lambda: ChequesUnitOfWork(sessions)

@@ -1,0 +1,50 @@
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+from pydantic import BaseModel
+
+from cheques.domain.fouten import NietGevonden
+from cheques.entrypoints.deps import get_uow
+from cheques.entrypoints.schemas.webhooks import Serienummer
+from cheques.service_layer.uow import ChequesUnitOfWork
+from wijkwerk.auth import Principal, require, sees_organisation
+from wijkwerk.money import Euro
+from wijkwerk.problems import PROBLEM_RESPONSES
+
+router = APIRouter(prefix="/v1/cheques", tags=["cheques"], responses=PROBLEM_RESPONSES)
+
+
+class ChequeOut(BaseModel):
+    serienummer: str
+    bestelling_id: uuid.UUID
+    gebruiker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    drager: str
+    prijs: Euro
+    besteld_op: date
+    uitgegeven_op: date
+    geldig_tot: date
+    status: str
+    prestatie_id: uuid.UUID | None
+    gevalideerd_op: date | None
+
+
+@router.get("/{serienummer}", summary="One cheque and where it is in its lifecycle")
+async def lees(
+    serienummer: Annotated[Serienummer, Path()],
+    uow: Annotated[ChequesUnitOfWork, Depends(get_uow)],
+    principal: Annotated[Principal, Depends(require("cheques:read"))],
+) -> ChequeOut:
+    async with uow:
+        cheque = await uow.cheques.get(serienummer)
+    if cheque is None or not sees_organisation(principal, cheque.bestelling.organisator_id):
+        raise NietGevonden("No such cheque.", rule="cheque-onbekend")
+    b = cheque.bestelling
+    return ChequeOut(
+        serienummer=cheque.serienummer, bestelling_id=b.id, gebruiker_id=b.gebruiker_id,
+        organisator_id=b.organisator_id, drager=b.drager, prijs=b.prijs_cent, besteld_op=b.besteld_op,
+        uitgegeven_op=cheque.uitgegeven_op, geldig_tot=cheque.geldig_tot, status=cheque.status.value,
+        prestatie_id=cheque.prestatie_id, gevalideerd_op=cheque.gevalideerd_op,
+    )

@@ -1,0 +1,77 @@
+"""The issuer's webhook payloads: a union discriminated on ``type``; extra fields are
+rejected. They are parsed from the raw body only after its signature was checked."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+Serienummer = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,39}$", examples=["WW-2026-000001"])]
+
+
+class _Webhook(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BestellingBetaald(_Webhook):
+    """An order was paid: it is priced with the organiser's tariff on ``besteld_op``."""
+
+    type: Literal["bestelling.betaald"]
+    bestelling_id: uuid.UUID
+    gebruiker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    aantal: int = Field(ge=1, le=10_000)
+    drager: Literal["papier", "elektronisch"]
+    besteld_op: date
+
+
+class ChequesUitgegeven(_Webhook):
+    type: Literal["cheques.uitgegeven"]
+    bestelling_id: uuid.UUID
+    serienummers: list[Serienummer] = Field(min_length=1, max_length=10_000)
+    uitgegeven_op: date
+
+
+class ChequeGevalideerd(_Webhook):
+    """The cheque was handed over or registered for one started hour of a prestatie."""
+
+    type: Literal["cheque.gevalideerd"]
+    serienummer: Serienummer
+    prestatie_id: uuid.UUID
+    gevalideerd_op: date
+
+
+class ChequeTerugbetaald(_Webhook):
+    type: Literal["cheque.terugbetaald"]
+    serienummer: Serienummer
+    terugbetaald_op: date
+
+
+class ChequeVervallen(_Webhook):
+    type: Literal["cheque.vervallen"]
+    serienummer: Serienummer
+    vervallen_op: date
+
+
+Webhook = Annotated[
+    BestellingBetaald | ChequesUitgegeven | ChequeGevalideerd | ChequeTerugbetaald | ChequeVervallen,
+    Field(discriminator="type"),
+]
+WEBHOOK = TypeAdapter(Webhook)
+
+VOORBEELD = {
+    "type": "cheque.gevalideerd",
+    "serienummer": "WW-2026-000001",
+    "prestatie_id": "0b7e2a52-8a7e-4f7e-9b1e-2f7c1c1d9a10",
+    "gevalideerd_op": "2026-03-05",
+}
+
+
+class WebhookOut(BaseModel):
+    uitgever: str
+    delivery_id: str
+    type: str
+    verwerkt: bool = Field(description="False for a redelivery: acknowledged, no second effect")

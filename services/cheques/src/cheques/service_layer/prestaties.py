@@ -1,0 +1,58 @@
+"""Reactions to the prestaties topic (consumed through the inbox): the local prestatie
+reference that validation checks against, and the registration fees for the ledger."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cheques.adapters.referentie import PrestatieReferentie
+from cheques.domain.cheque import Prestatie
+from cheques.domain.grootboek import inschrijving_transactie
+from cheques.service_layer.uow import ChequesUnitOfWork
+from wijkwerk.events import Envelope
+from wijkwerk.events.prestaties import (
+    InschrijvingsrechtBetaald,
+    PrestatieGeannuleerd,
+    PrestatieGecorrigeerd,
+    PrestatieGeregistreerd,
+)
+
+
+async def prestatie_geregistreerd(session: AsyncSession, event: PrestatieGeregistreerd, _: Envelope) -> None:
+    await PrestatieReferentie(session).bewaar(
+        Prestatie(
+            id=event.prestatie_id, wijkwerker_id=event.wijkwerker_id, gebruiker_id=event.gebruiker_id,
+            organisator_id=event.organisator_id, koppeling_id=event.koppeling_id, datum=event.datum,
+            begonnen_uren=event.begonnen_uren,
+            verplaatsingsvergoeding_dag_cent=event.verplaatsingsvergoeding_dag_cent,
+        )
+    )
+
+
+async def prestatie_gecorrigeerd(session: AsyncSession, event: PrestatieGecorrigeerd, _: Envelope) -> None:
+    # Cheques validated before a correction stay validated; further ones count against the new hours.
+    await PrestatieReferentie(session).wijzig(event.prestatie_id, begonnen_uren=event.begonnen_uren)
+
+
+async def prestatie_geannuleerd(session: AsyncSession, event: PrestatieGeannuleerd, _: Envelope) -> None:
+    await PrestatieReferentie(session).wijzig(event.prestatie_id, geannuleerd=True)
+
+
+async def inschrijvingsrecht_betaald(session: AsyncSession, event: InschrijvingsrechtBetaald, envelope: Envelope) -> None:
+    """G-3: the yearly fee goes to the organiser, booked in the month it was paid. A fee
+    of zero (PR-21) moves no money and posts nothing."""
+    if event.bedrag_cent <= 0:
+        return
+    uow = ChequesUnitOfWork.joined(session, causation_id=str(envelope.event_id))
+    await uow.boek(
+        inschrijving_transactie(event.erkenning_id, event.jaar, event.bedrag_cent, event.organisator_id, event.betaald_op)
+    )
+    await uow.commit()
+
+
+HANDLERS = {
+    PrestatieGeregistreerd: prestatie_geregistreerd,
+    PrestatieGecorrigeerd: prestatie_gecorrigeerd,
+    PrestatieGeannuleerd: prestatie_geannuleerd,
+    InschrijvingsrechtBetaald: inschrijvingsrecht_betaald,
+}

@@ -1,0 +1,95 @@
+"""The monthly payout run (A-07): pay every worker what was booked up to the month's end
+and not paid before, in one SEPA file; a re-run of the month returns the same run."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+
+from cheques.adapters.sepa import Opdrachtgever, Overschrijving, schrijf_pain001
+from cheques.adapters.toeleiding import BankgegevensBron, Bankrekening
+from cheques.adapters.uitbetalingen import Ronde, Uitbetaling
+from cheques.domain.grootboek import uitbetaling_transactie
+from cheques.domain.uitbetaling import Periode, controleer_periode, end_to_end_id, te_betalen
+from cheques.service_layer.uow import ChequesUnitOfWork
+from wijkwerk.events.cheques import UitbetalingUitgevoerd
+
+
+async def voer_uit(
+    periode: Periode,
+    nieuwe_uow: Callable[[], ChequesUnitOfWork],
+    bron: BankgegevensBron,
+    opdrachtgever: Opdrachtgever,
+    vandaag: date,
+) -> Ronde:
+    controleer_periode(periode, vandaag)
+    async with nieuwe_uow() as uow:
+        if (ronde := await uow.rondes.get(str(periode))) is not None:
+            return ronde
+        tegoeden = await uow.grootboek.tegoeden(periode.laatste_dag)
+        kandidaten = sorted(w for w, (verdiend, betaald) in tegoeden.items() if te_betalen(verdiend, betaald))
+    # Bank details are asked outside any transaction, and only for workers with money due.
+    rekeningen = await bron.haal(kandidaten)
+    async with nieuwe_uow() as uow:
+        await uow.rondes.vergrendel(str(periode))
+        if (ronde := await uow.rondes.get(str(periode))) is not None:
+            return ronde
+        for wijkwerker_id in kandidaten:  # sorted: two runs never wait on each other in a cycle
+            await uow.grootboek.vergrendel_wijkwerker(wijkwerker_id)
+        tegoeden = await uow.grootboek.tegoeden(periode.laatste_dag)
+        lijnen = [
+            Uitbetaling(w, te_betalen(*tegoeden[w]), end_to_end_id(periode, w))
+            for w in kandidaten
+            if w in rekeningen and te_betalen(*tegoeden[w]) > 0
+        ]
+        ronde = Ronde(
+            periode=str(periode),
+            uitgevoerd_op=None,
+            uitbetalingen=tuple(lijnen),
+            bestand=_bestand(periode, lijnen, rekeningen, opdrachtgever, vandaag),
+            zonder_bankgegevens=tuple(str(w) for w in kandidaten if w not in rekeningen),
+        )
+        await uow.rondes.add(ronde)
+        for lijn in lijnen:
+            # Booked in the month it settles, so that month's balance of the worker is zero.
+            transactie = uitbetaling_transactie(str(periode), lijn.wijkwerker_id, lijn.bedrag_cent, periode.laatste_dag)
+            await uow.boek(transactie)
+            uow.emit(
+                UitbetalingUitgevoerd(
+                    wijkwerker_id=lijn.wijkwerker_id, periode=str(periode), bedrag_cent=lijn.bedrag_cent,
+                    uitgevoerd_op=vandaag, end_to_end_id=lijn.end_to_end_id,
+                )
+            )
+        await uow.commit()
+        return await uow.rondes.get(str(periode))
+
+
+def _bestand(
+    periode: Periode,
+    lijnen: list[Uitbetaling],
+    rekeningen: dict[uuid.UUID, Bankrekening],
+    opdrachtgever: Opdrachtgever,
+    vandaag: date,
+) -> bytes | None:
+    if not lijnen:
+        return None
+    return schrijf_pain001(
+        opdrachtgever,
+        vandaag,
+        [
+            Overschrijving(
+                naam=rekeningen[lijn.wijkwerker_id].naam,
+                iban=rekeningen[lijn.wijkwerker_id].iban,
+                bedrag_cent=lijn.bedrag_cent,
+                omschrijving=f"Wijk-werken {periode}",
+                end_to_end_id=lijn.end_to_end_id,
+            )
+            for lijn in lijnen
+        ],
+    )
+
+
+async def lees(periode: Periode, uow: ChequesUnitOfWork) -> Ronde | None:
+    async with uow:
+        return await uow.rondes.get(str(periode))

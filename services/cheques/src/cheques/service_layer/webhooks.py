@@ -1,0 +1,168 @@
+"""Handlers of the issuer's webhooks. The raw delivery is stored in ``webhook_inbox`` in the
+same transaction as its effect: a redelivery finds it and changes nothing, a refused
+delivery leaves nothing behind (the issuer may deliver it again later)."""
+
+from __future__ import annotations
+
+from cheques.domain.cheque import Bestelling, Cheque, Prestatie, geldig_tot
+from cheques.domain.fouten import BestaatAl, OngeldigeInvoer
+from cheques.domain.grootboek import cheque_transactie, maand, reis_transactie
+from cheques.domain.tarieven import Soort
+from cheques.domain.verdeling import Verdeling, verdeel
+from cheques.service_layer import commands
+from cheques.service_layer.uow import ChequesUnitOfWork
+from wijkwerk.events.cheques import (
+    ChequeGevalideerd,
+    ChequesBesteld,
+    ChequesUitgegeven,
+    ChequeTerugbetaald,
+    ChequeVervallen,
+    VerplaatsingsvergoedingToegekend,
+)
+
+
+async def verwerk(levering: commands.Levering, cmd: object, uow: ChequesUnitOfWork) -> bool:
+    """Applies one delivery; False when it is a redelivery (acknowledged, no effect)."""
+    async with uow:
+        if isinstance(cmd, commands.ValideerCheque):
+            prestatie = await uow.prestaties.get(cmd.prestatie_id)
+            if prestatie is not None:  # before any write: see GrootboekRepository.vergrendel_wijkwerker
+                await uow.grootboek.vergrendel_wijkwerker(prestatie.wijkwerker_id)
+        nieuw = await uow.webhooks.bewaar(
+            levering.uitgever, levering.delivery_id, levering.soort, levering.ondertekend_op, levering.body
+        )
+        if not nieuw:
+            return False
+        await HANDLERS[type(cmd)](cmd, uow, levering.uitgever)
+        await uow.commit()
+    return True
+
+
+async def registreer_bestelling(cmd: commands.RegistreerBestelling, uow: ChequesUnitOfWork, uitgever: str) -> None:
+    prijs = await uow.tarieven.tarief_op(cmd.organisator_id, cmd.besteld_op)
+    if prijs is None:
+        raise OngeldigeInvoer("No tariff is known for this organiser on the order date.", rule="tarief-onbekend")
+    Soort.uitgeverkost(cmd.drager)  # a carrier without an issuer fee is refused now, not at validation
+    b = Bestelling(
+        id=cmd.bestelling_id, uitgever=uitgever, gebruiker_id=cmd.gebruiker_id, organisator_id=cmd.organisator_id,
+        aantal=cmd.aantal, drager=cmd.drager, besteld_op=cmd.besteld_op, prijs_cent=prijs,
+    )
+    if not await uow.bestellingen.add(b):
+        raise BestaatAl("This order was registered before.", rule="bestelling-bestaat-al")
+    uow.emit(
+        ChequesBesteld(
+            bestelling_id=b.id, uitgever=b.uitgever, gebruiker_id=b.gebruiker_id, organisator_id=b.organisator_id,
+            aantal=b.aantal, drager=b.drager, besteld_op=b.besteld_op, prijs_cent=b.prijs_cent,
+            totaal_cent=b.totaal_cent,
+        ),
+        aggregate_version=1,
+    )
+
+
+async def _bestelling(uow: ChequesUnitOfWork, cmd: commands.GeefChequesUit, uitgever: str) -> Bestelling:
+    bestelling = await uow.bestellingen.get(cmd.bestelling_id, for_update=True)
+    if bestelling is None or bestelling.uitgever != uitgever:
+        raise OngeldigeInvoer("No such order from this issuer.", rule="bestelling-onbekend")
+    return bestelling
+
+
+async def geef_cheques_uit(cmd: commands.GeefChequesUit, uow: ChequesUnitOfWork, uitgever: str) -> None:
+    bestelling = await _bestelling(uow, cmd, uitgever)
+    bestelling.controleer_uitgifte(await uow.cheques.aantal_van(bestelling.id), cmd.serienummers, cmd.uitgegeven_op)
+    tarieven = await uow.verdeeltarieven.alle()
+    tot = geldig_tot(cmd.uitgegeven_op, tarieven.op(Soort.GELDIGHEID_MAANDEN, cmd.uitgegeven_op))
+    nieuwe = [Cheque(s, bestelling, cmd.uitgegeven_op, tot) for s in cmd.serienummers]
+    if await uow.cheques.add_all(bestelling, nieuwe) != len(nieuwe):
+        raise BestaatAl("A serial number in this batch exists already.", rule="serienummer-bestaat-al")
+    uow.emit(
+        ChequesUitgegeven(
+            bestelling_id=bestelling.id, uitgever=uitgever, gebruiker_id=bestelling.gebruiker_id,
+            organisator_id=bestelling.organisator_id, drager=bestelling.drager, prijs_cent=bestelling.prijs_cent,
+            serienummers=cmd.serienummers, uitgegeven_op=cmd.uitgegeven_op, geldig_tot=tot,
+        )
+    )
+
+
+async def _cheque(uow: ChequesUnitOfWork, serienummer: str, uitgever: str) -> Cheque:
+    cheque = await uow.cheques.get(serienummer, for_update=True)
+    if cheque is None or cheque.bestelling.uitgever != uitgever:
+        raise OngeldigeInvoer(f"Cheque {serienummer} is not known.", rule="cheque-onbekend")
+    return cheque
+
+
+async def valideer_cheque(cmd: commands.ValideerCheque, uow: ChequesUnitOfWork, uitgever: str) -> None:
+    cheque = await _cheque(uow, cmd.serienummer, uitgever)
+    prestatie = await uow.prestaties.get(cmd.prestatie_id)
+    if prestatie is None:
+        raise OngeldigeInvoer("The prestatie is not known (yet).", rule="prestatie-onbekend")
+    cheque.valideer(prestatie, cmd.gevalideerd_op, await uow.cheques.gevalideerd_voor(prestatie.id))
+    b = cheque.bestelling
+    v = verdeel(b.prijs_cent, b.drager, b.besteld_op, prestatie.datum, await uow.verdeeltarieven.alle())
+    await uow.cheques.save(cheque)
+    await uow.boek(
+        cheque_transactie(cheque.serienummer, v, prestatie.wijkwerker_id, b.organisator_id, cmd.gevalideerd_op)
+    )
+    uow.emit(_gevalideerd(cheque, prestatie, v))
+    bedrag = prestatie.verplaatsingsvergoeding_dag_cent
+    if bedrag <= 0:
+        return
+    # A-03: once per day and placement, with that day's first validated cheque.
+    reis = reis_transactie(prestatie.koppeling_id, prestatie.datum, bedrag, prestatie.wijkwerker_id, cmd.gevalideerd_op)
+    if await uow.boek(reis):
+        uow.emit(
+            VerplaatsingsvergoedingToegekend(
+                wijkwerker_id=prestatie.wijkwerker_id, koppeling_id=prestatie.koppeling_id,
+                organisator_id=prestatie.organisator_id, prestatie_id=prestatie.id, serienummer=cheque.serienummer,
+                datum=prestatie.datum, bedrag_cent=bedrag, gevalideerd_op=cmd.gevalideerd_op,
+                boekmaand=maand(cmd.gevalideerd_op),
+            )
+        )
+
+
+def _gevalideerd(cheque: Cheque, prestatie: Prestatie, v: Verdeling) -> ChequeGevalideerd:
+    """Everything evaluatie's money reports need (RPT-17, RPT-18), without calling back."""
+    b, gevalideerd_op = cheque.bestelling, cheque.gevalideerd_op
+    assert gevalideerd_op is not None
+    return ChequeGevalideerd(
+        serienummer=cheque.serienummer, bestelling_id=b.id, prestatie_id=prestatie.id,
+        koppeling_id=prestatie.koppeling_id, wijkwerker_id=prestatie.wijkwerker_id, gebruiker_id=b.gebruiker_id,
+        organisator_id=b.organisator_id, drager=b.drager, prijs_cent=b.prijs_cent, besteld_op=b.besteld_op,
+        prestatie_datum=prestatie.datum, gevalideerd_op=gevalideerd_op, boekmaand=maand(gevalideerd_op),
+        wijkwerker_cent=v.wijkwerker, verzekering_cent=v.verzekering, reisfonds_cent=v.reisfonds,
+        uitgever_cent=v.uitgever, organisator_cent=v.organisator,
+    )
+
+
+async def betaal_cheque_terug(cmd: commands.BetaalChequeTerug, uow: ChequesUnitOfWork, uitgever: str) -> None:
+    cheque = await _cheque(uow, cmd.serienummer, uitgever)
+    cheque.betaal_terug(cmd.terugbetaald_op)
+    await uow.cheques.save(cheque)
+    b = cheque.bestelling
+    uow.emit(
+        ChequeTerugbetaald(
+            serienummer=cheque.serienummer, bestelling_id=b.id, gebruiker_id=b.gebruiker_id,
+            organisator_id=b.organisator_id, prijs_cent=b.prijs_cent, terugbetaald_op=cmd.terugbetaald_op,
+        )
+    )
+
+
+async def laat_cheque_vervallen(cmd: commands.LaatChequeVervallen, uow: ChequesUnitOfWork, uitgever: str) -> None:
+    cheque = await _cheque(uow, cmd.serienummer, uitgever)
+    cheque.laat_vervallen(cmd.vervallen_op)
+    await uow.cheques.save(cheque)
+    b = cheque.bestelling
+    uow.emit(
+        ChequeVervallen(
+            serienummer=cheque.serienummer, bestelling_id=b.id, gebruiker_id=b.gebruiker_id,
+            organisator_id=b.organisator_id, prijs_cent=b.prijs_cent, vervallen_op=cmd.vervallen_op,
+        )
+    )
+
+
+HANDLERS = {
+    commands.RegistreerBestelling: registreer_bestelling,
+    commands.GeefChequesUit: geef_cheques_uit,
+    commands.ValideerCheque: valideer_cheque,
+    commands.BetaalChequeTerug: betaal_cheque_terug,
+    commands.LaatChequeVervallen: laat_cheque_vervallen,
+}

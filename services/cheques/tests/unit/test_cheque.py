@@ -1,0 +1,69 @@
+"""Cheque lifecycle rules: used once, not expired, same gebruiker and organiser (A-14),
+never more cheques than started hours, validity from the issue date (A-13)."""
+
+import uuid
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from cheques.domain.cheque import Bestelling, Cheque, Prestatie, Status, geldig_tot
+from wijkwerk.problems import DomainError
+
+G, O = uuid.uuid4(), uuid.uuid4()
+BESTELLING = Bestelling(uuid.uuid4(), "vdab", G, O, 10, "papier", date(2026, 1, 5), 745)
+PRESTATIE = Prestatie(uuid.uuid4(), uuid.uuid4(), G, O, uuid.uuid4(), date(2026, 3, 2), 3, 300)
+
+
+def _cheque(**kw) -> Cheque:
+    return Cheque("S1", BESTELLING, date(2026, 1, 6), geldig_tot(date(2026, 1, 6), 12), **kw)
+
+
+def _regel(fn) -> str:
+    with pytest.raises(DomainError) as exc:
+        fn()
+    return exc.value.rule
+
+
+def test_validity_runs_twelve_months_from_issue_minus_a_day():
+    assert geldig_tot(date(2026, 1, 6), 12) == date(2027, 1, 5)
+    assert geldig_tot(date(2024, 2, 29), 12) == date(2025, 2, 27)  # no 29 February in 2025
+
+
+def test_a_valid_cheque_is_tied_to_the_prestatie():
+    cheque = _cheque()
+    cheque.valideer(PRESTATIE, date(2026, 4, 20), al_gevalideerd=2)  # months later is fine (P-4)
+    assert (cheque.status, cheque.prestatie_id, cheque.gevalideerd_op) == (Status.GEVALIDEERD, PRESTATIE.id, date(2026, 4, 20))
+
+
+def test_the_validation_rules():
+    nu = date(2026, 3, 5)
+    gebruikt = _cheque(status=Status.GEVALIDEERD)
+    assert _regel(lambda: gebruikt.valideer(PRESTATIE, nu, 0)) == "cheque-al-gebruikt"
+    assert _regel(lambda: _cheque(status=Status.VERVALLEN).valideer(PRESTATIE, nu, 0)) == "cheque-vervallen"
+    assert _regel(lambda: _cheque(status=Status.TERUGBETAALD).valideer(PRESTATIE, nu, 0)) == "cheque-terugbetaald"
+    ander = replace(PRESTATIE, gebruiker_id=uuid.uuid4())
+    assert _regel(lambda: _cheque().valideer(ander, nu, 0)) == "cheque-andere-gebruiker"
+    elders = replace(PRESTATIE, organisator_id=uuid.uuid4())
+    assert _regel(lambda: _cheque().valideer(elders, nu, 0)) == "cheque-andere-gebruiker"
+    laat = replace(PRESTATIE, datum=date(2027, 1, 6))
+    assert _regel(lambda: _cheque().valideer(laat, date(2027, 1, 7), 0)) == "cheque-vervallen"
+    assert _regel(lambda: _cheque().valideer(PRESTATIE, nu, al_gevalideerd=3)) == "meer-cheques-dan-uren"
+    geannuleerd = replace(PRESTATIE, geannuleerd=True)
+    assert _regel(lambda: _cheque().valideer(geannuleerd, nu, 0)) == "meer-cheques-dan-uren"
+    assert _regel(lambda: _cheque().valideer(PRESTATIE, date(2026, 3, 1), 0)) == "validatie-voor-prestatie"
+
+
+def test_only_an_unused_cheque_is_refunded_or_expires():
+    cheque = _cheque()
+    cheque.betaal_terug(date(2026, 5, 1))
+    assert cheque.status is Status.TERUGBETAALD
+    assert _regel(lambda: cheque.laat_vervallen(date(2027, 1, 6))) == "cheque-terugbetaald"
+    assert _regel(lambda: _cheque(status=Status.GEVALIDEERD).betaal_terug(date(2026, 5, 1))) == "cheque-al-gebruikt"
+
+
+def test_an_issue_never_exceeds_the_order():
+    assert _regel(lambda: BESTELLING.controleer_uitgifte(8, ("A", "B", "C"), date(2026, 1, 6))) == "meer-cheques-dan-besteld"
+    assert _regel(lambda: BESTELLING.controleer_uitgifte(0, ("A", "A"), date(2026, 1, 6))) == "serienummer-dubbel"
+    assert _regel(lambda: BESTELLING.controleer_uitgifte(0, ("A",), date(2026, 1, 4))) == "uitgifte-voor-bestelling"
+    assert BESTELLING.totaal_cent == 7450

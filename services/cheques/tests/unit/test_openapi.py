@@ -1,0 +1,29 @@
+"""The published API document: every operation summarised and documenting its problems."""
+
+from cheques.config import Settings
+from cheques.entrypoints.api import create_app
+from cheques.entrypoints.schemas.geld import VerdeeltariefIn
+from cheques.entrypoints.schemas.webhooks import VOORBEELD, WEBHOOK
+
+
+def _operations():
+    spec = create_app(Settings(run_workers=False)).openapi()
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            yield spec, path, method, op
+
+
+def test_every_operation_has_a_summary_and_documents_problems():
+    count = 0
+    for _, path, method, op in _operations():
+        assert op.get("summary"), f"{method} {path} has no summary"
+        if path.startswith("/v1/"):
+            assert "401" in op["responses"] and "422" in op["responses"], f"{method} {path}"
+            count += 1
+    assert count >= 9
+
+
+def test_the_request_examples_validate():
+    WEBHOOK.validate_python(VOORBEELD)
+    for example in VerdeeltariefIn.model_config["json_schema_extra"]["examples"]:
+        VerdeeltariefIn.model_validate(example)

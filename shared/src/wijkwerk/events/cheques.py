@@ -1,0 +1,155 @@
+"""Events of the cheques service, topic ``wijkwerk.cheques.v1``.
+
+Money is integer cents. Money events are keyed by ``wijkwerker_id``, so a worker's
+validations, travel allowances and payouts stay in order (the ledger recompute relies
+on it); order and cheque-batch events have no worker and are keyed by their aggregate.
+The payloads carry what evaluatie needs for the money reports (RPT-16, RPT-17, RPT-18)
+without calling back; never an IBAN or a name.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from wijkwerk.events import topics
+from wijkwerk.events.envelope import Event
+from wijkwerk.events.registry import registry
+
+
+class _ChequesEvent(Event):
+    topic = topics.CHEQUES
+
+
+@registry.register
+class ChequesBesteld(_ChequesEvent):
+    """A gebruiker's order, paid at the issuer, priced with the organiser's tariff on the
+    order date; the price per cheque is fixed from now on (A-06, RPT-16)."""
+
+    event_type = "ChequesBesteld"
+    aggregate_field = "bestelling_id"
+    key_field = None
+
+    bestelling_id: uuid.UUID
+    uitgever: str
+    gebruiker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    aantal: int
+    drager: str  # papier, elektronisch
+    besteld_op: date
+    prijs_cent: int
+    totaal_cent: int
+
+
+@registry.register
+class ChequesUitgegeven(_ChequesEvent):
+    """Serial numbers issued for an order, each valid until ``geldig_tot`` (A-13)."""
+
+    event_type = "ChequesUitgegeven"
+    aggregate_field = "bestelling_id"
+    key_field = None
+
+    bestelling_id: uuid.UUID
+    uitgever: str
+    gebruiker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    drager: str
+    prijs_cent: int
+    serienummers: tuple[str, ...]
+    uitgegeven_op: date
+    geldig_tot: date
+
+
+@registry.register
+class ChequeGevalideerd(_ChequesEvent):
+    """A cheque paid one started hour of a prestatie. The split parts were computed from
+    the price, the carrier and the rates on the prestatie date (shares) and the order
+    date (issuer fee); they sum to the price. Booked in the validation month (A-07)."""
+
+    event_type = "ChequeGevalideerd"
+    aggregate_field = "serienummer"
+
+    serienummer: str
+    bestelling_id: uuid.UUID
+    prestatie_id: uuid.UUID
+    koppeling_id: uuid.UUID
+    wijkwerker_id: uuid.UUID
+    gebruiker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    drager: str
+    prijs_cent: int
+    besteld_op: date
+    prestatie_datum: date
+    gevalideerd_op: date
+    boekmaand: date  # first day of the validation month
+    wijkwerker_cent: int
+    verzekering_cent: int
+    reisfonds_cent: int
+    uitgever_cent: int
+    organisator_cent: int
+
+
+@registry.register
+class VerplaatsingsvergoedingToegekend(_ChequesEvent):
+    """The travel allowance of one day at one placement (A-03), paid once, with the
+    first validated cheque of that day, in that cheque's validation month."""
+
+    event_type = "VerplaatsingsvergoedingToegekend"
+    aggregate_field = "koppeling_id"
+
+    wijkwerker_id: uuid.UUID
+    koppeling_id: uuid.UUID
+    organisator_id: uuid.UUID
+    prestatie_id: uuid.UUID
+    serienummer: str
+    datum: date
+    bedrag_cent: int
+    gevalideerd_op: date
+    boekmaand: date
+
+
+@registry.register
+class ChequeTerugbetaald(_ChequesEvent):
+    """An unused cheque was refunded to the gebruiker by the issuer."""
+
+    event_type = "ChequeTerugbetaald"
+    aggregate_field = "serienummer"
+    key_field = None
+
+    serienummer: str
+    bestelling_id: uuid.UUID
+    gebruiker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    prijs_cent: int
+    terugbetaald_op: date
+
+
+@registry.register
+class ChequeVervallen(_ChequesEvent):
+    """An unused cheque passed its validity period (C-9, A-13)."""
+
+    event_type = "ChequeVervallen"
+    aggregate_field = "serienummer"
+    key_field = None
+
+    serienummer: str
+    bestelling_id: uuid.UUID
+    gebruiker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    prijs_cent: int
+    vervallen_op: date
+
+
+@registry.register
+class UitbetalingUitgevoerd(_ChequesEvent):
+    """A worker's payout in the monthly SEPA run: everything payable booked up to the
+    end of ``periode`` and not paid before. The bank account stays in toeleiding."""
+
+    event_type = "UitbetalingUitgevoerd"
+    aggregate_field = "wijkwerker_id"
+
+    wijkwerker_id: uuid.UUID
+    periode: str  # YYYY-MM
+    bedrag_cent: int
+    uitgevoerd_op: date
+    end_to_end_id: str

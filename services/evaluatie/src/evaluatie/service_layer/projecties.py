@@ -4,6 +4,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from evaluatie.adapters.leesmodellen import Leesmodellen
 from evaluatie.adapters.trajecten import TrajectRepository
+from evaluatie.adapters.werk import WerkEnGeld
+from wijkwerk.events import cheques as c
+from wijkwerk.events import prestaties as p
 from wijkwerk.events import Envelope
 from wijkwerk.events.toeleiding import (
     OrganisatorGeregistreerd,
@@ -54,6 +57,49 @@ async def traject_beeindigd(session: AsyncSession, e: TrajectBeeindigd, _: Envel
     await TrajectRepository(session).wijzig(e.traject_id, werkelijk_einde=e.einde, einde_reden=e.reden, vervolg=e.vervolg)
 
 
+def _schrijf(soort: str, *velden: str):
+    """A handler that copies the named event fields into the ``soort`` read model."""
+
+    async def handle(session: AsyncSession, event, _: Envelope) -> None:
+        await WerkEnGeld(session).schrijf(soort, **{v: getattr(event, v) for v in velden})
+
+    return handle
+
+
+_ERKENNING = ("erkenning_id",)
+WERK_EN_GELD = {
+    p.PrestatieGeregistreerd: _schrijf(
+        "prestatie", "prestatie_id", "wijkwerker_id", "gebruiker_id", "organisator_id", "activiteit_categorie",
+        "gebruiker_categorie", "datum", "begonnen_uren",
+    ),
+    p.PrestatieGecorrigeerd: _schrijf("correctie", "prestatie_id", "begonnen_uren"),
+    p.PrestatieGeannuleerd: _schrijf("annulering", "prestatie_id"),
+    p.GebruikerGeregistreerd: _schrijf("gebruiker", "gebruiker_id", "categorie", "geslacht", "aangemeld_op", "aangemeld_bij"),
+    p.ErkenningOndertekend: _schrijf("ondertekend", *_ERKENNING, "overeenkomst_op"),
+    p.ErkenningHernieuwd: _schrijf("periode", *_ERKENNING, "geldig_van", "geldig_tot"),
+    p.InschrijvingsrechtBetaald: _schrijf("betaald", *_ERKENNING, "geldig_van", "geldig_tot", "betaald_op", "bedrag_cent"),
+    p.ErkenningStopgezet: _schrijf("stopgezet", *_ERKENNING, "einde"),
+    p.ContactGeregistreerd: _schrijf("contact", "contact_id", "gebruiker_id", "organisator_id", "datum", "kanaal", "reden"),
+    c.ChequesBesteld: _schrijf("bestelling", "bestelling_id", "organisator_id", "drager", "aantal", "totaal_cent", "besteld_op"),
+    c.ChequeGevalideerd: _schrijf(
+        "cheque", "serienummer", "organisator_id", "wijkwerker_id", "drager", "prestatie_datum", "gevalideerd_op",
+        "prijs_cent", "wijkwerker_cent", "verzekering_cent", "reisfonds_cent", "uitgever_cent", "organisator_cent",
+    ),
+    c.VerplaatsingsvergoedingToegekend: _schrijf(
+        "reis", "koppeling_id", "datum", "organisator_id", "gevalideerd_op", "bedrag_cent"
+    ),
+}
+
+
+async def erkenning_verleend(session: AsyncSession, e: p.ErkenningVerleend, _: Envelope) -> None:
+    werk = WerkEnGeld(session)
+    await werk.schrijf("erkenning", erkenning_id=e.erkenning_id, gebruiker_id=e.gebruiker_id,
+                       organisator_id=e.organisator_id, overeenkomst_op=e.overeenkomst_op)
+    await werk.schrijf("periode", erkenning_id=e.erkenning_id, geldig_van=e.geldig_van, geldig_tot=e.geldig_tot)
+
+
+WERK_EN_GELD[p.ErkenningVerleend] = erkenning_verleend
+
 HANDLERS = {
     TrajectGestart: traject_gestart,
     OvereenkomstGetekend: overeenkomst_getekend,
@@ -63,4 +109,5 @@ HANDLERS = {
     OrganisatorGeregistreerd: organisator_geregistreerd,
     WijkwerkerIngeschreven: wijkwerker_ingeschreven,
     ToeleidingOntvangen: toeleiding_ontvangen,
+    **WERK_EN_GELD,
 }

@@ -1,0 +1,172 @@
+"""Reports on work, gebruikers and money (DOMAIN §5: RPT-02/03/05/06/09, RPT-11..18).
+
+Each returns plain rows (dicts) so the API can serve them as JSON and CSV alike.
+"Accepted" prestaties are those not cancelled; persons are counted distinctly.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+_WERKZAAM = text(
+    """
+    WITH w AS (
+        SELECT DISTINCT wijkwerker_id FROM rm_prestaties
+        WHERE NOT geannuleerd AND datum BETWEEN :van AND :tot
+          AND (CAST(:organisator_id AS uuid) IS NULL OR organisator_id = CAST(:organisator_id AS uuid))
+    )
+    SELECT CASE WHEN coalesce(d.ex_pwa, false) THEN 'ex_pwa' ELSE 'nieuw' END AS groep,
+           coalesce(t.toeleider_type, 'onbekend') AS toeleider,
+           coalesce(t.uitkeringsstatus, d.uitkeringsstatus, 'onbekend') AS uitkeringsstatus,
+           count(*) AS wijkwerkers
+    FROM w
+    LEFT JOIN rm_dossiers d ON d.wijkwerker_id = w.wijkwerker_id
+    LEFT JOIN LATERAL (
+        SELECT toeleider_type, uitkeringsstatus FROM rm_toeleidingen r
+        WHERE r.wijkwerker_id = w.wijkwerker_id ORDER BY r.ontvangen_op LIMIT 1
+    ) t ON true
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    """
+)
+
+_CATEGORIEEN = text(
+    """
+    SELECT o.samenwerkingsverband, p.organisator_id, p.gebruiker_categorie,
+           count(DISTINCT p.wijkwerker_id) AS wijkwerkers
+    FROM rm_prestaties p LEFT JOIN rm_organisatoren o ON o.id = p.organisator_id
+    WHERE NOT p.geannuleerd AND p.datum BETWEEN :van AND :tot
+      AND (CAST(:organisator_id AS uuid) IS NULL OR p.organisator_id = CAST(:organisator_id AS uuid))
+    GROUP BY 1, 2, 3 ORDER BY 1, 3
+    """
+)
+
+_ZELFDE_KLUS = text(
+    """
+    SELECT count(*) AS wijkwerkers, count(*) FILTER (WHERE categorieen = 1) AS zelfde_klus
+    FROM (
+        SELECT wijkwerker_id, count(DISTINCT activiteit_categorie) AS categorieen FROM rm_prestaties
+        WHERE NOT geannuleerd AND datum BETWEEN :van AND :tot
+          AND (CAST(:organisator_id AS uuid) IS NULL OR organisator_id = CAST(:organisator_id AS uuid))
+        GROUP BY wijkwerker_id
+    ) per_wijkwerker
+    """
+)
+
+# G-5: active at month end E = signed by E, a paid period that started by E and whose
+# validity (cut short by a stop) ends after E.
+_ACTIEVE_ERKENNINGEN = """
+    SELECT e.erkenning_id, e.gebruiker_id, e.organisator_id
+    FROM rm_erkenningen e
+    WHERE e.overeenkomst_op <= :einde
+      AND EXISTS (
+        SELECT 1 FROM rm_erkenning_perioden p
+        WHERE p.erkenning_id = e.erkenning_id AND p.betaald_op <= :einde AND p.geldig_van <= :einde
+          AND least(p.geldig_tot, coalesce(e.stopgezet_tot, p.geldig_tot)) > :einde
+      )
+"""
+
+_ZONDER_PRESTATIES = text(
+    f"""
+    WITH actief AS ({_ACTIEVE_ERKENNINGEN}),
+    gebruikers AS (
+        SELECT DISTINCT a.gebruiker_id,
+               EXISTS (SELECT 1 FROM rm_prestaties p
+                       WHERE p.gebruiker_id = a.gebruiker_id AND NOT p.geannuleerd AND p.datum <= :einde)
+               AS met_prestaties
+        FROM actief a
+        WHERE CAST(:organisator_id AS uuid) IS NULL OR a.organisator_id = CAST(:organisator_id AS uuid)
+    )
+    SELECT count(*) AS actieve_gebruikers, count(*) FILTER (WHERE NOT met_prestaties) AS zonder_prestaties
+    FROM gebruikers
+    """
+)
+
+_GEBRUIKERS_PER_MAAND = text(
+    f"""
+    WITH actief AS ({_ACTIEVE_ERKENNINGEN})
+    SELECT o.id AS organisator_id, o.naam,
+      (SELECT count(*) FROM rm_gebruikers g
+        WHERE g.aangemeld_bij = o.id AND g.aangemeld_op BETWEEN :begin AND :einde) AS nieuwe_gebruikers,
+      (SELECT count(*) FROM rm_erkenning_perioden p JOIN rm_erkenningen e USING (erkenning_id)
+        WHERE e.organisator_id = o.id AND p.betaald_op BETWEEN :begin AND :einde) AS inschrijvingsrechten_betaald,
+      (SELECT coalesce(sum(p.bedrag_cent), 0) FROM rm_erkenning_perioden p JOIN rm_erkenningen e USING (erkenning_id)
+        WHERE e.organisator_id = o.id AND p.betaald_op BETWEEN :begin AND :einde) AS inschrijvingsrechten_cent,
+      (SELECT count(*) FROM actief a WHERE a.organisator_id = o.id) AS actieve_erkenningen,
+      (SELECT count(*) FROM actief a JOIN rm_gebruikers g USING (gebruiker_id)
+        WHERE a.organisator_id = o.id AND g.geslacht = 'vrouw') AS actief_particulier_vrouw,
+      (SELECT count(*) FROM actief a JOIN rm_gebruikers g USING (gebruiker_id)
+        WHERE a.organisator_id = o.id AND g.geslacht = 'man') AS actief_particulier_man,
+      (SELECT count(*) FROM rm_contacten c
+        WHERE c.organisator_id = o.id AND c.datum BETWEEN :begin AND :einde) AS contacten,
+      (SELECT count(DISTINCT c.gebruiker_id) FROM rm_contacten c
+        WHERE c.organisator_id = o.id AND c.datum BETWEEN :begin AND :einde) AS gecontacteerde_gebruikers
+    FROM rm_organisatoren o
+    WHERE CAST(:organisator_id AS uuid) IS NULL OR o.id = CAST(:organisator_id AS uuid)
+    ORDER BY o.naam
+    """
+)
+
+_CHEQUES_PER_MAAND = text(
+    """
+    SELECT o.id AS organisator_id, o.naam,
+      (SELECT coalesce(sum(b.aantal), 0) FROM rm_bestellingen b
+        WHERE b.organisator_id = o.id AND b.besteld_op BETWEEN :begin AND :einde) AS cheques_gekocht,
+      (SELECT coalesce(sum(b.totaal_cent), 0) FROM rm_bestellingen b
+        WHERE b.organisator_id = o.id AND b.besteld_op BETWEEN :begin AND :einde) AS gekocht_cent,
+      (SELECT count(*) FROM rm_cheques_gevalideerd c
+        WHERE c.organisator_id = o.id AND c.prestatie_datum BETWEEN :begin AND :einde) AS gebruikt_per_prestatiemaand,
+      v.gebruikt_per_validatiemaand, v.prijs_cent, v.wijkwerker_cent, v.verzekering_cent, v.reisfonds_cent,
+      v.uitgever_cent, v.organisator_cent,
+      (SELECT coalesce(sum(r.bedrag_cent), 0) FROM rm_reisvergoedingen r
+        WHERE r.organisator_id = o.id AND r.gevalideerd_op BETWEEN :begin AND :einde) AS reisvergoeding_cent
+    FROM rm_organisatoren o
+    CROSS JOIN LATERAL (
+        SELECT count(*) AS gebruikt_per_validatiemaand, coalesce(sum(prijs_cent), 0) AS prijs_cent,
+               coalesce(sum(wijkwerker_cent), 0) AS wijkwerker_cent, coalesce(sum(verzekering_cent), 0) AS verzekering_cent,
+               coalesce(sum(reisfonds_cent), 0) AS reisfonds_cent, coalesce(sum(uitgever_cent), 0) AS uitgever_cent,
+               coalesce(sum(organisator_cent), 0) AS organisator_cent
+        FROM rm_cheques_gevalideerd c
+        WHERE c.organisator_id = o.id AND c.gevalideerd_op BETWEEN :begin AND :einde
+    ) v
+    WHERE CAST(:organisator_id AS uuid) IS NULL OR o.id = CAST(:organisator_id AS uuid)
+    ORDER BY o.naam
+    """
+)
+
+
+class Maandrapporten:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def _rows(self, statement, **params) -> list[dict]:
+        return [dict(r._mapping) for r in await self.session.execute(statement, params)]
+
+    async def werkzame_wijkwerkers(self, van: date, tot: date, organisator_id: uuid.UUID | None) -> list[dict]:
+        """RPT-02/03/05: distinct workers with an accepted prestatie in [van, tot], by group
+        (ex-PWA/new), referrer of their first referral and benefit status at referral."""
+        return await self._rows(_WERKZAAM, van=van, tot=tot, organisator_id=organisator_id)
+
+    async def gebruikerscategorieen(self, van: date, tot: date, organisator_id: uuid.UUID | None) -> list[dict]:
+        """RPT-06: distinct workers per gebruiker category per samenwerkingsverband."""
+        return await self._rows(_CATEGORIEEN, van=van, tot=tot, organisator_id=organisator_id)
+
+    async def zelfde_klus(self, van: date, tot: date, organisator_id: uuid.UUID | None) -> dict:
+        """RPT-09 (A-17): workers whose prestaties all fall under one activity category."""
+        return (await self._rows(_ZELFDE_KLUS, van=van, tot=tot, organisator_id=organisator_id))[0]
+
+    async def zonder_prestaties(self, einde: date, organisator_id: uuid.UUID | None) -> dict:
+        """RPT-11: active gebruikers (G-5) without any accepted prestatie up to month end."""
+        return (await self._rows(_ZONDER_PRESTATIES, einde=einde, organisator_id=organisator_id))[0]
+
+    async def gebruikers(self, begin: date, einde: date, organisator_id: uuid.UUID | None) -> list[dict]:
+        """RPT-12/13/14/15 for one month, per organiser."""
+        return await self._rows(_GEBRUIKERS_PER_MAAND, begin=begin, einde=einde, organisator_id=organisator_id)
+
+    async def cheques(self, begin: date, einde: date, organisator_id: uuid.UUID | None) -> list[dict]:
+        """RPT-16/17/18 for one month, per organiser: bought, used by prestatie month and by
+        validation month, and the money split by validation month."""
+        return await self._rows(_CHEQUES_PER_MAAND, begin=begin, einde=einde, organisator_id=organisator_id)

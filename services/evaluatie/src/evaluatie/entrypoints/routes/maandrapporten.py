@@ -18,9 +18,11 @@ from wijkwerk.auth import Principal, organisation_filter, require
 from wijkwerk.money import format_euro
 from wijkwerk.problems import PROBLEM_RESPONSES
 
-router = APIRouter(prefix="/v1/rapporten", tags=["rapporten"], responses=PROBLEM_RESPONSES)
+CSV = {200: {"content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}},
+             "description": "The report; CSV with format=csv"}}
+router = APIRouter(prefix="/v1/rapporten", tags=["rapporten"], responses={**PROBLEM_RESPONSES, **CSV})
 Reader = Annotated[Principal, Depends(require("rapportering:read"))]
-Maand = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-03"])]
+Maand = Annotated[str, Query(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", examples=["2026-03"])]
 Formaat = Literal["json", "csv"]
 MAX_MAANDEN = 36
 

@@ -16,7 +16,7 @@ from wijkwerk.embedded import free_port
 from wijkwerk.testing import migrated_database, wait_until
 from wijkwerk.testkit import Tokens
 
-FUZZED_SERVICES = ("toeleiding", "evaluatie")
+FUZZED_SERVICES = ("toeleiding", "prestaties", "cheques", "evaluatie")
 
 ALL_SCOPES = (
     "toeleiding:admin", "toeleiding:read", "toeleiding:write",
@@ -38,7 +38,7 @@ def security_tokens(tmp_path_factory) -> Tokens:
     return Tokens.create(tmp_path_factory.mktemp("security-keys"))
 
 
-def _start(name: str, db_url: str, tokens: Tokens, log_dir) -> Server:
+def _start(name: str, db_url: str, tokens: Tokens, log_dir, kafka: str) -> Server:
     port = free_port()
     prefix = name.upper()
     env = {
@@ -46,6 +46,7 @@ def _start(name: str, db_url: str, tokens: Tokens, log_dir) -> Server:
         f"{prefix}_DATABASE_URL": db_url,
         f"{prefix}_RUN_WORKERS": "false",
         f"{prefix}_LOG_JSON": "true",
+        "KAFKA_BOOTSTRAP_SERVERS": kafka,  # e.g. the ledger recompute reads the topics
         "AUTH_PUBLIC_KEY_FILE": str(tokens.public_key),
         "AUTH_PRIVATE_KEY_FILE": str(tokens.private_key),
     }
@@ -70,13 +71,13 @@ def _start(name: str, db_url: str, tokens: Tokens, log_dir) -> Server:
 
 
 @pytest.fixture(scope="session")
-def servers(embedded_pg, security_tokens, tmp_path_factory) -> Iterator[dict[str, Server]]:
+def servers(embedded_pg, kafka_bootstrap, security_tokens, tmp_path_factory) -> Iterator[dict[str, Server]]:
     log_dir = tmp_path_factory.mktemp("security-logs")
     started: dict[str, Server] = {}
     try:
         for name in FUZZED_SERVICES:
             db = migrated_database(embedded_pg, name, f"sec_{name}")
-            started[name] = _start(name, db, security_tokens, log_dir)
+            started[name] = _start(name, db, security_tokens, log_dir, kafka_bootstrap)
         yield started
     finally:
         for server in started.values():

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 
 MAX_EXAMPLES = 15
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
-FUZZED = ("toeleiding", "evaluatie")
+FUZZED = ("toeleiding", "prestaties", "cheques", "evaluatie")
 
 
 def _operations():

@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1/afrekeningen", tags=["afrekeningen"], responses=P
     responses={200: {"content": {"text/csv": {}}}},
 )
 async def afrekening(
-    periode: Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-03"])],
+    periode: Annotated[str, Path(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", examples=["2026-03"])],
     uow: Annotated[ChequesUnitOfWork, Depends(get_uow)],
     principal: Annotated[Principal, Depends(require("cheques:read"))],
     format: Annotated[Literal["json", "csv"], Query()] = "json",

@@ -18,7 +18,7 @@ from wijkwerk.auth import Principal, require
 from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1/uitbetalingen", tags=["uitbetalingen"], responses=PROBLEM_RESPONSES)
-PeriodePad = Annotated[str, Path(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-03"])]
+PeriodePad = Annotated[str, Path(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", examples=["2026-03"])]
 Betaler = Annotated[Principal, Depends(require("cheques:payout"))]
 
 

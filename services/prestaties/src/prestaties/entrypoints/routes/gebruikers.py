@@ -2,7 +2,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, status
 
 from prestaties.domain.fouten import NietGevonden
 from prestaties.entrypoints.deps import Instellingen, Uow, Vandaag
@@ -11,6 +11,7 @@ from prestaties.entrypoints.toegang import beperking, ziet, ziet_een_van
 from prestaties.service_layer import commands, gebruikers
 from wijkwerk.auth import Principal, require
 from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.http.paging import Limit, Offset
 
 router = APIRouter(prefix="/v1/gebruikers", tags=["gebruikers"], responses=PROBLEM_RESPONSES)
 Writer = Annotated[Principal, Depends(require("prestaties:write"))]
@@ -44,8 +45,8 @@ async def lijst(
     uow: Uow,
     principal: Reader,
     organisator_id: uuid.UUID | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> list[GebruikerOut]:
     scope = beperking(principal)
     if scope is None:

@@ -2,7 +2,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, status
 
 from prestaties.adapters.prestaties import Filter
 from prestaties.domain.fouten import NietGevonden
@@ -26,6 +26,7 @@ from prestaties.service_layer import prestaties as handlers
 from prestaties.service_layer.prestaties import Regels
 from wijkwerk.auth import Principal, require
 from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.http.paging import Limit, Offset
 
 router = APIRouter(prefix="/v1", tags=["prestaties"], responses=PROBLEM_RESPONSES)
 Writer = Annotated[Principal, Depends(require("prestaties:write"))]
@@ -61,8 +62,8 @@ async def lijst(
     organisator_id: uuid.UUID | None = None,
     van: date | None = None,
     tot: date | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> list[PrestatieOut]:
     scope = beperking(principal)
     gevraagd = {"wijkwerker_id": wijkwerker_id, "gebruiker_id": gebruiker_id, "organisator_id": organisator_id}

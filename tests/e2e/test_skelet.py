@@ -130,3 +130,15 @@ def test_kill_9_of_the_supervisor_leaves_no_process_behind_and_a_restart_works(s
     system.start()
     headers = system.tokens.headers("rapportering:read")
     assert _get(system.url("evaluatie") + "/v1/rapporten/dossiers", headers).json()["totaal"] >= 2
+
+
+def test_no_log_line_of_the_run_carries_personal_data(system):
+    """The dossiers above were registered with these INSZs, this IBAN and surname; none of
+    them may appear in any service's log (events carry only the pseudonymous id)."""
+    personal = ("85073003328", "90020112305", "BE68539007547034", "BE68 5390", "Claes")
+    logs = sorted((system.data_dir / "logs").glob("*.log"))
+    assert len(logs) >= 4
+    for log in logs:
+        text = log.read_text(encoding="utf-8", errors="replace")
+        for value in personal:
+            assert value not in text, f"{value!r} appears in {log.name}"

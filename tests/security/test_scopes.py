@@ -1,0 +1,57 @@
+"""The endpoint → scope table: generated from the routes, kept in the README, and walked
+against the running services (no token → 401, every other scope → 403, own scope → in)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+
+from wijkwerk import scopetabel
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+ROWS = scopetabel.rijen()
+GUARDED = [r for r in ROWS if r.scopes]
+PATH_VALUES = {"periode": "2026-01", "serienummer": "WW-1", "uitgever": "vdab"}
+
+
+def test_the_readme_carries_the_current_table():
+    text = README.read_text(encoding="utf-8")
+    current = text.split(scopetabel.BEGIN)[1].split(scopetabel.END)[0].strip()
+    assert current == scopetabel.markdown(), "README scope table is stale: run python -m wijkwerk.scopetabel"
+
+
+def test_nothing_is_public_by_accident():
+    public = {(r.service, r.path) for r in ROWS if not r.scopes and not r.path.startswith("/v1/webhooks/")}
+    assert {path for _, path in public} <= scopetabel.PUBLIC
+
+
+def _url(server_url: str, path: str) -> str:
+    filled = path
+    while "{" in filled:
+        name = filled[filled.index("{") + 1 : filled.index("}")]
+        filled = filled.replace("{" + name + "}", PATH_VALUES.get(name, str(uuid.uuid4())), 1)
+    return server_url + filled
+
+
+EVERY_SCOPE = sorted({s for r in ROWS for s in r.scopes})
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("row", GUARDED, ids=[f"{r.service} {r.method} {r.path}" for r in GUARDED])
+def test_each_endpoint_needs_its_scope(row, servers, security_tokens):
+    url = _url(servers[row.service].url, row.path)
+    body = {} if row.method in ("POST", "PUT", "PATCH") else None
+
+    def call(headers: dict) -> httpx.Response:
+        return httpx.request(row.method, url, json=body, headers=headers, timeout=10, follow_redirects=False)
+
+    anonymous = call({})
+    assert anonymous.status_code == 401, anonymous.text
+    others = [s for s in EVERY_SCOPE if s not in row.scopes]
+    refused = call(security_tokens.headers(*others, org_type="vdab"))
+    assert (refused.status_code, refused.json()["rule"]) == (403, "scope-ontbreekt")
+    admitted = call(security_tokens.headers(row.scopes[0], org_type="vdab"))
+    assert admitted.status_code not in (401, 403), admitted.text

@@ -91,7 +91,13 @@ def system(tmp_path_factory) -> Iterator[System]:
         kafka_port=free_port(),
         port_base=_free_port_base(),
     )
-    system.start()
+    try:
+        system.start()
+    except RuntimeError:
+        # A port chosen as free can be taken by another process before `up` binds it;
+        # one retry on fresh ports (the log of the first attempt stays in up.out).
+        system.pg_port, system.kafka_port, system.port_base = free_port(), free_port(), _free_port_base()
+        system.start()
     try:
         yield system
     finally:

@@ -162,3 +162,41 @@ async def test_a_period_over_36_months_is_refused(env, tokens):
     r = await client.get("/v1/rapporten/cheques", params={"van": "2020-01", "tot": "2026-01"},
                          headers=tokens.headers("rapportering:read"))
     assert (r.status_code, r.json()["rule"]) == (422, "periode-te-lang")
+
+
+async def test_rpt20_persons_per_municipality(env, tokens, wereld):
+    client, _ = env
+    rows = (await _get(client, tokens, "/v1/rapporten/gemeenten", **MAART))["rijen"]
+    assert rows == [{"nis_code": "31005", "personen": 2}]  # w1 and w2 live in Brugge
+
+
+async def test_rpt23_and_rpt25_unlimited_right_and_contingent(env, tokens, fold):
+    client, engine = env
+    oid = uuid.uuid4()
+
+    def traject(wid, start, einde=None):
+        return t.TrajectGestart(traject_id=uuid.uuid4(), toeleiding_id=uuid.uuid4(), wijkwerker_id=wid,
+                                organisator_id=oid, start=start, gepland_einde=einde, max_einde=einde)
+
+    def dossier(onbeperkt: bool):
+        wid = uuid.uuid4()
+        return wid, t.WijkwerkerIngeschreven(wijkwerker_id=wid, organisator_id=oid, domicilie_nis_code="35013",
+                                             uitkeringsstatus="geen_uitkering", ex_pwa=onbeperkt,
+                                             onbeperkt_recht=onbeperkt, ingeschreven_op=date(2025, 1, 1))
+
+    pwa1, d1 = dossier(True)
+    pwa2, d2 = dossier(True)
+    nieuw, d3 = dossier(False)
+    await fold(engine, d1, d2, d3,
+               traject(pwa1, date(2026, 1, 1)),  # unlimited: no end, in the scheme all year
+               traject(nieuw, date(2026, 7, 1), date(2027, 6, 30)),  # from July
+               _prestatie(pwa1, uuid.uuid4(), "school", "groen", date(2026, 2, 3)))
+    [rpt23] = (await _get(client, tokens, "/v1/rapporten/onbeperkt-recht", op="2026-11-01"))["rijen"]
+    # two hold the right; pwa1 worked and is still in; pwa2 never started
+    assert (rpt23["met_onbeperkt_recht"], rpt23["gewerkt_sinds_start"], rpt23["nog_in_wijkwerken"]) == (2, 1, 1)
+
+    rpt25 = await _get(client, tokens, "/v1/rapporten/contingent", jaar=2026, organisator_id=str(oid))
+    per_maand = [r["in_traject"] for r in rpt25["rijen"]]
+    assert per_maand == [1] * 6 + [2] * 6
+    assert rpt25["totalen"]["jaargemiddelde"] == 1.5
+    assert rpt25["totalen"]["bezetting"] == round(1.5 / 7291, 4)

@@ -51,7 +51,8 @@ class Leesmodellen:
         )
 
     async def dossier(
-        self, wijkwerker_id: uuid.UUID, organisator_id: uuid.UUID, ex_pwa: bool, uitkeringsstatus: str, ingeschreven_op: date
+        self, wijkwerker_id: uuid.UUID, organisator_id: uuid.UUID, ex_pwa: bool, uitkeringsstatus: str,
+        ingeschreven_op: date, onbeperkt_recht: bool = False, domicilie_nis_code: str | None = None,
     ) -> None:
         await self.session.execute(
             pg_insert(rm_dossiers)
@@ -61,6 +62,8 @@ class Leesmodellen:
                 ex_pwa=ex_pwa,
                 uitkeringsstatus=uitkeringsstatus,
                 ingeschreven_op=ingeschreven_op,
+                onbeperkt_recht=onbeperkt_recht,
+                domicilie_nis_code=domicilie_nis_code,
             )
             .on_conflict_do_nothing()
         )

@@ -138,6 +138,40 @@ _CHEQUES_PER_MAAND = text(
 )
 
 
+_GEMEENTEN = text(
+    """
+    SELECT d.domicilie_nis_code AS nis_code, count(DISTINCT p.wijkwerker_id) AS personen
+    FROM rm_prestaties p JOIN rm_dossiers d ON d.wijkwerker_id = p.wijkwerker_id
+    WHERE NOT p.geannuleerd AND p.datum BETWEEN :van AND :tot
+      AND (CAST(:organisator_id AS uuid) IS NULL OR p.organisator_id = CAST(:organisator_id AS uuid))
+    GROUP BY 1 ORDER BY 1
+    """
+)
+
+_ONBEPERKT_RECHT = text(
+    """
+    SELECT count(*) AS met_onbeperkt_recht,
+           count(*) FILTER (WHERE EXISTS (
+               SELECT 1 FROM rm_prestaties p WHERE p.wijkwerker_id = d.wijkwerker_id AND NOT p.geannuleerd
+                 AND p.datum BETWEEN :sinds AND :op)) AS gewerkt_sinds_start,
+           count(*) FILTER (WHERE EXISTS (
+               SELECT 1 FROM rm_trajecten t WHERE t.wijkwerker_id = d.wijkwerker_id AND t.start <= :op
+                 AND coalesce(t.werkelijk_einde, t.gepland_einde, 'infinity'::date) >= :op)) AS nog_in_wijkwerken
+    FROM rm_dossiers d
+    WHERE d.onbeperkt_recht
+      AND (CAST(:organisator_id AS uuid) IS NULL OR d.organisator_id = CAST(:organisator_id AS uuid))
+    """
+)
+
+_IN_TRAJECT = text(
+    """
+    SELECT count(*) FROM rm_trajecten t
+    WHERE t.start <= :einde AND coalesce(t.werkelijk_einde, t.gepland_einde, 'infinity'::date) >= :einde
+      AND (CAST(:organisator_id AS uuid) IS NULL OR t.organisator_id = CAST(:organisator_id AS uuid))
+    """
+)
+
+
 class Maandrapporten:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -170,3 +204,16 @@ class Maandrapporten:
         """RPT-16/17/18 for one month, per organiser: bought, used by prestatie month and by
         validation month, and the money split by validation month."""
         return await self._rows(_CHEQUES_PER_MAAND, begin=begin, einde=einde, organisator_id=organisator_id)
+
+    async def gemeenten(self, van: date, tot: date, organisator_id: uuid.UUID | None) -> list[dict]:
+        """RPT-20: persons with an accepted prestatie in the period, per domicile municipality."""
+        return await self._rows(_GEMEENTEN, van=van, tot=tot, organisator_id=organisator_id)
+
+    async def onbeperkt_recht(self, sinds: date, op: date, organisator_id: uuid.UUID | None) -> dict:
+        """RPT-23: ex-PWA workers with the unlimited right (T-4): how many worked at least an
+        hour since ``sinds``, and how many are still in a trajectory on ``op``."""
+        return (await self._rows(_ONBEPERKT_RECHT, sinds=sinds, op=op, organisator_id=organisator_id))[0]
+
+    async def in_traject(self, einde: date, organisator_id: uuid.UUID | None) -> int:
+        """Workers in a running trajectory at a month end (RPT-25)."""
+        return await self.session.scalar(_IN_TRAJECT, {"einde": einde, "organisator_id": organisator_id})

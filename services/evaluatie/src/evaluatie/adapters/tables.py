@@ -19,6 +19,8 @@ rm_dossiers = Table(
     Column("ex_pwa", Boolean, nullable=False),
     Column("uitkeringsstatus", Text, nullable=False),
     Column("ingeschreven_op", Date, nullable=False),
+    Column("onbeperkt_recht", Boolean, nullable=False, server_default="false"),
+    Column("domicilie_nis_code", Text),
 )
 
 rm_toeleidingen = Table(

@@ -26,7 +26,8 @@ async def organisator_geregistreerd(session: AsyncSession, event: OrganisatorGer
 
 async def wijkwerker_ingeschreven(session: AsyncSession, event: WijkwerkerIngeschreven, _: Envelope) -> None:
     await Leesmodellen(session).dossier(
-        event.wijkwerker_id, event.organisator_id, event.ex_pwa, event.uitkeringsstatus, event.ingeschreven_op
+        event.wijkwerker_id, event.organisator_id, event.ex_pwa, event.uitkeringsstatus, event.ingeschreven_op,
+        event.onbeperkt_recht, event.domicilie_nis_code,
     )
 
 

@@ -154,3 +154,43 @@ async def cheques(
         for maand, begin, einde in _maanden(van, tot):
             rijen += [{"maand": maand, **r} for r in await Maandrapporten(session).cheques(begin, einde, organisator_id)]
     return _antwoord("RPT-16-18", {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format)
+
+
+@router.get("/gemeenten", summary="RPT-20: persons with ≥ 1 hour per domicile municipality (NIS code)")
+async def gemeenten(
+    request: Request, principal: Reader, van: date, tot: date, organisator_id: uuid.UUID | None = None,
+    format: Formaat = "json",
+):
+    organisator_id = _scope(principal, organisator_id)
+    async with request.app.state.runtime.sessions() as session:
+        rijen = await Maandrapporten(session).gemeenten(van, tot, organisator_id)
+    return _antwoord("RPT-20", {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format)
+
+
+@router.get("/onbeperkt-recht", summary="RPT-23: ex-PWA with the unlimited right: worked since the start, still in")
+async def onbeperkt_recht(
+    request: Request, principal: Reader, op: date, sinds: date = date(2018, 1, 1),
+    organisator_id: uuid.UUID | None = None, format: Formaat = "json",
+):
+    organisator_id = _scope(principal, organisator_id)
+    async with request.app.state.runtime.sessions() as session:
+        rij = await Maandrapporten(session).onbeperkt_recht(sinds, op, organisator_id)
+    return _antwoord("RPT-23", {"sinds": sinds, "op": op, "organisator_id": organisator_id}, [rij], format)
+
+
+@router.get("/contingent", summary="RPT-25: yearly average of workers in a trajectory against the contingent")
+async def contingent(
+    request: Request, principal: Reader, jaar: Annotated[int, Query(ge=2018, le=2099)],
+    organisator_id: uuid.UUID | None = None, format: Formaat = "json",
+):
+    organisator_id = _scope(principal, organisator_id)
+    contingent = request.app.state.settings.contingent
+    async with request.app.state.runtime.sessions() as session:
+        per_maand = [
+            {"maand": maand, "in_traject": await Maandrapporten(session).in_traject(einde, organisator_id)}
+            for maand, _, einde in _maanden(f"{jaar}-01", f"{jaar}-12")
+        ]
+    gemiddelde = round(sum(r["in_traject"] for r in per_maand) / len(per_maand), 1)
+    totalen = {"jaargemiddelde": gemiddelde, "contingent": contingent,
+               "bezetting": round(gemiddelde / contingent, 4) if contingent else None}
+    return _antwoord("RPT-25", {"jaar": jaar, "organisator_id": organisator_id}, per_maand, format, totalen)

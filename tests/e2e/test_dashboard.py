@@ -52,7 +52,7 @@ def test_the_dashboard_draws_the_monthly_series_and_the_pipelines(system, browse
     dom = browser(url, tmp_path / "profile", screenshot=shot)
 
     assert "Wijk-werken Vlaanderen" in dom and "Wijk-werken Perspectief" in dom
-    assert dom.count('class="main-svg"') >= 4, "plotly did not draw the charts"
+    assert dom.count('class="main-svg"') >= 6, "plotly did not draw the charts"
     # bars and markers are drawn as .point paths only when a trace has data
     assert dom.count('class="point"') >= 5
     for service in ("toeleiding", "prestaties", "cheques", "evaluatie"):

@@ -200,3 +200,17 @@ async def test_rpt23_and_rpt25_unlimited_right_and_contingent(env, tokens, fold)
     assert per_maand == [1] * 6 + [2] * 6
     assert rpt25["totalen"]["jaargemiddelde"] == 1.5
     assert rpt25["totalen"]["bezetting"] == round(1.5 / 7291, 4)
+
+
+async def test_dashboard_series_of_hours_and_money(env, wereld):
+    from evaluatie.adapters.reeksen import Reeksen
+    from wijkwerk.db import session_factory
+
+    _, engine = env
+    einden = [date(2026, 3, 31), date(2026, 4, 30)]
+    async with session_factory(engine)() as session:
+        uren = await Reeksen(session).uren(einden, None)
+        geld = await Reeksen(session).geld(einden, None)
+    # March: w1 2+2 h and w2 2 h at the school, w2 2 h at the municipality; April: w4 2 h
+    assert uren == {"lokaal_bestuur": [2, 2], "school": [6, 0]}
+    assert geld["wijkwerker"] == [8.2, 4.1] and geld["organisator"] == [4.5, 2.25]

@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from evaluatie.adapters.leesmodellen import Leesmodellen
@@ -43,6 +43,15 @@ class Reeksen:
             query = query.where(rm_toeleidingen.c.organisator_id == organisator_id)
         return _per_maand(await self.session.execute(query), einden)
 
+    async def uren(self, einden: list[date], organisator_id: uuid.UUID | None) -> dict[str, list[int]]:
+        """Started hours per month by gebruiker category."""
+        return await _reeks(self.session, _UREN, einden, organisator_id)
+
+    async def geld(self, einden: list[date], organisator_id: uuid.UUID | None) -> dict[str, list[float]]:
+        """The cheque split in euro per validation month (RPT-18)."""
+        cent = await _reeks(self.session, _GELD, einden, organisator_id)
+        return {deel: [c / 100 for c in reeks] for deel, reeks in cent.items()}
+
     async def evaluaties(self, einden: list[date], organisator_id: uuid.UUID | None) -> dict[str, list[int]]:
         maand = func.date_trunc("month", evaluaties.c.datum).label("maand")
         query = (
@@ -53,6 +62,34 @@ class Reeksen:
         if organisator_id is not None:
             query = query.where(evaluaties.c.organisator_id == organisator_id)
         return _per_maand(await self.session.execute(query), einden)
+
+
+_UREN = text(
+    """
+    SELECT date_trunc('month', datum) AS maand, gebruiker_categorie, sum(begonnen_uren)
+    FROM rm_prestaties
+    WHERE NOT geannuleerd AND datum BETWEEN :van AND :tot
+      AND (CAST(:organisator_id AS uuid) IS NULL OR organisator_id = CAST(:organisator_id AS uuid))
+    GROUP BY 1, 2
+    """
+)
+_GELD = text(
+    """
+    SELECT date_trunc('month', gevalideerd_op) AS maand, deel, sum(bedrag) FROM rm_cheques_gevalideerd
+    CROSS JOIN LATERAL (VALUES ('wijkwerker', wijkwerker_cent), ('verzekering', verzekering_cent),
+                               ('reisfonds', reisfonds_cent), ('uitgever', uitgever_cent),
+                               ('organisator', organisator_cent)) AS delen(deel, bedrag)
+    WHERE gevalideerd_op BETWEEN :van AND :tot
+      AND (CAST(:organisator_id AS uuid) IS NULL OR organisator_id = CAST(:organisator_id AS uuid))
+    GROUP BY 1, 2
+    """
+)
+
+
+async def _reeks(session: AsyncSession, statement, einden: list[date], organisator_id) -> dict[str, list[int]]:
+    rows = await session.execute(statement, {"van": einden[0].replace(day=1), "tot": einden[-1],
+                                             "organisator_id": organisator_id})
+    return _per_maand(rows, einden)
 
 
 def _per_maand(rows, einden: list[date]) -> dict[str, list[int]]:

@@ -65,6 +65,8 @@ async def _pagina(request: Request, organisator_id: uuid.UUID | None, titel: str
         dossiers = await reeksen.dossiers(einden, organisator_id)
         toeleidingen = await reeksen.toeleidingen(einden, organisator_id)
         evaluaties = await reeksen.evaluaties(einden, organisator_id)
+        uren = await reeksen.uren(einden, organisator_id)
+        geld = await reeksen.geld(einden, organisator_id)
     if organisator_id is not None:
         naam = next((o.naam for o in organisatoren if o.id == organisator_id), None)
         if naam is None:
@@ -91,6 +93,8 @@ async def _pagina(request: Request, organisator_id: uuid.UUID | None, titel: str
             grafieken.maandgrafiek("Dossiers op maandeinde (RPT-01)", einden, dossiers, "dossiers", soort="line"),
             grafieken.maandgrafiek("Toeleidingen per toeleider (RPT-05, RPT-07)", einden, toeleidingen, "toeleidingen"),
             grafieken.maandgrafiek("Evaluaties per uitkomst (RPT-08)", einden, evaluaties, "evaluaties"),
+            grafieken.maandgrafiek("Begonnen uren per gebruikerscategorie (RPT-06)", einden, uren, "uren"),
+            grafieken.maandgrafiek("Verdeling van de cheques in euro, per validatiemaand (RPT-18)", einden, geld, "geld"),
         ],
         "ops": pipelines,
         "ops_grafiek": grafieken.opsgrafiek(pipelines),

@@ -40,6 +40,14 @@ test-integration: $(STAMP)
 test-e2e: $(STAMP)
 	$(BIN)/pytest -m e2e $(ARGS)
 
+## Benchmarks against the embedded engines (not part of `make test`); see bench/README.md.
+bench: $(STAMP)
+	$(BIN)/python -m bench $(ARGS)
+
+## Fault injection with longer loads (kills services, the broker, PostgreSQL while work flows).
+soak: $(STAMP)
+	WIJKWERK_SOAK=1 $(BIN)/pytest -m faults -s $(ARGS)
+
 ## Regenerate docs/asyncapi.yaml from the event models.
 asyncapi: $(STAMP)
 	$(BIN)/wijkwerk asyncapi --output docs/asyncapi.yaml

@@ -1,0 +1,1 @@
+"""Benchmarks against the embedded engines (``make bench``); see bench/README.md."""

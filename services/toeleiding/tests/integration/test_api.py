@@ -8,29 +8,9 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from toeleiding.config import Settings
-from toeleiding.entrypoints.api import create_app
-from wijkwerk.db import create_engine
-from wijkwerk.testing import migrated_database
-from wijkwerk.testkit import Tokens, api_client
 
 pytestmark = pytest.mark.integration
 
-
-
-@pytest.fixture(scope="module")
-def tokens(tmp_path_factory) -> Tokens:
-    return Tokens.create(tmp_path_factory.mktemp("keys"))
-
-
-@pytest.fixture
-async def env(embedded_pg, tokens):
-    url = migrated_database(embedded_pg, "toeleiding", f"toel_{uuid.uuid4().hex[:8]}")
-    app = create_app(Settings(database_url=url, run_workers=False, auth=tokens.auth_settings()))
-    engine = create_engine(url, pool_size=2)
-    async with api_client(app) as client:
-        yield client, engine
-    await engine.dispose()
 
 
 ADMIN = ("toeleiding:admin", "toeleiding:read")

@@ -11,37 +11,19 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
-from toeleiding.config import Settings
-from toeleiding.entrypoints.api import create_app
 from toeleiding.service_layer.reacties import HANDLERS
-from wijkwerk.db import create_engine, session_factory
+from wijkwerk.db import session_factory
 from wijkwerk.events import Envelope, registry
 from wijkwerk.events.evaluatie import EvaluatieUitgevoerd
 from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.consumer import InboxConsumer, dispatch
 from wijkwerk.settings import KafkaSettings
-from wijkwerk.testing import async_wait_until, migrated_database
-from wijkwerk.testkit import Tokens, api_client
+from wijkwerk.testing import async_wait_until
 
 pytestmark = pytest.mark.integration
 
 ADMIN = ("toeleiding:admin", "toeleiding:read", "toeleiding:write")
-
-
-@pytest.fixture(scope="module")
-def tokens(tmp_path_factory) -> Tokens:
-    return Tokens.create(tmp_path_factory.mktemp("keys"))
-
-
-@pytest.fixture
-async def env(embedded_pg, tokens):
-    url = migrated_database(embedded_pg, "toeleiding", f"traj_{uuid.uuid4().hex[:8]}")
-    app = create_app(Settings(database_url=url, run_workers=False, auth=tokens.auth_settings()))
-    engine = create_engine(url, pool_size=2)
-    async with api_client(app) as client:
-        yield client, engine
-    await engine.dispose()
 
 
 async def _dossier(client, tokens, *, ex_pwa=False, onbeperkt=False) -> tuple[str, str]:

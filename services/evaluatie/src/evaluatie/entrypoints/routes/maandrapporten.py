@@ -130,17 +130,24 @@ async def gebruikers_zonder_prestaties(
     return _antwoord("RPT-11", {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format)
 
 
+async def _per_maand(request: Request, principal: Principal, rapport: str, methode: str, van: str, tot: str,
+                     organisator_id: uuid.UUID | None, format: Formaat):
+    """A report computed month by month, per organiser."""
+    organisator_id = _scope(principal, organisator_id)
+    rijen = []
+    async with request.app.state.runtime.sessions() as session:
+        rapporten = Maandrapporten(session)
+        for maand, begin, einde in _maanden(van, tot):
+            rijen += [{"maand": maand, **r} for r in await getattr(rapporten, methode)(begin, einde, organisator_id)]
+    return _antwoord(rapport, {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format)
+
+
 @router.get("/gebruikers", summary="RPT-12/13/14/15: contacts, new gebruikers, fees paid, active erkenningen, by gender")
 async def gebruikers(
     request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",
 ):
-    organisator_id = _scope(principal, organisator_id)
-    rijen = []
-    async with request.app.state.runtime.sessions() as session:
-        for maand, begin, einde in _maanden(van, tot):
-            rijen += [{"maand": maand, **r} for r in await Maandrapporten(session).gebruikers(begin, einde, organisator_id)]
-    return _antwoord("RPT-12-15", {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format)
+    return await _per_maand(request, principal, "RPT-12-15", "gebruikers", van, tot, organisator_id, format)
 
 
 @router.get("/cheques", summary="RPT-16/17/18: cheques bought and used, and the money split, per month per organiser")
@@ -148,12 +155,7 @@ async def cheques(
     request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",
 ):
-    organisator_id = _scope(principal, organisator_id)
-    rijen = []
-    async with request.app.state.runtime.sessions() as session:
-        for maand, begin, einde in _maanden(van, tot):
-            rijen += [{"maand": maand, **r} for r in await Maandrapporten(session).cheques(begin, einde, organisator_id)]
-    return _antwoord("RPT-16-18", {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format)
+    return await _per_maand(request, principal, "RPT-16-18", "cheques", van, tot, organisator_id, format)
 
 
 @router.get("/gemeenten", summary="RPT-20: persons with ≥ 1 hour per domicile municipality (NIS code)")

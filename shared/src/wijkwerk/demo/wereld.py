@@ -55,3 +55,37 @@ UITKERINGSSTATUS = {
 }
 AANDEEL_ACTIEF_OF_VOORLOPIG = 0.77  # 7,866 / 10,177 (000 Q1)
 AANDEEL_EX_PWA = 0.62  # 2019 (004)
+
+# Gebruikers by category (002, 004): mostly private persons, then local governments, vzw's,
+# schools, agriculture/horticulture, a few police/fire services and others.
+GEBRUIKER_CATEGORIEEN = (
+    ("particulier", 55), ("lokaal_bestuur", 12), ("vzw", 14), ("school", 9),
+    ("land_en_tuinbouw", 6), ("politie_brandweer", 2), ("andere", 2),
+)
+GESLACHT = (("vrouw", 58), ("man", 40), ("ander_of_onbekend", 2))
+AANDEEL_GEBRUIKERS_ZONDER_PRESTATIE = 1 / 9  # 1,830 / 16,318 (002 Q1)
+GEBRUIKERS_PER_WERKER = 2  # 16,318 active gebruikers : 8,343 workers (§5.4)
+ORGANISATIE_NAMEN = {
+    "lokaal_bestuur": ("Gemeente {g}", "OCMW {g}", "Stad {g}"),
+    "vzw": ("vzw Buurtwerk {g}", "vzw De Zonnebloem {g}", "vzw Sportclub {g}", "Kringwinkel {g}"),
+    "school": ("Basisschool De Linde {g}", "Gemeentelijke basisschool {g}", "Vrije basisschool {g}"),
+    "land_en_tuinbouw": ("Fruitbedrijf {n}", "Tuinbouw {n}", "Hoeve {n}"),
+    "politie_brandweer": ("Politiezone {g}", "Brandweerpost {g}"),
+    "andere": ("Parochiewerking {g}", "Jeugdhuis {g}"),
+}
+
+# The activity catalogue (AC-1) with its matrix row (AC-3): who may receive it.
+ACTIVITEITEN = (
+    ("Tuinonderhoud en klein groen", "groenonderhoud",
+     ("particulier", "lokaal_bestuur", "vzw", "school", "land_en_tuinbouw")),
+    ("Hulp bij de fruitpluk", "groenonderhoud", ("land_en_tuinbouw",)),
+    ("Toezicht op de speelplaats", "onderwijs_en_kinderopvang", ("school", "lokaal_bestuur")),
+    ("Administratieve ondersteuning", "administratieve_ondersteuning",
+     ("lokaal_bestuur", "vzw", "school", "politie_brandweer", "andere")),
+    ("Begeleiding bij boodschappen en vervoer", "begeleiding_personen", ("particulier", "vzw", "lokaal_bestuur")),
+    ("Logistieke hulp bij activiteiten", "logistieke_ondersteuning",
+     ("vzw", "lokaal_bestuur", "school", "politie_brandweer", "andere")),
+)
+DOSSIERS_PER_ORGANISATOR = 300  # at scale 1: 1,500 dossiers over five organisers
+WERELD_MAANDEN = 14  # the world starts this many months before today
+AANDEEL_VROEG_BEEINDIGD = 0.2  # trajectories ended before their planned end (outflow, next step, stop)

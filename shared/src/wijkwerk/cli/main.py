@@ -188,6 +188,34 @@ def replay(
         console.print(f"[green]✓[/green] {spec.name}: {asyncio.run(run(spec, url))} events re-published")
 
 
+dlq_app = typer.Typer(help="Dead-letter topics.", no_args_is_help=True)
+app.add_typer(dlq_app, name="dlq")
+
+
+@dlq_app.command("redrive")
+def dlq_redrive(
+    topic: Annotated[str, typer.Option("--topic", help="Source topic (or its .dlq) to re-drive.")],
+    timeout: Annotated[float, typer.Option("--timeout", help="Broker call timeout, seconds.")] = 30.0,
+) -> None:
+    """Re-publish every message in <topic>.dlq to its source topic (from the `source`
+    header the consumer wrote). Inboxes skip anything already applied (KAFKA_* settings)."""
+    from wijkwerk.cli.settings import CliSettings
+    from wijkwerk.messaging.dlq import redrive
+    from wijkwerk.messaging.kafka import BrokerUnavailable
+
+    _setup_logging()
+    try:
+        report = asyncio.run(redrive(CliSettings().kafka, topic, timeout_s=timeout))
+    except BrokerUnavailable as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    targets = ", ".join(f"{t}: {n}" for t, n in sorted(report.per_topic.items())) or "none"
+    console.print(
+        f"[green]✓[/green] read {report.read}, re-published {report.republished}, "
+        f"skipped {report.skipped} ({targets})"
+    )
+
+
 @app.command()
 def topics(
     timeout: Annotated[float, typer.Option("--timeout", help="Give up after this many seconds.")] = 60.0,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -116,6 +117,10 @@ class InboxConsumer:
         self.state = ConsumerState()
         self._consumer: AIOKafkaConsumer | None = None
         self._dlq: AIOKafkaProducer | None = None
+        # What this session committed: a broker that answers "nothing committed" (or less)
+        # for one of these, or reports an end below our position, lost its data.
+        self._committed: dict[TopicPartition, int] = {}
+        self._last_commit_check = 0.0
 
     # --- lifecycle -----------------------------------------------------------------
 
@@ -136,6 +141,7 @@ class InboxConsumer:
             await stop_quietly(self._consumer)
             await stop_quietly(self._dlq)
             self._consumer = self._dlq = None
+            self._committed = {}
 
     async def _connect(self) -> None:
         timeout = self.kafka.request_timeout_s
@@ -176,6 +182,12 @@ class InboxConsumer:
         if records:
             await self.process(records)
             await self._commit(fetched)
+        elif self._committed and time.monotonic() - self._last_commit_check > 2.0:
+            # Idle: a broker that restarted empty may hold exactly as many messages as
+            # our positions, so nothing arrives and nothing else would notice.
+            self._last_commit_check = time.monotonic()
+            if await self._broker_lost_commits(dict.fromkeys(self._committed, [])):
+                await self._rewind("the broker lost the committed offsets")
         await self._update_lag()
         return len(records)
 
@@ -274,8 +286,33 @@ class InboxConsumer:
 
     async def _commit(self, fetched: dict[TopicPartition, list[ConsumerRecord]]) -> None:
         assert self._consumer is not None
+        if await self._broker_lost_commits(fetched):
+            # The broker restarted empty (the embedded memory broker) and the relays are
+            # re-filling its topics from the outbox: our positions mean nothing there, so
+            # read everything again from the start; the inbox skips what was applied.
+            await self._rewind("the broker lost the committed offsets")
+            return
         offsets = {tp: OffsetAndMetadata(rs[-1].offset + 1, "") for tp, rs in fetched.items() if rs}
         await bounded(self._consumer.commit(offsets), self.kafka.request_timeout_s, "commit")
+        self._committed.update({tp: o.offset for tp, o in offsets.items()})
+
+    async def _broker_lost_commits(self, fetched: dict[TopicPartition, list[ConsumerRecord]]) -> bool:
+        assert self._consumer is not None
+        ours = [tp for tp in fetched if tp in self._committed]
+        if not ours:
+            return False
+        theirs = await bounded(
+            asyncio.gather(*(self._consumer.committed(tp) for tp in ours)), self.kafka.request_timeout_s, "committed"
+        )
+        return any(c is None or c < self._committed[tp] for tp, c in zip(ours, theirs, strict=True))
+
+    async def _rewind(self, why: str) -> None:
+        assert self._consumer is not None
+        assigned = list(self._consumer.assignment())
+        log.warning("consumer %s: %s; re-reading %d partitions from the start", self.group_id, why, len(assigned))
+        self._committed = {}
+        if assigned:
+            await bounded(self._consumer.seek_to_beginning(*assigned), self.kafka.request_timeout_s, "seek")
 
     async def _update_lag(self) -> None:
         assert self._consumer is not None
@@ -285,6 +322,9 @@ class InboxConsumer:
             if high is None:
                 continue
             position = await bounded(self._consumer.position(tp), self.kafka.request_timeout_s, "position")
+            if position > high:  # an end below what we already read: the broker lost its data
+                await self._rewind(f"{tp.topic}/{tp.partition} ends at {high}, below our position {position}")
+                return
             per_topic[tp.topic] = per_topic.get(tp.topic, 0) + max(0, high - position)
         for topic, lag in per_topic.items():
             CONSUMER_LAG.labels(self.service, self.name, topic).set(lag)

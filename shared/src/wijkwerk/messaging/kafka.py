@@ -72,12 +72,12 @@ async def send_all(
     producer: AIOKafkaProducer,
     messages: Iterable[tuple[str, bytes, bytes]],
     timeout_s: float,
-) -> None:
-    """Send (topic, key, value) messages in order and wait for every acknowledgement."""
+) -> list:
+    """Send (topic, key, value) messages in order and wait for every acknowledgement;
+    returns their ``RecordMetadata`` (topic, partition, offset)."""
 
-    async def _send() -> None:
+    async def _send() -> list:
         futures = [await producer.send(topic, value=value, key=key) for topic, key, value in messages]
-        if futures:
-            await asyncio.gather(*futures)
+        return list(await asyncio.gather(*futures)) if futures else []
 
-    await bounded(_send(), timeout_s, "produce")
+    return await bounded(_send(), timeout_s, "produce")

@@ -100,6 +100,11 @@ class OutboxRelay:
         self.retention_days = retention_days
         self.state = RelayState()
         self._producer: AIOKafkaProducer | None = None
+        # partition -> end offset this session saw acknowledged on our topic. Only the
+        # leader writes the topic, so an end below it means the broker lost its data.
+        self._ends: dict[int, int] = {}
+        self._acked: dict[int, int] = {}
+        self.broker_check_s = 1.0
 
     # --- lifecycle -----------------------------------------------------------------
 
@@ -119,9 +124,31 @@ class OutboxRelay:
                 await self._connect()
                 await self._publish_loop(lock_conn, stop)
             finally:
-                self.state.leader = False
+                was_leader, self.state.leader = self.state.leader, False
                 await stop_quietly(self._producer)
                 self._producer = None
+                if was_leader:
+                    await self._release_leadership(lock_conn)
+
+    async def _release_leadership(self, conn: AsyncConnection) -> None:
+        """Give the lock up when a term ends (failure, stop, cancel): the connection goes
+        back to the pool, and a lock left on it would keep every replica (this one too,
+        on another pooled connection) from publishing. A connection that cannot unlock
+        is discarded, which ends its session and so the lock."""
+        try:
+            await asyncio.shield(self._unlock(conn))
+        except BaseException as exc:  # noqa: BLE001 - includes cancellation; never keep the lock
+            try:
+                await conn.invalidate()
+            except Exception:  # noqa: BLE001
+                pass
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+
+    async def _unlock(self, conn: AsyncConnection) -> None:
+        await conn.rollback()
+        await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _lock_key(self.service)})
+        await conn.commit()
 
     async def _acquire_leadership(self, conn: AsyncConnection, stop: asyncio.Event) -> bool:
         got = await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": _lock_key(self.service)})
@@ -133,6 +160,7 @@ class OutboxRelay:
         return True
 
     async def _connect(self) -> None:
+        self._ends, self._acked = {}, {}
         await ensure_topics(
             self.kafka.bootstrap_servers,
             [self.topic, dlq_topic(self.topic)],
@@ -145,13 +173,19 @@ class OutboxRelay:
         if await self._topic_is_empty() and await self._has_published_rows():
             log.warning("relay %s: topic %s is empty but rows were published; re-filling", self.service, self.topic)
             self.state.refilled += await self.replay(self._producer)
+        self._ends, self._acked = await self._end_offsets(), {}
         self.state.broker_ok = True
         self.state.last_error = None
 
     async def _publish_loop(self, lock_conn: AsyncConnection, stop: asyncio.Event) -> None:
-        last_housekeeping = 0.0
+        last_housekeeping = last_check = time.monotonic()
         while not stop.is_set():
             now = time.monotonic()
+            if now - last_check > self.broker_check_s:
+                # An idle relay would otherwise never notice a broker that restarted
+                # empty (aiokafka reconnects silently), and never re-fill its topic.
+                await self._check_broker()
+                last_check = now
             if now - last_housekeeping > 5.0:
                 # Also proves the lock connection (and so leadership) is still alive; the
                 # commit keeps it from idling inside a transaction (the lock is session-level).
@@ -171,18 +205,65 @@ class OutboxRelay:
             rows = (await conn.execute(_SELECT_BATCH, {"limit": self.batch_size})).all()
             if not rows:
                 return 0
-            await send_all(
+            acks = await send_all(
                 self._producer,
                 ((r.topic, r.key.encode(), bytes(r.value)) for r in rows),
                 self.kafka.request_timeout_s,
             )
             await conn.execute(_MARK_PUBLISHED, {"ids": [r.id for r in rows]})
+        lost = self._note_acks(acks)
         acked = time.time()
         for r in rows:
             OUTBOX_LAG.labels(self.service).observe(max(0.0, acked - r.created_at.timestamp()))
         OUTBOX_PUBLISHED.labels(self.service, self.topic).inc(len(rows))
         self.state.published += len(rows)
+        if lost:
+            await self._refill("an acknowledged offset went backwards")
         return len(rows)
+
+    def _note_acks(self, acks) -> bool:
+        """Record acknowledged offsets; True when one lies below one acknowledged earlier.
+
+        ``_ends`` keeps, per partition, the first offset of the latest send + 1: Tansu's
+        ListOffsets answers the *base offset of the last record batch* + 1 (measured:
+        3 records in one batch -> end 1), so only that much is certain to show."""
+        lost = False
+        first: dict[int, int] = {}
+        for md in acks:
+            if md is None or md.topic != self.topic:
+                continue
+            if md.offset < self._acked.get(md.partition, 0):
+                lost = True
+            self._acked[md.partition] = max(self._acked.get(md.partition, 0), md.offset + 1)
+            first[md.partition] = min(first.get(md.partition, md.offset), md.offset)
+        for partition, offset in first.items():
+            self._ends[partition] = max(self._ends.get(partition, 0), offset + 1)
+        return lost
+
+    async def _check_broker(self) -> None:
+        ends = await self._end_offsets()
+        if self._below(ends):
+            await self._refill(f"topic {self.topic} ends at {ends}, below {self._ends}")
+        elif not self._ends and sum(ends.values()) == 0 and await self._has_published_rows():
+            await self._refill(f"topic {self.topic} is empty but rows were published")
+
+    def _below(self, ends: dict[int, int]) -> bool:
+        return any(ends.get(p, 0) < end for p, end in self._ends.items())
+
+    async def _refill(self, why: str) -> None:
+        """The broker lost its data (e.g. the embedded memory broker restarted): create
+        the topics again and re-publish the retained rows in commit order."""
+        assert self._producer is not None
+        log.warning("relay %s: %s; re-filling from the outbox", self.service, why)
+        await ensure_topics(
+            self.kafka.bootstrap_servers,
+            [self.topic, dlq_topic(self.topic)],
+            self.kafka.topic_partitions,
+            self.kafka.replication_factor,
+            timeout_s=self.kafka.request_timeout_s,
+        )
+        self.state.refilled += await self.replay(self._producer)
+        self._ends, self._acked = await self._end_offsets(), {}
 
     async def replay(self, producer: AIOKafkaProducer | None = None, since=None) -> int:
         """Re-publish retained, already published rows (in commit order) to their topics."""
@@ -225,6 +306,10 @@ class OutboxRelay:
             return bool(await conn.scalar(_HAS_PUBLISHED))
 
     async def _topic_is_empty(self) -> bool:
+        return sum((await self._end_offsets()).values()) == 0
+
+    async def _end_offsets(self) -> dict[int, int]:
+        """partition -> end offset of our topic ({} when the topic does not exist)."""
         probe = AIOKafkaConsumer(bootstrap_servers=self.kafka.bootstrap_servers, enable_auto_commit=False)
         try:
             await bounded(probe.start(), self.kafka.request_timeout_s, "probe start")
@@ -232,9 +317,9 @@ class OutboxRelay:
             partitions = probe.partitions_for_topic(self.topic) or set()
             tps = [TopicPartition(self.topic, p) for p in partitions]
             if not tps:
-                return True
+                return {}
             ends = await bounded(probe.end_offsets(tps), self.kafka.request_timeout_s, "end offsets")
-            return sum(ends.values()) == 0
+            return {tp.partition: off for tp, off in ends.items()}
         finally:
             await stop_quietly(probe)
 

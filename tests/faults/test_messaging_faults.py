@@ -1,0 +1,273 @@
+"""The relay and the inbox consumer, in this process, against a real PostgreSQL and a
+broker process of their own (so it can be killed): crashes between publish and mark,
+two relays and two consumer replicas at once, poison messages and the DLQ re-drive."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+from prometheus_client import REGISTRY
+from sqlalchemy import text
+
+from stack import scaled
+from wijkwerk.db import UnitOfWork, create_engine, session_factory
+from wijkwerk.embedded import free_port
+from wijkwerk.embedded.broker import EmbeddedBroker
+from wijkwerk.events import Envelope, registry
+from wijkwerk.events.toeleiding import OrganisatorGeregistreerd
+from wijkwerk.events.topics import dlq_topic
+from wijkwerk.messaging import relay as relay_module
+from wijkwerk.messaging.admin import ensure_topics
+from wijkwerk.messaging.consumer import InboxConsumer, dispatch
+from wijkwerk.messaging.relay import OutboxRelay
+from wijkwerk.settings import KafkaSettings
+from wijkwerk.testing import async_wait_until, migrated_database
+
+EVENTS = scaled(300, 5000)
+
+
+@pytest.fixture
+def broker(tmp_path):
+    b = EmbeddedBroker(free_port(), log_file=tmp_path / "tansu.log")
+    b.start()
+    yield b
+    b.stop()
+
+
+@pytest.fixture
+def kafka(broker) -> KafkaSettings:
+    return KafkaSettings(bootstrap_servers=broker.bootstrap_servers, topic_partitions=3, fetch_max_wait_ms=50,
+                         request_timeout_s=3)
+
+
+@pytest.fixture
+async def db(embedded_pg):
+    url = migrated_database(embedded_pg, "toeleiding", f"faults_{uuid.uuid4().hex[:8]}")
+    engine = create_engine(url, pool_size=5)
+    async with engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE effect (organisator_id uuid, naam text)"))
+    yield engine
+    await engine.dispose()
+
+
+_CLASSES: dict[str, type[OrganisatorGeregistreerd]] = {}
+
+
+def _event(topic: str, naam: str, key: uuid.UUID | None = None) -> OrganisatorGeregistreerd:
+    cls = _CLASSES.setdefault(topic, type("OrganisatorOpFaultTopic", (OrganisatorGeregistreerd,), {"topic": topic}))
+    return cls(organisator_id=key or uuid.uuid4(), naam=naam, samenwerkingsverband="sv", gemeenten=())
+
+
+async def _emit(engine, *events) -> list[Envelope]:
+    async with UnitOfWork(session_factory(engine), producer="faults") as uow:
+        envelopes = [uow.emit(e) for e in events]
+        await uow.commit()
+    return envelopes
+
+
+def _consumer(engine, kafka, topic, *, name="effect", fail=lambda naam: False) -> InboxConsumer:
+    async def on_organisator(session, event, envelope):
+        if fail(event.naam):
+            raise ValueError(f"cannot apply {event.naam}")
+        await session.execute(text("INSERT INTO effect (organisator_id, naam) VALUES (:i, :n)"),
+                              {"i": event.organisator_id, "n": event.naam})
+
+    return InboxConsumer(name=name, service="faults", topics=[topic], event_types=[OrganisatorGeregistreerd],
+                         handle=dispatch({OrganisatorGeregistreerd: on_organisator}),
+                         sessions=session_factory(engine), kafka=kafka, registry=registry, batch_size=100)
+
+
+async def _effects(engine) -> list[str]:
+    async with engine.connect() as conn:
+        return list((await conn.scalars(text("SELECT naam FROM effect ORDER BY naam"))).all())
+
+
+async def _read_topic(bootstrap: str, topic: str, expected: int, timeout: float = 20.0) -> list:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", fetch_max_wait_ms=50)
+    await consumer.start()
+    records: list = []
+    try:
+        deadline = time.monotonic() + timeout
+        while len(records) < expected and time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=200)
+            records.extend(r for rs in batch.values() for r in rs)
+        return records
+    finally:
+        await consumer.stop()
+
+
+def _topic() -> str:
+    return f"faults.{uuid.uuid4().hex[:8]}"
+
+
+def _sample(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+async def _stop(stop: asyncio.Event, *tasks: asyncio.Task) -> None:
+    stop.set()
+    await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 30)
+
+
+async def test_relay_killed_between_publish_and_mark_duplicates_are_absorbed(db, kafka, report, monkeypatch):
+    topic = _topic()
+    await ensure_topics(kafka.bootstrap_servers, [topic, dlq_topic(topic)], 3)
+    names = [f"e{i:05d}" for i in range(EVENTS)]
+    await _emit(db, *[_event(topic, n) for n in names])
+    real_send_all, crashes = relay_module.send_all, []
+
+    async def send_then_die(*args, **kwargs):
+        acks = await real_send_all(*args, **kwargs)
+        if not crashes:  # published, but the process dies before marking the rows
+            crashes.append(len(acks))
+            raise asyncio.CancelledError("killed between publish and mark")
+        return acks
+
+    monkeypatch.setattr(relay_module, "send_all", send_then_die)
+    consumer = _consumer(db, kafka, topic)
+    stop = asyncio.Event()
+    c_task = asyncio.create_task(consumer.run(stop))
+    dying = OutboxRelay(db, kafka, service=f"svc-{topic}", topic=topic, batch_size=100)
+    d_task = asyncio.create_task(dying.run(stop))
+    await async_wait_until(lambda: crashes, timeout=20)
+    with pytest.raises(asyncio.CancelledError):
+        await d_task  # the relay task is dead, its transaction rolled back
+    t0 = time.monotonic()
+    report(f"relay killed after publishing {crashes[0]} rows, before marking them")
+    monkeypatch.setattr(relay_module, "send_all", real_send_all)
+    fresh = OutboxRelay(db, kafka, service=f"svc-{topic}", topic=topic, batch_size=100)
+    f_task = asyncio.create_task(fresh.run(stop))
+    try:
+        await async_wait_until(lambda: consumer.state.applied >= EVENTS and consumer.state.duplicates >= crashes[0],
+                               timeout=60)
+        report(f"converged: {consumer.state.applied} applied once, {consumer.state.duplicates} duplicates absorbed",
+               time.monotonic() - t0, bound=30)
+    finally:
+        await _stop(stop, c_task, f_task)
+    assert await _effects(db) == names
+    assert consumer.state.duplicates == crashes[0]
+    async with db.connect() as conn:
+        assert await conn.scalar(text("SELECT count(*) FROM outbox WHERE published_at IS NULL")) == 0
+
+
+async def test_two_relays_one_publishes_order_per_key_kept_and_the_other_takes_over(db, kafka, report):
+    topic = _topic()
+    await ensure_topics(kafka.bootstrap_servers, [topic, dlq_topic(topic)], 3)
+    keys = [uuid.uuid4() for _ in range(5)]
+    relays = [OutboxRelay(db, kafka, service=f"svc-{topic}", topic=topic, batch_size=20) for _ in range(2)]
+    stop = asyncio.Event()
+    stops = [asyncio.Event(), asyncio.Event()]
+    tasks = [asyncio.create_task(r.run(s)) for r, s in zip(relays, stops, strict=True)]
+    half = EVENTS // 2
+    try:
+        for i in range(half):  # one transaction per event, as handlers do
+            await _emit(db, _event(topic, f"{i:05d}", keys[i % len(keys)]))
+        await async_wait_until(lambda: sum(r.state.published for r in relays) >= half, timeout=30)
+        leaders = [r for r in relays if r.state.published]
+        assert len(leaders) == 1, "only the lock holder publishes"
+        leader = relays.index(leaders[0])
+        assert sum(r.state.leader for r in relays) == 1
+        tasks[leader].cancel()  # the leader dies
+        t0 = time.monotonic()
+        report(f"two relays: #{leader} led and published {half}; killed it")
+        follower = relays[1 - leader]
+        for i in range(half, EVENTS):
+            await _emit(db, _event(topic, f"{i:05d}", keys[i % len(keys)]))
+        await async_wait_until(lambda: follower.state.published >= EVENTS - half, timeout=30)
+        report("the other relay took over and drained the backlog", time.monotonic() - t0, bound=10)
+    finally:
+        for s in stops:
+            s.set()
+        await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 30)
+    records = await _read_topic(kafka.bootstrap_servers, topic, EVENTS)
+    per_key: dict[str, list[str]] = {}
+    for r in sorted(records, key=lambda r: (r.partition, r.offset)):
+        event = registry.decode(Envelope.from_bytes(r.value))
+        per_key.setdefault(str(event.organisator_id), []).append(event.naam)
+    published = sum(map(len, per_key.values()))
+    report(f"{published} messages for {EVENTS} events (a leader killed mid-batch may leave its batch to be resent)")
+    assert published - EVENTS <= relays[0].batch_size
+    assert not any(r.state.refilled for r in relays), "no spurious refill"
+    for naam in per_key.values():
+        first = list(dict.fromkeys(naam))  # at-least-once: the first delivery of each counts
+        assert first == sorted(first), "order per key kept"
+    assert sorted(n for naam in per_key.values() for n in set(naam)) == [f"{i:05d}" for i in range(EVENTS)]
+
+
+async def test_two_consumer_replicas_split_partitions_and_apply_each_event_once(db, kafka, report):
+    kafka = kafka.model_copy(update={"consumer_mode": "subscribe"})
+    topic = _topic()
+    await ensure_topics(kafka.bootstrap_servers, [topic, dlq_topic(topic)], 4)
+    names = [f"e{i:05d}" for i in range(EVENTS)]
+    await _emit(db, *[_event(topic, n) for n in names])
+    relay = OutboxRelay(db, kafka, service=f"svc-{topic}", topic=topic)
+    replicas = [_consumer(db, kafka, topic, name="gedeeld") for _ in range(2)]
+    stop = asyncio.Event()
+    t0 = time.monotonic()
+    tasks = [asyncio.create_task(w.run(stop)) for w in (relay, *replicas)]
+    try:
+        await async_wait_until(lambda: sum(c.state.applied for c in replicas) >= EVENTS, timeout=90)
+        report(f"two subscribed replicas applied {[c.state.applied for c in replicas]}", time.monotonic() - t0,
+               bound=60)
+        assignments = [{tp.partition for tp in c._consumer.assignment()} for c in replicas]  # noqa: SLF001
+    finally:
+        await _stop(stop, *tasks)
+    assert await _effects(db) == names, "each event applied exactly once"
+    report(f"partitions per replica: {assignments}")
+    assert not (assignments[0] & assignments[1]), "a partition is owned by one replica"
+
+
+async def test_poison_and_unknown_version_go_to_the_dlq_are_counted_and_can_be_redriven(db, kafka, report):
+    topic = _topic()
+    await ensure_topics(kafka.bootstrap_servers, [topic, dlq_topic(topic)], 3)
+    broken = {"gif"}  # a handler bug, fixed later in the test
+    newer = Envelope(event_type="OrganisatorGeregistreerd", schema_version=99, producer="faults", aggregate_id="x",
+                     payload={})
+    consumer = _consumer(db, kafka, topic, name="dlq", fail=lambda naam: naam in broken)
+    stop = asyncio.Event()
+    relay = OutboxRelay(db, kafka, service=f"svc-{topic}", topic=topic)
+    tasks = [asyncio.create_task(w.run(stop)) for w in (relay, consumer)]
+    from aiokafka import AIOKafkaProducer
+
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap_servers)
+    await producer.start()
+    before = _sample("wijkwerk_dlq_total", service="faults", consumer="dlq", topic=topic)
+    try:
+        await _emit(db, _event(topic, "voor"), _event(topic, "gif"))
+        await producer.send_and_wait(topic, b"{not json", key=b"k")
+        await producer.send_and_wait(topic, newer.to_bytes(), key=b"k")
+        await _emit(db, _event(topic, "na"))
+        t0 = time.monotonic()
+        await async_wait_until(lambda: consumer.state.dead_lettered >= 3 and consumer.state.applied >= 2, timeout=30)
+        report("injected: undecodable bytes, schema_version 99, a failing handler; all dead-lettered, consumer went on",
+               time.monotonic() - t0, bound=15)
+        counted = _sample("wijkwerk_dlq_total", service="faults", consumer="dlq", topic=topic) - before
+        assert counted == 3
+        assert await _effects(db) == ["na", "voor"]
+        dead = await _read_topic(kafka.bootstrap_servers, dlq_topic(topic), 3)
+        assert sorted(dict(r.headers)["source"].decode().split("/")[0] for r in dead) == [topic] * 3
+        assert any("schema_version 99" in dict(r.headers)["error"].decode() for r in dead)
+
+        broken.clear()  # the handler is fixed: re-drive the dead letters
+        t1 = time.monotonic()
+        env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers}
+        done = await asyncio.to_thread(
+            subprocess.run, [sys.executable, "-m", "wijkwerk.cli.main", "dlq", "redrive", "--topic", topic],
+            capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+        report(f"wijkwerk dlq redrive: {done.stdout.strip()}")
+        assert "read 3, re-published 3" in done.stdout
+        await async_wait_until(lambda: consumer.state.applied >= 3 and consumer.state.dead_lettered >= 5, timeout=30)
+        report("re-driven: the fixed event applied, the two still-poison messages dead-lettered again",
+               time.monotonic() - t1, bound=20)
+    finally:
+        await producer.stop()
+        await _stop(stop, *tasks)
+    assert await _effects(db) == ["gif", "na", "voor"]

@@ -70,3 +70,5 @@ def test_the_dashboard_refuses_without_a_token_and_scopes_organisers(system):
     r = httpx.get(system.url("evaluatie") + "/dashboard/organisatoren/00000000-0000-0000-0000-000000000002",
                   headers=other, timeout=5)
     assert r.status_code == 404
+    referrer = system.tokens.headers("rapportering:read", org="ocmw-oostende", org_type="toeleider")
+    assert httpx.get(system.url("evaluatie") + "/dashboard", headers=referrer, timeout=5).status_code == 404

@@ -186,18 +186,25 @@ def require(*scopes: str):
     return dependency
 
 
+CENTRAL = (None, "vdab", "service")  # no org claim: a central (dev/ops) token
+
+
 def sees_organisation(principal: Principal, organisator_id: object) -> bool:
-    """Data scope: an organiser token sees only its own organisation's data; central
-    callers (VDAB, internal services) see all. Other callers are scoped by their routes."""
-    if principal.is_service:
+    """Data scope, deny by default: central callers (VDAB, internal services, tokens
+    without an org claim) see every organisation, an organiser only its own. Referrers and
+    gebruikers see organisation-wide data only through routes made for them."""
+    if principal.org_type in CENTRAL:
         return True
     if principal.org_type == "organisator":
         return principal.org is not None and principal.org == str(organisator_id)
-    return True
+    return False
 
 
 def organisation_filter(principal: Principal) -> str | None:
-    """The organisation a listing must be limited to, or None for all."""
+    """The organisation a listing must be limited to: None for all (central callers),
+    the organiser's own id, or "-" (nothing) for any other kind of caller."""
+    if principal.org_type in CENTRAL:
+        return None
     if principal.org_type == "organisator":
         return principal.org or "-"
-    return None
+    return "-"

@@ -69,3 +69,14 @@ def test_an_organiser_sees_only_its_own_organisation():
     assert not sees_organisation(own, "o2")
     central = Principal(subject="vdab", scopes=frozenset(), org_type="vdab")
     assert sees_organisation(central, "o2")
+
+
+def test_referrers_and_gebruikers_see_no_organisation_wide_data_by_default():
+    from wijkwerk.auth import organisation_filter
+
+    for org_type in ("toeleider", "gebruiker", "iets-anders"):
+        caller = Principal(subject="s", scopes=frozenset(), org="x", org_type=org_type)
+        assert not sees_organisation(caller, "o1")
+        assert organisation_filter(caller) == "-"
+    central = Principal(subject="dev", scopes=frozenset(), org_type=None)
+    assert sees_organisation(central, "o1") and organisation_filter(central) is None

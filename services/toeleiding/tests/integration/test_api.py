@@ -174,3 +174,12 @@ async def test_the_area_can_be_replaced_and_the_change_is_published(env, tokens)
     assert r.status_code == 200, r.text
     assert [g["nis_code"] for g in r.json()["gemeenten"]] == ["31005", "31006"]
     assert await _count(engine, "SELECT count(*) FROM outbox WHERE event_type = 'WerkingsgebiedGewijzigd'") == 1
+
+
+async def test_a_referrer_token_does_not_list_or_read_dossiers(env, tokens):
+    client, _ = env
+    oid = await _organisator(client, tokens)
+    w = await client.post("/v1/wijkwerkers", json=_dossier(oid), headers=tokens.headers("toeleiding:write"))
+    referrer = tokens.headers("toeleiding:read", org="ocmw-brugge", org_type="toeleider")
+    assert (await client.get("/v1/wijkwerkers", headers=referrer)).json() == []
+    assert (await client.get(f"/v1/wijkwerkers/{w.json()['id']}", headers=referrer)).status_code == 404

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from evaluatie.adapters.reeksen import Reeksen, maandeinden
 from evaluatie.adapters.tables import rm_organisatoren
 from evaluatie.entrypoints.dashboard import grafieken, ops
-from wijkwerk.auth import TOKEN_COOKIE, Principal, require, sees_organisation
+from wijkwerk.auth import TOKEN_COOKIE, Principal, organisation_filter, require, sees_organisation
 from wijkwerk.problems import NotFound
 
 router = APIRouter(prefix="/dashboard", tags=["dashboard"], include_in_schema=False)
@@ -45,6 +45,8 @@ async def plotly_js() -> FileResponse:
 async def vlaanderen(request: Request, principal: Reader) -> Response:
     if principal.org_type == "organisator" and principal.org:
         return RedirectResponse(url=str(request.url_for("organisator", organisator_id=principal.org)), status_code=303)
+    if organisation_filter(principal) is not None:  # referrers, gebruikers: not Flanders-wide
+        raise NotFound("No dashboard for this caller.", rule="dashboard-onbekend")
     return await _pagina(request, None, "Wijk-werken Vlaanderen")
 
 

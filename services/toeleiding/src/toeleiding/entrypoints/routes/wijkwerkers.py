@@ -23,7 +23,8 @@ async def schrijf_in(
     uow: Uow,
     principal: Annotated[Principal, Depends(require("toeleiding:write"))],
 ) -> WijkwerkerOut:
-    if not sees_organisation(principal, body.organisator_id):
+    # A referrer may register the person it refers (T-1); it does not read others' dossiers.
+    if principal.org_type != "toeleider" and not sees_organisation(principal, body.organisator_id):
         raise NietGevonden("No such organiser.", rule="organisator-onbekend")
     cmd = commands.SchrijfWijkwerkerIn(**body.model_dump())
     return WijkwerkerOut.of(await handlers.schrijf_wijkwerker_in(cmd, uow))

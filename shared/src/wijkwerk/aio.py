@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import traceback
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from tenacity import AsyncRetrying, RetryCallState, RetryError, retry_if_exception_type, wait_exponential_jitter
 
@@ -52,6 +54,28 @@ async def run_until_stopped(
         async for attempt in retrying:
             with attempt:
                 while not stop.is_set():
-                    await session()
+                    await _shielded_from_stray_cancellation(session)
     except RetryError:
         pass  # stopped while the last session had failed
+
+
+class StrayCancellation(RuntimeError):
+    """A ``CancelledError`` that reached a worker although nobody cancelled the worker."""
+
+
+async def _shielded_from_stray_cancellation(session: Callable[[], Awaitable[None]]) -> None:
+    """aiokafka lets a ``CancelledError`` of one of its own internal tasks escape from
+    ``getmany``/``committed`` when the broker goes away mid-request. Left alone, it ends
+    the worker task silently (tenacity retries ``Exception`` only) and the service keeps
+    answering /ready 200 with a consumer that no longer runs. A cancellation of *this*
+    task (shutdown) shows in ``Task.cancelling()``; any other one is an outage."""
+    try:
+        await session()
+    except asyncio.CancelledError as exc:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if "/asyncio/" not in f.filename]
+        where = frames[-1] if frames else None
+        origin = f" (at {where.name} in {Path(where.filename).name}:{where.lineno})" if where else ""
+        raise StrayCancellation(f"a broker or database call was cancelled underneath the worker{origin}") from exc

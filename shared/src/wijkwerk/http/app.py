@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 from fastapi import APIRouter, FastAPI, Request
@@ -68,11 +69,30 @@ class Runtime:
     tasks: list[asyncio.Task] = field(default_factory=list)
 
     def start_workers(self) -> None:
-        self.tasks.append(asyncio.create_task(self.relay.run(self.stop), name=f"{self.name}-relay"))
+        self._start(f"{self.name}-relay", self.relay.run(self.stop))
         for consumer in self.consumers:
-            self.tasks.append(asyncio.create_task(consumer.run(self.stop), name=f"{self.name}-{consumer.name}"))
+            self._start(f"{self.name}-{consumer.name}", consumer.run(self.stop))
         for job in self.periodic:
-            self.tasks.append(asyncio.create_task(job.run(self), name=f"{self.name}-{job.name}"))
+            self._start(f"{self.name}-{job.name}", job.run(self))
+
+    def _start(self, name: str, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work, name=name)
+        task.add_done_callback(self._worker_ended)
+        self.tasks.append(task)
+
+    def _worker_ended(self, task: asyncio.Task) -> None:
+        """A worker only ends on shutdown; one that ends otherwise is reported by /ready
+        (503, so an orchestrator restarts the process) and logged."""
+        if self.stop.is_set():
+            return
+        why = "cancelled" if task.cancelled() else repr(task.exception()) if task.exception() else "returned"
+        log.error("worker %s ended while the service runs: %s", task.get_name(), why)
+
+    def _ended(self, name: str) -> str | None:
+        for task in self.tasks:
+            if task.get_name() == f"{self.name}-{name}" and task.done() and not self.stop.is_set():
+                return f"worker ended: {'cancelled' if task.cancelled() else repr(task.exception())}"
+        return None
 
     async def shutdown(self) -> None:
         self.stop.set()
@@ -86,13 +106,16 @@ class Runtime:
     def workers_ready(self) -> dict[str, dict]:
         status = {
             "relay": {
-                "ok": self.relay.state.broker_ok or not self.relay.state.leader,
+                "ok": (self.relay.state.broker_ok or not self.relay.state.leader) and not self._ended("relay"),
                 "leader": self.relay.state.leader,
-                "error": self.relay.state.last_error,
+                "error": self._ended("relay") or self.relay.state.last_error,
             }
         }
         for c in self.consumers:
-            status[f"consumer:{c.name}"] = {"ok": c.state.broker_ok, "error": c.state.last_error, "lag": c.state.lag}
+            ended = self._ended(c.name)
+            status[f"consumer:{c.name}"] = {
+                "ok": c.state.broker_ok and not ended, "error": ended or c.state.last_error, "lag": c.state.lag,
+            }
         return status
 
 

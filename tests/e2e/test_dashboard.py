@@ -46,6 +46,22 @@ def test_the_dashboard_draws_the_monthly_series_and_the_pipelines(system, browse
         return r.status_code == 200 and r.json()["totaal"] >= 6
 
     wait_until(seen, timeout=30)
+
+    # Prestaties and cheques through the public APIs and the issuer's signed webhooks (the
+    # demo world at its smallest), so the hours and money charts have something to draw.
+    from dateutil.relativedelta import relativedelta
+
+    from wijkwerk.demo import run_demo
+
+    run_demo({s: system.url(s) for s in ("toeleiding", "prestaties", "cheques", "evaluatie")}, scale=0.01, seed=11,
+             private_key=system.tokens.private_key)
+    maanden = {"van": f"{date.today() - relativedelta(months=11):%Y-%m}", "tot": f"{date.today():%Y-%m}"}
+
+    def geld_gezien() -> bool:
+        r = httpx.get(system.url("evaluatie") + "/v1/rapporten/cheques", params=maanden, headers=h, timeout=10)
+        return r.status_code == 200 and sum(x["gebruikt_per_validatiemaand"] for x in r.json()["rijen"]) > 0
+
+    wait_until(geld_gezien, timeout=30)
     token = system.tokens.mint("rapportering:read", org_type="vdab")
     url = system.url("evaluatie") + f"/dashboard/login?token={token}"
     shot = tmp_path / "dashboard.png"
@@ -55,6 +71,10 @@ def test_the_dashboard_draws_the_monthly_series_and_the_pipelines(system, browse
     assert dom.count('class="main-svg"') >= 6, "plotly did not draw the charts"
     # bars and markers are drawn as .point paths only when a trace has data
     assert dom.count('class="point"') >= 5
+    # the hours (RPT-06) and the cheque money split (RPT-18) per month are drawn with data
+    for grafiek, volgende in (("uren", "geld"), ("geld", "pijplijnen")):
+        deel = dom[dom.index(f'id="{grafiek}"'):dom.index(f'id="{volgende}"')]
+        assert deel.count('class="point"') >= 1, f"the {grafiek} chart has no bars"
     for service in ("toeleiding", "prestaties", "cheques", "evaluatie"):
         assert f"<td>{service}" in dom
     assert '<span class="onbereikbaar">' not in dom

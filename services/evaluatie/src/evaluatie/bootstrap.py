@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from evaluatie.config import Settings
 from evaluatie.entrypoints import dashboard
-from evaluatie.entrypoints.routes import evaluaties, maandrapporten, rapporten
+from evaluatie.entrypoints.routes import bemiddelaars, evaluaties, maandrapporten, nazorg, rapporten
 from evaluatie.service_layer import projecties
 from wijkwerk.events import topics
 from wijkwerk.http.app import Runtime, create_service_app, make_consumer
@@ -18,7 +18,8 @@ def build_app(settings: Settings) -> FastAPI:
     return create_service_app(
         name="evaluatie",
         settings=settings,
-        routers=[evaluaties.router, rapporten.router, maandrapporten.router, dashboard.router],
+        routers=[evaluaties.router, bemiddelaars.router, rapporten.router, maandrapporten.router, nazorg.router,
+                 bemiddelaars.rapport, dashboard.router],
         consumers=consumers,
         title="Wijk-werken — evaluatie",
         description="Evaluations, outflow monitoring, the reports the Flemish parliament asks for, and the ops dashboard.",

@@ -1,5 +1,10 @@
+from decimal import Decimal
+
+from pydantic import field_validator
 from pydantic_settings import SettingsConfigDict
 
+from evaluatie.domain import uitstroom
+from evaluatie.domain.bemiddelaars import O2Norm
 from wijkwerk.settings import ServiceSettings
 
 
@@ -9,3 +14,32 @@ class Settings(ServiceSettings):
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:55432/evaluatie"
     # T-9: inflow is fixed at 7,291 job seekers as a yearly average (RPT-25); a setting.
     contingent: int = 7291
+    # RPT-22 (PR-17): "sustainable" = at work at each of these horizons.
+    duurzaam_horizonten: tuple[int, ...] = uitstroom.DUURZAAM_HORIZONTEN
+    # RPT-22 (V-6, PR-16): "still followed" = one of these V-4 categories at this horizon.
+    opvolging_horizon: int = uitstroom.OPVOLGING_HORIZON
+    opvolging_categorieen: tuple[str, ...] = uitstroom.OPVOLGING_CATEGORIEEN
+    # RPT-24 (O-2): VDAB staff norm per organiser, and the Flanders-wide total.
+    o2_fte_per_schijf: Decimal = Decimal("0.2")
+    o2_inwoners_per_schijf: int = 12_000
+    o2_drempel_inwoners: int = 12_000
+    o2_fte_vlaanderen: Decimal = Decimal(100)
+
+    @field_validator("duurzaam_horizonten")
+    @classmethod
+    def _horizonten(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        return uitstroom.controleer_horizonten(value)
+
+    @field_validator("opvolging_horizon")
+    @classmethod
+    def _horizon(cls, value: int) -> int:
+        return uitstroom.controleer_horizonten((value,))[0]
+
+    @field_validator("opvolging_categorieen")
+    @classmethod
+    def _categorieen(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return uitstroom.controleer_categorieen(value)
+
+    @property
+    def o2_norm(self) -> O2Norm:
+        return O2Norm(self.o2_fte_per_schijf, self.o2_inwoners_per_schijf, self.o2_drempel_inwoners)

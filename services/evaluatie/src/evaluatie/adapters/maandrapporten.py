@@ -1,4 +1,4 @@
-"""Reports on work, gebruikers and money (DOMAIN §5: RPT-02/03/05/06/09, RPT-11..18).
+"""Reports on work, gebruikers and money (DOMAIN §5: RPT-02/03/05/06/09, RPT-11..20, RPT-23, RPT-25).
 
 Each returns plain rows (dicts) so the API can serve them as JSON and CSV alike.
 "Accepted" prestaties are those not cancelled; persons are counted distinctly.
@@ -11,6 +11,8 @@ from datetime import date
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from evaluatie.domain.regio import provincie
 
 _WERKZAAM = text(
     """
@@ -163,6 +165,28 @@ _ONBEPERKT_RECHT = text(
     """
 )
 
+# RPT-19: per level its own distinct count. Province rows are summed from the domicile
+# rows by the caller: every worker has one domicile, so those sums stay distinct.
+_WERKZAAM_PER_NIVEAU = text(
+    """
+    WITH w AS (
+        SELECT DISTINCT wijkwerker_id, organisator_id FROM rm_prestaties
+        WHERE NOT geannuleerd AND datum BETWEEN :van AND :tot
+          AND (CAST(:organisator_id AS uuid) IS NULL OR organisator_id = CAST(:organisator_id AS uuid))
+    )
+    SELECT CASE WHEN GROUPING(d.domicilie_nis_code) = 0 THEN 'gemeente'
+                WHEN GROUPING(o.samenwerkingsverband) = 0 THEN 'samenwerkingsverband'
+                WHEN GROUPING(w.organisator_id) = 0 THEN 'organisator' ELSE 'vlaanderen' END AS niveau,
+           d.domicilie_nis_code AS nis_code, o.samenwerkingsverband, w.organisator_id, o.naam,
+           count(DISTINCT w.wijkwerker_id) AS wijkwerkers,
+           count(DISTINCT w.wijkwerker_id) FILTER (WHERE coalesce(d.ex_pwa, false)) AS ex_pwa
+    FROM w
+    LEFT JOIN rm_dossiers d ON d.wijkwerker_id = w.wijkwerker_id
+    LEFT JOIN rm_organisatoren o ON o.id = w.organisator_id
+    GROUP BY GROUPING SETS ((), (d.domicilie_nis_code), (o.samenwerkingsverband), (w.organisator_id, o.naam))
+    """
+)
+
 _IN_TRAJECT = text(
     """
     SELECT count(*) FROM rm_trajecten t
@@ -170,6 +194,15 @@ _IN_TRAJECT = text(
       AND (CAST(:organisator_id AS uuid) IS NULL OR t.organisator_id = CAST(:organisator_id AS uuid))
     """
 )
+
+
+_NIVEAUS = ("vlaanderen", "provincie", "samenwerkingsverband", "organisator")
+
+
+def _werkzaam(niveau: str, organisator_id, naam: str | None, wijkwerkers: int, ex_pwa: int) -> dict:
+    return {"niveau": niveau, "organisator_id": organisator_id, "naam": naam or "onbekend",
+            "wijkwerkers": wijkwerkers, "ex_pwa": ex_pwa, "nieuw": wijkwerkers - ex_pwa,
+            "aandeel_ex_pwa": round(ex_pwa / wijkwerkers, 4) if wijkwerkers else None}
 
 
 class Maandrapporten:
@@ -208,6 +241,25 @@ class Maandrapporten:
     async def gemeenten(self, van: date, tot: date, organisator_id: uuid.UUID | None) -> list[dict]:
         """RPT-20: persons with an accepted prestatie in the period, per domicile municipality."""
         return await self._rows(_GEMEENTEN, van=van, tot=tot, organisator_id=organisator_id)
+
+    async def werkzaam_per_niveau(self, van: date, tot: date, organisator_id: uuid.UUID | None) -> list[dict]:
+        """RPT-19: distinct workers with an accepted prestatie in [van, tot], ex-PWA vs new,
+        for Flanders (left out when limited to one organiser), per province of the
+        domicile, per samenwerkingsverband and per organiser."""
+        per_provincie: dict[str, list[int]] = {}
+        rijen = []
+        for r in await self._rows(_WERKZAAM_PER_NIVEAU, van=van, tot=tot, organisator_id=organisator_id):
+            niveau = r["niveau"]
+            if niveau == "gemeente":
+                som = per_provincie.setdefault(provincie(r["nis_code"]), [0, 0])
+                som[0] += r["wijkwerkers"]
+                som[1] += r["ex_pwa"]
+            elif niveau != "vlaanderen" or organisator_id is None:
+                naam = {"vlaanderen": "Vlaanderen", "samenwerkingsverband": r["samenwerkingsverband"],
+                        "organisator": r["naam"]}[niveau]
+                rijen.append(_werkzaam(niveau, r["organisator_id"], naam, r["wijkwerkers"], r["ex_pwa"]))
+        rijen += [_werkzaam("provincie", None, naam, n, x) for naam, (n, x) in per_provincie.items()]
+        return sorted(rijen, key=lambda r: (_NIVEAUS.index(r["niveau"]), r["naam"]))
 
     async def onbeperkt_recht(self, sinds: date, op: date, organisator_id: uuid.UUID | None) -> dict:
         """RPT-23: ex-PWA workers with the unlimited right (T-4): how many worked at least an

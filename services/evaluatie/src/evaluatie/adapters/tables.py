@@ -1,4 +1,4 @@
-from sqlalchemy import Boolean, Column, Date, Integer, MetaData, Table, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, Integer, MetaData, Numeric, Table, Text, func
 from sqlalchemy.dialects.postgresql import ARRAY, UUID
 
 metadata = MetaData()
@@ -76,4 +76,15 @@ uitstroommetingen = Table(
     Column("gemeten_op", Date, nullable=False),
     Column("categorieen", ARRAY(Text), nullable=False),
     Column("subcategorieen", ARRAY(Text), nullable=False),
+)
+
+bemiddelaarsinzet = Table(
+    "bemiddelaarsinzet",
+    metadata,
+    Column("organisator_id", UUID(as_uuid=True), primary_key=True),
+    Column("geldig_vanaf", Date, primary_key=True),
+    Column("fte", Numeric(6, 2), nullable=False),
+    Column("inwoners", Integer),
+    Column("geregistreerd_door", Text, nullable=False),
+    Column("geregistreerd_op", DateTime(timezone=True), server_default=func.now(), nullable=False),
 )

@@ -59,3 +59,35 @@ def controleer_meting(
         raise OngeldigeInvoer(
             f"Sub-categories {', '.join(los)} do not belong to the chosen categories.", rule="subcategorie-ongeldig"
         )
+
+
+# RPT-21 (V-5): outflow to work *within* six months after the end = at work at a
+# measurement of horizon 3 or 6. "NEC" is the regular circuit (ladder step 6): a regular
+# job, also at a social-economy company (*NEC in SEC-bedrijf*), or self-employed (RSVZ);
+# the social economy (step 5) is *SEC*. With these the 000 tables give about 9 % SEC of
+# those at work, V-5's "about 10 %".
+UITSTROOM_BINNEN_MAANDEN = 6
+REGULIER_SUB = frozenset({"NEC", "NEC_in_SEC"})
+REGULIER_CAT = frozenset({"werk_zelfstandige"})
+SOCIALE_ECONOMIE_SUB = frozenset({"SEC"})
+
+# RPT-22 (V-6, PR-16, PR-17): the defaults of two settings. "Sustainable" is at work at
+# both the 6- and 12-month measurement (PR-17); "still followed with a view to further
+# steps to work" is, at the 3-month measurement, a guidance or training category of V-4
+# (not at work, not merely a registered job seeker, not unknown).
+DUURZAAM_HORIZONTEN = (6, 12)
+OPVOLGING_HORIZON = 3
+OPVOLGING_CATEGORIEEN = tuple(sorted(set(CATEGORIEEN) - AAN_HET_WERK - {"werkzoekend", "onbekend"}))
+
+
+def controleer_horizonten(horizonten: tuple[int, ...]) -> tuple[int, ...]:
+    if not horizonten or any(h not in HORIZONTEN for h in horizonten):
+        raise ValueError(f"horizons are some of {HORIZONTEN}")
+    return tuple(sorted(set(horizonten)))
+
+
+def controleer_categorieen(categorieen: tuple[str, ...]) -> tuple[str, ...]:
+    onbekend = [c for c in categorieen if c not in CATEGORIEEN]
+    if not categorieen or onbekend:
+        raise ValueError(f"unknown outflow categories: {onbekend}")
+    return tuple(categorieen)

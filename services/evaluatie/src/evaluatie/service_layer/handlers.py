@@ -1,13 +1,16 @@
-"""Commands of evaluatie: record an evaluation, record an outflow measurement."""
+"""Commands of evaluatie: record an evaluation, an outflow measurement, the bemiddelaar
+FTE of an organiser."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 
+from evaluatie.domain.bemiddelaars import controleer_inzet
 from evaluatie.domain.evaluatie import TrajectVenster, Uitkomst, controleer_evaluatie
 from evaluatie.domain.fouten import BestaatAl, NietGevonden
 from evaluatie.domain.uitstroom import controleer_meting
@@ -32,6 +35,15 @@ class RegistreerUitstroom:
     gemeten_op: date
     categorieen: tuple[str, ...]
     subcategorieen: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LegBemiddelaarsinzetVast:
+    organisator_id: uuid.UUID
+    geldig_vanaf: date
+    fte: Decimal
+    inwoners: int | None
+    door: str
 
 
 async def _traject(uow: EvaluatieUnitOfWork, traject_id: uuid.UUID):
@@ -88,3 +100,16 @@ async def registreer_uitstroom(cmd: RegistreerUitstroom, uow: EvaluatieUnitOfWor
         )
         await uow.commit()
     return meting_id
+
+
+async def leg_bemiddelaarsinzet_vast(cmd: LegBemiddelaarsinzetVast, uow: EvaluatieUnitOfWork) -> list[dict]:
+    """PR-23: the FTE VDAB makes available to an organiser from a date on (and the
+    inhabitants it allocated them for). Recording the same date again corrects it. No event:
+    nothing else consumes it yet, and evaluatie is where it is reported (RPT-24)."""
+    controleer_inzet(cmd.fte, cmd.inwoners)
+    async with uow:
+        if not await uow.bemiddelaars.organisator_bekend(cmd.organisator_id):
+            raise NietGevonden("This organiser is not known here (yet).", rule="organisator-onbekend")
+        await uow.bemiddelaars.leg_vast(cmd.organisator_id, cmd.geldig_vanaf, cmd.fte, cmd.inwoners, cmd.door)
+        await uow.commit()
+        return await uow.bemiddelaars.historiek(cmd.organisator_id)

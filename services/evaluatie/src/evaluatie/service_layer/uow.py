@@ -1,5 +1,6 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from evaluatie.adapters.bemiddelaars import Bemiddelaars
 from evaluatie.adapters.trajecten import TrajectRepository
 from wijkwerk.db import UnitOfWork
 
@@ -9,3 +10,4 @@ class EvaluatieUnitOfWork(UnitOfWork):
 
     def init_repositories(self, session: AsyncSession) -> None:
         self.trajecten = TrajectRepository(session)
+        self.bemiddelaars = Bemiddelaars(session)

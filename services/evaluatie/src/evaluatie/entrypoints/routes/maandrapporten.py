@@ -4,70 +4,21 @@ earlier months, P-4)."""
 
 import uuid
 from collections import Counter
-from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from datetime import date
+from typing import Annotated, Literal
 
-from dateutil.relativedelta import relativedelta
-from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict
 
 from evaluatie.adapters.maandrapporten import Maandrapporten
-from evaluatie.domain.fouten import OngeldigeInvoer
-from evaluatie.entrypoints.csv import csv_response
-from wijkwerk.auth import Principal, organisation_filter, require
-from wijkwerk.money import format_euro
+from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, TabelRapport
+from evaluatie.entrypoints.rapportvorm import antwoord as _antwoord
+from evaluatie.entrypoints.rapportvorm import maanden as _maanden
+from evaluatie.entrypoints.rapportvorm import scope as _scope
+from wijkwerk.auth import Principal
 from wijkwerk.problems import PROBLEM_RESPONSES
 
-CSV = {200: {"content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}},
-             "description": "The report; CSV with format=csv"}}
 router = APIRouter(prefix="/v1/rapporten", tags=["rapporten"], responses={**PROBLEM_RESPONSES, **CSV})
-Reader = Annotated[Principal, Depends(require("rapportering:read"))]
-Maand = Annotated[str, Query(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", examples=["2026-03"])]
-Formaat = Literal["json", "csv"]
-MAX_MAANDEN = 36
-
-
-class TabelRapport(BaseModel):
-    rapport: str
-    parameters: dict[str, Any]
-    berekend_op: datetime
-    rijen: list[dict[str, Any]]
-    totalen: dict[str, Any] = {}
-
-
-def _euro(row: dict) -> dict:
-    return {
-        (k.removesuffix("_cent") if k.endswith("_cent") else k): (format_euro(int(v)) if k.endswith("_cent") else v)
-        for k, v in row.items()
-    }
-
-
-def _scope(principal: Principal, organisator_id: uuid.UUID | None) -> uuid.UUID | None:
-    scope = organisation_filter(principal)
-    if scope is None:
-        return organisator_id
-    return uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)
-
-
-def _maanden(van: str, tot: str) -> list[tuple[str, date, date]]:
-    begin, laatste = date.fromisoformat(van + "-01"), date.fromisoformat(tot + "-01")
-    if laatste < begin:
-        raise OngeldigeInvoer("'tot' lies before 'van'.", rule="periode-ongeldig")
-    result = []
-    while begin <= laatste:
-        result.append((begin.strftime("%Y-%m"), begin, begin + relativedelta(months=1, days=-1)))
-        begin += relativedelta(months=1)
-    if len(result) > MAX_MAANDEN:
-        raise OngeldigeInvoer(f"A report spans at most {MAX_MAANDEN} months.", rule="periode-te-lang")
-    return result
-
-
-def _antwoord(rapport: str, parameters: dict, rijen: list[dict], formaat: Formaat, totalen: dict | None = None):
-    rijen = [_euro(r) for r in rijen]
-    if formaat == "csv":
-        return csv_response(rijen, f"{rapport.lower()}.csv")
-    return TabelRapport(rapport=rapport, parameters=parameters, berekend_op=datetime.now(UTC), rijen=rijen,
-                        totalen=totalen or {})
 
 
 @router.get("/werkzame-wijkwerkers", summary="RPT-02/03/05: workers with ≥ 1 hour, ex-PWA vs new, by referrer and benefit")
@@ -167,6 +118,51 @@ async def gemeenten(
     async with request.app.state.runtime.sessions() as session:
         rijen = await Maandrapporten(session).gemeenten(van, tot, organisator_id)
     return _antwoord("RPT-20", {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format)
+
+
+class WerkzaamPerNiveau(BaseModel):
+    niveau: Literal["vlaanderen", "provincie", "samenwerkingsverband", "organisator"]
+    organisator_id: uuid.UUID | None
+    naam: str
+    wijkwerkers: int
+    ex_pwa: int
+    nieuw: int
+    aandeel_ex_pwa: float | None
+
+
+class WerkzaamPerJaarRapport(TabelRapport):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "rapport": "RPT-19", "parameters": {"jaar": 2019, "organisator_id": None},
+        "berekend_op": "2026-11-23T10:00:00Z", "totalen": {},
+        "rijen": [
+            {"niveau": "vlaanderen", "organisator_id": None, "naam": "Vlaanderen", "wijkwerkers": 9690,
+             "ex_pwa": 5995, "nieuw": 3695, "aandeel_ex_pwa": 0.6187},
+            {"niveau": "provincie", "organisator_id": None, "naam": "West-Vlaanderen", "wijkwerkers": 2013,
+             "ex_pwa": 1193, "nieuw": 820, "aandeel_ex_pwa": 0.5926},
+        ]}]})
+
+    rapport: Literal["RPT-19"] = "RPT-19"
+    rijen: list[WerkzaamPerNiveau]
+
+
+@router.get(
+    "/werkzame-wijkwerkers-per-jaar", response_model=WerkzaamPerJaarRapport,
+    summary="RPT-19: workers with ≥ 1 hour in a calendar year, ex-PWA vs new, for Flanders and per province, "
+            "samenwerkingsverband and organiser",
+    description="Distinct workers with an accepted prestatie dated in the year; a worker counts once per row "
+                "(so organiser rows can add up to more than Flanders). Province = the worker's domicile "
+                "(NIS code); organiser = the organiser of the prestatie's trajectory. The Flanders row is left "
+                "out when the report is limited to one organiser.",
+)
+async def werkzame_wijkwerkers_per_jaar(
+    request: Request, principal: Reader, jaar: Annotated[int, Query(ge=2018, le=2099, examples=[2019])],
+    organisator_id: uuid.UUID | None = None, format: Formaat = "json",
+):
+    organisator_id = _scope(principal, organisator_id)
+    async with request.app.state.runtime.sessions() as session:
+        rijen = await Maandrapporten(session).werkzaam_per_niveau(date(jaar, 1, 1), date(jaar, 12, 31), organisator_id)
+    return _antwoord("RPT-19", {"jaar": jaar, "organisator_id": organisator_id}, rijen, format,
+                     model=WerkzaamPerJaarRapport)
 
 
 @router.get("/onbeperkt-recht", summary="RPT-23: ex-PWA with the unlimited right: worked since the start, still in")

@@ -1,0 +1,46 @@
+"""The published API of evaluatie: every operation summarised, every request body and
+every typed report with an example that validates against its own model."""
+
+import pytest
+
+from evaluatie.config import Settings
+from evaluatie.entrypoints.api import create_app
+from evaluatie.entrypoints.routes import bemiddelaars, evaluaties, maandrapporten, nazorg
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict:
+    return create_app(Settings(run_workers=False)).openapi()
+
+
+def _operations(spec):
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            yield path, method, op
+
+
+def test_every_operation_has_a_summary(spec):
+    assert [(m, p) for p, m, op in _operations(spec) if not op.get("summary")] == []
+
+
+def test_every_request_body_carries_an_example_that_validates():
+    for model in (evaluaties.EvaluatieIn, evaluaties.UitstroomIn, bemiddelaars.BemiddelaarsinzetIn):
+        voorbeelden = model.model_config["json_schema_extra"]["examples"]
+        assert voorbeelden
+        for voorbeeld in voorbeelden:
+            model.model_validate(voorbeeld)
+
+
+@pytest.mark.parametrize("model", [maandrapporten.WerkzaamPerJaarRapport, nazorg.UitstroomNaarWerkRapport,
+                                   nazorg.DuurzaamRapport, bemiddelaars.CaseloadRapport])
+def test_the_new_reports_document_their_rows_with_an_example(spec, model):
+    schema = spec["components"]["schemas"][model.__name__]
+    assert schema["properties"]["rijen"]["items"]["$ref"]
+    for voorbeeld in model.model_config["json_schema_extra"]["examples"]:
+        model.model_validate(voorbeeld)
+
+
+def test_every_report_serves_json_and_csv(spec):
+    for path, method, op in _operations(spec):
+        if path.startswith("/v1/rapporten/") and {p["name"] for p in op.get("parameters", [])} >= {"format"}:
+            assert set(op["responses"]["200"]["content"]) == {"application/json", "text/csv"}, path

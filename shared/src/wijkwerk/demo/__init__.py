@@ -67,6 +67,8 @@ class Samenvatting:
     gevalideerd_per_maand: Counter = field(default_factory=Counter)  # validation month → cheques
     inschrijvingen_per_maand: Counter = field(default_factory=Counter)  # payment month → fees
     per_categorie: Counter = field(default_factory=Counter)  # gebruiker category → gebruikers
+    # number of hoofdactiviteiten among a worker's accepted prestaties → workers (RPT-09)
+    werkers_per_aantal_hoofdactiviteiten: Counter = field(default_factory=Counter)
     geweigerd: Counter = field(default_factory=Counter)  # expected refusals, by rule
     onverwacht: Counter = field(default_factory=Counter)  # refusals of calls meant to succeed
     van: date | None = None
@@ -121,6 +123,15 @@ class PrestatiePlan:
     door: str
     na: str | None = None  # "bevestig" | "corrigeer" | "annuleer"
     correctie_minuten: int | None = None
+    koppeling: int = 0  # index in WerkerPlan.koppelingen
+
+
+@dataclass
+class KoppelingPlan:
+    gebruiker: GebruikerPlan
+    activiteit: int  # index in wereld.ACTIVITEITEN
+    afstand_km: int
+    start: date
 
 
 @dataclass
@@ -140,10 +151,7 @@ class WerkerPlan:
     overeenkomst: bool = False
     einde: date | None = None  # actual early end
     einde_reden: str | None = None
-    gebruiker: GebruikerPlan | None = None
-    activiteit: int = 0
-    afstand_km: int = 0
-    koppeling_start: date | None = None
+    koppelingen: list[KoppelingPlan] = field(default_factory=list)  # the first one is the main placement
     prestaties: list[PrestatiePlan] = field(default_factory=list)
     plafond_poging: tuple[date, int] | None = None  # (date, minutes) that must exceed the 60 h cap
     buiten_traject: date | None = None  # a date after the actual end
@@ -176,6 +184,11 @@ def _uitstroom_categorieen(rng: random.Random, ex_pwa: bool) -> tuple[list[str],
     return [categorie], sub
 
 
+def _toegelaten(g: GebruikerPlan) -> list[int]:
+    """The activities the matrix allows for this gebruiker's category (AC-3)."""
+    return [i for i, a in enumerate(wereld.ACTIVITEITEN) if g.categorie in a[2]]
+
+
 def plan(seed: int, scale: float, vandaag: date) -> list[OrganisatorPlan]:
     rng = random.Random(seed)
     fake = Faker("nl_BE")
@@ -186,8 +199,9 @@ def plan(seed: int, scale: float, vandaag: date) -> list[OrganisatorPlan]:
     plannen: list[OrganisatorPlan] = []
     volgnummer = 0
     for o, seed_org in enumerate(wereld.ORGANISATOREN):
-        # Gebruikers: about two per working worker; one in nine never gets a prestatie.
-        n_gebruikers = max(3, round(per_organisator * 0.9))
+        # Gebruikers: about two per working worker (§5.4: 16,318 active gebruikers for 8,343
+        # workers); one in nine never gets a prestatie.
+        n_gebruikers = max(3, round(per_organisator * wereld.GEBRUIKERS_PER_DOSSIER))
         gebruikers = []
         for g in range(n_gebruikers):
             categorie = _kies(rng, wereld.GEBRUIKER_CATEGORIEEN)
@@ -208,6 +222,22 @@ def plan(seed: int, scale: float, vandaag: date) -> list[OrganisatorPlan]:
         met_werk = [g for g in gebruikers if not g.zonder_prestaties] or gebruikers[:1]
         rng.shuffle(met_werk)
         volgende_gebruiker = 0
+
+        def volgende(past) -> GebruikerPlan | None:
+            """The next gebruiker in turn that ``past`` accepts (every gebruiker meant to
+            work gets a worker before any gets a second one)."""
+            nonlocal volgende_gebruiker
+            for stap in range(min(len(met_werk), 25)):
+                i = (volgende_gebruiker + stap) % len(met_werk)
+                if past(met_werk[i]):
+                    j = volgende_gebruiker % len(met_werk)
+                    met_werk[i], met_werk[j] = met_werk[j], met_werk[i]
+                    volgende_gebruiker += 1
+                    return met_werk[j]
+            return None
+
+        def afstand() -> int:
+            return rng.choice([1, 2, 3, 4, 5, 6, 8, 12]) if rng.random() < 0.3 else rng.randrange(0, 6)
         # At least one refused attempt of each kind per organiser, even at a tiny scale.
         nog_plafond = nog_buiten = True
         werkers = []
@@ -250,24 +280,35 @@ def plan(seed: int, scale: float, vandaag: date) -> list[OrganisatorPlan]:
                         w.uitstroom.append((n, d, categorieen, sub))
             if rng.random() > 0.9:
                 continue  # signed, but not (yet) matched
-            # Every gebruiker meant to work gets a worker before any gets a second one.
-            w.gebruiker = met_werk[volgende_gebruiker % len(met_werk)]
-            volgende_gebruiker += 1
-            toegelaten = [i for i, a in enumerate(wereld.ACTIVITEITEN) if w.gebruiker.categorie in a[2]]
-            # 69 % stay in one hoofdactiviteit (§5.4): one placement, one activity.
-            w.activiteit = rng.choice(toegelaten)
-            w.afstand_km = rng.choice([1, 2, 3, 4, 5, 6, 8, 12]) if rng.random() < 0.3 else rng.randrange(0, 6)
-            w.koppeling_start = max(w.start, w.gebruiker.aangemeld_op) + timedelta(days=rng.randrange(0, 10))
-            if w.koppeling_start > werkt_tot:
-                w.gebruiker = None
+            eerste = volgende(lambda g: True)
+            start = max(w.start, eerste.aangemeld_op) + timedelta(days=rng.randrange(0, 10))
+            if start > werkt_tot:
                 continue
-            # Prestaties: once or twice a week, 1–4 h, well below the caps.
-            dag = w.koppeling_start
+            w.koppelingen.append(KoppelingPlan(eerste, rng.choice(_toegelaten(eerste)), afstand(), start))
+            # About two gebruikers per worker; 69 % stay in one hoofdactiviteit (§5.4, A-17):
+            # the others get a placement in another activity category.
+            hoofd = wereld.ACTIVITEITEN[w.koppelingen[0].activiteit][1]
+            ander = rng.random() < wereld.AANDEEL_ANDERE_HOOFDACTIVITEIT
+            for _ in range(_kies(rng, wereld.EXTRA_KOPPELINGEN)):
+                def keuzes(g: GebruikerPlan) -> list[int]:
+                    return [i for i in _toegelaten(g) if (wereld.ACTIVITEITEN[i][1] != hoofd) == ander]
+
+                g = volgende(lambda g: bool(keuzes(g)))
+                if g is None:
+                    continue
+                start = max(w.koppelingen[0].start, g.aangemeld_op) + timedelta(days=rng.randrange(0, 90))
+                if start <= werkt_tot:
+                    w.koppelingen.append(KoppelingPlan(g, rng.choice(keuzes(g)), afstand(), start))
+            # Prestaties: once or twice a week, 1–4 h, well below the caps; the main
+            # placement gets about half of them.
+            dag = w.koppelingen[0].start
             per_maand: Counter = Counter()
             while dag <= werkt_tot:
                 if dag.weekday() < 5:
                     minuten = rng.choice([60, 90, 120, 150, 180, 210, 240])
-                    p = PrestatiePlan(datum=dag, minuten=minuten, door=rng.choice(["wijkwerker", "gebruiker"]))
+                    lopend = [i for i, k in enumerate(w.koppelingen) if k.start <= dag]
+                    p = PrestatiePlan(datum=dag, minuten=minuten, door=rng.choice(["wijkwerker", "gebruiker"]),
+                                      koppeling=rng.choice([0, *lopend]))
                     r = rng.random()
                     if r < 0.35:
                         p.na = "bevestig"
@@ -279,6 +320,11 @@ def plan(seed: int, scale: float, vandaag: date) -> list[OrganisatorPlan]:
                     if p.na != "annuleer":
                         per_maand[_maand(dag)] += -(-(p.correctie_minuten or minuten) // 60)
                 dag += timedelta(days=rng.choice([3, 4, 7, 7, 10, 14]))
+            # A placement that got no day of work is not made (its gebruiker may get another worker).
+            gebruikt = sorted({pp.koppeling for pp in w.prestaties} | {0})
+            w.koppelingen = [w.koppelingen[i] for i in gebruikt]
+            for pp in w.prestaties:
+                pp.koppeling = gebruikt.index(pp.koppeling)
             # One worker in twenty fills a month up and then tries one hour too many.
             if w.prestaties and (nog_plafond or rng.random() < 0.03):
                 maand = _maand(w.prestaties[-1].datum)
@@ -292,7 +338,7 @@ def plan(seed: int, scale: float, vandaag: date) -> list[OrganisatorPlan]:
                 dagen_met = {p.datum for p in w.prestaties}
                 d = eerste
                 while per_maand[maand] < 53 and d.month == eerste.month:
-                    if d not in dagen_met and w.koppeling_start <= d <= werkt_tot:
+                    if d not in dagen_met and w.koppelingen[0].start <= d <= werkt_tot:
                         w.prestaties.append(PrestatiePlan(datum=d, minuten=480, door="wijkwerker"))
                         per_maand[maand] += 8
                         dagen_met.add(d)
@@ -300,7 +346,7 @@ def plan(seed: int, scale: float, vandaag: date) -> list[OrganisatorPlan]:
                 if 53 <= per_maand[maand] <= 60:
                     vrij = next((x for x in (eerste + timedelta(days=i) for i in range(31))
                                  if x.month == eerste.month and x not in dagen_met
-                                 and w.koppeling_start <= x <= werkt_tot), None)
+                                 and w.koppelingen[0].start <= x <= werkt_tot), None)
                     if vrij is not None:
                         w.plafond_poging = (vrij, (61 - per_maand[maand]) * 60)
                         nog_plafond = False
@@ -308,6 +354,14 @@ def plan(seed: int, scale: float, vandaag: date) -> list[OrganisatorPlan]:
             if w.einde is not None and w.einde + timedelta(days=3) < vandaag and (nog_buiten or rng.random() < 0.3):
                 w.buiten_traject = w.einde + timedelta(days=2)
                 nog_buiten = False
+        # Gebruikers meant to work whom no worker reached are not signed up at all, so about
+        # one in nine active gebruikers stays without a prestatie, as drawn.
+        gekoppeld = {id(k.gebruiker) for w in werkers for k in w.koppelingen}
+        aan_het_werk = {id(w.koppelingen[pp.koppeling].gebruiker) for w in werkers for pp in w.prestaties
+                        if pp.na != "annuleer"}
+        gebruikers = [g for g in gebruikers if g.zonder_prestaties or id(g) in gekoppeld]
+        for g in gebruikers:
+            g.zonder_prestaties = id(g) not in aan_het_werk
         plannen.append(OrganisatorPlan(seed=seed_org, werkers=werkers, gebruikers=gebruikers))
     return plannen
 
@@ -517,7 +571,7 @@ class DemoLoader:
         einde = w.einde or gepland
         if einde is None or einde >= self.vandaag:
             s.actief_of_voorlopig += 1
-        if "prestaties" in self.urls and w.gebruiker is not None and w.gebruiker.id:
+        if "prestaties" in self.urls and w.koppelingen:
             await self._werk(p, w, wid)
         if "evaluatie" in self.urls:
             for d in w.evaluaties:
@@ -536,21 +590,28 @@ class DemoLoader:
 
     async def _werk(self, p: OrganisatorPlan, w: WerkerPlan, wid: str) -> None:
         s = self.samenvatting
-        activiteit = p.activiteiten[w.activiteit]
-        if activiteit is None:
+        koppelingen: list[str | None] = []
+        for kp in w.koppelingen:
+            activiteit = p.activiteiten[kp.activiteit]
+            k = None
+            if activiteit is not None and kp.gebruiker.id:
+                k = await self._tot_gelukt("prestaties", "/v1/koppelingen", {
+                    "wijkwerker_id": wid, "gebruiker_id": kp.gebruiker.id, "organisator_id": p.id,
+                    "activiteit_id": activiteit, "locatie_nis_code": kp.gebruiker.nis, "afstand_km": kp.afstand_km,
+                    "start": kp.start.isoformat()})
+            koppelingen.append(k["id"] if k else None)
+            s.koppelingen += k is not None
+        if koppelingen[0] is None:
             return
-        k = await self._tot_gelukt("prestaties", "/v1/koppelingen", {
-            "wijkwerker_id": wid, "gebruiker_id": w.gebruiker.id, "organisator_id": p.id,
-            "activiteit_id": activiteit, "locatie_nis_code": w.gebruiker.nis, "afstand_km": w.afstand_km,
-            "start": w.koppeling_start.isoformat()})
-        if k is None:
-            return
-        s.koppelingen += 1
         if w.einde is not None:  # prestaties must know the actual end before any hour is sent
             await self._wacht_op_einde(wid, w.einde)
         wachten = 60.0  # the first prestatie waits for the trajectory and agreement events
+        hoofdactiviteiten: set[str] = set()
         for pp in w.prestaties:
-            body = {"koppeling_id": k["id"], "datum": pp.datum.isoformat(), "start": "09:00",
+            kp, koppeling = w.koppelingen[pp.koppeling], koppelingen[pp.koppeling]
+            if koppeling is None:
+                continue
+            body = {"koppeling_id": koppeling, "datum": pp.datum.isoformat(), "start": "09:00",
                     "minuten": pp.minuten, "door": pp.door}
             pr = await self._tot_gelukt("prestaties", "/v1/prestaties", body, wachten=wachten)
             if pr is None:
@@ -574,16 +635,20 @@ class DemoLoader:
                     {"door": "organisator", "reden": "Dubbel ingevoerd"}, 5):
                 s.geannuleerd += 1
                 continue
-            w.gebruiker.prestaties.append((pr["id"], pp.datum, uren))
+            kp.gebruiker.prestaties.append((pr["id"], pp.datum, uren))
+            hoofdactiviteiten.add(wereld.ACTIVITEITEN[kp.activiteit][1])
+        if hoofdactiviteiten:
+            s.werkers_per_aantal_hoofdactiviteiten[len(hoofdactiviteiten)] += 1
+        hoofd = w.koppelingen[0]
         for datum, minuten in ([w.plafond_poging] if w.plafond_poging else []) + (
                 [(w.buiten_traject, 120)] if w.buiten_traject else []):
             r = await self._post("prestaties", "/v1/prestaties", {
-                "koppeling_id": k["id"], "datum": datum.isoformat(), "start": "06:00", "minuten": minuten,
+                "koppeling_id": koppelingen[0], "datum": datum.isoformat(), "start": "06:00", "minuten": minuten,
                 "door": "wijkwerker"})
             if r.status_code in (200, 201):
                 s.onverwacht["aanvaard-maar-ongeldig"] += 1
                 s.prestaties += 1
-                w.gebruiker.prestaties.append((r.json()["id"], datum, r.json()["begonnen_uren"]))
+                hoofd.gebruiker.prestaties.append((r.json()["id"], datum, r.json()["begonnen_uren"]))
             else:
                 s.geweigerd[self._rule(r)] += 1
 

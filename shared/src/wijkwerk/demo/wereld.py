@@ -64,7 +64,13 @@ GEBRUIKER_CATEGORIEEN = (
 )
 GESLACHT = (("vrouw", 58), ("man", 40), ("ander_of_onbekend", 2))
 AANDEEL_GEBRUIKERS_ZONDER_PRESTATIE = 1 / 9  # 1,830 / 16,318 (002 Q1)
-GEBRUIKERS_PER_WERKER = 2  # 16,318 active gebruikers : 8,343 workers (§5.4)
+# Extra placements of a working worker beyond the first (weights): about two gebruikers each.
+EXTRA_KOPPELINGEN = ((0, 30), (1, 45), (2, 25))
+AANDEEL_ANDERE_HOOFDACTIVITEIT = 0.55  # of workers with an extra placement; gives ≈ 69 % in one hoofdactiviteit (§5.4, RPT-09)
+# Gebruikers per dossier so that active gebruikers : working workers ≈ 2 (16,318 active
+# gebruikers : 8,343 workers, §5.4): about 72 % of dossiers get a placement, with ≈ 1.95
+# gebruikers each, plus the one in nine gebruikers without work.
+GEBRUIKERS_PER_DOSSIER = 1.5
 ORGANISATIE_NAMEN = {
     "lokaal_bestuur": ("Gemeente {g}", "OCMW {g}", "Stad {g}"),
     "vzw": ("vzw Buurtwerk {g}", "vzw De Zonnebloem {g}", "vzw Sportclub {g}", "Kringwinkel {g}"),

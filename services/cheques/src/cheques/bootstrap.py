@@ -4,9 +4,10 @@ from fastapi import FastAPI
 
 from cheques.config import Settings
 from cheques.entrypoints.routes import afrekeningen, cheques, grootboek, tarieven, uitbetalingen, webhooks
-from cheques.service_layer import prestaties, referentie
+from cheques.service_layer import prestaties, referentie, terugdraaien
+from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.events import topics
-from wijkwerk.http.app import Runtime, create_service_app, make_consumer
+from wijkwerk.http.app import Periodic, Runtime, create_service_app, make_consumer
 
 
 def consumers(runtime: Runtime):
@@ -14,6 +15,11 @@ def consumers(runtime: Runtime):
         make_consumer(runtime, "referentie", [topics.TOELEIDING], referentie.HANDLERS),
         make_consumer(runtime, "prestaties", [runtime.settings.prestaties_topic], prestaties.HANDLERS),
     ]
+
+
+async def draai_validaties_terug(runtime: Runtime) -> int:
+    """Applies the reversal orders the prestaties consumer wrote (issue #6)."""
+    return await terugdraaien.voer_uit(lambda: ChequesUnitOfWork(runtime.sessions))
 
 
 def build_app(settings: Settings) -> FastAPI:
@@ -25,6 +31,7 @@ def build_app(settings: Settings) -> FastAPI:
             afrekeningen.router, grootboek.router,
         ],
         consumers=consumers,
+        periodic=[Periodic("draai-validaties-terug", settings.terugdraaien_interval_s, draai_validaties_terug)],
         title="Wijk-werken — cheques",
         description=(
             "Cheque issuing through the issuer's signed webhooks, the double-entry payout ledger in integer "

@@ -34,6 +34,8 @@ class Settings(ServiceSettings):
     prestaties_topic: str = topics.PRESTATIES
     cheques_topic: str = topics.CHEQUES
     herberekening_wacht_s: float = 10.0
+    # How often reversal orders of corrected or cancelled prestaties are applied.
+    terugdraaien_interval_s: float = 1.0
 
     @model_validator(mode="after")
     def _embedded_geheimen(self) -> "Settings":

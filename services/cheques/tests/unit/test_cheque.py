@@ -67,3 +67,26 @@ def test_an_issue_never_exceeds_the_order():
     assert _regel(lambda: BESTELLING.controleer_uitgifte(0, ("A", "A"), date(2026, 1, 6))) == "serienummer-dubbel"
     assert _regel(lambda: BESTELLING.controleer_uitgifte(0, ("A",), date(2026, 1, 4))) == "uitgifte-voor-bestelling"
     assert BESTELLING.totaal_cent == 7450
+
+
+def test_a_reversed_validation_makes_the_cheque_usable_again_unless_its_validity_ended():
+    cheque = _cheque()
+    cheque.valideer(PRESTATIE, date(2026, 3, 5), al_gevalideerd=0)
+    assert cheque.draai_validatie_terug(date(2026, 4, 10)) is True
+    assert (cheque.status, cheque.prestatie_id, cheque.gevalideerd_op, cheque.validatie) == (
+        Status.UITGEGEVEN, None, None, 2)
+    cheque.valideer(PRESTATIE, date(2026, 4, 11), al_gevalideerd=0)  # pays again
+    assert cheque.draai_validatie_terug(date(2027, 1, 6)) is False  # valid until 5 January 2027
+    assert (cheque.status, cheque.afgesloten_op, cheque.validatie) == (Status.VERVALLEN, date(2027, 1, 6), 3)
+    assert _regel(lambda: cheque.draai_validatie_terug(date(2027, 1, 7))) == "cheque-niet-gevalideerd"
+
+
+def test_the_cheques_beyond_the_hours_are_the_newest_validations():
+    from cheques.domain.cheque import overtollige
+
+    cheques = [_cheque(status=Status.GEVALIDEERD, gevalideerd_op=date(2026, 3, d)) for d in (5, 3, 5, 4)]
+    for i, c in enumerate(cheques):
+        c.serienummer = f"S{i}"
+    assert [c.serienummer for c in overtollige(cheques, 1)] == ["S2", "S0", "S3"]  # same day: highest serial first
+    assert overtollige(cheques, 4) == [] and overtollige(cheques, 9) == []
+    assert len(overtollige(cheques, 0)) == 4

@@ -80,3 +80,29 @@ def test_a_payout_is_recomputed_from_what_was_earned_up_to_its_month():
     assert fold.saldi[(f"wijkwerker:{W}", MAART)] == 0
     assert fold.saldi[("bank", MAART)] == -710
     assert fold.saldi[(f"wijkwerker:{W}", APRIL)] == -410
+
+
+def test_a_reversal_posts_the_split_back_in_its_month_and_the_allowance_with_the_days_last_cheque():
+    from wijkwerk.events.cheques import ChequeValidatieTeruggedraaid
+
+    def terug(c: ChequeGevalideerd, op: date) -> ChequeValidatieTeruggedraaid:
+        return ChequeValidatieTeruggedraaid(**c.model_dump(exclude={"boekmaand"}), teruggedraaid_op=op,
+                                            boekmaand=op.replace(day=1), reden="gecorrigeerd")
+
+    p = _prestatie(date(2026, 3, 2))
+    a, b = _cheque(p, "A", date(2026, 3, 3)), _cheque(p, "B", date(2026, 3, 4))
+    betaling = UitbetalingUitgevoerd(wijkwerker_id=W, periode="2026-03", bedrag_cent=1, uitgevoerd_op=APRIL,
+                                     end_to_end_id="x")
+    mei = UitbetalingUitgevoerd(wijkwerker_id=W, periode="2026-05", bedrag_cent=1, uitgevoerd_op=date(2026, 6, 1),
+                                end_to_end_id="y")
+    fold = _fold(p, a, b, betaling, terug(b, date(2026, 4, 10)))
+    wijkwerker = f"wijkwerker:{W}"
+    assert fold.saldi[(wijkwerker, APRIL)] == 410  # owed back; the allowance stays with A
+    assert fold.saldi[(f"organisator:{O}", APRIL)] == 225 and fold.saldi[("chequegelden", APRIL)] == -745
+    laatste = terug(a, date(2026, 4, 10))
+    fold.verwerk(Envelope.wrap(laatste, producer="test"), laatste)
+    # The travel fund gets its two 0.10 shares back and pays the day's 3.00 back out.
+    assert fold.saldi[(wijkwerker, APRIL)] == 2 * 410 + 300 and fold.saldi[("reisfonds", APRIL)] == 2 * 10 - 300
+    fold.verwerk(Envelope.wrap(mei, producer="test"), mei)
+    assert fold.saldi[("bank", date(2026, 5, 1))] == 0 and not fold.fouten  # nothing to pay: never negative
+    assert sum(fold.saldi.values()) == 0

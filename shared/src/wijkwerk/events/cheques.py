@@ -109,6 +109,43 @@ class VerplaatsingsvergoedingToegekend(_ChequesEvent):
 
 
 @registry.register
+class ChequeValidatieTeruggedraaid(_ChequesEvent):
+    """A validation reversed because its prestatie was corrected to fewer started hours
+    or cancelled afterwards: a storno of the cheque's split (the same cents, debit and
+    credit swapped) booked in the month of ``teruggedraaid_op`` (the correction), and of
+    the day's travel allowance (``verplaatsingsvergoeding_cent``) when no validated cheque
+    is left for that day and placement. The cheque can pay again (``opnieuw_bruikbaar``)
+    unless its validity ended; then it lapsed. A worker already paid has it netted from
+    the next payout."""
+
+    event_type = "ChequeValidatieTeruggedraaid"
+    aggregate_field = "serienummer"
+
+    serienummer: str
+    bestelling_id: uuid.UUID
+    prestatie_id: uuid.UUID
+    koppeling_id: uuid.UUID
+    wijkwerker_id: uuid.UUID
+    gebruiker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    drager: str
+    prijs_cent: int
+    besteld_op: date
+    prestatie_datum: date
+    gevalideerd_op: date  # the validation reversed
+    teruggedraaid_op: date
+    boekmaand: date  # first day of the month of teruggedraaid_op
+    reden: str  # gecorrigeerd, geannuleerd
+    wijkwerker_cent: int
+    verzekering_cent: int
+    reisfonds_cent: int
+    uitgever_cent: int
+    organisator_cent: int
+    verplaatsingsvergoeding_cent: int = 0
+    opnieuw_bruikbaar: bool = True
+
+
+@registry.register
 class ChequeTerugbetaald(_ChequesEvent):
     """An unused cheque was refunded to the gebruiker by the issuer."""
 

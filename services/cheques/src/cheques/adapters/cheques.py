@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cheques.adapters.tables import bestellingen, cheques, webhook_inbox
+from cheques.adapters.tables import bestellingen, cheques, prestaties_ref, webhook_inbox
 from cheques.domain.cheque import Bestelling, Cheque, Status
 
 
@@ -56,6 +56,9 @@ class ChequeRepository:
         row = (await self.session.execute(query)).first()
         if row is None:
             return None
+        return await self._cheque(row)
+
+    async def _cheque(self, row) -> Cheque:
         bestelling = (await self.session.execute(select(bestellingen).where(bestellingen.c.id == row.bestelling_id))).one()
         return Cheque(
             serienummer=row.serienummer,
@@ -66,6 +69,7 @@ class ChequeRepository:
             prestatie_id=row.prestatie_id,
             gevalideerd_op=row.gevalideerd_op,
             afgesloten_op=row.afgesloten_op,
+            terugdraaiingen=row.terugdraaiingen,
         )
 
     async def save(self, cheque: Cheque) -> None:
@@ -73,7 +77,24 @@ class ChequeRepository:
             update(cheques)
             .where(cheques.c.serienummer == cheque.serienummer)
             .values(status=cheque.status.value, prestatie_id=cheque.prestatie_id,
-                    gevalideerd_op=cheque.gevalideerd_op, afgesloten_op=cheque.afgesloten_op)
+                    gevalideerd_op=cheque.gevalideerd_op, afgesloten_op=cheque.afgesloten_op,
+                    terugdraaiingen=cheque.terugdraaiingen)
+        )
+
+    async def gevalideerd_voor_prestatie(self, prestatie_id: uuid.UUID) -> list[Cheque]:
+        """The cheques validated against a prestatie, locked (a reversal changes them)."""
+        rows = (await self.session.execute(
+            select(cheques).where(cheques.c.prestatie_id == prestatie_id, cheques.c.status == Status.GEVALIDEERD.value)
+            .order_by(cheques.c.serienummer).with_for_update()
+        )).all()
+        return [await self._cheque(row) for row in rows]
+
+    async def gevalideerd_op_dag(self, koppeling_id: uuid.UUID, datum: date) -> int:
+        """Validated cheques of every prestatie of one placement on one day (A-03)."""
+        return await self.session.scalar(
+            select(func.count()).select_from(cheques.join(prestaties_ref, prestaties_ref.c.id == cheques.c.prestatie_id))
+            .where(prestaties_ref.c.koppeling_id == koppeling_id, prestaties_ref.c.datum == datum,
+                   cheques.c.status == Status.GEVALIDEERD.value)
         )
 
     async def gevalideerd_voor(self, prestatie_id: uuid.UUID) -> int:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cheques.adapters.tables import grootboek_boekingen as b
 from cheques.adapters.tables import grootboek_transacties as t
-from cheques.domain.grootboek import Transactie
+from cheques.domain.grootboek import UITBETALING, Boeking, Transactie
 
 
 class GrootboekRepository:
@@ -36,6 +36,19 @@ class GrootboekRepository:
         )
         return True
 
+    async def get(self, sleutel: str) -> Transactie | None:
+        """The transaction posted under ``sleutel``, as it was posted (a storno mirrors it)."""
+        row = (await self.session.execute(select(t).where(t.c.sleutel == sleutel))).first()
+        if row is None:
+            return None
+        lijnen = await self.session.execute(
+            select(b.c.rekening, b.c.debet_cent, b.c.credit_cent).where(b.c.transactie_id == row.id).order_by(b.c.id)
+        )
+        return Transactie(
+            sleutel=row.sleutel, soort=row.soort, boekdatum=row.boekdatum, omschrijving=row.omschrijving,
+            boekingen=tuple(Boeking(r, debet=int(d), credit=int(c)) for r, d, c in lijnen),
+        )
+
     async def vergrendel_wijkwerker(self, wijkwerker_id: uuid.UUID) -> None:
         """Serialises one worker's money (validations, payouts) before anything is written,
         so their events reach the topic in the order their effects happened."""
@@ -45,10 +58,15 @@ class GrootboekRepository:
         )
 
     async def tegoeden(self, tot_en_met: date) -> dict[uuid.UUID, tuple[int, int]]:
-        """Per worker: credits booked up to ``tot_en_met`` and every debit (payouts) so far."""
-        credit = func.sum(case((t.c.boekdatum <= tot_en_met, b.c.credit_cent), else_=0))
+        """Per worker: what was earned up to ``tot_en_met`` (credits less storno debits, so a
+        reversal of an hour already paid is netted from the next payout) and every payout
+        so far."""
+        uitbetaling = t.c.soort == UITBETALING
+        verdiend = func.sum(case(
+            (and_(~uitbetaling, t.c.boekdatum <= tot_en_met), b.c.credit_cent - b.c.debet_cent), else_=0))
+        betaald = func.sum(case((uitbetaling, b.c.debet_cent), else_=0))
         rows = await self.session.execute(
-            select(b.c.rekening, credit, func.sum(b.c.debet_cent))
+            select(b.c.rekening, verdiend, betaald)
             .join(t, t.c.id == b.c.transactie_id)
             .where(b.c.rekening.like("wijkwerker:%"))
             .group_by(b.c.rekening)

@@ -51,9 +51,14 @@ class HerberekeningRepository:
             outbox_backlog.c.published_at.is_(None)))
 
     async def schrijf(self, run_id: uuid.UUID, saldi: dict[tuple[str, date], int]) -> None:
-        rijen = [{"run_id": run_id, "rekening": r, "maand": m, "saldo_cent": s} for (r, m), s in saldi.items() if s]
-        if rijen:
-            await self.session.execute(insert(herberekening_saldi), rijen)
+        """COPY into the scratch table, in this session's transaction (one round trip)."""
+        rijen = [(run_id, r, m, s) for (r, m), s in saldi.items() if s]
+        if not rijen:
+            return
+        verbinding = await (await self.session.connection()).get_raw_connection()
+        await verbinding.driver_connection.copy_records_to_table(
+            herberekening_saldi.name, records=rijen, columns=["run_id", "rekening", "maand", "saldo_cent"]
+        )
 
     async def verschillen(self, run_id: uuid.UUID) -> tuple[int, list[dict]]:
         """(account-months compared, those that differ)."""

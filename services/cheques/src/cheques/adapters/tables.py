@@ -64,6 +64,7 @@ cheques = Table(
     Column("prestatie_id", UUID(as_uuid=True)),
     Column("gevalideerd_op", Date),
     Column("afgesloten_op", Date),
+    Column("terugdraaiingen", Integer, nullable=False),
 )
 
 webhook_inbox = Table(
@@ -144,4 +145,23 @@ outbox_backlog = Table(
     MetaData(),
     Column("id", BigInteger, primary_key=True),
     Column("published_at", DateTime(timezone=True)),
+)
+
+reisdagen = Table(
+    "reisdagen",
+    metadata,
+    Column("koppeling_id", UUID(as_uuid=True), primary_key=True),
+    Column("datum", Date, primary_key=True),
+    Column("terugdraaiingen", Integer, nullable=False),
+)
+
+terugdraai_opdrachten = Table(
+    "terugdraai_opdrachten",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("prestatie_id", UUID(as_uuid=True), nullable=False),
+    Column("wijkwerker_id", UUID(as_uuid=True), nullable=False),
+    Column("datum", Date, nullable=False),
+    Column("reden", Text, nullable=False),
+    Column("aangemaakt_op", DateTime(timezone=True)),
 )

@@ -86,6 +86,12 @@ class Cheque:
     prestatie_id: uuid.UUID | None = None
     gevalideerd_op: date | None = None
     afgesloten_op: date | None = None
+    terugdraaiingen: int = 0  # validations reversed so far (a prestatie corrected down or cancelled)
+
+    @property
+    def validatie(self) -> int:
+        """The number of the current (or next) validation: 1, and one more after each reversal."""
+        return self.terugdraaiingen + 1
 
     def _moet_ongebruikt_zijn(self) -> None:
         if self.status is Status.GEVALIDEERD:
@@ -121,6 +127,20 @@ class Cheque:
             )
         self.status, self.prestatie_id, self.gevalideerd_op = Status.GEVALIDEERD, prestatie.id, gevalideerd_op
 
+    def draai_validatie_terug(self, op: date) -> bool:
+        """The prestatie it paid no longer counts that hour: the cheque was never really
+        spent, so it can pay another prestatie of its gebruiker and organiser (A-14) — unless
+        its validity ended before ``op`` (A-13), then it lapses. True when usable again."""
+        if self.status is not Status.GEVALIDEERD:
+            raise OngeldigeInvoer(f"Cheque {self.serienummer} is not validated.", rule="cheque-niet-gevalideerd")
+        self.prestatie_id, self.gevalideerd_op = None, None
+        self.terugdraaiingen += 1
+        if self.geldig_tot < op:
+            self.status, self.afgesloten_op = Status.VERVALLEN, op
+            return False
+        self.status = Status.UITGEGEVEN
+        return True
+
     def betaal_terug(self, op: date) -> None:
         self._moet_ongebruikt_zijn()
         self.status, self.afgesloten_op = Status.TERUGBETAALD, op
@@ -128,3 +148,10 @@ class Cheque:
     def laat_vervallen(self, op: date) -> None:
         self._moet_ongebruikt_zijn()
         self.status, self.afgesloten_op = Status.VERVALLEN, op
+
+
+def overtollige(gevalideerd: list[Cheque], te_betalen_uren: int) -> list[Cheque]:
+    """The cheques a prestatie took beyond the hours it still pays, newest validation first
+    (ties by serial number, highest first, so the choice is the same on every run)."""
+    nieuwste_eerst = sorted(gevalideerd, key=lambda c: (c.gevalideerd_op or date.min, c.serienummer), reverse=True)
+    return nieuwste_eerst[: max(0, len(gevalideerd) - te_betalen_uren)]

@@ -20,6 +20,7 @@ REISFONDS = "reisfonds"
 UITGEVER = "uitgever"
 INSCHRIJVINGSGELDEN = "inschrijvingsgelden"
 BANK = "bank"
+UITBETALING = "uitbetaling"  # the kind of a payout transaction
 PARTIJEN = (VERZEKERING, REISFONDS, UITGEVER)
 
 
@@ -82,12 +83,28 @@ def _credits(pairs: list[tuple[str, int]]) -> list[Boeking]:
     return [Boeking(rekening, credit=bedrag) for rekening, bedrag in pairs if bedrag]
 
 
+def _volgnummer(sleutel: str, volgnummer: int) -> str:
+    """The first posting of a fact keeps the plain key; a fact posted again after a
+    storno (a cheque validated again, a day's allowance granted again) gets ``:<n>``."""
+    return sleutel if volgnummer <= 1 else f"{sleutel}:{volgnummer}"
+
+
+def cheque_sleutel(serienummer: str, validatie: int = 1) -> str:
+    return _volgnummer(f"cheque:{serienummer}", validatie)
+
+
+def reis_sleutel(koppeling_id: uuid.UUID, datum: date, toekenning: int = 1) -> str:
+    return _volgnummer(f"reis:{koppeling_id}:{datum.isoformat()}", toekenning)
+
+
 def cheque_transactie(
-    serienummer: str, verdeling: Verdeling, wijkwerker_id: uuid.UUID, organisator_id: uuid.UUID, gevalideerd_op: date
+    serienummer: str, verdeling: Verdeling, wijkwerker_id: uuid.UUID, organisator_id: uuid.UUID, gevalideerd_op: date,
+    validatie: int = 1,
 ) -> Transactie:
-    """One validated cheque: the price out of ``chequegelden``, split over the parties."""
+    """One validated cheque: the price out of ``chequegelden``, split over the parties.
+    ``validatie`` counts the cheque's validations (one more after each storno)."""
     return Transactie(
-        sleutel=f"cheque:{serienummer}",
+        sleutel=cheque_sleutel(serienummer, validatie),
         soort="cheque",
         boekdatum=gevalideerd_op,
         boekingen=(
@@ -105,11 +122,13 @@ def cheque_transactie(
 
 
 def reis_transactie(
-    koppeling_id: uuid.UUID, datum: date, bedrag: int, wijkwerker_id: uuid.UUID, gevalideerd_op: date
+    koppeling_id: uuid.UUID, datum: date, bedrag: int, wijkwerker_id: uuid.UUID, gevalideerd_op: date,
+    toekenning: int = 1,
 ) -> Transactie:
-    """A day's travel allowance at a placement (A-03), paid by VDAB's travel fund."""
+    """A day's travel allowance at a placement (A-03), paid by VDAB's travel fund.
+    ``toekenning`` counts the grants of that day (one more after each storno)."""
     return Transactie(
-        sleutel=f"reis:{koppeling_id}:{datum.isoformat()}",
+        sleutel=reis_sleutel(koppeling_id, datum, toekenning),
         soort="verplaatsingsvergoeding",
         boekdatum=gevalideerd_op,
         boekingen=(Boeking(REISFONDS, debet=bedrag), Boeking(wijkwerker(wijkwerker_id), credit=bedrag)),
@@ -134,8 +153,32 @@ def uitbetaling_transactie(periode: str, wijkwerker_id: uuid.UUID, bedrag: int, 
     """The worker's payable paid out by SEPA transfer."""
     return Transactie(
         sleutel=f"uitbetaling:{periode}:{wijkwerker_id}",
-        soort="uitbetaling",
+        soort=UITBETALING,
         boekdatum=boekdatum,
         boekingen=(Boeking(wijkwerker(wijkwerker_id), debet=bedrag), Boeking(BANK, credit=bedrag)),
         omschrijving=f"uitbetaling {periode}",
+    )
+
+
+STORNO = "storno"
+
+
+def storno_transactie(origineel: Transactie, boekdatum: date, omschrijving: str = "") -> Transactie:
+    """Reverses ``origineel`` exactly: the same accounts and cents with debit and credit
+    swapped, booked on ``boekdatum`` (the ledger is append-only: never an edit)."""
+    return Transactie(
+        sleutel=f"{STORNO}:{origineel.sleutel}",
+        soort=STORNO,
+        boekdatum=boekdatum,
+        boekingen=tuple(Boeking(b.rekening, debet=b.credit, credit=b.debet) for b in origineel.boekingen),
+        omschrijving=omschrijving or f"storno {origineel.omschrijving}",
+    )
+
+
+def verdeling_van(transactie: Transactie) -> Verdeling:
+    """The split a cheque transaction posted, read back from its credit lines."""
+    delen = {partij(b.rekening): b.credit for b in transactie.boekingen if b.credit}
+    return Verdeling(
+        delen.get("wijkwerker", 0), delen.get(VERZEKERING, 0), delen.get(REISFONDS, 0), delen.get(UITGEVER, 0),
+        delen.get("organisator", 0),
     )

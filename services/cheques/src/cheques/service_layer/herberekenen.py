@@ -11,9 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import orjson
-from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from wijkwerk.events import Envelope, UnknownEvent, registry
 from wijkwerk.messaging.herlezen import TopicLezer
 from wijkwerk.messaging.kafka import BrokerUnavailable
 from wijkwerk.settings import KafkaSettings
@@ -55,7 +53,7 @@ async def herbereken(
             fold = Herberekening(await VerdeeltariefRepository(session).alle())
             for topic in (prestaties_topic, cheques_topic):  # fees and allowances before the cheques
                 async for waarde in lezer.lees({tp: e for tp, e in eindes.items() if tp.topic == topic}):
-                    _verwerk(fold, waarde)
+                    fold.verwerk_bericht(waarde)
             await repo.schrijf(run_id, fold.saldi)
             vergeleken, verschillen = await repo.verschillen(run_id)
             rapport = _rapport(run_id, fold, vergeleken, verschillen, await repo.maanden_uit_evenwicht(), achterstand)
@@ -65,15 +63,6 @@ async def herbereken(
         raise Onbeschikbaar(f"The topics could not be replayed: {exc}", rule="herberekening-onbeschikbaar") from None
     log.info("recompute %s: %s events, difference %s cents", run_id, fold.events, rapport["verschil_cent"])
     return rapport
-
-
-def _verwerk(fold: Herberekening, waarde: bytes | None) -> None:
-    try:
-        envelope = Envelope.model_validate_json(waarde or b"")  # pydantic's parser: one pass
-        event = registry.decode(envelope)
-    except (ValidationError, orjson.JSONDecodeError, UnknownEvent, TypeError):
-        return  # not ours to judge here: the live consumers dead-letter such messages
-    fold.verwerk(envelope, event)
 
 
 def _rapport(

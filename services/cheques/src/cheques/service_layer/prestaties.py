@@ -1,5 +1,6 @@
 """Reactions to the prestaties topic (consumed through the inbox): the local prestatie
-reference that validation checks against, and the registration fees for the ledger."""
+reference that validation checks against, the registration fees for the ledger, and the
+reversal orders of corrected or cancelled prestaties (:mod:`terugdraaien`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cheques.adapters.referentie import PrestatieReferentie
 from cheques.domain.cheque import Prestatie
 from cheques.domain.grootboek import inschrijving_transactie
+from cheques.service_layer import terugdraaien
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.events import Envelope
 from wijkwerk.events.prestaties import (
@@ -29,13 +31,16 @@ async def prestatie_geregistreerd(session: AsyncSession, event: PrestatieGeregis
     )
 
 
-async def prestatie_gecorrigeerd(session: AsyncSession, event: PrestatieGecorrigeerd, _: Envelope) -> None:
-    # Cheques validated before a correction stay validated; further ones count against the new hours.
+async def prestatie_gecorrigeerd(session: AsyncSession, event: PrestatieGecorrigeerd, envelope: Envelope) -> None:
+    # Further cheques count against the new hours; those validated beyond them are released
+    # (terugdraaien: in a transaction of its own).
     await PrestatieReferentie(session).wijzig(event.prestatie_id, begonnen_uren=event.begonnen_uren)
+    await terugdraaien.noteer(session, event, envelope)
 
 
-async def prestatie_geannuleerd(session: AsyncSession, event: PrestatieGeannuleerd, _: Envelope) -> None:
+async def prestatie_geannuleerd(session: AsyncSession, event: PrestatieGeannuleerd, envelope: Envelope) -> None:
     await PrestatieReferentie(session).wijzig(event.prestatie_id, geannuleerd=True)
+    await terugdraaien.noteer(session, event, envelope)
 
 
 async def inschrijvingsrecht_betaald(session: AsyncSession, event: InschrijvingsrechtBetaald, envelope: Envelope) -> None:

@@ -3,6 +3,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cheques.adapters.cheques import BestellingRepository, ChequeRepository, WebhookInbox
 from cheques.adapters.grootboek import GrootboekRepository
 from cheques.adapters.referentie import PrestatieReferentie, TariefReferentie, VerdeeltariefRepository
+from cheques.adapters.terugdraaiingen import OpdrachtRepository, ReisdagRepository
 from cheques.adapters.uitbetalingen import RondeRepository
 from cheques.domain.grootboek import Transactie, partij
 from wijkwerk.db import UnitOfWork
@@ -21,6 +22,8 @@ class ChequesUnitOfWork(UnitOfWork):
         self.webhooks = WebhookInbox(session)
         self.grootboek = GrootboekRepository(session)
         self.rondes = RondeRepository(session)
+        self.opdrachten = OpdrachtRepository(session)
+        self.reisdagen = ReisdagRepository(session)
         self._geboekt: list[Transactie] = []
 
     async def boek(self, transactie: Transactie) -> bool:

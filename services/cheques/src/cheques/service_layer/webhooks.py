@@ -99,15 +99,19 @@ async def valideer_cheque(cmd: commands.ValideerCheque, uow: ChequesUnitOfWork, 
     b = cheque.bestelling
     v = verdeel(b.prijs_cent, b.drager, b.besteld_op, prestatie.datum, await uow.verdeeltarieven.alle())
     await uow.cheques.save(cheque)
-    await uow.boek(
-        cheque_transactie(cheque.serienummer, v, prestatie.wijkwerker_id, b.organisator_id, cmd.gevalideerd_op)
-    )
+    await uow.boek(cheque_transactie(
+        cheque.serienummer, v, prestatie.wijkwerker_id, b.organisator_id, cmd.gevalideerd_op, cheque.validatie
+    ))
     uow.emit(_gevalideerd(cheque, prestatie, v))
     bedrag = prestatie.verplaatsingsvergoeding_dag_cent
     if bedrag <= 0:
         return
-    # once per day and placement, with that day's first validated cheque.
-    reis = reis_transactie(prestatie.koppeling_id, prestatie.datum, bedrag, prestatie.wijkwerker_id, cmd.gevalideerd_op)
+    # once per day and placement, with that day's first validated cheque (again after
+    # a storno of the day's allowance: the next grant has its own key).
+    toekenning = await uow.reisdagen.terugdraaiingen(prestatie.koppeling_id, prestatie.datum) + 1
+    reis = reis_transactie(
+        prestatie.koppeling_id, prestatie.datum, bedrag, prestatie.wijkwerker_id, cmd.gevalideerd_op, toekenning
+    )
     if await uow.boek(reis):
         uow.emit(
             VerplaatsingsvergoedingToegekend(

@@ -1,5 +1,6 @@
 """Event handlers that fold every topic into the reporting read models."""
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from evaluatie.adapters.leesmodellen import Leesmodellen
@@ -90,6 +91,23 @@ WERK_EN_GELD = {
         "reis", "koppeling_id", "datum", "organisator_id", "gevalideerd_op", "bedrag_cent"
     ),
 }
+
+
+async def cheque_validatie_teruggedraaid(session: AsyncSession, e: c.ChequeValidatieTeruggedraaid, _: Envelope) -> None:
+    """The reversed validation no longer counts as a used cheque, nor the day's allowance
+    when it was reversed with it (the ledger books their storno in the correction month)."""
+    await session.execute(
+        text("DELETE FROM rm_cheques_gevalideerd WHERE serienummer = :s AND wijkwerker_id = :w AND gevalideerd_op = :g"),
+        {"s": e.serienummer, "w": e.wijkwerker_id, "g": e.gevalideerd_op},
+    )
+    if e.verplaatsingsvergoeding_cent > 0:
+        await session.execute(
+            text("DELETE FROM rm_reisvergoedingen WHERE koppeling_id = :k AND datum = :d"),
+            {"k": e.koppeling_id, "d": e.prestatie_datum},
+        )
+
+
+WERK_EN_GELD[c.ChequeValidatieTeruggedraaid] = cheque_validatie_teruggedraaid
 
 
 async def erkenning_verleend(session: AsyncSession, e: p.ErkenningVerleend, _: Envelope) -> None:

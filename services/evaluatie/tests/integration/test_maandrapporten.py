@@ -214,3 +214,32 @@ async def test_dashboard_series_of_hours_and_money(env, wereld):
     # March: w1 2+2 h and w2 2 h at the school, w2 2 h at the municipality; April: w4 2 h
     assert uren == {"lokaal_bestuur": [2, 2], "school": [6, 0]}
     assert geld["wijkwerker"] == [8.2, 4.1] and geld["organisator"] == [4.5, 2.25]
+
+
+def _teruggedraaid(v: c.ChequeGevalideerd, op: date) -> c.ChequeValidatieTeruggedraaid:
+    return c.ChequeValidatieTeruggedraaid(
+        **{k: getattr(v, k) for k in ("serienummer", "bestelling_id", "prestatie_id", "koppeling_id", "wijkwerker_id",
+                                      "gebruiker_id", "organisator_id", "drager", "prijs_cent", "besteld_op",
+                                      "prestatie_datum", "gevalideerd_op", "wijkwerker_cent", "verzekering_cent",
+                                      "reisfonds_cent", "uitgever_cent", "organisator_cent", "validatie")},
+        teruggedraaid_op=op, boekmaand=op.replace(day=1), reden="geannuleerd",
+    )
+
+
+@pytest.mark.parametrize("volgorde", ["v1 r v2", "v1 v2 r", "v2 v1 r"])
+async def test_a_released_cheque_used_again_by_another_worker_counts_once_in_any_arrival_order(env, tokens, fold, volgorde):
+    """Worker 1's validation and its reversal share a partition; worker 2's new validation
+    of the released cheque travels on another one and may arrive before either."""
+    client, engine = env
+    await fold(engine, t.OrganisatorGeregistreerd(organisator_id=A, naam="Wijk-werken A", samenwerkingsverband="SA",
+                                                  gemeenten=()))
+    w1, w2, g = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    v1 = _cheque(w1, g, date(2026, 3, 3), date(2026, 3, 5))
+    v2 = v1.model_copy(update={"wijkwerker_id": w2, "prestatie_id": uuid.uuid4(), "prestatie_datum": date(2026, 4, 7),
+                               "gevalideerd_op": date(2026, 4, 9), "boekmaand": date(2026, 4, 1), "validatie": 2})
+    events = {"v1": v1, "r": _teruggedraaid(v1, date(2026, 3, 20)), "v2": v2}
+    await fold(engine, *(events[n] for n in volgorde.split()))
+    maart, april = (await _get(client, tokens, "/v1/rapporten/cheques", van="2026-03", tot="2026-04"))["rijen"]
+    # The cheque pays worker 2's April prestatie only: its March validation was reversed.
+    assert (maart["gebruikt_per_prestatiemaand"], maart["gebruikt_per_validatiemaand"]) == (0, 0)
+    assert (april["gebruikt_per_prestatiemaand"], april["gebruikt_per_validatiemaand"], april["wijkwerker"]) == (1, 1, "4.10")

@@ -87,6 +87,9 @@ class ChequeGevalideerd(_ChequesEvent):
     reisfonds_cent: int
     uitgever_cent: int
     organisator_cent: int
+    # The cheque's validation number: 1, one more after each reversal (a released cheque
+    # can pay another prestatie, possibly of another worker, on another partition).
+    validatie: int = 1
 
 
 @registry.register
@@ -143,6 +146,7 @@ class ChequeValidatieTeruggedraaid(_ChequesEvent):
     organisator_cent: int
     verplaatsingsvergoeding_cent: int = 0
     opnieuw_bruikbaar: bool = True
+    validatie: int = 1  # the number of the validation reversed (ChequeGevalideerd.validatie)
 
 
 @registry.register

@@ -87,7 +87,8 @@ async def _pas_toe(uow: ChequesUnitOfWork, opdracht: Opdracht) -> int:
 
 
 async def _draai_cheque_terug(uow: ChequesUnitOfWork, cheque: Cheque, prestatie: Prestatie, opdracht: Opdracht) -> None:
-    origineel = await uow.grootboek.get(cheque_sleutel(cheque.serienummer, cheque.validatie))
+    validatie = cheque.validatie
+    origineel = await uow.grootboek.get(cheque_sleutel(cheque.serienummer, validatie))
     if origineel is None:
         raise OntbrekendeBoeking(f"cheque {cheque.serienummer} has no posted validation {cheque.validatie}")
     gevalideerd_op = cheque.gevalideerd_op
@@ -107,6 +108,7 @@ async def _draai_cheque_terug(uow: ChequesUnitOfWork, cheque: Cheque, prestatie:
         boekmaand=maand(opdracht.datum), reden=opdracht.reden, wijkwerker_cent=v.wijkwerker,
         verzekering_cent=v.verzekering, reisfonds_cent=v.reisfonds, uitgever_cent=v.uitgever,
         organisator_cent=v.organisator, verplaatsingsvergoeding_cent=reis, opnieuw_bruikbaar=bruikbaar,
+        validatie=validatie,
     ))
     if not bruikbaar:
         uow.emit(ChequeVervallen(

@@ -133,7 +133,7 @@ def _gevalideerd(cheque: Cheque, prestatie: Prestatie, v: Verdeling) -> ChequeGe
         organisator_id=b.organisator_id, drager=b.drager, prijs_cent=b.prijs_cent, besteld_op=b.besteld_op,
         prestatie_datum=prestatie.datum, gevalideerd_op=gevalideerd_op, boekmaand=maand(gevalideerd_op),
         wijkwerker_cent=v.wijkwerker, verzekering_cent=v.verzekering, reisfonds_cent=v.reisfonds,
-        uitgever_cent=v.uitgever, organisator_cent=v.organisator,
+        uitgever_cent=v.uitgever, organisator_cent=v.organisator, validatie=cheque.validatie,
     )
 
 

@@ -35,13 +35,26 @@ _SQL = {
     "bestelling": """INSERT INTO rm_bestellingen (bestelling_id, organisator_id, drager, aantal, totaal_cent, besteld_op)
                      VALUES (:bestelling_id, :organisator_id, :drager, :aantal, :totaal_cent, :besteld_op)
                      ON CONFLICT DO NOTHING""",
+    # A cheque's latest validation wins, whatever order the partitions deliver them in: a
+    # released cheque may pay another worker's prestatie (another partition) before the
+    # reversal of its earlier validation arrives.
     "cheque": """INSERT INTO rm_cheques_gevalideerd (serienummer, organisator_id, wijkwerker_id, drager, prestatie_datum,
                      gevalideerd_op, prijs_cent, wijkwerker_cent, verzekering_cent, reisfonds_cent, uitgever_cent,
-                     organisator_cent)
+                     organisator_cent, validatie)
                  VALUES (:serienummer, :organisator_id, :wijkwerker_id, :drager, :prestatie_datum, :gevalideerd_op,
                      :prijs_cent, :wijkwerker_cent, :verzekering_cent, :reisfonds_cent, :uitgever_cent,
-                     :organisator_cent)
-                 ON CONFLICT DO NOTHING""",
+                     :organisator_cent, :validatie)
+                 ON CONFLICT (serienummer) DO UPDATE SET organisator_id = excluded.organisator_id,
+                     wijkwerker_id = excluded.wijkwerker_id, drager = excluded.drager,
+                     prestatie_datum = excluded.prestatie_datum, gevalideerd_op = excluded.gevalideerd_op,
+                     prijs_cent = excluded.prijs_cent, wijkwerker_cent = excluded.wijkwerker_cent,
+                     verzekering_cent = excluded.verzekering_cent, reisfonds_cent = excluded.reisfonds_cent,
+                     uitgever_cent = excluded.uitgever_cent, organisator_cent = excluded.organisator_cent,
+                     validatie = excluded.validatie
+                 WHERE rm_cheques_gevalideerd.validatie < excluded.validatie""",
+    "cheque_teruggedraaid": """DELETE FROM rm_cheques_gevalideerd WHERE serienummer = :serienummer
+                     AND validatie = :validatie""",
+    "reis_teruggedraaid": "DELETE FROM rm_reisvergoedingen WHERE koppeling_id = :koppeling_id AND datum = :datum",
     "reis": """INSERT INTO rm_reisvergoedingen (koppeling_id, datum, organisator_id, gevalideerd_op, bedrag_cent)
                VALUES (:koppeling_id, :datum, :organisator_id, :gevalideerd_op, :bedrag_cent) ON CONFLICT DO NOTHING""",
 }

@@ -1,6 +1,5 @@
 """Event handlers that fold every topic into the reporting read models."""
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from evaluatie.adapters.leesmodellen import Leesmodellen
@@ -86,6 +85,7 @@ WERK_EN_GELD = {
     c.ChequeGevalideerd: _schrijf(
         "cheque", "serienummer", "organisator_id", "wijkwerker_id", "drager", "prestatie_datum", "gevalideerd_op",
         "prijs_cent", "wijkwerker_cent", "verzekering_cent", "reisfonds_cent", "uitgever_cent", "organisator_cent",
+        "validatie",
     ),
     c.VerplaatsingsvergoedingToegekend: _schrijf(
         "reis", "koppeling_id", "datum", "organisator_id", "gevalideerd_op", "bedrag_cent"
@@ -94,17 +94,13 @@ WERK_EN_GELD = {
 
 
 async def cheque_validatie_teruggedraaid(session: AsyncSession, e: c.ChequeValidatieTeruggedraaid, _: Envelope) -> None:
-    """The reversed validation no longer counts as a used cheque, nor the day's allowance
-    when it was reversed with it (the ledger books their storno in the correction month)."""
-    await session.execute(
-        text("DELETE FROM rm_cheques_gevalideerd WHERE serienummer = :s AND wijkwerker_id = :w AND gevalideerd_op = :g"),
-        {"s": e.serienummer, "w": e.wijkwerker_id, "g": e.gevalideerd_op},
-    )
+    """The reversed validation no longer counts as a used cheque (unless a later validation
+    of the same cheque already replaced it), nor the day's allowance when it was reversed
+    with it (the ledger books their storno in the correction month)."""
+    werk = WerkEnGeld(session)
+    await werk.schrijf("cheque_teruggedraaid", serienummer=e.serienummer, validatie=e.validatie)
     if e.verplaatsingsvergoeding_cent > 0:
-        await session.execute(
-            text("DELETE FROM rm_reisvergoedingen WHERE koppeling_id = :k AND datum = :d"),
-            {"k": e.koppeling_id, "d": e.prestatie_datum},
-        )
+        await werk.schrijf("reis_teruggedraaid", koppeling_id=e.koppeling_id, datum=e.prestatie_datum)
 
 
 WERK_EN_GELD[c.ChequeValidatieTeruggedraaid] = cheque_validatie_teruggedraaid

@@ -1,5 +1,7 @@
 """Each service as a real uvicorn server on a migrated database, for API-level security
-tests and fuzzing. Workers are off: these tests target the HTTP surface."""
+tests and fuzzing. ``servers``: workers off, the HTTP surface only. ``live_servers``: the
+four services with their relays and consumers on their own broker, so data created through
+one service's API reaches the others (the cross-organisation walk)."""
 
 from __future__ import annotations
 
@@ -38,17 +40,19 @@ def security_tokens(tmp_path_factory) -> Tokens:
     return Tokens.create(tmp_path_factory.mktemp("security-keys"))
 
 
-def _start(name: str, db_url: str, tokens: Tokens, log_dir, kafka: str) -> Server:
-    port = free_port()
+def _start(name: str, db_url: str, tokens: Tokens, log_dir, kafka: str, *, port: int | None = None,
+           workers: bool = False, extra_env: dict[str, str] | None = None) -> Server:
+    port = port or free_port()
     prefix = name.upper()
     env = {
         **os.environ,
         f"{prefix}_DATABASE_URL": db_url,
-        f"{prefix}_RUN_WORKERS": "false",
+        f"{prefix}_RUN_WORKERS": "true" if workers else "false",
         f"{prefix}_LOG_JSON": "true",
         "KAFKA_BOOTSTRAP_SERVERS": kafka,  # e.g. the ledger recompute reads the topics
         "AUTH_PUBLIC_KEY_FILE": str(tokens.public_key),
         "AUTH_PRIVATE_KEY_FILE": str(tokens.private_key),
+        **(extra_env or {}),
     }
     log = open(log_dir / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(
@@ -83,6 +87,37 @@ def servers(embedded_pg, kafka_bootstrap, security_tokens, tmp_path_factory) -> 
         for server in started.values():
             server.proc.terminate()
             server.proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def live_servers(embedded_pg, security_tokens, tmp_path_factory) -> Iterator[dict[str, Server]]:
+    """The four services with workers, wired to each other, on a broker of their own: the
+    session broker's fixed topic names are shared with other tests, whose consumers must
+    not fold this module's events (nor these services theirs)."""
+    from wijkwerk.embedded.broker import EmbeddedBroker
+
+    log_dir = tmp_path_factory.mktemp("live-logs")
+    broker = EmbeddedBroker(free_port(), log_file=log_dir / "tansu.log")
+    broker.start()
+    ports = {name: free_port() for name in FUZZED_SERVICES}
+    wiring = {
+        **{f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()},
+        "KAFKA_TOPIC_PARTITIONS": "2",
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
+    }
+    started: dict[str, Server] = {}
+    try:
+        for name in FUZZED_SERVICES:
+            db = migrated_database(embedded_pg, name, f"live_{name}")
+            started[name] = _start(name, db, security_tokens, log_dir, broker.bootstrap_servers,
+                                   port=ports[name], workers=True, extra_env=wiring)
+        yield started
+    finally:
+        for server in started.values():
+            server.proc.terminate()
+            server.proc.wait(timeout=15)
+        broker.stop()
 
 
 @pytest.fixture(scope="session")

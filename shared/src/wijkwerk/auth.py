@@ -3,16 +3,25 @@
 Production verifies tokens against the partner identity provider's JWKS; the embedded
 default signs with a local RSA key (``wijkwerk token``). Both paths use PyJWT, never
 hand-rolled crypto.
+
+The JWKS (:class:`JwksSleutels`) is cached and refetched on an unknown key id, so a key
+rotation needs no restart. A fetch is blocking I/O: request handling
+(:func:`current_principal`) runs it on a worker thread, never on the event loop.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
+import anyio.to_thread
+import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -24,6 +33,11 @@ from wijkwerk.settings import AuthSettings
 
 ALGORITHMS = ["RS256", "ES256", "EdDSA"]
 LOCAL_KEY_ID = "wijkwerk-local"
+JWKS_LIFESPAN_S = 300.0  # keys are refetched at least this often: a removed key is refused by then
+JWKS_MIN_REFETCH_S = 10.0  # an unknown kid refetches early, but not more often than this
+JWKS_TIMEOUT_S = 5.0
+
+log = logging.getLogger("wijkwerk.auth")
 
 
 @dataclass(frozen=True)
@@ -100,23 +114,106 @@ def mint_token(
     )
 
 
+class JwksSleutels:
+    """The identity provider's signing keys (its JWKS), by key id.
+
+    The set is cached for ``lifespan_s``. A token with a key id not in the cache makes it
+    refetch at once (a rotated-in key is accepted without a restart), but at most once per
+    ``min_refetch_s``: tokens with made-up key ids cannot turn every request into a call to
+    the provider. A key removed from the JWKS is refused from the next fetch on: at the
+    latest ``lifespan_s`` after the previous one, earlier when an unknown key id triggers a
+    refetch. When a fetch fails the keys fetched before stay in use (the provider being
+    down must not lock everybody out) and the next attempt waits ``min_refetch_s``.
+    One fetch at a time; it is blocking I/O, so async callers use :meth:`haal` on a thread.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        lifespan_s: float = JWKS_LIFESPAN_S,
+        min_refetch_s: float = JWKS_MIN_REFETCH_S,
+        timeout_s: float = JWKS_TIMEOUT_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.url = url
+        self._lifespan_s = lifespan_s
+        self._min_refetch_s = min_refetch_s
+        self._timeout_s = timeout_s
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at: float | None = None  # last successful fetch
+        self._attempted_at: float | None = None  # last attempt, successful or not
+        self.fetches = 0  # attempts, for tests and metrics
+
+    def moet_halen(self, kid: str | None) -> bool:
+        """Whether finding ``kid`` needs a fetch first (expired cache, or an unknown kid).
+        A token without a key id never makes it fetch: no key could match."""
+        if kid is None:
+            return False
+        now = self._clock()
+        if self._attempted_at is not None and now - self._attempted_at < self._min_refetch_s:
+            return False
+        if self._fetched_at is None or now - self._fetched_at >= self._lifespan_s:
+            return True
+        return kid not in self._keys
+
+    def haal(self, kid: str | None = None) -> None:
+        """Fetch the JWKS if ``kid`` needs it (blocking; one caller at a time fetches)."""
+        with self._lock:
+            if not self.moet_halen(kid):
+                return  # fresh enough, or another thread fetched meanwhile
+            self._attempted_at = self._clock()
+            self.fetches += 1
+            try:
+                response = httpx.get(self.url, timeout=self._timeout_s, follow_redirects=False)
+                response.raise_for_status()
+                keys = jwt.PyJWKSet.from_dict(response.json()).keys
+            except (httpx.HTTPError, ValueError, jwt.PyJWTError) as exc:
+                log.warning("JWKS fetch from %s failed (%s); keeping %d cached keys", self.url, exc, len(self._keys))
+                return
+            self._keys = {k.key_id: k for k in keys if k.key_id and k.public_key_use in (None, "sig")}
+            self._fetched_at = self._attempted_at
+
+    def sleutel(self, kid: str | None, *, halen: bool = True) -> jwt.PyJWK:
+        """The key for ``kid``, fetching first when needed and ``halen`` allows it."""
+        if halen:
+            self.haal(kid)
+        found = self._keys.get(kid) if kid else None
+        if found is None:
+            raise jwt.InvalidTokenError("The token's key id is not in the identity provider's JWKS.")
+        return found
+
+
 class TokenVerifier:
     """Verifies a bearer token: signature, issuer, audience, exp/nbf with leeway."""
 
-    def __init__(self, settings: AuthSettings) -> None:
+    def __init__(self, settings: AuthSettings, *, jwks: JwksSleutels | None = None) -> None:
         self._settings = settings
-        self._jwks: jwt.PyJWKClient | None = None
+        self._jwks: JwksSleutels | None = jwks
         self._public_key: bytes | None = None
-        if settings.jwks_url:
-            # PyJWKClient caches keys and refetches on an unknown kid (key rotation).
-            self._jwks = jwt.PyJWKClient(settings.jwks_url, cache_keys=True, lifespan=300)
-        elif settings.public_key_file:
+        if self._jwks is None and settings.jwks_url:
+            self._jwks = JwksSleutels(settings.jwks_url)
+        elif self._jwks is None and settings.public_key_file:
             self._public_key = Path(settings.public_key_file).read_bytes()
 
     def verify(self, token: str) -> Principal:
+        """Blocking when the JWKS must be fetched: async code awaits :meth:`verify_async`."""
+        return self._verify(token, halen=True)
+
+    async def verify_async(self, token: str) -> Principal:
+        """As :meth:`verify`; a JWKS fetch runs on a worker thread, not on the event loop."""
+        if self._jwks is not None:
+            kid = _kid(token)
+            if self._jwks.moet_halen(kid):
+                await anyio.to_thread.run_sync(self._jwks.haal, kid)
+        return self._verify(token, halen=False)
+
+    def _verify(self, token: str, *, halen: bool) -> Principal:
         try:
             if self._jwks is not None:
-                key = self._jwks.get_signing_key_from_jwt(token).key
+                key = self._jwks.sleutel(_kid(token), halen=halen).key
             elif self._public_key is not None:
                 key = self._public_key
             else:
@@ -145,13 +242,21 @@ class TokenVerifier:
         )
 
 
+def _kid(token: str) -> str | None:
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+    except jwt.PyJWTError:
+        return None  # not a JWT at all: refused by the verification that follows
+    return kid if isinstance(kid, str) else None
+
+
 _bearer = HTTPBearer(auto_error=False)
 
 
 TOKEN_COOKIE = "wijkwerk_token"
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
@@ -164,7 +269,7 @@ def current_principal(
     else:
         raise Problem(401, "token-ontbreekt", "A bearer token is required.")
     verifier: TokenVerifier = request.app.state.token_verifier
-    principal = verifier.verify(token)
+    principal = await verifier.verify_async(token)
     request.state.principal = principal
     return principal
 
@@ -172,7 +277,8 @@ def current_principal(
 def require(*scopes: str):
     """Dependency: the caller holds at least one of the given scopes."""
 
-    def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    # async: a plain check, run on the event loop rather than on a worker thread per request
+    async def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if not any(principal.has(s) for s in scopes):
             raise Problem(
                 403,

@@ -99,15 +99,17 @@ async def maak_koppeling(cmd: commands.MaakKoppeling, uow: PrestatiesUnitOfWork)
         if activiteit is None or activiteit.organisator_id != cmd.organisator_id:
             raise NietGevonden("No such activity in this organiser's catalogue.", rule="activiteit-onbekend")
         gebruiker = await uow.gebruikers.get(cmd.gebruiker_id)
-        if gebruiker is None:
+        erkenning = await uow.erkenningen.bij(gebruiker.id, cmd.organisator_id) if gebruiker else None
+        # A gebruiker who neither signed up at nor holds an erkenning with this organiser is
+        # not known to it: the same 404 as an unknown id, so nothing leaks about other areas.
+        if gebruiker is None or (erkenning is None and gebruiker.aangemeld_bij != cmd.organisator_id):
             raise NietGevonden("No such gebruiker.", rule="gebruiker-onbekend")
         if not await uow.vensters.heeft_traject_bij(cmd.wijkwerker_id, cmd.organisator_id):
             raise NietGevonden(
                 "No trajectory of this worker with this organiser is known here (yet).", rule="wijkwerker-onbekend"
             )
         koppeling = Koppeling.maak(
-            wijkwerker_id=cmd.wijkwerker_id, gebruiker=gebruiker,
-            erkenning=await uow.erkenningen.bij(gebruiker.id, cmd.organisator_id), activiteit=activiteit,
+            wijkwerker_id=cmd.wijkwerker_id, gebruiker=gebruiker, erkenning=erkenning, activiteit=activiteit,
             werkingsgebied=await uow.organisatoren.gebied(cmd.organisator_id),
             locatie_nis_code=cmd.locatie_nis_code, afstand_km=cmd.afstand_km, start=cmd.start,
         )

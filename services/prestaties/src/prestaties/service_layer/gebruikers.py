@@ -169,7 +169,12 @@ async def registreer_contact(cmd: commands.RegistreerContact, uow: PrestatiesUni
         door=cmd.door, door_rol=cmd.door_rol, kanaal=cmd.kanaal, reden=cmd.reden, notitie=cmd.notitie,
     )
     async with uow:
-        await _gebruiker(uow, cmd.gebruiker_id)
+        gebruiker = await _gebruiker(uow, cmd.gebruiker_id)
+        # Contacts of an organiser with gebruikers it knows (signed up there or recognised):
+        # another area's gebruiker is answered as unknown, so its existence does not leak.
+        if gebruiker.aangemeld_bij != cmd.organisator_id and await uow.erkenningen.bij(
+                gebruiker.id, cmd.organisator_id) is None:
+            raise NietGevonden("No such gebruiker.", rule="gebruiker-onbekend")
         await uow.contacten.add(contact)
         uow.emit(
             ContactGeregistreerd(

@@ -30,7 +30,7 @@ Reader = Annotated[Principal, Depends(require("rapportering:read"))]
 async def login(token: str, request: Request) -> Response:
     """Puts a token in an HttpOnly cookie so the browser can open the pages; the token is
     verified here and on every page."""
-    request.app.state.token_verifier.verify(token)
+    await request.app.state.token_verifier.verify_async(token)
     response = RedirectResponse(url=str(request.url_for("vlaanderen")), status_code=303)
     response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict", max_age=3600)
     return response

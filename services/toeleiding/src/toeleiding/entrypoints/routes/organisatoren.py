@@ -78,7 +78,9 @@ async def wijzig_werkingsgebied(
     organisator_id: uuid.UUID,
     body: WerkingsgebiedIn,
     uow: Uow,
-    _: Annotated[Principal, Depends(require("toeleiding:admin"))],
+    principal: Annotated[Principal, Depends(require("toeleiding:admin"))],
 ) -> OrganisatorOut:
+    if not sees_organisation(principal, organisator_id):
+        raise NietGevonden("No such organiser.", rule="organisator-onbekend")
     cmd = commands.WijzigWerkingsgebied(organisator_id, {g.nis_code: g.naam for g in body.gemeenten})
     return OrganisatorOut.of(await handlers.wijzig_werkingsgebied(cmd, uow))

@@ -49,8 +49,15 @@ async def _check(uow: ToeleidingUnitOfWork, principal: Principal, traject_id: uu
 
 @router.post("/toeleidingen", status_code=status.HTTP_201_CREATED, summary="Refer a worker: starts a trajectory")
 async def ontvang_toeleiding(body: ToeleidingIn, uow: Uow, request: Request, principal: Writer) -> TrajectOut:
-    if principal.org_type != "toeleider" and not sees_organisation(principal, body.organisator_id):
-        raise NietGevonden("No such organiser.", rule="organisator-onbekend")
+    if principal.org_type != "toeleider":
+        if not sees_organisation(principal, body.organisator_id):
+            raise NietGevonden("No such organiser.", rule="organisator-onbekend")
+        # An organiser refers only dossiers of its own area: another area's dossier is
+        # answered as unknown, so its existence does not leak (a referrer may refer anyone).
+        async with uow:
+            w = await uow.wijkwerkers.get(body.wijkwerker_id)
+        if w is not None and not sees_organisation(principal, w.organisator_id):
+            raise NietGevonden("No such dossier.", rule="wijkwerker-onbekend")
     cmd = commands.OntvangToeleiding(
         wijkwerker_id=body.wijkwerker_id,
         organisator_id=body.organisator_id,

@@ -88,10 +88,10 @@ async def wijzig_uitkeringsstatus(
 async def bankgegevens(
     wijkwerker_id: uuid.UUID,
     uow: Uow,
-    _: Annotated[Principal, Depends(require("cheques:payout"))],
+    principal: Annotated[Principal, Depends(require("cheques:payout"))],
 ) -> Bankgegevens:
     async with uow:
         w = await uow.wijkwerkers.get(wijkwerker_id)
-    if w is None:
+    if w is None or not sees_organisation(principal, w.organisator_id):
         raise NietGevonden("No such dossier.", rule="wijkwerker-onbekend")
     return Bankgegevens(wijkwerker_id=w.id, naam=f"{w.voornaam} {w.achternaam}", iban=w.iban)

@@ -218,3 +218,33 @@ async def test_refund_and_expiry_of_unused_cheques_emit_events(omgeving):
     assert r.json()["rule"] == "cheque-terugbetaald"
     assert orjson.loads((await o.client.get(f"/v1/cheques/{series[1]}", headers=o.tokens.headers("cheques:read"))
                          ).content)["status"] == "vervallen"
+
+
+def bundel(series, prestatie_id, op="2026-03-05") -> dict:
+    return {"type": "cheques.gevalideerd", "serienummers": series, "prestatie_id": str(prestatie_id),
+            "gevalideerd_op": op}
+
+
+async def test_a_bundle_validates_each_cheque_as_if_alone_or_none_of_them(omgeving):
+    o = omgeving
+    oid, series, p = await cheques_met_prestatie(o, aantal=5)  # the prestatie has 3 started hours
+    before = await o.tellingen()
+    for body, status, rule in [
+        (bundel(series[:4], p.prestatie_id), 422, "meer-cheques-dan-uren"),  # the fourth is one too many
+        (bundel([series[0], series[0]], p.prestatie_id), 422, "serienummer-dubbel"),
+        (bundel([series[0], "ONBEKEND1"], p.prestatie_id), 422, "cheque-onbekend"),
+    ]:
+        r = await o.webhook(body)
+        assert (r.status_code, r.json()["rule"]) == (status, rule), body
+    assert await o.tellingen() == before  # not even the cheques before the refused one
+
+    assert (await o.ok(bundel(series[:3], p.prestatie_id)))["verwerkt"] is True
+    # the day's allowance comes with its first cheque, as with single deliveries
+    assert await outbox(o) == ["ChequesBesteld", "ChequesUitgegeven", "ChequeGevalideerd",
+                               "VerplaatsingsvergoedingToegekend", "ChequeGevalideerd", "ChequeGevalideerd"]
+    assert await o.scalar("SELECT count(*) FROM cheques WHERE status = 'gevalideerd'") == 3
+    saldo = await o.scalar("SELECT sum(credit_cent - debet_cent) FROM grootboek_boekingen WHERE rekening = :r",
+                           r=f"wijkwerker:{p.wijkwerker_id}")
+    assert saldo == 3 * 410 + 300
+    r = await o.webhook(bundel([series[3]], p.prestatie_id))
+    assert (r.status_code, r.json()["rule"]) == (422, "meer-cheques-dan-uren")

@@ -699,16 +699,22 @@ class DemoLoader:
                     # Most within days, some in a later month (A-07).
                     vertraging = rng.randrange(0, 6) if rng.random() < 0.8 else rng.randrange(20, 50)
                     gevalideerd = min(datum + timedelta(days=vertraging), self.vandaag)
-                    validaties += [(next(volgende), pid, gevalideerd) for _ in range(uren)]
+                    validaties.append(([next(volgende) for _ in range(uren)], pid, gevalideerd))
                 await asyncio.gather(*(self._valideer(*v) for v in validaties))
         finally:
             self._stap(taak)
 
-    async def _valideer(self, serie: str, prestatie_id: str, gevalideerd: date) -> None:
-        if await self._webhook({"type": "cheque.gevalideerd", "serienummer": serie, "prestatie_id": prestatie_id,
-                                "gevalideerd_op": gevalideerd.isoformat()}, f"demo-{serie}-v"):
-            self.samenvatting.cheques_gevalideerd += 1
-            self.samenvatting.gevalideerd_per_maand[_maand(gevalideerd)] += 1
+    async def _valideer(self, series: list[str], prestatie_id: str, gevalideerd: date) -> None:
+        """The prestatie's cheques in one delivery (as an electronic registration is), or
+        one by one for a single hour."""
+        if len(series) == 1:
+            body = {"type": "cheque.gevalideerd", "serienummer": series[0]}
+        else:
+            body = {"type": "cheques.gevalideerd", "serienummers": series}
+        body |= {"prestatie_id": prestatie_id, "gevalideerd_op": gevalideerd.isoformat()}
+        if await self._webhook(body, f"demo-{series[0]}-v"):
+            self.samenvatting.cheques_gevalideerd += len(series)
+            self.samenvatting.gevalideerd_per_maand[_maand(gevalideerd)] += len(series)
 
     async def laad(self, scale: float) -> Samenvatting:
         from rich.progress import (

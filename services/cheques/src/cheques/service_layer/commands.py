@@ -43,6 +43,15 @@ class ValideerCheque:
 
 
 @dataclass(frozen=True)
+class ValideerCheques:
+    """Several cheques for one prestatie, in one delivery: all or nothing."""
+
+    serienummers: tuple[str, ...]
+    prestatie_id: uuid.UUID
+    gevalideerd_op: date
+
+
+@dataclass(frozen=True)
 class BetaalChequeTerug:
     serienummer: str
     terugbetaald_op: date

@@ -24,7 +24,7 @@ from wijkwerk.events.cheques import (
 async def verwerk(levering: commands.Levering, cmd: object, uow: ChequesUnitOfWork) -> bool:
     """Applies one delivery; False when it is a redelivery (acknowledged, no effect)."""
     async with uow:
-        if isinstance(cmd, commands.ValideerCheque):
+        if isinstance(cmd, commands.ValideerCheque | commands.ValideerCheques):
             prestatie = await uow.prestaties.get(cmd.prestatie_id)
             if prestatie is not None:  # before any write: see GrootboekRepository.vergrendel_wijkwerker
                 await uow.grootboek.vergrendel_wijkwerker(prestatie.wijkwerker_id)
@@ -88,6 +88,17 @@ async def _cheque(uow: ChequesUnitOfWork, serienummer: str, uitgever: str) -> Ch
     if cheque is None or cheque.bestelling.uitgever != uitgever:
         raise OngeldigeInvoer(f"Cheque {serienummer} is not known.", rule="cheque-onbekend")
     return cheque
+
+
+async def valideer_cheques(cmd: commands.ValideerCheques, uow: ChequesUnitOfWork, uitgever: str) -> None:
+    """Each cheque as if delivered alone, in one transaction: a refusal of any of them
+    rolls back the others (the delivery is refused as a whole and may come again)."""
+    if len(set(cmd.serienummers)) != len(cmd.serienummers):
+        raise OngeldigeInvoer("A serial number occurs twice in this delivery.", rule="serienummer-dubbel")
+    for serienummer in cmd.serienummers:
+        await valideer_cheque(
+            commands.ValideerCheque(serienummer, cmd.prestatie_id, cmd.gevalideerd_op), uow, uitgever
+        )
 
 
 async def valideer_cheque(cmd: commands.ValideerCheque, uow: ChequesUnitOfWork, uitgever: str) -> None:
@@ -167,6 +178,7 @@ HANDLERS = {
     commands.RegistreerBestelling: registreer_bestelling,
     commands.GeefChequesUit: geef_cheques_uit,
     commands.ValideerCheque: valideer_cheque,
+    commands.ValideerCheques: valideer_cheques,
     commands.BetaalChequeTerug: betaal_cheque_terug,
     commands.LaatChequeVervallen: laat_cheque_vervallen,
 }

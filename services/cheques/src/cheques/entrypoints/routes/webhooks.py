@@ -25,6 +25,8 @@ def _command(payload) -> object:
             return commands.GeefChequesUit(**velden | {"serienummers": tuple(payload.serienummers)})
         case s.ChequeGevalideerd():
             return commands.ValideerCheque(**velden)
+        case s.ChequesGevalideerd():
+            return commands.ValideerCheques(**velden | {"serienummers": tuple(payload.serienummers)})
         case s.ChequeTerugbetaald():
             return commands.BetaalChequeTerug(**velden)
         case s.ChequeVervallen():
@@ -57,7 +59,8 @@ def _parse(raw: bytes):
             "content": {
                 "application/json": {
                     "schema": s.WEBHOOK.json_schema(),
-                    "examples": {"gevalideerd": {"value": s.VOORBEELD}},
+                    "examples": {"gevalideerd": {"value": s.VOORBEELD},
+                                 "bundel": {"value": s.VOORBEELD_BUNDEL}},
                 }
             },
         }

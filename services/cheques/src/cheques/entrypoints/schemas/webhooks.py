@@ -44,6 +44,17 @@ class ChequeGevalideerd(_Webhook):
     gevalideerd_op: date
 
 
+class ChequesGevalideerd(_Webhook):
+    """Several cheques handed over or registered together for the started hours of one
+    prestatie (an electronic registration, or a bundle of paper cheques). All or nothing:
+    one refused cheque refuses the delivery and nothing is written."""
+
+    type: Literal["cheques.gevalideerd"]
+    serienummers: list[Serienummer] = Field(min_length=1, max_length=60)  # at most a month's hours
+    prestatie_id: uuid.UUID
+    gevalideerd_op: date
+
+
 class ChequeTerugbetaald(_Webhook):
     type: Literal["cheque.terugbetaald"]
     serienummer: Serienummer
@@ -57,7 +68,8 @@ class ChequeVervallen(_Webhook):
 
 
 Webhook = Annotated[
-    BestellingBetaald | ChequesUitgegeven | ChequeGevalideerd | ChequeTerugbetaald | ChequeVervallen,
+    BestellingBetaald | ChequesUitgegeven | ChequeGevalideerd | ChequesGevalideerd | ChequeTerugbetaald
+    | ChequeVervallen,
     Field(discriminator="type"),
 ]
 WEBHOOK = TypeAdapter(Webhook)
@@ -65,6 +77,12 @@ WEBHOOK = TypeAdapter(Webhook)
 VOORBEELD = {
     "type": "cheque.gevalideerd",
     "serienummer": "WW-2026-000001",
+    "prestatie_id": "0b7e2a52-8a7e-4f7e-9b1e-2f7c1c1d9a10",
+    "gevalideerd_op": "2026-03-05",
+}
+VOORBEELD_BUNDEL = {
+    "type": "cheques.gevalideerd",
+    "serienummers": ["WW-2026-000002", "WW-2026-000003"],
     "prestatie_id": "0b7e2a52-8a7e-4f7e-9b1e-2f7c1c1d9a10",
     "gevalideerd_op": "2026-03-05",
 }

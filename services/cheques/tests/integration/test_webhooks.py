@@ -83,8 +83,8 @@ async def test_a_redelivery_is_acknowledged_with_one_effect(omgeving):
     ("kwargs", "rule"),
     [
         ({"geheim": "not-the-secret"}, "handtekening-ongeldig"),
-        ({"ts": int(time.time()) - 301}, "webhook-verouderd"),
-        ({"ts": int(time.time()) + 120}, "webhook-uit-de-toekomst"),
+        ({"ts": -301}, "webhook-verouderd"),  # seconds from now, taken when the test runs
+        ({"ts": +120}, "webhook-uit-de-toekomst"),
         ({"uitgever": "onbekend"}, "handtekening-ongeldig"),
     ],
 )
@@ -92,6 +92,8 @@ async def test_a_bad_stale_or_future_signature_is_a_401_and_writes_nothing(omgev
     o = omgeving
     oid = await o.organisator()
     before = await o.tellingen()
+    if "ts" in kwargs:  # not at collection: the suite may run this test minutes later
+        kwargs = {**kwargs, "ts": int(time.time()) + kwargs["ts"]}
     r = await o.webhook(bestelling(oid), **kwargs)
     assert (r.status_code, r.json()["rule"]) == (401, rule)
     assert r.headers["content-type"] == "application/problem+json"

@@ -78,6 +78,20 @@ def test_the_demo_world_keeps_the_ledger_and_the_reports_agree_with_what_was_sen
     wait_until(zelfde_klus, timeout=20, interval=0.3)
     assert 0 < s.werkers_per_aantal_hoofdactiviteiten[1] < sum(s.werkers_per_aantal_hoofdactiviteiten.values())
 
+    # RPT-12 and RPT-16 over the world's months: every gebruiker signed up, every cheque
+    # in a paid order, as the generator sent them.
+    maanden = {"van": s.van.strftime("%Y-%m"), "tot": s.tot.strftime("%Y-%m")}
+
+    def gebruikers_en_cheques() -> bool:
+        g = _get(system, "evaluatie", "/v1/rapporten/gebruikers", h, **maanden)
+        c = _get(system, "evaluatie", "/v1/rapporten/cheques", h, **maanden)
+        return g is not None and c is not None and (
+            sum(r["nieuwe_gebruikers"] for r in g["rijen"]), sum(r["cheques_gekocht"] for r in c["rijen"]),
+            sum(r["gebruikt_per_validatiemaand"] for r in c["rijen"])) == (
+            s.gebruikers, s.cheques_besteld, s.cheques_gevalideerd)
+
+    wait_until(gebruikers_en_cheques, timeout=20, interval=0.3)
+
     # Settlement per booking month: the registration fees (7.50 each) and the insurance
     # share of every validated cheque (0.42, DOMAIN §3.7) are what the generator sent.
     gezien: dict = {}

@@ -55,6 +55,7 @@ class Samenvatting:
     gecorrigeerd: int = 0
     geannuleerd: int = 0
     bestellingen: int = 0
+    cheques_besteld: int = 0  # in the paid orders (RPT-16)
     cheques_uitgegeven: int = 0
     cheques_gevalideerd: int = 0
     evaluaties: int = 0
@@ -685,6 +686,7 @@ class DemoLoader:
                         "besteld_op": besteld.isoformat()}, f"demo-{bestelling}-b"):
                     continue
                 s.bestellingen += 1
+                s.cheques_besteld += aantal
                 series = [f"WW{bestelling[:8]}{bestelling[9:13]}-{i:05d}" for i in range(aantal)]
                 if not await self._webhook({
                         "type": "cheques.uitgegeven", "bestelling_id": bestelling, "serienummers": series,

@@ -4,48 +4,51 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from prestaties.adapters.tables import activiteiten, afwijkingen, koppelingen, toelatingen
+from prestaties.adapters.tables import activiteiten, afwijkingen, als_lijsten, koppelingen, toelatingen, uit_lijsten
 from prestaties.domain.activiteit import Activiteit, ActiviteitCategorie, Afwijking
 from prestaties.domain.gebruiker import GebruikerCategorie
 from prestaties.domain.koppeling import Koppeling
+
+
+# An activity with its matrix row and its deviations (by start of validity), in one statement.
+_TOEGELATEN = als_lijsten(
+    toelatingen, toelatingen.c.activiteit_id, activiteiten.c.id, "toelating", toelatingen.c.gebruiker_categorie
+)
+_AFWIJKINGEN = als_lijsten(
+    afwijkingen, afwijkingen.c.activiteit_id, activiteiten.c.id, "afwijking", afwijkingen.c.geldig_van, afwijkingen.c.id
+)
+_AFWIJKING = ("id", "gebruiker_id", "aangevraagd_op", "goedgekeurd_op", "geldig_van", "geldig_tot", "motivering")
+_ACTIVITEITEN = select(activiteiten, *_TOEGELATEN.c, *_AFWIJKINGEN.c).select_from(
+    activiteiten.join(_TOEGELATEN, true()).join(_AFWIJKINGEN, true())
+)
+_ACTIVITEIT = _ACTIVITEITEN.where(activiteiten.c.id == bindparam("id"))
+_ACTIVITEIT_FOR_UPDATE = _ACTIVITEIT.with_for_update(of=activiteiten)
 
 
 class ActiviteitRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def _load(self, rows) -> list[Activiteit]:
-        rows = list(rows)
-        ids = [r.id for r in rows]
-        toegelaten: dict[uuid.UUID, set[GebruikerCategorie]] = {i: set() for i in ids}
-        per_activiteit: dict[uuid.UUID, list[Afwijking]] = {i: [] for i in ids}
-        if ids:
-            for t in await self.session.execute(select(toelatingen).where(toelatingen.c.activiteit_id.in_(ids))):
-                toegelaten[t.activiteit_id].add(GebruikerCategorie(t.gebruiker_categorie))
-            query = select(afwijkingen).where(afwijkingen.c.activiteit_id.in_(ids)).order_by(afwijkingen.c.geldig_van)
-            for a in await self.session.execute(query):
-                per_activiteit[a.activiteit_id].append(
-                    Afwijking(a.id, a.gebruiker_id, a.aangevraagd_op, a.goedgekeurd_op, a.geldig_van, a.geldig_tot, a.motivering)
-                )
-        return [
-            Activiteit(
-                id=r.id, organisator_id=r.organisator_id, naam=r.naam, categorie=ActiviteitCategorie(r.categorie),
-                toegelaten=frozenset(toegelaten[r.id]), afwijkingen=per_activiteit[r.id], version=r.version,
-            )
-            for r in rows
-        ]
+    @staticmethod
+    def _from_row(r) -> Activiteit:
+        """A row of ``_ACTIVITEITEN``."""
+        return Activiteit(
+            id=r.id, organisator_id=r.organisator_id, naam=r.naam, categorie=ActiviteitCategorie(r.categorie),
+            toegelaten=frozenset(GebruikerCategorie(c) for (c,) in uit_lijsten(r, "toelating", "gebruiker_categorie")),
+            afwijkingen=[Afwijking(*a) for a in uit_lijsten(r, "afwijking", *_AFWIJKING)], version=r.version,
+        )
 
     async def get(self, activiteit_id: uuid.UUID, *, for_update: bool = False) -> Activiteit | None:
-        query = select(activiteiten).where(activiteiten.c.id == activiteit_id)
-        found = await self._load(await self.session.execute(query.with_for_update() if for_update else query))
-        return found[0] if found else None
+        query = _ACTIVITEIT_FOR_UPDATE if for_update else _ACTIVITEIT
+        row = (await self.session.execute(query, {"id": activiteit_id})).one_or_none()
+        return None if row is None else self._from_row(row)
 
     async def van_organisator(self, organisator_id: uuid.UUID) -> list[Activiteit]:
-        query = select(activiteiten).where(activiteiten.c.organisator_id == organisator_id).order_by(activiteiten.c.naam)
-        return await self._load(await self.session.execute(query))
+        query = _ACTIVITEITEN.where(activiteiten.c.organisator_id == organisator_id).order_by(activiteiten.c.naam)
+        return [self._from_row(r) for r in await self.session.execute(query)]
 
     async def add(self, a: Activiteit) -> None:
         await self.session.execute(
@@ -83,13 +86,17 @@ _KOPPELING = (
 )
 
 
+_KOPPELING_GET = select(koppelingen).where(koppelingen.c.id == bindparam("id"))
+_KOPPELING_GET_FOR_UPDATE = _KOPPELING_GET.with_for_update()
+
+
 class KoppelingRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def get(self, koppeling_id: uuid.UUID, *, for_update: bool = False) -> Koppeling | None:
-        query = select(koppelingen).where(koppelingen.c.id == koppeling_id)
-        row = (await self.session.execute(query.with_for_update() if for_update else query)).one_or_none()
+        query = _KOPPELING_GET_FOR_UPDATE if for_update else _KOPPELING_GET
+        row = (await self.session.execute(query, {"id": koppeling_id})).one_or_none()
         return None if row is None else Koppeling(**{k: getattr(row, k) for k in _KOPPELING})
 
     async def add(self, k: Koppeling) -> None:

@@ -4,13 +4,34 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import exists, insert, or_, select, update
+from sqlalchemy import bindparam, exists, insert, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from prestaties.adapters.tables import contacten, erkenning_perioden, erkenningen, gebruikers
+from prestaties.adapters.tables import (
+    als_lijsten,
+    contacten,
+    erkenning_perioden,
+    erkenningen,
+    gebruikers,
+    uit_lijsten,
+)
 from prestaties.domain.contact import Contact, ContactReden, ContactRol, Kanaal
 from prestaties.domain.gebruiker import Erkenning, Gebruiker, GebruikerCategorie, Geldigheid, Geslacht
+
+
+_GEBRUIKER = select(gebruikers).where(gebruikers.c.id == bindparam("id"))
+# An erkenning with its validity periods (by start), in one statement.
+_PERIODEN = als_lijsten(
+    erkenning_perioden, erkenning_perioden.c.erkenning_id, erkenningen.c.id, "periode", erkenning_perioden.c.geldig_van
+)
+_PERIODE = ("geldig_van", "geldig_tot", "inschrijvingsrecht_cent", "betaald_op")
+_ERKENNINGEN = select(erkenningen, *_PERIODEN.c).select_from(erkenningen.join(_PERIODEN, true()))
+_ERKENNING = _ERKENNINGEN.where(erkenningen.c.id == bindparam("id"))
+_ERKENNING_FOR_UPDATE = _ERKENNING.with_for_update(of=erkenningen)
+_ERKENNING_BIJ = _ERKENNINGEN.where(
+    erkenningen.c.gebruiker_id == bindparam("gebruiker_id"), erkenningen.c.organisator_id == bindparam("organisator_id")
+)
 
 
 class GebruikerRepository:
@@ -25,7 +46,7 @@ class GebruikerRepository:
         )
 
     async def get(self, gebruiker_id: uuid.UUID) -> Gebruiker | None:
-        row = (await self.session.execute(select(gebruikers).where(gebruikers.c.id == gebruiker_id))).one_or_none()
+        row = (await self.session.execute(_GEBRUIKER, {"id": gebruiker_id})).one_or_none()
         return None if row is None else self._from_row(row)
 
     async def add(self, g: Gebruiker) -> None:
@@ -56,42 +77,28 @@ class ErkenningRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def _load(self, rows) -> list[Erkenning]:
-        rows = list(rows)
-        perioden: dict[uuid.UUID, list[Geldigheid]] = {r.id: [] for r in rows}
-        if rows:
-            query = (
-                select(erkenning_perioden)
-                .where(erkenning_perioden.c.erkenning_id.in_(list(perioden)))
-                .order_by(erkenning_perioden.c.geldig_van)
-            )
-            for p in await self.session.execute(query):
-                perioden[p.erkenning_id].append(
-                    Geldigheid(p.geldig_van, p.geldig_tot, p.inschrijvingsrecht_cent, p.betaald_op)
-                )
-        return [
-            Erkenning(
-                id=r.id, gebruiker_id=r.gebruiker_id, organisator_id=r.organisator_id, perioden=perioden[r.id],
-                overeenkomst_op=r.overeenkomst_op, einde=r.einde, einde_reden=r.einde_reden, version=r.version,
-            )
-            for r in rows
-        ]
+    @staticmethod
+    def _from_row(r) -> Erkenning:
+        """A row of ``_ERKENNINGEN``."""
+        return Erkenning(
+            id=r.id, gebruiker_id=r.gebruiker_id, organisator_id=r.organisator_id,
+            perioden=[Geldigheid(*p) for p in uit_lijsten(r, "periode", *_PERIODE)],
+            overeenkomst_op=r.overeenkomst_op, einde=r.einde, einde_reden=r.einde_reden, version=r.version,
+        )
 
     async def get(self, erkenning_id: uuid.UUID, *, for_update: bool = False) -> Erkenning | None:
-        query = select(erkenningen).where(erkenningen.c.id == erkenning_id)
-        found = await self._load(await self.session.execute(query.with_for_update() if for_update else query))
-        return found[0] if found else None
+        query = _ERKENNING_FOR_UPDATE if for_update else _ERKENNING
+        row = (await self.session.execute(query, {"id": erkenning_id})).one_or_none()
+        return None if row is None else self._from_row(row)
 
     async def bij(self, gebruiker_id: uuid.UUID, organisator_id: uuid.UUID) -> Erkenning | None:
-        query = select(erkenningen).where(
-            erkenningen.c.gebruiker_id == gebruiker_id, erkenningen.c.organisator_id == organisator_id
-        )
-        found = await self._load(await self.session.execute(query))
-        return found[0] if found else None
+        params = {"gebruiker_id": gebruiker_id, "organisator_id": organisator_id}
+        row = (await self.session.execute(_ERKENNING_BIJ, params)).one_or_none()
+        return None if row is None else self._from_row(row)
 
     async def van_gebruiker(self, gebruiker_id: uuid.UUID) -> list[Erkenning]:
-        query = select(erkenningen).where(erkenningen.c.gebruiker_id == gebruiker_id).order_by(erkenningen.c.id)
-        return await self._load(await self.session.execute(query))
+        query = _ERKENNINGEN.where(erkenningen.c.gebruiker_id == gebruiker_id).order_by(erkenningen.c.id)
+        return [self._from_row(r) for r in await self.session.execute(query)]
 
     async def add(self, e: Erkenning) -> None:
         await self.session.execute(

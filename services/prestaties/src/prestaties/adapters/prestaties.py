@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from prestaties.adapters.tables import prestatie_historiek, prestaties
@@ -23,6 +23,23 @@ _KOLOMMEN = (
 # Two-key advisory locks live in their own key space (the relay uses the one-key form).
 _VERGRENDEL = text("SELECT pg_advisory_xact_lock(hashtext('prestaties:wijkwerker'), hashtext(:wijkwerker))")
 _TELT = prestaties.c.status != PrestatieStatus.GEANNULEERD.value
+_STAND = select(
+    func.coalesce(
+        func.sum(prestaties.c.begonnen_uren).filter(
+            prestaties.c.datum.between(bindparam("maand_start"), bindparam("maand_einde"))
+        ),
+        0,
+    ),
+    func.coalesce(func.sum(prestaties.c.begonnen_uren), 0),
+).where(
+    prestaties.c.wijkwerker_id == bindparam("wijkwerker_id"),
+    prestaties.c.datum.between(bindparam("jaar_start"), bindparam("jaar_einde")),
+    _TELT,
+)
+_GET = select(prestaties).where(prestaties.c.id == bindparam("id"))
+_GET_FOR_UPDATE = _GET.with_for_update()
+_NIEUW = insert(prestaties)
+_NIEUW_IN_HISTORIEK = insert(prestatie_historiek)
 
 
 @dataclass(frozen=True)
@@ -56,22 +73,19 @@ class PrestatieRepository:
 
     async def stand(self, wijkwerker_id: uuid.UUID, dag: date) -> UrenStand:
         """Started hours that count in ``dag``'s calendar month and year (A-02)."""
-        maand_start = dag.replace(day=1)
-        maand_einde = dag.replace(day=calendar.monthrange(dag.year, dag.month)[1])
-        in_maand = func.coalesce(
-            func.sum(prestaties.c.begonnen_uren).filter(prestaties.c.datum.between(maand_start, maand_einde)), 0
-        )
-        query = select(in_maand, func.coalesce(func.sum(prestaties.c.begonnen_uren), 0)).where(
-            prestaties.c.wijkwerker_id == wijkwerker_id,
-            prestaties.c.datum.between(date(dag.year, 1, 1), date(dag.year, 12, 31)),
-            _TELT,
-        )
-        maand, jaar = (await self.session.execute(query)).one()
+        params = {
+            "wijkwerker_id": wijkwerker_id,
+            "maand_start": dag.replace(day=1),
+            "maand_einde": dag.replace(day=calendar.monthrange(dag.year, dag.month)[1]),
+            "jaar_start": date(dag.year, 1, 1),
+            "jaar_einde": date(dag.year, 12, 31),
+        }
+        maand, jaar = (await self.session.execute(_STAND, params)).one()
         return UrenStand(maand=maand, jaar=jaar)
 
     async def get(self, prestatie_id: uuid.UUID, *, for_update: bool = False) -> Prestatie | None:
-        query = select(prestaties).where(prestaties.c.id == prestatie_id)
-        row = (await self.session.execute(query.with_for_update() if for_update else query)).one_or_none()
+        query = _GET_FOR_UPDATE if for_update else _GET
+        row = (await self.session.execute(query, {"id": prestatie_id})).one_or_none()
         return None if row is None else self._from_row(row)
 
     async def list(self, f: Filter, *, limit: int, offset: int) -> list[Prestatie]:
@@ -86,11 +100,8 @@ class PrestatieRepository:
         return [self._from_row(r) for r in await self.session.execute(query.limit(limit).offset(offset))]
 
     async def add(self, p: Prestatie) -> None:
-        await self.session.execute(
-            insert(prestaties).values(
-                **{k: getattr(p, k) for k in _KOLOMMEN}, ingevoerd_door=p.ingevoerd_door.value, status=p.status.value
-            )
-        )
+        rij = {k: getattr(p, k) for k in _KOLOMMEN}
+        await self.session.execute(_NIEUW, {**rij, "ingevoerd_door": p.ingevoerd_door.value, "status": p.status.value})
         await self._historiek(p, "geregistreerd", p.ingevoerd_door, None)
 
     async def save(self, p: Prestatie, *, actie: str, door: Partij, reden: str | None) -> None:
@@ -107,10 +118,11 @@ class PrestatieRepository:
     async def _historiek(self, p: Prestatie, actie: str, door: Partij, reden: str | None) -> None:
         # Every change is kept with who and why, beside the events (which leave with the outbox's retention).
         await self.session.execute(
-            insert(prestatie_historiek).values(
-                prestatie_id=p.id, version=p.version, actie=actie, door=door.value, status=p.status.value,
-                start=p.start, minuten=p.minuten, reden=reden,
-            )
+            _NIEUW_IN_HISTORIEK,
+            {
+                "prestatie_id": p.id, "version": p.version, "actie": actie, "door": door.value,
+                "status": p.status.value, "start": p.start, "minuten": p.minuten, "reden": reden,
+            },
         )
 
     async def historiek(self, prestatie_id: uuid.UUID) -> list[dict]:

@@ -6,11 +6,18 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from prestaties.adapters.tables import organisatoren_ref, schorsingen_ref, trajecten_ref, werkingsgebied_ref
+from prestaties.adapters.tables import (
+    als_lijsten,
+    organisatoren_ref,
+    schorsingen_ref,
+    trajecten_ref,
+    uit_lijsten,
+    werkingsgebied_ref,
+)
 from prestaties.domain.traject import Schorsing, TrajectVenster
 
 
@@ -52,29 +59,30 @@ class OrganisatorReferentie:
         return {"id": row.id, "naam": row.naam, "samenwerkingsverband": row.samenwerkingsverband, "gemeenten": gemeenten}
 
 
+# A worker's trajectory windows with their suspensions, in one statement.
+_SCHORSINGEN = als_lijsten(
+    schorsingen_ref, schorsingen_ref.c.traject_id, trajecten_ref.c.id, "schorsing", schorsingen_ref.c.van
+)
+_VENSTERS = (
+    select(trajecten_ref, *_SCHORSINGEN.c)
+    .select_from(trajecten_ref.join(_SCHORSINGEN, true()))
+    .where(trajecten_ref.c.wijkwerker_id == bindparam("wijkwerker_id"))
+    .order_by(trajecten_ref.c.start)
+)
+
+
 class VensterRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def van_wijkwerker(self, wijkwerker_id: uuid.UUID) -> list[TrajectVenster]:
-        rows = list(
-            await self.session.execute(
-                select(trajecten_ref).where(trajecten_ref.c.wijkwerker_id == wijkwerker_id).order_by(trajecten_ref.c.start)
-            )
-        )
-        schorsingen: dict[uuid.UUID, list[Schorsing]] = {r.id: [] for r in rows}
-        if rows:
-            for s in await self.session.execute(
-                select(schorsingen_ref).where(schorsingen_ref.c.traject_id.in_(list(schorsingen)))
-            ):
-                schorsingen[s.traject_id].append(Schorsing(s.van, s.tot))
         return [
             TrajectVenster(
                 traject_id=r.id, wijkwerker_id=r.wijkwerker_id, organisator_id=r.organisator_id, start=r.start,
                 gepland_einde=r.gepland_einde, overeenkomst_op=r.overeenkomst_op, werkelijk_einde=r.werkelijk_einde,
-                schorsingen=schorsingen[r.id],
+                schorsingen=[Schorsing(*s) for s in uit_lijsten(r, "schorsing", "van", "tot")],
             )
-            for r in rows
+            for r in await self.session.execute(_VENSTERS, {"wijkwerker_id": wijkwerker_id})
         ]
 
     async def heeft_traject_bij(self, wijkwerker_id: uuid.UUID, organisator_id: uuid.UUID) -> bool:

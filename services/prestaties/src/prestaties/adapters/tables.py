@@ -1,13 +1,57 @@
 """SQLAlchemy Core tables of the prestaties schema (migrations/ creates them)."""
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, Text, Time, func
-from sqlalchemy.dialects.postgresql import UUID
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    Lateral,
+    MetaData,
+    Row,
+    String,
+    Table,
+    Text,
+    Time,
+    func,
+    select,
+)
+from sqlalchemy.dialects.postgresql import UUID, aggregate_order_by
 
 metadata = MetaData()
 
 
 def _uuid(name: str, **kw) -> Column:
     return Column(name, UUID(as_uuid=True), **kw)
+
+
+# The repositories build the statements of the hot path (registering a prestatie) once, at
+# import, with bind parameters (a statement object reused for every call skips building the
+# expression and its cache key), and load a parent with its children in one round trip:
+
+
+def als_lijsten(tabel: Table, sleutel: Column, ouder: Column, naam: str, *volgorde: Column) -> Lateral:
+    """The rows of ``tabel`` that belong to the outer row (``sleutel = ouder``) as one row of
+    arrays, one per other column, labelled ``<naam>_<column>``, each in ``volgorde`` (make
+    it a total order: every array must list the rows in the same order). Joined ``ON true``
+    (an aggregate always yields one row) it loads a parent with its children in one
+    statement instead of two."""
+    return (
+        select(*(
+            func.array_agg(aggregate_order_by(c, *volgorde)).label(f"{naam}_{c.name}")
+            for c in tabel.c if c is not sleutel
+        ))
+        .where(sleutel == ouder)
+        .lateral(naam)
+    )
+
+
+def uit_lijsten(row: Row, naam: str, *kolommen: str) -> Iterator[tuple[Any, ...]]:
+    """The child rows :func:`als_lijsten` packed into ``row``, as tuples of ``kolommen``."""
+    return zip(*(getattr(row, f"{naam}_{k}") or () for k in kolommen), strict=True)
 
 
 # --- reference data from toeleiding events ----------------------------------------

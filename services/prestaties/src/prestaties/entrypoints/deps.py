@@ -7,22 +7,25 @@ from prestaties.config import Settings
 from prestaties.service_layer.prestaties import Regels
 from prestaties.service_layer.uow import PrestatiesUnitOfWork
 
+# The dependencies are ``async def`` though they never wait: FastAPI runs a plain ``def``
+# dependency on a worker thread, a thread hop per dependency per request.
 
-def get_uow(request: Request) -> PrestatiesUnitOfWork:
+
+async def get_uow(request: Request) -> PrestatiesUnitOfWork:
     """A fresh unit of work (and so a fresh session) for every request."""
     return PrestatiesUnitOfWork(request.app.state.runtime.sessions)
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_regels(request: Request) -> Regels:
+async def get_regels(request: Request) -> Regels:
     s: Settings = request.app.state.settings
     return Regels(plafonds=s.plafonds(), verplaatsing=s.verplaatsing)
 
 
-def vandaag() -> date:
+async def vandaag() -> date:
     return date.today()
 
 

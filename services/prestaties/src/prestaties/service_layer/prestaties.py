@@ -6,10 +6,12 @@ registrations must not together pass a cap), then reads the stand and decides.""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from prestaties.domain.fouten import NietGevonden
+from prestaties.domain.koppeling import Koppeling
 from prestaties.domain.prestatie import Aanvraag, Context, Prestatie, PrestatieStatus
 from prestaties.domain.tarieven import VerplaatsingsRegel
 from prestaties.domain.uren import Plafonds
@@ -32,10 +34,20 @@ class Regels:
     verplaatsing: tuple[VerplaatsingsRegel, ...]
 
 
-async def _context(uow: PrestatiesUnitOfWork, cmd: commands.RegistreerPrestatie, regels: Regels, vandaag: date) -> Context:
+Toegang = Callable[[Koppeling], None]
+
+
+def _alles(koppeling: Koppeling) -> None:
+    """No data scope: an internal caller."""
+
+
+async def _context(
+    uow: PrestatiesUnitOfWork, cmd: commands.RegistreerPrestatie, regels: Regels, vandaag: date, toegang: Toegang
+) -> Context:
     koppeling = await uow.koppelingen.get(cmd.koppeling_id)
     if koppeling is None:
         raise NietGevonden("No such placement.", rule="koppeling-onbekend")
+    toegang(koppeling)
     gebruiker = await uow.gebruikers.get(koppeling.gebruiker_id)
     activiteit = await uow.activiteiten.get(koppeling.activiteit_id)
     assert gebruiker is not None and activiteit is not None  # foreign keys
@@ -62,10 +74,13 @@ def _geregistreerd(p: Prestatie, ctx: Context) -> PrestatieGeregistreerd:
 
 
 async def registreer(
-    cmd: commands.RegistreerPrestatie, uow: PrestatiesUnitOfWork, regels: Regels, vandaag: date
+    cmd: commands.RegistreerPrestatie, uow: PrestatiesUnitOfWork, regels: Regels, vandaag: date,
+    toegang: Toegang = _alles,
 ) -> Prestatie:
+    """``toegang`` sees the placement first, in the same transaction, and raises when the
+    caller may not register on it (the data scope), before any rule is checked."""
     async with uow:
-        ctx = await _context(uow, cmd, regels, vandaag)
+        ctx = await _context(uow, cmd, regels, vandaag, toegang)
         prestatie = Prestatie.registreer(Aanvraag(cmd.datum, cmd.start, cmd.minuten, cmd.door), ctx)
         await uow.prestaties.add(prestatie)
         uow.emit(_geregistreerd(prestatie, ctx), aggregate_version=prestatie.version)

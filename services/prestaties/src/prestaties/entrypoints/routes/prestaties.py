@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, status
 
 from prestaties.adapters.prestaties import Filter
 from prestaties.domain.fouten import NietGevonden
+from prestaties.domain.koppeling import Koppeling
 from prestaties.domain.prestatie import Prestatie
 from prestaties.domain.traject import TrajectVenster
 from prestaties.entrypoints.deps import Instellingen, Uow, Vandaag, get_regels
@@ -45,12 +46,15 @@ async def _zichtbaar(uow: Uow, principal: Principal, prestatie_id: uuid.UUID) ->
 async def registreer(
     body: PrestatieIn, uow: Uow, vandaag: Vandaag, regels: Annotated[Regels, Depends(get_regels)], principal: Writer
 ) -> PrestatieOut:
-    async with uow:
-        k = await uow.koppelingen.get(body.koppeling_id)
-    if k is None or not ziet(principal, organisator_id=k.organisator_id, gebruiker_id=k.gebruiker_id):
-        raise NietGevonden("No such placement.", rule="koppeling-onbekend")
-    cmd = commands.RegistreerPrestatie(body.koppeling_id, body.datum, body.start, body.minuten, partij(principal, body.door))
-    return PrestatieOut.of(await handlers.registreer(cmd, uow, regels, vandaag))
+    def toegang(k: Koppeling) -> None:
+        # What the caller may not see does not exist for it (404); then the party it may
+        # enter for (403); only then the rules. One transaction: the hot path of the API.
+        if not ziet(principal, organisator_id=k.organisator_id, gebruiker_id=k.gebruiker_id):
+            raise NietGevonden("No such placement.", rule="koppeling-onbekend")
+        partij(principal, body.door)
+
+    cmd = commands.RegistreerPrestatie(body.koppeling_id, body.datum, body.start, body.minuten, body.door)
+    return PrestatieOut.of(await handlers.registreer(cmd, uow, regels, vandaag, toegang))
 
 
 @router.get("/prestaties", summary="List prestaties (an organiser: its area's; a gebruiker: its own)")

@@ -32,7 +32,9 @@ class Stack:
         return migrated_database(self.pg, service, name)
 
     def rss_bytes(self) -> int:
-        """RSS of PostgreSQL (postmaster and every backend) and the broker."""
+        """Memory of PostgreSQL (postmaster and every backend) and the broker: the sum of
+        each process's PSS (proportional set size), so PostgreSQL's shared buffers, mapped
+        by every backend, count once rather than once per backend as summed RSS would."""
         return sum(self.rss_parts().values())
 
     def rss_parts(self) -> dict[str, int]:
@@ -43,7 +45,7 @@ class Stack:
                 p = psutil.Process(pid) if pid else None
                 for q in [p, *p.children(recursive=True)] if p else []:
                     with contextlib.suppress(psutil.Error):
-                        total += q.memory_info().rss
+                        total += q.memory_full_info().pss
             parts[name] = total
         return parts
 

@@ -192,11 +192,11 @@ class TokenVerifier:
     def __init__(self, settings: AuthSettings, *, jwks: JwksSleutels | None = None) -> None:
         self._settings = settings
         self._jwks: JwksSleutels | None = jwks
-        self._public_key: bytes | None = None
+        self._public_key: object | None = None  # parsed once: PyJWT would parse the PEM per token
         if self._jwks is None and settings.jwks_url:
             self._jwks = JwksSleutels(settings.jwks_url)
         elif self._jwks is None and settings.public_key_file:
-            self._public_key = Path(settings.public_key_file).read_bytes()
+            self._public_key = serialization.load_pem_public_key(Path(settings.public_key_file).read_bytes())
 
     def verify(self, token: str) -> Principal:
         """Blocking when the JWKS must be fetched: async code awaits :meth:`verify_async`."""

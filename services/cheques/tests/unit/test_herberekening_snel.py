@@ -88,3 +88,15 @@ def test_a_reversal_of_a_cheque_never_validated_is_reported_not_posted():
     fold.verwerk_bericht(Envelope.wrap(terug, producer="test").to_bytes())
     assert fold.fouten and "terugdraaiing-zonder-validatie" in fold.fouten[0]
     assert not any(fold.saldi.values())
+
+
+def test_an_event_written_before_an_optional_field_existed_takes_the_fast_path(monkeypatch):
+    """Topics hold events from before ``validatie`` was added: folded like new ones, not
+    sent down the (slow) model path."""
+    e = _cheques(random.Random(3), 1)[0]
+    oud = Envelope.wrap(e, producer="test").model_dump(mode="json")
+    del oud["payload"]["validatie"]
+    fold = Herberekening(TARIEVEN)
+    monkeypatch.setattr(fold, "_verwerk_model", lambda waarde: (_ for _ in ()).throw(AssertionError("slow path")))
+    fold.verwerk_bericht(orjson.dumps(oud))
+    assert fold.events == 1 and fold.saldi[("chequegelden", e.gevalideerd_op.replace(day=1))] == e.prijs_cent

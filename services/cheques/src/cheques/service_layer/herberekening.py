@@ -93,20 +93,23 @@ class Herberekening:
         except (orjson.JSONDecodeError, TypeError, KeyError):
             return  # not an envelope: not ours to judge here, the live consumers dead-letter it
         if snel is not None:
-            model, velden, verwerk = snel
+            model, velden, verplicht, standaard, verwerk = snel
             payload = envelop.get("payload")
             if (
                 envelop.get("schema_version") == model.schema_version
                 and type(payload) is dict
-                and payload.keys() == velden
                 and envelop.keys() == _ENVELOP
                 and type(event_id := envelop["event_id"]) is str
             ):
-                try:
-                    verwerk(self, event_id, model.event_type, payload)
-                    return
-                except _Ongeldig:
-                    pass
+                if payload.keys() != velden and verplicht <= payload.keys() <= velden:
+                    # written before an optional field was added ("schemas only grow")
+                    payload = standaard | payload
+                if payload.keys() == velden:
+                    try:
+                        verwerk(self, event_id, model.event_type, payload)
+                        return
+                    except _Ongeldig:
+                        pass
         self._verwerk_model(waarde)
 
     def _verwerk_model(self, waarde: bytes | None) -> None:
@@ -120,7 +123,7 @@ class Herberekening:
     def verwerk(self, envelope: Envelope, event: Event) -> None:
         """One replayed event, decoded; a duplicate delivery (same event id) counts once."""
         if isinstance(event, ChequeGevalideerd | ChequeValidatieTeruggedraaid):
-            snel = _SNEL[event.event_type][2]
+            snel = _SNEL[event.event_type][-1]
             snel(self, str(envelope.event_id), event.event_type, event.model_dump(mode="json"))
             return
         if not self._nieuw(str(envelope.event_id)):
@@ -300,8 +303,14 @@ class Herberekening:
 
 
 _Verwerker = Callable[[Herberekening, str, str, dict], None]
-_SNEL: dict[str, tuple[type[Event], frozenset[str], _Verwerker]] = {
-    model.event_type: (model, frozenset(model.model_fields), verwerker)
+_SNEL: dict[str, tuple[type[Event], frozenset[str], frozenset[str], dict, _Verwerker]] = {
+    model.event_type: (
+        model,
+        frozenset(model.model_fields),
+        frozenset(n for n, f in model.model_fields.items() if f.is_required()),
+        {n: f.default for n, f in model.model_fields.items() if not f.is_required()},
+        verwerker,
+    )
     for model, verwerker in (
         (ChequeGevalideerd, Herberekening._gevalideerd),
         (ChequeValidatieTeruggedraaid, Herberekening._teruggedraaid),

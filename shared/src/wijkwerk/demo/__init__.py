@@ -414,7 +414,12 @@ class DemoLoader:
         deadline = time.monotonic() + wachten
         pauze = 0.05
         while True:
-            r = await self._post(service, path, body)
+            try:
+                r = await self._post(service, path, body)
+            except httpx.TransportError as exc:
+                # Not retried: the service may have applied it. Counted, and the run goes on.
+                self.samenvatting.onverwacht[f"{service}:{type(exc).__name__}"] += 1
+                return None
             if r.status_code in (200, 201):
                 return r.json()
             if r.status_code in (400, 401, 403) or time.monotonic() > deadline:
@@ -428,11 +433,14 @@ class DemoLoader:
         pauze = 0.05
         while True:
             async with self.gate:
-                r = await self.uitgever.stuur(body, delivery)
-            if r.status_code == 200:
+                try:
+                    r = await self.uitgever.stuur(body, delivery)
+                except httpx.TransportError:
+                    r = None  # safe to send again: the delivery id makes it apply once
+            if r is not None and r.status_code == 200:
                 return True
             if time.monotonic() > deadline:
-                self.samenvatting.onverwacht[f"webhook:{self._rule(r)}"] += 1
+                self.samenvatting.onverwacht[f"webhook:{self._rule(r) if r is not None else 'transport'}"] += 1
                 return False
             await asyncio.sleep(pauze)
             pauze = min(1.0, pauze * 1.5)
@@ -752,7 +760,10 @@ class DemoLoader:
 async def load(urls: dict[str, str], *, scale: float, seed: int, token: str,
                uitgever_geheim: str | None = None, concurrency: int = 16) -> Samenvatting:
     headers = {"Authorization": f"Bearer {token}"}
-    limits = httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency * 2)
+    # Idle connections are dropped before uvicorn's 5 s keep-alive timeout closes them: a
+    # request sent on a connection the server is closing fails with a ReadError.
+    limits = httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency * 2,
+                          keepalive_expiry=2.0)
     async with httpx.AsyncClient(headers=headers, timeout=60, trust_env=False, limits=limits) as client:
         return await DemoLoader(client, urls, seed, concurrency, uitgever_geheim).laad(scale)
 

@@ -586,9 +586,11 @@ class DemoLoader:
             for d in w.evaluaties:
                 uitkomst = "zelfde_klus" if d < (einde or self.vandaag) - timedelta(days=30) else (
                     {"uitstroom_werk": "uitstroom_werk", "ander_traject": "ander_traject"}.get(w.einde_reden or "", "zelfde_klus"))
-                if await self._tot_gelukt("evaluatie", "/v1/evaluaties", {
-                        "traject_id": traject, "datum": d.isoformat(), "uitkomst": uitkomst,
-                        "evaluator_organisatie": "VDAB"}):
+                body = {"traject_id": traject, "datum": d.isoformat(), "uitkomst": uitkomst,
+                        "evaluator_organisatie": "VDAB"}
+                if uitkomst == "ander_traject":  # moving on names the next trajectory
+                    body["vervolg"] = ("IBO", "TWE", "opleiding")[w.nr % 3]
+                if await self._tot_gelukt("evaluatie", "/v1/evaluaties", body):
                     s.evaluaties += 1
                     s.evaluaties_per_maand[_maand(d)] += 1
             for n, d, categorieen, sub in w.uitstroom:

@@ -67,32 +67,29 @@ class Runtime:
     periodic: list[Periodic] = field(default_factory=list)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task] = field(default_factory=list)
+    # Workers that ended while the service runs, by name, with why: /ready reports them.
+    ended: dict[str, str] = field(default_factory=dict)
 
     def start_workers(self) -> None:
-        self._start(f"{self.name}-relay", self.relay.run(self.stop))
+        self._start("relay", self.relay.run(self.stop))
         for consumer in self.consumers:
-            self._start(f"{self.name}-{consumer.name}", consumer.run(self.stop))
+            self._start(consumer.name, consumer.run(self.stop))
         for job in self.periodic:
-            self._start(f"{self.name}-{job.name}", job.run(self))
+            self._start(job.name, job.run(self))
 
     def _start(self, name: str, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work, name=name)
-        task.add_done_callback(self._worker_ended)
+        task = asyncio.create_task(work, name=f"{self.name}-{name}")
+        task.add_done_callback(lambda t: self._worker_ended(name, t))
         self.tasks.append(task)
 
-    def _worker_ended(self, task: asyncio.Task) -> None:
+    def _worker_ended(self, name: str, task: asyncio.Task) -> None:
         """A worker only ends on shutdown; one that ends otherwise is reported by /ready
         (503, so an orchestrator restarts the process) and logged."""
         if self.stop.is_set():
             return
         why = "cancelled" if task.cancelled() else repr(task.exception()) if task.exception() else "returned"
+        self.ended[name] = f"worker ended: {why}"
         log.error("worker %s ended while the service runs: %s", task.get_name(), why)
-
-    def _ended(self, name: str) -> str | None:
-        for task in self.tasks:
-            if task.get_name() == f"{self.name}-{name}" and task.done() and not self.stop.is_set():
-                return f"worker ended: {'cancelled' if task.cancelled() else repr(task.exception())}"
-        return None
 
     async def shutdown(self) -> None:
         self.stop.set()
@@ -104,15 +101,16 @@ class Runtime:
         await self.engine.dispose()
 
     def workers_ready(self) -> dict[str, dict]:
+        relay_ended = self.ended.get("relay")
         status = {
             "relay": {
-                "ok": (self.relay.state.broker_ok or not self.relay.state.leader) and not self._ended("relay"),
+                "ok": (self.relay.state.broker_ok or not self.relay.state.leader) and not relay_ended,
                 "leader": self.relay.state.leader,
-                "error": self._ended("relay") or self.relay.state.last_error,
+                "error": relay_ended or self.relay.state.last_error,
             }
         }
         for c in self.consumers:
-            ended = self._ended(c.name)
+            ended = self.ended.get(c.name)
             status[f"consumer:{c.name}"] = {
                 "ok": c.state.broker_ok and not ended, "error": ended or c.state.last_error, "lag": c.state.lag,
             }

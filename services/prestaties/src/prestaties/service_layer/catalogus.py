@@ -10,6 +10,7 @@ from prestaties.domain.activiteit import Activiteit
 from prestaties.domain.fouten import BestaatAl, NietGevonden
 from prestaties.domain.koppeling import Koppeling
 from prestaties.service_layer import commands
+from prestaties.service_layer.gebruikers import gebruiker_bij
 from prestaties.service_layer.uow import PrestatiesUnitOfWork
 from wijkwerk.events.prestaties import (
     ActiviteitOpgenomen,
@@ -98,12 +99,7 @@ async def maak_koppeling(cmd: commands.MaakKoppeling, uow: PrestatiesUnitOfWork)
         activiteit = await uow.activiteiten.get(cmd.activiteit_id)
         if activiteit is None or activiteit.organisator_id != cmd.organisator_id:
             raise NietGevonden("No such activity in this organiser's catalogue.", rule="activiteit-onbekend")
-        gebruiker = await uow.gebruikers.get(cmd.gebruiker_id)
-        erkenning = await uow.erkenningen.bij(gebruiker.id, cmd.organisator_id) if gebruiker else None
-        # A gebruiker who neither signed up at nor holds an erkenning with this organiser is
-        # not known to it: the same 404 as an unknown id, so nothing leaks about other areas.
-        if gebruiker is None or (erkenning is None and gebruiker.aangemeld_bij != cmd.organisator_id):
-            raise NietGevonden("No such gebruiker.", rule="gebruiker-onbekend")
+        gebruiker, erkenning = await gebruiker_bij(uow, cmd.gebruiker_id, cmd.organisator_id)
         if not await uow.vensters.heeft_traject_bij(cmd.wijkwerker_id, cmd.organisator_id):
             raise NietGevonden(
                 "No trajectory of this worker with this organiser is known here (yet).", rule="wijkwerker-onbekend"

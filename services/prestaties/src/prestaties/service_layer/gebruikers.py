@@ -30,6 +30,19 @@ async def _gebruiker(uow: PrestatiesUnitOfWork, gebruiker_id: uuid.UUID) -> Gebr
     return gebruiker
 
 
+async def gebruiker_bij(
+    uow: PrestatiesUnitOfWork, gebruiker_id: uuid.UUID, organisator_id: uuid.UUID
+) -> tuple[Gebruiker, Erkenning | None]:
+    """The gebruiker as an organiser knows it (signed up there, or holding an erkenning with
+    it) and that erkenning. Another area's gebruiker gets the same 404 as an unknown id,
+    so nothing leaks about other areas."""
+    gebruiker = await uow.gebruikers.get(gebruiker_id)
+    erkenning = await uow.erkenningen.bij(gebruiker.id, organisator_id) if gebruiker else None
+    if gebruiker is None or (erkenning is None and gebruiker.aangemeld_bij != organisator_id):
+        raise NietGevonden("No such gebruiker.", rule="gebruiker-onbekend")
+    return gebruiker, erkenning
+
+
 async def _bekende_organisator(uow: PrestatiesUnitOfWork, organisator_id: uuid.UUID) -> None:
     if await uow.organisatoren.get(organisator_id) is None:
         raise NietGevonden("This organiser is not known here (yet).", rule="organisator-onbekend")
@@ -169,12 +182,7 @@ async def registreer_contact(cmd: commands.RegistreerContact, uow: PrestatiesUni
         door=cmd.door, door_rol=cmd.door_rol, kanaal=cmd.kanaal, reden=cmd.reden, notitie=cmd.notitie,
     )
     async with uow:
-        gebruiker = await _gebruiker(uow, cmd.gebruiker_id)
-        # Contacts of an organiser with gebruikers it knows (signed up there or recognised):
-        # another area's gebruiker is answered as unknown, so its existence does not leak.
-        if gebruiker.aangemeld_bij != cmd.organisator_id and await uow.erkenningen.bij(
-                gebruiker.id, cmd.organisator_id) is None:
-            raise NietGevonden("No such gebruiker.", rule="gebruiker-onbekend")
+        await gebruiker_bij(uow, cmd.gebruiker_id, cmd.organisator_id)  # contacts with gebruikers it knows
         await uow.contacten.add(contact)
         uow.emit(
             ContactGeregistreerd(

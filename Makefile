@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PACKAGES := -e 'shared[embedded,test]' -e services/toeleiding -e services/prestaties \
+PACKAGES := -e 'shared[embedded,test,bench]' -e services/toeleiding -e services/prestaties \
             -e services/cheques -e services/evaluatie
 PYPROJECTS := shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 

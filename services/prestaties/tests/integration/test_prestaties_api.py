@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from datetime import date
 
 import pytest
 from sqlalchemy import text
 
-from wijkwerk.events.toeleiding import TrajectGeschorst
+from wijkwerk.events.toeleiding import OvereenkomstGetekend, TrajectBeeindigd, TrajectGeschorst, TrajectGestart
 
 pytestmark = pytest.mark.integration
 
@@ -72,6 +73,39 @@ async def test_each_broken_rule_is_a_problem_document_and_writes_nothing(env, we
         reden="ziekte met attest", gepland_einde=date(2025, 12, 31), max_einde=date(2025, 12, 31),
     ))
     await _geweigerd(env, w, w.prestatie(**change), 422, rule)
+
+
+async def test_each_trajectory_of_a_worker_keeps_its_own_suspensions(env, wereld):
+    """The registration reads every window of the worker with its suspensions in one
+    statement: a suspension belongs to its own trajectory only. The first trajectory ends
+    during a suspension that was planned to run on into the second one's window."""
+    w = await wereld()
+    tweede = uuid.uuid4()
+    await env.fold(
+        TrajectGeschorst(
+            traject_id=w.traject_id, wijkwerker_id=w.wijkwerker_id, van=date(2025, 4, 20), tot=date(2025, 6, 10),
+            reden="ziekte met attest", gepland_einde=date(2025, 12, 31), max_einde=date(2025, 12, 31),
+        ),
+        TrajectBeeindigd(traject_id=w.traject_id, wijkwerker_id=w.wijkwerker_id, organisator_id=w.organisator_id,
+                         einde=date(2025, 4, 30), reden="gestopt"),
+        TrajectGestart(
+            traject_id=tweede, toeleiding_id=uuid.uuid4(), wijkwerker_id=w.wijkwerker_id,
+            organisator_id=w.organisator_id, start=date(2025, 6, 2), gepland_einde=date(2025, 12, 31),
+            max_einde=date(2025, 12, 31),
+        ),
+        OvereenkomstGetekend(traject_id=tweede, wijkwerker_id=w.wijkwerker_id, organisator_id=w.organisator_id,
+                             getekend_op=date(2025, 6, 2)),
+        TrajectGeschorst(
+            traject_id=tweede, wijkwerker_id=w.wijkwerker_id, van=date(2025, 7, 1), tot=date(2025, 7, 10),
+            reden="ziekte met attest", gepland_einde=date(2025, 12, 31), max_einde=date(2025, 12, 31),
+        ),
+    )
+    for datum, rule in (("2025-04-25", "traject-geschorst"), ("2025-07-05", "traject-geschorst"),
+                        ("2025-05-15", "buiten-traject")):
+        await _geweigerd(env, w, w.prestatie(datum=datum), 422, rule)
+    for datum, traject in (("2025-03-12", w.traject_id), ("2025-06-05", str(tweede)), ("2025-07-11", str(tweede))):
+        r = await env.client.post("/v1/prestaties", json=w.prestatie(datum=datum, minuten=60), headers=env.h())
+        assert (r.status_code, r.json().get("traject_id")) == (201, traject), r.text
 
 
 async def test_an_unpaid_erkenning_is_not_active(env, wereld):

@@ -20,7 +20,7 @@ _TOEGELATEN = als_lijsten(
 _AFWIJKINGEN = als_lijsten(
     afwijkingen, afwijkingen.c.activiteit_id, activiteiten.c.id, "afwijking", afwijkingen.c.geldig_van, afwijkingen.c.id
 )
-_AFWIJKING = ("id", "gebruiker_id", "aangevraagd_op", "goedgekeurd_op", "geldig_van", "geldig_tot", "motivering")
+AFWIJKING = ("id", "gebruiker_id", "aangevraagd_op", "goedgekeurd_op", "geldig_van", "geldig_tot", "motivering")
 _ACTIVITEITEN = select(activiteiten, *_TOEGELATEN.c, *_AFWIJKINGEN.c).select_from(
     activiteiten.join(_TOEGELATEN, true()).join(_AFWIJKINGEN, true())
 )
@@ -33,12 +33,16 @@ class ActiviteitRepository:
         self.session = session
 
     @staticmethod
-    def _from_row(r) -> Activiteit:
-        """A row of ``_ACTIVITEITEN``."""
+    def _from_row(r, p: str = "") -> Activiteit:
+        """A row of ``_ACTIVITEITEN`` (``toelating_*``/``afwijking_*`` lists); ``p``: the prefix
+        its own columns carry in a wider statement."""
+        def k(naam: str):
+            return getattr(r, p + naam)
+
         return Activiteit(
-            id=r.id, organisator_id=r.organisator_id, naam=r.naam, categorie=ActiviteitCategorie(r.categorie),
+            id=k("id"), organisator_id=k("organisator_id"), naam=k("naam"), categorie=ActiviteitCategorie(k("categorie")),
             toegelaten=frozenset(GebruikerCategorie(c) for (c,) in uit_lijsten(r, "toelating", "gebruiker_categorie")),
-            afwijkingen=[Afwijking(*a) for a in uit_lijsten(r, "afwijking", *_AFWIJKING)], version=r.version,
+            afwijkingen=[Afwijking(*a) for a in uit_lijsten(r, "afwijking", *AFWIJKING)], version=k("version"),
         )
 
     async def get(self, activiteit_id: uuid.UUID, *, for_update: bool = False) -> Activiteit | None:
@@ -94,10 +98,14 @@ class KoppelingRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    @staticmethod
+    def _from_row(r) -> Koppeling:
+        return Koppeling(**{k: getattr(r, k) for k in _KOPPELING})
+
     async def get(self, koppeling_id: uuid.UUID, *, for_update: bool = False) -> Koppeling | None:
         query = _KOPPELING_GET_FOR_UPDATE if for_update else _KOPPELING_GET
         row = (await self.session.execute(query, {"id": koppeling_id})).one_or_none()
-        return None if row is None else Koppeling(**{k: getattr(row, k) for k in _KOPPELING})
+        return None if row is None else self._from_row(row)
 
     async def add(self, k: Koppeling) -> None:
         await self.session.execute(insert(koppelingen).values(**{c: getattr(k, c) for c in _KOPPELING}))

@@ -25,7 +25,7 @@ _GEBRUIKER = select(gebruikers).where(gebruikers.c.id == bindparam("id"))
 _PERIODEN = als_lijsten(
     erkenning_perioden, erkenning_perioden.c.erkenning_id, erkenningen.c.id, "periode", erkenning_perioden.c.geldig_van
 )
-_PERIODE = ("geldig_van", "geldig_tot", "inschrijvingsrecht_cent", "betaald_op")
+PERIODE = ("geldig_van", "geldig_tot", "inschrijvingsrecht_cent", "betaald_op")
 _ERKENNINGEN = select(erkenningen, *_PERIODEN.c).select_from(erkenningen.join(_PERIODEN, true()))
 _ERKENNING = _ERKENNINGEN.where(erkenningen.c.id == bindparam("id"))
 _ERKENNING_FOR_UPDATE = _ERKENNING.with_for_update(of=erkenningen)
@@ -39,10 +39,15 @@ class GebruikerRepository:
         self.session = session
 
     @staticmethod
-    def _from_row(r) -> Gebruiker:
+    def _from_row(r, p: str = "") -> Gebruiker:
+        """A row of ``gebruikers``; ``p``: the prefix its columns carry in a wider statement."""
+        def k(naam: str):
+            return getattr(r, p + naam)
+
         return Gebruiker(
-            id=r.id, categorie=GebruikerCategorie(r.categorie), naam=r.naam, aangemeld_op=r.aangemeld_op,
-            aangemeld_bij=r.aangemeld_bij, geslacht=Geslacht(r.geslacht) if r.geslacht else None, version=r.version,
+            id=k("id"), categorie=GebruikerCategorie(k("categorie")), naam=k("naam"), aangemeld_op=k("aangemeld_op"),
+            aangemeld_bij=k("aangemeld_bij"), geslacht=Geslacht(k("geslacht")) if k("geslacht") else None,
+            version=k("version"),
         )
 
     async def get(self, gebruiker_id: uuid.UUID) -> Gebruiker | None:
@@ -78,12 +83,15 @@ class ErkenningRepository:
         self.session = session
 
     @staticmethod
-    def _from_row(r) -> Erkenning:
-        """A row of ``_ERKENNINGEN``."""
+    def _from_row(r, p: str = "") -> Erkenning:
+        """A row of ``_ERKENNINGEN`` (``periode_*`` lists); ``p`` as for gebruikers."""
+        def k(naam: str):
+            return getattr(r, p + naam)
+
         return Erkenning(
-            id=r.id, gebruiker_id=r.gebruiker_id, organisator_id=r.organisator_id,
-            perioden=[Geldigheid(*p) for p in uit_lijsten(r, "periode", *_PERIODE)],
-            overeenkomst_op=r.overeenkomst_op, einde=r.einde, einde_reden=r.einde_reden, version=r.version,
+            id=k("id"), gebruiker_id=k("gebruiker_id"), organisator_id=k("organisator_id"),
+            perioden=[Geldigheid(*g) for g in uit_lijsten(r, "periode", *PERIODE)],
+            overeenkomst_op=k("overeenkomst_op"), einde=k("einde"), einde_reden=k("einde_reden"), version=k("version"),
         )
 
     async def get(self, erkenning_id: uuid.UUID, *, for_update: bool = False) -> Erkenning | None:

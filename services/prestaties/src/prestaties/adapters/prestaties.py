@@ -21,7 +21,8 @@ _KOLOMMEN = (
 )
 
 # Two-key advisory locks live in their own key space (the relay uses the one-key form).
-_VERGRENDEL = text("SELECT pg_advisory_xact_lock(hashtext('prestaties:wijkwerker'), hashtext(:wijkwerker))")
+VERGRENDEL_SLEUTEL = "prestaties:wijkwerker"
+_VERGRENDEL = text("SELECT pg_advisory_xact_lock(hashtext(:sleutel), hashtext(:wijkwerker))")
 _TELT = prestaties.c.status != PrestatieStatus.GEANNULEERD.value
 _STAND = select(
     func.coalesce(
@@ -38,8 +39,15 @@ _STAND = select(
 )
 _GET = select(prestaties).where(prestaties.c.id == bindparam("id"))
 _GET_FOR_UPDATE = _GET.with_for_update()
-_NIEUW = insert(prestaties)
 _NIEUW_IN_HISTORIEK = insert(prestatie_historiek)
+_HISTORIEK = ("prestatie_id", "version", "actie", "door", "status", "start", "minuten", "reden")
+# A new prestatie and its first history row in one statement (one round trip on the hot path;
+# the foreign key is checked at the end of the statement, when the CTE's row is there).
+_NIEUW = (
+    insert(prestatie_historiek)
+    .values({k: bindparam(f"h_{k}") for k in _HISTORIEK})
+    .add_cte(insert(prestaties).values({c.name: bindparam(c.name) for c in prestaties.c}).cte("nieuw"))
+)
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,7 @@ class PrestatieRepository:
         """Serialise every change to one worker's hours until the transaction ends, so
         concurrent registrations cannot together pass a cap (A-02). Under READ COMMITTED
         the statements after the lock see what earlier holders committed."""
-        await self.session.execute(_VERGRENDEL, {"wijkwerker": str(wijkwerker_id)})
+        await self.session.execute(_VERGRENDEL, {"sleutel": VERGRENDEL_SLEUTEL, "wijkwerker": str(wijkwerker_id)})
 
     async def stand(self, wijkwerker_id: uuid.UUID, dag: date) -> UrenStand:
         """Started hours that count in ``dag``'s calendar month and year (A-02)."""
@@ -101,8 +109,11 @@ class PrestatieRepository:
 
     async def add(self, p: Prestatie) -> None:
         rij = {k: getattr(p, k) for k in _KOLOMMEN}
-        await self.session.execute(_NIEUW, {**rij, "ingevoerd_door": p.ingevoerd_door.value, "status": p.status.value})
-        await self._historiek(p, "geregistreerd", p.ingevoerd_door, None)
+        historiek = self._historiek_rij(p, "geregistreerd", p.ingevoerd_door, None)
+        await self.session.execute(_NIEUW, {
+            **rij, "ingevoerd_door": p.ingevoerd_door.value, "status": p.status.value,
+            **{f"h_{k}": v for k, v in historiek.items()},
+        })
 
     async def save(self, p: Prestatie, *, actie: str, door: Partij, reden: str | None) -> None:
         await self.session.execute(
@@ -117,13 +128,14 @@ class PrestatieRepository:
 
     async def _historiek(self, p: Prestatie, actie: str, door: Partij, reden: str | None) -> None:
         # Every change is kept with who and why, beside the events (which leave with the outbox's retention).
-        await self.session.execute(
-            _NIEUW_IN_HISTORIEK,
-            {
-                "prestatie_id": p.id, "version": p.version, "actie": actie, "door": door.value,
-                "status": p.status.value, "start": p.start, "minuten": p.minuten, "reden": reden,
-            },
-        )
+        await self.session.execute(_NIEUW_IN_HISTORIEK, self._historiek_rij(p, actie, door, reden))
+
+    @staticmethod
+    def _historiek_rij(p: Prestatie, actie: str, door: Partij, reden: str | None) -> dict:
+        return {
+            "prestatie_id": p.id, "version": p.version, "actie": actie, "door": door.value,
+            "status": p.status.value, "start": p.start, "minuten": p.minuten, "reden": reden,
+        }
 
     async def historiek(self, prestatie_id: uuid.UUID) -> list[dict]:
         query = (

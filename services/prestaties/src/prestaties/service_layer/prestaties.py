@@ -44,19 +44,16 @@ def _alles(koppeling: Koppeling) -> None:
 async def _context(
     uow: PrestatiesUnitOfWork, cmd: commands.RegistreerPrestatie, regels: Regels, vandaag: date, toegang: Toegang
 ) -> Context:
-    koppeling = await uow.koppelingen.get(cmd.koppeling_id)
-    if koppeling is None:
+    # One statement reads the placement with everything the rules need and takes the
+    # worker's lock; the stand follows in the next, so it sees the previous holder's hours.
+    gelezen = await uow.registratie.lees_en_vergrendel(cmd.koppeling_id)
+    if gelezen is None:
         raise NietGevonden("No such placement.", rule="koppeling-onbekend")
-    toegang(koppeling)
-    gebruiker = await uow.gebruikers.get(koppeling.gebruiker_id)
-    activiteit = await uow.activiteiten.get(koppeling.activiteit_id)
-    assert gebruiker is not None and activiteit is not None  # foreign keys
-    await uow.prestaties.vergrendel_wijkwerker(koppeling.wijkwerker_id)
+    toegang(gelezen.koppeling)
     return Context(
-        koppeling=koppeling, gebruiker=gebruiker, activiteit=activiteit,
-        erkenning=await uow.erkenningen.bij(gebruiker.id, koppeling.organisator_id),
-        vensters=await uow.vensters.van_wijkwerker(koppeling.wijkwerker_id),
-        stand=await uow.prestaties.stand(koppeling.wijkwerker_id, cmd.datum),
+        koppeling=gelezen.koppeling, gebruiker=gelezen.gebruiker, activiteit=gelezen.activiteit,
+        erkenning=gelezen.erkenning, vensters=gelezen.vensters,
+        stand=await uow.prestaties.stand(gelezen.koppeling.wijkwerker_id, cmd.datum),
         plafonds=regels.plafonds, verplaatsing=regels.verplaatsing, vandaag=vandaag,
     )
 

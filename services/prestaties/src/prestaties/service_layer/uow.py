@@ -4,6 +4,7 @@ from prestaties.adapters.catalogus import ActiviteitRepository, KoppelingReposit
 from prestaties.adapters.gebruikers import ContactRepository, ErkenningRepository, GebruikerRepository
 from prestaties.adapters.prestaties import PrestatieRepository
 from prestaties.adapters.referentie import OrganisatorReferentie, VensterRepository
+from prestaties.adapters.registratie import RegistratieLezer
 from wijkwerk.db import UnitOfWork
 
 
@@ -19,3 +20,4 @@ class PrestatiesUnitOfWork(UnitOfWork):
         self.activiteiten = ActiviteitRepository(session)
         self.koppelingen = KoppelingRepository(session)
         self.prestaties = PrestatieRepository(session)
+        self.registratie = RegistratieLezer(session)

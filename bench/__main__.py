@@ -54,6 +54,8 @@ def api_lines(a: dict) -> None:
          "(~1.0 while behind: CPU-bound)", None)
     line("3   CPU ms per request: postgres", f"{post['cpu_pg_ms']:.2f} ms", f"{health['cpu_pg_ms']:.2f} ms", "-",
          "(none set)", None)
+    line("3   relay batches, rows per batch", f"{post['relay_batches']:.0f}, {post['relay_rijen_per_batch']:.1f}",
+         f"{health['relay_batches']:.0f}", "-", "(fewer, fuller batches: less CPU per event)", None)
     line("3   load average 1 min", f"{a['load'][1]:.1f} after", f"{a['load'][0]:.1f} before", "-",
          f"({a['cpus']} cpus; > cpus: contended)", None)
 

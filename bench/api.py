@@ -38,6 +38,7 @@ import asyncpg
 import httpx
 import orjson
 import psutil
+from prometheus_client.parser import text_string_to_metric_families
 from wijkwerk.auth import ensure_local_keypair
 from wijkwerk.cli.services import SERVICES
 from wijkwerk.demo import SCOPES, DemoLoader, GebruikerPlan, OrganisatorPlan, identiteit, wereld
@@ -308,20 +309,23 @@ async def run(stack, rate: float = 200.0, seconds: float = 20.0) -> dict:
         # An organiser's own token, as its desk would send (data scope checked on each call).
         headers = tokens.headers("prestaties:read", "prestaties:write", org=w.organisator_id, org_type="organisator")
         post, health = urls["prestaties"] + "/v1/prestaties", urls["prestaties"] + "/health"
+        metrics = urls["prestaties"] + "/metrics"
         loop = asyncio.get_running_loop()
         dienst, pg = psutil.Process(d["prestaties"].proc.pid), psutil.Process(stack.pg.pid)
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as generator:
             async def fase(url: str, b: list[bytes] | None, k: int, verwacht: int) -> dict:
                 await _wacht_rustig(health)
-                voor = _cpu_s(dienst), _cpu_s(pg, kinderen=True), time.monotonic()
+                voor = _cpu_s(dienst), _cpu_s(pg, kinderen=True), time.monotonic(), await _relay_batches(metrics)
                 r = await loop.run_in_executor(generator, belast, url, b, headers, rate, k, verwacht)
                 await _wacht_rustig(health)  # CPU of requests still running counts too
-                na = _cpu_s(dienst), _cpu_s(pg, kinderen=True), time.monotonic()
+                na = _cpu_s(dienst), _cpu_s(pg, kinderen=True), time.monotonic(), await _relay_batches(metrics)
                 bediend = max(1, k - r["onbeantwoord"])  # those never answered were mostly never sent
+                batches, rijen = na[3][0] - voor[3][0], na[3][1] - voor[3][1]
                 return {
                     **r, "cpu_dienst_ms": (na[0] - voor[0]) * 1000 / bediend,
                     "cpu_pg_ms": (na[1] - voor[1]) * 1000 / bediend,
                     "cpu_aandeel": (na[0] - voor[0]) / (na[2] - voor[2]),  # 1.0: one core, all the time
+                    "relay_batches": batches, "relay_rijen_per_batch": rijen / batches if batches else 0.0,
                 }
 
             opwarmen = await fase(post, bodies[:n_op], n_op, 201)  # warm-up: connections, pools, statement caches
@@ -349,6 +353,18 @@ async def _wacht_rustig(health: str, timeout: float = 60.0) -> None:
                 await client.get(health)
             vlot = vlot + 1 if time.perf_counter() - gestart < 0.02 else 0
             await asyncio.sleep(0.05)
+
+
+async def _relay_batches(metrics: str) -> tuple[float, float]:
+    """The prestaties relay's published batches and rows so far (``wijkwerk_outbox_batch_rows``)."""
+    async with httpx.AsyncClient(timeout=5, trust_env=False) as client:
+        tekst = (await client.get(metrics)).text
+    waarden = {
+        s.name: s.value
+        for family in text_string_to_metric_families(tekst) if family.name == "wijkwerk_outbox_batch_rows"
+        for s in family.samples if s.labels.get("service") == "prestaties"
+    }
+    return waarden.get("wijkwerk_outbox_batch_rows_count", 0.0), waarden.get("wijkwerk_outbox_batch_rows_sum", 0.0)
 
 
 def _cpu_s(p: psutil.Process, *, kinderen: bool = False) -> float:

@@ -25,6 +25,18 @@ async def sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
         pass
 
 
+async def wait_or_stop(stop: asyncio.Event, wake: asyncio.Event, seconds: float) -> None:
+    """Wait until ``wake`` or ``stop`` is set, at most ``seconds``."""
+    if stop.is_set() or wake.is_set():
+        return
+    waiters = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())}
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for w in waiters:
+            w.cancel()
+
+
 async def run_until_stopped(
     stop: asyncio.Event,
     session: Callable[[], Awaitable[None]],

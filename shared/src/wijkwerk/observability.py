@@ -86,6 +86,12 @@ REQUEST_LATENCY = Histogram(
 )
 OUTBOX_BACKLOG = Gauge("wijkwerk_outbox_backlog", "Outbox rows not yet published", ["service"])
 OUTBOX_PUBLISHED = Counter("wijkwerk_outbox_published_total", "Outbox rows published", ["service", "topic"])
+OUTBOX_BATCH = Histogram(
+    "wijkwerk_outbox_batch_rows",
+    "Rows per published outbox batch (its count is the number of batches)",
+    ["service"],
+    buckets=(1, 2, 5, 10, 25, 50, 100, 250, 1000),
+)
 OUTBOX_LAG = Histogram(
     "wijkwerk_outbox_publish_lag_seconds",
     "From outbox insert to broker acknowledgement",

@@ -61,7 +61,8 @@ class ServiceSettings(BaseSettings):
     environment: str = Field("embedded", validation_alias=_env("WIJKWERK_ENV"))
     run_workers: bool = True  # relay + consumers inside the API process
     relay_batch_size: int = 1000
-    relay_idle_poll_s: float = 0.02
+    relay_idle_poll_s: float = 1.0  # the relay wakes on the outbox's NOTIFY; this is the fallback poll
+    relay_linger_s: float = 0.02  # after a batch that was not full: wait for more rows
     outbox_retention_days: int = 14
     consumer_batch_size: int = 5000
     max_page_size: int = 500

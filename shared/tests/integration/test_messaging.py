@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 import pytest
@@ -119,6 +120,68 @@ async def test_a_slow_transaction_holds_back_later_commits_so_none_is_skipped_or
         stop.set()
         await task
     assert [registry.decode(Envelope.from_bytes(r.value)).naam for r in records] == ["traag", "snel"]
+
+
+async def test_an_idle_relay_publishes_on_the_commits_notification_not_its_poll(db, kafka):
+    """The outbox trigger notifies at commit: with a 60 s fallback poll, rows committed
+    while the relay waits still leave at once, and none is published before its commit."""
+    topic = _topic()
+    relay = OutboxRelay(db, kafka, service=f"svc-{topic}", topic=topic, idle_poll_s=60.0)
+    stop = asyncio.Event()
+    task = await _run(relay, stop)
+    try:
+        await async_wait_until(lambda: relay.state.broker_ok, timeout=20)
+        await asyncio.sleep(0.3)  # the relay is waiting now: nothing to publish
+        assert relay.state.published == 0
+        for i in range(3):
+            started = time.monotonic()
+            await _emit(db, _organisator(f"o{i}", topic))
+            await async_wait_until(lambda i=i: relay.state.published == i + 1, timeout=5, interval=0.01)
+            assert time.monotonic() - started < 2.0, "published by the poll, not by the notification"
+    finally:
+        stop.set()
+        await task
+    assert len(await _consume_all(kafka.bootstrap_servers, topic, 3)) == 3
+
+
+async def test_rows_held_back_by_an_older_transaction_leave_when_it_ends_without_a_notification(db, kafka):
+    """A transaction that writes but emits nothing holds later outbox rows back (commit
+    order) and notifies nobody when it ends: the relay retries shortly instead of waiting
+    for its fallback poll."""
+    topic = _topic()
+    relay = OutboxRelay(db, kafka, service=f"svc-{topic}", topic=topic, idle_poll_s=60.0)
+    stop = asyncio.Event()
+    task = await _run(relay, stop)
+    try:
+        await async_wait_until(lambda: relay.state.broker_ok, timeout=20)
+        async with db.connect() as older:
+            await older.execute(text("INSERT INTO effect (organisator_id, naam) VALUES (NULL, 'oud')"))  # takes an xid
+            await _emit(db, _organisator("later", topic))
+            await asyncio.sleep(0.5)
+            assert relay.state.published == 0, "published past a running older transaction"
+            await older.commit()
+        await async_wait_until(lambda: relay.state.published == 1, timeout=2, interval=0.01)
+    finally:
+        stop.set()
+        await task
+
+
+async def test_a_relay_that_stops_leaves_no_listening_connection_in_the_pool(db, kafka):
+    topic = _topic()
+    relay = OutboxRelay(db, kafka, service=f"svc-{topic}", topic=topic)
+    stop = asyncio.Event()
+    task = await _run(relay, stop)
+    await async_wait_until(lambda: relay.state.broker_ok, timeout=20)
+    stop.set()
+    await task
+    conns = [await db.connect() for _ in range(db.pool.checkedin())]  # every idle pooled one, the lock's too
+    assert conns
+    try:
+        for conn in conns:
+            assert (await conn.execute(text("SELECT count(*) FROM pg_listening_channels()"))).scalar() == 0
+    finally:
+        for conn in conns:
+            await conn.close()
 
 
 def _consumer(engine, kafka, topic, name="effect") -> InboxConsumer:

@@ -3,6 +3,10 @@
 The outbox's ``txid`` is the writing transaction's id (``xid8``): the relay publishes
 only rows of transactions older than every running one, ordered by ``(txid, id)``,
 so a row whose bigserial id was taken early but committed late is never skipped.
+
+Inserting into the outbox notifies ``wijkwerk_outbox`` (a statement trigger; PostgreSQL
+delivers it at commit, once per transaction): the relay listens and publishes at once
+instead of polling the table.
 """
 
 from __future__ import annotations
@@ -25,6 +29,18 @@ OUTBOX_DDL = (
     "CREATE INDEX outbox_published ON outbox (published_at) WHERE published_at IS NOT NULL",
 )
 
+OUTBOX_CHANNEL = "wijkwerk_outbox"
+OUTBOX_NOTIFY_DDL = (
+    f"""
+    CREATE OR REPLACE FUNCTION wijkwerk_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM pg_notify('{OUTBOX_CHANNEL}', '');
+        RETURN NULL;
+    END $$
+    """,
+    "CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION wijkwerk_outbox_notify()",
+)
+
 INBOX_DDL = (
     """
     CREATE TABLE inbox (
@@ -43,6 +59,18 @@ def create_messaging_tables(op) -> None:  # alembic.op
         op.execute(statement)
 
 
+def create_outbox_notify(op) -> None:
+    """Every service's migration after its first: the outbox notifies its relay."""
+    for statement in OUTBOX_NOTIFY_DDL:
+        op.execute(statement)
+
+
+def drop_outbox_notify(op) -> None:
+    op.execute("DROP TRIGGER IF EXISTS outbox_notify ON outbox")
+    op.execute("DROP FUNCTION IF EXISTS wijkwerk_outbox_notify()")
+
+
 def drop_messaging_tables(op) -> None:
     op.execute("DROP TABLE IF EXISTS inbox")
     op.execute("DROP TABLE IF EXISTS outbox")
+    op.execute("DROP FUNCTION IF EXISTS wijkwerk_outbox_notify()")

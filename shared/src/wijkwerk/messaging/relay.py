@@ -7,7 +7,15 @@
   lock, so per-key order holds with any number of replicas (pitfall 2). The batch
   query still uses ``FOR UPDATE SKIP LOCKED`` so a manual ``replay`` cannot collide.
 - Every broker call is bounded by a timeout; failures back off and report not-ready
-  (pitfall 3). Each batch uses its own connection (pitfall 4).
+  (pitfall 3). The leader publishes on the connection that holds its lock, in a
+  transaction per batch, from its own task only (pitfall 4): leadership and publishing
+  end together when that connection dies, and a batch costs no pool checkout.
+- The relay does not poll the table: inserting into the outbox notifies
+  ``wijkwerk_outbox`` at commit (``messaging_ddl``), the leader LISTENs on its lock
+  connection and publishes at once. Under load it lingers briefly after a batch so the
+  next one is fuller (a batch costs about the same for 1 row as for 50); rows held back
+  by an older running transaction are retried shortly; a slow fallback poll covers a
+  database without the trigger.
 - Published rows are kept ``outbox_retention_days`` and then deleted (pitfall 5). If
   the broker lost its data (an empty topic while published rows exist, as with the
   embedded memory broker after a restart), the relay re-fills the topic from them;
@@ -22,32 +30,35 @@ import time
 import zlib
 from dataclasses import dataclass
 
+import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from wijkwerk.aio import run_until_stopped, sleep_or_stop
+from wijkwerk.aio import run_until_stopped, sleep_or_stop, wait_or_stop
+from wijkwerk.db.messaging_ddl import OUTBOX_CHANNEL
 from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.kafka import BrokerUnavailable, bounded, make_producer, send_all, stop_quietly
-from wijkwerk.observability import OUTBOX_BACKLOG, OUTBOX_LAG, OUTBOX_PUBLISHED
+from wijkwerk.observability import OUTBOX_BACKLOG, OUTBOX_BATCH, OUTBOX_LAG, OUTBOX_PUBLISHED
 from wijkwerk.settings import KafkaSettings
 
 log = logging.getLogger("wijkwerk.relay")
 
-_SELECT_BATCH = text(
-    """
+# The batch statements run on the driver connection (asyncpg, prepared and cached there):
+# the relay's hot loop, where SQLAlchemy's per-statement cost would dominate.
+_SELECT_BATCH = """
     SELECT id, topic, key, value, created_at
     FROM outbox
     WHERE published_at IS NULL
       AND txid < pg_snapshot_xmin(pg_current_snapshot())
     ORDER BY txid, id
-    LIMIT :limit
+    LIMIT $1
     FOR UPDATE SKIP LOCKED
-    """
-)
-_MARK_PUBLISHED = text("UPDATE outbox SET published_at = now() WHERE id = ANY(:ids)")
+"""
+_MARK_PUBLISHED = "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])"
+_HELD_BACK = "SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NULL)"
 _SELECT_PUBLISHED = text(
     """
     SELECT id, txid, topic, key, value FROM outbox
@@ -75,6 +86,12 @@ class RelayState:
     refilled: int = 0
 
 
+async def _driver(conn: AsyncConnection) -> asyncpg.Connection:
+    """The asyncpg connection under a SQLAlchemy connection (no transaction of its own open)."""
+    raw = await conn.get_raw_connection()
+    return raw.driver_connection
+
+
 def _lock_key(service: str) -> int:
     return zlib.crc32(f"wijkwerk-relay:{service}".encode())
 
@@ -88,7 +105,9 @@ class OutboxRelay:
         service: str,
         topic: str,
         batch_size: int = 1000,
-        idle_poll_s: float = 0.02,
+        idle_poll_s: float = 1.0,
+        linger_s: float = 0.02,
+        retry_s: float = 0.02,
         retention_days: int = 14,
     ) -> None:
         self.engine = engine
@@ -96,8 +115,11 @@ class OutboxRelay:
         self.service = service
         self.topic = topic
         self.batch_size = batch_size
-        self.idle_poll_s = idle_poll_s
+        self.idle_poll_s = idle_poll_s  # fallback when no notification comes
+        self.linger_s = linger_s  # after a batch that was not full
+        self.retry_s = retry_s  # while rows wait for an older transaction to end
         self.retention_days = retention_days
+        self._wake = asyncio.Event()
         self.state = RelayState()
         self._producer: AIOKafkaProducer | None = None
         # partition -> end offset this session saw acknowledged on our topic. Only the
@@ -118,17 +140,33 @@ class OutboxRelay:
     async def _session(self, stop: asyncio.Event) -> None:
         """One leadership term: hold the lock, connect, publish until stopped or failed."""
         async with self.engine.connect() as lock_conn:
+            driver: asyncpg.Connection | None = None
             try:
                 if not await self._acquire_leadership(lock_conn, stop):
                     return
+                driver = await _driver(lock_conn)
+                await driver.add_listener(OUTBOX_CHANNEL, self._notified)
                 await self._connect()
-                await self._publish_loop(lock_conn, stop)
+                await self._publish_loop(lock_conn, driver, stop)
             finally:
                 was_leader, self.state.leader = self.state.leader, False
                 await stop_quietly(self._producer)
                 self._producer = None
+                if driver is not None:
+                    await self._unlisten(driver)
                 if was_leader:
                     await self._release_leadership(lock_conn)
+
+    def _notified(self, *_: object) -> None:
+        """asyncpg calls this on a notification: an outbox row was committed."""
+        self._wake.set()
+
+    async def _unlisten(self, driver: asyncpg.Connection) -> None:
+        # The connection goes back to the pool: it must not keep listening for this relay.
+        try:
+            await asyncio.shield(driver.remove_listener(OUTBOX_CHANNEL, self._notified))
+        except Exception:  # noqa: BLE001 - a dead connection listens no more; the lock release discards it
+            pass
 
     async def _release_leadership(self, conn: AsyncConnection) -> None:
         """Give the lock up when a term ends (failure, stop, cancel): the connection goes
@@ -177,7 +215,7 @@ class OutboxRelay:
         self.state.broker_ok = True
         self.state.last_error = None
 
-    async def _publish_loop(self, lock_conn: AsyncConnection, stop: asyncio.Event) -> None:
+    async def _publish_loop(self, lock_conn: AsyncConnection, driver: asyncpg.Connection, stop: asyncio.Event) -> None:
         last_housekeeping = last_check = time.monotonic()
         while not stop.is_set():
             now = time.monotonic()
@@ -193,29 +231,42 @@ class OutboxRelay:
                 await lock_conn.commit()
                 await self._housekeeping()
                 last_housekeeping = now
-            published = await self.publish_batch()
-            if published == 0:
-                await sleep_or_stop(stop, self.idle_poll_s)
+            self._wake.clear()  # a commit from now on wakes the wait below
+            published = await self.publish_batch(driver)
+            if published >= self.batch_size:
+                continue
+            if published:
+                await sleep_or_stop(stop, self.linger_s)  # more rows are on their way: a fuller batch
+            elif await driver.fetchval(_HELD_BACK):
+                await sleep_or_stop(stop, self.retry_s)  # committed, not yet visible in commit order
+            else:
+                await wait_or_stop(stop, self._wake, self.idle_poll_s)
 
     # --- work ----------------------------------------------------------------------
 
-    async def publish_batch(self) -> int:
+    async def publish_batch(self, driver: asyncpg.Connection | None = None) -> int:
+        """Publish up to ``batch_size`` rows in commit order, in one transaction on
+        ``driver`` (the leader's lock connection) or on a pooled connection."""
         assert self._producer is not None
-        async with self.engine.begin() as conn:
-            rows = (await conn.execute(_SELECT_BATCH, {"limit": self.batch_size})).all()
+        if driver is None:
+            async with self.engine.connect() as conn:
+                return await self.publish_batch(await _driver(conn))
+        async with driver.transaction():
+            rows = await driver.fetch(_SELECT_BATCH, self.batch_size)
             if not rows:
                 return 0
             acks = await send_all(
                 self._producer,
-                ((r.topic, r.key.encode(), bytes(r.value)) for r in rows),
+                ((r["topic"], r["key"].encode(), r["value"]) for r in rows),
                 self.kafka.request_timeout_s,
             )
-            await conn.execute(_MARK_PUBLISHED, {"ids": [r.id for r in rows]})
+            await driver.execute(_MARK_PUBLISHED, [r["id"] for r in rows])
         lost = self._note_acks(acks)
         acked = time.time()
         for r in rows:
-            OUTBOX_LAG.labels(self.service).observe(max(0.0, acked - r.created_at.timestamp()))
+            OUTBOX_LAG.labels(self.service).observe(max(0.0, acked - r["created_at"].timestamp()))
         OUTBOX_PUBLISHED.labels(self.service, self.topic).inc(len(rows))
+        OUTBOX_BATCH.labels(self.service).observe(len(rows))
         self.state.published += len(rows)
         if lost:
             await self._refill("an acknowledged offset went backwards")

@@ -100,3 +100,6 @@ def test_an_event_written_before_an_optional_field_existed_takes_the_fast_path(m
     monkeypatch.setattr(fold, "_verwerk_model", lambda waarde: (_ for _ in ()).throw(AssertionError("slow path")))
     fold.verwerk_bericht(orjson.dumps(oud))
     assert fold.events == 1 and fold.saldi[("chequegelden", e.gevalideerd_op.replace(day=1))] == e.prijs_cent
+    nieuw = _cheques(random.Random(4), 1)[0]  # a current event takes it too
+    fold.verwerk_bericht(Envelope.wrap(nieuw, producer="test").to_bytes())
+    assert fold.events == 2

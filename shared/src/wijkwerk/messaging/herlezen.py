@@ -14,6 +14,9 @@ from wijkwerk.messaging.kafka import bounded, stop_quietly
 from wijkwerk.settings import KafkaSettings
 
 
+BLOK = 1000
+
+
 class TopicLezer:
     def __init__(self, kafka: KafkaSettings) -> None:
         self.kafka = kafka
@@ -51,7 +54,18 @@ class TopicLezer:
     async def lees(
         self, eindes: dict[TopicPartition, int], timeout_s: float = 120.0, tot_ms: int | None = None
     ) -> AsyncIterator[bytes]:
-        """Every message value before ``eindes``, in partition order.
+        """Every message value before ``eindes``, in partition order (see :meth:`blokken`)."""
+        async for blok in self.blokken(eindes, timeout_s, tot_ms):
+            for waarde in blok:
+                yield waarde
+
+    async def blokken(
+        self, eindes: dict[TopicPartition, int], timeout_s: float = 120.0, tot_ms: int | None = None
+    ) -> AsyncIterator[list[bytes]]:
+        """Every message value before ``eindes``, in partition order, in blocks of at most
+        ``BLOK`` values. Between blocks the event loop runs, so the consumer's fetcher asks
+        the broker for the next records while the caller folds these (the broker works on
+        the other core): a caller that folds a whole fetch at once leaves the broker idle.
 
         The embedded broker (Tansu, memory engine) under-reports end offsets when
         multi-record batches were produced (measured: 2,194 reported for 2,210 stored), so
@@ -70,19 +84,25 @@ class TopicLezer:
         await bounded(self._consumer.seek_to_beginning(*tps), self.kafka.request_timeout_s, "seek")
         stil: dict[TopicPartition, int] = dict.fromkeys(tps, 0)
         deadline = loop.time() + timeout_s
+        # A quiet round: one fetch the broker held back fetch_max_wait_ms for lack of data.
+        ronde_ms = self.kafka.fetch_max_wait_ms + 10
         while open_tps:
             if loop.time() > deadline:
                 raise TimeoutError(f"replay did not reach the end of {sorted(map(str, open_tps))}")
-            fetched = await self._consumer.getmany(*open_tps, timeout_ms=100, max_records=20_000)
+            fetched = await self._consumer.getmany(*open_tps, timeout_ms=ronde_ms, max_records=20_000)
             for tp, records in fetched.items():
                 end = open_tps.get(tp)
                 if end is None:
                     continue
+                waarden = []
                 for record in records:
                     if record.offset >= end and record.timestamp > tot_ms:
                         open_tps.pop(tp)
                         break
-                    yield record.value
+                    waarden.append(record.value)
+                for i in range(0, len(waarden), BLOK):
+                    yield waarden[i:i + BLOK]
+                    await asyncio.sleep(0)
             for tp in list(open_tps):
                 if fetched.get(tp):
                     stil[tp] = 0

@@ -52,8 +52,9 @@ async def herbereken(
             eindes = await lezer.eindes([prestaties_topic, cheques_topic])
             fold = Herberekening(await VerdeeltariefRepository(session).alle())
             for topic in (prestaties_topic, cheques_topic):  # fees and allowances before the cheques
-                async for waarde in lezer.lees({tp: e for tp, e in eindes.items() if tp.topic == topic}):
-                    fold.verwerk_bericht(waarde)
+                async for blok in lezer.blokken({tp: e for tp, e in eindes.items() if tp.topic == topic}):
+                    for waarde in blok:
+                        fold.verwerk_bericht(waarde)
             await repo.schrijf(run_id, fold.saldi)
             vergeleken, verschillen = await repo.verschillen(run_id)
             rapport = _rapport(run_id, fold, vergeleken, verschillen, await repo.maanden_uit_evenwicht(), achterstand)

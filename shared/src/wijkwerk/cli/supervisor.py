@@ -162,6 +162,7 @@ class Supervisor:
         self.keys: tuple[Path, Path] | None = None
         self._stopping = False
         self._echo: LogEcho | None = None
+        self._demo: subprocess.Popen[bytes] | None = None
 
     # Public entry point ------------------------------------------------------------
 
@@ -381,29 +382,43 @@ class Supervisor:
         )
 
     def _start_demo(self) -> None:
+        """``wijkwerk demo`` in a process of its own (its progress on this console): the
+        world it generates and its HTTP clients go back to the system when it is done,
+        instead of staying in the supervisor for as long as the platform runs."""
         if importlib.util.find_spec("wijkwerk.demo") is None:
             self.console.print("[yellow]--demo: wijkwerk.demo is not available yet; starting without demo data.[/yellow]")
             return
-        urls = {name: child.url for name, child in self.children.items()}
-        thread = threading.Thread(target=self._run_demo, args=(urls,), name="wijkwerk-demo", daemon=True)
-        thread.start()
+        self._demo = subprocess.Popen(
+            [
+                sys.executable, "-m", "wijkwerk.cli.main", "demo", "--data-dir", str(self.data_dir),
+                "--scale", str(self.options.demo_scale), "--seed", str(self.options.demo_seed),
+                "--port-base", str(self.options.port_base),
+            ],
+            stdin=subprocess.DEVNULL,
+            env=child_env(),
+            preexec_fn=parent_death_signal(signal.SIGTERM),
+        )
+        threading.Thread(target=self._wait_for_demo, args=(self._demo,), name="wijkwerk-demo", daemon=True).start()
 
-    def _run_demo(self, urls: dict[str, str]) -> None:
+    def _wait_for_demo(self, demo: subprocess.Popen[bytes]) -> None:
+        started = time.monotonic()
+        code = demo.wait()
+        if self._stopping:
+            return
+        if code == 0:
+            self.console.print(f"[green]✓[/green] demo data loaded ({time.monotonic() - started:.1f}s)")
+        else:  # the platform stays up; the demo is a convenience
+            self.console.print(f"[red]The demo failed (exit code {code}); the platform keeps running.[/red]")
+
+    def _stop_demo(self) -> None:
+        if self._demo is None or self._demo.poll() is not None:
+            return
+        self._demo.terminate()
         try:
-            demo = importlib.import_module("wijkwerk.demo")
-            self.console.print("Loading demo data …")
-            started = time.monotonic()
-            summary = demo.run_demo(
-                urls,
-                scale=self.options.demo_scale,
-                seed=self.options.demo_seed,
-                private_key=self.options.data_dir / "keys" / "jwt-private.pem",
-            )
-            self.console.print(f"[green]✓[/green] demo data loaded ({time.monotonic() - started:.1f}s): {summary}")
-        except Exception:
-            # The platform stays up; the demo is a convenience.
-            self.console.print("[red]The demo failed:[/red]")
-            self.console.print_exception()
+            self._demo.wait(5.0)
+        except subprocess.TimeoutExpired:
+            self._demo.kill()
+            self._demo.wait(5.0)
 
     def _watch(self) -> int:
         """Block until a signal (ShutdownRequested) or a child's unexpected exit."""
@@ -434,6 +449,7 @@ class Supervisor:
         ran = bool(self.children) or any(e is not None and e.is_running() for e in (self.pg, self.broker))
         if self._echo is not None:
             self._echo.stop()
+        self._stop_demo()
         self._stop_services()
         for name, engine in (("broker", self.broker), ("PostgreSQL", self.pg)):
             if engine is None:

@@ -40,3 +40,22 @@ async def api_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             yield client
+
+
+def prestatie_geregistreerd(**velden: object):
+    """A valid ``PrestatieGeregistreerd`` of one started hour (60 minutes from 09:00, no
+    travel allowance) with fresh ids; ``velden`` sets what a test is about."""
+    import uuid
+    from datetime import date, time
+
+    from wijkwerk.events.prestaties import PrestatieGeregistreerd
+
+    standaard: dict[str, object] = {
+        "prestatie_id": uuid.uuid4(), "wijkwerker_id": uuid.uuid4(), "gebruiker_id": uuid.uuid4(),
+        "organisator_id": uuid.uuid4(), "koppeling_id": uuid.uuid4(), "traject_id": uuid.uuid4(),
+        "activiteit_id": uuid.uuid4(), "datum": date(2026, 1, 5), "door": "wijkwerker",
+        "activiteit_categorie": "groen", "gebruiker_categorie": "school", "locatie_nis_code": "36015",
+        "start": time(9), "minuten": 60, "begonnen_uren": 1, "afstand_km": 1,
+        "recht_op_verplaatsingsvergoeding": False, "verplaatsingsvergoeding_dag_cent": 0,
+    }
+    return PrestatieGeregistreerd(**(standaard | velden))

@@ -4,13 +4,14 @@ worked out by hand below (RPT-02/03/05/06/09/11-18)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, time
+from datetime import date
 
 import pytest
 
 from wijkwerk.events import cheques as c
 from wijkwerk.events import prestaties as p
 from wijkwerk.events import toeleiding as t
+from wijkwerk.testkit import prestatie_geregistreerd
 
 pytestmark = pytest.mark.integration
 
@@ -30,12 +31,10 @@ def _dossier(ex_pwa: bool, toeleider: str, uitkering: str):
     ]
 
 
-def _prestatie(wid, gid, gcat: str, acat: str, dag: date, uren: int = 2) -> p.PrestatieGeregistreerd:
-    return p.PrestatieGeregistreerd(
-        prestatie_id=uuid.uuid4(), wijkwerker_id=wid, gebruiker_id=gid, organisator_id=A, koppeling_id=uuid.uuid4(),
-        datum=dag, door="wijkwerker", traject_id=uuid.uuid4(), activiteit_id=uuid.uuid4(), activiteit_categorie=acat,
-        gebruiker_categorie=gcat, locatie_nis_code="31005", start=time(9), minuten=uren * 60 - 10,
-        begonnen_uren=uren, afstand_km=3, recht_op_verplaatsingsvergoeding=False, verplaatsingsvergoeding_dag_cent=0,
+def _prestatie(wid, gid, gcat: str, acat: str, dag: date, uren: int = 2):
+    return prestatie_geregistreerd(
+        wijkwerker_id=wid, gebruiker_id=gid, organisator_id=A, datum=dag, activiteit_categorie=acat,
+        gebruiker_categorie=gcat, locatie_nis_code="31005", minuten=uren * 60 - 10, begonnen_uren=uren, afstand_km=3,
     )
 
 

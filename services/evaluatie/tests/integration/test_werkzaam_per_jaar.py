@@ -5,12 +5,13 @@ figures are worked out by hand from the world below."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, time
+from datetime import date
 
 import pytest
 
 from wijkwerk.events import prestaties as p
 from wijkwerk.events import toeleiding as t
+from wijkwerk.testkit import prestatie_geregistreerd
 
 pytestmark = pytest.mark.integration
 
@@ -28,14 +29,8 @@ def _dossier(ex_pwa: bool, nis: str) -> tuple[uuid.UUID, t.WijkwerkerIngeschreve
                                          onbeperkt_recht=False, ingeschreven_op=date(2024, 1, 1))
 
 
-def _prestatie(wid, oid, dag: date) -> p.PrestatieGeregistreerd:
-    return p.PrestatieGeregistreerd(
-        prestatie_id=uuid.uuid4(), wijkwerker_id=wid, gebruiker_id=uuid.uuid4(), organisator_id=oid,
-        koppeling_id=uuid.uuid4(), datum=dag, door="wijkwerker", traject_id=uuid.uuid4(), activiteit_id=uuid.uuid4(),
-        activiteit_categorie="groen", gebruiker_categorie="school", locatie_nis_code="36015", start=time(9),
-        minuten=60, begonnen_uren=1, afstand_km=1, recht_op_verplaatsingsvergoeding=False,
-        verplaatsingsvergoeding_dag_cent=0,
-    )
+def _prestatie(wid, oid, dag: date):
+    return prestatie_geregistreerd(wijkwerker_id=wid, organisator_id=oid, datum=dag)
 
 
 @pytest.fixture

@@ -72,10 +72,13 @@ async def main(quick: bool, only: str | None, api_rate: float = 200.0) -> None:
         if "1" in run:
             small = await replay.run(stack, n_replay // 4, "n")
             big = await replay.run(stack, n_replay, "4n")
-            for r in (small, big):
-                line(f"1 payout replay N={r['n']:,}", f"{r['ledger_eps']:,.0f} ev/s", f"{r['raw_eps']:,.0f} ev/s",
-                     f"{r['ledger_eps'] / r['raw_eps']:.2f}", ">= 20,000 ev/s, >= 0.50",
-                     r["ledger_eps"] >= 20_000 and r["ledger_eps"] >= 0.5 * r["raw_eps"])
+            # The target is set for N = 200,000 (issue #11); the smaller run shows the fixed cost.
+            line(f"1 payout replay N={small['n']:,}", f"{small['ledger_eps']:,.0f} ev/s",
+                 f"{small['raw_eps']:,.0f} ev/s", f"{small['ledger_eps'] / small['raw_eps']:.2f}",
+                 "(fixed cost weighs here)", None)
+            line(f"1 payout replay N={big['n']:,}", f"{big['ledger_eps']:,.0f} ev/s", f"{big['raw_eps']:,.0f} ev/s",
+                 f"{big['ledger_eps'] / big['raw_eps']:.2f}", ">= 20,000 ev/s, >= 0.50",
+                 big["ledger_eps"] >= 20_000 and big["ledger_eps"] >= 0.5 * big["raw_eps"])
 
         if "2" in run:
             t = await relay.throughput(stack, n_replay // 4)

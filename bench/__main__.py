@@ -56,6 +56,9 @@ def api_lines(a: dict) -> None:
          "(none set)", None)
     line("3   relay batches, rows per batch", f"{post['relay_batches']:.0f}, {post['relay_rijen_per_batch']:.1f}",
          f"{health['relay_batches']:.0f}", "-", "(fewer, fuller batches: less CPU per event)", None)
+    voor, na = a["pss_mib"]
+    line("3   service memory (PSS)", f"{na:.0f} MiB after load", f"{voor:.0f} MiB warmed up", f"{na / voor:.2f}",
+         "flat (<= 1.1)", na <= 1.1 * voor)
     line("3   load average 1 min", f"{a['load'][1]:.1f} after", f"{a['load'][0]:.1f} before", "-",
          f"({a['cpus']} cpus; > cpus: contended)", None)
 

@@ -330,13 +330,16 @@ async def run(stack, rate: float = 200.0, seconds: float = 20.0) -> dict:
 
             opwarmen = await fase(post, bodies[:n_op], n_op, 201)  # warm-up: connections, pools, statement caches
             await fase(health, None, n_op, 200)
+            pss_voor = dienst.memory_full_info().pss
             load_voor = os.getloadavg()[0]
             baseline = await fase(health, None, n, 200)
             registratie = await fase(post, bodies[n_op:], n, 201)
             load_na = os.getloadavg()[0]
+            pss_na = dienst.memory_full_info().pss
         rijen = await _rijen(d["prestaties"].database_url)
     return {
         "rate": rate, "seconds": seconds, "post": registratie, "health": baseline, "load": (load_voor, load_na),
+        "pss_mib": (pss_voor / 2**20, pss_na / 2**20),
         "cpus": os.cpu_count(), "rijen": rijen, "aanvaard": opwarmen["ok"] + registratie["ok"],
         "onbeantwoord": opwarmen["onbeantwoord"] + registratie["onbeantwoord"],
     }

@@ -14,15 +14,15 @@ from prestaties.domain.koppeling import Koppeling
 
 
 # An activity with its matrix row and its deviations (by start of validity), in one statement.
-_TOEGELATEN = als_lijsten(
+TOELATINGEN = als_lijsten(
     toelatingen, toelatingen.c.activiteit_id, activiteiten.c.id, "toelating", toelatingen.c.gebruiker_categorie
 )
-_AFWIJKINGEN = als_lijsten(
+AFWIJKINGEN = als_lijsten(
     afwijkingen, afwijkingen.c.activiteit_id, activiteiten.c.id, "afwijking", afwijkingen.c.geldig_van, afwijkingen.c.id
 )
 AFWIJKING = ("id", "gebruiker_id", "aangevraagd_op", "goedgekeurd_op", "geldig_van", "geldig_tot", "motivering")
-_ACTIVITEITEN = select(activiteiten, *_TOEGELATEN.c, *_AFWIJKINGEN.c).select_from(
-    activiteiten.join(_TOEGELATEN, true()).join(_AFWIJKINGEN, true())
+_ACTIVITEITEN = select(activiteiten, *TOELATINGEN.c, *AFWIJKINGEN.c).select_from(
+    activiteiten.join(TOELATINGEN, true()).join(AFWIJKINGEN, true())
 )
 _ACTIVITEIT = _ACTIVITEITEN.where(activiteiten.c.id == bindparam("id"))
 _ACTIVITEIT_FOR_UPDATE = _ACTIVITEIT.with_for_update(of=activiteiten)

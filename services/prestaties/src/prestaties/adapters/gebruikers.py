@@ -22,11 +22,11 @@ from prestaties.domain.gebruiker import Erkenning, Gebruiker, GebruikerCategorie
 
 _GEBRUIKER = select(gebruikers).where(gebruikers.c.id == bindparam("id"))
 # An erkenning with its validity periods (by start), in one statement.
-_PERIODEN = als_lijsten(
+PERIODEN = als_lijsten(
     erkenning_perioden, erkenning_perioden.c.erkenning_id, erkenningen.c.id, "periode", erkenning_perioden.c.geldig_van
 )
 PERIODE = ("geldig_van", "geldig_tot", "inschrijvingsrecht_cent", "betaald_op")
-_ERKENNINGEN = select(erkenningen, *_PERIODEN.c).select_from(erkenningen.join(_PERIODEN, true()))
+_ERKENNINGEN = select(erkenningen, *PERIODEN.c).select_from(erkenningen.join(PERIODEN, true()))
 _ERKENNING = _ERKENNINGEN.where(erkenningen.c.id == bindparam("id"))
 _ERKENNING_FOR_UPDATE = _ERKENNING.with_for_update(of=erkenningen)
 _ERKENNING_BIJ = _ERKENNINGEN.where(

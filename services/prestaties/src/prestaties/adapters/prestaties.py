@@ -7,7 +7,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import ColumnElement, Text, bindparam, cast, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from prestaties.adapters.tables import prestatie_historiek, prestaties
@@ -20,9 +21,16 @@ _KOLOMMEN = (
     "verplaatsingsvergoeding_dag_cent", "version",
 )
 
-# Two-key advisory locks live in their own key space (the relay uses the one-key form).
-VERGRENDEL_SLEUTEL = "prestaties:wijkwerker"
-_VERGRENDEL = text("SELECT pg_advisory_xact_lock(hashtext(:sleutel), hashtext(:wijkwerker))")
+
+def wijkwerker_slot(wijkwerker_id: ColumnElement) -> ColumnElement:
+    """The lock on one worker's hours, held until the transaction ends. Two-key advisory
+    locks live in their own key space (the relay uses the one-key form)."""
+    return func.pg_advisory_xact_lock(
+        func.hashtext(literal("prestaties:wijkwerker")), func.hashtext(cast(wijkwerker_id, Text))
+    )
+
+
+_VERGRENDEL = select(wijkwerker_slot(bindparam("wijkwerker_id", type_=UUID(as_uuid=True))))
 _TELT = prestaties.c.status != PrestatieStatus.GEANNULEERD.value
 _STAND = select(
     func.coalesce(
@@ -77,7 +85,7 @@ class PrestatieRepository:
         """Serialise every change to one worker's hours until the transaction ends, so
         concurrent registrations cannot together pass a cap (A-02). Under READ COMMITTED
         the statements after the lock see what earlier holders committed."""
-        await self.session.execute(_VERGRENDEL, {"sleutel": VERGRENDEL_SLEUTEL, "wijkwerker": str(wijkwerker_id)})
+        await self.session.execute(_VERGRENDEL, {"wijkwerker_id": wijkwerker_id})
 
     async def stand(self, wijkwerker_id: uuid.UUID, dag: date) -> UrenStand:
         """Started hours that count in ``dag``'s calendar month and year (A-02)."""

@@ -18,23 +18,20 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Text, and_, bindparam, cast, func, literal, select, true
+from sqlalchemy import and_, bindparam, func, select, true
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from prestaties.adapters.catalogus import ActiviteitRepository, KoppelingRepository
-from prestaties.adapters.gebruikers import ErkenningRepository, GebruikerRepository
-from prestaties.adapters.prestaties import VERGRENDEL_SLEUTEL
+from prestaties.adapters.catalogus import AFWIJKINGEN, TOELATINGEN, ActiviteitRepository, KoppelingRepository
+from prestaties.adapters.gebruikers import PERIODEN, ErkenningRepository, GebruikerRepository
+from prestaties.adapters.prestaties import wijkwerker_slot
 from prestaties.adapters.tables import (
     activiteiten,
-    afwijkingen,
     als_lijsten,
-    erkenning_perioden,
     erkenningen,
     gebruikers,
     koppelingen,
     schorsingen_ref,
-    toelatingen,
     trajecten_ref,
     uit_lijsten,
 )
@@ -57,15 +54,6 @@ def _met_voorvoegsel(tabel, voorvoegsel: str):
     return [c.label(voorvoegsel + c.name) for c in tabel.c]
 
 
-_TOELATINGEN = als_lijsten(
-    toelatingen, toelatingen.c.activiteit_id, activiteiten.c.id, "toelating", toelatingen.c.gebruiker_categorie
-)
-_AFWIJKINGEN = als_lijsten(
-    afwijkingen, afwijkingen.c.activiteit_id, activiteiten.c.id, "afwijking", afwijkingen.c.geldig_van, afwijkingen.c.id
-)
-_PERIODEN = als_lijsten(
-    erkenning_perioden, erkenning_perioden.c.erkenning_id, erkenningen.c.id, "periode", erkenning_perioden.c.geldig_van
-)
 # The worker's trajectories, and the suspensions of all of them tagged with their trajectory.
 _VENSTERS = als_lijsten(
     trajecten_ref, trajecten_ref.c.wijkwerker_id, koppelingen.c.wijkwerker_id, "venster", trajecten_ref.c.start,
@@ -80,15 +68,12 @@ _SCHORSINGEN = (
     .where(trajecten_ref.c.wijkwerker_id == koppelingen.c.wijkwerker_id)
     .lateral("schorsing")
 )
-# The same two-key advisory lock as PrestatieRepository.vergrendel_wijkwerker.
-_SLOT = func.pg_advisory_xact_lock(
-    func.hashtext(literal(VERGRENDEL_SLEUTEL)), func.hashtext(cast(koppelingen.c.wijkwerker_id, Text))
-).label("slot")
+_SLOT = wijkwerker_slot(koppelingen.c.wijkwerker_id).label("slot")
 
 _LEES = (
     select(
         koppelingen, *_met_voorvoegsel(gebruikers, "g_"), *_met_voorvoegsel(activiteiten, "a_"),
-        *_met_voorvoegsel(erkenningen, "e_"), *_TOELATINGEN.c, *_AFWIJKINGEN.c, *_PERIODEN.c, *_VENSTERS.c,
+        *_met_voorvoegsel(erkenningen, "e_"), *TOELATINGEN.c, *AFWIJKINGEN.c, *PERIODEN.c, *_VENSTERS.c,
         *_SCHORSINGEN.c, _SLOT,
     )
     .select_from(
@@ -98,7 +83,7 @@ _LEES = (
             erkenningen.c.gebruiker_id == koppelingen.c.gebruiker_id,
             erkenningen.c.organisator_id == koppelingen.c.organisator_id,
         ))
-        .join(_TOELATINGEN, true()).join(_AFWIJKINGEN, true()).join(_PERIODEN, true())
+        .join(TOELATINGEN, true()).join(AFWIJKINGEN, true()).join(PERIODEN, true())
         .join(_VENSTERS, true()).join(_SCHORSINGEN, true())
     )
     .where(koppelingen.c.id == bindparam("id"))

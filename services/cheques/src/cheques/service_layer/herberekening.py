@@ -16,9 +16,8 @@ timestamps as strings; unknown fields refused) and folded without building pydan
 models; dates are parsed once per distinct value. Anything else — another type, an older
 or newer version, a missing or extra field, a value of the wrong type — goes through the
 envelope model and the registry exactly as the live consumers decode it, so an unknown
-version is skipped and an old one upcast. Cheques are counted per
-(split, month) and per worker and organiser and month, and turned into account
-balances once at the end.
+version is skipped and an old one upcast. Cheques are counted per (split, month) and per
+worker and organiser and month, and turned into account balances once at the end.
 """
 
 from __future__ import annotations
@@ -147,12 +146,8 @@ class Herberekening:
         # The hot path of the replay: what _tel and _verdien do, inlined.
         split, v, m, w, o, dag = self._lees(p, p.gevalideerd_op)
         prestatie_id, serienummer = p.prestatie_id, p.serienummer
-        gezien = self._gezien
-        if event_id in gezien:
-            self.duplicaten += 1
+        if not self._nieuw(event_id):
             return
-        gezien.add(event_id)
-        self.events += 1
         if v is None and (v := self._verdeling(split, event_id, event_type)) is None:
             return
         per_split, sleutel = self._per_split, (split, m)
@@ -203,10 +198,10 @@ class Herberekening:
             raise _Ongeldig from exc
         return split, v, m, p.wijkwerker_id, p.organisator_id, (p.koppeling_id, split[3])
 
-    def _datum(self, waarde: object) -> date:
-        d = self._datums.get(waarde)  # type: ignore[arg-type]
+    def _datum(self, waarde: str) -> date:
+        d = self._datums.get(waarde)
         if d is None:
-            if type(waarde) is not str or len(waarde) != 10:
+            if len(waarde) != 10:  # a date, not a timestamp (fromisoformat takes both)
                 raise ValueError(waarde)
             d = self._datums[waarde] = date.fromisoformat(waarde)
         return d

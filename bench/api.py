@@ -244,13 +244,9 @@ async def _belast(url: str, bodies: list[bytes] | None, headers: dict[str, str],
         async def een(i: int, gepland: float) -> None:
             nonlocal klaar
             try:
-                async with vrij:
-                    if bodies is None:
-                        async with client.get(url) as r:
-                            await r.read()
-                    else:
-                        async with client.post(url, data=bodies[i]) as r:
-                            await r.read()
+                async with vrij, client.request("GET" if bodies is None else "POST", url,
+                                                data=None if bodies is None else bodies[i]) as r:
+                    await r.read()
                 uitkomst = str(r.status) if r.status != verwacht else None
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
                 uitkomst = type(exc).__name__

@@ -1,16 +1,19 @@
-"""Helpers for API tests: an in-process app with its lifespan, and tokens."""
+"""Helpers for API tests: an in-process app with its lifespan, tokens, and events."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import date, time
 from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
 
 from wijkwerk.auth import ensure_local_keypair, mint_token
+from wijkwerk.events.prestaties import PrestatieGeregistreerd
 from wijkwerk.settings import AuthSettings
 
 
@@ -42,14 +45,9 @@ async def api_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
             yield client
 
 
-def prestatie_geregistreerd(**velden: object):
+def prestatie_geregistreerd(**velden: object) -> PrestatieGeregistreerd:
     """A valid ``PrestatieGeregistreerd`` of one started hour (60 minutes from 09:00, no
     travel allowance) with fresh ids; ``velden`` sets what a test is about."""
-    import uuid
-    from datetime import date, time
-
-    from wijkwerk.events.prestaties import PrestatieGeregistreerd
-
     standaard: dict[str, object] = {
         "prestatie_id": uuid.uuid4(), "wijkwerker_id": uuid.uuid4(), "gebruiker_id": uuid.uuid4(),
         "organisator_id": uuid.uuid4(), "koppeling_id": uuid.uuid4(), "traject_id": uuid.uuid4(),

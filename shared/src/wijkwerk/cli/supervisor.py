@@ -15,8 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import importlib
-import importlib.util
 import os
 import signal
 import subprocess
@@ -385,9 +383,6 @@ class Supervisor:
         """``wijkwerk demo`` in a process of its own (its progress on this console): the
         world it generates and its HTTP clients go back to the system when it is done,
         instead of staying in the supervisor for as long as the platform runs."""
-        if importlib.util.find_spec("wijkwerk.demo") is None:
-            self.console.print("[yellow]--demo: wijkwerk.demo is not available yet; starting without demo data.[/yellow]")
-            return
         self._demo = subprocess.Popen(
             [
                 sys.executable, "-m", "wijkwerk.cli.main", "demo", "--data-dir", str(self.data_dir),

@@ -58,6 +58,10 @@ CENTRAAL = (*LEZEN, "cheques:admin")
 
 # Endpoints in the table without a per-organisation data scope, with the reason.
 EXEMPT: dict[Sleutel, str] = {
+    **{(service, "GET", "/v1/gebeurtenissen"):
+       "the service's event history for replays: central callers only (an organiser's token gets 403 "
+       "alleen-centraal, shared/tests/integration/test_archief.py); events carry no personal data"
+       for service in ("toeleiding", "prestaties", "cheques", "evaluatie")},
     ("toeleiding", "POST", "/v1/organisatoren"):
         "registers a new organiser (central administration); reads or changes no existing organisation's data",
     ("toeleiding", "GET", "/v1/organisatoren"):

@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -314,3 +314,17 @@ def organisation_filter(principal: Principal) -> str | None:
     if principal.org_type == "organisator":
         return principal.org or "-"
     return "-"
+
+
+def service_token_source(auth: AuthSettings, subject: str, scopes: Sequence[str], ttl_seconds: int = 300):
+    """A callable giving this service's bearer token for a call to another service. The
+    embedded default signs one with the local key; without it, a token source must be
+    configured (issue #18: client credentials against the identity provider)."""
+
+    def token() -> str:
+        if not auth.private_key_file:
+            raise RuntimeError(f"no key to sign a service token for {subject}")
+        return mint_token(Path(auth.private_key_file), subject=subject, scopes=list(scopes), org_type="service",
+                          issuer=auth.issuer, audience=auth.audience, ttl_seconds=ttl_seconds)
+
+    return token

@@ -57,3 +57,20 @@ def prestatie_geregistreerd(**velden: object) -> PrestatieGeregistreerd:
         "recht_op_verplaatsingsvergoeding": False, "verplaatsingsvergoeding_dag_cent": 0,
     }
     return PrestatieGeregistreerd(**(standaard | velden))
+
+
+async def archiveer(engine, waarden: list[tuple[str, bytes]]) -> None:
+    """Writes (key, envelope bytes) into a service database's outbox as published rows, as
+    its relay would have: the archive trigger keeps them in ``gebeurtenissen``."""
+    from sqlalchemy import text
+
+    from wijkwerk.events import Envelope
+
+    rows = []
+    for key, value in waarden:
+        envelope = Envelope.from_bytes(value)
+        rows.append({"event_id": envelope.event_id, "event_type": envelope.event_type, "key": key, "value": value})
+    async with engine.begin() as conn:
+        await conn.execute(text(
+            "INSERT INTO outbox (event_id, event_type, topic, key, value, published_at) "
+            "VALUES (:event_id, :event_type, 'test', :key, :value, now()) ON CONFLICT (event_id) DO NOTHING"), rows)

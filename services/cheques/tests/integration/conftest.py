@@ -18,12 +18,13 @@ from cheques.adapters.toeleiding import Bankrekening
 from cheques.config import Settings
 from cheques.domain import handtekening
 from cheques.entrypoints.api import create_app
-from cheques.entrypoints.deps import get_bankgegevens
+from cheques.entrypoints.deps import get_archieven, get_bankgegevens
 from cheques.service_layer import prestaties, referentie
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import Envelope
 from wijkwerk.events.prestaties import PrestatieGeregistreerd
 from wijkwerk.events.toeleiding import OrganisatorGeregistreerd, TariefVastgelegd
+from wijkwerk.messaging.archief import DatabaseArchief
 from wijkwerk.testing import migrated_database
 from wijkwerk.testkit import Tokens, api_client
 
@@ -51,6 +52,8 @@ class Omgeving:
     tokens: Tokens
     toeleiding: FakeToeleiding
     deliveries: int = field(default=0)
+    # The prestaties service's archive, for modules that replay history (see ``omgeving``).
+    prestaties_archief: AsyncEngine | None = None
 
     @property
     def sessions(self):
@@ -130,6 +133,16 @@ async def omgeving(embedded_pg, tokens, instellingen):
     fake = FakeToeleiding()
     app.dependency_overrides[get_bankgegevens] = lambda: fake
     engine = create_engine(url, pool_size=2)
+    archief = None
+    if "prestaties_topic" in instellingen:
+        # A module that replays the history: prestaties' archive in a database of its own
+        # (the test writes what it publishes there too, as prestaties' outbox would).
+        archief_url = migrated_database(embedded_pg, "prestaties", f"prs_{uuid.uuid4().hex[:8]}")
+        archief = create_engine(archief_url, pool_size=2)
+        app.dependency_overrides[get_archieven] = lambda: {
+            settings.cheques_topic: DatabaseArchief(engine), settings.prestaties_topic: DatabaseArchief(archief)}
     async with api_client(app) as client:
-        yield Omgeving(client, engine, tokens, fake)
+        yield Omgeving(client, engine, tokens, fake, prestaties_archief=archief)
     await engine.dispose()
+    if archief is not None:
+        await archief.dispose()

@@ -23,7 +23,9 @@ from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.consumer import InboxConsumer, dispatch
 from wijkwerk.settings import KafkaSettings
+from wijkwerk.messaging.archief import DatabaseArchief
 from wijkwerk.testing import async_wait_until
+from wijkwerk.testkit import archiveer
 
 pytestmark = pytest.mark.integration
 
@@ -90,6 +92,7 @@ async def test_the_recompute_shows_zero_difference_after_duplicates_and_redelive
     berichten = [(prestaties_topic, str(e.partition_key()).encode(), Envelope.wrap(e, producer="prestaties").to_bytes())
                  for e in (*prestaties, fee)]
     await _produceer(kafka_bootstrap, berichten + berichten)  # every prestaties event delivered twice
+    await archiveer(o.prestaties_archief, [(k.decode(), v) for _, k, v in berichten])
     await _consumeer(o, kafka, prestaties_topic, verwacht=2 * len(berichten))
 
     for drager, besteld_op in (("papier", "2026-01-10"), ("elektronisch", "2026-02-25")):
@@ -126,7 +129,8 @@ async def test_the_recompute_shows_zero_difference_after_duplicates_and_redelive
                                 "VALUES (:t, 'chequegelden', 695, 0), (:t, 'uitgever', 0, 695)"), {"t": tid})
     settings = Settings(database_url=o.engine.url.render_as_string(hide_password=False), kafka=kafka,
                         prestaties_topic=prestaties_topic, cheques_topic=cheques_topic, herberekening_wacht_s=1.0)
-    rapport = await recompute.main(settings)
+    rapport = await recompute.main(settings, archieven={
+        cheques_topic: DatabaseArchief(o.engine), prestaties_topic: DatabaseArchief(o.prestaties_archief)})
     assert rapport["verschil_cent"] == 2 * 695
     assert {(v["rekening"], v["maand"], v["verschil"]) for v in rapport["verschillen"]} == {
         ("chequegelden", "2026-03-01", 695), ("uitgever", "2026-03-01", -695)}

@@ -26,6 +26,7 @@ from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.consumer import InboxConsumer, dispatch
 from wijkwerk.settings import KafkaSettings
 from wijkwerk.testing import async_wait_until
+from wijkwerk.testkit import archiveer
 
 pytestmark = pytest.mark.integration
 
@@ -92,6 +93,7 @@ class Wereld:
         ]
         nieuw = [(str(registry.decode(e).partition_key()).encode(), e.to_bytes()) for e in enveloppen]
         berichten = nieuw + nieuw if tweemaal else nieuw
+        await archiveer(self.o.prestaties_archief, [(k.decode(), v) for k, v in nieuw])
         producer = AIOKafkaProducer(bootstrap_servers=self.kafka.bootstrap_servers)
         await producer.start()
         try:

@@ -12,28 +12,29 @@ import asyncio
 import functools
 import gc
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from wijkwerk.aio import sleep_or_stop
-from wijkwerk.auth import TokenVerifier
+from wijkwerk.auth import Principal, TokenVerifier, require
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import registry
 from wijkwerk.events.topics import PRODUCER_TOPIC
 from wijkwerk.http.middleware import RequestContextMiddleware
+from wijkwerk.messaging import archief
 from wijkwerk.messaging.consumer import InboxConsumer
 from wijkwerk.messaging.relay import OutboxRelay
 from wijkwerk.observability import configure_logging
-from wijkwerk.problems import MEDIA_TYPE, install_problem_handlers
+from wijkwerk.problems import MEDIA_TYPE, PROBLEM_RESPONSES, Problem, install_problem_handlers
 from wijkwerk.settings import ServiceSettings
 
 log = logging.getLogger("wijkwerk.app")
@@ -217,6 +218,7 @@ def create_service_app(
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware, service=name, max_body_bytes=settings.max_body_bytes)
     app.include_router(_ops_router(name))
+    app.include_router(_archief_router())
     for router in routers:
         app.include_router(router)
     return app
@@ -241,6 +243,39 @@ def _document_problems_as_problem_json(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _archief_router() -> APIRouter:
+    """``GET /v1/gebeurtenissen``: this service's event history for replays elsewhere."""
+    router = APIRouter(prefix="/v1/gebeurtenissen", tags=["gebeurtenissen"], responses=PROBLEM_RESPONSES)
+
+    @router.get(
+        "",
+        summary="Every event this service published, in commit order (NDJSON, for replays elsewhere)",
+        response_class=StreamingResponse,
+        responses={200: {"content": {archief.MEDIA_TYPE: {"example": '{"event_id": "…", …}\n#einde 1\n'}},
+                         "description": "One event envelope a line, closed by `#einde <count>`."}},
+    )
+    async def gebeurtenissen(
+        request: Request,
+        principal: Annotated[Principal, Depends(require(archief.SCOPE))],
+    ) -> StreamingResponse:
+        if principal.org_type not in ("service", "vdab"):
+            raise Problem(403, "alleen-centraal", "The event history is for central callers only.")
+        stroom = archief.ndjson(archief.DatabaseArchief(request.app.state.runtime.engine))
+        try:
+            eerste = await anext(stroom)  # the archive's completeness is checked before the response starts
+        except archief.GeschiedenisOnvolledig as exc:
+            raise Problem(409, "geschiedenis-onvolledig", str(exc)) from None
+
+        async def alles() -> AsyncIterator[bytes]:
+            yield eerste
+            async for stuk in stroom:
+                yield stuk
+
+        return StreamingResponse(alles(), media_type=archief.MEDIA_TYPE)
+
+    return router
 
 
 def _ops_router(name: str) -> APIRouter:

@@ -16,7 +16,8 @@
   next one is fuller (a batch costs about the same for 1 row as for 50); rows held back
   by an older running transaction are retried shortly; a slow fallback poll covers a
   database without the trigger.
-- Published rows are kept ``outbox_retention_days`` and then deleted (pitfall 5). If
+- Published rows are kept ``outbox_retention_days`` and then deleted (pitfall 5); the
+  history lives on in the archive (``gebeurtenissen``, ``wijkwerk.messaging.archief``). If
   the broker lost its data (an empty topic while published rows exist, as with the
   embedded memory broker after a restart), the relay re-fills the topic from them;
   consumers' inboxes absorb the duplicates.
@@ -74,6 +75,8 @@ _PURGE = text(
     "DELETE FROM outbox WHERE published_at IS NOT NULL "
     "AND published_at < now() - make_interval(days => :days)"
 )
+_HAS_ARCHIVE = text("SELECT to_regclass('gebeurtenissen') IS NOT NULL")
+_ARCHIVE_PARTITIONS = text("SELECT wijkwerk_archief_partities(2)")
 _PURGE_INBOX = text("DELETE FROM inbox WHERE received_at < now() - make_interval(days => :days)")
 
 
@@ -349,6 +352,9 @@ class OutboxRelay:
         async with self.engine.begin() as conn:
             OUTBOX_BACKLOG.labels(self.service).set(await conn.scalar(_BACKLOG))
             await conn.execute(_PURGE, {"days": self.retention_days})
+            # The archive keeps what the purge removes; its next months' partitions are made ahead.
+            if await conn.scalar(_HAS_ARCHIVE):
+                await conn.execute(_ARCHIVE_PARTITIONS)
             # Inbox rows outlive the outbox rows that could still be replayed to them.
             await conn.execute(_PURGE_INBOX, {"days": self.retention_days + 7})
 

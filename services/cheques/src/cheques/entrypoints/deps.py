@@ -8,7 +8,9 @@ from cheques.adapters.toeleiding import BankgegevensBron, ToeleidingBankgegevens
 from cheques.config import Settings
 from cheques.domain.fouten import Onbeschikbaar
 from cheques.service_layer.uow import ChequesUnitOfWork
-from wijkwerk.auth import mint_token
+from wijkwerk.auth import mint_token, service_token_source
+from wijkwerk.messaging.archief import SCOPE as ARCHIEF_SCOPE
+from wijkwerk.messaging.archief import ArchiefBron, DatabaseArchief, HttpArchief
 
 
 def get_uow(request: Request) -> ChequesUnitOfWork:
@@ -45,3 +47,14 @@ def get_uow_factory(request: Request) -> Callable[[], ChequesUnitOfWork]:
     """For handlers that need more than one transaction (the payout run)."""
     sessions = request.app.state.runtime.sessions
     return lambda: ChequesUnitOfWork(sessions)
+
+
+def get_archieven(request: Request) -> dict[str, ArchiefBron]:
+    """Where the recompute reads each topic's history: cheques' own archive in its
+    database, prestaties' over HTTP from the producer."""
+    settings: Settings = request.app.state.settings
+    token = service_token_source(settings.auth, "cheques", [ARCHIEF_SCOPE])
+    return {
+        settings.cheques_topic: DatabaseArchief(request.app.state.runtime.engine),
+        settings.prestaties_topic: HttpArchief(settings.urls.prestaties_url, token),
+    }

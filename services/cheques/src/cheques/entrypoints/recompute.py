@@ -1,4 +1,4 @@
-"""``python -m cheques.entrypoints.recompute``: recompute the ledger from the topics and
+"""``python -m cheques.entrypoints.recompute``: recompute the ledger from the history and
 print the report as JSON; exit 1 when any account-month differs."""
 
 from __future__ import annotations
@@ -10,15 +10,22 @@ import orjson
 
 from cheques.config import Settings
 from cheques.service_layer.herberekenen import herbereken
+from wijkwerk.auth import service_token_source
 from wijkwerk.db import create_engine, session_factory
+from wijkwerk.messaging.archief import SCOPE, DatabaseArchief, HttpArchief
 
 
-async def main(settings: Settings) -> dict:
+async def main(settings: Settings, archieven: dict | None = None) -> dict:
     engine = create_engine(settings.database_url, pool_size=2, application_name="cheques-recompute")
+    archieven = archieven or {
+        settings.cheques_topic: DatabaseArchief(engine),
+        settings.prestaties_topic: HttpArchief(
+            settings.urls.prestaties_url, service_token_source(settings.auth, "cheques", [SCOPE])),
+    }
     try:
         return await herbereken(
             session_factory(engine), settings.kafka, prestaties_topic=settings.prestaties_topic,
-            cheques_topic=settings.cheques_topic, wacht_s=settings.herberekening_wacht_s,
+            cheques_topic=settings.cheques_topic, archieven=archieven, wacht_s=settings.herberekening_wacht_s,
         )
     finally:
         await engine.dispose()

@@ -1,24 +1,26 @@
-"""Runs a recompute: snapshot the ledger, replay the topics up to that moment with a
-fresh group-less consumer, fold them (:mod:`herberekening`) into the scratch table and
-diff per account and month. The report must show zero difference."""
+"""Runs a recompute: snapshot the ledger, replay the history up to that moment — each
+producer's event archive, then its topic's tail (:class:`wijkwerk.messaging.archief.Geschiedenis`),
+so the answer does not depend on the broker's retention —, fold it (:mod:`herberekening`)
+into the scratch table and diff per account and month. The report must show zero
+difference. A history that does not reach back to the first event is refused."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from wijkwerk.messaging.herlezen import TopicLezer
+from wijkwerk.messaging.archief import ArchiefBron, Geschiedenis, GeschiedenisOnbeschikbaar, GeschiedenisOnvolledig
 from wijkwerk.messaging.kafka import BrokerUnavailable
 from wijkwerk.settings import KafkaSettings
 
 from cheques.adapters.herberekening import HerberekeningRepository
 from cheques.adapters.referentie import VerdeeltariefRepository
-from cheques.domain.fouten import Onbeschikbaar
+from cheques.domain.fouten import BestaatAl, Onbeschikbaar
 from cheques.service_layer.herberekening import Herberekening
 
 log = logging.getLogger("cheques.herberekening")
@@ -40,28 +42,33 @@ async def herbereken(
     *,
     prestaties_topic: str,
     cheques_topic: str,
+    archieven: Mapping[str, ArchiefBron],
     wacht_s: float = 10.0,
 ) -> dict:
     await wacht_op_outbox(sessions, wacht_s)
     run_id = uuid.uuid4()
+    geschiedenis = Geschiedenis(kafka, archieven)
     try:
-        async with TopicLezer(kafka) as lezer, sessions() as session:
+        async with sessions() as session:
             repo = HerberekeningRepository(session)
             await repo.momentopname()
             achterstand = await repo.achterstand()
-            eindes = await lezer.eindes([prestaties_topic, cheques_topic])
             fold = Herberekening(await VerdeeltariefRepository(session).alle())
-            for topic in (prestaties_topic, cheques_topic):  # fees and allowances before the cheques
-                async for blok in lezer.blokken({tp: e for tp, e in eindes.items() if tp.topic == topic}):
-                    for waarde in blok:
-                        fold.verwerk_bericht(waarde)
+            # fees and allowances before the cheques
+            async for blok in geschiedenis.alles((prestaties_topic, cheques_topic)):
+                for waarde in blok:
+                    fold.verwerk_bericht(waarde)
             await repo.schrijf(run_id, fold.saldi)
             vergeleken, verschillen = await repo.verschillen(run_id)
             rapport = _rapport(run_id, fold, vergeleken, verschillen, await repo.maanden_uit_evenwicht(), achterstand)
+            rapport["gelezen"] = geschiedenis.gelezen
             await repo.bewaar(run_id, fold.events, rapport["verschil_cent"], orjson.loads(orjson.dumps(rapport)))
             await session.commit()
-    except (BrokerUnavailable, TimeoutError) as exc:
-        raise Onbeschikbaar(f"The topics could not be replayed: {exc}", rule="herberekening-onbeschikbaar") from None
+    except GeschiedenisOnvolledig as exc:
+        raise BestaatAl(f"The history cannot be replayed from its first event: {exc}",
+                        rule="geschiedenis-onvolledig") from None
+    except (BrokerUnavailable, TimeoutError, GeschiedenisOnbeschikbaar) as exc:
+        raise Onbeschikbaar(f"The history could not be replayed: {exc}", rule="herberekening-onbeschikbaar") from None
     log.info("recompute %s: %s events, difference %s cents", run_id, fold.events, rapport["verschil_cent"])
     return rapport
 

@@ -1,4 +1,5 @@
-"""``python -m evaluatie.entrypoints.herbouw``: rebuild every read model from the topics.
+"""``python -m evaluatie.entrypoints.herbouw``: rebuild every read model from the event
+history (the producers' archives, then the topics' tails).
 
 Stop the evaluatie service (or run it with EVALUATIE_RUN_WORKERS=false) first."""
 
@@ -7,15 +8,26 @@ import json
 
 from evaluatie.config import Settings
 from evaluatie.service_layer.herbouw import herbouw
+from wijkwerk.auth import service_token_source
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import topics
+from wijkwerk.messaging.archief import SCOPE, HttpArchief
+
+
+def archieven(settings: Settings) -> dict[str, HttpArchief]:
+    token = service_token_source(settings.auth, "evaluatie", [SCOPE])
+    return {
+        topics.TOELEIDING: HttpArchief(settings.urls.toeleiding_url, token),
+        topics.PRESTATIES: HttpArchief(settings.urls.prestaties_url, token),
+        topics.CHEQUES: HttpArchief(settings.urls.cheques_url, token),
+    }
 
 
 async def main() -> dict:
     settings = Settings()
     engine = create_engine(settings.database_url, pool_size=2, application_name="evaluatie-herbouw")
     try:
-        return await herbouw(session_factory(engine), settings.kafka,
+        return await herbouw(session_factory(engine), settings.kafka, archieven(settings),
                              [topics.TOELEIDING, topics.PRESTATIES, topics.CHEQUES])
     finally:
         await engine.dispose()

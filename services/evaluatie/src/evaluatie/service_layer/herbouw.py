@@ -1,18 +1,30 @@
-"""Rebuild every read model of evaluatie from the topics (issue #7: one command).
+"""Rebuild every read model of evaluatie from the event history (issue #7: one command).
 
-Empties the ``rm_*`` tables and the reporting consumer's inbox rows, then replays the
-topics from the beginning with a group-less reader through the same projection handlers,
-in batches (one transaction per batch, inbox rows claimed as the live consumer does).
-Evaluations and outflow measurements are owned here, not projected, and are kept.
+The history is each producer's event archive followed by its topic's tail
+(:class:`wijkwerk.messaging.archief.Geschiedenis`), so a rebuild gives the same figures
+years later, after the broker's retention dropped the early messages. A history that does
+not reach back to the first event is refused before anything changes.
+
+The new read models are built **beside** the live ones (issue #17): in a schema of their
+own with tables shaped as the live ``rm_*`` tables and an inbox of their own, through the
+same projection handlers (the batch's ``search_path`` names that schema first), in
+batches. Only when the whole history is folded does one transaction replace the live
+rows with the new ones (DELETE + INSERT: readers keep seeing the old rows until it
+commits, and never wait for it) together with the reporting consumer's inbox rows. A
+rebuild that fails or is interrupted leaves the live read models as they were; the next
+one drops the leftover schema. Evaluations and outflow measurements are owned here, not
+projected, and are kept.
+
 Run it while the service's consumer is stopped; when it starts again it resumes from its
-committed offsets and the claimed inbox rows turn every re-delivery into a no-op.
+committed offsets and the new inbox rows turn every re-delivery into a no-op.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+import uuid
+from collections.abc import Mapping, Sequence
 
 import orjson
 from pydantic import ValidationError
@@ -21,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from evaluatie.service_layer.projecties import HANDLERS
 from wijkwerk.events import Envelope, UnknownEvent, registry
-from wijkwerk.messaging.herlezen import TopicLezer
+from wijkwerk.messaging.archief import ArchiefBron, Geschiedenis
 from wijkwerk.settings import KafkaSettings
 
 log = logging.getLogger("evaluatie.herbouw")
@@ -32,25 +44,29 @@ LEESMODELLEN = (
     "rm_erkenningen", "rm_erkenning_perioden", "rm_contacten", "rm_bestellingen", "rm_cheques_gevalideerd",
     "rm_reisvergoedingen",
 )
+SCHEMA_PREFIX = "herbouw_"
 _WANTED = {model.event_type for model in HANDLERS}
 _CLAIM = text(
     "INSERT INTO inbox (consumer, event_id) SELECT :consumer, unnest(CAST(:ids AS uuid[])) "
     "ON CONFLICT DO NOTHING RETURNING event_id"
 )
+_LEFTOVERS = text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :prefix")
 
 
 async def herbouw(
-    sessions: async_sessionmaker[AsyncSession], kafka: KafkaSettings, topics: Sequence[str], batch_size: int = 5000
+    sessions: async_sessionmaker[AsyncSession],
+    kafka: KafkaSettings,
+    archieven: Mapping[str, ArchiefBron],
+    topics: Sequence[str],
+    batch_size: int = 5000,
 ) -> dict:
     started = time.perf_counter()
-    async with sessions() as session, session.begin():
-        await session.execute(text(f"TRUNCATE {', '.join(LEESMODELLEN)}"))
-        await session.execute(text("DELETE FROM inbox WHERE consumer = :c"), {"c": CONSUMER})
+    schema = await _bouwplaats(sessions)
+    geschiedenis = Geschiedenis(kafka, archieven)
     gelezen = toegepast = overgeslagen = 0
     batch: list[Envelope] = []
-    async with TopicLezer(kafka) as lezer:
-        eindes = await lezer.eindes(topics)
-        async for waarde in lezer.lees(eindes):
+    async for blok in geschiedenis.alles(topics):
+        for waarde in blok:
             gelezen += 1
             envelope = _decode(waarde)
             if envelope is None:
@@ -58,13 +74,38 @@ async def herbouw(
                 continue
             batch.append(envelope)
             if len(batch) >= batch_size:
-                toegepast += await _pas_toe(sessions, batch)
+                toegepast += await _pas_toe(sessions, schema, batch)
                 batch = []
-    toegepast += await _pas_toe(sessions, batch)
+    toegepast += await _pas_toe(sessions, schema, batch)
+    await _wissel(sessions, schema)
     rapport = {"gelezen": gelezen, "toegepast": toegepast, "overgeslagen": overgeslagen,
-               "seconden": round(time.perf_counter() - started, 2)}
+               "bronnen": geschiedenis.gelezen, "seconden": round(time.perf_counter() - started, 2)}
     log.info("read models rebuilt: %s", rapport)
     return rapport
+
+
+async def _bouwplaats(sessions: async_sessionmaker[AsyncSession]) -> str:
+    """A fresh schema with empty copies of the read models and the inbox; drops what an
+    interrupted rebuild left behind."""
+    schema = f"{SCHEMA_PREFIX}{uuid.uuid4().hex[:12]}"
+    async with sessions() as session, session.begin():
+        for (oud,) in (await session.execute(_LEFTOVERS, {"prefix": f"{SCHEMA_PREFIX}%"})).all():
+            await session.execute(text(f'DROP SCHEMA "{oud}" CASCADE'))
+        await session.execute(text(f'CREATE SCHEMA "{schema}"'))
+        for tabel in (*LEESMODELLEN, "inbox"):
+            await session.execute(text(f'CREATE TABLE "{schema}".{tabel} (LIKE public.{tabel} INCLUDING ALL)'))
+    return schema
+
+
+async def _wissel(sessions: async_sessionmaker[AsyncSession], schema: str) -> None:
+    """The live read models and the consumer's inbox rows become the rebuilt ones, at once."""
+    async with sessions() as session, session.begin():
+        for tabel in LEESMODELLEN:
+            await session.execute(text(f"DELETE FROM public.{tabel}"))
+            await session.execute(text(f'INSERT INTO public.{tabel} SELECT * FROM "{schema}".{tabel}'))
+        await session.execute(text("DELETE FROM public.inbox WHERE consumer = :c"), {"c": CONSUMER})
+        await session.execute(text(f'INSERT INTO public.inbox SELECT * FROM "{schema}".inbox'))
+        await session.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def _decode(waarde: bytes | None) -> Envelope | None:
@@ -75,10 +116,12 @@ def _decode(waarde: bytes | None) -> Envelope | None:
     return envelope if envelope.event_type in _WANTED else None
 
 
-async def _pas_toe(sessions: async_sessionmaker[AsyncSession], batch: list[Envelope]) -> int:
+async def _pas_toe(sessions: async_sessionmaker[AsyncSession], schema: str, batch: list[Envelope]) -> int:
     if not batch:
         return 0
     async with sessions() as session, session.begin():
+        # The handlers name their tables unqualified: they write the rebuilt copies.
+        await session.execute(text(f'SET LOCAL search_path TO "{schema}", public'))
         ids = [str(e.event_id) for e in batch]
         fresh = set(map(str, (await session.execute(_CLAIM, {"consumer": CONSUMER, "ids": ids})).scalars()))
         applied = 0

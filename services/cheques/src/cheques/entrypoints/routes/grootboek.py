@@ -4,7 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from cheques.config import Settings
-from cheques.entrypoints.deps import get_settings
+from cheques.entrypoints.deps import get_archieven, get_settings
 from cheques.service_layer.herberekenen import herbereken
 from wijkwerk.auth import Principal, require
 from wijkwerk.problems import PROBLEM_RESPONSES
@@ -30,9 +30,10 @@ async def herberekening(
     request: Request,
     settings: Annotated[Settings, Depends(get_settings)],
     _: Annotated[Principal, Depends(require("cheques:admin"))],
+    archieven: Annotated[dict, Depends(get_archieven)],
 ) -> dict:
     await _consumers_bij(request, settings.herberekening_wacht_s)
     return await herbereken(
         request.app.state.runtime.sessions, settings.kafka, prestaties_topic=settings.prestaties_topic,
-        cheques_topic=settings.cheques_topic, wacht_s=settings.herberekening_wacht_s,
+        cheques_topic=settings.cheques_topic, archieven=archieven, wacht_s=settings.herberekening_wacht_s,
     )

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import time
 
-from bench import api, relay, replay, reports
+from bench import api, archief, relay, replay, reports
 from bench.stack import embedded_stack
 
 MiB = 2**20
@@ -24,7 +24,7 @@ def line(figure: str, value: str, baseline: str, ratio: str, target: str, met: b
           flush=True)
 
 
-FIGURES = ("1", "2", "3", "4", "5")
+FIGURES = ("1", "2", "3", "4", "5", "6")
 
 
 def figures(only: str | None) -> set[str]:
@@ -114,6 +114,19 @@ async def main(quick: bool, only: str | None, api_rate: float = 200.0) -> None:
             line("5 growth: report time 4N/N", f"{r_big['report_s'] / r_small['report_s']:.2f}",
                  f"count {r_big['baseline_s'] / r_small['baseline_s']:.2f}", "-",
                  "<= ~4 (linear)", r_big["report_s"] / r_small["report_s"] <= 4.5)
+
+        if "6" in run:
+            # issue #17: N = 200,000 and 4N
+            a_small = await archief.run(stack, n_replay, "n")
+            a_big = await archief.run(stack, 4 * n_replay, "4n")
+            for a in (a_small, a_big):
+                line(f"6 replay from archive N={a['n']:,}", f"{a['ledger_eps']:,.0f} ev/s", f"{a['raw_eps']:,.0f} ev/s",
+                     f"{a['ledger_eps'] / a['raw_eps']:.2f}", ">= 0.50 of raw read + COPY",
+                     a["ledger_eps"] >= 0.5 * a["raw_eps"])
+            line("6 growth: archive replay time 4N/N",
+                 f"{(a_big['n'] / a_big['ledger_eps']) / (a_small['n'] / a_small['ledger_eps']):.2f}",
+                 f"raw {(a_big['n'] / a_big['raw_eps']) / (a_small['n'] / a_small['raw_eps']):.2f}", "-",
+                 "~4 (linear)", (a_big["n"] / a_big["ledger_eps"]) / (a_small["n"] / a_small["ledger_eps"]) <= 4.5)
 
         parts = stack.rss_parts()
         loaded = sum(parts.values())

@@ -1,5 +1,6 @@
-"""Figure 1: payout replay. N ``ChequeGevalideerd`` events on a topic; baseline = raw
-consume + COPY into a bare table; measured = the cheques ledger recompute
+"""Figure 1: payout replay from the topic. N ``ChequeGevalideerd`` events on a topic (and
+none in the archives: the topic tail path of the history); baseline = raw consume + COPY
+into a bare table; measured = the cheques ledger recompute
 (``cheques.service_layer.herberekenen.herbereken``: replay, fold, scratch table, diff)."""
 
 from __future__ import annotations
@@ -109,15 +110,19 @@ async def run(stack, n: int, tag: str) -> dict:
 
     from cheques.service_layer.herberekenen import herbereken
     from wijkwerk.db.engine import create_engine, session_factory
+    from wijkwerk.messaging.archief import DatabaseArchief
 
     engine = create_engine(url)
+    leeg = create_engine(stack.database("prestaties", f"prestaties_bench_{tag}"))
     try:
         started = time.perf_counter()
-        rapport = await herbereken(session_factory(engine), stack.kafka, prestaties_topic=prestaties_topic,
-                                   cheques_topic=cheques_topic, wacht_s=1.0)
+        rapport = await herbereken(
+            session_factory(engine), stack.kafka, prestaties_topic=prestaties_topic, cheques_topic=cheques_topic,
+            archieven={cheques_topic: DatabaseArchief(engine), prestaties_topic: DatabaseArchief(leeg)}, wacht_s=1.0)
         ledger_s = time.perf_counter() - started
     finally:
         await engine.dispose()
+        await leeg.dispose()
     assert rapport["events"] == n, (rapport["events"], n)
     return {"n": n, "raw_eps": n / raw_s, "ledger_eps": n / ledger_s, "ledger_s": ledger_s,
             "fouten": len(rapport["fouten"]), "vergeleken": rapport["vergeleken"]}

@@ -321,3 +321,16 @@ async def test_replay_republishes_published_rows_since_a_time_in_commit_order(db
 async def _scalar(engine, sql: str):
     async with engine.connect() as conn:
         return await conn.scalar(text(sql))
+
+
+async def test_replay_from_the_archive_republishes_what_the_outbox_no_longer_holds(db, kafka):
+    topic = _topic()
+    await _emit(db, _organisator("eerste", topic), _organisator("tweede", topic))
+    async with db.begin() as conn:  # published and purged: the transport's retention passed
+        await conn.execute(text("DELETE FROM outbox"))
+    relay = OutboxRelay(db, kafka, service=f"svc-{topic}", topic=topic)
+    await ensure_topics(kafka.bootstrap_servers, [topic], 1)
+    assert await relay.replay() == 0
+    assert await relay.replay(archive=True) == 2
+    records = await _consume_all(kafka.bootstrap_servers, topic, 2)
+    assert [registry.decode(Envelope.from_bytes(r.value)).naam for r in records] == ["eerste", "tweede"]

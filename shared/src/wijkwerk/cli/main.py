@@ -161,9 +161,14 @@ def replay(
     since: Annotated[
         datetime | None, typer.Option("--since", help="Only outbox rows written at or after this time (UTC).")
     ] = None,
+    archive: Annotated[
+        bool, typer.Option("--archive", help="From the event archive (all history) instead of the retained outbox.")
+    ] = False,
 ) -> None:
     """Re-publish retained outbox rows to their topics, in commit order (after a broker
-    lost data). Consumers' inboxes skip what they already applied."""
+    lost data); with --archive, every archived event (since --since). Consumers' inboxes
+    skip what they still remember; replay the archive only to consumers that start from the
+    beginning (a new group, a rebuild), since inboxes forget after the retention."""
     from wijkwerk.cli.settings import CliSettings
     from wijkwerk.db import create_engine
     from wijkwerk.events.topics import PRODUCER_TOPIC
@@ -176,7 +181,8 @@ def replay(
         engine = create_engine(url, pool_size=2, application_name=f"{spec.name}-replay")
         try:
             relay = OutboxRelay(engine, settings.kafka, service=spec.name, topic=PRODUCER_TOPIC[spec.name])
-            return await relay.replay(since=since.replace(tzinfo=since.tzinfo or UTC) if since else None)
+            return await relay.replay(since=since.replace(tzinfo=since.tzinfo or UTC) if since else None,
+                                      archive=archive)
         finally:
             await engine.dispose()
 

@@ -69,6 +69,16 @@ _SELECT_PUBLISHED = text(
     LIMIT :limit
     """
 )
+# The same from the archive: every event ever published, not only the retained outbox rows.
+_SELECT_ARCHIVED = text(
+    """
+    SELECT id, txid, topic, key, value FROM gebeurtenissen
+    WHERE (txid, id) > (CAST(:txid AS xid8), :id)
+      AND (CAST(:since AS timestamptz) IS NULL OR vastgelegd_op >= CAST(:since AS timestamptz))
+    ORDER BY txid, id
+    LIMIT :limit
+    """
+)
 _BACKLOG = text("SELECT count(*) FROM outbox WHERE published_at IS NULL")
 _HAS_PUBLISHED = text("SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NOT NULL)")
 _PURGE = text(
@@ -319,8 +329,11 @@ class OutboxRelay:
         self.state.refilled += await self.replay(self._producer)
         self._ends, self._acked = await self._end_offsets(), {}
 
-    async def replay(self, producer: AIOKafkaProducer | None = None, since=None) -> int:
-        """Re-publish retained, already published rows (in commit order) to their topics."""
+    async def replay(self, producer: AIOKafkaProducer | None = None, since=None, archive: bool = False) -> int:
+        """Re-publish retained, already published rows (in commit order) to their topics;
+        with ``archive``, every archived event (since ``since``), e.g. for a topic that must
+        be rebuilt beyond the outbox's retention."""
+        select = _SELECT_ARCHIVED if archive else _SELECT_PUBLISHED
         owned = producer is None
         if producer is None:
             producer = make_producer(self.kafka, f"{self.service}-replay")
@@ -331,7 +344,7 @@ class OutboxRelay:
                 async with self.engine.connect() as conn:
                     rows = (
                         await conn.execute(
-                            _SELECT_PUBLISHED,
+                            select,
                             {"txid": cursor[0], "id": cursor[1], "since": since, "limit": 5000},
                         )
                     ).all()

@@ -166,3 +166,68 @@ async def test_a_history_is_the_archive_then_the_topic_tail(engine, kafka_bootst
     with pytest.raises(GeschiedenisOnvolledig, match="no archive"):
         async for _ in Geschiedenis(KafkaSettings(bootstrap_servers=kafka_bootstrap), {}).alles([topic]):
             pass
+
+
+async def test_a_new_consumer_starts_from_the_first_event_once(engine, embedded_pg, kafka_bootstrap):
+    from wijkwerk.events import registry
+    from wijkwerk.messaging.consumer import InboxConsumer, dispatch
+    from wijkwerk.testing import async_wait_until
+
+    topic = f"test.nieuw.{uuid.uuid4().hex[:8]}"
+    await ensure_topics(kafka_bootstrap, [topic], 2)
+    archived = await _emit(engine, 3)
+    async with engine.begin() as conn:
+        await conn.execute(text("DELETE FROM outbox"))  # long published, gone from the transport
+    later = Envelope.wrap(OrganisatorGeregistreerd(organisator_id=uuid.uuid4(), naam="L", samenwerkingsverband="S",
+                                                   gemeenten=()), producer="toeleiding")
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+    await producer.start()
+    try:  # the topic keeps only the last archived event and one committed after it
+        for envelope in (archived[2], later):
+            await producer.send_and_wait(topic, envelope.to_bytes(), key=b"k")
+    finally:
+        await producer.stop()
+
+    consumer_db = create_engine(migrated_database(embedded_pg, "prestaties", f"nieuw_{uuid.uuid4().hex[:8]}"))
+    toegepast: list[str] = []
+
+    async def onthoud(session, event, envelope) -> None:
+        toegepast.append(event.naam)
+
+    def nieuwe_consumer() -> InboxConsumer:
+        return InboxConsumer(
+            name="nieuw-rapport", service="prestaties", topics=[topic], event_types=[OrganisatorGeregistreerd],
+            handle=dispatch({OrganisatorGeregistreerd: onthoud}), sessions=session_factory(consumer_db),
+            kafka=KafkaSettings(bootstrap_servers=kafka_bootstrap), registry=registry,
+            geschiedenis={topic: DatabaseArchief(engine)})
+
+    import asyncio
+
+    async def draai(verwacht: int) -> InboxConsumer:
+        consumer, stop = nieuwe_consumer(), asyncio.Event()
+        task = asyncio.create_task(consumer.run(stop))
+        try:
+            await async_wait_until(lambda: consumer.state.applied + consumer.state.duplicates >= verwacht, timeout=30)
+        finally:
+            stop.set()
+            await task
+        return consumer
+
+    try:
+        eerste = await draai(5)  # 3 from the archive, then the topic: 1 overlap, 1 new
+        assert (eerste.state.applied, eerste.state.duplicates) == (4, 1)
+        nog = Envelope.wrap(OrganisatorGeregistreerd(organisator_id=uuid.uuid4(), naam="M", samenwerkingsverband="S",
+                                                     gemeenten=()), producer="toeleiding")
+        producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+        await producer.start()
+        try:
+            await producer.send_and_wait(topic, nog.to_bytes(), key=b"k")
+        finally:
+            await producer.stop()
+        tweede = await draai(1)  # a restart resumes from its offsets: no second catch-up
+        assert (tweede.state.applied, tweede.state.duplicates) == (1, 0)
+        assert toegepast == ["O0", "O1", "O2", "L", "M"]
+        async with consumer_db.connect() as conn:
+            assert await conn.scalar(text("SELECT events FROM consumer_geschiedenis WHERE consumer = 'nieuw-rapport'")) == 3
+    finally:
+        await consumer_db.dispose()

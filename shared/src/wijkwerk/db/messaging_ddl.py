@@ -87,6 +87,8 @@ def drop_messaging_tables(op) -> None:
 # function itself moves rows out of the default partition.
 # ``archief_begin`` says whether the archive holds the service's first event: a replay
 # refuses when it does not (an archive added after the outbox had purged rows).
+# ``consumer_geschiedenis`` records the consumers that caught up from the producers'
+# archives once, when they were added (``InboxConsumer(geschiedenis=…)``).
 
 ARCHIEF_DDL = (
     """
@@ -109,6 +111,13 @@ ARCHIEF_DDL = (
         volledig   boolean NOT NULL,
         sinds      timestamptz NOT NULL DEFAULT now(),
         toelichting text NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE consumer_geschiedenis (
+        consumer     text PRIMARY KEY,
+        ingehaald_op timestamptz NOT NULL DEFAULT now(),
+        events       bigint NOT NULL
     )
     """,
     """
@@ -203,5 +212,6 @@ def drop_archief(op) -> None:
     op.execute("DROP TRIGGER IF EXISTS outbox_archiveer ON outbox")
     op.execute("DROP TABLE IF EXISTS gebeurtenissen CASCADE")
     op.execute("DROP TABLE IF EXISTS archief_begin")
+    op.execute("DROP TABLE IF EXISTS consumer_geschiedenis")
     for function in ("wijkwerk_archiveer()", "wijkwerk_archief_onveranderlijk()", "wijkwerk_archief_partities(int)"):
         op.execute(f"DROP FUNCTION IF EXISTS {function}")

@@ -139,9 +139,11 @@ def build_runtime(name: str, settings: ServiceSettings) -> Runtime:
 
 
 def make_consumer(
-    runtime: Runtime, name: str, topics: Sequence[str], handlers: dict, *, batch=None
+    runtime: Runtime, name: str, topics: Sequence[str], handlers: dict, *, batch=None, geschiedenis=None
 ) -> InboxConsumer:
-    """An inbox consumer for ``handlers`` ({event class: async handler(session, event, envelope)})."""
+    """An inbox consumer for ``handlers`` ({event class: async handler(session, event, envelope)});
+    a consumer added to a running platform passes the producers' archives as ``geschiedenis``
+    to start from the first event (``InboxConsumer``)."""
     from wijkwerk.messaging.consumer import dispatch
 
     return InboxConsumer(
@@ -154,6 +156,7 @@ def make_consumer(
         kafka=runtime.settings.kafka,
         registry=registry,
         batch_size=runtime.settings.consumer_batch_size,
+        geschiedenis=geschiedenis,
     )
 
 

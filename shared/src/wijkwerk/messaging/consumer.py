@@ -8,6 +8,14 @@ are the Kafka offsets committed, so a crash replays the batch and the inbox skip
 A batch that fails is retried one event per transaction; the event that still fails
 goes to ``<topic>.dlq`` with the error (and is counted), and the consumer goes on.
 Database or broker outages are not poison: the batch is retried after a backoff.
+
+A consumer added to a running platform (a new report, a new service) is given the
+producers' archives (``geschiedenis``): before it reads its topics for the first time it
+applies every archived event through the same path (inbox, handlers, DLQ), then records
+that it caught up (``consumer_geschiedenis``), and reads the topics from their earliest
+retained offset, whose overlap with the archive its inbox skips. It happens once: an
+existing consumer is never given the archives, because its inbox forgot what it applied
+before the retention (ADR 0004).
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from wijkwerk.events.envelope import Envelope, Event
 from wijkwerk.events.registry import EventRegistry, UnknownEvent
 from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
+from wijkwerk.messaging.archief import ArchiefBron
 from wijkwerk.messaging.kafka import (
     BrokerUnavailable,
     bounded,
@@ -58,6 +67,8 @@ class Received:
 BatchHandler = Callable[[AsyncSession, Sequence[Received]], Awaitable[None]]
 EventHandler = Callable[[AsyncSession, Event, Envelope], Awaitable[None]]
 
+_INGEHAALD = text("SELECT EXISTS (SELECT 1 FROM consumer_geschiedenis WHERE consumer = :c)")
+_MARKEER_INGEHAALD = text("INSERT INTO consumer_geschiedenis (consumer, events) VALUES (:c, :n) ON CONFLICT DO NOTHING")
 _INBOX_INSERT = text(
     "INSERT INTO inbox (consumer, event_id) "
     "SELECT :consumer, unnest(:ids) ON CONFLICT DO NOTHING RETURNING event_id"
@@ -103,6 +114,7 @@ class InboxConsumer:
         kafka: KafkaSettings,
         registry: EventRegistry,
         batch_size: int = 5000,
+        geschiedenis: Mapping[str, ArchiefBron] | None = None,
     ) -> None:
         self.name = name
         self.service = service
@@ -113,6 +125,7 @@ class InboxConsumer:
         self.kafka = kafka
         self.registry = registry
         self.batch_size = batch_size
+        self.geschiedenis = geschiedenis
         self.group_id = f"{service}.{name}"
         self.state = ConsumerState()
         self._consumer: AIOKafkaConsumer | None = None
@@ -169,9 +182,31 @@ class InboxConsumer:
             consumer.assign(tps)
         self._dlq = make_producer(self.kafka, f"{self.group_id}-dlq")
         await bounded(self._dlq.start(), timeout, "dlq producer start")
+        if self.geschiedenis is not None:
+            await self._haal_in(self.geschiedenis)
         self.state.running = True
         self.state.broker_ok = True
         self.state.last_error = None
+
+    async def _haal_in(self, archieven: Mapping[str, ArchiefBron]) -> None:
+        """Once, for a new consumer: every archived event of its topics, as if consumed."""
+        async with self.sessions() as session:
+            if await session.scalar(_INGEHAALD, {"c": self.name}):
+                return
+        started, n = time.monotonic(), 0
+        for topic in self.topics:
+            archief = archieven.get(topic)
+            if archief is None:
+                raise RuntimeError(f"consumer {self.group_id}: no archive for {topic} to catch up from")
+            async for blok in archief.blokken():
+                records = [ConsumerRecord(topic, -1, n + i, 0, 0, None, waarde, None, 0, len(waarde), ())
+                           for i, waarde in enumerate(blok)]
+                await self.process(records)
+                n += len(blok)
+        async with self.sessions() as session, session.begin():
+            await session.execute(_MARKEER_INGEHAALD, {"c": self.name, "n": n})
+        log.info("consumer %s caught up from the archives: %d events in %.1f s", self.group_id, n,
+                 time.monotonic() - started)
 
     # --- one batch -----------------------------------------------------------------
 

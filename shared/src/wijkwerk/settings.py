@@ -64,6 +64,9 @@ class ServiceSettings(BaseSettings):
     relay_idle_poll_s: float = 1.0  # the relay wakes on the outbox's NOTIFY; this is the fallback poll
     relay_linger_s: float = 0.02  # after a batch that was not full: wait for more rows
     outbox_retention_days: int = 14
+    # Embedded memory broker only (it honours no retention): rotate a topic once it holds
+    # this many messages and every consumer group has read them (0: never; ADR 0004).
+    broker_rotatie_berichten: int = 0
     consumer_batch_size: int = 5000
     max_page_size: int = 500
     max_body_bytes: int = 1_000_000

@@ -69,6 +69,9 @@ def up(
     pg_port: Annotated[int, typer.Option("--pg-port", help="PostgreSQL TCP port.")] = 55432,
     kafka_port: Annotated[int, typer.Option("--kafka-port", help="Broker (Kafka protocol) port.")] = 19092,
     partitions: Annotated[int, typer.Option("--partitions", min=1, help="Partitions per topic.")] = 8,
+    broker_rotation: Annotated[int, typer.Option(
+        "--broker-rotation", min=0,
+        help="Messages a topic may hold before it is trimmed (once every consumer read them); 0: never.")] = 20_000,
     demo: Annotated[bool, typer.Option("--demo", help="Load the demo world once everything is healthy.")] = False,
     demo_scale: Annotated[float, typer.Option("--demo-scale", help="Size of the demo world.")] = 1.0,
     demo_seed: Annotated[int, typer.Option("--demo-seed", help="Seed of the demo world.")] = 42,
@@ -87,6 +90,7 @@ def up(
         pg_port=pg_port,
         kafka_port=kafka_port,
         partitions=partitions,
+        broker_rotation=broker_rotation,
         services=with_port_base(_services(only), port_base),
         port_base=port_base,
         demo=demo,

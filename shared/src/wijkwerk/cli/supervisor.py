@@ -122,6 +122,8 @@ class UpOptions:
     pg_port: int = 55432
     kafka_port: int = 19092
     partitions: int = 8
+    # Messages a topic may hold before its relay trims it (all consumed; ADR 0004); 0: never.
+    broker_rotation: int = 20_000
     services: tuple[ServiceSpec, ...] = SERVICES
     port_base: int = 8000
     demo: bool = False
@@ -305,6 +307,11 @@ class Supervisor:
             "WIJKWERK_ENV": "embedded",
             "PYTHONUNBUFFERED": "1",  # log lines reach the file when written
         }
+        # The memory broker honours no retention: each relay trims its topic once every
+        # consumer has read it (ADR 0004); the archive keeps the history.
+        rotatie = f"{spec.env_prefix}_BROKER_ROTATIE_BERICHTEN"
+        if rotatie not in os.environ:
+            extra[rotatie] = str(self.options.broker_rotation)
         env = child_env(extra=extra)
         # Calls between services stay on loopback even if the shell sets a proxy.
         no_proxy = ",".join(filter(None, [env.get("NO_PROXY", ""), HOST, "localhost"]))

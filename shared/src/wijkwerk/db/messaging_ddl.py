@@ -87,6 +87,8 @@ def drop_messaging_tables(op) -> None:
 # function itself moves rows out of the default partition.
 # ``archief_begin`` says whether the archive holds the service's first event: a replay
 # refuses when it does not (an archive added after the outbox had purged rows).
+# ``relay_rotatie`` records how far a relay had published when it rotated its topic on the
+# embedded broker (``wijkwerk.messaging.rotatie``): a re-fill starts after it.
 # ``consumer_geschiedenis`` records the consumers that caught up from the producers'
 # archives once, when they were added (``InboxConsumer(geschiedenis=…)``).
 
@@ -111,6 +113,15 @@ ARCHIEF_DDL = (
         volledig   boolean NOT NULL,
         sinds      timestamptz NOT NULL DEFAULT now(),
         toelichting text NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE relay_rotatie (
+        topic    text PRIMARY KEY,
+        txid     xid8 NOT NULL,
+        id       bigint NOT NULL,
+        op       timestamptz NOT NULL DEFAULT now(),
+        keer     bigint NOT NULL DEFAULT 1
     )
     """,
     """
@@ -213,5 +224,6 @@ def drop_archief(op) -> None:
     op.execute("DROP TABLE IF EXISTS gebeurtenissen CASCADE")
     op.execute("DROP TABLE IF EXISTS archief_begin")
     op.execute("DROP TABLE IF EXISTS consumer_geschiedenis")
+    op.execute("DROP TABLE IF EXISTS relay_rotatie")
     for function in ("wijkwerk_archiveer()", "wijkwerk_archief_onveranderlijk()", "wijkwerk_archief_partities(int)"):
         op.execute(f"DROP FUNCTION IF EXISTS {function}")

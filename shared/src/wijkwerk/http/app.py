@@ -134,6 +134,7 @@ def build_runtime(name: str, settings: ServiceSettings) -> Runtime:
         idle_poll_s=settings.relay_idle_poll_s,
         linger_s=settings.relay_linger_s,
         retention_days=settings.outbox_retention_days,
+        rotate_after=settings.broker_rotatie_berichten,
     )
     return Runtime(name=name, settings=settings, engine=engine, sessions=session_factory(engine), relay=relay)
 

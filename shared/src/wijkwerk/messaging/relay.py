@@ -40,6 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from wijkwerk.aio import run_until_stopped, sleep_or_stop, wait_or_stop
 from wijkwerk.db.messaging_ddl import OUTBOX_CHANNEL
 from wijkwerk.events.topics import dlq_topic
+from wijkwerk.messaging import rotatie
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.kafka import BrokerUnavailable, bounded, make_producer, send_all, stop_quietly
 from wijkwerk.observability import OUTBOX_BACKLOG, OUTBOX_BATCH, OUTBOX_LAG, OUTBOX_PUBLISHED
@@ -80,7 +81,20 @@ _SELECT_ARCHIVED = text(
     """
 )
 _BACKLOG = text("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-_HAS_PUBLISHED = text("SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NOT NULL)")
+_HAS_PUBLISHED = text(
+    "SELECT EXISTS (SELECT 1 FROM outbox WHERE published_at IS NOT NULL "
+    "AND (txid, id) > (CAST(:txid AS xid8), :id))"
+)
+_HAS_ROTATION = text("SELECT to_regclass('relay_rotatie') IS NOT NULL")
+_ROTATED_AT = text("SELECT txid, id FROM relay_rotatie WHERE topic = :topic")
+_LAST_PUBLISHED = text(
+    "SELECT txid, id FROM outbox WHERE published_at IS NOT NULL ORDER BY txid DESC, id DESC LIMIT 1"
+)
+_RECORD_ROTATION = text(
+    "INSERT INTO relay_rotatie (topic, txid, id) VALUES (:topic, CAST(:txid AS xid8), :id) "
+    "ON CONFLICT (topic) DO UPDATE SET txid = excluded.txid, id = excluded.id, op = now(), "
+    "keer = relay_rotatie.keer + 1"
+)
 _PURGE = text(
     "DELETE FROM outbox WHERE published_at IS NOT NULL "
     "AND published_at < now() - make_interval(days => :days)"
@@ -97,6 +111,8 @@ class RelayState:
     last_error: str | None = None
     published: int = 0
     refilled: int = 0
+    rotated: int = 0
+    rotation_checks: int = 0
 
 
 async def _driver(conn: AsyncConnection) -> asyncpg.Connection:
@@ -122,6 +138,8 @@ class OutboxRelay:
         linger_s: float = 0.02,
         retry_s: float = 0.02,
         retention_days: int = 14,
+        rotate_after: int = 0,
+        rotate_check_s: float = 30.0,
     ) -> None:
         self.engine = engine
         self.kafka = kafka
@@ -132,6 +150,10 @@ class OutboxRelay:
         self.linger_s = linger_s  # after a batch that was not full
         self.retry_s = retry_s  # while rows wait for an older transaction to end
         self.retention_days = retention_days
+        # Embedded memory broker only: rotate the topic once it holds this many messages
+        # and every group has consumed them (wijkwerk.messaging.rotatie); 0: never.
+        self.rotate_after = rotate_after
+        self.rotate_check_s = rotate_check_s
         self._wake = asyncio.Event()
         self.state = RelayState()
         self._producer: AIOKafkaProducer | None = None
@@ -223,15 +245,18 @@ class OutboxRelay:
         await bounded(self._producer.start(), self.kafka.request_timeout_s, "producer start")
         if await self._topic_is_empty() and await self._has_published_rows():
             log.warning("relay %s: topic %s is empty but rows were published; re-filling", self.service, self.topic)
-            self.state.refilled += await self.replay(self._producer)
+            self.state.refilled += await self.replay(self._producer, after=await self._rotated_at())
         self._ends, self._acked = await self._end_offsets(), {}
         self.state.broker_ok = True
         self.state.last_error = None
 
     async def _publish_loop(self, lock_conn: AsyncConnection, driver: asyncpg.Connection, stop: asyncio.Event) -> None:
-        last_housekeeping = last_check = time.monotonic()
+        last_housekeeping = last_check = last_rotation_check = time.monotonic()
         while not stop.is_set():
             now = time.monotonic()
+            if self.rotate_after and now - last_rotation_check > self.rotate_check_s:
+                await self._maybe_rotate()
+                last_rotation_check = now
             if now - last_check > self.broker_check_s:
                 # An idle relay would otherwise never notice a broker that restarted
                 # empty (aiokafka reconnects silently), and never re-fill its topic.
@@ -326,10 +351,40 @@ class OutboxRelay:
             self.kafka.replication_factor,
             timeout_s=self.kafka.request_timeout_s,
         )
-        self.state.refilled += await self.replay(self._producer)
+        self.state.refilled += await self.replay(self._producer, after=await self._rotated_at())
         self._ends, self._acked = await self._end_offsets(), {}
 
-    async def replay(self, producer: AIOKafkaProducer | None = None, since=None, archive: bool = False) -> int:
+    async def _maybe_rotate(self) -> None:
+        """Between two batches (nothing of ours in flight): trim the topic when it is long
+        and every consumer group has committed its end."""
+        self.state.rotation_checks += 1
+        ends = await self._end_offsets()
+        if sum(ends.values()) < self.rotate_after // 10:  # a lower bound (batches): cheap first look
+            return
+        ends = await rotatie.ware_eindes(self.kafka, self.topic, ends)
+        if sum(ends.values()) < self.rotate_after or not await rotatie.alles_verbruikt(self.kafka, self.topic, ends):
+            return
+        async with self.engine.begin() as conn:
+            last = (await conn.execute(_LAST_PUBLISHED)).first()
+            if last is not None:
+                await conn.execute(_RECORD_ROTATION, {"topic": self.topic, "txid": int(last.txid), "id": last.id})
+        await rotatie.roteer(self.kafka, self.topic)
+        self._ends, self._acked = await self._end_offsets(), {}
+        self.state.rotated += 1
+        log.info("relay %s: topic %s rotated after %d messages, all consumed", self.service, self.topic,
+                 sum(ends.values()))
+
+    async def _rotated_at(self) -> tuple[int, int]:
+        """How far this relay had published when it last rotated its topic: a re-fill
+        starts after it (everything before was consumed by every group)."""
+        async with self.engine.connect() as conn:
+            if not await conn.scalar(_HAS_ROTATION):
+                return (0, 0)
+            row = (await conn.execute(_ROTATED_AT, {"topic": self.topic})).first()
+        return (int(row.txid), row.id) if row else (0, 0)
+
+    async def replay(self, producer: AIOKafkaProducer | None = None, since=None, archive: bool = False,
+                     after: tuple[int, int] = (0, 0)) -> int:
         """Re-publish retained, already published rows (in commit order) to their topics;
         with ``archive``, every archived event (since ``since``), e.g. for a topic that must
         be rebuilt beyond the outbox's retention."""
@@ -338,7 +393,7 @@ class OutboxRelay:
         if producer is None:
             producer = make_producer(self.kafka, f"{self.service}-replay")
             await bounded(producer.start(), self.kafka.request_timeout_s, "producer start")
-        count, cursor = 0, (0, 0)
+        count, cursor = 0, after
         try:
             while True:
                 async with self.engine.connect() as conn:
@@ -372,8 +427,9 @@ class OutboxRelay:
             await conn.execute(_PURGE_INBOX, {"days": self.retention_days + 7})
 
     async def _has_published_rows(self) -> bool:
+        txid, id_ = await self._rotated_at()
         async with self.engine.connect() as conn:
-            return bool(await conn.scalar(_HAS_PUBLISHED))
+            return bool(await conn.scalar(_HAS_PUBLISHED, {"txid": txid, "id": id_}))
 
     async def _topic_is_empty(self) -> bool:
         return sum((await self._end_offsets()).values()) == 0

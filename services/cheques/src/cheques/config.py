@@ -1,9 +1,10 @@
 import hashlib
 from pathlib import Path
 
-from pydantic import SecretStr, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from cheques.domain.handtekening import Geheim
 from wijkwerk.events import topics
 from wijkwerk.settings import ServiceSettings
 
@@ -14,12 +15,38 @@ def embedded_uitgever_geheim(private_key_file: str | Path, uitgever: str) -> str
     return hashlib.sha256(Path(private_key_file).read_bytes() + f"|uitgever:{uitgever}".encode()).hexdigest()
 
 
+class IssuerSecret(BaseModel):
+    """One webhook secret of an issuer with its validity window (``valid_until``
+    exclusive): rotate by adding the new secret before the old one's window ends."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    secret: SecretStr
+    valid_from: AwareDatetime | None = None
+    valid_until: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _venster(self) -> "IssuerSecret":
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            raise ValueError("valid_until must be after valid_from")
+        if not self.secret.get_secret_value():
+            raise ValueError("an issuer secret must not be empty")
+        self.geheim.sleutel  # noqa: B018 - a malformed whsec_ secret fails at start-up, not per delivery
+        return self
+
+    @property
+    def geheim(self) -> Geheim:
+        return Geheim(self.secret.get_secret_value(), self.valid_from, self.valid_until)
+
+
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="CHEQUES_", extra="ignore")
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:55432/cheques"
-    # Per-issuer webhook secrets: CHEQUES_ISSUER_SECRETS='{"vdab": "…"}'.
-    issuer_secrets: dict[str, SecretStr] = {}
+    # Per-issuer webhook secrets, one always valid or several with validity windows:
+    # CHEQUES_ISSUER_SECRETS='{"vdab": "whsec_…"}' or '{"vdab": [{"secret": "whsec_…",
+    # "valid_until": "2027-01-15T00:00:00Z"}, {"secret": "whsec_…", "valid_from": "2027-01-01T00:00:00Z"}]}'
+    issuer_secrets: dict[str, SecretStr | list[IssuerSecret]] = {}
     # Without configured secrets, the embedded default accepts these issuers with a secret
     # derived from the local key (embedded_uitgever_geheim).
     embedded_uitgevers: tuple[str, ...] = ("vdab",)
@@ -44,6 +71,9 @@ class Settings(ServiceSettings):
             self.issuer_secrets = {u: SecretStr(embedded_uitgever_geheim(sleutel, u)) for u in self.embedded_uitgevers}
         return self
 
-    def uitgever_geheim(self, uitgever: str) -> str | None:
-        geheim = self.issuer_secrets.get(uitgever)
-        return geheim.get_secret_value() if geheim else None
+    def uitgever_geheimen(self, uitgever: str) -> list[Geheim]:
+        """The issuer's secrets, whatever their windows; none for an unknown issuer."""
+        geheimen = self.issuer_secrets.get(uitgever, [])
+        if isinstance(geheimen, SecretStr):
+            return [Geheim(geheimen.get_secret_value())]
+        return [g.geheim for g in geheimen]

@@ -51,22 +51,19 @@ class Omgeving:
     tokens: Tokens
     toeleiding: FakeToeleiding
     deliveries: int = field(default=0)
+    app: object = None  # for dependency overrides (the clock)
 
     @property
     def sessions(self):
         return session_factory(self.engine)
 
     async def webhook(self, body: dict, *, delivery: str | None = None, ts: int | None = None,
-                      geheim: str = GEHEIM, uitgever: str = "vdab", raw: bytes | None = None):
+                      geheim: str | list[str] = GEHEIM, uitgever: str = "vdab", raw: bytes | None = None):
         self.deliveries += 1
         raw = raw if raw is not None else orjson.dumps(body)
         ts = ts if ts is not None else int(time.time())
-        headers = {
-            "X-Wijkwerk-Timestamp": str(ts),
-            "X-Wijkwerk-Signature": handtekening.onderteken(geheim, ts, raw),
-            "X-Wijkwerk-Delivery": delivery or f"d-{self.deliveries}-{uuid.uuid4().hex[:6]}",
-            "content-type": "application/json",
-        }
+        delivery = delivery or f"d-{self.deliveries}-{uuid.uuid4().hex[:6]}"
+        headers = handtekening.headers(geheim, delivery, ts, raw) | {"content-type": "application/json"}
         return await self.client.post(f"/v1/webhooks/{uitgever}", content=raw, headers=headers)
 
     async def ok(self, body: dict, **kw) -> dict:
@@ -125,11 +122,11 @@ def instellingen() -> dict:
 async def omgeving(embedded_pg, tokens, instellingen):
     url = migrated_database(embedded_pg, "cheques", f"chq_{uuid.uuid4().hex[:8]}")
     settings = Settings(database_url=url, run_workers=False, auth=tokens.auth_settings(),
-                        issuer_secrets={"vdab": GEHEIM}, **instellingen)
+                        **({"issuer_secrets": {"vdab": GEHEIM}} | instellingen))
     app = create_app(settings)
     fake = FakeToeleiding()
     app.dependency_overrides[get_bankgegevens] = lambda: fake
     engine = create_engine(url, pool_size=2)
     async with api_client(app) as client:
-        yield Omgeving(client, engine, tokens, fake)
+        yield Omgeving(client, engine, tokens, fake, app=app)
     await engine.dispose()

@@ -1,3 +1,4 @@
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,12 @@ def get_uow(request: Request) -> ChequesUnitOfWork:
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+def get_klok() -> Callable[[], float]:
+    """Wall-clock time for what is about now, not about a business date: a webhook's
+    staleness and which issuer secrets are valid (tests override it)."""
+    return time.time
 
 
 def get_bankgegevens(request: Request) -> BankgegevensBron:

@@ -52,7 +52,9 @@ class Settings(ServiceSettings):
     embedded_uitgevers: tuple[str, ...] = ("vdab",)
     webhook_max_leeftijd_s: int = 300
     webhook_max_voorsprong_s: int = 60
-    # The debtor of the payout transfers (VDAB pays the workers, P-3).
+    # The debtor of the payout transfers (VDAB pays the workers, P-3). The defaults are the
+    # embedded default's placeholders: production must set name and IBAN (the BIC is optional
+    # in SEPA and left out unless set).
     sepa_naam: str = "VDAB Wijk-werken"
     sepa_iban: str = "BE71096123456769"
     sepa_bic: str | None = "GKCCBEBB"
@@ -69,6 +71,22 @@ class Settings(ServiceSettings):
         sleutel = self.auth.private_key_file
         if not self.issuer_secrets and self.environment == "embedded" and sleutel and Path(sleutel).is_file():
             self.issuer_secrets = {u: SecretStr(embedded_uitgever_geheim(sleutel, u)) for u in self.embedded_uitgevers}
+        return self
+
+    def ontbrekend_in_productie(self) -> list[str]:
+        ontbrekend = super().ontbrekend_in_productie()
+        if not self.issuer_secrets:
+            ontbrekend.append("CHEQUES_ISSUER_SECRETS")
+        ontbrekend += [f"CHEQUES_{v.upper()}" for v in ("sepa_naam", "sepa_iban") if v not in self.model_fields_set]
+        # the payout run asks toeleiding for bank details with a token of its own
+        if not self.auth.token_url:
+            ontbrekend.append("AUTH_TOKEN_URL (with AUTH_CLIENT_ID and AUTH_CLIENT_SECRET)")
+        return ontbrekend
+
+    @model_validator(mode="after")
+    def _geen_plaatshouder_bic(self) -> "Settings":
+        if self.environment == "production" and "sepa_bic" not in self.model_fields_set:
+            self.sepa_bic = None
         return self
 
     def uitgever_geheimen(self, uitgever: str) -> list[Geheim]:

@@ -1,6 +1,5 @@
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from fastapi import Request
 
@@ -9,7 +8,6 @@ from cheques.adapters.toeleiding import BankgegevensBron, ToeleidingBankgegevens
 from cheques.config import Settings
 from cheques.domain.fouten import Onbeschikbaar
 from cheques.service_layer.uow import ChequesUnitOfWork
-from wijkwerk.auth import mint_token
 
 
 def get_uow(request: Request) -> ChequesUnitOfWork:
@@ -29,17 +27,12 @@ def get_klok() -> Callable[[], float]:
 
 def get_bankgegevens(request: Request) -> BankgegevensBron:
     settings: Settings = request.app.state.settings
+    token = request.app.state.dienstentoken
+    if token is None:
+        async def geen() -> str:
+            raise Onbeschikbaar("No way to get a service token for toeleiding.", rule="bankgegevens-onbeschikbaar")
 
-    def token() -> str:
-        # The embedded default signs its own service token; production would fetch one
-        # from the identity provider (client credentials) here.
-        if not settings.auth.private_key_file:
-            raise Onbeschikbaar("No key to sign a service token for toeleiding.", rule="bankgegevens-onbeschikbaar")
-        return mint_token(
-            Path(settings.auth.private_key_file), subject="cheques", scopes=["cheques:payout"], org_type="service",
-            issuer=settings.auth.issuer, audience=settings.auth.audience, ttl_seconds=300,
-        )
-
+        token = geen
     return ToeleidingBankgegevens(settings.urls.toeleiding_url, token, timeout_s=settings.toeleiding_timeout_s)
 
 

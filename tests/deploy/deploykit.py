@@ -33,8 +33,10 @@ SECRETS_EXAMPLE = K8S_BASE / "secrets.example.yaml"
 
 # Announced but not yet read by any Settings class (the cheques issuer webhooks).
 FUTURE_ENV = {"CHEQUES_ISSUER_SECRETS"}
-# The announced webhook secret belongs to this service.
-EXTRA_SECRET_ENV = {"cheques": {"CHEQUES_ISSUER_SECRETS"}}
+# What a service needs in production on top of the common settings (cheques: the webhook
+# secrets, the payout's debtor account, its client at the identity provider).
+EXTRA_SECRET_ENV = {"cheques": {"CHEQUES_ISSUER_SECRETS", "CHEQUES_SEPA_NAAM", "CHEQUES_SEPA_IBAN", "AUTH_TOKEN_URL",
+                                "AUTH_CLIENT_ID", "AUTH_CLIENT_SECRET"}}
 
 
 def load_yaml_documents(path: Path) -> list[dict[str, Any]]:

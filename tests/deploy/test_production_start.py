@@ -200,3 +200,22 @@ def test_services_start_with_production_settings_against_engines_given_by_url(em
     finally:
         for name in ALL:
             embedded_pg.drop_database(f"{prefix}{name}")
+
+
+def test_cheques_refuses_to_start_in_production_naming_every_missing_setting(tmp_path):
+    """No placeholders in production: the image's entrypoint with WIJKWERK_ENV=production and
+    none of the settings that have no safe default exits at once, naming each of them and
+    printing none of the secrets it was given."""
+    port = free_port()
+    env = _clean_env(
+        tmp_path, WIJKWERK_SERVICE="cheques", PORT=str(port), WIJKWERK_ENV="production",
+        CHEQUES_DATABASE_URL="postgresql+asyncpg://cheques:nooit-getoond@127.0.0.1:1/cheques",
+        AUTH_CLIENT_SECRET="client-geheim-nooit-getoond", CHEQUES_SEPA_IBAN="",  # empty is unset
+    )
+    done = subprocess.run(["sh", str(ENTRYPOINT), "--host", "127.0.0.1"], env=env, capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.DEVNULL, check=False)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output
+    for name in ("AUTH_JWKS_URL", "CHEQUES_ISSUER_SECRETS", "CHEQUES_SEPA_NAAM", "CHEQUES_SEPA_IBAN", "AUTH_TOKEN_URL"):
+        assert name in output, output[-3000:]
+    assert "nooit-getoond" not in output

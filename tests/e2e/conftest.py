@@ -122,29 +122,33 @@ FLAGS = [
 ]
 
 
-def chromium() -> str:
-    found = shutil.which("chromium")
-    if found is None:
-        # A test tool's own browser download fails here; Debian's package works (root).
+def chromium() -> tuple[str, str]:
+    """Debian's chromium and its chromedriver (the same build), installed when missing."""
+    if shutil.which("chromium") is None or shutil.which("chromedriver") is None:
+        # A test tool's own browser download fails here; Debian's packages work (root).
         subprocess.run(["apt-get", "update", "-qq"], check=True, capture_output=True, timeout=300)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, capture_output=True, timeout=900,
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"], check=True,
+                       capture_output=True, timeout=900,
                        env={"DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
-        found = shutil.which("chromium")
-    assert found is not None, "chromium could not be installed"
-    return found
-
-
-def render(url: str, profile: Path, *, screenshot: Path | None = None, budget_ms: int = 10000) -> str:
-    """Load ``url`` (scripts run within a virtual-time budget) and return the DOM."""
-    args = [chromium(), *FLAGS, f"--user-data-dir={profile}", f"--virtual-time-budget={budget_ms}",
-            "--window-size=1400,2000"]
-    if screenshot is not None:
-        subprocess.run([*args, f"--screenshot={screenshot}", url], check=True, capture_output=True, timeout=120)
-    done = subprocess.run([*args, "--dump-dom", url], check=True, capture_output=True, timeout=120, text=True)
-    return done.stdout
+    found, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    assert found is not None and driver is not None, "chromium could not be installed"
+    return found, driver
 
 
 @pytest.fixture(scope="session")
 def browser():
-    chromium()
-    return render
+    """Opens a headless Chromium driven through WebDriver (forms, cookies, screenshots); the
+    caller quits it. Selenium is given the driver's path, so it downloads nothing."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    binary, driver = chromium()
+
+    def open_browser(profile: Path):
+        options = webdriver.ChromeOptions()
+        options.binary_location = binary
+        for flag in (*FLAGS, f"--user-data-dir={profile}", "--window-size=1400,2000"):
+            options.add_argument(flag)
+        return webdriver.Chrome(options=options, service=Service(executable_path=driver))
+
+    return open_browser

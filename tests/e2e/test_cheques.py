@@ -16,7 +16,7 @@ import orjson
 import pytest
 
 from cheques.config import embedded_uitgever_geheim
-from cheques.domain.handtekening import onderteken
+from cheques.domain.handtekening import headers as ondertekende_headers
 from wijkwerk.testing import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -54,8 +54,8 @@ class Uitgever:
 
     def stuur(self, body: dict, delivery: str | None = None) -> httpx.Response:
         raw, ts = orjson.dumps(body), int(time.time())
-        headers = {"X-Wijkwerk-Timestamp": str(ts), "X-Wijkwerk-Signature": onderteken(self.geheim, ts, raw),
-                   "X-Wijkwerk-Delivery": delivery or uuid.uuid4().hex, "content-type": "application/json"}
+        headers = ondertekende_headers(self.geheim, delivery or uuid.uuid4().hex, ts, raw)
+        headers["content-type"] = "application/json"
         return httpx.post(self.url, content=raw, headers=headers, timeout=10)
 
     def tot_aanvaard(self, body: dict, delivery: str) -> dict:

@@ -1,11 +1,15 @@
-"""The ops dashboard in a real browser: charts render with data (DOM and pixels)."""
+"""The ops dashboard in a real browser: signing in through the form, charts rendering with
+data (DOM and pixels), the session cookie's attributes, logging out."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
 from PIL import Image
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
+from wijkwerk.auth import TOKEN_COOKIE
 from wijkwerk.testing import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -63,10 +67,26 @@ def test_the_dashboard_draws_the_monthly_series_and_the_pipelines(system, browse
 
     wait_until(geld_gezien, timeout=30)
     token = system.tokens.mint("rapportering:read", org_type="vdab")
-    url = system.url("evaluatie") + f"/dashboard/login?token={token}"
     shot = tmp_path / "dashboard.png"
-    dom = browser(url, tmp_path / "profile", screenshot=shot)
+    driver = browser(tmp_path / "profile")
+    try:
+        dom = _aanmelden_en_tekenen(driver, system.url("evaluatie"), token, shot)
+        cookie = _cookie(driver)
+        # logging out drops the cookie; the pages then want a token again
+        driver.find_element(By.ID, "afmelden").click()
+        WebDriverWait(driver, 20).until(lambda d: d.current_url.endswith("/dashboard/login"))
+        assert _cookie(driver) is None
+        driver.get(system.url("evaluatie") + "/dashboard")
+        assert "token-ontbreekt" in driver.page_source
+    finally:
+        driver.quit()
 
+    # the token travelled in the form's body and lives in a cookie the browser keeps
+    # (Secure over http://127.0.0.1: Chromium treats the loopback address as a secure
+    # context), that no script reads and no other site's request carries
+    assert cookie is not None and cookie["value"] == token
+    assert (cookie["secure"], cookie["httpOnly"], cookie["sameSite"], cookie["path"]) == (
+        True, True, "Strict", "/dashboard")
     assert "Wijk-werken Vlaanderen" in dom and "Wijk-werken Perspectief" in dom
     assert dom.count('class="main-svg"') >= 6, "plotly did not draw the charts"
     # bars and markers are drawn as .point paths only when a trace has data
@@ -82,6 +102,49 @@ def test_the_dashboard_draws_the_monthly_series_and_the_pipelines(system, browse
     image = Image.open(shot).convert("RGB")
     pixels = sum(1 for p in image.getdata() if all(abs(a - b) <= 6 for a, b in zip(p, PLOTLY_FIRST_COLOUR)))
     assert pixels > 500, f"only {pixels} pixels in the first trace colour: the charts are empty"
+
+
+def _aanmelden_en_tekenen(driver, base: str, token: str, shot) -> str:
+    """Signs in through the login form (the token never in a URL) and waits until plotly
+    has drawn the charts; returns the page's DOM."""
+    driver.get(base + "/dashboard/login")
+    driver.find_element(By.ID, "token").send_keys(token)
+    driver.find_element(By.ID, "aanmelden").click()
+    wacht = WebDriverWait(driver, 30)
+    wacht.until(lambda d: d.current_url.rstrip("/").endswith("/dashboard"))
+    wacht.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".main-svg")) >= 6
+                and len(d.find_elements(By.CSS_SELECTOR, ".point")) >= 5)
+    assert token not in driver.current_url
+    driver.save_screenshot(str(shot))
+    return driver.page_source
+
+
+def _cookie(driver) -> dict | None:
+    return next((c for c in driver.get_cookies() if c["name"] == TOKEN_COOKIE), None)
+
+
+def test_the_login_refuses_a_token_in_the_url_a_foreign_form_and_a_token_without_the_scope(system):
+    base = system.url("evaluatie")
+    token = system.tokens.mint("rapportering:read", org_type="vdab")
+    # the old way (?token=) no longer signs anybody in: it is the form
+    r = httpx.get(f"{base}/dashboard/login", params={"token": token}, timeout=5)
+    assert r.status_code == 200 and "set-cookie" not in r.headers and "<form" in r.text
+    # a form on another site posting to ours (login CSRF)
+    r = httpx.post(f"{base}/dashboard/login", data={"token": token}, headers={"Sec-Fetch-Site": "cross-site"},
+                   timeout=5)
+    assert (r.status_code, r.json()["rule"]) == (403, "herkomst-ongeldig")
+    for andere, status, rule in [
+        (system.tokens.mint("toeleiding:read", org_type="vdab"), 403, "scope-ontbreekt"),
+        (system.tokens.sign(scope="rapportering:read"), 403, "org-type-ontbreekt"),
+        ("", 401, "token-ontbreekt"),
+    ]:
+        r = httpx.post(f"{base}/dashboard/login", data={"token": andere}, timeout=5)
+        assert (r.status_code, r.json()["rule"]) == (status, rule)
+        assert "set-cookie" not in r.headers
+    r = httpx.post(f"{base}/dashboard/login", data={"token": token}, timeout=5)
+    assert r.status_code == 303 and r.headers["location"].endswith("/dashboard")
+    attributes = {a.strip().lower() for a in r.headers["set-cookie"].split(";")}
+    assert {"secure", "httponly", "samesite=strict", "path=/dashboard"} <= attributes
 
 
 def test_the_dashboard_refuses_without_a_token_and_scopes_organisers(system):

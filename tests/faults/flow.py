@@ -16,7 +16,7 @@ import httpx
 import orjson
 
 from cheques.config import embedded_uitgever_geheim
-from cheques.domain.handtekening import onderteken
+from cheques.domain.handtekening import headers as ondertekende_headers
 from wijkwerk.testing import wait_until
 
 SCOPES = ("toeleiding:admin", "toeleiding:read", "toeleiding:write", "prestaties:read", "prestaties:write",
@@ -66,8 +66,7 @@ class Uitgever:
 
     def stuur(self, body: dict, delivery: str) -> httpx.Response:
         raw, ts = orjson.dumps(body), int(time.time())
-        headers = {"X-Wijkwerk-Timestamp": str(ts), "X-Wijkwerk-Signature": onderteken(self.geheim, ts, raw),
-                   "X-Wijkwerk-Delivery": delivery, "content-type": "application/json"}
+        headers = ondertekende_headers(self.geheim, delivery, ts, raw) | {"content-type": "application/json"}
         return httpx.post(self.system.url("cheques") + "/v1/webhooks/vdab", content=raw, headers=headers, timeout=10)
 
     def tot_aanvaard(self, body: dict, delivery: str, timeout: float = 60) -> dict:

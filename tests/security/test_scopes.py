@@ -1,5 +1,6 @@
 """The endpoint → scope table: generated from the routes, kept in the README, and walked
-against the running services (no token → 401, every other scope → 403, own scope → in)."""
+against the running services (no token → 401, every other scope → 403, own scope → in;
+a token without a known org_type → 403 whatever its scopes)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import httpx
 import pytest
 
 from wijkwerk import scopetabel
+from wijkwerk.testkit import VERKEERDE_ORGANISATIES
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 ROWS = scopetabel.rijen()
@@ -55,3 +57,27 @@ def test_each_endpoint_needs_its_scope(row, servers, security_tokens):
     assert (refused.status_code, refused.json()["rule"]) == (403, "scope-ontbreekt")
     admitted = call(security_tokens.headers(row.scopes[0], org_type="vdab"))
     assert admitted.status_code not in (401, 403), admitted.text
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("row", GUARDED, ids=[f"{r.service} {r.method} {r.path}" for r in GUARDED])
+def test_each_endpoint_refuses_a_token_without_a_known_org_type(row, servers, security_tokens):
+    """Fail closed: a token with every scope but an org_type the services do not know (left
+    out, empty, another case, an organiser without its id, …) is refused with 403 and the
+    rule, before any data is read or written. On main before issue #18 a token without
+    org_type saw and changed every organisation's data."""
+    url = _url(servers[row.service].url, row.path)
+    body = {} if row.method in ("POST", "PUT", "PATCH") else None
+    scope = " ".join(EVERY_SCOPE)
+    with httpx.Client(timeout=10, trust_env=False) as client:
+        def call(token: str) -> httpx.Response:
+            return client.request(row.method, url, json=body, headers={"Authorization": f"Bearer {token}"},
+                                  follow_redirects=False)
+
+        for naam, claims, rule in VERKEERDE_ORGANISATIES:
+            r = call(security_tokens.sign(**{"scope": scope} | claims))
+            assert r.status_code == 403, (naam, r.status_code, r.text)
+            assert r.headers["content-type"].startswith("application/problem+json"), naam
+            assert r.json()["rule"] == rule, (naam, r.json())
+        admitted = call(security_tokens.sign(scope=scope, org_type="vdab"))  # the claim was the reason
+        assert admitted.status_code not in (401, 403), admitted.text

@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -56,7 +56,48 @@ class Principal:
     @property
     def is_service(self) -> bool:
         """Internal callers (another service, VDAB central) see every organisation."""
-        return self.org_type in ("service", "vdab")
+        return self.org_type in CENTRAL
+
+
+# The kinds of caller a token may name in its ``org_type`` claim. Central callers see every
+# organisation; the others see only what belongs to the organisation in their ``org`` claim
+# (an organiser's or gebruiker's id is a UUID, a referrer's id any name the IdP gives it).
+CENTRAL = frozenset({"vdab", "service"})
+ORG_ID_IS_UUID = {"organisator": True, "gebruiker": True, "toeleider": False}
+ORG_TYPES = CENTRAL | frozenset(ORG_ID_IS_UUID)
+
+
+def organisatie_claims(org_type: object, org: object) -> tuple[str, str | None]:
+    """The caller's kind and organisation from a token's claims, or a 403 naming what is
+    wrong. Fail closed: one identity-provider mapping mistake (the claim left out, spelt
+    in another case, an organiser without its id) must not widen what a caller sees."""
+    if org_type is None or org_type == "":
+        raise Problem(403, "org-type-ontbreekt", "The token carries no org_type claim: nothing is allowed.")
+    if not isinstance(org_type, str) or org_type not in ORG_TYPES:
+        raise Problem(
+            403, "org-type-onbekend", f"The token's org_type is not one of: {', '.join(sorted(ORG_TYPES))}."
+        )
+    if org is not None and not isinstance(org, str):
+        raise Problem(403, "org-ongeldig", "The token's org claim is not a string.")
+    if org_type in CENTRAL:
+        return org_type, org or None
+    if org is None or not org.strip():
+        raise Problem(403, "org-ontbreekt", f"A token of org_type {org_type} must name its organisation (the org claim).")
+    if ORG_ID_IS_UUID[org_type]:
+        try:
+            org = str(uuid.UUID(org))  # one spelling, so comparing with stored ids cannot miss
+        except ValueError:
+            raise Problem(403, "org-ongeldig", f"The org claim of an {org_type} token must be its id (a UUID).") from None
+    return org_type, org
+
+
+def _scopes(claims: dict) -> frozenset[str]:
+    """``scope`` as a space-separated string (RFC 8693) or a list; ``scp`` likewise."""
+    claim = claims.get("scope") or claims.get("scp") or ""
+    scopes = claim.split() if isinstance(claim, str) else claim
+    if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
+        raise Problem(403, "scope-ongeldig", "The token's scope claim is neither a string nor a list of strings.")
+    return frozenset(scopes)
 
 
 def ensure_local_keypair(keys_dir: Path) -> tuple[Path, Path]:
@@ -231,15 +272,9 @@ class TokenVerifier:
             raise Problem(401, "token-verlopen", "The bearer token has expired.") from exc
         except (jwt.PyJWTError, ValueError) as exc:
             raise Problem(401, "token-ongeldig", "The bearer token is not valid.") from exc
-        scope_claim = claims.get("scope") or claims.get("scp") or ""
-        scopes = scope_claim.split() if isinstance(scope_claim, str) else list(scope_claim)
-        return Principal(
-            subject=claims["sub"],
-            scopes=frozenset(scopes),
-            org=claims.get("org"),
-            org_type=claims.get("org_type"),
-            claims=claims,
-        )
+        # A valid signature but claims we cannot trust to scope the data: 403, not 401.
+        org_type, org = organisatie_claims(claims.get("org_type"), claims.get("org"))
+        return Principal(subject=claims["sub"], scopes=_scopes(claims), org=org, org_type=org_type, claims=claims)
 
 
 def _kid(token: str) -> str | None:
@@ -292,13 +327,11 @@ def require(*scopes: str):
     return dependency
 
 
-CENTRAL = (None, "vdab", "service")  # no org claim: a central (dev/ops) token
-
-
 def sees_organisation(principal: Principal, organisator_id: object) -> bool:
-    """Data scope, deny by default: central callers (VDAB, internal services, tokens
-    without an org claim) see every organisation, an organiser only its own. Referrers and
-    gebruikers see organisation-wide data only through routes made for them."""
+    """Data scope, deny by default: central callers (VDAB, internal services) see every
+    organisation, an organiser only its own. Referrers and gebruikers see
+    organisation-wide data only through routes made for them; a principal without a known
+    org_type (never one from a verified token) sees nothing."""
     if principal.org_type in CENTRAL:
         return True
     if principal.org_type == "organisator":
@@ -315,16 +348,3 @@ def organisation_filter(principal: Principal) -> str | None:
         return principal.org or "-"
     return "-"
 
-
-def service_token_source(auth: AuthSettings, subject: str, scopes: Sequence[str], ttl_seconds: int = 300):
-    """A callable giving this service's bearer token for a call to another service. The
-    embedded default signs one with the local key; without it, a token source must be
-    configured (issue #18: client credentials against the identity provider)."""
-
-    def token() -> str:
-        if not auth.private_key_file:
-            raise RuntimeError(f"no key to sign a service token for {subject}")
-        return mint_token(Path(auth.private_key_file), subject=subject, scopes=list(scopes), org_type="service",
-                          issuer=auth.issuer, audience=auth.audience, ttl_seconds=ttl_seconds)
-
-    return token

@@ -7,7 +7,7 @@ This is the only place the environment is read.
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,7 +16,8 @@ def _env(name: str) -> AliasChoices:
 
 
 class AuthSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="AUTH_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="AUTH_", extra="ignore", hide_input_in_errors=True,
+                                      env_ignore_empty=True)
 
     jwks_url: str | None = None
     public_key_file: str | None = None
@@ -24,6 +25,17 @@ class AuthSettings(BaseSettings):
     issuer: str = "wijkwerk-local"
     audience: str = "wijkwerk"
     leeway_seconds: int = 30
+    # Service-to-service calls in production: OAuth2 client credentials at the identity
+    # provider's token endpoint (wijkwerk.dienstentoken); unset, the local key signs them.
+    token_url: str | None = None
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _client_credentials(self) -> AuthSettings:
+        if self.token_url and not (self.client_id and self.client_secret and self.client_secret.get_secret_value()):
+            raise ValueError("AUTH_TOKEN_URL is set: AUTH_CLIENT_ID and AUTH_CLIENT_SECRET must be set too")
+        return self
 
 
 class KafkaSettings(BaseSettings):
@@ -54,7 +66,9 @@ class ServiceUrls(BaseSettings):
 class ServiceSettings(BaseSettings):
     """Base for a service's settings; subclasses set ``env_prefix``."""
 
-    model_config = SettingsConfigDict(extra="ignore")
+    # hide_input_in_errors: a refused start must not print the secrets it was given;
+    # env_ignore_empty: `X: ${X:-}` in compose leaves X unset, not set to ""
+    model_config = SettingsConfigDict(extra="ignore", hide_input_in_errors=True, env_ignore_empty=True)
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:55432/postgres"
     db_pool_size: int = 10
@@ -75,3 +89,18 @@ class ServiceSettings(BaseSettings):
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     urls: ServiceUrls = Field(default_factory=ServiceUrls)
+
+    def ontbrekend_in_productie(self) -> list[str]:
+        """The settings without a safe default that production leaves unset, by their
+        environment names; a service adds its own."""
+        if self.auth.jwks_url or self.auth.public_key_file:
+            return []
+        return ["AUTH_JWKS_URL (or AUTH_PUBLIC_KEY_FILE)"]
+
+    @model_validator(mode="after")
+    def _productie(self) -> ServiceSettings:
+        # No placeholders in production: a missing setting stops the start, named, instead
+        # of surfacing as a refused token or a payout from a made-up account months later.
+        if self.environment == "production" and (ontbrekend := self.ontbrekend_in_productie()):
+            raise ValueError(f"WIJKWERK_ENV=production needs these settings: {', '.join(ontbrekend)}")
+        return self

@@ -119,8 +119,10 @@ async def test_the_archive_is_served_to_central_replayers_as_ndjson(engine, toel
         r = await client.get("/v1/gebeurtenissen", headers=org)
         assert (r.status_code, r.json()["rule"]) == (403, "alleen-centraal")
 
-    lezer = HttpArchief("http://toeleiding", lambda: tokens.mint("gebeurtenissen:lezen", org_type="service"),
-                        transport=transport)
+    async def token() -> str:
+        return tokens.mint("gebeurtenissen:lezen", org_type="service")
+
+    lezer = HttpArchief("http://toeleiding", token, transport=transport)
     assert [Envelope.from_bytes(v).event_id async for blok in lezer.blokken() for v in blok] == [
         e.event_id for e in envelopes]
 

@@ -19,10 +19,11 @@ def _verifier(public: str) -> TokenVerifier:
 
 def test_a_minted_token_verifies_with_its_scopes_and_organisation(keys):
     private, public = keys
-    token = mint_token(private, subject="org-1", scopes=["a:read", "a:write"], org="o1", org_type="organisator")
+    org = "6f1c0d4e-2b1a-4d7e-9a51-0c2f8e3b7a10"
+    token = mint_token(private, subject="org-1", scopes=["a:read", "a:write"], org=org, org_type="organisator")
     principal = _verifier(str(public)).verify(token)
     assert principal.scopes == {"a:read", "a:write"}
-    assert (principal.org, principal.org_type, principal.subject) == ("o1", "organisator", "org-1")
+    assert (principal.org, principal.org_type, principal.subject) == (org, "organisator", "org-1")
 
 
 def test_the_keypair_is_made_once_and_reused(keys, tmp_path):
@@ -74,9 +75,10 @@ def test_an_organiser_sees_only_its_own_organisation():
 def test_referrers_and_gebruikers_see_no_organisation_wide_data_by_default():
     from wijkwerk.auth import organisation_filter
 
-    for org_type in ("toeleider", "gebruiker", "iets-anders"):
+    for org_type in ("toeleider", "gebruiker", "iets-anders", None):
         caller = Principal(subject="s", scopes=frozenset(), org="x", org_type=org_type)
         assert not sees_organisation(caller, "o1")
         assert organisation_filter(caller) == "-"
-    central = Principal(subject="dev", scopes=frozenset(), org_type=None)
-    assert sees_organisation(central, "o1") and organisation_filter(central) is None
+    for org_type in ("vdab", "service"):
+        central = Principal(subject="dev", scopes=frozenset(), org_type=org_type)
+        assert sees_organisation(central, "o1") and organisation_filter(central) is None

@@ -41,6 +41,7 @@ from wijkwerk.settings import AuthSettings
 from wijkwerk.testing import async_wait_until
 
 ISSUER, AUDIENCE = "https://idp.example.test", "wijkwerk"
+ORG = "6f1c0d4e-2b1a-4d7e-9a51-0c2f8e3b7a10"
 
 
 @dataclass
@@ -58,7 +59,7 @@ class Sleutel:
               kid: str | None = None) -> str:
         now = time.time()
         claims = {"iss": iss, "aud": aud, "sub": "partner-1", "iat": int(now), "nbf": int(nbf or now),
-                  "exp": int(exp or now + 300), "scope": "toeleiding:read", "org": "o1", "org_type": "organisator"}
+                  "exp": int(exp or now + 300), "scope": "toeleiding:read", "org": ORG, "org_type": "organisator"}
         return jwt.encode(claims, self.private, algorithm="RS256", headers={"kid": kid or self.kid})
 
 
@@ -147,7 +148,7 @@ def test_a_token_signed_with_a_published_key_verifies(idp, sleutels):
     key1, _ = sleutels
     idp.sleutels = [key1]
     principal = TokenVerifier(_settings(idp)).verify(key1.token())  # the production wiring: jwks_url only
-    assert (principal.subject, principal.org, principal.scopes) == ("partner-1", "o1", frozenset({"toeleiding:read"}))
+    assert (principal.subject, principal.org, principal.scopes) == ("partner-1", ORG, frozenset({"toeleiding:read"}))
 
 
 def test_a_rotated_in_key_is_accepted_without_a_restart(idp, sleutels):

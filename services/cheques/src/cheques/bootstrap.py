@@ -6,6 +6,8 @@ from cheques.config import Settings
 from cheques.entrypoints.routes import afrekeningen, cheques, grootboek, tarieven, uitbetalingen, webhooks
 from cheques.service_layer import prestaties, referentie, terugdraaien
 from cheques.service_layer.uow import ChequesUnitOfWork
+from wijkwerk.dienstentoken import service_token
+from wijkwerk.messaging.archief import SCOPE as ARCHIEF_SCOPE
 from wijkwerk.events import topics
 from wijkwerk.http.app import Periodic, Runtime, create_service_app, make_consumer
 
@@ -23,7 +25,7 @@ async def draai_validaties_terug(runtime: Runtime) -> int:
 
 
 def build_app(settings: Settings) -> FastAPI:
-    return create_service_app(
+    app = create_service_app(
         name="cheques",
         settings=settings,
         routers=[
@@ -48,3 +50,7 @@ def build_app(settings: Settings) -> FastAPI:
             {"name": "referentie", "description": "Reference data from other services"},
         ],
     )
+    # One per app, so the client-credentials token is cached across payout runs.
+    app.state.dienstentoken = service_token(
+        settings.auth, subject="cheques", scopes=["cheques:payout", ARCHIEF_SCOPE])
+    return app

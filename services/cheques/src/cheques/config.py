@@ -1,9 +1,10 @@
 import hashlib
 from pathlib import Path
 
-from pydantic import SecretStr, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from cheques.domain.handtekening import Geheim
 from wijkwerk.events import topics
 from wijkwerk.settings import ServiceSettings
 
@@ -14,18 +15,46 @@ def embedded_uitgever_geheim(private_key_file: str | Path, uitgever: str) -> str
     return hashlib.sha256(Path(private_key_file).read_bytes() + f"|uitgever:{uitgever}".encode()).hexdigest()
 
 
+class IssuerSecret(BaseModel):
+    """One webhook secret of an issuer with its validity window (``valid_until``
+    exclusive): rotate by adding the new secret before the old one's window ends."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    secret: SecretStr
+    valid_from: AwareDatetime | None = None
+    valid_until: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _venster(self) -> "IssuerSecret":
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            raise ValueError("valid_until must be after valid_from")
+        if not self.secret.get_secret_value():
+            raise ValueError("an issuer secret must not be empty")
+        self.geheim.sleutel  # noqa: B018 - a malformed whsec_ secret fails at start-up, not per delivery
+        return self
+
+    @property
+    def geheim(self) -> Geheim:
+        return Geheim(self.secret.get_secret_value(), self.valid_from, self.valid_until)
+
+
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="CHEQUES_", extra="ignore")
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:55432/cheques"
-    # Per-issuer webhook secrets: CHEQUES_ISSUER_SECRETS='{"vdab": "…"}'.
-    issuer_secrets: dict[str, SecretStr] = {}
+    # Per-issuer webhook secrets, one always valid or several with validity windows:
+    # CHEQUES_ISSUER_SECRETS='{"vdab": "whsec_…"}' or '{"vdab": [{"secret": "whsec_…",
+    # "valid_until": "2027-01-15T00:00:00Z"}, {"secret": "whsec_…", "valid_from": "2027-01-01T00:00:00Z"}]}'
+    issuer_secrets: dict[str, SecretStr | list[IssuerSecret]] = {}
     # Without configured secrets, the embedded default accepts these issuers with a secret
     # derived from the local key (embedded_uitgever_geheim).
     embedded_uitgevers: tuple[str, ...] = ("vdab",)
     webhook_max_leeftijd_s: int = 300
     webhook_max_voorsprong_s: int = 60
-    # The debtor of the payout transfers (VDAB pays the workers, P-3).
+    # The debtor of the payout transfers (VDAB pays the workers, P-3). The defaults are the
+    # embedded default's placeholders: production must set name and IBAN (the BIC is optional
+    # in SEPA and left out unless set).
     sepa_naam: str = "VDAB Wijk-werken"
     sepa_iban: str = "BE71096123456769"
     sepa_bic: str | None = "GKCCBEBB"
@@ -44,6 +73,25 @@ class Settings(ServiceSettings):
             self.issuer_secrets = {u: SecretStr(embedded_uitgever_geheim(sleutel, u)) for u in self.embedded_uitgevers}
         return self
 
-    def uitgever_geheim(self, uitgever: str) -> str | None:
-        geheim = self.issuer_secrets.get(uitgever)
-        return geheim.get_secret_value() if geheim else None
+    def ontbrekend_in_productie(self) -> list[str]:
+        ontbrekend = super().ontbrekend_in_productie()
+        if not self.issuer_secrets:
+            ontbrekend.append("CHEQUES_ISSUER_SECRETS")
+        ontbrekend += [f"CHEQUES_{v.upper()}" for v in ("sepa_naam", "sepa_iban") if v not in self.model_fields_set]
+        # the payout run asks toeleiding for bank details with a token of its own
+        if not self.auth.token_url:
+            ontbrekend.append("AUTH_TOKEN_URL (with AUTH_CLIENT_ID and AUTH_CLIENT_SECRET)")
+        return ontbrekend
+
+    @model_validator(mode="after")
+    def _geen_plaatshouder_bic(self) -> "Settings":
+        if self.environment == "production" and "sepa_bic" not in self.model_fields_set:
+            self.sepa_bic = None
+        return self
+
+    def uitgever_geheimen(self, uitgever: str) -> list[Geheim]:
+        """The issuer's secrets, whatever their windows; none for an unknown issuer."""
+        geheimen = self.issuer_secrets.get(uitgever, [])
+        if isinstance(geheimen, SecretStr):
+            return [Geheim(geheimen.get_secret_value())]
+        return [g.geheim for g in geheimen]

@@ -52,6 +52,7 @@ class Omgeving:
     tokens: Tokens
     toeleiding: FakeToeleiding
     deliveries: int = field(default=0)
+    app: object = None  # for dependency overrides (the clock)
     # The prestaties service's archive, for modules that replay history (see ``omgeving``).
     prestaties_archief: AsyncEngine | None = None
 
@@ -60,16 +61,12 @@ class Omgeving:
         return session_factory(self.engine)
 
     async def webhook(self, body: dict, *, delivery: str | None = None, ts: int | None = None,
-                      geheim: str = GEHEIM, uitgever: str = "vdab", raw: bytes | None = None):
+                      geheim: str | list[str] = GEHEIM, uitgever: str = "vdab", raw: bytes | None = None):
         self.deliveries += 1
         raw = raw if raw is not None else orjson.dumps(body)
         ts = ts if ts is not None else int(time.time())
-        headers = {
-            "X-Wijkwerk-Timestamp": str(ts),
-            "X-Wijkwerk-Signature": handtekening.onderteken(geheim, ts, raw),
-            "X-Wijkwerk-Delivery": delivery or f"d-{self.deliveries}-{uuid.uuid4().hex[:6]}",
-            "content-type": "application/json",
-        }
+        delivery = delivery or f"d-{self.deliveries}-{uuid.uuid4().hex[:6]}"
+        headers = handtekening.headers(geheim, delivery, ts, raw) | {"content-type": "application/json"}
         return await self.client.post(f"/v1/webhooks/{uitgever}", content=raw, headers=headers)
 
     async def ok(self, body: dict, **kw) -> dict:
@@ -128,7 +125,7 @@ def instellingen() -> dict:
 async def omgeving(embedded_pg, tokens, instellingen):
     url = migrated_database(embedded_pg, "cheques", f"chq_{uuid.uuid4().hex[:8]}")
     settings = Settings(database_url=url, run_workers=False, auth=tokens.auth_settings(),
-                        issuer_secrets={"vdab": GEHEIM}, **instellingen)
+                        **({"issuer_secrets": {"vdab": GEHEIM}} | instellingen))
     app = create_app(settings)
     fake = FakeToeleiding()
     app.dependency_overrides[get_bankgegevens] = lambda: fake
@@ -142,7 +139,7 @@ async def omgeving(embedded_pg, tokens, instellingen):
         app.dependency_overrides[get_archieven] = lambda: {
             settings.cheques_topic: DatabaseArchief(engine), settings.prestaties_topic: DatabaseArchief(archief)}
     async with api_client(app) as client:
-        yield Omgeving(client, engine, tokens, fake, prestaties_archief=archief)
+        yield Omgeving(client, engine, tokens, fake, app=app, prestaties_archief=archief)
     await engine.dispose()
     if archief is not None:
         await archief.dispose()

@@ -12,6 +12,10 @@ from cheques.domain.fouten import Onbeschikbaar
 W1, W2 = uuid.uuid4(), uuid.uuid4()
 
 
+async def tok() -> str:
+    return "tok"
+
+
 async def test_details_are_fetched_with_a_token_retried_once_and_unknown_workers_left_out(monkeypatch):
     calls = []
 
@@ -24,7 +28,7 @@ async def test_details_are_fetched_with_a_token_retried_once_and_unknown_workers
         return httpx.Response(200, json={"wijkwerker_id": str(W1), "naam": "An Peeters", "iban": "BE68539007547034"})
 
     monkeypatch.setattr(toeleiding.httpx, "AsyncClient", _transport(handler))
-    found = await toeleiding.ToeleidingBankgegevens("http://toeleiding", lambda: "tok", pogingen=3).haal([W1, W2])
+    found = await toeleiding.ToeleidingBankgegevens("http://toeleiding", tok, pogingen=3).haal([W1, W2])
     assert found == {W1: toeleiding.Bankrekening("An Peeters", "BE68539007547034")}
     assert [c[1] for c in calls] == ["Bearer tok"] * 3
     assert "BE68" not in repr(found)
@@ -33,7 +37,7 @@ async def test_details_are_fetched_with_a_token_retried_once_and_unknown_workers
 async def test_an_outage_is_a_503_problem(monkeypatch):
     monkeypatch.setattr(toeleiding.httpx, "AsyncClient", _transport(lambda request: httpx.Response(500)))
     with pytest.raises(Onbeschikbaar) as exc:
-        await toeleiding.ToeleidingBankgegevens("http://toeleiding", lambda: "tok", pogingen=2).haal([W1])
+        await toeleiding.ToeleidingBankgegevens("http://toeleiding", tok, pogingen=2).haal([W1])
     assert (exc.value.status, exc.value.rule) == (503, "bankgegevens-onbeschikbaar")
 
 
@@ -44,3 +48,17 @@ def _transport(handler):
         return real(transport=httpx.MockTransport(handler), **kw)
 
     return client
+
+
+async def test_no_service_token_is_a_503_problem_and_calls_nobody(monkeypatch):
+    from wijkwerk.dienstentoken import TokenOnbeschikbaar
+
+    calls = []
+    monkeypatch.setattr(toeleiding.httpx, "AsyncClient", _transport(lambda r: calls.append(r) or httpx.Response(200)))
+
+    async def weg() -> str:
+        raise TokenOnbeschikbaar("the identity provider is down")
+
+    with pytest.raises(Onbeschikbaar) as exc:
+        await toeleiding.ToeleidingBankgegevens("http://toeleiding", weg, pogingen=2).haal([W1])
+    assert (exc.value.status, exc.value.rule, calls) == (503, "bankgegevens-onbeschikbaar", [])

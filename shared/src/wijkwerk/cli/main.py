@@ -35,11 +35,12 @@ Only = Annotated[
 
 
 class OrgType(str, enum.Enum):
+    """The kinds of caller the services know (wijkwerk.auth.ORG_TYPES)."""
+
     organisator = "organisator"
     toeleider = "toeleider"
     gebruiker = "gebruiker"
     vdab = "vdab"
-    issuer = "issuer"
     service = "service"
 
 
@@ -119,22 +120,31 @@ def demo(
 @app.command()
 def token(
     scope: Annotated[str, typer.Option("--scope", help='Space-separated scopes, e.g. "toeleiding:read cheques:read".')],
+    org_type: Annotated[
+        OrgType,
+        typer.Option("--org-type", help="Kind of caller: vdab and service see every organisation, the others need --org."),
+    ],
     org: Annotated[str | None, typer.Option("--org", help="Organisation id (the org claim).")] = None,
-    org_type: Annotated[OrgType | None, typer.Option("--org-type", help="Kind of organisation.")] = None,
     sub: Annotated[str, typer.Option("--sub", help="Subject (who the token is for).")] = "dev",
     ttl: Annotated[int, typer.Option("--ttl", min=1, help="Lifetime in seconds.")] = 3600,
     data_dir: DataDir = Path(".wijkwerk"),
 ) -> None:
     """Print a JWT signed with the local key (the one `wijkwerk up` gives the services)."""
-    from wijkwerk.auth import ensure_local_keypair, mint_token
+    from wijkwerk.auth import ensure_local_keypair, mint_token, organisatie_claims
+    from wijkwerk.problems import Problem
 
+    try:  # the services would refuse it (403): say so now
+        _, org = organisatie_claims(org_type.value, org)
+    except Problem as exc:
+        err_console.print(f"[red]{exc.detail}[/red]")
+        raise typer.Exit(2) from None
     private_key, _ = ensure_local_keypair(data_dir / "keys")
     jwt = mint_token(
         private_key,
         subject=sub,
         scopes=scope.replace(",", " ").split(),
         org=org,
-        org_type=org_type.value if org_type else None,
+        org_type=org_type.value,
         ttl_seconds=ttl,
     )
     typer.echo(jwt)  # alone on stdout, so TOKEN=$(wijkwerk token ...) works

@@ -370,17 +370,16 @@ def plan(seed: int, scale: float, vandaag: date) -> list[OrganisatorPlan]:
 # ---- sending it -------------------------------------------------------------------------
 
 class Uitgever:
-    """The cheque issuer: signs its webhooks (X-Wijkwerk-Signature) with its secret."""
+    """The cheque issuer: signs its webhooks (Standard Webhooks headers) with its secret."""
 
     def __init__(self, client: httpx.AsyncClient, url: str, geheim: str) -> None:
-        from cheques.domain.handtekening import onderteken
+        from cheques.domain.handtekening import headers
 
-        self.client, self.url, self.geheim, self._onderteken = client, url + "/v1/webhooks/vdab", geheim, onderteken
+        self.client, self.url, self.geheim, self._headers = client, url + "/v1/webhooks/vdab", geheim, headers
 
     async def stuur(self, body: dict, delivery: str) -> httpx.Response:
         raw, ts = orjson.dumps(body), int(time.time())
-        headers = {"X-Wijkwerk-Timestamp": str(ts), "X-Wijkwerk-Signature": self._onderteken(self.geheim, ts, raw),
-                   "X-Wijkwerk-Delivery": delivery, "content-type": "application/json"}
+        headers = self._headers(self.geheim, delivery, ts, raw) | {"content-type": "application/json"}
         return await self.client.post(self.url, content=raw, headers=headers)
 
 

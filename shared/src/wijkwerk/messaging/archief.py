@@ -22,13 +22,14 @@ the history as if it were all of it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from wijkwerk.dienstentoken import TokenOnbeschikbaar
 from wijkwerk.messaging.herlezen import TopicLezer
 from wijkwerk.settings import KafkaSettings
 
@@ -81,15 +82,15 @@ class HttpArchief:
     """Another service's archive, streamed from its ``GET /v1/gebeurtenissen``."""
 
     base_url: str
-    token: Callable[[], str]
+    token: Callable[[], Awaitable[str]]  # wijkwerk.dienstentoken.service_token
     transport: httpx.AsyncBaseTransport | None = None
     timeout_s: float = 30.0
 
     async def blokken(self) -> AsyncIterator[list[bytes]]:
         timeout = httpx.Timeout(self.timeout_s, read=self.timeout_s * 10)
         try:
-            headers = {"Authorization": f"Bearer {self.token()}", "Accept": MEDIA_TYPE}
-        except RuntimeError as exc:
+            headers = {"Authorization": f"Bearer {await self.token()}", "Accept": MEDIA_TYPE}
+        except TokenOnbeschikbaar as exc:
             raise GeschiedenisOnbeschikbaar(f"{self.base_url}: {exc}") from None
         try:
             async with httpx.AsyncClient(base_url=self.base_url, transport=self.transport, timeout=timeout) as client:

@@ -4,7 +4,6 @@ here, never logged and never put in an event (ARCHITECTURE §2)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -12,6 +11,7 @@ import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from cheques.domain.fouten import Onbeschikbaar
+from wijkwerk.dienstentoken import ServiceToken, TokenOnbeschikbaar
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def _tijdelijk(exc: BaseException) -> bool:
 
 
 class ToeleidingBankgegevens:
-    def __init__(self, base_url: str, token: Callable[[], str], *, timeout_s: float = 5.0, pogingen: int = 3) -> None:
+    def __init__(self, base_url: str, token: ServiceToken, *, timeout_s: float = 5.0, pogingen: int = 3) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout_s = timeout_s
@@ -43,9 +43,8 @@ class ToeleidingBankgegevens:
 
     async def haal(self, wijkwerker_ids: list[uuid.UUID]) -> dict[uuid.UUID, Bankrekening]:
         gevonden: dict[uuid.UUID, Bankrekening] = {}
-        headers = {"Authorization": f"Bearer {self.token()}"}
         # trust_env=False: a proxy from the environment must not see these calls.
-        async with httpx.AsyncClient(timeout=self.timeout_s, headers=headers, trust_env=False) as client:
+        async with httpx.AsyncClient(timeout=self.timeout_s, trust_env=False) as client:
             for wijkwerker_id in wijkwerker_ids:
                 rekening = await self._een(client, wijkwerker_id)
                 if rekening is not None:
@@ -62,11 +61,13 @@ class ToeleidingBankgegevens:
                 reraise=True,
             ):
                 with attempt:
-                    response = await client.get(url)
+                    # asked per call: the provider's token is cached and renewed before it
+                    # expires, so a long payout run never sends a lapsed one
+                    response = await client.get(url, headers={"Authorization": f"Bearer {await self.token()}"})
                     if response.status_code == 404:
                         return None
                     response.raise_for_status()
-        except (httpx.HTTPError, ValueError) as exc:
+        except (httpx.HTTPError, ValueError, TokenOnbeschikbaar) as exc:
             raise Onbeschikbaar(
                 f"toeleiding did not give bank details ({type(exc).__name__}).", rule="bankgegevens-onbeschikbaar"
             ) from None

@@ -1,5 +1,5 @@
+import time
 from collections.abc import Callable
-from pathlib import Path
 
 from fastapi import Request
 
@@ -8,9 +8,7 @@ from cheques.adapters.toeleiding import BankgegevensBron, ToeleidingBankgegevens
 from cheques.config import Settings
 from cheques.domain.fouten import Onbeschikbaar
 from cheques.service_layer.uow import ChequesUnitOfWork
-from wijkwerk.auth import mint_token, service_token_source
-from wijkwerk.messaging.archief import SCOPE as ARCHIEF_SCOPE
-from wijkwerk.messaging.archief import ArchiefBron, DatabaseArchief, HttpArchief
+from wijkwerk.messaging.archief import ArchiefBron, DatabaseArchief, GeschiedenisOnbeschikbaar, HttpArchief
 
 
 def get_uow(request: Request) -> ChequesUnitOfWork:
@@ -22,19 +20,20 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_klok() -> Callable[[], float]:
+    """Wall-clock time for what is about now, not about a business date: a webhook's
+    staleness and which issuer secrets are valid (tests override it)."""
+    return time.time
+
+
 def get_bankgegevens(request: Request) -> BankgegevensBron:
     settings: Settings = request.app.state.settings
+    token = request.app.state.dienstentoken
+    if token is None:
+        async def geen() -> str:
+            raise Onbeschikbaar("No way to get a service token for toeleiding.", rule="bankgegevens-onbeschikbaar")
 
-    def token() -> str:
-        # The embedded default signs its own service token; production would fetch one
-        # from the identity provider (client credentials) here.
-        if not settings.auth.private_key_file:
-            raise Onbeschikbaar("No key to sign a service token for toeleiding.", rule="bankgegevens-onbeschikbaar")
-        return mint_token(
-            Path(settings.auth.private_key_file), subject="cheques", scopes=["cheques:payout"], org_type="service",
-            issuer=settings.auth.issuer, audience=settings.auth.audience, ttl_seconds=300,
-        )
-
+        token = geen
     return ToeleidingBankgegevens(settings.urls.toeleiding_url, token, timeout_s=settings.toeleiding_timeout_s)
 
 
@@ -51,9 +50,14 @@ def get_uow_factory(request: Request) -> Callable[[], ChequesUnitOfWork]:
 
 def get_archieven(request: Request) -> dict[str, ArchiefBron]:
     """Where the recompute reads each topic's history: cheques' own archive in its
-    database, prestaties' over HTTP from the producer."""
+    database, prestaties' over HTTP from the producer (with the service token)."""
     settings: Settings = request.app.state.settings
-    token = service_token_source(settings.auth, "cheques", [ARCHIEF_SCOPE])
+    token = request.app.state.dienstentoken
+    if token is None:
+        async def geen() -> str:
+            raise GeschiedenisOnbeschikbaar("no way to get a service token for prestaties' archive")
+
+        token = geen
     return {
         settings.cheques_topic: DatabaseArchief(request.app.state.runtime.engine),
         settings.prestaties_topic: HttpArchief(settings.urls.prestaties_url, token),

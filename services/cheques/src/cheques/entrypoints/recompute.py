@@ -10,9 +10,17 @@ import orjson
 
 from cheques.config import Settings
 from cheques.service_layer.herberekenen import herbereken
-from wijkwerk.auth import service_token_source
+from wijkwerk.dienstentoken import service_token
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.messaging.archief import SCOPE, DatabaseArchief, HttpArchief
+
+
+
+def _token(settings, subject: str):
+    token = service_token(settings.auth, subject=subject, scopes=[SCOPE])
+    if token is None:
+        raise SystemExit("no service token: set AUTH_TOKEN_URL with client credentials, or AUTH_PRIVATE_KEY_FILE")
+    return token
 
 
 async def main(settings: Settings, archieven: dict | None = None) -> dict:
@@ -20,7 +28,7 @@ async def main(settings: Settings, archieven: dict | None = None) -> dict:
     archieven = archieven or {
         settings.cheques_topic: DatabaseArchief(engine),
         settings.prestaties_topic: HttpArchief(
-            settings.urls.prestaties_url, service_token_source(settings.auth, "cheques", [SCOPE])),
+            settings.urls.prestaties_url, _token(settings, "cheques")),
     }
     try:
         return await herbereken(

@@ -8,19 +8,27 @@ import json
 
 from evaluatie.config import Settings
 from evaluatie.service_layer.herbouw import herbouw
-from wijkwerk.auth import service_token_source
+from wijkwerk.dienstentoken import service_token
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import topics
 from wijkwerk.messaging.archief import SCOPE, HttpArchief
 
 
 def archieven(settings: Settings) -> dict[str, HttpArchief]:
-    token = service_token_source(settings.auth, "evaluatie", [SCOPE])
+    token = _token(settings, "evaluatie")
     return {
         topics.TOELEIDING: HttpArchief(settings.urls.toeleiding_url, token),
         topics.PRESTATIES: HttpArchief(settings.urls.prestaties_url, token),
         topics.CHEQUES: HttpArchief(settings.urls.cheques_url, token),
     }
+
+
+
+def _token(settings, subject: str):
+    token = service_token(settings.auth, subject=subject, scopes=[SCOPE])
+    if token is None:
+        raise SystemExit("no service token: set AUTH_TOKEN_URL with client credentials, or AUTH_PRIVATE_KEY_FILE")
+    return token
 
 
 async def main() -> dict:

@@ -1,6 +1,6 @@
 """Data scope (ARCHITECTURE §6): an organiser token sees and changes only its area's
-data, a gebruiker token only its own; central callers (VDAB, services, tokens without
-an organisation) see all, any other kind of caller nothing. What a caller may not see
+data, a gebruiker token only its own; central callers (VDAB, services) see all, any other
+kind of caller nothing (a verified token always names a known org_type: wijkwerk.auth). What a caller may not see
 does not exist for it: the routes answer 404, never 403, so nothing leaks."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ ORGANISATOR, GEBRUIKER = "organisator", "gebruiker"
 
 
 def centraal(principal: Principal) -> bool:
-    return principal.is_service or principal.org_type is None
+    return principal.is_service
 
 
 def ziet(

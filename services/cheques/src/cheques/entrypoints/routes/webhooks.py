@@ -1,4 +1,4 @@
-import time
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Request
@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from cheques.config import Settings
 from cheques.domain import handtekening
 from cheques.domain.fouten import OngeldigeInvoer
-from cheques.entrypoints.deps import get_settings, get_uow
+from cheques.entrypoints.deps import get_klok, get_settings, get_uow
 from cheques.entrypoints.schemas import webhooks as s
 from cheques.service_layer import commands, webhooks
 from cheques.service_layer.uow import ChequesUnitOfWork
@@ -48,10 +48,11 @@ def _parse(raw: bytes):
     "/{uitgever}",
     summary="Receive a signed webhook from a cheque issuer",
     description=(
-        "HMAC-SHA256 over `{X-Wijkwerk-Timestamp}.{raw body}` with the issuer's secret, sent as "
-        "`X-Wijkwerk-Signature: v1=<hex>`. Stale (> 5 min) or future (> 1 min) timestamps and bad "
-        "signatures are refused with 401. A redelivered `X-Wijkwerk-Delivery` is acknowledged without a "
-        "second effect. No bearer token: the signature is the authentication."
+        "Signed as Standard Webhooks: `webhook-signature: v1,<base64 HMAC-SHA256 of "
+        "\"{webhook-id}.{webhook-timestamp}.{raw body}\">` with one of the issuer's secrets valid now; "
+        "several signatures may be sent space-separated (secret rotation). Stale (> 5 min) or future "
+        "(> 1 min) timestamps and bad signatures are refused with 401. A redelivered `webhook-id` is "
+        "acknowledged without a second effect. No bearer token: the signature is the authentication."
     ),
     openapi_extra={
         "requestBody": {
@@ -71,18 +72,18 @@ async def ontvang(
     uow: Annotated[ChequesUnitOfWork, Depends(get_uow)],
     settings: Annotated[Settings, Depends(get_settings)],
     uitgever: Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}$")],
-    x_wijkwerk_timestamp: Annotated[str | None, Header()] = None,
-    x_wijkwerk_signature: Annotated[str | None, Header()] = None,
-    x_wijkwerk_delivery: Annotated[str | None, Header(max_length=200)] = None,
+    klok: Annotated[Callable[[], float], Depends(get_klok)],
+    webhook_id: Annotated[str | None, Header(max_length=200)] = None,
+    webhook_timestamp: Annotated[str | None, Header()] = None,
+    webhook_signature: Annotated[str | None, Header(max_length=2000)] = None,
 ) -> s.WebhookOut:
     raw = await request.body()
     ts = handtekening.controleer(
-        settings.uitgever_geheim(uitgever), x_wijkwerk_timestamp, x_wijkwerk_signature, raw, nu=time.time(),
+        settings.uitgever_geheimen(uitgever), webhook_id, webhook_timestamp, webhook_signature, raw, nu=klok(),
         max_leeftijd_s=settings.webhook_max_leeftijd_s, max_voorsprong_s=settings.webhook_max_voorsprong_s,
     )
-    if not x_wijkwerk_delivery:
-        raise OngeldigeInvoer("X-Wijkwerk-Delivery is required.", rule="delivery-ontbreekt")
+    assert webhook_id is not None  # controleer refuses a delivery without its id
     payload = _parse(raw)
-    levering = commands.Levering(uitgever, x_wijkwerk_delivery, ts, raw, payload.type)
+    levering = commands.Levering(uitgever, webhook_id, ts, raw, payload.type)
     verwerkt = await webhooks.verwerk(levering, _command(payload), uow)
-    return s.WebhookOut(uitgever=uitgever, delivery_id=x_wijkwerk_delivery, type=payload.type, verwerkt=verwerkt)
+    return s.WebhookOut(uitgever=uitgever, delivery_id=webhook_id, type=payload.type, verwerkt=verwerkt)

@@ -3,10 +3,12 @@ plotly charts of the monthly series and the pipelines' backlog, lag and dead let
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import parse_qs
 
 import plotly
 from fastapi import APIRouter, Depends, Request
@@ -18,21 +20,50 @@ from evaluatie.adapters.reeksen import Reeksen, maandeinden
 from evaluatie.adapters.tables import rm_organisatoren
 from evaluatie.entrypoints.dashboard import grafieken, ops
 from wijkwerk.auth import TOKEN_COOKIE, Principal, organisation_filter, require, sees_organisation
-from wijkwerk.problems import NotFound
+from wijkwerk.problems import NotFound, Problem
 
 router = APIRouter(prefix="/dashboard", tags=["dashboard"], include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-Reader = Annotated[Principal, Depends(require("rapportering:read"))]
+LEESSCOPE = "rapportering:read"
+COOKIE_PAD = "/dashboard"
+Reader = Annotated[Principal, Depends(require(LEESSCOPE))]
 
 
-@router.get("/login")
-async def login(token: str, request: Request) -> Response:
-    """Puts a token in an HttpOnly cookie so the browser can open the pages; the token is
-    verified here and on every page."""
-    await request.app.state.token_verifier.verify_async(token)
+@router.get("/login", name="login")
+async def login_form(request: Request) -> Response:
+    """The login form. The token is posted, never put in a URL: a URL lands in browser
+    history, proxy and access logs."""
+    return templates.TemplateResponse(request, "login.html", {"login_url": str(request.url_for("login"))})
+
+
+@router.post("/login")
+async def aanmelden(request: Request) -> Response:
+    """Verifies the posted token (signature, org_type, the reporting scope) and keeps it in
+    a session cookie for the pages: ``Secure`` (browsers treat http://localhost and
+    127.0.0.1 as secure, anything else needs TLS), ``HttpOnly`` (no script reads it),
+    ``SameSite=Strict`` and limited to /dashboard (no other site's page or request carries
+    it), until the token expires."""
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        raise Problem(403, "herkomst-ongeldig", "Sign in from the dashboard's own login form.")
+    velden = parse_qs((await request.body()).decode("utf-8", "replace"), max_num_fields=4)
+    token = (velden.get("token") or [""])[0].strip()
+    if not token:
+        raise Problem(401, "token-ontbreekt", "A bearer token is required.")
+    principal = await request.app.state.token_verifier.verify_async(token)
+    if not principal.has(LEESSCOPE):
+        raise Problem(403, "scope-ontbreekt", f"The dashboard needs the scope {LEESSCOPE}.")
+    resterend = int(principal.claims["exp"] - time.time())
     response = RedirectResponse(url=str(request.url_for("vlaanderen")), status_code=303)
-    response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict", max_age=3600)
+    response.set_cookie(TOKEN_COOKIE, token, max_age=max(resterend, 1), path=COOKIE_PAD, secure=True,
+                        httponly=True, samesite="strict")
+    return response
+
+
+@router.post("/logout", name="logout")
+async def logout(request: Request) -> Response:
+    response = RedirectResponse(url=str(request.url_for("login")), status_code=303)
+    response.delete_cookie(TOKEN_COOKIE, path=COOKIE_PAD, secure=True, httponly=True, samesite="strict")
     return response
 
 
@@ -84,6 +115,7 @@ async def _pagina(request: Request, organisator_id: uuid.UUID | None, titel: str
         "tot": tot,
         "base": str(request.base_url).rstrip("/"),
         "plotly_url": str(request.url_for("plotly_js")),
+        "logout_url": str(request.url_for("logout")),
         "organisatoren": organisatoren,
         "kpi": {
             "geregistreerd": dossiers["geregistreerd"][-1],

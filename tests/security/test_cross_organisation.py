@@ -442,6 +442,25 @@ schrijf("toeleiding", "POST", "/v1/wijkwerkers", None, lambda w: {
     lambda w: _als(w, "toeleiding", "/v1/wijkwerkers"))
 lijst("toeleiding", "/v1/wijkwerkers", lambda a: set(a.wijkwerkers.values()), lambda a: [{"organisator_id": a.id}])
 lees("toeleiding", "/v1/wijkwerkers/{wijkwerker_id}", _a_werker)
+
+
+def _zoeken(w: Wandeling, rij: scopetabel.Rij) -> None:
+    """B searching A's worker by INSZ finds nothing, exactly as for an INSZ nobody has."""
+    astrid = identiteit.insz(date(1973, 3, 4), 903)  # plan A's worker nr 3 (see _plannen)
+    r = w.call("toeleiding", "POST", rij.path, _als_b(w, rij), json={"insz": astrid})
+    niemand = w.call("toeleiding", "POST", rij.path, _als_b(w, rij), json={"insz": identiteit.insz(date(1981, 6, 6), 66)})
+    assert (r.status_code, r.json()) == (niemand.status_code, niemand.json()) == (200, [])
+    eigen = w.call("toeleiding", "POST", rij.path, _als_a(w, rij), json={"insz": astrid})
+    assert [d["id"] for d in eigen.json()] == [w.a.wijkwerkers["Astrid"]]  # A itself finds it
+
+
+_registreer("toeleiding", "POST", "/v1/wijkwerkers/zoeken", _zoeken)
+schrijf("toeleiding", "POST", "/v1/wijkwerkers/{wijkwerker_id}/wijzigingen", _a_werker,
+        lambda w: {"gewijzigd_op": str(VANDAAG), "iban": "BE71096123456769",
+                   "naam": {"voornaam": "Xander", "achternaam": "Indringer"}},
+        lambda w: (_als(w, "toeleiding", f"/v1/wijkwerkers/{w.a.wijkwerkers['Astrid']}"),
+                   _als(w, "toeleiding", f"/v1/wijkwerkers/{w.a.wijkwerkers['Astrid']}/wijzigingen")))
+lees("toeleiding", "/v1/wijkwerkers/{wijkwerker_id}/wijzigingen", _a_werker)
 schrijf("toeleiding", "POST", "/v1/wijkwerkers/{wijkwerker_id}/uitkeringsstatus", _a_werker,
         lambda w: {"uitkeringsstatus": "ziekteuitkering", "vanaf": str(VANDAAG)},
         lambda w: _als(w, "toeleiding", f"/v1/wijkwerkers/{w.a.wijkwerkers['Astrid']}"))

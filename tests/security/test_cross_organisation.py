@@ -100,13 +100,15 @@ class Organisatie:
     prestaties: list[str] = field(default_factory=list)
     serienummers: list[str] = field(default_factory=list)  # validated cheques
     bestellingen: list[str] = field(default_factory=list)
+    evaluaties: list[str] = field(default_factory=list)
+    metingen: list[str] = field(default_factory=list)  # outflow measurements
 
     def ids(self) -> set[str]:
         """Everything that identifies A's data (the organiser id itself is public)."""
         return {
             *self.wijkwerkers.values(), *self.trajecten.values(), *self.gebruikers.values(),
             *self.erkenningen.values(), *self.activiteiten, *self.koppelingen, *self.prestaties,
-            *self.serienummers, *self.bestellingen,
+            *self.serienummers, *self.bestellingen, *self.evaluaties, *self.metingen,
         }
 
 
@@ -283,6 +285,12 @@ def wandeling(live_servers, security_tokens) -> Iterator[Wandeling]:
     w.a, w.b = _organisatie(w, plan_a, loader, "A"), _organisatie(w, plan_b, loader, "B")
     assert w.a.prestaties and w.a.serienummers and w.b.prestaties and w.b.serienummers, (w.a, w.b)
     wait_until(lambda: _uitgedraaid(w, w.a, w.b), timeout=45, interval=0.3)
+    for org in (w.a, w.b):  # evaluations and measurements, as VDAB reads them back
+        for tid in org.trajecten.values():
+            uitkomst = w.json("evaluatie", f"/v1/trajecten/{tid}/uitkomsten", None)
+            org.evaluaties += [e["id"] for e in uitkomst["evaluaties"]]
+            org.metingen += [m["id"] for m in uitkomst["uitstroommetingen"]]
+    assert w.a.evaluaties and w.a.metingen, w.a
     try:
         yield w
     finally:
@@ -606,6 +614,37 @@ schrijf("evaluatie", "POST", "/v1/uitstroommetingen", None, lambda w: {
     "categorieen": ["werkzoekend"]},
     lambda w: _zonder_tijdstip(_als(w, "evaluatie", "/v1/rapporten/uitstroom")))
 lijst("evaluatie", "/v1/evaluaties/te-doen", lambda a: set(a.trajecten.values()), lambda a: [{"organisator_id": a.id}])
+_a_evaluatie: Ids = lambda a: {"evaluatie_id": a.evaluaties[0]}
+_a_meting: Ids = lambda a: {"meting_id": a.metingen[0]}
+lees("evaluatie", "/v1/evaluaties/{evaluatie_id}", _a_evaluatie)
+lees("evaluatie", "/v1/evaluaties/{evaluatie_id}/historiek", _a_evaluatie)
+schrijf("evaluatie", "POST", "/v1/evaluaties/{evaluatie_id}/correctie", _a_evaluatie,
+        lambda w: {"gecorrigeerd_op": str(VANDAAG), "reden": "Indringer", "opmerkingen": "Overschreven door B"},
+        lambda w: (_als(w, "evaluatie", f"/v1/evaluaties/{w.a.evaluaties[0]}"),
+                   _als(w, "evaluatie", f"/v1/evaluaties/{w.a.evaluaties[0]}/historiek")))
+lees("evaluatie", "/v1/uitstroommetingen/{meting_id}", _a_meting)
+lees("evaluatie", "/v1/uitstroommetingen/{meting_id}/historiek", _a_meting)
+schrijf("evaluatie", "POST", "/v1/uitstroommetingen/{meting_id}/correctie", _a_meting,
+        lambda w: {"gecorrigeerd_op": str(VANDAAG), "reden": "Indringer", "categorieen": ["onbekend"]},
+        lambda w: (_als(w, "evaluatie", f"/v1/uitstroommetingen/{w.a.metingen[0]}"),
+                   _zonder_tijdstip(_als(w, "evaluatie", "/v1/rapporten/uitstroom"))))
+
+
+def _te_meten(w: Wandeling, rij: scopetabel.Rij) -> None:
+    """Outflow measurements due over the coming year: B's list holds none of A's
+    trajectories, also when B asks for A; A's own list holds them."""
+    vooruit = {"tot": str(VANDAAG + timedelta(days=400))}
+    for extra in ({}, {"organisator_id": w.a.id}):
+        r = w.call("evaluatie", "GET", rij.path, _als_b(w, rij), params={**vooruit, **extra})
+        assert r.status_code == 200, r.text
+        assert not {i for i in w.a.ids() if i in r.text}, r.text
+    eigen = w.call("evaluatie", "GET", rij.path, _als_a(w, rij), params=vooruit).text
+    assert w.a.trajecten["Arne"] in eigen, "A's ended trajectory is not listed: the probe proves nothing"
+
+
+_registreer("evaluatie", "GET", "/v1/uitstroommetingen/te-doen", _te_meten)
+lijst("evaluatie", "/v1/toeleidingen/uitkomsten", lambda a: set(a.trajecten.values()))
+lees("evaluatie", "/v1/trajecten/{traject_id}/uitkomsten", _a_traject)
 
 
 def _dossiers(w: Wandeling, rij: scopetabel.Rij) -> None:

@@ -18,6 +18,10 @@ router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"], responses=PROBLEM_R
 
 def _command(payload) -> object:
     velden = payload.model_dump(exclude={"type"})
+    if isinstance(payload, s.ChequeGevalideerd | s.ChequesGevalideerd):
+        if (payload.prestatie_id is None) == (payload.prestatie_referentie is None):
+            raise OngeldigeInvoer("Name the prestatie by prestatie_id or by prestatie_referentie (one of them).",
+                                  rule="prestatie-of-referentie")
     match payload:
         case s.BestellingBetaald():
             return commands.RegistreerBestelling(**velden)
@@ -51,7 +55,10 @@ def _parse(raw: bytes):
         "HMAC-SHA256 over `{X-Wijkwerk-Timestamp}.{raw body}` with the issuer's secret, sent as "
         "`X-Wijkwerk-Signature: v1=<hex>`. Stale (> 5 min) or future (> 1 min) timestamps and bad "
         "signatures are refused with 401. A redelivered `X-Wijkwerk-Delivery` is acknowledged without a "
-        "second effect. No bearer token: the signature is the authentication."
+        "second effect. No bearer token: the signature is the authentication. A validation names the "
+        "prestatie by `prestatie_id` or by `prestatie_referentie`, the short code the gebruiker sees on its "
+        "prestatie (e.g. `P-0000Z8-H`): a code with a wrong check character is refused as "
+        "`prestatie-referentie-ongeldig`, an unknown one as `prestatie-onbekend`."
     ),
     openapi_extra={
         "requestBody": {
@@ -60,7 +67,8 @@ def _parse(raw: bytes):
                 "application/json": {
                     "schema": s.WEBHOOK.json_schema(),
                     "examples": {"gevalideerd": {"value": s.VOORBEELD},
-                                 "bundel": {"value": s.VOORBEELD_BUNDEL}},
+                                 "bundel": {"value": s.VOORBEELD_BUNDEL},
+                                 "bundel-met-referentie": {"value": s.VOORBEELD_REFERENTIE}},
                 }
             },
         }

@@ -603,6 +603,25 @@ def _afrekening(w: Wandeling, rij: scopetabel.Rij) -> None:
 
 _registreer("cheques", "GET", "/v1/afrekeningen/{periode}", _afrekening)
 
+
+def _chequevoorraad(ids: Ids) -> Probe:
+    """B's view of A's gebruiker's or organiser's cheque stock is exactly its view of an
+    unknown one (no rows, zero totals); A itself sees its stock."""
+
+    def probe(w: Wandeling, rij: scopetabel.Rij) -> None:
+        r = w.call("cheques", "GET", rij.path.format(**ids(w.a)), _als_b(w, rij))
+        niets = w.call("cheques", "GET", rij.path.format(**_onbekend(ids(w.a))), _als_b(w, rij))
+        assert (r.status_code, r.json()) == (niets.status_code, niets.json())
+        assert r.json()["rijen"] == [] and not {i for i in w.a.ids() if i in r.text}
+        eigen = w.call("cheques", "GET", rij.path.format(**ids(w.a)), _als_a(w, rij)).json()
+        assert eigen["totalen"]["uitgegeven"] > 0, "A sees no stock of its own: the probe proves nothing"
+
+    return probe
+
+
+_registreer("cheques", "GET", "/v1/gebruikers/{gebruiker_id}/chequevoorraad", _chequevoorraad(_a_gebruiker))
+_registreer("cheques", "GET", "/v1/organisatoren/{organisator_id}/chequevoorraad", _chequevoorraad(_a_org))
+
 # -- evaluatie --
 schrijf("evaluatie", "POST", "/v1/evaluaties", None, lambda w: {
     "traject_id": w.a.trajecten["Astrid"], "datum": str(VANDAAG), "uitkomst": "zelfde_klus",
@@ -656,11 +675,14 @@ def _dossiers(w: Wandeling, rij: scopetabel.Rij) -> None:
     eigen = _zonder_tijdstip(r.json())
     assert eigen["rijen"] == [x for x in alle["rijen"] if x["organisator_id"] == w.b.id]
     assert eigen["totaal"] == sum(x["dossiers"] for x in eigen["rijen"]) == len(w.b.wijkwerkers)
+    csv = w.call("evaluatie", "GET", rij.path, _als_b(w, rij), params={"format": "csv"})
+    assert csv.status_code == 200 and w.a.id not in csv.text and w.b.id in csv.text
 
 
 _registreer("evaluatie", "GET", "/v1/rapporten/dossiers", _dossiers)
-rapport("/v1/rapporten/advies", csv=False, van=VAN, tot=TOT)
-rapport("/v1/rapporten/evaluaties", csv=False, van=VAN, tot=TOT)
+rapport("/v1/rapporten/dossiers-per-maand", van=MAAND_VAN, tot=MAAND_TOT)
+rapport("/v1/rapporten/advies", van=VAN, tot=TOT)
+rapport("/v1/rapporten/evaluaties", van=VAN, tot=TOT)
 rapport("/v1/rapporten/uitstroom")
 rapport("/v1/rapporten/werkzame-wijkwerkers", van=VAN, tot=TOT)
 rapport("/v1/rapporten/gebruikerscategorieen", van=VAN, tot=TOT)

@@ -147,8 +147,8 @@ async def test_a_corrected_outflow_measurement_changes_rpt04_and_keeps_its_histo
     rapport = lambda: client.get("/v1/rapporten/uitstroom", params={"op": "2026-08-01", "organisator_id": str(oid)},  # noqa: E731
                                  headers=tokens.headers(*VDAB))
     drie_nieuw = lambda body: next(g for g in body["rijen"] if (g["horizon_maanden"], g["groep"]) == (3, "nieuw"))  # noqa: E731
-    assert drie_nieuw((await rapport()).json()) == {"horizon_maanden": 3, "groep": "nieuw", "dossiers": 1,
-                                                    "categorieen": {"werkzoekend": 1}}
+    assert drie_nieuw((await rapport()).json()) == {"horizon_maanden": 3, "groep": "nieuw", "uitkeringsstatus": None,
+                                                    "dossiers": 1, "categorieen": {"werkzoekend": 1}}
     r = await client.post(f"/v1/uitstroommetingen/{mid}/correctie", headers=tokens.headers(*VDAB), json={
         "gecorrigeerd_op": "2026-07-15", "reden": "Werkt sinds juni", "categorieen": ["werk_werknemer"],
         "subcategorieen": ["NEC"]})

@@ -104,13 +104,15 @@ class Organisatie:
     prestaties: list[str] = field(default_factory=list)
     serienummers: list[str] = field(default_factory=list)  # validated cheques
     bestellingen: list[str] = field(default_factory=list)
+    evaluaties: list[str] = field(default_factory=list)
+    metingen: list[str] = field(default_factory=list)  # outflow measurements
 
     def ids(self) -> set[str]:
         """Everything that identifies A's data (the organiser id itself is public)."""
         return {
             *self.wijkwerkers.values(), *self.trajecten.values(), *self.gebruikers.values(),
             *self.erkenningen.values(), *self.activiteiten, *self.koppelingen, *self.prestaties,
-            *self.serienummers, *self.bestellingen,
+            *self.serienummers, *self.bestellingen, *self.evaluaties, *self.metingen,
         }
 
 
@@ -287,6 +289,12 @@ def wandeling(live_servers, security_tokens) -> Iterator[Wandeling]:
     w.a, w.b = _organisatie(w, plan_a, loader, "A"), _organisatie(w, plan_b, loader, "B")
     assert w.a.prestaties and w.a.serienummers and w.b.prestaties and w.b.serienummers, (w.a, w.b)
     wait_until(lambda: _uitgedraaid(w, w.a, w.b), timeout=45, interval=0.3)
+    for org in (w.a, w.b):  # evaluations and measurements, as VDAB reads them back
+        for tid in org.trajecten.values():
+            uitkomst = w.json("evaluatie", f"/v1/trajecten/{tid}/uitkomsten", None)
+            org.evaluaties += [e["id"] for e in uitkomst["evaluaties"]]
+            org.metingen += [m["id"] for m in uitkomst["uitstroommetingen"]]
+    assert w.a.evaluaties and w.a.metingen, w.a
     try:
         yield w
     finally:
@@ -446,6 +454,25 @@ schrijf("toeleiding", "POST", "/v1/wijkwerkers", None, lambda w: {
     lambda w: _als(w, "toeleiding", "/v1/wijkwerkers"))
 lijst("toeleiding", "/v1/wijkwerkers", lambda a: set(a.wijkwerkers.values()), lambda a: [{"organisator_id": a.id}])
 lees("toeleiding", "/v1/wijkwerkers/{wijkwerker_id}", _a_werker)
+
+
+def _zoeken(w: Wandeling, rij: scopetabel.Rij) -> None:
+    """B searching A's worker by INSZ finds nothing, exactly as for an INSZ nobody has."""
+    astrid = identiteit.insz(date(1973, 3, 4), 903)  # plan A's worker nr 3 (see _plannen)
+    r = w.call("toeleiding", "POST", rij.path, _als_b(w, rij), json={"insz": astrid})
+    niemand = w.call("toeleiding", "POST", rij.path, _als_b(w, rij), json={"insz": identiteit.insz(date(1981, 6, 6), 66)})
+    assert (r.status_code, r.json()) == (niemand.status_code, niemand.json()) == (200, [])
+    eigen = w.call("toeleiding", "POST", rij.path, _als_a(w, rij), json={"insz": astrid})
+    assert [d["id"] for d in eigen.json()] == [w.a.wijkwerkers["Astrid"]]  # A itself finds it
+
+
+_registreer("toeleiding", "POST", "/v1/wijkwerkers/zoeken", _zoeken)
+schrijf("toeleiding", "POST", "/v1/wijkwerkers/{wijkwerker_id}/wijzigingen", _a_werker,
+        lambda w: {"gewijzigd_op": str(VANDAAG), "iban": "BE71096123456769",
+                   "naam": {"voornaam": "Xander", "achternaam": "Indringer"}},
+        lambda w: (_als(w, "toeleiding", f"/v1/wijkwerkers/{w.a.wijkwerkers['Astrid']}"),
+                   _als(w, "toeleiding", f"/v1/wijkwerkers/{w.a.wijkwerkers['Astrid']}/wijzigingen")))
+lees("toeleiding", "/v1/wijkwerkers/{wijkwerker_id}/wijzigingen", _a_werker)
 schrijf("toeleiding", "POST", "/v1/wijkwerkers/{wijkwerker_id}/uitkeringsstatus", _a_werker,
         lambda w: {"uitkeringsstatus": "ziekteuitkering", "vanaf": str(VANDAAG)},
         lambda w: _als(w, "toeleiding", f"/v1/wijkwerkers/{w.a.wijkwerkers['Astrid']}"))
@@ -580,6 +607,25 @@ def _afrekening(w: Wandeling, rij: scopetabel.Rij) -> None:
 
 _registreer("cheques", "GET", "/v1/afrekeningen/{periode}", _afrekening)
 
+
+def _chequevoorraad(ids: Ids) -> Probe:
+    """B's view of A's gebruiker's or organiser's cheque stock is exactly its view of an
+    unknown one (no rows, zero totals); A itself sees its stock."""
+
+    def probe(w: Wandeling, rij: scopetabel.Rij) -> None:
+        r = w.call("cheques", "GET", rij.path.format(**ids(w.a)), _als_b(w, rij))
+        niets = w.call("cheques", "GET", rij.path.format(**_onbekend(ids(w.a))), _als_b(w, rij))
+        assert (r.status_code, r.json()) == (niets.status_code, niets.json())
+        assert r.json()["rijen"] == [] and not {i for i in w.a.ids() if i in r.text}
+        eigen = w.call("cheques", "GET", rij.path.format(**ids(w.a)), _als_a(w, rij)).json()
+        assert eigen["totalen"]["uitgegeven"] > 0, "A sees no stock of its own: the probe proves nothing"
+
+    return probe
+
+
+_registreer("cheques", "GET", "/v1/gebruikers/{gebruiker_id}/chequevoorraad", _chequevoorraad(_a_gebruiker))
+_registreer("cheques", "GET", "/v1/organisatoren/{organisator_id}/chequevoorraad", _chequevoorraad(_a_org))
+
 # -- evaluatie --
 schrijf("evaluatie", "POST", "/v1/evaluaties", None, lambda w: {
     "traject_id": w.a.trajecten["Astrid"], "datum": str(VANDAAG), "uitkomst": "zelfde_klus",
@@ -591,6 +637,37 @@ schrijf("evaluatie", "POST", "/v1/uitstroommetingen", None, lambda w: {
     "categorieen": ["werkzoekend"]},
     lambda w: _zonder_tijdstip(_als(w, "evaluatie", "/v1/rapporten/uitstroom")))
 lijst("evaluatie", "/v1/evaluaties/te-doen", lambda a: set(a.trajecten.values()), lambda a: [{"organisator_id": a.id}])
+_a_evaluatie: Ids = lambda a: {"evaluatie_id": a.evaluaties[0]}
+_a_meting: Ids = lambda a: {"meting_id": a.metingen[0]}
+lees("evaluatie", "/v1/evaluaties/{evaluatie_id}", _a_evaluatie)
+lees("evaluatie", "/v1/evaluaties/{evaluatie_id}/historiek", _a_evaluatie)
+schrijf("evaluatie", "POST", "/v1/evaluaties/{evaluatie_id}/correctie", _a_evaluatie,
+        lambda w: {"gecorrigeerd_op": str(VANDAAG), "reden": "Indringer", "opmerkingen": "Overschreven door B"},
+        lambda w: (_als(w, "evaluatie", f"/v1/evaluaties/{w.a.evaluaties[0]}"),
+                   _als(w, "evaluatie", f"/v1/evaluaties/{w.a.evaluaties[0]}/historiek")))
+lees("evaluatie", "/v1/uitstroommetingen/{meting_id}", _a_meting)
+lees("evaluatie", "/v1/uitstroommetingen/{meting_id}/historiek", _a_meting)
+schrijf("evaluatie", "POST", "/v1/uitstroommetingen/{meting_id}/correctie", _a_meting,
+        lambda w: {"gecorrigeerd_op": str(VANDAAG), "reden": "Indringer", "categorieen": ["onbekend"]},
+        lambda w: (_als(w, "evaluatie", f"/v1/uitstroommetingen/{w.a.metingen[0]}"),
+                   _zonder_tijdstip(_als(w, "evaluatie", "/v1/rapporten/uitstroom"))))
+
+
+def _te_meten(w: Wandeling, rij: scopetabel.Rij) -> None:
+    """Outflow measurements due over the coming year: B's list holds none of A's
+    trajectories, also when B asks for A; A's own list holds them."""
+    vooruit = {"tot": str(VANDAAG + timedelta(days=400))}
+    for extra in ({}, {"organisator_id": w.a.id}):
+        r = w.call("evaluatie", "GET", rij.path, _als_b(w, rij), params={**vooruit, **extra})
+        assert r.status_code == 200, r.text
+        assert not {i for i in w.a.ids() if i in r.text}, r.text
+    eigen = w.call("evaluatie", "GET", rij.path, _als_a(w, rij), params=vooruit).text
+    assert w.a.trajecten["Arne"] in eigen, "A's ended trajectory is not listed: the probe proves nothing"
+
+
+_registreer("evaluatie", "GET", "/v1/uitstroommetingen/te-doen", _te_meten)
+lijst("evaluatie", "/v1/toeleidingen/uitkomsten", lambda a: set(a.trajecten.values()))
+lees("evaluatie", "/v1/trajecten/{traject_id}/uitkomsten", _a_traject)
 
 
 def _dossiers(w: Wandeling, rij: scopetabel.Rij) -> None:
@@ -602,11 +679,14 @@ def _dossiers(w: Wandeling, rij: scopetabel.Rij) -> None:
     eigen = _zonder_tijdstip(r.json())
     assert eigen["rijen"] == [x for x in alle["rijen"] if x["organisator_id"] == w.b.id]
     assert eigen["totaal"] == sum(x["dossiers"] for x in eigen["rijen"]) == len(w.b.wijkwerkers)
+    csv = w.call("evaluatie", "GET", rij.path, _als_b(w, rij), params={"format": "csv"})
+    assert csv.status_code == 200 and w.a.id not in csv.text and w.b.id in csv.text
 
 
 _registreer("evaluatie", "GET", "/v1/rapporten/dossiers", _dossiers)
-rapport("/v1/rapporten/advies", csv=False, van=VAN, tot=TOT)
-rapport("/v1/rapporten/evaluaties", csv=False, van=VAN, tot=TOT)
+rapport("/v1/rapporten/dossiers-per-maand", van=MAAND_VAN, tot=MAAND_TOT)
+rapport("/v1/rapporten/advies", van=VAN, tot=TOT)
+rapport("/v1/rapporten/evaluaties", van=VAN, tot=TOT)
 rapport("/v1/rapporten/uitstroom")
 rapport("/v1/rapporten/werkzame-wijkwerkers", van=VAN, tot=TOT)
 rapport("/v1/rapporten/gebruikerscategorieen", van=VAN, tot=TOT)

@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from evaluatie.config import Settings
 from evaluatie.entrypoints import dashboard
-from evaluatie.entrypoints.routes import bemiddelaars, evaluaties, maandrapporten, nazorg, rapporten
+from evaluatie.entrypoints.routes import bemiddelaars, evaluaties, maandrapporten, nazorg, opvolging, rapporten
 from evaluatie.service_layer import projecties
 from wijkwerk.events import topics
 from wijkwerk.http.app import Runtime, create_service_app, make_consumer
@@ -18,7 +18,7 @@ def build_app(settings: Settings) -> FastAPI:
     return create_service_app(
         name="evaluatie",
         settings=settings,
-        routers=[evaluaties.router, bemiddelaars.router, rapporten.router, maandrapporten.router, nazorg.router,
+        routers=[evaluaties.router, opvolging.router, bemiddelaars.router, rapporten.router, maandrapporten.router, nazorg.router,
                  bemiddelaars.rapport, dashboard.router],
         consumers=consumers,
         title="Wijk-werken — evaluatie",

@@ -5,7 +5,7 @@ import pytest
 
 from evaluatie.config import Settings
 from evaluatie.entrypoints.api import create_app
-from evaluatie.entrypoints.routes import bemiddelaars, evaluaties, maandrapporten, nazorg
+from evaluatie.entrypoints.routes import bemiddelaars, evaluaties, maandrapporten, nazorg, opvolging
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,8 @@ def test_every_operation_has_a_summary(spec):
 
 
 def test_every_request_body_carries_an_example_that_validates():
-    for model in (evaluaties.EvaluatieIn, evaluaties.UitstroomIn, bemiddelaars.BemiddelaarsinzetIn):
+    for model in (evaluaties.EvaluatieIn, evaluaties.UitstroomIn, bemiddelaars.BemiddelaarsinzetIn,
+                  opvolging.EvaluatieCorrectieIn, opvolging.MetingCorrectieIn):
         voorbeelden = model.model_config["json_schema_extra"]["examples"]
         assert voorbeelden
         for voorbeeld in voorbeelden:

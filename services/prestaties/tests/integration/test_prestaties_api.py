@@ -12,6 +12,8 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
+from wijkwerk import prestatiecode
+
 from wijkwerk.events.toeleiding import OvereenkomstGetekend, TrajectBeeindigd, TrajectGeschorst, TrajectGestart
 
 pytestmark = pytest.mark.integration
@@ -39,6 +41,18 @@ async def test_a_prestatie_is_registered_with_its_event_keyed_by_the_worker(env,
     assert (event["activiteit_categorie"], event["afstand_km"], event["traject_id"]) == (
         "onderwijs_en_kinderopvang", 8, w.traject_id,
     )
+
+
+async def test_each_prestatie_gets_a_short_reference_the_gebruiker_sees_and_the_event_carries(env, wereld):
+    w = await wereld()
+    eerste = (await env.client.post("/v1/prestaties", json=w.prestatie("2025-02-04"), headers=env.h())).json()
+    tweede = (await env.client.post("/v1/prestaties", json=w.prestatie("2025-02-05"), headers=env.h())).json()
+    assert prestatiecode.lees(eerste["referentie"]) == eerste["referentie"] != tweede["referentie"]
+    assert len(eerste["referentie"]) == len("P-000000-0")
+    gelezen = await env.client.get(f"/v1/prestaties/{eerste['id']}", headers=env.h())
+    assert gelezen.json()["referentie"] == eerste["referentie"]
+    events = await _events(env, w.wijkwerker_id, "PrestatieGeregistreerd")
+    assert [e["referentie"] for e in events] == [eerste["referentie"], tweede["referentie"]]
 
 
 async def test_five_km_is_not_enough_for_travel_allowance(env, wereld):
@@ -127,7 +141,9 @@ async def test_the_monthly_cap_says_how_many_hours_are_left(env, wereld):
         r = await env.client.post("/v1/prestaties", json=w.prestatie(dag, minuten=1440, start="00:00"), headers=env.h())
         assert r.status_code == 201, r.text
     problem = await _geweigerd(env, w, w.prestatie("2025-02-05", minuten=721), 422, "max-60-uur-per-maand")
-    assert problem["uren_over"] == 12
+    # 2 × 24 = 48 used, 721 minutes asked = 13 started hours, 60 − 48 = 12 left.
+    assert {k: problem[k] for k in ("uren_gebruikt", "uren_gevraagd", "uren_over", "plafond")} == {
+        "uren_gebruikt": 48, "uren_gevraagd": 13, "uren_over": 12, "plafond": 60}
     assert (await env.client.post("/v1/prestaties", json=w.prestatie("2025-03-03"), headers=env.h())).status_code == 201
 
 
@@ -143,7 +159,29 @@ async def test_the_yearly_cap_counts_every_month(env, wereld):
     assert (await env.client.post("/v1/prestaties", json=body, headers=env.h())).status_code == 201
     # 624 of 630: seven more started hours pass the month's cap but not the year's.
     problem = await _geweigerd(env, w, w.prestatie("2025-11-04", minuten=361), 422, "max-630-uur-per-jaar")
-    assert problem["uren_over"] == 6
+    assert {k: problem[k] for k in ("uren_gebruikt", "uren_gevraagd", "uren_over", "plafond")} == {
+        "uren_gebruikt": 624, "uren_gevraagd": 7, "uren_over": 6, "plafond": 630}
+
+
+async def test_a_refusal_outside_the_trajectory_names_its_start_and_end(env, wereld):
+    w = await wereld()
+    problem = await _geweigerd(env, w, w.prestatie("2026-01-05"), 422, "buiten-traject")
+    assert (problem["traject_start"], problem["traject_einde"]) == ("2025-01-06", "2025-12-31")
+
+
+async def test_a_refusal_for_the_erkenning_names_its_end_and_the_renewals_start(env, wereld):
+    """Erkenning from 6 Jan 2025: valid through 5 Jan 2026; renewed only from 1 Feb 2026."""
+    w = await wereld(gepland_einde=date(2026, 6, 30))
+    r = await env.client.post(f"/v1/erkenningen/{w.erkenning_id}/hernieuwing", json={"vanaf": "2026-02-01"},
+                              headers=env.h())
+    assert r.status_code == 200, r.text
+    problem = await _geweigerd(env, w, w.prestatie("2026-01-15"), 422, "geen-actieve-erkenning")
+    assert (problem["erkenning_status"], problem["erkenning_einde"], problem["hernieuwing_start"]) == (
+        "vervallen", "2026-01-05", "2026-02-01")
+    # The renewal's fee is not paid yet: refused inside the new period too, now with no later period.
+    problem = await _geweigerd(env, w, w.prestatie("2026-02-02"), 422, "geen-actieve-erkenning")
+    assert (problem["erkenning_status"], problem["erkenning_einde"], problem["hernieuwing_start"]) == (
+        "niet_betaald", "2027-01-31", None)
 
 
 async def test_parallel_registrations_for_one_worker_never_pass_the_monthly_cap(env, wereld):

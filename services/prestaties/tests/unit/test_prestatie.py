@@ -55,7 +55,7 @@ def test_an_activity_the_matrix_no_longer_allows_is_refused(wereld):
 def test_the_monthly_cap_leaves_exactly_what_it_says(wereld):
     with pytest.raises(OngeldigeInvoer) as err:
         Prestatie.registreer(wereld.aanvraag(minuten=540), wereld.context(stand=UrenStand(maand=54, jaar=54)))
-    assert err.value.extra == {"uren_over": 6}
+    assert err.value.extra == {"uren_gebruikt": 54, "uren_gevraagd": 9, "uren_over": 6, "plafond": 60}
     p = Prestatie.registreer(wereld.aanvraag(minuten=360), wereld.context(stand=UrenStand(maand=54, jaar=54)))
     assert p.begonnen_uren == 6
 

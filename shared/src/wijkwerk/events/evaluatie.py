@@ -52,3 +52,41 @@ class UitstroomGemeten(_EvaluatieEvent):
     gemeten_op: date
     categorieen: tuple[str, ...]
     subcategorieen: tuple[str, ...] = ()
+
+
+@registry.register
+class EvaluatieGecorrigeerd(_EvaluatieEvent):
+    """An evaluation's registration was corrected on ``gecorrigeerd_op`` (the state after
+    the correction; remarks stay in evaluatie). An outcome that ends the trajectory is never
+    corrected to or from: the trajectory's end goes through toeleiding."""
+
+    event_type = "EvaluatieGecorrigeerd"
+    aggregate_field = "evaluatie_id"
+
+    evaluatie_id: uuid.UUID
+    wijkwerker_id: uuid.UUID
+    traject_id: uuid.UUID
+    organisator_id: uuid.UUID
+    datum: date
+    uitkomst: str
+    vervolg: str | None = None
+    evaluator_organisatie: str | None = None
+    gecorrigeerd_op: date
+
+
+@registry.register
+class UitstroommetingGecorrigeerd(_EvaluatieEvent):
+    """An outflow measurement was corrected on ``gecorrigeerd_op`` (the state after it)."""
+
+    event_type = "UitstroommetingGecorrigeerd"
+    aggregate_field = "meting_id"
+
+    meting_id: uuid.UUID
+    wijkwerker_id: uuid.UUID
+    traject_id: uuid.UUID
+    organisator_id: uuid.UUID
+    horizon_maanden: int
+    gemeten_op: date
+    categorieen: tuple[str, ...]
+    subcategorieen: tuple[str, ...] = ()
+    gecorrigeerd_op: date

@@ -221,6 +221,9 @@ class PrestatieGeregistreerd(_PrestatieEvent):
     afstand_km: int
     recht_op_verplaatsingsvergoeding: bool
     verplaatsingsvergoeding_dag_cent: int
+    # The short code gebruikers see (wijkwerk.prestatiecode), so the issuer can validate
+    # cheques by it; None in events published before it existed.
+    referentie: str | None = None
 
 
 @registry.register

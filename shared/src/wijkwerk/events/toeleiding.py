@@ -90,6 +90,21 @@ class UitkeringsstatusGewijzigd(_ToeleidingEvent):
 
 
 @registry.register
+class WijkwerkerGewijzigd(_ToeleidingEvent):
+    """The dossier's personal data (IBAN, name, address) changed on ``gewijzigd_op``.
+
+    Deliberately without the values, nor which of them changed: personal data stays in
+    toeleiding (ARCHITECTURE §2); a service that needs the new value asks toeleiding."""
+
+    event_type = "WijkwerkerGewijzigd"
+    aggregate_field = "wijkwerker_id"
+
+    wijkwerker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    gewijzigd_op: date
+
+
+@registry.register
 class ToeleidingOntvangen(_ToeleidingEvent):
     event_type = "ToeleidingOntvangen"
     aggregate_field = "toeleiding_id"
@@ -97,13 +112,17 @@ class ToeleidingOntvangen(_ToeleidingEvent):
     toeleiding_id: uuid.UUID
     wijkwerker_id: uuid.UUID
     organisator_id: uuid.UUID
-    toeleider_type: str  # VDAB, OCMW, GTB, ANDERE
+    toeleider_type: str  # VDAB, OCMW, GTB, ANDERE, PWA (ex-PWA transfer)
     advies_maanden: int | None  # None: ex-PWA onbeperkt recht
     ontvangen_op: date
     uitkeringsstatus: str
     ex_pwa: bool
     onbeperkt_recht: bool
     hertoeleiding: bool = False
+    # The referring organisation as its token names it (e.g. "ocmw-brugge"), so evaluatie
+    # can show a referrer the outcomes of its own referrals; None when an organiser or VDAB
+    # registered the referral itself. An organisation, not a person.
+    toeleider_org: str | None = None
 
 
 @registry.register

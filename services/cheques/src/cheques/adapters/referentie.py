@@ -78,11 +78,15 @@ class PrestatieReferentie:
             begonnen_uren=prestatie.begonnen_uren,
             verplaatsingsvergoeding_dag_cent=prestatie.verplaatsingsvergoeding_dag_cent,
             geannuleerd=prestatie.geannuleerd,
+            referentie=prestatie.referentie,
         )
         await self.session.execute(stmt.on_conflict_do_nothing())
 
     async def wijzig(self, prestatie_id: uuid.UUID, **waarden) -> None:
         await self.session.execute(update(prestaties_ref).where(prestaties_ref.c.id == prestatie_id).values(**waarden))
+
+    async def met_referentie(self, referentie: str) -> uuid.UUID | None:
+        return await self.session.scalar(select(prestaties_ref.c.id).where(prestaties_ref.c.referentie == referentie))
 
     async def get(self, prestatie_id: uuid.UUID) -> Prestatie | None:
         row = (await self.session.execute(select(prestaties_ref).where(prestaties_ref.c.id == prestatie_id))).first()

@@ -38,6 +38,7 @@ prestaties_ref = Table(
     Column("begonnen_uren", Integer, nullable=False),
     Column("verplaatsingsvergoeding_dag_cent", Integer, nullable=False),
     Column("geannuleerd", Boolean, nullable=False),
+    Column("referentie", Text),  # wijkwerk.prestatiecode; None for prestaties from before it existed
 )
 
 bestellingen = Table(

@@ -69,6 +69,7 @@ class Prestatie:
     begonnen_uren: int
     verplaatsingsvergoeding_dag_cent: int
     geannuleerd: bool = False
+    referentie: str | None = None  # the code the gebruiker sees (wijkwerk.prestatiecode)
 
     @property
     def te_betalen_uren(self) -> int:

@@ -38,8 +38,9 @@ class GeefChequesUit:
 @dataclass(frozen=True)
 class ValideerCheque:
     serienummer: str
-    prestatie_id: uuid.UUID
+    prestatie_id: uuid.UUID | None  # or the reference the gebruiker sees
     gevalideerd_op: date
+    prestatie_referentie: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,9 @@ class ValideerCheques:
     """Several cheques for one prestatie, in one delivery: all or nothing."""
 
     serienummers: tuple[str, ...]
-    prestatie_id: uuid.UUID
+    prestatie_id: uuid.UUID | None  # or the reference the gebruiker sees
     gevalideerd_op: date
+    prestatie_referentie: str | None = None
 
 
 @dataclass(frozen=True)

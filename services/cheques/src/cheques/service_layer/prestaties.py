@@ -26,7 +26,7 @@ async def prestatie_geregistreerd(session: AsyncSession, event: PrestatieGeregis
             id=event.prestatie_id, wijkwerker_id=event.wijkwerker_id, gebruiker_id=event.gebruiker_id,
             organisator_id=event.organisator_id, koppeling_id=event.koppeling_id, datum=event.datum,
             begonnen_uren=event.begonnen_uren,
-            verplaatsingsvergoeding_dag_cent=event.verplaatsingsvergoeding_dag_cent,
+            verplaatsingsvergoeding_dag_cent=event.verplaatsingsvergoeding_dag_cent, referentie=event.referentie,
         )
     )
 

@@ -4,6 +4,8 @@ delivery leaves nothing behind (the issuer may deliver it again later)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cheques.domain.cheque import Bestelling, Cheque, Prestatie, geldig_tot
 from cheques.domain.fouten import BestaatAl, OngeldigeInvoer
 from cheques.domain.grootboek import cheque_transactie, maand, reis_transactie
@@ -11,6 +13,7 @@ from cheques.domain.tarieven import Soort
 from cheques.domain.verdeling import Verdeling, verdeel
 from cheques.service_layer import commands
 from cheques.service_layer.uow import ChequesUnitOfWork
+from wijkwerk import prestatiecode
 from wijkwerk.events.cheques import (
     ChequeGevalideerd,
     ChequesBesteld,
@@ -21,10 +24,14 @@ from wijkwerk.events.cheques import (
 )
 
 
+Validatie = commands.ValideerCheque | commands.ValideerCheques
+
+
 async def verwerk(levering: commands.Levering, cmd: object, uow: ChequesUnitOfWork) -> bool:
     """Applies one delivery; False when it is a redelivery (acknowledged, no effect)."""
     async with uow:
         if isinstance(cmd, commands.ValideerCheque | commands.ValideerCheques):
+            cmd = await _met_prestatie_id(uow, cmd)
             prestatie = await uow.prestaties.get(cmd.prestatie_id)
             if prestatie is not None:  # before any write: see GrootboekRepository.vergrendel_wijkwerker
                 await uow.grootboek.vergrendel_wijkwerker(prestatie.wijkwerker_id)
@@ -36,6 +43,22 @@ async def verwerk(levering: commands.Levering, cmd: object, uow: ChequesUnitOfWo
         await HANDLERS[type(cmd)](cmd, uow, levering.uitgever)
         await uow.commit()
     return True
+
+
+async def _met_prestatie_id(uow: ChequesUnitOfWork, cmd: Validatie) -> Validatie:
+    """A validation by the reference the gebruiker sees becomes one by the prestatie's id."""
+    if cmd.prestatie_id is not None or cmd.prestatie_referentie is None:
+        return cmd
+    referentie = prestatiecode.lees(cmd.prestatie_referentie)
+    if referentie is None:
+        raise OngeldigeInvoer(
+            f"{cmd.prestatie_referentie!r} is not a prestatie reference (its check character does not match).",
+            rule="prestatie-referentie-ongeldig",
+        )
+    prestatie_id = await uow.prestaties.met_referentie(referentie)
+    if prestatie_id is None:
+        raise OngeldigeInvoer("The prestatie is not known (yet).", rule="prestatie-onbekend")
+    return replace(cmd, prestatie_id=prestatie_id)
 
 
 async def registreer_bestelling(cmd: commands.RegistreerBestelling, uow: ChequesUnitOfWork, uitgever: str) -> None:

@@ -12,22 +12,34 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from evaluatie.adapters.tables import rm_dossiers, rm_organisatoren, rm_toeleidingen
 
 
+# A-09 on :dag with only facts dated by then: the dossier's latest trajectory among those
+# started by :dag or whose referral was received by :dag (a re-referral waiting to start
+# makes the dossier voorlopig again, as toeleiding's dossier_status does). It runs on :dag
+# (end included): actief once its agreement is signed by :dag, else voorlopig; it ended
+# before :dag: afgesloten; no trajectory yet (or it starts later): voorlopig.
 _RPT01 = text(
     """
     WITH per_dossier AS (
         SELECT d.organisator_id,
-               EXISTS (SELECT 1 FROM rm_trajecten t
-                       WHERE t.wijkwerker_id = d.wijkwerker_id AND t.start <= :dag)
-               AND NOT EXISTS (SELECT 1 FROM rm_trajecten t
-                               WHERE t.wijkwerker_id = d.wijkwerker_id AND t.start <= :dag
-                                 AND coalesce(t.werkelijk_einde, t.gepland_einde, 'infinity'::date) >= :dag)
-               AS afgesloten
+               CASE WHEN t.start IS NULL OR t.start > :dag THEN 'voorlopig'
+                    WHEN coalesce(t.werkelijk_einde, t.gepland_einde, 'infinity'::date) >= :dag
+                         THEN CASE WHEN t.overeenkomst_op <= :dag THEN 'actief' ELSE 'voorlopig' END
+                    ELSE 'afgesloten' END AS status
         FROM rm_dossiers d
+        LEFT JOIN LATERAL (
+            SELECT t.start, t.werkelijk_einde, t.gepland_einde, t.overeenkomst_op
+            FROM rm_trajecten t LEFT JOIN rm_toeleidingen r ON r.toeleiding_id = t.toeleiding_id
+            WHERE t.wijkwerker_id = d.wijkwerker_id AND (t.start <= :dag OR r.ontvangen_op <= :dag)
+            ORDER BY t.start DESC LIMIT 1
+        ) t ON true
         WHERE d.ingeschreven_op <= :dag
     )
     SELECT o.id, o.naam, o.samenwerkingsverband,
            count(p.organisator_id) AS dossiers,
-           count(p.organisator_id) FILTER (WHERE NOT p.afgesloten) AS actief_of_voorlopig
+           count(p.organisator_id) FILTER (WHERE p.status = 'actief') AS actief,
+           count(p.organisator_id) FILTER (WHERE p.status = 'voorlopig') AS voorlopig,
+           count(p.organisator_id) FILTER (WHERE p.status = 'afgesloten') AS afgesloten,
+           count(p.organisator_id) FILTER (WHERE p.status <> 'afgesloten') AS actief_of_voorlopig
     FROM rm_organisatoren o
     LEFT JOIN per_dossier p ON p.organisator_id = o.id
     WHERE CAST(:organisator_id AS uuid) IS NULL OR o.id = CAST(:organisator_id AS uuid)
@@ -69,8 +81,8 @@ class Leesmodellen:
         )
 
     async def dossiers_per_organisator(self, tot_en_met: date, organisator_id: uuid.UUID | None) -> list[dict]:
-        """RPT-01 on a date: dossiers registered, and of those *actief of voorlopig* (A-09:
-        not closed, i.e. not every trajectory started by then has ended before that day)."""
+        """RPT-01 on a date: dossiers registered, split *actief* / *voorlopig* / *afgesloten*
+        (A-09), and *actief of voorlopig* (available, not closed)."""
         rows = await self.session.execute(_RPT01, {"dag": tot_en_met, "organisator_id": organisator_id})
         return [dict(r._mapping) for r in rows]
 

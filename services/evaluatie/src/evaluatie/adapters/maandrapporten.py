@@ -105,7 +105,14 @@ _GEBRUIKERS_PER_MAAND = text(
       (SELECT count(*) FROM rm_contacten c
         WHERE c.organisator_id = o.id AND c.datum BETWEEN :begin AND :einde) AS contacten,
       (SELECT count(DISTINCT c.gebruiker_id) FROM rm_contacten c
-        WHERE c.organisator_id = o.id AND c.datum BETWEEN :begin AND :einde) AS gecontacteerde_gebruikers
+        WHERE c.organisator_id = o.id AND c.datum BETWEEN :begin AND :einde) AS gecontacteerde_gebruikers,
+      (SELECT count(DISTINCT c.gebruiker_id) FROM rm_contacten c
+        WHERE c.organisator_id = o.id AND c.datum BETWEEN :begin AND :einde
+          AND EXISTS (SELECT 1 FROM actief a WHERE a.organisator_id = o.id AND a.gebruiker_id = c.gebruiker_id)
+          AND NOT EXISTS (SELECT 1 FROM rm_prestaties p WHERE p.gebruiker_id = c.gebruiker_id
+                          AND p.organisator_id = o.id AND NOT p.geannuleerd AND p.datum <= :einde)
+      ) AS gecontacteerd_actief_zonder_prestaties,
+      (SELECT count(DISTINCT a.gebruiker_id) FROM actief a WHERE a.organisator_id = o.id) AS actieve_gebruikers
     FROM rm_organisatoren o
     WHERE CAST(:organisator_id AS uuid) IS NULL OR o.id = CAST(:organisator_id AS uuid)
     ORDER BY o.naam
@@ -119,6 +126,14 @@ _CHEQUES_PER_MAAND = text(
         WHERE b.organisator_id = o.id AND b.besteld_op BETWEEN :begin AND :einde) AS cheques_gekocht,
       (SELECT coalesce(sum(b.totaal_cent), 0) FROM rm_bestellingen b
         WHERE b.organisator_id = o.id AND b.besteld_op BETWEEN :begin AND :einde) AS gekocht_cent,
+      (SELECT coalesce(sum(b.aantal), 0) FROM rm_bestellingen b WHERE b.organisator_id = o.id
+        AND b.drager = 'papier' AND b.besteld_op BETWEEN :begin AND :einde) AS cheques_gekocht_papier,
+      (SELECT coalesce(sum(b.totaal_cent), 0) FROM rm_bestellingen b WHERE b.organisator_id = o.id
+        AND b.drager = 'papier' AND b.besteld_op BETWEEN :begin AND :einde) AS gekocht_papier_cent,
+      (SELECT coalesce(sum(b.aantal), 0) FROM rm_bestellingen b WHERE b.organisator_id = o.id
+        AND b.drager = 'elektronisch' AND b.besteld_op BETWEEN :begin AND :einde) AS cheques_gekocht_elektronisch,
+      (SELECT coalesce(sum(b.totaal_cent), 0) FROM rm_bestellingen b WHERE b.organisator_id = o.id
+        AND b.drager = 'elektronisch' AND b.besteld_op BETWEEN :begin AND :einde) AS gekocht_elektronisch_cent,
       (SELECT count(*) FROM rm_cheques_gevalideerd c
         WHERE c.organisator_id = o.id AND c.prestatie_datum BETWEEN :begin AND :einde) AS gebruikt_per_prestatiemaand,
       v.gebruikt_per_validatiemaand, v.prijs_cent, v.wijkwerker_cent, v.verzekering_cent, v.reisfonds_cent,
@@ -139,6 +154,22 @@ _CHEQUES_PER_MAAND = text(
     """
 )
 
+
+# RPT-15 (b): distinct gebruikers with an active erkenning anywhere, and RPT-12's distinct
+# gebruikers contacted, Flanders-wide (one gebruiker can hold erkenningen at several
+# organisers, G-2, so these are not the sums of the organiser rows).
+_GEBRUIKERS_VLAANDEREN = text(
+    f"""
+    WITH actief AS ({_ACTIEVE_ERKENNINGEN})
+    SELECT (SELECT count(DISTINCT gebruiker_id) FROM actief
+             WHERE CAST(:organisator_id AS uuid) IS NULL OR organisator_id = CAST(:organisator_id AS uuid))
+             AS actieve_gebruikers,
+           (SELECT count(DISTINCT c.gebruiker_id) FROM rm_contacten c
+             WHERE c.datum BETWEEN :begin AND :einde
+               AND (CAST(:organisator_id AS uuid) IS NULL OR c.organisator_id = CAST(:organisator_id AS uuid)))
+             AS gecontacteerde_gebruikers
+    """
+)
 
 _GEMEENTEN = text(
     """
@@ -232,6 +263,15 @@ class Maandrapporten:
     async def gebruikers(self, begin: date, einde: date, organisator_id: uuid.UUID | None) -> list[dict]:
         """RPT-12/13/14/15 for one month, per organiser."""
         return await self._rows(_GEBRUIKERS_PER_MAAND, begin=begin, einde=einde, organisator_id=organisator_id)
+
+    async def gebruikers_vlaanderen(self, begin: date, einde: date, organisator_id: uuid.UUID | None) -> list[dict]:
+        """RPT-12/13/14/15 for one month in one row: the organiser rows summed, except the
+        distinct gebruikers (active, contacted), counted once however many organisers they
+        hold an erkenning with (RPT-15 b, G-2)."""
+        rijen = await self.gebruikers(begin, einde, organisator_id)
+        som = {k: sum(r[k] for r in rijen) for k in (rijen[0] if rijen else {}) if k not in ("organisator_id", "naam")}
+        distinct = (await self._rows(_GEBRUIKERS_VLAANDEREN, begin=begin, einde=einde, organisator_id=organisator_id))[0]
+        return [{**som, **distinct}]
 
     async def cheques(self, begin: date, einde: date, organisator_id: uuid.UUID | None) -> list[dict]:
         """RPT-16/17/18 for one month, per organiser: bought, used by prestatie month and by

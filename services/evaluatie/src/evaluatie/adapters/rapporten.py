@@ -1,4 +1,4 @@
-"""Report queries over the read models (RPT-04, RPT-08)."""
+"""Report queries over the read models (RPT-03/04, RPT-08)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import uuid
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import Text, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from evaluatie.adapters.tables import evaluaties, rm_dossiers, rm_trajecten, uitstroommetingen
+from evaluatie.adapters.tables import evaluaties, rm_dossiers, rm_toeleidingen, rm_trajecten, uitstroommetingen
 
 
 class Rapporten:
@@ -31,43 +31,61 @@ class Rapporten:
         )
         return {"evaluaties": totaal, "geevalueerde_wijkwerkers": personen, "per_uitkomst": dict(per_uitkomst.all())}
 
-    async def uitstroom(self, op: date, horizon: int, organisator_id: uuid.UUID | None) -> list[dict]:
+    async def uitstroom(
+        self, op: date, horizon: int, organisator_id: uuid.UUID | None, per_uitkeringsstatus: bool = False
+    ) -> list[dict]:
         """RPT-04 for one horizon: the cohort of trajectories ended at least ``horizon``
         months before ``op`` (A-12), per group (ex-PWA / new), with the measured
-        categories and sub-categories (sub-rows are not exclusive)."""
+        categories and sub-categories (sub-rows are not exclusive). RPT-03: with
+        ``per_uitkeringsstatus`` each group is split by the benefit status at the
+        trajectory's referral (E-1; the dossier's status at registration when the
+        referral is not known here)."""
         grens = op - relativedelta(months=horizon)
         groep = func.coalesce(rm_dossiers.c.ex_pwa, False).label("ex_pwa")
+        status = (
+            func.coalesce(rm_toeleidingen.c.uitkeringsstatus, rm_dossiers.c.uitkeringsstatus, "onbekend")
+            if per_uitkeringsstatus else literal(None, Text)
+        ).label("status")
         cohort = (
-            select(rm_trajecten.c.traject_id, groep)
+            select(rm_trajecten.c.traject_id, groep, status)
             .outerjoin(rm_dossiers, rm_dossiers.c.wijkwerker_id == rm_trajecten.c.wijkwerker_id)
+            .outerjoin(rm_toeleidingen, rm_toeleidingen.c.toeleiding_id == rm_trajecten.c.toeleiding_id)
             .where(rm_trajecten.c.werkelijk_einde.is_not(None), rm_trajecten.c.werkelijk_einde <= grens)
         )
         if organisator_id is not None:
             cohort = cohort.where(rm_trajecten.c.organisator_id == organisator_id)
         cohort = cohort.subquery()
-        sizes = dict(
-            (await self.session.execute(select(cohort.c.ex_pwa, func.count()).group_by(cohort.c.ex_pwa))).all()
-        )
+        sizes = {
+            (ex_pwa, st): n
+            for ex_pwa, st, n in await self.session.execute(
+                select(cohort.c.ex_pwa, cohort.c.status, func.count()).group_by(cohort.c.ex_pwa, cohort.c.status)
+            )
+        }
         gemeten = (
-            select(cohort.c.ex_pwa, uitstroommetingen.c.categorieen, uitstroommetingen.c.subcategorieen)
+            select(cohort.c.ex_pwa, cohort.c.status, uitstroommetingen.c.categorieen, uitstroommetingen.c.subcategorieen)
             .join(uitstroommetingen, uitstroommetingen.c.traject_id == cohort.c.traject_id)
             .where(uitstroommetingen.c.horizon_maanden == horizon)
             .subquery()
         )
-        counts: dict[tuple[bool, str], int] = {}
+        counts: dict[tuple[bool, str | None, str], int] = {}
         for kolom in (gemeten.c.categorieen, gemeten.c.subcategorieen):
             waarde = func.unnest(kolom).label("waarde")
-            inner = select(gemeten.c.ex_pwa, waarde).subquery()
+            inner = select(gemeten.c.ex_pwa, gemeten.c.status, waarde).subquery()
             rows = await self.session.execute(
-                select(inner.c.ex_pwa, inner.c.waarde, func.count()).group_by(inner.c.ex_pwa, inner.c.waarde)
+                select(inner.c.ex_pwa, inner.c.status, inner.c.waarde, func.count())
+                .group_by(inner.c.ex_pwa, inner.c.status, inner.c.waarde)
             )
-            for ex_pwa, value, n in rows:
-                counts[(ex_pwa, value)] = n
+            for ex_pwa, st, value, n in rows:
+                counts[(ex_pwa, st, value)] = n
+        groepen = sorted({(True, None), (False, None)} if not per_uitkeringsstatus else set(sizes),
+                         key=lambda g: (not g[0], g[1] or ""))
         return [
             {
                 "groep": "ex_pwa" if ex_pwa else "nieuw",
-                "dossiers": sizes.get(ex_pwa, 0),
-                "categorieen": {value: n for (g, value), n in sorted(counts.items()) if g == ex_pwa},
+                **({"uitkeringsstatus": st} if per_uitkeringsstatus else {}),
+                "dossiers": sizes.get((ex_pwa, st), 0),
+                "categorieen": {v: n for (g, s, v), n in sorted(counts.items(), key=lambda i: i[0][2])
+                                if (g, s) == (ex_pwa, st)},
             }
-            for ex_pwa in (True, False)
+            for ex_pwa, st in groepen
         ]

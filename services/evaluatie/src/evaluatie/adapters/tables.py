@@ -1,5 +1,5 @@
-from sqlalchemy import Boolean, Column, Date, DateTime, Integer, MetaData, Numeric, Table, Text, func
-from sqlalchemy.dialects.postgresql import ARRAY, UUID
+from sqlalchemy import BigInteger, Boolean, Identity, Column, Date, DateTime, Integer, MetaData, Numeric, Table, Text, func
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 metadata = MetaData()
 
@@ -35,6 +35,7 @@ rm_toeleidingen = Table(
     Column("uitkeringsstatus", Text, nullable=False),
     Column("ex_pwa", Boolean, nullable=False),
     Column("hertoeleiding", Boolean, nullable=False),
+    Column("toeleider_org", Text),
 )
 
 rm_trajecten = Table(
@@ -49,6 +50,7 @@ rm_trajecten = Table(
     Column("einde_reden", Text),
     Column("vervolg", Text),
     Column("overeenkomst_op", Date),
+    Column("toeleiding_id", UUID(as_uuid=True)),
 )
 
 evaluaties = Table(
@@ -86,5 +88,22 @@ bemiddelaarsinzet = Table(
     Column("fte", Numeric(6, 2), nullable=False),
     Column("inwoners", Integer),
     Column("geregistreerd_door", Text, nullable=False),
+    Column("geregistreerd_op", DateTime(timezone=True), server_default=func.now(), nullable=False),
+)
+
+# Every version of a corrected evaluation or measurement (the first: as registered). The
+# row in ``evaluaties`` / ``uitstroommetingen`` holds the version with the latest
+# ``gecorrigeerd_op`` (ties: the later arrival), whatever the order corrections arrive in.
+correcties = Table(
+    "correcties",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("volgnummer", BigInteger, Identity(), nullable=False),
+    Column("soort", Text, nullable=False),
+    Column("doel_id", UUID(as_uuid=True), nullable=False),
+    Column("gecorrigeerd_op", Date, nullable=False),
+    Column("waarden", JSONB, nullable=False),
+    Column("reden", Text, nullable=False),
+    Column("door", Text),
     Column("geregistreerd_op", DateTime(timezone=True), server_default=func.now(), nullable=False),
 )

@@ -17,11 +17,12 @@ class TrajectRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def gestart(self, traject_id, wijkwerker_id, organisator_id, start: date, gepland_einde: date | None) -> None:
+    async def gestart(self, traject_id, wijkwerker_id, organisator_id, start: date, gepland_einde: date | None,
+                      toeleiding_id: uuid.UUID | None = None) -> None:
         await self.session.execute(
             pg_insert(rm_trajecten)
             .values(traject_id=traject_id, wijkwerker_id=wijkwerker_id, organisator_id=organisator_id,
-                    start=start, gepland_einde=gepland_einde)
+                    start=start, gepland_einde=gepland_einde, toeleiding_id=toeleiding_id)
             .on_conflict_do_nothing()
         )
 

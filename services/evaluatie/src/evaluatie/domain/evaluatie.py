@@ -32,17 +32,22 @@ def volgende_evaluatie(start: date, laatste: date | None, interval_maanden: int 
     return (laatste or start) + relativedelta(months=interval_maanden)
 
 
-def status_evaluatie(venster: TrajectVenster, laatste: date | None, op: date, interval_maanden: int = 6) -> str | None:
-    """``achterstallig`` (overdue), ``te_doen`` (due within a month) or None, while the
-    trajectory runs on ``op``."""
+def status_evaluatie(
+    venster: TrajectVenster, laatste: date | None, op: date, interval_maanden: int = 6, tot: date | None = None
+) -> str | None:
+    """``achterstallig`` (overdue), ``te_doen`` (due by ``tot``, by default within a month
+    of ``op``) or None, while the trajectory runs on ``op``. A due date after the
+    trajectory's end is no evaluation to plan."""
     if not venster.loopt_op(op):
         return None
     due = volgende_evaluatie(venster.start, laatste, interval_maanden)
     if due < op:
         return "achterstallig"
-    if due <= op + relativedelta(months=1):
-        return "te_doen"
-    return None
+    if due > (tot or op + relativedelta(months=1)):
+        return None
+    if tot is not None and venster.einde is not None and due > venster.einde:
+        return None  # planning ahead: the trajectory will have ended by then
+    return "te_doen"
 
 
 def controleer_evaluatie(venster: TrajectVenster, datum: date, uitkomst: Uitkomst, vervolg: str | None) -> None:

@@ -36,14 +36,16 @@ async def toeleiding_ontvangen(session: AsyncSession, event: ToeleidingOntvangen
         event.model_dump(
             include={
                 "toeleiding_id", "wijkwerker_id", "organisator_id", "toeleider_type", "advies_maanden",
-                "ontvangen_op", "uitkeringsstatus", "ex_pwa", "hertoeleiding",
+                "ontvangen_op", "uitkeringsstatus", "ex_pwa", "hertoeleiding", "toeleider_org",
             }
         )
     )
 
 
 async def traject_gestart(session: AsyncSession, e: TrajectGestart, _: Envelope) -> None:
-    await TrajectRepository(session).gestart(e.traject_id, e.wijkwerker_id, e.organisator_id, e.start, e.gepland_einde)
+    await TrajectRepository(session).gestart(
+        e.traject_id, e.wijkwerker_id, e.organisator_id, e.start, e.gepland_einde, e.toeleiding_id
+    )
 
 
 async def overeenkomst_getekend(session: AsyncSession, e: OvereenkomstGetekend, _: Envelope) -> None:

@@ -1,6 +1,7 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from evaluatie.adapters.bemiddelaars import Bemiddelaars
+from evaluatie.adapters.correcties import Correcties
 from evaluatie.adapters.trajecten import TrajectRepository
 from wijkwerk.db import UnitOfWork
 
@@ -11,3 +12,4 @@ class EvaluatieUnitOfWork(UnitOfWork):
     def init_repositories(self, session: AsyncSession) -> None:
         self.trajecten = TrajectRepository(session)
         self.bemiddelaars = Bemiddelaars(session)
+        self.correcties = Correcties(session)

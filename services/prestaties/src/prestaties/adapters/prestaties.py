@@ -18,7 +18,7 @@ from prestaties.domain.uren import UrenStand
 _KOLOMMEN = (
     "id", "koppeling_id", "wijkwerker_id", "gebruiker_id", "organisator_id", "activiteit_id", "traject_id", "datum",
     "start", "minuten", "begonnen_uren", "afstand_km", "recht_op_verplaatsingsvergoeding",
-    "verplaatsingsvergoeding_dag_cent", "version",
+    "verplaatsingsvergoeding_dag_cent", "version", "referentie",
 )
 
 
@@ -46,6 +46,7 @@ _STAND = select(
     _TELT,
 )
 _GET = select(prestaties).where(prestaties.c.id == bindparam("id"))
+_VOLGENDE = select(func.nextval("prestatie_nummer"))
 _GET_FOR_UPDATE = _GET.with_for_update()
 _NIEUW_IN_HISTORIEK = insert(prestatie_historiek)
 _HISTORIEK = ("prestatie_id", "version", "actie", "door", "status", "start", "minuten", "reden")
@@ -98,6 +99,10 @@ class PrestatieRepository:
         }
         maand, jaar = (await self.session.execute(_STAND, params)).one()
         return UrenStand(maand=maand, jaar=jaar)
+
+    async def volgende_nummer(self) -> int:
+        """The next prestatie number (wijkwerk.prestatiecode): from a sequence, never reused."""
+        return await self.session.scalar(_VOLGENDE)
 
     async def get(self, prestatie_id: uuid.UUID, *, for_update: bool = False) -> Prestatie | None:
         query = _GET_FOR_UPDATE if for_update else _GET

@@ -211,6 +211,7 @@ prestaties = Table(
     Column("ingevoerd_door", Text, nullable=False),
     Column("status", Text, nullable=False),
     Column("version", Integer, nullable=False),
+    Column("referentie", Text, nullable=False, unique=True),  # wijkwerk.prestatiecode: what partners see
 )
 
 prestatie_historiek = Table(

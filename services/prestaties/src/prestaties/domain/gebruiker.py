@@ -144,6 +144,21 @@ class Erkenning:
     def actief_op(self, dag: date) -> bool:
         return self.status_op(dag) is ErkenningStatus.ACTIEF
 
+    def stand_op(self, dag: date) -> dict[str, str | None]:
+        """What a partner needs when a prestatie on ``dag`` is refused for the erkenning:
+        its status, the last valid day of the period that covers ``dag`` or ended before it
+        (or the stop), and the start of the next period after ``dag`` (a renewal), if any."""
+        eerdere = [p for p in self.perioden if p.van <= dag]
+        einde = max((p.tot for p in eerdere), default=None)
+        if self.einde is not None and (einde is None or self.einde < einde):
+            einde = self.einde
+        volgende = min((p.van for p in self.perioden if p.van > dag), default=None)
+        return {
+            "erkenning_status": self.status_op(dag).value,
+            "erkenning_einde": einde.isoformat() if einde else None,
+            "hernieuwing_start": volgende.isoformat() if volgende else None,
+        }
+
     def actief_in_maand(self, jaar: int, maand: int) -> bool:
         """G-5 (reports): signed and paid by the end of month M, and the validity period
         running then ends after the end of M."""

@@ -73,6 +73,7 @@ class Prestatie:
     ingevoerd_door: Partij
     status: PrestatieStatus = PrestatieStatus.GEREGISTREERD
     version: int = 0
+    referentie: str = ""  # the short code partners see (wijkwerk.prestatiecode), given by the handler
 
     @classmethod
     def registreer(cls, aanvraag: Aanvraag, ctx: Context) -> Prestatie:
@@ -86,6 +87,8 @@ class Prestatie:
             raise OngeldigeInvoer(
                 "The gebruiker holds no active erkenning with this organiser on that date (A-10).",
                 rule="geen-actieve-erkenning",
+                **(ctx.erkenning.stand_op(aanvraag.datum) if ctx.erkenning is not None else {
+                    "erkenning_status": None, "erkenning_einde": None, "hernieuwing_start": None}),
             )
         ctx.activiteit.controleer_toegelaten(ctx.gebruiker, aanvraag.datum)
         uren = begonnen_uren(aanvraag.minuten)

@@ -47,12 +47,25 @@ class TrajectVenster:
         return any(s.omvat(dag) for s in self.schorsingen)
 
 
+def _dichtstbij(vensters: Sequence[TrajectVenster], organisator_id: uuid.UUID, dag: date) -> dict[str, str | None]:
+    """The worker's trajectory with this organiser nearest to ``dag`` (the latest started
+    on or before it, else the first after it): its start and last day (None: no end)."""
+    eigen = sorted((v for v in vensters if v.organisator_id == organisator_id), key=lambda v: v.start)
+    eerder = [v for v in eigen if v.start <= dag]
+    venster = eerder[-1] if eerder else (eigen[0] if eigen else None)
+    if venster is None:
+        return {"traject_start": None, "traject_einde": None}
+    einde = venster.laatste_dag()
+    return {"traject_start": venster.start.isoformat(), "traject_einde": einde.isoformat() if einde else None}
+
+
 def traject_op(vensters: Sequence[TrajectVenster], organisator_id: uuid.UUID, dag: date) -> TrajectVenster:
     """The trajectory with this organiser a prestatie on ``dag`` belongs to."""
     venster = next((v for v in vensters if v.omvat(dag)), None)
     if venster is None or venster.organisator_id != organisator_id:
         raise OngeldigeInvoer(
-            f"{dag} is outside the worker's trajectory with this organiser.", rule="buiten-traject"
+            f"{dag} is outside the worker's trajectory with this organiser.", rule="buiten-traject",
+            **_dichtstbij(vensters, organisator_id, dag),
         )
     if venster.overeenkomst_op is None or venster.overeenkomst_op > dag:
         raise OngeldigeInvoer(

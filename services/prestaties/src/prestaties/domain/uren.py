@@ -50,18 +50,20 @@ class UrenStand:
 
 def controleer_plafonds(uren: int, stand: UrenStand, plafonds: Plafonds) -> None:
     """A-02: a prestatie that would take the total over a cap is rejected whole; the
-    problem document tells how many hours are left. The rule names are stable API
-    names, whatever the configured cap."""
+    problem document carries the figures a partner needs (hours used, asked and left, and
+    the cap). The rule names are stable API names, whatever the configured cap."""
     over = plafonds.over(stand)
     if uren > over.maand:
         raise OngeldigeInvoer(
-            f"At most {plafonds.per_maand} started hours per calendar month; {over.maand} left.",
+            f"At most {plafonds.per_maand} started hours per calendar month; {stand.maand} used, {uren} asked, "
+            f"{over.maand} left.",
             rule="max-60-uur-per-maand",
-            uren_over=over.maand,
+            uren_gebruikt=stand.maand, uren_gevraagd=uren, uren_over=over.maand, plafond=plafonds.per_maand,
         )
     if uren > over.jaar:
         raise OngeldigeInvoer(
-            f"At most {plafonds.per_jaar} started hours per calendar year; {over.jaar} left.",
+            f"At most {plafonds.per_jaar} started hours per calendar year; {stand.jaar} used, {uren} asked, "
+            f"{over.jaar} left.",
             rule="max-630-uur-per-jaar",
-            uren_over=over.jaar,
+            uren_gebruikt=stand.jaar, uren_gevraagd=uren, uren_over=over.jaar, plafond=plafonds.per_jaar,
         )

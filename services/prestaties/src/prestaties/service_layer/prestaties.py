@@ -17,6 +17,7 @@ from prestaties.domain.tarieven import VerplaatsingsRegel
 from prestaties.domain.uren import Plafonds
 from prestaties.service_layer import commands
 from prestaties.service_layer.uow import PrestatiesUnitOfWork
+from wijkwerk import prestatiecode
 from wijkwerk.events.prestaties import (
     PrestatieBetwist,
     PrestatieBevestigd,
@@ -66,7 +67,7 @@ def _geregistreerd(p: Prestatie, ctx: Context) -> PrestatieGeregistreerd:
         gebruiker_categorie=ctx.gebruiker.categorie.value, locatie_nis_code=ctx.koppeling.locatie_nis_code,
         start=p.start, minuten=p.minuten, begonnen_uren=p.begonnen_uren, afstand_km=p.afstand_km,
         recht_op_verplaatsingsvergoeding=p.recht_op_verplaatsingsvergoeding,
-        verplaatsingsvergoeding_dag_cent=p.verplaatsingsvergoeding_dag_cent,
+        verplaatsingsvergoeding_dag_cent=p.verplaatsingsvergoeding_dag_cent, referentie=p.referentie,
     )
 
 
@@ -79,6 +80,7 @@ async def registreer(
     async with uow:
         ctx = await _context(uow, cmd, regels, vandaag, toegang)
         prestatie = Prestatie.registreer(Aanvraag(cmd.datum, cmd.start, cmd.minuten, cmd.door), ctx)
+        prestatie.referentie = prestatiecode.maak(await uow.prestaties.volgende_nummer())
         await uow.prestaties.add(prestatie)
         uow.emit(_geregistreerd(prestatie, ctx), aggregate_version=prestatie.version)
         await uow.commit()

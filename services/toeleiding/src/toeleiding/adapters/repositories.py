@@ -123,6 +123,9 @@ class WijkwerkerRepository:
             ingeschreven_op=row.ingeschreven_op,
             status=DossierStatus(row.status),
             version=row.version,
+            adres_straat=row.adres_straat,
+            adres_huisnummer=row.adres_huisnummer,
+            adres_postcode=row.adres_postcode,
         )
 
     async def get(self, wijkwerker_id: uuid.UUID, *, for_update: bool = False) -> Wijkwerker | None:
@@ -133,7 +136,11 @@ class WijkwerkerRepository:
         return None if row is None else self._from_row(row)
 
     async def insz_bestaat(self, insz: str) -> bool:
-        return bool(await self.session.scalar(select(func.count()).where(wijkwerkers.c.insz == insz)))
+        return await self.met_insz(insz) is not None
+
+    async def met_insz(self, insz: str) -> Wijkwerker | None:
+        row = (await self.session.execute(select(wijkwerkers).where(wijkwerkers.c.insz == insz))).one_or_none()
+        return None if row is None else self._from_row(row)
 
     async def list(
         self, *, organisator_id: uuid.UUID | None, status: DossierStatus | None, limit: int, offset: int
@@ -163,6 +170,9 @@ class WijkwerkerRepository:
                 ingeschreven_op=w.ingeschreven_op,
                 status=w.status.value,
                 version=w.version,
+                adres_straat=w.adres_straat,
+                adres_huisnummer=w.adres_huisnummer,
+                adres_postcode=w.adres_postcode,
             )
         )
 
@@ -176,4 +186,12 @@ class WijkwerkerRepository:
     async def zet_uitkeringsstatus(self, wijkwerker_id: uuid.UUID, status: str) -> None:
         await self.session.execute(
             update(wijkwerkers).where(wijkwerkers.c.id == wijkwerker_id).values(uitkeringsstatus=status)
+        )
+
+    async def zet_gegevens(self, wijkwerker_id: uuid.UUID, waarden: dict) -> None:
+        """The dossier's current personal data (the history is in ``dossierwijzigingen``)."""
+        await self.session.execute(
+            update(wijkwerkers)
+            .where(wijkwerkers.c.id == wijkwerker_id)
+            .values(**waarden, version=wijkwerkers.c.version + 1)
         )

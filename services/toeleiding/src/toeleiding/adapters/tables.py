@@ -1,7 +1,7 @@
 """SQLAlchemy Core tables of the toeleiding schema (migrations/ creates them)."""
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, MetaData, String, Table, Text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import BigInteger, Boolean, Identity, Column, Date, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 metadata = MetaData()
 
@@ -47,6 +47,22 @@ wijkwerkers = Table(
     Column("ingeschreven_op", Date, nullable=False),
     Column("status", Text, nullable=False),
     Column("version", Integer, nullable=False),
+    Column("adres_straat", Text),
+    Column("adres_huisnummer", Text),
+    Column("adres_postcode", Text),
+)
+
+dossierwijzigingen = Table(
+    "dossierwijzigingen",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("volgnummer", BigInteger, Identity(), nullable=False),
+    Column("wijkwerker_id", UUID(as_uuid=True), ForeignKey("wijkwerkers.id"), nullable=False),
+    Column("gegevens", Text, nullable=False),
+    Column("gewijzigd_op", Date, nullable=False),
+    Column("waarde", JSONB, nullable=False),
+    Column("reden", Text),
+    Column("door", Text),
 )
 
 trajecten = Table(

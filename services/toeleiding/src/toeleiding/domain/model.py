@@ -94,6 +94,9 @@ class Wijkwerker:
     ingeschreven_op: date
     status: DossierStatus = DossierStatus.VOORLOPIG
     version: int = 0
+    adres_straat: str | None = None
+    adres_huisnummer: str | None = None
+    adres_postcode: str | None = None
 
     @classmethod
     def schrijf_in(
@@ -110,6 +113,7 @@ class Wijkwerker:
         onbeperkt_recht: bool,
         iban: str,
         ingeschreven_op: date,
+        adres: tuple[str, str, str] | None = None,
     ) -> Wijkwerker:
         regels.controleer_vlaamse_gemeente(domicilie_nis_code)
         if not vdab_ingeschreven:
@@ -137,4 +141,7 @@ class Wijkwerker:
             iban=regels.normaliseer_iban(iban),
             ingeschreven_op=ingeschreven_op,
             version=1,
+            adres_straat=adres[0].strip() if adres else None,
+            adres_huisnummer=adres[1].strip() if adres else None,
+            adres_postcode=adres[2].strip() if adres else None,
         )

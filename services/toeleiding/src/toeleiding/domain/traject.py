@@ -23,6 +23,7 @@ class ToeleiderType(enum.StrEnum):
     OCMW = "OCMW"
     GTB = "GTB"
     ANDERE = "ANDERE"
+    PWA = "PWA"  # the transfer of a former PWA worker from the PWA system (T-4, 000 "ex-PWA")
 
 
 class EindeReden(enum.StrEnum):
@@ -96,7 +97,12 @@ class Traject:
         start: date,
         onbeperkt_recht: bool,
         regels: DuurRegels,
+        ex_pwa: bool = False,
     ) -> Traject:
+        if toeleider_type is ToeleiderType.PWA and not ex_pwa:
+            raise OngeldigeInvoer(
+                "Only a former PWA worker's dossier (ex_pwa) comes by PWA transfer.", rule="pwa-overdracht-zonder-ex-pwa"
+            )
         if onbeperkt_recht:
             gepland = maximum = None
         else:
@@ -190,6 +196,10 @@ class Traject:
 
     def beeindig(self, op: date, reden: EindeReden, vervolg: str | None = None) -> None:
         self._moet_lopen()
+        if reden is EindeReden.EINDE_ADVIES and self.advies_maanden is None:
+            raise OngeldigeInvoer(
+                "A trajectory under the unlimited right has no advised period to end.", rule="traject-onbeperkt"
+            )
         if op < self.start - timedelta(days=1):
             raise OngeldigeInvoer("A trajectory cannot end before it starts.", rule="einde-voor-start")
         if self.max_einde is not None and op > self.max_einde:

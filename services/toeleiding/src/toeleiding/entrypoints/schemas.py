@@ -70,8 +70,21 @@ class OrganisatorOut(BaseModel):
         )
 
 
+class AdresIn(Strict):
+    straat: str = Field(min_length=1, max_length=200, examples=["Noordzandstraat"])
+    huisnummer: str = Field(min_length=1, max_length=20, examples=["12B"])
+    postcode: str = Field(pattern=r"^\d{4}$", examples=["8000"])
+
+
+class AdresOut(BaseModel):
+    straat: str | None
+    huisnummer: str | None
+    postcode: str | None
+    domicilie_nis_code: str
+
+
 class WijkwerkerIn(Strict):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"insz": "85073003328", "voornaam": "An", "achternaam": "Peeters", "domicilie_nis_code": "36015", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "uitkeringsstatus": "leefloon", "vdab_ingeschreven": True, "ex_pwa": False, "onbeperkt_recht": False, "iban": "BE68539007547034", "ingeschreven_op": "2026-01-05"}]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"insz": "85073003328", "voornaam": "An", "achternaam": "Peeters", "domicilie_nis_code": "36015", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "uitkeringsstatus": "leefloon", "vdab_ingeschreven": True, "ex_pwa": False, "onbeperkt_recht": False, "iban": "BE68539007547034", "ingeschreven_op": "2026-01-05", "adres": {"straat": "Ooststraat", "huisnummer": "7", "postcode": "8800"}}]})
 
     insz: str = Field(min_length=11, max_length=15, examples=["85073003328"])
     voornaam: str = Field(min_length=1, max_length=100)
@@ -84,6 +97,7 @@ class WijkwerkerIn(Strict):
     onbeperkt_recht: bool = False
     iban: str = Field(min_length=15, max_length=40, examples=["BE68539007547034"])
     ingeschreven_op: date
+    adres: AdresIn | None = Field(None, description="Street address in the domicile municipality (optional)")
 
 
 class WijkwerkerOut(BaseModel):
@@ -99,6 +113,7 @@ class WijkwerkerOut(BaseModel):
     onbeperkt_recht: bool
     ingeschreven_op: date
     status: DossierStatus
+    adres: AdresOut
 
     @classmethod
     def of(cls, w: Wijkwerker) -> WijkwerkerOut:
@@ -113,7 +128,50 @@ class WijkwerkerOut(BaseModel):
             onbeperkt_recht=w.onbeperkt_recht,
             ingeschreven_op=w.ingeschreven_op,
             status=w.status,
+            adres=AdresOut(straat=w.adres_straat, huisnummer=w.adres_huisnummer, postcode=w.adres_postcode,
+                           domicilie_nis_code=w.domicilie_nis_code),
         )
+
+
+class ZoekIn(Strict):
+    """The INSZ travels in the body, never in a URL (URLs end up in logs and histories)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"insz": "85073003328"}]})
+
+    insz: str = Field(min_length=11, max_length=15, examples=["85073003328"])
+
+
+class NaamIn(Strict):
+    voornaam: str = Field(min_length=1, max_length=100, examples=["An"])
+    achternaam: str = Field(min_length=1, max_length=100, examples=["Peeters-Janssens"])
+
+
+class NieuwAdresIn(AdresIn):
+    domicilie_nis_code: Nis
+
+
+class WijzigingIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"gewijzigd_op": "2026-03-01", "iban": "BE71096123456769", "reden": "nieuwe rekening"},
+        {"gewijzigd_op": "2026-04-15", "naam": {"voornaam": "An", "achternaam": "Peeters-Janssens"},
+         "adres": {"straat": "Markt", "huisnummer": "1", "postcode": "8020", "domicilie_nis_code": "31022"},
+         "reden": "huwelijk en verhuis"},
+    ]})
+
+    gewijzigd_op: date = Field(description="Business date from which the new data holds")
+    iban: str | None = Field(None, min_length=15, max_length=40, examples=["BE71096123456769"])
+    naam: NaamIn | None = None
+    adres: NieuwAdresIn | None = Field(None, description="A move within the organiser's area")
+    reden: str | None = Field(None, max_length=200, examples=["nieuwe rekening"])
+
+
+class WijzigingOut(BaseModel):
+    gegevens: Literal["iban", "naam", "adres"]
+    gewijzigd_op: date
+    waarde: dict[str, str | None] = Field(description="The new data; an account shows only its country, check "
+                                          "digits and last four digits")
+    reden: str | None
+    door: str | None
 
 
 class Pagina(BaseModel):
@@ -126,7 +184,8 @@ class ToeleidingIn(Strict):
 
     wijkwerker_id: uuid.UUID
     organisator_id: uuid.UUID
-    toeleider_type: Literal["VDAB", "OCMW", "GTB", "ANDERE"]
+    toeleider_type: Literal["VDAB", "OCMW", "GTB", "ANDERE", "PWA"] = Field(
+        description="PWA: the transfer of a former PWA worker (ex_pwa dossiers only)")
     advies_maanden: int | None = Field(
         None, ge=1, le=12, description="Advised duration; omitted only for ex-PWA workers with the unlimited right"
     )
@@ -202,7 +261,8 @@ class BeeindigingIn(Strict):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"einde": "2026-06-30", "reden": "ander_traject", "vervolg": "IBO"}]})
 
     einde: date
-    reden: Literal["uitstroom_werk", "ander_traject", "gestopt"]
+    reden: Literal["uitstroom_werk", "ander_traject", "gestopt", "einde_advies"] = Field(
+        description="einde_advies: the advised period is over (also when it ends before its planned end)")
     vervolg: str | None = Field(None, max_length=100, examples=["IBO", "TWE"])
 
 
@@ -219,3 +279,4 @@ class Bankgegevens(BaseModel):
     wijkwerker_id: uuid.UUID
     naam: str
     iban: str
+    op: date | None = Field(None, description="The date the account was asked for (None: the current account)")

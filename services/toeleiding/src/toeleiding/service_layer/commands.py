@@ -44,6 +44,7 @@ class SchrijfWijkwerkerIn:
     onbeperkt_recht: bool
     iban: str
     ingeschreven_op: date
+    adres: tuple[str, str, str] | None = None  # straat, huisnummer, postcode
 
 
 @dataclass(frozen=True)
@@ -93,3 +94,16 @@ class WijzigUitkeringsstatus:
     wijkwerker_id: uuid.UUID
     uitkeringsstatus: Uitkeringsstatus
     vanaf: date
+
+
+@dataclass(frozen=True)
+class WijzigDossier:
+    """A dated change of the IBAN, the name and/or the address (None: unchanged)."""
+
+    wijkwerker_id: uuid.UUID
+    gewijzigd_op: date
+    iban: str | None
+    naam: tuple[str, str] | None
+    adres: tuple[str, str, str, str] | None  # straat, huisnummer, postcode, domicilie NIS code
+    reden: str | None
+    door: str | None

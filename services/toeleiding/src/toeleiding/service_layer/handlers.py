@@ -18,6 +18,16 @@ from wijkwerk.events.toeleiding import (
 )
 
 
+class InszBestaatAl(BestaatAl):
+    """A dossier with this INSZ exists: which one, for the route to decide who may learn it."""
+
+    rule = "insz-bestaat-al"
+
+    def __init__(self, bestaand: Wijkwerker) -> None:
+        super().__init__("A dossier with this INSZ already exists.")
+        self.wijkwerker_id, self.organisator_id = bestaand.id, bestaand.organisator_id
+
+
 async def registreer_organisator(
     cmd: commands.RegistreerOrganisator, uow: ToeleidingUnitOfWork, toegelaten_tarieven: tuple[int, ...]
 ) -> Organisator:
@@ -117,13 +127,18 @@ async def schrijf_wijkwerker_in(cmd: commands.SchrijfWijkwerkerIn, uow: Toeleidi
             onbeperkt_recht=cmd.onbeperkt_recht,
             iban=cmd.iban,
             ingeschreven_op=cmd.ingeschreven_op,
+            adres=cmd.adres,
         )
-        if await uow.wijkwerkers.insz_bestaat(wijkwerker.insz):
-            raise BestaatAl("A dossier with this INSZ already exists.", rule="insz-bestaat-al")
+        if (bestaand := await uow.wijkwerkers.met_insz(wijkwerker.insz)) is not None:
+            raise InszBestaatAl(bestaand)
         try:
             await uow.wijkwerkers.add(wijkwerker)
         except IntegrityError as exc:  # a concurrent registration of the same INSZ won
-            raise BestaatAl("A dossier with this INSZ already exists.", rule="insz-bestaat-al") from exc
+            await uow.rollback()
+            bestaand = await uow.wijkwerkers.met_insz(wijkwerker.insz)
+            if bestaand is None:
+                raise
+            raise InszBestaatAl(bestaand) from exc
         uow.emit(
             WijkwerkerIngeschreven(
                 wijkwerker_id=wijkwerker.id,

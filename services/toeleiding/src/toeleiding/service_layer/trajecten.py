@@ -47,6 +47,7 @@ async def ontvang_toeleiding(
             start=cmd.start,
             onbeperkt_recht=wijkwerker.onbeperkt_recht,
             regels=regels,
+            ex_pwa=wijkwerker.ex_pwa,
         )
         hertoeleiding = bool(eerdere)
         await uow.trajecten.add(traject, ontvangen_op=cmd.ontvangen_op, toeleider_org=cmd.toeleider_org, hertoeleiding=hertoeleiding)
@@ -62,6 +63,7 @@ async def ontvang_toeleiding(
                 ex_pwa=wijkwerker.ex_pwa,
                 onbeperkt_recht=wijkwerker.onbeperkt_recht,
                 hertoeleiding=hertoeleiding,
+                toeleider_org=cmd.toeleider_org,
             )
         )
         uow.emit(

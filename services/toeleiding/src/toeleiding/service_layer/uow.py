@@ -2,6 +2,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from toeleiding.adapters.repositories import OrganisatorRepository, WijkwerkerRepository
 from toeleiding.adapters.trajecten import TrajectRepository
+from toeleiding.adapters.wijzigingen import WijzigingRepository
 from wijkwerk.db import UnitOfWork
 
 
@@ -12,3 +13,4 @@ class ToeleidingUnitOfWork(UnitOfWork):
         self.organisatoren = OrganisatorRepository(session)
         self.wijkwerkers = WijkwerkerRepository(session)
         self.trajecten = TrajectRepository(session)
+        self.wijzigingen = WijzigingRepository(session)

@@ -18,6 +18,10 @@ router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"], responses=PROBLEM_R
 
 def _command(payload) -> object:
     velden = payload.model_dump(exclude={"type"})
+    if isinstance(payload, s.ChequeGevalideerd | s.ChequesGevalideerd):
+        if (payload.prestatie_id is None) == (payload.prestatie_referentie is None):
+            raise OngeldigeInvoer("Name the prestatie by prestatie_id or by prestatie_referentie (one of them).",
+                                  rule="prestatie-of-referentie")
     match payload:
         case s.BestellingBetaald():
             return commands.RegistreerBestelling(**velden)
@@ -52,7 +56,10 @@ def _parse(raw: bytes):
         "\"{webhook-id}.{webhook-timestamp}.{raw body}\">` with one of the issuer's secrets valid now; "
         "several signatures may be sent space-separated (secret rotation). Stale (> 5 min) or future "
         "(> 1 min) timestamps and bad signatures are refused with 401. A redelivered `webhook-id` is "
-        "acknowledged without a second effect. No bearer token: the signature is the authentication."
+        "acknowledged without a second effect. No bearer token: the signature is the authentication. "
+        "A validation names the prestatie by `prestatie_id` or by `prestatie_referentie`, the short code "
+        "the gebruiker sees on its prestatie (e.g. `P-0000Z8-H`): a code with a wrong check character is "
+        "refused as `prestatie-referentie-ongeldig`, an unknown one as `prestatie-onbekend`."
     ),
     openapi_extra={
         "requestBody": {
@@ -61,7 +68,8 @@ def _parse(raw: bytes):
                 "application/json": {
                     "schema": s.WEBHOOK.json_schema(),
                     "examples": {"gevalideerd": {"value": s.VOORBEELD},
-                                 "bundel": {"value": s.VOORBEELD_BUNDEL}},
+                                 "bundel": {"value": s.VOORBEELD_BUNDEL},
+                                 "bundel-met-referentie": {"value": s.VOORBEELD_REFERENTIE}},
                 }
             },
         }

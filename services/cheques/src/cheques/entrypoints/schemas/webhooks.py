@@ -35,12 +35,20 @@ class ChequesUitgegeven(_Webhook):
     uitgegeven_op: date
 
 
+PrestatieReferentie = Annotated[str, Field(
+    min_length=8, max_length=20, pattern=r"^[A-Za-z0-9 -]+$", examples=["P-0000Z8-H"],
+    description="The prestatie reference the gebruiker sees (instead of prestatie_id): P-, six characters, a "
+                "check character; case, spaces and hyphens do not matter")]
+
+
 class ChequeGevalideerd(_Webhook):
-    """The cheque was handed over or registered for one started hour of a prestatie."""
+    """The cheque was handed over or registered for one started hour of a prestatie, named
+    by ``prestatie_id`` or by the reference the gebruiker sees (exactly one of them)."""
 
     type: Literal["cheque.gevalideerd"]
     serienummer: Serienummer
-    prestatie_id: uuid.UUID
+    prestatie_id: uuid.UUID | None = None
+    prestatie_referentie: PrestatieReferentie | None = None
     gevalideerd_op: date
 
 
@@ -51,7 +59,8 @@ class ChequesGevalideerd(_Webhook):
 
     type: Literal["cheques.gevalideerd"]
     serienummers: list[Serienummer] = Field(min_length=1, max_length=60)  # at most a month's hours
-    prestatie_id: uuid.UUID
+    prestatie_id: uuid.UUID | None = None
+    prestatie_referentie: PrestatieReferentie | None = None
     gevalideerd_op: date
 
 
@@ -78,6 +87,12 @@ VOORBEELD = {
     "type": "cheque.gevalideerd",
     "serienummer": "WW-2026-000001",
     "prestatie_id": "0b7e2a52-8a7e-4f7e-9b1e-2f7c1c1d9a10",
+    "gevalideerd_op": "2026-03-05",
+}
+VOORBEELD_REFERENTIE = {
+    "type": "cheques.gevalideerd",
+    "serienummers": ["WW-2026-000004", "WW-2026-000005"],
+    "prestatie_referentie": "P-0000Z8-H",
     "gevalideerd_op": "2026-03-05",
 }
 VOORBEELD_BUNDEL = {

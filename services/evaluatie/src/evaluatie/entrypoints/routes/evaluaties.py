@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from evaluatie.domain.evaluatie import TrajectVenster, Uitkomst, status_evaluatie, volgende_evaluatie
-from evaluatie.domain.fouten import NietGevonden
+from evaluatie.domain.fouten import NietGevonden, OngeldigeInvoer
 from evaluatie.domain.uitstroom import CATEGORIEEN
 from evaluatie.entrypoints.deps import get_uow
 from evaluatie.service_layer import handlers
@@ -82,16 +82,24 @@ async def uitstroom(body: UitstroomIn, uow: Uow, principal: Writer) -> Aangemaak
     return Aangemaakt(id=await handlers.registreer_uitstroom(cmd, uow))
 
 
-@router.get("/evaluaties/te-doen", summary="Evaluations due within a month or overdue, per organiser (A-11)")
+@router.get(
+    "/evaluaties/te-doen", summary="Evaluations overdue, or due within a period (default one month), per organiser (A-11)",
+    description="`achterstallig`: due before `op`; `te_doen`: due from `op` up to `tot` (default `op` + 1 month; a "
+                "longer period plans further ahead, e.g. a quarter or a year, and then leaves out due dates after "
+                "the trajectory's planned end).",
+)
 async def te_doen(
     uow: Uow,
     principal: Reader,
     organisator_id: uuid.UUID | None = None,
     op: date | None = None,
+    tot: date | None = None,
     limit: Limit = 500,
     offset: Offset = 0,
 ) -> list[TeDoen]:
     dag = op or date.today()
+    if tot is not None and tot < dag:
+        raise OngeldigeInvoer("'tot' lies before 'op'.", rule="periode-ongeldig")
     scope = organisation_filter(principal)
     if scope is not None:
         organisator_id = uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)
@@ -100,7 +108,7 @@ async def te_doen(
     result = []
     for r in rows:
         venster = TrajectVenster(r.start, r.werkelijk_einde or r.gepland_einde)
-        toestand = status_evaluatie(venster, r.laatste, dag)
+        toestand = status_evaluatie(venster, r.laatste, dag, tot=tot)
         if toestand is not None:
             result.append(TeDoen(
                 traject_id=r.traject_id, wijkwerker_id=r.wijkwerker_id, organisator_id=r.organisator_id,

@@ -93,15 +93,24 @@ async def _per_maand(request: Request, principal: Principal, rapport: str, metho
     return _antwoord(rapport, {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format)
 
 
-@router.get("/gebruikers", summary="RPT-12/13/14/15: contacts, new gebruikers, fees paid, active erkenningen, by gender")
+@router.get(
+    "/gebruikers", summary="RPT-12/13/14/15: contacts, new gebruikers, fees paid, active erkenningen and gebruikers",
+    description="Per month and organiser: new gebruikers (RPT-13), fees paid (RPT-14), active erkenningen and the "
+                "distinct gebruikers holding one, by gender for private persons (RPT-15), contacts, distinct "
+                "gebruikers contacted and, of those, the ones active at that organiser at month end without any "
+                "prestatie there yet (RPT-12). `niveau=vlaanderen`: one row per month for the whole report scope, "
+                "the organiser rows summed except the distinct gebruikers, each counted once (RPT-15 b).",
+)
 async def gebruikers(
     request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
-    format: Formaat = "json",
+    format: Formaat = "json", niveau: Literal["organisator", "vlaanderen"] = "organisator",
 ):
-    return await _per_maand(request, principal, "RPT-12-15", "gebruikers", van, tot, organisator_id, format)
+    methode = "gebruikers" if niveau == "organisator" else "gebruikers_vlaanderen"
+    return await _per_maand(request, principal, "RPT-12-15", methode, van, tot, organisator_id, format)
 
 
-@router.get("/cheques", summary="RPT-16/17/18: cheques bought and used, and the money split, per month per organiser")
+@router.get("/cheques", summary="RPT-16/17/18: cheques bought (paper and electronic) and used, and the money split, "
+                                "per month per organiser")
 async def cheques(
     request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",

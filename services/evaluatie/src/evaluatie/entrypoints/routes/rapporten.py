@@ -3,12 +3,14 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from evaluatie.adapters.leesmodellen import Leesmodellen
 from evaluatie.adapters.rapporten import Rapporten
 from evaluatie.domain.uitstroom import HORIZONTEN
 from evaluatie.entrypoints.csv import csv_response
+from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, antwoord, maanden
+from evaluatie.entrypoints.rapportvorm import scope as scope_van
 from wijkwerk.auth import Principal, organisation_filter, require
 from wijkwerk.problems import PROBLEM_RESPONSES
 
@@ -20,46 +22,82 @@ class DossiersPerOrganisator(BaseModel):
     naam: str
     samenwerkingsverband: str
     dossiers: int
+    actief: int
+    voorlopig: int
+    afgesloten: int
     actief_of_voorlopig: int
 
 
 class DossierRapport(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "rapport": "RPT-01", "tot_en_met": "2019-02-28", "berekend_op": "2019-03-01T08:00:00Z",
+        "rijen": [{"organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "naam": "Wijk-werken Midwest",
+                   "samenwerkingsverband": "Midwest", "dossiers": 412, "actief": 251, "voorlopig": 68,
+                   "afgesloten": 93, "actief_of_voorlopig": 319}],
+        "totaal": 412, "totaal_actief": 251, "totaal_voorlopig": 68, "totaal_afgesloten": 93,
+        "totaal_actief_of_voorlopig": 319, "aandeel_actief_of_voorlopig": 0.7743}]})
+
     rapport: str = "RPT-01"
     tot_en_met: date
     berekend_op: datetime
     rijen: list[DossiersPerOrganisator]
     totaal: int
+    totaal_actief: int
+    totaal_voorlopig: int
+    totaal_afgesloten: int
     totaal_actief_of_voorlopig: int
     aandeel_actief_of_voorlopig: float | None
 
 
-@router.get("/dossiers", summary="RPT-01: dossiers registered per organiser on a date, and of those actief of voorlopig")
+async def _dossiers(request: Request, principal: Principal, dag: date,
+                    organisator_id: uuid.UUID | None = None) -> list[DossiersPerOrganisator]:
+    scope = organisation_filter(principal)
+    if scope == "-":
+        return []
+    if scope is not None:
+        organisator_id = uuid.UUID(scope)
+    async with request.app.state.runtime.sessions() as session:
+        rows = await Leesmodellen(session).dossiers_per_organisator(dag, organisator_id)
+    return [DossiersPerOrganisator(organisator_id=r["id"], **{k: v for k, v in r.items() if k != "id"}) for r in rows]
+
+
+@router.get(
+    "/dossiers", summary="RPT-01: dossiers registered per organiser on a date: actief, voorlopig, afgesloten (A-09)",
+    responses={200: {"content": {"text/csv": {}}}},
+)
 async def dossiers(
     request: Request,
     principal: Annotated[Principal, Depends(require("rapportering:read"))],
     tot_en_met: Annotated[date | None, Query()] = None,
-) -> DossierRapport:
+    format: Literal["json", "csv"] = "json",
+):
     dag = tot_en_met or date.today()
-    scope = organisation_filter(principal)
-    async with request.app.state.runtime.sessions() as session:
-        rows = await Leesmodellen(session).dossiers_per_organisator(
-            dag, uuid.UUID(scope) if scope not in (None, "-") else None
-        )
-    if scope == "-":
-        rows = []
-    rijen = [
-        DossiersPerOrganisator(
-            organisator_id=r["id"], naam=r["naam"], samenwerkingsverband=r["samenwerkingsverband"],
-            dossiers=r["dossiers"], actief_of_voorlopig=r["actief_of_voorlopig"],
-        )
-        for r in rows
-    ]
+    rijen = await _dossiers(request, principal, dag)
+    if format == "csv":
+        return csv_response(({"tot_en_met": dag, **r.model_dump()} for r in rijen), f"rpt-01-{dag}.csv")
     totaal = sum(r.dossiers for r in rijen)
     actief = sum(r.actief_of_voorlopig for r in rijen)
     return DossierRapport(
         tot_en_met=dag, berekend_op=datetime.now(UTC), rijen=rijen, totaal=totaal,
+        totaal_actief=sum(r.actief for r in rijen), totaal_voorlopig=sum(r.voorlopig for r in rijen),
+        totaal_afgesloten=sum(r.afgesloten for r in rijen),
         totaal_actief_of_voorlopig=actief, aandeel_actief_of_voorlopig=round(actief / totaal, 4) if totaal else None,
     )
+
+
+@router.get(
+    "/dossiers-per-maand", summary="RPT-01 per organiser and month end: actief, voorlopig, afgesloten",
+    responses=CSV,
+    description="For every month from `van` to `tot` (YYYY-MM), the dossiers registered by its last day, split by "
+                "their status on that day (A-09); only facts dated by then count.",
+)
+async def dossiers_per_maand(request: Request, principal: Reader, van: Maand, tot: Maand,
+                             organisator_id: uuid.UUID | None = None, format: Formaat = "json"):
+    organisator_id = scope_van(principal, organisator_id)
+    rijen = []
+    for maand, _, einde in maanden(van, tot):
+        rijen += [{"maand": maand, **r.model_dump()} for r in await _dossiers(request, principal, einde, organisator_id)]
+    return antwoord("RPT-01", {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format)
 
 
 class AdviesRij(BaseModel):
@@ -78,19 +116,24 @@ class AdviesRapport(BaseModel):
     aandeel_12_maanden: float | None
 
 
-@router.get("/advies", summary="RPT-07: referrals by advised trajectory length (12 months vs shorter)")
+@router.get("/advies", summary="RPT-07: referrals by advised trajectory length (12 months vs shorter)",
+            responses={200: {"content": {"text/csv": {}}}})
 async def advies(
     request: Request,
     principal: Annotated[Principal, Depends(require("rapportering:read"))],
     van: date,
     tot: date,
     organisator_id: uuid.UUID | None = None,
-) -> AdviesRapport:
+    format: Literal["json", "csv"] = "json",
+):
     scope = organisation_filter(principal)
     if scope is not None:
         organisator_id = uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)
     async with request.app.state.runtime.sessions() as session:
         rows = await Leesmodellen(session).toeleidingen_per_advies(van, tot, organisator_id)
+    if format == "csv":
+        return csv_response(({"van": van, "tot": tot, "organisator_id": organisator_id, "advies_maanden": m,
+                              "toeleidingen": n} for m, n in rows), f"rpt-07-{van}-{tot}.csv")
     totaal = sum(n for _, n in rows)
     twaalf = sum(n for m, n in rows if m == 12)
     return AdviesRapport(
@@ -122,23 +165,35 @@ def _scoped(principal: Principal, organisator_id: uuid.UUID | None) -> uuid.UUID
     return uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)
 
 
-@router.get("/evaluaties", summary="RPT-08: evaluations registered in a period, workers evaluated, outcomes")
+@router.get("/evaluaties", summary="RPT-08: evaluations registered in a period, workers evaluated, outcomes",
+            responses={200: {"content": {"text/csv": {}}}})
 async def rapport_evaluaties(
     request: Request,
     principal: Annotated[Principal, Depends(require("rapportering:read"))],
     van: date,
     tot: date,
     organisator_id: uuid.UUID | None = None,
-) -> EvaluatieRapport:
+    format: Literal["json", "csv"] = "json",
+):
     organisator_id = _scoped(principal, organisator_id)
     async with request.app.state.runtime.sessions() as session:
         cijfers = await Rapporten(session).evaluaties(van, tot, organisator_id)
+    if format == "csv":  # one row for all evaluations, then one per outcome
+        kop = {"van": van, "tot": tot, "organisator_id": organisator_id}
+        return csv_response(
+            [{**kop, "uitkomst": "totaal", "evaluaties": cijfers["evaluaties"],
+              "geevalueerde_wijkwerkers": cijfers["geevalueerde_wijkwerkers"]}]
+            + [{**kop, "uitkomst": u, "evaluaties": n, "geevalueerde_wijkwerkers": ""}
+               for u, n in sorted(cijfers["per_uitkomst"].items())],
+            f"rpt-08-{van}-{tot}.csv")
     return EvaluatieRapport(van=van, tot=tot, organisator_id=organisator_id, berekend_op=datetime.now(UTC), **cijfers)
 
 
 class UitstroomGroep(BaseModel):
     horizon_maanden: int
     groep: str
+    uitkeringsstatus: str | None = Field(None, description="With per_uitkeringsstatus: the benefit status at "
+                                         "referral (RPT-03)")
     dossiers: int
     categorieen: dict[str, int]
 
@@ -153,7 +208,8 @@ class UitstroomRapport(BaseModel):
 
 @router.get(
     "/uitstroom",
-    summary="RPT-04/RPT-10: outflow 3, 6, 9 and 12 months after the end, ex-PWA vs new, by V-4 category",
+    summary="RPT-03/04/10: outflow 3, 6, 9 and 12 months after the end, ex-PWA vs new (and by benefit status), "
+            "by V-4 category",
     responses={200: {"content": {"text/csv": {}}}},
 )
 async def rapport_uitstroom(
@@ -162,6 +218,9 @@ async def rapport_uitstroom(
     op: date | None = None,
     organisator_id: uuid.UUID | None = None,
     format: Literal["json", "csv"] = "json",
+    per_uitkeringsstatus: Annotated[bool, Query(description="RPT-03: split each group by the benefit status at "
+                                                "referral (volledig_werkzoekend, leefloon, ziekteuitkering, "
+                                                "geen_uitkering)")] = False,
 ):
     dag = op or date.today()
     organisator_id = _scoped(principal, organisator_id)
@@ -170,12 +229,14 @@ async def rapport_uitstroom(
         rijen = [
             UitstroomGroep(horizon_maanden=h, **groep)
             for h in HORIZONTEN
-            for groep in await rapporten.uitstroom(dag, h, organisator_id)
+            for groep in await rapporten.uitstroom(dag, h, organisator_id, per_uitkeringsstatus)
         ]
     if format == "csv":
         return csv_response(
             (
-                {"horizon_maanden": r.horizon_maanden, "groep": r.groep, "categorie": c, "aantal": n, "cohort": r.dossiers}
+                {"horizon_maanden": r.horizon_maanden, "groep": r.groep,
+                 **({"uitkeringsstatus": r.uitkeringsstatus} if per_uitkeringsstatus else {}),
+                 "categorie": c, "aantal": n, "cohort": r.dossiers}
                 for r in rijen
                 for c, n in ({"dossiers": r.dossiers} | r.categorieen).items()
             ),

@@ -170,6 +170,8 @@ class PrestatieOut(BaseModel):
     verplaatsingsvergoeding_dag: Euro = Field(description="The day's allowance at this placement (A-03), once per day")
     ingevoerd_door: Partij
     status: PrestatieStatus
+    referentie: str = Field(description="The short code gebruikers and partners see and give the issuer to "
+                            "validate cheques (P-, six characters, a check character)", examples=["P-0000Z8-H"])
 
     @classmethod
     def of(cls, p: Prestatie) -> PrestatieOut:

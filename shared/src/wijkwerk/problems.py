@@ -46,6 +46,18 @@ class Conflict(DomainError):
     rule = "conflict"
 
 
+class NotKnownYet(DomainError):
+    """What the request refers to is not (yet) known to this service: another service owns it
+    and its event may still be on the way. Not a refusal: the partner retries the same
+    request after ``Retry-After`` seconds (README: retry contract). Its rule ends in
+    ``-nog-onbekend``. Answered alike for an id that exists nowhere or that the caller may
+    not see, so it reveals nothing about other organisations."""
+
+    status = 409
+    rule = "nog-onbekend"
+    retry_after = 2
+
+
 class Problem(Exception):
     """An HTTP-level rejection (auth, limits) raised outside the domain."""
 
@@ -91,7 +103,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def problem_response(
-    request: Request, status: int, rule: str, detail: str, **extra: Any
+    request: Request, status: int, rule: str, detail: str, *, headers: dict[str, str] | None = None, **extra: Any
 ) -> JSONResponse:
     body = {
         "type": PROBLEM_BASE + rule,
@@ -102,7 +114,8 @@ def problem_response(
         "instance": request.url.path,
         **extra,
     }
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
@@ -120,7 +133,9 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
-        return problem_response(request, exc.status, exc.rule, exc.detail, **exc.extra)
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
+        return problem_response(request, exc.status, exc.rule, exc.detail, headers=headers, **exc.extra)
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -136,7 +151,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         rule = {404: "niet-gevonden", 405: "methode-niet-toegestaan"}.get(exc.status_code, "http-fout")
-        return problem_response(request, exc.status_code, rule, str(exc.detail))
+        # A 405 carries the route's Allow header (RFC 9110 §15.5.6), set by Starlette on exc.headers.
+        return problem_response(request, exc.status_code, rule, str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

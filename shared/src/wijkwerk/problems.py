@@ -87,6 +87,7 @@ TITLES = {
     401: "Unauthorized",
     403: "Forbidden",
     404: "Not found",
+    405: "Method not allowed",
     409: "Conflict",
     413: "Content too large",
     415: "Unsupported media type",
@@ -151,8 +152,12 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         rule = {404: "niet-gevonden", 405: "methode-niet-toegestaan"}.get(exc.status_code, "http-fout")
-        # A 405 carries the route's Allow header (RFC 9110 §15.5.6), set by Starlette on exc.headers.
-        return problem_response(request, exc.status_code, rule, str(exc.detail), headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # RFC 9110 §15.5.6: every method the path has, not only those of the first route
+            # Starlette matched (GET and POST on one path are two routes).
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path)) or headers.get("Allow", "")
+        return problem_response(request, exc.status_code, rule, str(exc.detail), headers=headers or None)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -160,3 +165,16 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(
             request, 500, "interne-fout", "An unexpected error occurred; it has been logged."
         )
+
+
+def allowed_methods(app, path: str) -> list[str]:
+    """The methods the app serves on ``path``, from its routes (also those inside included
+    routers, which this FastAPI keeps as effective route contexts)."""
+    routes = getattr(app.state, "allow_index", None)
+    if routes is None:
+        routes = []
+        for route in app.routes:
+            contexts = route.effective_route_contexts() if hasattr(route, "effective_route_contexts") else [route]
+            routes += [(c.path_regex, c.methods) for c in contexts if getattr(c, "path_regex", None) and c.methods]
+        app.state.allow_index = routes
+    return sorted({m for regex, ms in routes if regex.match(path) for m in ms})

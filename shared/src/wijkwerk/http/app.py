@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 import orjson
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
@@ -32,6 +32,7 @@ from wijkwerk.db.idempotency import purge_expired
 from wijkwerk.events import registry
 from wijkwerk.events.topics import PRODUCER_TOPIC
 from wijkwerk.http import idempotency
+from wijkwerk.http.dates import strict_dates
 from wijkwerk.http.middleware import RequestContextMiddleware
 from wijkwerk.messaging.consumer import InboxConsumer
 from wijkwerk.messaging.relay import OutboxRelay
@@ -221,6 +222,7 @@ def create_service_app(
         lifespan=lifespan,
         openapi_tags=openapi_tags,
         default_response_class=ORJSONResponse,
+        dependencies=[Depends(strict_dates)],
     )
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings.auth)

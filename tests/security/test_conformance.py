@@ -89,6 +89,15 @@ async def test_a_date_parameter_is_iso_only(service, tokens):
             assert (r.status_code, r.json()["rule"]) == (422, "datum-ongeldig"), (method, path, name, wrong, r.text)
 
 
+async def test_a_bad_date_from_a_caller_without_token_or_scope_is_401_or_403(tokens):
+    """Authentication first, as for any other invalid parameter."""
+    app = _app("prestaties", tokens)
+    path = f"/v1/wijkwerkers/{uuid.uuid4()}/uren"
+    assert (await _call(app, "GET", path, {}, params={"op": "0"})).status_code == 401
+    r = await _call(app, "GET", path, tokens.headers("cheques:read"), params={"op": "0"})
+    assert (r.status_code, r.json()["rule"]) == (403, "scope-ontbreekt")
+
+
 @pytest.mark.parametrize("service", SERVICES)
 def test_no_schema_declares_a_local_time_as_format_time(service):
     spec = _spec(service)

@@ -4,8 +4,9 @@ item 15).
 Pydantic's lax mode reads a parameter declared ``date`` from a number of seconds since
 1970 (``?op=0`` is 1 January 1970) or from a midnight datetime: a partner's typo becomes a
 valid business date. An app-wide dependency checks every date parameter of the matched
-route before the route's own validation and refuses anything else with the rule
-``datum-ongeldig``; routes keep declaring a plain ``date``.
+route and refuses anything else with the rule ``datum-ongeldig``; routes keep declaring a
+plain ``date``. As with FastAPI's own validation, authentication comes first: a bad date
+from a caller without a token (or without the route's scope) is a 401 (403).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import date
 
 from fastapi import Request
 
+from wijkwerk.auth import _bearer, current_principal
 from wijkwerk.problems import Problem
 
 RULE = "datum-ongeldig"
@@ -35,17 +37,21 @@ def _is_date(annotation: object) -> bool:
     return False
 
 
-def _date_params(route) -> tuple[tuple[str, str], ...]:
+def _date_params(route) -> tuple[tuple[tuple[str, str], ...], tuple]:
+    """The route's date parameters, and its scope checks (``wijkwerk.auth.require``)."""
     found = getattr(route, _ATTRIBUTE, None)
     if found is None:
         params: list[tuple[str, str]] = []
+        guards = []
         pending = [route.dependant] if getattr(route, "dependant", None) is not None else []
         while pending:
             dependant = pending.pop()
             pending.extend(dependant.dependencies)
             params += [("query", f.alias) for f in dependant.query_params if _is_date(f.field_info.annotation)]
             params += [("path", f.alias) for f in dependant.path_params if _is_date(f.field_info.annotation)]
-        found = tuple(dict.fromkeys(params))
+            if hasattr(dependant.call, "scopes"):
+                guards.append(dependant.call)
+        found = (tuple(dict.fromkeys(params)), tuple(guards))
         setattr(route, _ATTRIBUTE, found)
     return found
 
@@ -65,9 +71,14 @@ async def strict_dates(request: Request) -> None:
     route = request.scope.get("route")
     if route is None:
         return
-    for where, name in _date_params(route):
+    params, guards = _date_params(route)
+    for where, name in params:
         values = request.query_params.getlist(name) if where == "query" else [request.path_params.get(name)]
         for value in values:
             if value is not None and not valid_iso_date(value):
+                if guards:  # who may not call the route learns nothing from its parameters
+                    principal = await current_principal(request, await _bearer(request))
+                    for guard in guards:
+                        await guard(principal)
                 raise Problem(422, RULE, f"{name}: a date is written YYYY-MM-DD (ISO 8601), e.g. 2026-03-04.",
                               errors=[{"loc": [where, name], "msg": "not an ISO date YYYY-MM-DD", "type": RULE}])

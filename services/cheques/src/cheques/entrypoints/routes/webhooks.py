@@ -51,7 +51,9 @@ def _parse(raw: bytes):
         "HMAC-SHA256 over `{X-Wijkwerk-Timestamp}.{raw body}` with the issuer's secret, sent as "
         "`X-Wijkwerk-Signature: v1=<hex>`. Stale (> 5 min) or future (> 1 min) timestamps and bad "
         "signatures are refused with 401. A redelivered `X-Wijkwerk-Delivery` is acknowledged without a "
-        "second effect. No bearer token: the signature is the authentication."
+        "second effect. No bearer token: the signature is the authentication. A 409 with `Retry-After` "
+        "(`organisator-nog-onbekend`, `prestatie-nog-onbekend`) is retryable: deliver the same delivery again "
+        "after that many seconds."
     ),
     openapi_extra={
         "requestBody": {

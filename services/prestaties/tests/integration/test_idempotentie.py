@@ -9,6 +9,7 @@ import uuid
 from datetime import date
 
 import pytest
+from sqlalchemy import text
 
 from prestaties.entrypoints.schemas.werk import PrestatieOut
 from wijkwerk.events.toeleiding import TrajectGestart
@@ -100,7 +101,7 @@ async def test_keys_are_per_caller(env, wereld):
     assert await _prestaties_en_events(env, w.wijkwerker_id) == (2, 2)
 
 
-async def test_a_refusal_is_stored_a_retryable_answer_is_not(env, wereld):
+async def test_a_refusal_is_stored_and_answered_again(env, wereld):
     w = await wereld()
     headers = _sleutel(env)
     weigering = await env.client.post("/v1/prestaties", json=w.prestatie(datum="2026-01-05"), headers=headers)
@@ -158,3 +159,20 @@ async def test_without_a_key_nothing_changes(env, wereld):
     for _ in range(2):
         assert (await env.client.post("/v1/prestaties", json=w.prestatie(), headers=env.h())).status_code == 201
     assert await _prestaties_en_events(env, w.wijkwerker_id) == (2, 2)
+
+
+async def test_an_expired_key_counts_as_new_and_the_purge_removes_expired_keys(env, wereld):
+    from wijkwerk.db.idempotency import purge_expired
+
+    w = await wereld()
+    headers = _sleutel(env)
+    assert (await env.client.post("/v1/prestaties", json=w.prestatie(), headers=headers)).status_code == 201
+    async with env.engine.begin() as conn:
+        await conn.execute(text("UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = :k"),
+                           {"k": headers["Idempotency-Key"]})
+    r = await env.client.post("/v1/prestaties", json=w.prestatie(minuten=30), headers=headers)
+    assert r.status_code == 201 and "idempotent-replayed" not in r.headers, r.text  # expired: a new request
+    async with env.engine.begin() as conn:
+        await conn.execute(text("UPDATE idempotency_keys SET expires_at = now() - interval '1 second'"))
+    assert await purge_expired(env.engine, batch=2) >= 1
+    assert await env.scalar("SELECT count(*) FROM idempotency_keys") == 0

@@ -46,6 +46,18 @@ class Conflict(DomainError):
     rule = "conflict"
 
 
+class NotKnownYet(DomainError):
+    """What the request refers to is not (yet) known to this service: another service owns it
+    and its event may still be on the way. Not a refusal: the partner retries the same
+    request after ``Retry-After`` seconds (README: retry contract). Its rule ends in
+    ``-nog-onbekend``. Answered alike for an id that exists nowhere or that the caller may
+    not see, so it reveals nothing about other organisations."""
+
+    status = 409
+    rule = "nog-onbekend"
+    retry_after = 2
+
+
 class Problem(Exception):
     """An HTTP-level rejection (auth, limits) raised outside the domain."""
 
@@ -75,6 +87,7 @@ TITLES = {
     401: "Unauthorized",
     403: "Forbidden",
     404: "Not found",
+    405: "Method not allowed",
     409: "Conflict",
     413: "Content too large",
     415: "Unsupported media type",
@@ -91,7 +104,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def problem_response(
-    request: Request, status: int, rule: str, detail: str, **extra: Any
+    request: Request, status: int, rule: str, detail: str, *, headers: dict[str, str] | None = None, **extra: Any
 ) -> JSONResponse:
     body = {
         "type": PROBLEM_BASE + rule,
@@ -102,7 +115,8 @@ def problem_response(
         "instance": request.url.path,
         **extra,
     }
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
@@ -120,7 +134,9 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
-        return problem_response(request, exc.status, exc.rule, exc.detail, **exc.extra)
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
+        return problem_response(request, exc.status, exc.rule, exc.detail, headers=headers, **exc.extra)
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -136,7 +152,12 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         rule = {404: "niet-gevonden", 405: "methode-niet-toegestaan"}.get(exc.status_code, "http-fout")
-        return problem_response(request, exc.status_code, rule, str(exc.detail))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # RFC 9110 §15.5.6: every method the path has, not only those of the first route
+            # Starlette matched (GET and POST on one path are two routes).
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path)) or headers.get("Allow", "")
+        return problem_response(request, exc.status_code, rule, str(exc.detail), headers=headers or None)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -144,3 +165,16 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(
             request, 500, "interne-fout", "An unexpected error occurred; it has been logged."
         )
+
+
+def allowed_methods(app, path: str) -> list[str]:
+    """The methods the app serves on ``path``, from its routes (also those inside included
+    routers, which this FastAPI keeps as effective route contexts)."""
+    routes = getattr(app.state, "allow_index", None)
+    if routes is None:
+        routes = []
+        for route in app.routes:
+            contexts = route.effective_route_contexts() if hasattr(route, "effective_route_contexts") else [route]
+            routes += [(c.path_regex, c.methods) for c in contexts if getattr(c, "path_regex", None) and c.methods]
+        app.state.allow_index = routes
+    return sorted({m for regex, ms in routes if regex.match(path) for m in ms})

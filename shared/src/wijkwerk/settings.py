@@ -84,6 +84,8 @@ class ServiceSettings(BaseSettings):
     consumer_batch_size: int = 5000
     max_page_size: int = 500
     max_body_bytes: int = 1_000_000
+    # How long an Idempotency-Key's answer is kept for retries (README: retry contract).
+    idempotency_ttl_hours: int = 24
     log_json: bool = True
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)

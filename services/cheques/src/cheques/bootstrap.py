@@ -34,6 +34,8 @@ def build_app(settings: Settings) -> FastAPI:
         ],
         consumers=consumers,
         periodic=[Periodic("draai-validaties-terug", settings.terugdraaien_interval_s, draai_validaties_terug)],
+        # Signed, and deduplicated by their delivery id in the same transaction as their effect.
+        idempotency_exempt=("/v1/webhooks/",),
         title="Wijk-werken — cheques",
         description=(
             "Cheque issuing through the issuer's signed webhooks, the double-entry payout ledger in integer "

@@ -140,10 +140,13 @@ async def test_validation_rules_refuse_with_their_rule_and_write_nothing(omgevin
         (validatie(series[3], p.prestatie_id), 422, "meer-cheques-dan-uren"),
         (validatie(series[3], ander.prestatie_id), 422, "cheque-andere-gebruiker"),
         (validatie(series[4], p.prestatie_id), 422, "cheque-vervallen"),
-        (validatie(series[3], uuid.uuid4()), 422, "prestatie-onbekend"),
+        (validatie(series[3], uuid.uuid4()), 409, "prestatie-nog-onbekend"),  # retryable (issue #21, item 9)
+        (validatie(series[0], uuid.uuid4()), 409, "cheque-al-gebruikt"),  # the cheque's own refusal first
+        (validatie(series[4], uuid.uuid4()), 422, "cheque-vervallen"),
         (validatie("ONBEKEND1", p.prestatie_id), 422, "cheque-onbekend"),
         (uitgifte(str(uuid.uuid4()), ["X1"]), 422, "bestelling-onbekend"),
-        (bestelling(uuid.uuid4()), 422, "tarief-onbekend"),
+        (bestelling(uuid.uuid4()), 409, "organisator-nog-onbekend"),  # retryable: still on its way
+        (bestelling(oid, besteld_op="2000-01-01"), 422, "tarief-onbekend"),  # known, no tariff that day
         ({"type": "cheque.terugbetaald", "serienummer": series[0], "terugbetaald_op": "2026-04-01"}, 409,
          "cheque-al-gebruikt"),
     ]

@@ -118,7 +118,9 @@ async def test_only_vdab_records_bemiddelaar_fte_for_a_known_organiser(env, toke
     door_organisator = await _inzet(client, tokens, A, "2026-01-01", {"fte": "1.00"}, org=str(A), org_type="organisator")
     assert (door_organisator.status_code, door_organisator.json()["rule"]) == (403, "alleen-vdab")
     onbekend = await _inzet(client, tokens, uuid.uuid4(), "2026-01-01", {"fte": "1.00"})
-    assert (onbekend.status_code, onbekend.json()["rule"]) == (404, "organisator-onbekend")
+    # Not (yet) known from toeleiding's events: retryable, not a refusal (issue #21, item 9).
+    assert (onbekend.status_code, onbekend.json()["rule"], onbekend.headers["retry-after"]) == (
+        409, "organisator-nog-onbekend", "2")
     for fout in ({"fte": "1.234"}, {"fte": "-1"}, {"fte": "1", "extra": 1}, {"inwoners": 5}):
         assert (await _inzet(client, tokens, A, "2026-01-01", fout)).status_code == 422, fout
     assert (await _inzet(client, tokens, A, "2026-01-01", {"fte": "1.00"})).status_code == 200

@@ -57,7 +57,10 @@ async def test_an_evaluation_of_an_unknown_trajectory_or_outside_it_is_refused(e
     tid, events = _traject(uuid.uuid4(), date(2026, 1, 1), einde=date(2026, 3, 31))
     await fold(engine, *events)
     body = {"traject_id": str(uuid.uuid4()), "datum": "2026-02-01", "uitkomst": "zelfde_klus"}
-    assert (await client.post("/v1/evaluaties", json=body, headers=tokens.headers(*VDAB))).status_code == 404
+    onbekend = await client.post("/v1/evaluaties", json=body, headers=tokens.headers(*VDAB))
+    # Its TrajectGestart may still be on its way: retryable (issue #21, item 9).
+    assert (onbekend.status_code, onbekend.json()["rule"], onbekend.headers["retry-after"]) == (
+        409, "traject-nog-onbekend", "2")
     r = await client.post("/v1/evaluaties", json={**body, "traject_id": str(tid), "datum": "2026-05-01"},
                           headers=tokens.headers(*VDAB))
     assert (r.status_code, r.json()["rule"]) == (422, "evaluatie-buiten-traject")
@@ -127,3 +130,32 @@ async def test_rpt04_outflow_cohorts_and_categories_per_horizon(env, tokens, fol
     csv = await client.get("/v1/rapporten/uitstroom", params={"op": "2026-08-15", "format": "csv"}, headers=h)
     assert csv.headers["content-type"].startswith("text/csv")
     assert "3,nieuw,werk_werknemer,1,2" in csv.text
+
+
+async def test_concurrent_retries_with_one_key_record_one_evaluation_and_one_event(env, tokens, fold):
+    """Idempotency-Key (issue #21, item 8): a partner's retries, even at the same time, record
+    the evaluation once; a retry before the trajectory arrived is answered 409 + Retry-After
+    and does not use up the key."""
+    import asyncio
+
+    client, engine = env
+    tid, events = _traject(uuid.uuid4(), date(2026, 1, 1))
+    headers = {**tokens.headers(*VDAB), "Idempotency-Key": str(uuid.uuid4())}
+    body = {"traject_id": str(tid), "datum": "2026-06-30", "uitkomst": "zelfde_klus"}
+    vroeg = await client.post("/v1/evaluaties", json=body, headers=headers)
+    assert (vroeg.status_code, vroeg.json()["rule"]) == (409, "traject-nog-onbekend")
+    await fold(engine, *events)
+
+    async def tot_beantwoord():
+        while True:
+            r = await client.post("/v1/evaluaties", json=body, headers=headers)
+            if not (r.status_code == 409 and "retry-after" in r.headers):
+                return r
+            await asyncio.sleep(0.01)
+
+    antwoorden = await asyncio.wait_for(asyncio.gather(*(tot_beantwoord() for _ in range(6))), 60)
+    assert {r.status_code for r in antwoorden} == {201}
+    assert len({r.json()["id"] for r in antwoorden}) == 1
+    async with engine.connect() as conn:
+        assert await conn.scalar(text("SELECT count(*) FROM evaluaties WHERE traject_id = :t"), {"t": tid}) == 1
+    assert [e.event_type for e in await _outbox(engine)] == ["EvaluatieUitgevoerd"]

@@ -105,8 +105,9 @@ async def test_a_placement_outside_the_area_or_without_trajectory_is_refused(env
             "activiteit_id": w.activiteit_id, "locatie_nis_code": "36015", "afstand_km": 2, "start": "2025-03-01"}
     r = await env.client.post("/v1/koppelingen", json=body, headers=env.h())
     assert (r.status_code, r.json()["rule"]) == (422, "buiten-werkingsgebied")
+    # A worker whose trajectory has not reached prestaties (yet): retryable, not a refusal.
     r = await env.client.post("/v1/koppelingen", json={**body, "wijkwerker_id": str(uuid.uuid4())}, headers=env.h())
-    assert (r.status_code, r.json()["rule"]) == (404, "wijkwerker-onbekend")
+    assert (r.status_code, r.json()["rule"], r.headers["retry-after"]) == (409, "traject-nog-onbekend", "2")
 
 
 async def test_contacts_with_a_gebruiker_are_recorded_and_published(env, wereld):

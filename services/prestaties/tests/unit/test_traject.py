@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from prestaties.domain.fouten import OngeldigeInvoer
+from prestaties.domain.fouten import NogOnbekend, OngeldigeInvoer
 from prestaties.domain.traject import Schorsing, TrajectVenster, traject_op
 
 ORG = uuid.uuid4()
@@ -44,9 +44,17 @@ def test_the_unlimited_right_has_no_end():
 
 
 def test_another_organisers_trajectory_does_not_count():
+    eigen = _venster(start=date(2025, 1, 10), gepland_einde=date(2025, 7, 9), overeenkomst_op=date(2025, 1, 10))
     with pytest.raises(OngeldigeInvoer) as err:
-        traject_op([_venster()], uuid.uuid4(), date(2026, 2, 1))
+        traject_op([eigen, _venster(organisator_id=uuid.uuid4())], ORG, date(2026, 2, 1))
     assert err.value.rule == "buiten-traject"
+
+
+def test_no_trajectory_with_the_organiser_known_yet_is_retryable_not_a_refusal():
+    """Its TrajectGestart may still be on its way from toeleiding (issue #21, item 9)."""
+    with pytest.raises(NogOnbekend) as err:
+        traject_op([_venster()], uuid.uuid4(), date(2026, 2, 1))
+    assert (err.value.rule, err.value.status, err.value.retry_after) == ("traject-nog-onbekend", 409, 2)
 
 
 def test_no_prestaties_on_suspended_days():

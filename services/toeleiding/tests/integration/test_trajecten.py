@@ -187,3 +187,29 @@ async def test_an_evaluation_outcome_of_outflow_ends_the_trajectory_exactly_once
         rows = caused.all()
     assert len(rows) == 1
     assert Envelope.from_bytes(rows[0].value).causation_id == str(Envelope.from_bytes(raw).event_id)
+
+
+async def test_concurrent_retries_with_one_key_refer_once(env, tokens):
+    """Idempotency-Key (issue #21, item 8): a referrer retrying after a timeout, even at the
+    same time, starts one referral and one trajectory with one event each."""
+    client, engine = env
+    oid, wid = await _dossier(client, tokens)
+    voor = await _events(engine)
+    headers = {**tokens.headers(*ADMIN), "Idempotency-Key": str(uuid.uuid4())}
+    body = {"wijkwerker_id": wid, "organisator_id": oid, "toeleider_type": "OCMW", "advies_maanden": 6,
+            "ontvangen_op": "2026-01-05", "start": "2026-01-10"}
+
+    async def tot_beantwoord():
+        while True:
+            r = await client.post("/v1/toeleidingen", json=body, headers=headers)
+            if not (r.status_code == 409 and "retry-after" in r.headers):
+                return r
+            await asyncio.sleep(0.01)
+
+    antwoorden = await asyncio.wait_for(asyncio.gather(*(tot_beantwoord() for _ in range(6))), 60)
+    assert {r.status_code for r in antwoorden} == {201}, [r.text for r in antwoorden]
+    assert len({r.content for r in antwoorden}) == 1
+    nieuw = (await _events(engine))[len(voor):]
+    assert sorted(nieuw) == sorted(set(nieuw)), nieuw  # every event of the referral once
+    async with engine.connect() as conn:
+        assert await conn.scalar(text("SELECT count(*) FROM trajecten WHERE wijkwerker_id = :w"), {"w": wid}) == 1

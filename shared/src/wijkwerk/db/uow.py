@@ -3,6 +3,11 @@
 A handler changes its aggregate through repositories on ``uow.session`` and records
 the resulting events with :meth:`UnitOfWork.emit`; :meth:`commit` writes them to the
 outbox in the same transaction. Nothing else writes to Kafka.
+
+Inside a request that carries an ``Idempotency-Key`` (see ``wijkwerk.db.idempotency``) a
+unit of work does not own its transaction: it works in a savepoint of the request
+transaction, which commits the effect together with the key's stored answer. A block that
+raises or ends without ``commit`` is rolled back to its savepoint, exactly as on its own.
 """
 
 from __future__ import annotations
@@ -11,8 +16,9 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
+from wijkwerk.db.idempotency import request_session
 from wijkwerk.events.envelope import Envelope, Event
 from wijkwerk.observability import current_correlation_id
 
@@ -32,6 +38,7 @@ class UnitOfWork:
         self.session: AsyncSession
         self._pending: list[tuple[Event, Envelope]] = []
         self._joined = False
+        self._savepoint: AsyncSessionTransaction | None = None  # inside a request transaction
         self._causation_id: str | None = None
 
     @classmethod
@@ -50,8 +57,13 @@ class UnitOfWork:
         if self._joined:
             return self
         assert self._sessions is not None
-        self.session = self._sessions()
         self._pending = []
+        if (shared := request_session.get()) is not None:
+            self.session = shared
+            self._savepoint = await shared.begin_nested()
+            self.init_repositories(shared)
+            return self
+        self.session = self._sessions()
         self.init_repositories(self.session)
         return self
 
@@ -66,6 +78,10 @@ class UnitOfWork:
     ) -> None:
         if self._joined:
             return  # the owner of the transaction commits or rolls back
+        if self._savepoint is not None:
+            await self.rollback()  # what was not committed is undone; the request commits the rest
+            self._savepoint = None
+            return
         try:
             await self.rollback()
         finally:
@@ -106,9 +122,16 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.flush_outbox()
-        if not self._joined:
+        if self._savepoint is not None:
+            if self._savepoint.is_active:
+                await self._savepoint.commit()
+        elif not self._joined:
             await self.session.commit()
 
     async def rollback(self) -> None:
         self._pending = []
+        if self._savepoint is not None:
+            if self._savepoint.is_active:
+                await self._savepoint.rollback()
+            return
         await self.session.rollback()

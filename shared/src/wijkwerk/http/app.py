@@ -15,6 +15,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Annotated, Any
 
 import orjson
@@ -27,8 +28,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from wijkwerk.aio import sleep_or_stop
 from wijkwerk.auth import Principal, TokenVerifier, require
 from wijkwerk.db import create_engine, session_factory
+from wijkwerk.db.idempotency import purge_expired
 from wijkwerk.events import registry
 from wijkwerk.events.topics import PRODUCER_TOPIC
+from wijkwerk.http import idempotency
+from wijkwerk.http.dates import strict_dates
 from wijkwerk.http.middleware import RequestContextMiddleware
 from wijkwerk.messaging import archief
 from wijkwerk.messaging.consumer import InboxConsumer
@@ -161,6 +165,11 @@ def make_consumer(
     )
 
 
+# Expired idempotency keys go in bounded batches; a run's timing changes no answer (an
+# expired key counts as absent whether or not it has been purged).
+PURGE_IDEMPOTENCY_KEYS = Periodic("idempotency-purge", 600.0, lambda runtime: purge_expired(runtime.engine))
+
+
 class ORJSONResponse(JSONResponse):
     def render(self, content) -> bytes:
         return orjson.dumps(content)
@@ -188,7 +197,10 @@ def create_service_app(
     description: str,
     version: str = "1.0.0",
     openapi_tags: list[dict] | None = None,
+    idempotency_exempt: Sequence[str] = (),
 ) -> FastAPI:
+    """``idempotency_exempt``: path prefixes of POSTs that keep their own deduplication
+    (the issuer's signed webhooks, by delivery id) and take no ``Idempotency-Key``."""
     configure_logging(name, json=settings.log_json)
 
     @asynccontextmanager
@@ -196,7 +208,7 @@ def create_service_app(
         runtime = build_runtime(name, settings)
         if consumers is not None:
             runtime.consumers.extend(consumers(runtime))
-        runtime.periodic.extend(periodic)
+        runtime.periodic.extend([*periodic, PURGE_IDEMPOTENCY_KEYS])
         app.state.runtime = runtime
         if settings.run_workers:
             runtime.start_workers()
@@ -215,11 +227,15 @@ def create_service_app(
         lifespan=lifespan,
         openapi_tags=openapi_tags,
         default_response_class=ORJSONResponse,
+        dependencies=[Depends(strict_dates)],
     )
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings.auth)
-    _document_problems_as_problem_json(app)
+    _document_problems_as_problem_json(app, idempotency_exempt)
     install_problem_handlers(app)
+    # Inside the request context: the body limit and the correlation id apply first.
+    app.add_middleware(idempotency.IdempotencyMiddleware, ttl=timedelta(hours=settings.idempotency_ttl_hours),
+                       exempt_prefixes=idempotency_exempt)
     app.add_middleware(RequestContextMiddleware, service=name, max_body_bytes=settings.max_body_bytes)
     app.include_router(_ops_router(name))
     app.include_router(_archief_router())
@@ -228,9 +244,10 @@ def create_service_app(
     return app
 
 
-def _document_problems_as_problem_json(app: FastAPI) -> None:
+def _document_problems_as_problem_json(app: FastAPI, idempotency_exempt: Sequence[str]) -> None:
     """Errors are served as ``application/problem+json`` (RFC 9457); say so in the
-    OpenAPI document, which FastAPI would otherwise describe as ``application/json``."""
+    OpenAPI document, which FastAPI would otherwise describe as ``application/json``.
+    Every POST outside ``idempotency_exempt`` documents the ``Idempotency-Key`` header."""
     generate = app.openapi
 
     def openapi() -> dict:
@@ -243,6 +260,7 @@ def _document_problems_as_problem_json(app: FastAPI) -> None:
                     content = response.get("content", {})
                     if status[0] in "45" and "application/json" in content:
                         content[MEDIA_TYPE] = content.pop("application/json")
+        idempotency.document(schema, idempotency_exempt)
         app.openapi_schema = schema
         return schema
 

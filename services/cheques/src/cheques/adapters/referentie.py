@@ -34,6 +34,10 @@ class TariefReferentie:
             )
         )
 
+    async def organisator_bekend(self, organisator_id: uuid.UUID) -> bool:
+        """Whether toeleiding's OrganisatorGeregistreerd has reached this service."""
+        return await self.session.scalar(select(organisatoren_ref.c.id).where(organisatoren_ref.c.id == organisator_id)) is not None
+
     async def tarief_op(self, organisator_id: uuid.UUID, dag: date) -> int | None:
         return await self.session.scalar(
             select(tarieven_ref.c.prijs_cent)

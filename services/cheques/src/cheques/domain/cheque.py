@@ -94,7 +94,7 @@ class Cheque:
         """The number of the current (or next) validation: 1, and one more after each reversal."""
         return self.terugdraaiingen + 1
 
-    def _moet_ongebruikt_zijn(self) -> None:
+    def moet_ongebruikt_zijn(self) -> None:
         if self.status is Status.GEVALIDEERD:
             raise BestaatAl(f"Cheque {self.serienummer} was already used.", rule="cheque-al-gebruikt")
         if self.status is Status.TERUGBETAALD:
@@ -105,7 +105,7 @@ class Cheque:
     def valideer(self, prestatie: Prestatie, gevalideerd_op: date, al_gevalideerd: int) -> None:
         """Ties the cheque to one started hour of ``prestatie``; ``al_gevalideerd`` is the
         number of cheques that prestatie already took."""
-        self._moet_ongebruikt_zijn()
+        self.moet_ongebruikt_zijn()
         if (prestatie.gebruiker_id, prestatie.organisator_id) != (
             self.bestelling.gebruiker_id,
             self.bestelling.organisator_id,
@@ -143,11 +143,11 @@ class Cheque:
         return True
 
     def betaal_terug(self, op: date) -> None:
-        self._moet_ongebruikt_zijn()
+        self.moet_ongebruikt_zijn()
         self.status, self.afgesloten_op = Status.TERUGBETAALD, op
 
     def laat_vervallen(self, op: date) -> None:
-        self._moet_ongebruikt_zijn()
+        self.moet_ongebruikt_zijn()
         self.status, self.afgesloten_op = Status.VERVALLEN, op
 
 

@@ -1,6 +1,6 @@
 """Domain errors of the cheques service; each names the rule it enforces."""
 
-from wijkwerk.problems import Conflict, DomainError, NotFound
+from wijkwerk.problems import Conflict, DomainError, NotFound, NotKnownYet
 
 
 class OngeldigeInvoer(DomainError):
@@ -22,6 +22,11 @@ class NietGevonden(NotFound):
     pass
 
 
+class NogOnbekend(NotKnownYet):
+    """Another service's organiser, trajectory or prestatie has not reached this one yet:
+    409 with Retry-After, retryable (rules ``…-nog-onbekend``)."""
+
+
 class Onbeschikbaar(DomainError):
     """A service this one depends on did not answer (toeleiding, the broker)."""
 
@@ -29,4 +34,4 @@ class Onbeschikbaar(DomainError):
     rule = "dienst-onbeschikbaar"
 
 
-__all__ = ["BestaatAl", "DomainError", "Geweigerd", "NietGevonden", "Onbeschikbaar", "OngeldigeInvoer"]
+__all__ = ["BestaatAl", "DomainError", "Geweigerd", "NietGevonden", "NogOnbekend", "Onbeschikbaar", "OngeldigeInvoer"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from cheques.domain.cheque import Bestelling, Cheque, Prestatie, geldig_tot
-from cheques.domain.fouten import BestaatAl, OngeldigeInvoer
+from cheques.domain.fouten import BestaatAl, NogOnbekend, OngeldigeInvoer
 from cheques.domain.grootboek import cheque_transactie, maand, reis_transactie
 from cheques.domain.tarieven import Soort
 from cheques.domain.verdeling import Verdeling, verdeel
@@ -57,12 +57,15 @@ async def _met_prestatie_id(uow: ChequesUnitOfWork, cmd: Validatie) -> Validatie
         )
     prestatie_id = await uow.prestaties.met_referentie(referentie)
     if prestatie_id is None:
-        raise OngeldigeInvoer("The prestatie is not known (yet).", rule="prestatie-onbekend")
+        raise NogOnbekend("No prestatie with this reference is known here yet.", rule="prestatie-nog-onbekend")
     return replace(cmd, prestatie_id=prestatie_id)
 
 
 async def registreer_bestelling(cmd: commands.RegistreerBestelling, uow: ChequesUnitOfWork, uitgever: str) -> None:
     prijs = await uow.tarieven.tarief_op(cmd.organisator_id, cmd.besteld_op)
+    if prijs is None and not await uow.tarieven.organisator_bekend(cmd.organisator_id):
+        # Still on its way from toeleiding: the issuer delivers again after Retry-After.
+        raise NogOnbekend("This organiser is not known here yet.", rule="organisator-nog-onbekend")
     if prijs is None:
         raise OngeldigeInvoer("No tariff is known for this organiser on the order date.", rule="tarief-onbekend")
     Soort.uitgeverkost(cmd.drager)  # a carrier without an issuer fee is refused now, not at validation
@@ -126,9 +129,12 @@ async def valideer_cheques(cmd: commands.ValideerCheques, uow: ChequesUnitOfWork
 
 async def valideer_cheque(cmd: commands.ValideerCheque, uow: ChequesUnitOfWork, uitgever: str) -> None:
     cheque = await _cheque(uow, cmd.serienummer, uitgever)
+    # The cheque's own refusals first (used, refunded, expired): they hold whatever the prestatie.
+    cheque.moet_ongebruikt_zijn()
     prestatie = await uow.prestaties.get(cmd.prestatie_id)
     if prestatie is None:
-        raise OngeldigeInvoer("The prestatie is not known (yet).", rule="prestatie-onbekend")
+        # Its PrestatieGeregistreerd may still be on its way: the issuer delivers again later.
+        raise NogOnbekend("The prestatie is not known here yet.", rule="prestatie-nog-onbekend")
     cheque.valideer(prestatie, cmd.gevalideerd_op, await uow.cheques.gevalideerd_voor(prestatie.id))
     b = cheque.bestelling
     v = verdeel(b.prijs_cent, b.drager, b.besteld_op, prestatie.datum, await uow.verdeeltarieven.alle())

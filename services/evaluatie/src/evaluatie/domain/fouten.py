@@ -1,6 +1,6 @@
 """Domain errors of evaluatie; each names the rule it enforces."""
 
-from wijkwerk.problems import Conflict, DomainError, NotFound
+from wijkwerk.problems import Conflict, DomainError, NotFound, NotKnownYet
 
 
 class OngeldigeInvoer(DomainError):
@@ -13,3 +13,8 @@ class BestaatAl(Conflict):
 
 class NietGevonden(NotFound):
     pass
+
+
+class NogOnbekend(NotKnownYet):
+    """Another service's organiser, trajectory or prestatie has not reached this one yet:
+    409 with Retry-After, retryable (rules ``…-nog-onbekend``)."""

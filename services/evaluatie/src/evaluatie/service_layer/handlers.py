@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from evaluatie.domain.bemiddelaars import controleer_inzet
 from evaluatie.domain.evaluatie import TrajectVenster, Uitkomst, controleer_evaluatie
-from evaluatie.domain.fouten import BestaatAl, NietGevonden
+from evaluatie.domain.fouten import BestaatAl, NogOnbekend
 from evaluatie.domain.uitstroom import controleer_meting
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.events.evaluatie import EvaluatieUitgevoerd, UitstroomGemeten
@@ -49,7 +49,7 @@ class LegBemiddelaarsinzetVast:
 async def _traject(uow: EvaluatieUnitOfWork, traject_id: uuid.UUID):
     traject = await uow.trajecten.get(traject_id)
     if traject is None:
-        raise NietGevonden("This trajectory is not known here (yet).", rule="traject-onbekend")
+        raise NogOnbekend("This trajectory is not known here yet.", rule="traject-nog-onbekend")
     return traject
 
 
@@ -109,7 +109,7 @@ async def leg_bemiddelaarsinzet_vast(cmd: LegBemiddelaarsinzetVast, uow: Evaluat
     controleer_inzet(cmd.fte, cmd.inwoners)
     async with uow:
         if not await uow.bemiddelaars.organisator_bekend(cmd.organisator_id):
-            raise NietGevonden("This organiser is not known here (yet).", rule="organisator-onbekend")
+            raise NogOnbekend("This organiser is not known here yet.", rule="organisator-nog-onbekend")
         await uow.bemiddelaars.leg_vast(cmd.organisator_id, cmd.geldig_vanaf, cmd.fte, cmd.inwoners, cmd.door)
         await uow.commit()
         return await uow.bemiddelaars.historiek(cmd.organisator_id)

@@ -1,6 +1,6 @@
 """Domain errors of prestaties; each names the rule it enforces."""
 
-from wijkwerk.problems import Conflict, DomainError, NotFound
+from wijkwerk.problems import Conflict, DomainError, NotFound, NotKnownYet
 
 
 class OngeldigeInvoer(DomainError):
@@ -15,4 +15,9 @@ class NietGevonden(NotFound):
     pass
 
 
-__all__ = ["BestaatAl", "DomainError", "NietGevonden", "OngeldigeInvoer"]
+class NogOnbekend(NotKnownYet):
+    """Another service's organiser, trajectory or prestatie has not reached this one yet:
+    409 with Retry-After, retryable (rules ``…-nog-onbekend``)."""
+
+
+__all__ = ["BestaatAl", "DomainError", "NietGevonden", "NogOnbekend", "OngeldigeInvoer"]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from prestaties.domain.fouten import OngeldigeInvoer
+from prestaties.domain.fouten import NogOnbekend, OngeldigeInvoer
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,10 @@ def _dichtstbij(vensters: Sequence[TrajectVenster], organisator_id: uuid.UUID, d
 
 def traject_op(vensters: Sequence[TrajectVenster], organisator_id: uuid.UUID, dag: date) -> TrajectVenster:
     """The trajectory with this organiser a prestatie on ``dag`` belongs to."""
+    if not any(v.organisator_id == organisator_id for v in vensters):
+        raise NogOnbekend(
+            "No trajectory of the worker with this organiser is known here yet.", rule="traject-nog-onbekend"
+        )
     venster = next((v for v in vensters if v.omvat(dag)), None)
     if venster is None or venster.organisator_id != organisator_id:
         raise OngeldigeInvoer(

@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy.exc import IntegrityError
 
 from prestaties.domain.activiteit import Activiteit
-from prestaties.domain.fouten import BestaatAl, NietGevonden
+from prestaties.domain.fouten import BestaatAl, NietGevonden, NogOnbekend
 from prestaties.domain.koppeling import Koppeling
 from prestaties.service_layer import commands
 from prestaties.service_layer.gebruikers import gebruiker_bij
@@ -31,7 +31,7 @@ async def neem_activiteit_op(cmd: commands.NeemActiviteitOp, uow: PrestatiesUnit
     )
     async with uow:
         if await uow.organisatoren.get(cmd.organisator_id) is None:
-            raise NietGevonden("This organiser is not known here (yet).", rule="organisator-onbekend")
+            raise NogOnbekend("This organiser is not known here yet.", rule="organisator-nog-onbekend")
         try:
             await uow.activiteiten.add(activiteit)
         except IntegrityError as exc:
@@ -101,8 +101,9 @@ async def maak_koppeling(cmd: commands.MaakKoppeling, uow: PrestatiesUnitOfWork)
             raise NietGevonden("No such activity in this organiser's catalogue.", rule="activiteit-onbekend")
         gebruiker, erkenning = await gebruiker_bij(uow, cmd.gebruiker_id, cmd.organisator_id)
         if not await uow.vensters.heeft_traject_bij(cmd.wijkwerker_id, cmd.organisator_id):
-            raise NietGevonden(
-                "No trajectory of this worker with this organiser is known here (yet).", rule="wijkwerker-onbekend"
+            # Also for another organiser's worker: nothing tells the caller that the worker exists.
+            raise NogOnbekend(
+                "No trajectory of this worker with this organiser is known here yet.", rule="traject-nog-onbekend"
             )
         koppeling = Koppeling.maak(
             wijkwerker_id=cmd.wijkwerker_id, gebruiker=gebruiker, erkenning=erkenning, activiteit=activiteit,

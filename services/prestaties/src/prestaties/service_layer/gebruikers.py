@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 
 from prestaties.domain.contact import Contact
-from prestaties.domain.fouten import BestaatAl, NietGevonden
+from prestaties.domain.fouten import BestaatAl, NietGevonden, NogOnbekend
 from prestaties.domain.gebruiker import Erkenning, ErkenningRegels, Gebruiker, Geldigheid
 from prestaties.service_layer import commands
 from prestaties.service_layer.uow import PrestatiesUnitOfWork
@@ -45,7 +45,7 @@ async def gebruiker_bij(
 
 async def _bekende_organisator(uow: PrestatiesUnitOfWork, organisator_id: uuid.UUID) -> None:
     if await uow.organisatoren.get(organisator_id) is None:
-        raise NietGevonden("This organiser is not known here (yet).", rule="organisator-onbekend")
+        raise NogOnbekend("This organiser is not known here yet.", rule="organisator-nog-onbekend")
 
 
 async def registreer_gebruiker(cmd: commands.RegistreerGebruiker, uow: PrestatiesUnitOfWork) -> Gebruiker:

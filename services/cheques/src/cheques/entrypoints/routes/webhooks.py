@@ -59,7 +59,8 @@ def _parse(raw: bytes):
         "acknowledged without a second effect. No bearer token: the signature is the authentication. "
         "A validation names the prestatie by `prestatie_id` or by `prestatie_referentie`, the short code "
         "the gebruiker sees on its prestatie (e.g. `P-0000Z8-H`): a code with a wrong check character is "
-        "refused as `prestatie-referentie-ongeldig`, an unknown one as `prestatie-onbekend`."
+        "refused as `prestatie-referentie-ongeldig`. A 409 with `Retry-After` (`organisator-nog-onbekend`, "
+        "`prestatie-nog-onbekend`) is retryable: deliver the same delivery again after that many seconds."
     ),
     openapi_extra={
         "requestBody": {

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from evaluatie.domain.evaluatie import TrajectVenster, Uitkomst, status_evaluatie, volgende_evaluatie
-from evaluatie.domain.fouten import NietGevonden, OngeldigeInvoer
+from evaluatie.domain.fouten import NietGevonden, NogOnbekend, OngeldigeInvoer
 from evaluatie.domain.uitstroom import CATEGORIEEN
 from evaluatie.entrypoints.deps import get_uow
 from evaluatie.service_layer import handlers
@@ -63,7 +63,9 @@ async def _zichtbaar_traject(uow: EvaluatieUnitOfWork, principal: Principal, tra
     async with uow:
         t = await uow.trajecten.get(traject_id)
     if t is None or not sees_organisation(principal, t.organisator_id):
-        raise NietGevonden("This trajectory is not known here (yet).", rule="traject-onbekend")
+        # Its TrajectGestart may still be on its way: retryable. Alike for another
+        # organisation's trajectory, so nothing tells the caller that it exists.
+        raise NogOnbekend("This trajectory is not known here yet.", rule="traject-nog-onbekend")
 
 
 @router.post("/evaluaties", status_code=status.HTTP_201_CREATED, summary="Record a (6-monthly) evaluation")

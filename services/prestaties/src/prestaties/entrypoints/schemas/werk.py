@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -12,7 +12,7 @@ from prestaties.domain.gebruiker import GebruikerCategorie
 from prestaties.domain.koppeling import Koppeling
 from prestaties.domain.prestatie import Partij, Prestatie, PrestatieStatus
 from prestaties.domain.traject import TrajectVenster
-from prestaties.entrypoints.schemas import Nis, Reden, verzoek
+from prestaties.entrypoints.schemas import LokaleTijd, Nis, Reden, verzoek
 from wijkwerk.money import Euro
 
 _ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
@@ -119,7 +119,7 @@ class PrestatieIn(BaseModel):
 
     koppeling_id: uuid.UUID
     datum: date
-    start: time
+    start: LokaleTijd
     minuten: int = Field(description="Duration; positive and within the day. 130 minutes = 3 started hours")
     door: Partij = Field(description="Who enters it; another party confirms")
 
@@ -141,7 +141,7 @@ class CorrectieIn(BaseModel):
     model_config = verzoek(door="organisator", start="09:00", minuten=120, reden="Tikfout in de duur")
 
     door: Partij
-    start: time
+    start: LokaleTijd
     minuten: int
     reden: Reden
 
@@ -162,7 +162,7 @@ class PrestatieOut(BaseModel):
     activiteit_id: uuid.UUID
     traject_id: uuid.UUID
     datum: date
-    start: time
+    start: LokaleTijd
     minuten: int
     begonnen_uren: int = Field(description="Cheques due: one per started hour (A-01)")
     afstand_km: int
@@ -185,7 +185,7 @@ class HistoriekOut(BaseModel):
     actie: str
     door: Partij
     status: PrestatieStatus
-    start: time
+    start: LokaleTijd
     minuten: int
     reden: str | None
     op: datetime

@@ -77,11 +77,19 @@ def _start(name: str, db_url: str, tokens: Tokens, log_dir, kafka: str, *, port:
 @pytest.fixture(scope="session")
 def servers(embedded_pg, kafka_bootstrap, security_tokens, tmp_path_factory) -> Iterator[dict[str, Server]]:
     log_dir = tmp_path_factory.mktemp("security-logs")
+    ports = {name: free_port() for name in FUZZED_SERVICES}
+    # Wired to each other: the recompute reads prestaties' event archive over HTTP.
+    wiring = {
+        **{f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()},
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
+    }
     started: dict[str, Server] = {}
     try:
         for name in FUZZED_SERVICES:
             db = migrated_database(embedded_pg, name, f"sec_{name}")
-            started[name] = _start(name, db, security_tokens, log_dir, kafka_bootstrap)
+            started[name] = _start(name, db, security_tokens, log_dir, kafka_bootstrap, port=ports[name],
+                                   extra_env=wiring)
         yield started
     finally:
         for server in started.values():

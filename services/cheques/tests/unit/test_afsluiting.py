@@ -122,8 +122,8 @@ def test_the_fold_books_a_fee_and_a_payout_in_the_months_the_cheques_topic_names
     geboekt = InschrijvingsrechtGeboekt(erkenning_id=erkenning, organisator_id=organisator, jaar=2026, bedrag_cent=750,
                                         betaald_op=date(2026, 1, 15), boekmaand=date(2026, 2, 1))
     p = _prestatie(date(2026, 1, 12), vergoeding=0)
-    betaling = UitbetalingUitgevoerd(wijkwerker_id=W, periode="2026-01", bedrag_cent=410, uitgevoerd_op=date(2026, 2, 5),
-                                     end_to_end_id="x", boekmaand=date(2026, 2, 1))
+    betaling = UitbetalingUitgevoerd(wijkwerker_id=W, periode="2026-01", bedrag_cent=410,
+                                     uitgevoerd_op=date(2026, 2, 5), end_to_end_id="x", boekmaand=date(2026, 2, 1))
     for volgorde in ((geboekt, fee), (fee, geboekt)):  # the topics' order does not matter for the fee
         fold = _fold(*volgorde, _afgesloten(JAN), p, _cheque(p, "S1", date(2026, 1, 20)), betaling)
         assert fold.saldi[("inschrijvingsgelden", date(2026, 2, 1))] == 750

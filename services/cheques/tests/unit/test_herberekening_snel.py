@@ -20,19 +20,17 @@ from .test_herberekening import TARIEVEN
 
 def _cheques(rnd: random.Random, n: int) -> list[ChequeGevalideerd]:
     mensen = [uuid.uuid4() for _ in range(5)]  # workers and organisers drawn from one pool
-    uit = []
-    for i in range(n):
-        w, o, drager, prijs = rnd.choice(mensen), rnd.choice(mensen), rnd.choice(["papier", "elektronisch"]), rnd.choice(
-            [520, 745, 900])
-        prestatie_datum, gevalideerd_op = date(2026, 3, rnd.randint(1, 3)), date(2026, rnd.randint(3, 4), 7)
-        uit.append(ChequeGevalideerd(
+    return [
+        ChequeGevalideerd(
             serienummer=f"S{i}", bestelling_id=uuid.uuid4(), prestatie_id=uuid.uuid4(), koppeling_id=uuid.uuid4(),
-            wijkwerker_id=w, gebruiker_id=uuid.uuid4(), organisator_id=o, drager=drager, prijs_cent=prijs,
-            besteld_op=date(2026, 1, 5), prestatie_datum=prestatie_datum, gevalideerd_op=gevalideerd_op,
-            boekmaand=gevalideerd_op.replace(day=1), wijkwerker_cent=0, verzekering_cent=0, reisfonds_cent=0,
-            uitgever_cent=0, organisator_cent=0,
-        ))
-    return uit
+            wijkwerker_id=rnd.choice(mensen), gebruiker_id=uuid.uuid4(), organisator_id=rnd.choice(mensen),
+            drager=rnd.choice(["papier", "elektronisch"]), prijs_cent=rnd.choice([520, 745, 900]),
+            besteld_op=date(2026, 1, 5), prestatie_datum=date(2026, 3, rnd.randint(1, 3)),
+            gevalideerd_op=(op := date(2026, rnd.randint(3, 4), 7)), boekmaand=op.replace(day=1), wijkwerker_cent=0,
+            verzekering_cent=0, reisfonds_cent=0, uitgever_cent=0, organisator_cent=0,
+        )
+        for i in range(n)
+    ]
 
 
 def _terug(e: ChequeGevalideerd, op: date) -> ChequeValidatieTeruggedraaid:

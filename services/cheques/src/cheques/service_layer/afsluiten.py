@@ -38,6 +38,7 @@ class SluitPeriodeAf:
 
 async def sluit_af(cmd: SluitPeriodeAf, uow: ChequesUnitOfWork, vandaag: date, nu: datetime) -> Afsluiting:
     maand = cmd.periode.eerste_dag
+    controleer_afsluiting(cmd.periode, None, cmd.afgesloten_op, vandaag)  # the dates, before stalling any booking
     async with uow:
         repo = uow.afsluitingen
         await repo.vergrendel_exclusief()
@@ -106,8 +107,8 @@ async def verifieer(uow: ChequesUnitOfWork) -> dict[str, Any]:
         vorige: Afsluiting | None = None
         for a in await repo.alle():
             kop = Kop(a.maand, a.van, a.afgesloten_op, a.geregistreerd_om, a.vorige_hash)
-            keten = await _keten(repo, kop, vorige.maand if vorige else None, await repo.opgeslagen_saldi(a.van, a.maand),
-                                 await repo.afstemmingen(a.maand))
+            saldi = await repo.opgeslagen_saldi(a.van, a.maand)
+            keten = await _keten(repo, kop, vorige.maand if vorige else None, saldi, await repo.afstemmingen(a.maand))
             ketting_heel = a.vorige_hash == (vorige.hash if vorige else BEGIN_KETEN)
             in_orde = keten.hexdigest() == a.hash and ketting_heel
             maanden.append({

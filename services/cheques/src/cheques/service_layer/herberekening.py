@@ -307,8 +307,8 @@ class Herberekening:
     @property
     def fouten(self) -> list[str]:
         """Events the fold could not explain, by rule."""
-        return [*self._fouten, *(f"{wat}: boeking-verschoven-zonder-afsluiting"
-                                 for eigen, boekmaand, wat in self._verschoven if not self._na_afsluiting(eigen, boekmaand))]
+        onverklaard = [wat for eigen, boekmaand, wat in self._verschoven if not self._na_afsluiting(eigen, boekmaand)]
+        return [*self._fouten, *(f"{wat}: boeking-verschoven-zonder-afsluiting" for wat in onverklaard)]
 
     def _na_afsluiting(self, eigen: date, boekmaand: date) -> bool:
         """A booking moved from month ``eigen`` to ``boekmaand``: the month before

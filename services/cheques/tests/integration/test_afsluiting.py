@@ -20,6 +20,7 @@ storno of S1–S3 = −1 cheque, −7.45 = −4.10 − 0.42 − 0.10 − 0.58 �
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import uuid
@@ -41,6 +42,7 @@ from wijkwerk.events.prestaties import InschrijvingsrechtBetaald, PrestatieGeann
 from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.settings import KafkaSettings
+from wijkwerk.testing import async_wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -305,6 +307,33 @@ async def test_an_edit_of_a_closed_months_stored_rows_is_named_by_the_chain_veri
     jan = uitslag["afsluitingen"][0]
     assert jan["berekend"] != jan["hash"] == goed["afsluitingen"][0]["hash"]
     assert (await afsluiting_cli.main(settings))["eerste_afwijkende_periode"] == "2026-01"  # the command says the same
+
+
+async def test_a_close_waits_for_a_booking_in_flight_and_covers_it(omgeving):
+    """A booking that saw January open (its insert took the close lock, shared) and has not
+    committed yet: the close waits for it, then freezes and hashes it with the rest."""
+    o, wereld = omgeving, Wereld(omgeving)
+    await wereld.januari()
+    voor = await o.scalar("SELECT count(*) FROM grootboek_transacties WHERE boekmaand = '2026-01-01'")
+    async with o.engine.connect() as boeking:
+        await boeking.begin()
+        tid = await boeking.scalar(text(
+            "INSERT INTO grootboek_transacties (sleutel, soort, boekdatum, boekmaand, omschrijving) "
+            "VALUES ('handmatig:onderweg', 'correctie', '2026-01-31', '2026-01-01', 'onderweg') RETURNING id"))
+        await boeking.execute(text("INSERT INTO grootboek_boekingen (transactie_id, rekening, debet_cent, credit_cent) "
+                                   "VALUES (:t, 'bank', 5, 0), (:t, 'uitgever', 0, 5)"), {"t": tid})
+        sluiten = asyncio.create_task(wereld.sluit("2026-01", "2026-02-03"))
+        wachtend = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        await async_wait_until(lambda: _waar(o, wachtend), timeout=10)
+        assert not sluiten.done()
+        await boeking.commit()
+    r = await sluiten
+    assert (r.status_code, r.json()["transacties"]) == (201, voor + 1), r.text
+    assert (await o.client.get("/v1/periodes/verificatie", headers=o.tokens.headers("cheques:admin"))).json()["in_orde"]
+
+
+async def _waar(o, sql: str) -> bool:
+    return bool(await o.scalar(sql))
 
 
 @pytest.fixture

@@ -84,6 +84,13 @@ EXEMPT: dict[Sleutel, str] = {
         "service and VDAB only",
     ("cheques", "GET", "/v1/uitbetalingen/{periode}"): "the payout run (cheques:payout, central only)",
     ("cheques", "GET", "/v1/uitbetalingen/{periode}/sepa"): "the payout run's SEPA file (cheques:payout, central only)",
+    ("cheques", "POST", "/v1/periodes/{periode}/afsluiting"):
+        "closes a month of the Flanders-wide ledger: cheques:admin and a central (VDAB) caller only "
+        "(an organiser's token is refused alleen-centraal)",
+    ("cheques", "GET", "/v1/periodes"):
+        "the register of closed months (month, moment, hash, number of ledger rows): no organisation's figures",
+    ("cheques", "GET", "/v1/periodes/verificatie"):
+        "the hash-chain check of the Flanders-wide ledger: cheques:admin and a central (VDAB) caller only",
 }
 
 
@@ -634,6 +641,25 @@ def _chequevoorraad(ids: Ids) -> Probe:
 
 _registreer("cheques", "GET", "/v1/gebruikers/{gebruiker_id}/chequevoorraad", _chequevoorraad(_a_gebruiker))
 _registreer("cheques", "GET", "/v1/organisatoren/{organisator_id}/chequevoorraad", _chequevoorraad(_a_org))
+
+
+def _afstemming(w: Wandeling, rij: scopetabel.Rij) -> None:
+    """B's reconciliation of a closed month (last month, closed here by a central caller):
+    B's own row only, in JSON and in CSV."""
+    maand = f"{VANDAAG - relativedelta(months=1):%Y-%m}"
+    centraal = w.headers(None)
+    sluiten = w.call("cheques", "POST", f"/v1/periodes/{maand}/afsluiting", centraal, json={"afgesloten_op": str(VANDAAG)})
+    assert sluiten.status_code in (201, 409), sluiten.text
+    alle = w.call("cheques", "GET", rij.path.format(periode=maand), centraal).json()["rijen"]
+    assert any(r["organisator_id"] == w.a.id for r in alle), "A has no reconciliation: the probe proves nothing"
+    r = w.call("cheques", "GET", rij.path.format(periode=maand), _als_b(w, rij))
+    assert r.status_code == 200, r.text
+    assert r.json()["rijen"] == [x for x in alle if x["organisator_id"] == w.b.id]
+    csv = w.call("cheques", "GET", rij.path.format(periode=maand), _als_b(w, rij), params={"format": "csv"})
+    assert csv.status_code == 200 and w.a.id not in csv.text and w.a.naam not in csv.text
+
+
+_registreer("cheques", "GET", "/v1/periodes/{periode}/afstemming", _afstemming)
 
 # -- evaluatie --
 schrijf("evaluatie", "POST", "/v1/evaluaties", None, lambda w: {

@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 
 from cheques.config import Settings
-from cheques.entrypoints.routes import afrekeningen, cheques, grootboek, tarieven, uitbetalingen, voorraad, webhooks
+from cheques.entrypoints.routes import afrekeningen, cheques, grootboek, periodes, tarieven, uitbetalingen, voorraad, webhooks
 from cheques.service_layer import prestaties, referentie, terugdraaien
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.dienstentoken import service_token
@@ -30,7 +30,7 @@ def build_app(settings: Settings) -> FastAPI:
         settings=settings,
         routers=[
             tarieven.router, tarieven.rates, webhooks.router, cheques.router, uitbetalingen.router,
-            afrekeningen.router, grootboek.router, voorraad.router,
+            afrekeningen.router, grootboek.router, voorraad.router, periodes.router,
         ],
         consumers=consumers,
         periodic=[Periodic("draai-validaties-terug", settings.terugdraaien_interval_s, draai_validaties_terug)],
@@ -49,6 +49,7 @@ def build_app(settings: Settings) -> FastAPI:
             {"name": "uitbetalingen", "description": "Monthly worker payouts and their SEPA files"},
             {"name": "afrekeningen", "description": "Monthly settlements per organiser and party"},
             {"name": "grootboek", "description": "The payout ledger and its recompute from the event streams"},
+            {"name": "periodes", "description": "Monthly period close: frozen months, hash chain, reconciliation"},
             {"name": "referentie", "description": "Reference data from other services"},
         ],
     )

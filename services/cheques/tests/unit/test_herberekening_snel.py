@@ -26,7 +26,7 @@ def _cheques(rnd: random.Random, n: int) -> list[ChequeGevalideerd]:
             wijkwerker_id=rnd.choice(mensen), gebruiker_id=uuid.uuid4(), organisator_id=rnd.choice(mensen),
             drager=rnd.choice(["papier", "elektronisch"]), prijs_cent=rnd.choice([520, 745, 900]),
             besteld_op=date(2026, 1, 5), prestatie_datum=date(2026, 3, rnd.randint(1, 3)),
-            gevalideerd_op=date(2026, rnd.randint(3, 4), 7), boekmaand=date(2026, 3, 1), wijkwerker_cent=0,
+            gevalideerd_op=(op := date(2026, rnd.randint(3, 4), 7)), boekmaand=op.replace(day=1), wijkwerker_cent=0,
             verzekering_cent=0, reisfonds_cent=0, uitgever_cent=0, organisator_cent=0,
         )
         for i in range(n)

@@ -27,3 +27,17 @@ def test_the_request_examples_validate():
     WEBHOOK.validate_python(VOORBEELD)
     for example in VerdeeltariefIn.model_config["json_schema_extra"]["examples"]:
         VerdeeltariefIn.model_validate(example)
+
+
+def test_the_period_close_examples_validate():
+    from cheques.entrypoints.schemas.periodes import AfsluitingIn, AfsluitingOut, AfstemmingOut, VerificatieOut
+
+    for model in (AfsluitingIn, AfsluitingOut, AfstemmingOut, VerificatieOut):
+        for example in model.model_config["json_schema_extra"]["examples"]:
+            model.model_validate(example)
+    spec = create_app(Settings(run_workers=False)).openapi()
+    sluiten = spec["paths"]["/v1/periodes/{periode}/afsluiting"]["post"]
+    regels = {r for status in ("403", "409", "422")
+              for r in sluiten["responses"][status]["content"]["application/problem+json"]["examples"]}
+    assert {"alleen-centraal", "periode-al-afgesloten", "vorige-periode-open", "periode-niet-voorbij",
+            "afsluitdatum-in-de-toekomst"} <= regels

@@ -10,7 +10,7 @@ without calling back; never an IBAN or a name.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from wijkwerk.events import topics
 from wijkwerk.events.envelope import Event
@@ -64,7 +64,8 @@ class ChequesUitgegeven(_ChequesEvent):
 class ChequeGevalideerd(_ChequesEvent):
     """A cheque paid one started hour of a prestatie. The split parts were computed from
     the price, the carrier and the rates on the prestatie date (shares) and the order
-    date (issuer fee); they sum to the price. Booked in the validation month (A-07)."""
+    date (issuer fee); they sum to the price. Booked in the validation month (A-07), or in
+    the first open month when that month was closed (issue #17)."""
 
     event_type = "ChequeGevalideerd"
     aggregate_field = "serienummer"
@@ -81,7 +82,9 @@ class ChequeGevalideerd(_ChequesEvent):
     besteld_op: date
     prestatie_datum: date
     gevalideerd_op: date
-    boekmaand: date  # first day of the validation month
+    # First day of the booking month: the validation month, or the first open month when
+    # the validation month was closed already (period close, issue #17).
+    boekmaand: date
     wijkwerker_cent: int
     verzekering_cent: int
     reisfonds_cent: int
@@ -95,7 +98,7 @@ class ChequeGevalideerd(_ChequesEvent):
 @registry.register
 class VerplaatsingsvergoedingToegekend(_ChequesEvent):
     """The travel allowance of one day at one placement (A-03), paid once, with the
-    first validated cheque of that day, in that cheque's validation month."""
+    first validated cheque of that day, in that cheque's booking month."""
 
     event_type = "VerplaatsingsvergoedingToegekend"
     aggregate_field = "koppeling_id"
@@ -137,7 +140,7 @@ class ChequeValidatieTeruggedraaid(_ChequesEvent):
     prestatie_datum: date
     gevalideerd_op: date  # the validation reversed
     teruggedraaid_op: date
-    boekmaand: date  # first day of the month of teruggedraaid_op
+    boekmaand: date  # first day of the month of teruggedraaid_op, or the first open month when that was closed
     reden: str  # gecorrigeerd, geannuleerd
     wijkwerker_cent: int
     verzekering_cent: int
@@ -194,3 +197,49 @@ class UitbetalingUitgevoerd(_ChequesEvent):
     bedrag_cent: int
     uitgevoerd_op: date
     end_to_end_id: str
+    # First day of the month the payout is booked in: ``periode``, or the first open month
+    # when ``periode`` was closed already (issue #17). None on events from before the close
+    # existed: then ``periode``.
+    boekmaand: date | None = None
+
+
+@registry.register
+class InschrijvingsrechtGeboekt(_ChequesEvent):
+    """A gebruiker's yearly registration fee (prestaties' ``InschrijvingsrechtBetaald``)
+    booked to the organiser in the ledger: in the month it was paid, or in the first open
+    month when that month was closed already (issue #17). The recompute folds the fee from
+    the prestaties topic and its booking month from this event."""
+
+    event_type = "InschrijvingsrechtGeboekt"
+    aggregate_field = "erkenning_id"
+    key_field = None
+
+    erkenning_id: uuid.UUID
+    organisator_id: uuid.UUID
+    jaar: int
+    bedrag_cent: int
+    betaald_op: date
+    boekmaand: date
+
+
+@registry.register
+class PeriodeAfgesloten(_ChequesEvent):
+    """A month of the payout ledger was closed (issue #17): it and every month before it
+    take no bookings any more; later facts dated in them are booked in the first open
+    month. ``hash`` is the SHA-256 over the frozen months' ledger rows, closing balances and
+    organisers' reconciliations, chained to ``vorige_hash`` (the previous close's). The
+    first close covers every month up to ``maand`` (``van`` is the first with bookings)."""
+
+    event_type = "PeriodeAfgesloten"
+    aggregate_field = "periode"
+    key_field = None
+
+    periode: str  # YYYY-MM
+    maand: date  # first day of the month closed
+    van: date  # first day of the first month this close covers
+    volgnummer: int  # 1 for the first close
+    afgesloten_op: date  # the business date of the close
+    geregistreerd_om: datetime  # the moment of the close
+    transacties: int  # ledger transactions covered
+    hash: str
+    vorige_hash: str

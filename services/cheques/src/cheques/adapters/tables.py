@@ -166,3 +166,36 @@ terugdraai_opdrachten = Table(
     Column("reden", Text, nullable=False),
     Column("aangemaakt_op", DateTime(timezone=True)),
 )
+
+periode_afsluitingen = Table(
+    "periode_afsluitingen",
+    metadata,
+    Column("maand", Date, primary_key=True),
+    Column("van", Date, nullable=False),
+    Column("volgnummer", Integer, nullable=False, unique=True),
+    Column("afgesloten_op", Date, nullable=False),
+    Column("geregistreerd_om", DateTime(timezone=True), nullable=False),
+    Column("door", Text, nullable=False),
+    Column("vorige_hash", Text, nullable=False),
+    Column("hash", Text, nullable=False),
+    Column("transacties", Integer, nullable=False),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+)
+
+periode_saldi = Table(
+    "periode_saldi",
+    metadata,
+    Column("maand", Date, primary_key=True),
+    Column("rekening", Text, primary_key=True),
+    Column("debet_cent", BigInteger, nullable=False),
+    Column("credit_cent", BigInteger, nullable=False),
+    Column("saldo_cent", BigInteger, nullable=False),
+)
+
+periode_afstemmingen = Table(
+    "periode_afstemmingen",
+    metadata,
+    Column("maand", Date, ForeignKey("periode_afsluitingen.maand"), primary_key=True),
+    Column("organisator_id", UUID(as_uuid=True), primary_key=True),
+    Column("afstemming", JSONB, nullable=False),
+)

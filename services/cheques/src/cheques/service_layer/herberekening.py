@@ -8,6 +8,16 @@ back in its own month (and the day's allowance when no cheque of that day is lef
 come from the prestaties topic, and every payout is recomputed from what the worker had
 earned up to its month and was paid before.
 
+Booking months (issue #17): a validation, a storno and a payout are folded in the booking
+month their event carries (``boekmaand``), a fee in the one ``InschrijvingsrechtGeboekt``
+carries (else the month it was paid). That month differs from the fact's own month only
+when the own month was closed before the fact was booked; whether that was so depends on
+the order of the booking and the close (on different partitions, in no order a replay can
+see), so the event records it and the fold checks it against the closes it folded
+(``PeriodeAfgesloten``): a booking moved out of its month must land in the first month
+after a close that covers its own month, else the report names it
+(``boeking-verschoven-zonder-afsluiting``).
+
 Speed (the payout replay must reach tens of thousands of events per second): a message
 of a type in ``_SNEL`` at the current schema version, with exactly the envelope's and the
 payload's fields (optional ones may be missing: schemas only grow), is decoded by msgspec
@@ -28,7 +38,7 @@ import typing
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -47,11 +57,18 @@ from cheques.domain.grootboek import (
     uitbetaling_transactie,
 )
 from cheques.domain.grootboek import organisator as organisator_rekening
+from cheques.domain.afsluiting import van_dag, volgende
 from cheques.domain.tarieven import Tarieven
 from cheques.domain.uitbetaling import Periode, te_betalen
 from cheques.domain.verdeling import Verdeling, verdeel
 from wijkwerk.events import Envelope, Event, UnknownEvent, registry
-from wijkwerk.events.cheques import ChequeGevalideerd, ChequeValidatieTeruggedraaid, UitbetalingUitgevoerd
+from wijkwerk.events.cheques import (
+    ChequeGevalideerd,
+    ChequeValidatieTeruggedraaid,
+    InschrijvingsrechtGeboekt,
+    PeriodeAfgesloten,
+    UitbetalingUitgevoerd,
+)
 from wijkwerk.events.prestaties import InschrijvingsrechtBetaald, PrestatieGeregistreerd
 from wijkwerk.problems import DomainError
 
@@ -70,7 +87,7 @@ class Herberekening:
     tarieven: Tarieven
     events: int = 0
     duplicaten: int = 0
-    fouten: list[str] = field(default_factory=list)
+    _fouten: list[str] = field(default_factory=list)
     _gezien: set[str] = field(default_factory=set)
     _datums: dict[str, date] = field(default_factory=dict)
     _maanden: dict[str, date] = field(default_factory=dict)
@@ -86,6 +103,12 @@ class Herberekening:
     # (serial number, worker) validated and not reversed: a cheque released by one worker
     # may pay another's prestatie, whose events are on another partition (another order).
     _actief: set[tuple[str, str]] = field(default_factory=set)
+    # Period closes (issue #17): month → hash; bookings moved out of their own month
+    # (own month, booking month, what); fees by key and the month they were booked in.
+    _afgesloten: dict[date, str] = field(default_factory=dict)
+    _verschoven: list[tuple[date, date, str]] = field(default_factory=list)
+    _inschrijvingen: dict[str, Transactie] = field(default_factory=dict)
+    _inschrijving_maand: dict[str, date] = field(default_factory=dict)
 
     # --- input ---------------------------------------------------------------------
 
@@ -125,12 +148,18 @@ class Herberekening:
             if isinstance(event, PrestatieGeregistreerd):
                 self._reisvergoeding[str(event.prestatie_id)] = event.verplaatsingsvergoeding_dag_cent
             elif isinstance(event, InschrijvingsrechtBetaald) and event.bedrag_cent > 0:
-                self._boek(inschrijving_transactie(
-                    event.erkenning_id, event.jaar, event.bedrag_cent, event.organisator_id, event.betaald_op))
+                # Booked once per key, as the ledger does; the month is decided at the end.
+                fee = inschrijving_transactie(
+                    event.erkenning_id, event.jaar, event.bedrag_cent, event.organisator_id, event.betaald_op)
+                self._inschrijvingen.setdefault(fee.sleutel, fee)
+            elif isinstance(event, InschrijvingsrechtGeboekt):
+                self._inschrijving_geboekt(event, f"{envelope.event_type} {envelope.event_id}")
             elif isinstance(event, UitbetalingUitgevoerd):
-                self._uitbetaling(event)
+                self._uitbetaling(event, f"{envelope.event_type} {envelope.event_id}")
+            elif isinstance(event, PeriodeAfgesloten):
+                self._afgesloten[event.maand] = event.hash
         except DomainError as exc:
-            self.fouten.append(f"{envelope.event_type} {envelope.event_id}: {exc.rule}")
+            self._fouten.append(f"{envelope.event_type} {envelope.event_id}: {exc.rule}")
 
     def _nieuw(self, event_id: str) -> bool:
         if event_id in self._gezien:
@@ -144,10 +173,12 @@ class Herberekening:
 
     def _gevalideerd(self, event_id: str, event_type: str, p: Any) -> None:
         # The hot path of the replay: what _tel and _verdien do, inlined.
-        split, v, m, w, o, dag = self._lees(p, p.gevalideerd_op)
+        split, v, m, w, o, dag = self._lees(p, p.boekmaand)
         prestatie_id, serienummer = p.prestatie_id, p.serienummer
         if not self._nieuw(event_id):
             return
+        if p.boekmaand[:7] != p.gevalideerd_op[:7]:  # booked after its month was closed
+            self._verschoven.append((self._datum(p.gevalideerd_op).replace(day=1), m, f"{event_type} {event_id}"))
         if v is None and (v := self._verdeling(split, event_id, event_type)) is None:
             return
         per_split, sleutel = self._per_split, (split, m)
@@ -168,12 +199,14 @@ class Herberekening:
             self._reisboeking(w, m, bedrag)
 
     def _teruggedraaid(self, event_id: str, event_type: str, p: Any) -> None:
-        split, v, m, w, o, dag = self._lees(p, p.teruggedraaid_op)
+        split, v, m, w, o, dag = self._lees(p, p.boekmaand)
         serienummer = p.serienummer
         if not self._nieuw(event_id):
             return
+        if p.boekmaand[:7] != p.teruggedraaid_op[:7]:
+            self._verschoven.append((self._datum(p.teruggedraaid_op).replace(day=1), m, f"{event_type} {event_id}"))
         if (serienummer, w) not in self._actief:
-            self.fouten.append(f"{event_type} {event_id}: terugdraaiing-zonder-validatie")
+            self._fouten.append(f"{event_type} {event_id}: terugdraaiing-zonder-validatie")
             return
         if v is None and (v := self._verdeling(split, event_id, event_type)) is None:
             return
@@ -214,7 +247,7 @@ class Herberekening:
         try:
             v = verdeel(prijs, drager, self._datum(besteld_op), self._datum(prestatie_datum), self.tarieven)
         except DomainError as exc:
-            self.fouten.append(f"{event_type} {event_id}: {exc.rule}")
+            self._fouten.append(f"{event_type} {event_id}: {exc.rule}")
             return None
         cheque_transactie("controle", v, _CONTROLE_ID, _CONTROLE_ID, self._datum(prestatie_datum))
         self._verdelingen[split] = v
@@ -251,15 +284,42 @@ class Herberekening:
             else:
                 self._saldi[(rekening, boekmaand)] += boeking.debet - boeking.credit
 
-    def _uitbetaling(self, e: UitbetalingUitgevoerd) -> None:
+    def _uitbetaling(self, e: UitbetalingUitgevoerd, wat: str) -> None:
         periode = Periode.parse(e.periode)
         w = str(e.wijkwerker_id)
+        boekdatum = periode.laatste_dag
+        if e.boekmaand is not None and e.boekmaand != periode.eerste_dag:  # the period was closed
+            boekdatum = e.boekmaand
+            self._verschoven.append((periode.eerste_dag, e.boekmaand, wat))
         bedrag = te_betalen(self.verdiend(w, tot=periode.eerste_dag), self._betaald[w])
         if bedrag > 0:
             self._betaald[w] += bedrag
-            self._boek(uitbetaling_transactie(e.periode, e.wijkwerker_id, bedrag, periode.laatste_dag))
+            self._boek(uitbetaling_transactie(e.periode, e.wijkwerker_id, bedrag, boekdatum))
+
+    def _inschrijving_geboekt(self, e: InschrijvingsrechtGeboekt, wat: str) -> None:
+        sleutel = inschrijving_transactie(e.erkenning_id, e.jaar, e.bedrag_cent, e.organisator_id, e.betaald_op).sleutel
+        self._inschrijving_maand[sleutel] = e.boekmaand
+        if e.boekmaand != e.betaald_op.replace(day=1):
+            self._verschoven.append((e.betaald_op.replace(day=1), e.boekmaand, wat))
 
     # --- output --------------------------------------------------------------------
+
+    @property
+    def fouten(self) -> list[str]:
+        """Events the fold could not explain, by rule."""
+        onverklaard = [wat for eigen, boekmaand, wat in self._verschoven if not self._na_afsluiting(eigen, boekmaand)]
+        return [*self._fouten, *(f"{wat}: boeking-verschoven-zonder-afsluiting" for wat in onverklaard)]
+
+    def _na_afsluiting(self, eigen: date, boekmaand: date) -> bool:
+        """A booking moved from month ``eigen`` to ``boekmaand``: the month before
+        ``boekmaand`` was closed (closes run in order, so that close froze ``eigen`` too)."""
+        gesloten = [m for m in self._afgesloten if volgende(van_dag(m)).eerste_dag == boekmaand]
+        return bool(gesloten) and eigen <= gesloten[0]
+
+    @property
+    def afgesloten(self) -> dict[date, str]:
+        """The closes folded: month → hash."""
+        return dict(self._afgesloten)
 
     def verdiend(self, wijkwerker_id: object, tot: date = date.max) -> int:
         """What a worker earned (less reversals) in booking months up to ``tot``."""
@@ -269,6 +329,11 @@ class Herberekening:
     def saldi(self) -> dict[tuple[str, date], int]:
         """Debit minus credit per (account, booking month), as the ledger would hold them."""
         saldi: dict[tuple[str, date], int] = defaultdict(int, self._saldi)
+        for sleutel, fee in self._inschrijvingen.items():
+            if (geboekt := self._inschrijving_maand.get(sleutel)) is not None:
+                fee = replace(fee, boekdatum=geboekt)
+            for boeking in fee.boekingen:  # no worker account: nothing a payout depends on
+                saldi[(boeking.rekening, fee.boekmaand)] += boeking.debet - boeking.credit
         for ((prijs, drager, besteld_op, prestatie_datum), m), n in self._per_split.items():
             v = self._verdelingen[(prijs, drager, besteld_op, prestatie_datum)]
             saldi[(CHEQUEGELDEN, m)] += n * v.prijs

@@ -8,10 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cheques.adapters.referentie import PrestatieReferentie
 from cheques.domain.cheque import Prestatie
-from cheques.domain.grootboek import inschrijving_transactie
+from cheques.domain.grootboek import inschrijving_transactie, maand
 from cheques.service_layer import terugdraaien
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.events import Envelope
+from wijkwerk.events.cheques import InschrijvingsrechtGeboekt
 from wijkwerk.events.prestaties import (
     InschrijvingsrechtBetaald,
     PrestatieGeannuleerd,
@@ -44,14 +45,21 @@ async def prestatie_geannuleerd(session: AsyncSession, event: PrestatieGeannulee
 
 
 async def inschrijvingsrecht_betaald(session: AsyncSession, event: InschrijvingsrechtBetaald, envelope: Envelope) -> None:
-    """G-3: the yearly fee goes to the organiser, booked in the month it was paid. A fee
-    of zero (PR-21) moves no money and posts nothing."""
+    """G-3: the yearly fee goes to the organiser, booked in the month it was paid, or in the
+    first open month when that month was closed (issue #17); the booking month is published
+    (``InschrijvingsrechtGeboekt``) so the recompute books it there too. A fee of zero
+    (PR-21) moves no money and posts nothing."""
     if event.bedrag_cent <= 0:
         return
     uow = ChequesUnitOfWork.joined(session, causation_id=str(envelope.event_id))
-    await uow.boek(
-        inschrijving_transactie(event.erkenning_id, event.jaar, event.bedrag_cent, event.organisator_id, event.betaald_op)
-    )
+    boekdatum = await uow.boekdatum(event.betaald_op)
+    if await uow.boek(
+        inschrijving_transactie(event.erkenning_id, event.jaar, event.bedrag_cent, event.organisator_id, boekdatum)
+    ):
+        uow.emit(InschrijvingsrechtGeboekt(
+            erkenning_id=event.erkenning_id, organisator_id=event.organisator_id, jaar=event.jaar,
+            bedrag_cent=event.bedrag_cent, betaald_op=event.betaald_op, boekmaand=maand(boekdatum),
+        ))
     await uow.commit()
 
 

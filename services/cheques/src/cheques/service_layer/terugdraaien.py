@@ -8,8 +8,9 @@ writes an order (:func:`noteer`, in the transaction of its inbox row, so a redel
 writes nothing), and :func:`voer_uit` applies each order in a transaction of its own
 that takes the worker's lock before it writes anything, as a validation or a payout does.
 
-The storno is booked in the month of the correction (the event's date in Brussels) and
-mirrors the posted transaction line by line. The day's travel allowance (A-03: once per
+The storno is booked in the month of the correction (the event's date in Brussels), or in
+the first open month when that month was closed already (issue #17), and mirrors the
+posted transaction line by line. The day's travel allowance (A-03: once per
 day and placement) is reversed with the cheque that leaves that day and placement without
 any validated cheque; while one remains, the day was still worked and paid, so the
 allowance stays. A later validation on that day grants it again under a new key.
@@ -95,17 +96,19 @@ async def _draai_cheque_terug(uow: ChequesUnitOfWork, cheque: Cheque, prestatie:
     assert gevalideerd_op is not None
     bruikbaar = cheque.draai_validatie_terug(opdracht.datum)
     await uow.cheques.save(cheque)
-    await uow.boek(storno_transactie(origineel, opdracht.datum))
+    # The correction's month, or the first open month when that one is closed (issue #17).
+    boekdatum = await uow.boekdatum(opdracht.datum)
+    await uow.boek(storno_transactie(origineel, boekdatum))
     reis = 0
     if await uow.cheques.gevalideerd_op_dag(prestatie.koppeling_id, prestatie.datum) == 0:
-        reis = await _draai_reis_terug(uow, prestatie, opdracht.datum)
+        reis = await _draai_reis_terug(uow, prestatie, boekdatum)
     v, b = verdeling_van(origineel), cheque.bestelling
     uow.emit(ChequeValidatieTeruggedraaid(
         serienummer=cheque.serienummer, bestelling_id=b.id, prestatie_id=prestatie.id,
         koppeling_id=prestatie.koppeling_id, wijkwerker_id=prestatie.wijkwerker_id, gebruiker_id=b.gebruiker_id,
         organisator_id=b.organisator_id, drager=b.drager, prijs_cent=b.prijs_cent, besteld_op=b.besteld_op,
         prestatie_datum=prestatie.datum, gevalideerd_op=gevalideerd_op, teruggedraaid_op=opdracht.datum,
-        boekmaand=maand(opdracht.datum), reden=opdracht.reden, wijkwerker_cent=v.wijkwerker,
+        boekmaand=maand(boekdatum), reden=opdracht.reden, wijkwerker_cent=v.wijkwerker,
         verzekering_cent=v.verzekering, reisfonds_cent=v.reisfonds, uitgever_cent=v.uitgever,
         organisator_cent=v.organisator, verplaatsingsvergoeding_cent=reis, opnieuw_bruikbaar=bruikbaar,
         validatie=validatie,

@@ -51,14 +51,16 @@ async def voer_uit(
             zonder_bankgegevens=tuple(str(w) for w in kandidaten if w not in rekeningen),
         )
         await uow.rondes.add(ronde)
+        # Booked in the month it settles, so that month's balance of the worker is zero; when
+        # that month is closed already, in the first open month (issue #17).
+        boekdatum = await uow.boekdatum(periode.laatste_dag)
         for lijn in lijnen:
-            # Booked in the month it settles, so that month's balance of the worker is zero.
-            transactie = uitbetaling_transactie(str(periode), lijn.wijkwerker_id, lijn.bedrag_cent, periode.laatste_dag)
+            transactie = uitbetaling_transactie(str(periode), lijn.wijkwerker_id, lijn.bedrag_cent, boekdatum)
             await uow.boek(transactie)
             uow.emit(
                 UitbetalingUitgevoerd(
                     wijkwerker_id=lijn.wijkwerker_id, periode=str(periode), bedrag_cent=lijn.bedrag_cent,
-                    uitgevoerd_op=vandaag, end_to_end_id=lijn.end_to_end_id,
+                    uitgevoerd_op=vandaag, end_to_end_id=lijn.end_to_end_id, boekmaand=boekdatum.replace(day=1),
                 )
             )
         await uow.commit()

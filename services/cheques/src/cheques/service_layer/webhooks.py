@@ -5,6 +5,7 @@ delivery leaves nothing behind (the issuer may deliver it again later)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from cheques.domain.cheque import Bestelling, Cheque, Prestatie, geldig_tot
 from cheques.domain.fouten import BestaatAl, NogOnbekend, OngeldigeInvoer
@@ -139,10 +140,13 @@ async def valideer_cheque(cmd: commands.ValideerCheque, uow: ChequesUnitOfWork, 
     b = cheque.bestelling
     v = verdeel(b.prijs_cent, b.drager, b.besteld_op, prestatie.datum, await uow.verdeeltarieven.alle())
     await uow.cheques.save(cheque)
+    # Booked on the validation date (A-07); when that month is closed, in the first open
+    # month (issue #17): the prestatie's date only chooses the rates, never the month.
+    boekdatum = await uow.boekdatum(cmd.gevalideerd_op)
     await uow.boek(cheque_transactie(
-        cheque.serienummer, v, prestatie.wijkwerker_id, b.organisator_id, cmd.gevalideerd_op, cheque.validatie
+        cheque.serienummer, v, prestatie.wijkwerker_id, b.organisator_id, boekdatum, cheque.validatie
     ))
-    uow.emit(_gevalideerd(cheque, prestatie, v))
+    uow.emit(_gevalideerd(cheque, prestatie, v, boekdatum))
     bedrag = prestatie.verplaatsingsvergoeding_dag_cent
     if bedrag <= 0:
         return
@@ -150,7 +154,7 @@ async def valideer_cheque(cmd: commands.ValideerCheque, uow: ChequesUnitOfWork, 
     # a storno of the day's allowance: the next grant has its own key).
     toekenning = await uow.reisdagen.terugdraaiingen(prestatie.koppeling_id, prestatie.datum) + 1
     reis = reis_transactie(
-        prestatie.koppeling_id, prestatie.datum, bedrag, prestatie.wijkwerker_id, cmd.gevalideerd_op, toekenning
+        prestatie.koppeling_id, prestatie.datum, bedrag, prestatie.wijkwerker_id, boekdatum, toekenning
     )
     if await uow.boek(reis):
         uow.emit(
@@ -158,12 +162,12 @@ async def valideer_cheque(cmd: commands.ValideerCheque, uow: ChequesUnitOfWork, 
                 wijkwerker_id=prestatie.wijkwerker_id, koppeling_id=prestatie.koppeling_id,
                 organisator_id=prestatie.organisator_id, prestatie_id=prestatie.id, serienummer=cheque.serienummer,
                 datum=prestatie.datum, bedrag_cent=bedrag, gevalideerd_op=cmd.gevalideerd_op,
-                boekmaand=maand(cmd.gevalideerd_op),
+                boekmaand=maand(boekdatum),
             )
         )
 
 
-def _gevalideerd(cheque: Cheque, prestatie: Prestatie, v: Verdeling) -> ChequeGevalideerd:
+def _gevalideerd(cheque: Cheque, prestatie: Prestatie, v: Verdeling, boekdatum: date) -> ChequeGevalideerd:
     """Everything evaluatie's money reports need (RPT-17, RPT-18), without calling back."""
     b, gevalideerd_op = cheque.bestelling, cheque.gevalideerd_op
     assert gevalideerd_op is not None
@@ -171,7 +175,7 @@ def _gevalideerd(cheque: Cheque, prestatie: Prestatie, v: Verdeling) -> ChequeGe
         serienummer=cheque.serienummer, bestelling_id=b.id, prestatie_id=prestatie.id,
         koppeling_id=prestatie.koppeling_id, wijkwerker_id=prestatie.wijkwerker_id, gebruiker_id=b.gebruiker_id,
         organisator_id=b.organisator_id, drager=b.drager, prijs_cent=b.prijs_cent, besteld_op=b.besteld_op,
-        prestatie_datum=prestatie.datum, gevalideerd_op=gevalideerd_op, boekmaand=maand(gevalideerd_op),
+        prestatie_datum=prestatie.datum, gevalideerd_op=gevalideerd_op, boekmaand=maand(boekdatum),
         wijkwerker_cent=v.wijkwerker, verzekering_cent=v.verzekering, reisfonds_cent=v.reisfonds,
         uitgever_cent=v.uitgever, organisator_cent=v.organisator, validatie=cheque.validatie,
     )

@@ -30,11 +30,12 @@ from wijkwerk.auth import Principal, TokenVerifier, require
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.db.idempotency import purge_expired
 from wijkwerk.events import registry
-from wijkwerk.events.topics import PRODUCER_TOPIC
+from wijkwerk.events.topics import PRODUCER_TOPIC, dlq_topic
 from wijkwerk.http import idempotency
 from wijkwerk.http.dates import strict_dates
 from wijkwerk.http.middleware import RequestContextMiddleware
 from wijkwerk.messaging import archief
+from wijkwerk.messaging.admin import TopicConfigMismatch, TopicSetupError, verify_topics
 from wijkwerk.messaging.consumer import InboxConsumer
 from wijkwerk.messaging.relay import OutboxRelay
 from wijkwerk.observability import configure_logging
@@ -175,6 +176,20 @@ class ORJSONResponse(JSONResponse):
         return orjson.dumps(content)
 
 
+async def _topics_geverifieerd(runtime: Runtime, timeout_s: float = 3.0) -> None:
+    """Refuse to start when a topic this service uses differs from its declared configs
+    (the error names every difference); a broker that does not answer yet is left to the
+    relay and the consumers, which verify the topics whenever they connect."""
+    topics = [runtime.relay.topic, *(t for c in runtime.consumers for t in c.topics)]
+    try:
+        await verify_topics(runtime.settings.kafka, [*topics, *(dlq_topic(t) for t in topics)], timeout_s)
+    except TopicConfigMismatch:
+        log.critical("%s refuses to start: its topics differ from their declared configs", runtime.name)
+        raise
+    except TopicSetupError as exc:
+        log.warning("topics not verified at start-up (%s); the relay and the consumers verify them on connect", exc)
+
+
 @functools.cache
 def _freeze_startup_heap() -> None:
     """What exists once a service has started (modules, routes, compiled schemas: ~150k
@@ -211,6 +226,7 @@ def create_service_app(
         runtime.periodic.extend([*periodic, PURGE_IDEMPOTENCY_KEYS])
         app.state.runtime = runtime
         if settings.run_workers:
+            await _topics_geverifieerd(runtime)
             runtime.start_workers()
         _freeze_startup_heap()
         log.info("%s started", name)

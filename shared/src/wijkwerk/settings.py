@@ -139,6 +139,10 @@ class ServiceSettings(BaseSettings):
     consumer_batch_size: int = 5000
     max_page_size: int = 500
     max_body_bytes: int = 1_000_000
+    # Overload: requests served at once per process; past it a request waits at most
+    # overload_wait_s for a slot, else 503 + Retry-After (wijkwerk.http.overbelasting).
+    max_in_flight: int = Field(64, ge=1)
+    overload_wait_s: float = Field(0.25, ge=0)
     # How long an Idempotency-Key's answer is kept for retries (README: retry contract).
     idempotency_ttl_hours: int = 24
     log_json: bool = True

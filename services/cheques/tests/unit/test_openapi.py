@@ -41,3 +41,10 @@ def test_the_period_close_examples_validate():
               for r in sluiten["responses"][status]["content"]["application/problem+json"]["examples"]}
     assert {"alleen-centraal", "periode-al-afgesloten", "vorige-periode-open", "periode-niet-voorbij",
             "afsluitdatum-in-de-toekomst"} <= regels
+
+
+def test_every_operation_documents_the_overload_503():
+    """Past its limit a process answers 503 + Retry-After (wijkwerk.http.overbelasting)."""
+    zonder = [(method, path) for _, path, method, op in _operations()
+              if path not in ("/health", "/ready", "/metrics") and "503" not in op["responses"]]
+    assert zonder == []

@@ -34,6 +34,7 @@ from wijkwerk.events.topics import PRODUCER_TOPIC, dlq_topic
 from wijkwerk.http import idempotency
 from wijkwerk.http.dates import strict_dates
 from wijkwerk.http.middleware import RequestContextMiddleware
+from wijkwerk.http.overbelasting import ALTIJD, OverbelastingMiddleware
 from wijkwerk.messaging import archief
 from wijkwerk.messaging.admin import TopicConfigMismatch, TopicSetupError, verify_topics
 from wijkwerk.messaging.consumer import InboxConsumer
@@ -252,12 +253,23 @@ def create_service_app(
     # Inside the request context: the body limit and the correlation id apply first.
     app.add_middleware(idempotency.IdempotencyMiddleware, ttl=timedelta(hours=settings.idempotency_ttl_hours),
                        exempt_prefixes=idempotency_exempt)
+    app.add_middleware(OverbelastingMiddleware, service=name, max_in_flight=settings.max_in_flight,
+                       max_wait_s=settings.overload_wait_s)
     app.add_middleware(RequestContextMiddleware, service=name, max_body_bytes=settings.max_body_bytes)
     app.include_router(_ops_router(name))
     app.include_router(_archief_router())
     for router in routers:
         app.include_router(router)
     return app
+
+
+_OVERBELAST = {
+    "description": "Service unavailable: the process is at its limit of requests in flight (rule `overbelast`), "
+                   "its database connections are all busy (`database-overbelast`) or a dependency is down. "
+                   "Nothing was done: retry after `Retry-After` seconds (with the same Idempotency-Key).",
+    "headers": {"Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}},
+    "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDocument"}}},
+}
 
 
 def _document_problems_as_problem_json(app: FastAPI, idempotency_exempt: Sequence[str]) -> None:
@@ -270,8 +282,10 @@ def _document_problems_as_problem_json(app: FastAPI, idempotency_exempt: Sequenc
         if app.openapi_schema is not None:
             return app.openapi_schema
         schema = generate()
-        for methods in schema.get("paths", {}).values():
+        for path, methods in schema.get("paths", {}).items():
             for operation in methods.values():
+                if path not in ALTIJD and "ProblemDocument" in schema.get("components", {}).get("schemas", {}):
+                    operation.setdefault("responses", {}).setdefault("503", _OVERBELAST)
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content", {})
                     if status[0] in "45" and "application/json" in content:

@@ -198,3 +198,13 @@ async def test_a_whole_run_rejected_by_the_bank_makes_everything_payable_again(o
     assert await _saldo(o, f"wijkwerker:{w1}") == 1530 + 1530 and await _saldo(o, f"wijkwerker:{w2}") == 1530
     r = await _bank(o, "/v1/bankberichten/statusrapport", testbank.statusrapport(pain001, op=datetime(2026, 4, 4)))
     assert (r.status_code, r.json()["rule"]) == (409, "uitbetaling-status-ongeldig")
+
+
+async def test_an_organiser_holding_the_payout_scope_is_still_refused(omgeving):
+    o = omgeving
+    w1, _ = await _wereld(o)
+    organisator = o.tokens.headers("cheques:payout", org=str(uuid.uuid4()), org_type="organisator", sub="x")
+    for methode, pad in (("POST", "/v1/uitbetalingen/2026-03"), ("POST", "/v1/uitbetalingen/2026-03/goedkeuring"),
+                         ("GET", f"/v1/wijkwerkers/{w1}/uitbetalingen"), ("POST", "/v1/bankberichten/statusrapport")):
+        r = await o.client.request(methode, pad, headers=organisator)
+        assert (r.status_code, r.json()["rule"]) == (403, "alleen-centraal"), pad

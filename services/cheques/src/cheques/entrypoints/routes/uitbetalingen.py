@@ -20,16 +20,32 @@ from cheques.entrypoints.schemas.geld import (
     UitbetalingsrondeOut,
     WijkwerkerUitbetalingOut,
 )
+from cheques.entrypoints.schemas.uitbetalingsstatus import (
+    DEBETMELDING_WEIGERINGEN,
+    GOEDKEURING_WEIGERINGEN,
+    SEPA_WEIGERINGEN,
+    STATUSRAPPORT_WEIGERINGEN,
+    VERZENDING_WEIGERINGEN,
+)
 from cheques.service_layer import uitbetalingen, uitbetalingsstatus
 from cheques.service_layer.uow import ChequesUnitOfWork
-from wijkwerk.auth import Principal, require
-from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.auth import CENTRAL, Principal, require
+from wijkwerk.problems import PROBLEM_RESPONSES, Problem
 
 router = APIRouter(prefix="/v1/uitbetalingen", tags=["uitbetalingen"], responses=PROBLEM_RESPONSES)
 bank = APIRouter(prefix="/v1/bankberichten", tags=["uitbetalingen"], responses=PROBLEM_RESPONSES)
 historiek = APIRouter(prefix="/v1/wijkwerkers", tags=["uitbetalingen"], responses=PROBLEM_RESPONSES)
 PeriodePad = Annotated[str, Path(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", examples=["2026-03"])]
-Betaler = Annotated[Principal, Depends(require("cheques:payout"))]
+
+
+async def _betaler(principal: Annotated[Principal, Depends(require("cheques:payout"))]) -> Principal:
+    """Payouts are Flanders-wide: central (VDAB) callers with cheques:payout only."""
+    if principal.org_type not in CENTRAL:
+        raise Problem(403, "alleen-centraal", "Only central (VDAB) callers handle payouts.")
+    return principal
+
+
+Betaler = Annotated[Principal, Depends(_betaler)]
 XML_BODY = {"requestBody": {"required": True, "content": {"application/xml": {"schema": {"type": "string"}}}}}
 
 
@@ -73,6 +89,7 @@ async def lees(periode: PeriodePad, uow: Annotated[ChequesUnitOfWork, Depends(ge
 @router.post(
     "/{periode}/goedkeuring",
     summary="Approve a drawn-up run (four eyes: someone other than its author; uitbetaling-vier-ogen)",
+    responses=GOEDKEURING_WEIGERINGEN,
 )
 async def keur_goed(
     periode: PeriodePad, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler
@@ -80,7 +97,10 @@ async def keur_goed(
     return _out(await uitbetalingsstatus.keur_goed(Periode.parse(periode), uow, principal.subject))
 
 
-@router.post("/{periode}/verzending", summary="Record that the approved run's SEPA file went to the bank")
+@router.post(
+    "/{periode}/verzending", summary="Record that the approved run's SEPA file went to the bank",
+    responses=VERZENDING_WEIGERINGEN,
+)
 async def verzend(
     periode: PeriodePad, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler
 ) -> UitbetalingsrondeOut:
@@ -92,7 +112,7 @@ async def verzend(
     summary="The approved run's SEPA credit transfer file (pain.001.001.09), generated now from the ledger and "
             "toeleiding's current bank details",
     response_class=Response,
-    responses={200: {"content": {"application/xml": {}}}},
+    responses={200: {"content": {"application/xml": {}}}, **SEPA_WEIGERINGEN},
 )
 async def sepa(
     periode: PeriodePad,
@@ -114,6 +134,7 @@ async def sepa(
     summary="Import the bank's pain.002.001.10 status report of a sent run (validated against the XSD); "
             "a rejected transfer is booked back",
     openapi_extra=XML_BODY,
+    responses=STATUSRAPPORT_WEIGERINGEN,
 )
 async def statusrapport(
     request: Request, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler
@@ -126,6 +147,7 @@ async def statusrapport(
     summary="Import the bank's camt.054.001.08 notification (validated against the XSD); every returned transfer "
             "is booked back",
     openapi_extra=XML_BODY,
+    responses=DEBETMELDING_WEIGERINGEN,
 )
 async def debetmelding(
     request: Request, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler

@@ -7,8 +7,8 @@ the money again. Every step records its actor (the principal's subject)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from cheques.adapters.bankberichten import lees_camt054, lees_pain002
 from cheques.adapters.sepa import Opdrachtgever, Overschrijving, schrijf_pain001
@@ -84,18 +84,17 @@ async def sepa_bestand(
     )
 
 
-async def _boek_terug(uow: ChequesUnitOfWork, u: Uitbetaling, bank: lc.Wijziging | lc.Terugstorting,
-                      bankdatum, bron: str) -> None:
+async def _boek_terug(uow: ChequesUnitOfWork, u: Uitbetaling, reden: str | None, bankdatum: date, bron: str) -> None:
     """The storno of the transfer's payout, on the bank's date (or the first open month)."""
     origineel = await uow.grootboek.get(f"uitbetaling:{u.periode}:{u.wijkwerker_id}")
     if origineel is None:  # pragma: no cover - a run's transfers are booked with it
         raise BestaatAl(f"No payout booked for {u.end_to_end_id}.", rule="uitbetaling-grootboek-verschil")
     boekdatum = await uow.boekdatum(bankdatum)
-    storno = storno_transactie(origineel, boekdatum, f"storno uitbetaling {u.periode} ({bron} {bank.reden or ''})")
+    storno = storno_transactie(origineel, boekdatum, f"storno uitbetaling {u.periode} ({bron} {reden or ''})")
     if await uow.boek(storno):
         uow.emit(UitbetalingTeruggeboekt(
             wijkwerker_id=u.wijkwerker_id, periode=u.periode, bedrag_cent=origineel.debet, end_to_end_id=u.end_to_end_id,
-            bron=bron, reden=bank.reden, bankdatum=bankdatum, boekmaand=boekdatum.replace(day=1)))
+            bron=bron, reden=reden, bankdatum=bankdatum, boekmaand=boekdatum.replace(day=1)))
 
 
 async def importeer_statusrapport(inhoud: bytes, uow: ChequesUnitOfWork, door: str) -> Ronde:
@@ -116,7 +115,7 @@ async def importeer_statusrapport(inhoud: bytes, uow: ChequesUnitOfWork, door: s
             await uow.grootboek.vergrendel_wijkwerker(per_id[w.end_to_end_id].wijkwerker_id)
             await uow.rondes.zet_overschrijving(w.end_to_end_id, w.status, w.reden, rapport.bankdatum)
             if w.status == Overschrijvingsstatus.GEWEIGERD:
-                await _boek_terug(uow, per_id[w.end_to_end_id], w, rapport.bankdatum, "pain.002")
+                await _boek_terug(uow, per_id[w.end_to_end_id], w.reden, rapport.bankdatum, "pain.002")
         await uow.rondes.zet_status(periode, status)
         await uow.rondes.stap(periode, "statusrapport", door, bericht_id=rapport.bericht_id, details={
             "groepstatus": rapport.groepstatus, "bankdatum": rapport.bankdatum.isoformat(), "status": str(status),
@@ -158,7 +157,7 @@ async def importeer_debetmelding(inhoud: bytes, uow: ChequesUnitOfWork, door: st
                 continue
             await uow.grootboek.vergrendel_wijkwerker(u.wijkwerker_id)
             await uow.rondes.zet_overschrijving(t.end_to_end_id, Overschrijvingsstatus.TERUGGESTORT, t.reden, t.bankdatum)
-            await _boek_terug(uow, u, t, t.bankdatum, "camt.054")
+            await _boek_terug(uow, u, t.reden, t.bankdatum, "camt.054")
             nu.append(t.end_to_end_id)
         for periode in periodes:
             await uow.rondes.stap(periode, "terugstorting", door, bericht_id=melding.bericht_id, details={

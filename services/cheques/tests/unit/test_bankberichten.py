@@ -64,3 +64,13 @@ def test_the_wrong_message_type_garbage_and_entities_are_refused():
     assert _fout(bankberichten.lees_camt054, b"not xml at all").rule == "bankbestand-ongeldig"
     bom = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]><d>&a;</d>'
     assert _fout(bankberichten.lees_camt054, bom).rule == "bankbestand-ongeldig"
+
+
+def test_entries_that_are_no_booked_return_are_left_out():
+    inhoud = testbank.debetmelding(PAIN001, {"E1": "AC04", "E2": "MD07"}, boekdatum=date(2026, 4, 8))
+    # the first entry is pending, not booked; the second is no return (no RtrInf)
+    pending = inhoud.replace(b"<Cd>BOOK</Cd>", b"<Cd>PDNG</Cd>", 1)
+    assert [t.end_to_end_id for t in bankberichten.lees_camt054(pending).terugstortingen] == ["E2"]
+    start, end = inhoud.rindex(b"<RtrInf>"), inhoud.rindex(b"</RtrInf>") + len(b"</RtrInf>")
+    geen_terugstorting = inhoud[:start] + inhoud[end:]
+    assert [t.end_to_end_id for t in bankberichten.lees_camt054(geen_terugstorting).terugstortingen] == ["E1"]

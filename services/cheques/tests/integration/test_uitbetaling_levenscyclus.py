@@ -208,3 +208,22 @@ async def test_an_organiser_holding_the_payout_scope_is_still_refused(omgeving):
                          ("GET", f"/v1/wijkwerkers/{w1}/uitbetalingen"), ("POST", "/v1/bankberichten/statusrapport")):
         r = await o.client.request(methode, pad, headers=organisator)
         assert (r.status_code, r.json()["rule"]) == (403, "alleen-centraal"), pad
+
+
+async def test_a_return_dated_in_a_closed_month_is_booked_in_the_first_open_month(omgeving):
+    o = omgeving
+    w1, w2 = await _wereld(o)
+    maart, pain001 = await _verzonden(o, "2026-03")
+    await _bank(o, "/v1/bankberichten/statusrapport", testbank.statusrapport(pain001, op=datetime(2026, 4, 2)))
+    r = await o.client.post("/v1/periodes/2026-04/afsluiting", json={"afgesloten_op": "2026-05-02"},
+                            headers=o.tokens.headers("cheques:admin"))
+    assert r.status_code == 201, r.text
+    e1 = _e2e(maart, w1)
+    melding = testbank.debetmelding(pain001, {e1: "AC04"}, boekdatum=date(2026, 4, 28))  # April: closed by now
+    assert (await _bank(o, "/v1/bankberichten/debetmelding", melding)).json()["teruggeboekt"] == [e1]
+    assert await o.scalar("SELECT boekdatum FROM grootboek_transacties WHERE sleutel = :s",
+                          s=f"storno:uitbetaling:2026-03:{w1}") == date(2026, 5, 1)
+    event = await o.scalar("SELECT value FROM outbox WHERE event_type = 'UitbetalingTeruggeboekt'")
+    assert b'"bankdatum":"2026-04-28"' in event and b'"boekmaand":"2026-05-01"' in event
+    historiek = (await o.client.get(f"/v1/wijkwerkers/{w1}/uitbetalingen", headers=_h(o))).json()
+    assert [(u["status"], u["bankdatum"]) for u in historiek["uitbetalingen"]][0] == ("teruggestort", "2026-04-28")

@@ -132,3 +132,25 @@ def test_a_payout_booked_back_without_a_payout_is_reported():
         bankdatum=date(2026, 4, 3), boekmaand=APRIL)
     fold = _fold(terug)
     assert [f.rsplit(": ", 1)[1] for f in fold.fouten] == ["terugboeking-zonder-uitbetaling"]
+
+
+def test_a_payout_booked_back_after_the_bank_s_month_was_closed_lands_in_the_first_open_month():
+    from datetime import UTC, datetime
+
+    from cheques.domain.afsluiting import BEGIN_KETEN
+    from wijkwerk.events.cheques import PeriodeAfgesloten
+
+    p = _prestatie(date(2026, 3, 2))
+    mei = date(2026, 5, 1)
+    terug = UitbetalingTeruggeboekt(
+        wijkwerker_id=W, periode="2026-03", bedrag_cent=710, end_to_end_id="WW2026-03", bron="camt.054", reden="AC04",
+        bankdatum=date(2026, 4, 28), boekmaand=mei)
+    april = PeriodeAfgesloten(
+        periode="2026-04", maand=APRIL, van=MAART, volgnummer=1, afgesloten_op=date(2026, 5, 2),
+        geregistreerd_om=datetime(2026, 5, 2, 8, tzinfo=UTC), transacties=3, hash="a" * 64, vorige_hash=BEGIN_KETEN)
+    gesloten = _fold(p, _cheque(p, "A", date(2026, 3, 3)), _uitbetaling("2026-03"), april, terug)
+    assert gesloten.saldi[("bank", mei)] == 710 and gesloten.saldi[(f"wijkwerker:{W}", mei)] == -710
+    assert gesloten.fouten == []
+    # booked out of its month without a close that explains it: the report names it
+    open_ = _fold(p, _cheque(p, "A", date(2026, 3, 3)), _uitbetaling("2026-03"), terug)
+    assert [f.rsplit(": ", 1)[1] for f in open_.fouten] == ["boeking-verschoven-zonder-afsluiting"]

@@ -116,3 +116,34 @@ def debetmelding(pain001: bytes, teruggestort: Mapping[str, str], *, boekdatum: 
         _sub(tx, "CdtDbtInd", "CRDT")
         _sub(_sub(_sub(tx, "RtrInf"), "Rsn"), "Cd", reden)
     return _klaar(root, CAMT054)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m cheques.testbank statusrapport|debetmelding <pain001.xml> …``: the bank's
+    answer on stdout, to try the lifecycle on the embedded system (README)."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m cheques.testbank")
+    parser.add_argument("soort", choices=("statusrapport", "debetmelding"))
+    parser.add_argument("pain001", type=argparse.FileType("rb"))
+    parser.add_argument("--groepstatus", default="PART", help="pain.002 group status (ACSC, PART, RJCT, …)")
+    parser.add_argument("--weiger", action="append", default=[], metavar="E2E=CODE",
+                        help="pain.002: reject this transfer with this reason code (repeatable)")
+    parser.add_argument("--terug", action="append", default=[], metavar="E2E=CODE",
+                        help="camt.054: this transfer came back with this reason code (repeatable)")
+    parser.add_argument("--op", default=None, help="the bank's date (YYYY-MM-DD); default today")
+    args = parser.parse_args(argv)
+    dag = date.fromisoformat(args.op) if args.op else date.today()
+    pain001 = args.pain001.read()
+    paren = [tuple(p.split("=", 1)) for p in (args.weiger if args.soort == "statusrapport" else args.terug)]
+    if args.soort == "statusrapport":
+        inhoud = statusrapport(pain001, op=datetime(dag.year, dag.month, dag.day, 9), groepstatus=args.groepstatus,
+                               transacties={e2e: ("RJCT", code) for e2e, code in paren})
+    else:
+        inhoud = debetmelding(pain001, dict(paren), boekdatum=dag)
+    sys.stdout.buffer.write(inhoud)
+
+
+if __name__ == "__main__":
+    main()

@@ -74,3 +74,14 @@ def test_entries_that_are_no_booked_return_are_left_out():
     start, end = inhoud.rindex(b"<RtrInf>"), inhoud.rindex(b"</RtrInf>") + len(b"</RtrInf>")
     geen_terugstorting = inhoud[:start] + inhoud[end:]
     assert [t.end_to_end_id for t in bankberichten.lees_camt054(geen_terugstorting).terugstortingen] == ["E1"]
+
+
+def test_the_test_bank_command_writes_the_answer_to_a_file_the_service_reads(tmp_path, capsysbinary):
+    bestand = tmp_path / "pain001.xml"
+    bestand.write_bytes(PAIN001)
+    testbank.main(["statusrapport", str(bestand), "--weiger", "E2=AC04", "--op", "2026-04-03"])
+    rapport = bankberichten.lees_pain002(capsysbinary.readouterr().out)
+    assert (rapport.groepstatus, rapport.bankdatum, rapport.transacties[0].reden) == ("PART", date(2026, 4, 3), "AC04")
+    testbank.main(["debetmelding", str(bestand), "--terug", "E1=MD07", "--op", "2026-04-08"])
+    melding = bankberichten.lees_camt054(capsysbinary.readouterr().out)
+    assert [(t.end_to_end_id, t.reden) for t in melding.terugstortingen] == [("E1", "MD07")]

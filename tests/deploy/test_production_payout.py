@@ -137,9 +137,9 @@ def _start(tmp_path: Path, embedded_pg, kafka_bootstrap: str, tokens: Tokens, id
             **{spec.database_url_env: urls[spec.database_url_env], f"{spec.env_prefix}_RUN_WORKERS": "true"},
             **kafka_env, **{service(n).url_env: base[n] for n in ALL},
         )
-        log = (tmp_path / f"{name}.log").open("wb")
-        procs[name] = subprocess.Popen(["sh", str(ENTRYPOINT), "--host", "127.0.0.1"], env=env, stdout=log,
-                                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        with (tmp_path / f"{name}.log").open("wb") as log:  # the child keeps its own descriptor
+            procs[name] = subprocess.Popen(["sh", str(ENTRYPOINT), "--host", "127.0.0.1"], env=env, stdout=log,
+                                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     return prefix, base, procs
 
 

@@ -227,3 +227,26 @@ async def test_a_return_dated_in_a_closed_month_is_booked_in_the_first_open_mont
     assert b'"bankdatum":"2026-04-28"' in event and b'"boekmaand":"2026-05-01"' in event
     historiek = (await o.client.get(f"/v1/wijkwerkers/{w1}/uitbetalingen", headers=_h(o))).json()
     assert [(u["status"], u["bankdatum"]) for u in historiek["uitbetalingen"]][0] == ("teruggestort", "2026-04-28")
+
+
+async def test_two_approvals_at_once_approve_once_and_a_rejection_and_a_return_at_once_book_back_once(omgeving):
+    import asyncio
+
+    o = omgeving
+    w1, _ = await _wereld(o)
+    await _post(o, "/v1/uitbetalingen/2026-03")
+    a, b = await asyncio.gather(*(o.client.post("/v1/uitbetalingen/2026-03/goedkeuring", headers=_h(o, sub))
+                                  for sub in ("controleur-2", "controleur-3")))
+    assert sorted((a.status_code, b.status_code)) == [200, 409]
+    pain001 = (await o.client.get("/v1/uitbetalingen/2026-03/sepa", headers=_h(o))).content
+    run = await _post(o, "/v1/uitbetalingen/2026-03/verzending")
+    e1 = _e2e(run, w1)
+    rapport = testbank.statusrapport(pain001, op=datetime(2026, 4, 3), groepstatus="PART", transacties={e1: ("RJCT", "AC04")})
+    melding = testbank.debetmelding(pain001, {e1: "AC04"}, boekdatum=date(2026, 4, 3))
+    r1, r2 = await asyncio.gather(_bank(o, "/v1/bankberichten/statusrapport", rapport),
+                                  _bank(o, "/v1/bankberichten/debetmelding", melding))
+    assert (r1.status_code, r2.status_code) == (200, 200), (r1.text, r2.text)
+    assert await o.scalar("SELECT count(*) FROM grootboek_transacties WHERE sleutel = :s",
+                          s=f"storno:uitbetaling:2026-03:{w1}") == 1
+    assert await o.scalar("SELECT count(*) FROM outbox WHERE event_type = 'UitbetalingTeruggeboekt'") == 1
+    assert await _saldo(o, f"wijkwerker:{w1}") == 1530 + 1530

@@ -99,6 +99,15 @@ def test_a_paid_transfer_is_not_rejected_afterwards_by_a_status_report():
     assert fout.value.rule == "statusrapport-tegenstrijdig"
 
 
+def test_a_rejection_of_a_transfer_returned_already_changes_nothing_but_the_rest():
+    status, wijzigingen = lc.verwerk_statusrapport(
+        R.VERZONDEN, OPEN | {"E1": O.TERUGGESTORT}, _rapport("PART", ("E1", "RJCT", "AC04")))
+    assert status == R.BEVESTIGD
+    assert [(w.end_to_end_id, w.status) for w in wijzigingen] == [("E2", O.BETAALD), ("E3", O.BETAALD)]
+    with pytest.raises(lc.StatusOngeldig):  # refused first, then reported paid
+        lc.verwerk_statusrapport(R.VERZONDEN, OPEN | {"E1": O.GEWEIGERD}, _rapport(None, ("E1", "ACSC", None)))
+
+
 def test_a_return_counts_once_and_only_for_a_sent_run():
     assert lc.verwerk_terugstorting(R.BEVESTIGD, O.BETAALD) is True
     assert lc.verwerk_terugstorting(R.VERZONDEN, O.IN_BEHANDELING) is True

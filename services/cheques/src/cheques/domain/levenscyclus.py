@@ -133,7 +133,8 @@ def verwerk_statusrapport(
 ) -> tuple[Rondestatus, list[Wijziging]]:
     """The run's new state and the transfers that change (a rejected one is booked back
     by the caller). Refused whole: a transfer the run does not hold, or one the bank now
-    rejects after reporting it paid (that is a return: camt.054)."""
+    rejects after reporting it paid (that is a return: camt.054) or the reverse. A transfer
+    returned already keeps that state (it was booked back once)."""
     _vereist(status, Rondestatus.VERZONDEN, stap="given a status report")
     onbekend = [t.end_to_end_id for t in rapport.transacties if t.end_to_end_id not in overschrijvingen]
     if onbekend:
@@ -142,10 +143,10 @@ def verwerk_statusrapport(
     nieuw = dict(overschrijvingen)
     redenen: dict[str, str | None] = {}
     for t in rapport.transacties:
-        doel = _doel(t.status)
-        if doel is None or nieuw[t.end_to_end_id] == doel:
-            continue
-        if nieuw[t.end_to_end_id] != Overschrijvingsstatus.IN_BEHANDELING:
+        doel, nu = _doel(t.status), nieuw[t.end_to_end_id]
+        if doel is None or nu == doel or nu == Overschrijvingsstatus.TERUGGESTORT:
+            continue  # no decision, said before, or returned (and booked back) already
+        if nu != Overschrijvingsstatus.IN_BEHANDELING:
             raise StatusOngeldig(f"{t.end_to_end_id} was reported {nieuw[t.end_to_end_id]} before.",
                                  rule="statusrapport-tegenstrijdig")
         nieuw[t.end_to_end_id], redenen[t.end_to_end_id] = doel, t.reden

@@ -1,14 +1,14 @@
 """The monthly payout run (A-07): pay every worker what was booked up to the month's end
-and not paid before, in one SEPA file; a re-run of the month returns the same run."""
+and not paid before, in one SEPA file; a re-run of the month returns the same run. The run
+is drawn up here (``opgesteld``, by ``door``); its approval, the file and the bank's
+answers are in :mod:`cheques.service_layer.uitbetalingsstatus` (issue #18)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from datetime import date
 
-from cheques.adapters.sepa import Opdrachtgever, Overschrijving, schrijf_pain001
-from cheques.adapters.toeleiding import BankgegevensBron, Bankrekening
+from cheques.adapters.toeleiding import BankgegevensBron
 from cheques.adapters.uitbetalingen import Ronde, Uitbetaling
 from cheques.domain.grootboek import uitbetaling_transactie
 from cheques.domain.uitbetaling import Periode, controleer_periode, end_to_end_id, te_betalen
@@ -20,8 +20,8 @@ async def voer_uit(
     periode: Periode,
     nieuwe_uow: Callable[[], ChequesUnitOfWork],
     bron: BankgegevensBron,
-    opdrachtgever: Opdrachtgever,
     vandaag: date,
+    door: str,
 ) -> Ronde:
     controleer_periode(periode, vandaag)
     async with nieuwe_uow() as uow:
@@ -47,8 +47,9 @@ async def voer_uit(
             periode=str(periode),
             uitgevoerd_op=None,
             uitbetalingen=tuple(lijnen),
-            bestand=_bestand(periode, lijnen, rekeningen, opdrachtgever, vandaag),
             zonder_bankgegevens=tuple(str(w) for w in kandidaten if w not in rekeningen),
+            uitvoeringsdatum=vandaag,
+            opgesteld_door=door,
         )
         await uow.rondes.add(ronde)
         # Booked in the month it settles, so that month's balance of the worker is zero; when
@@ -65,31 +66,6 @@ async def voer_uit(
             )
         await uow.commit()
         return await uow.rondes.get(str(periode))
-
-
-def _bestand(
-    periode: Periode,
-    lijnen: list[Uitbetaling],
-    rekeningen: dict[uuid.UUID, Bankrekening],
-    opdrachtgever: Opdrachtgever,
-    vandaag: date,
-) -> bytes | None:
-    if not lijnen:
-        return None
-    return schrijf_pain001(
-        opdrachtgever,
-        vandaag,
-        [
-            Overschrijving(
-                naam=rekeningen[lijn.wijkwerker_id].naam,
-                iban=rekeningen[lijn.wijkwerker_id].iban,
-                bedrag_cent=lijn.bedrag_cent,
-                omschrijving=f"Wijk-werken {periode}",
-                end_to_end_id=lijn.end_to_end_id,
-            )
-            for lijn in lijnen
-        ],
-    )
 
 
 async def lees(periode: Periode, uow: ChequesUnitOfWork) -> Ronde | None:

@@ -127,6 +127,18 @@ async def test_an_unpaid_erkenning_is_not_active(env, wereld):
     await _geweigerd(env, w, w.prestatie(), 422, "geen-actieve-erkenning")
 
 
+async def test_a_refusal_lists_every_broken_rule_the_first_named(env, wereld):
+    """A-23: a suspended day at a gebruiker without a paid erkenning: the trajectory rule
+    comes first, the erkenning is listed too."""
+    w = await wereld(betaald=False)
+    await env.fold(TrajectGeschorst(
+        traject_id=w.traject_id, wijkwerker_id=w.wijkwerker_id, van=date(2025, 3, 1), tot=date(2025, 3, 10),
+        reden="ziekte met attest", gepland_einde=date(2025, 12, 31), max_einde=date(2025, 12, 31),
+    ))
+    problem = await _geweigerd(env, w, w.prestatie(datum="2025-03-05"), 422, "traject-geschorst")
+    assert [r["rule"] for r in problem["geschonden_regels"]] == ["traject-geschorst", "geen-actieve-erkenning"]
+
+
 async def test_an_activity_the_organiser_took_out_of_the_matrix_is_refused(env, wereld):
     w = await wereld()
     r = await env.client.put(f"/v1/activiteiten/{w.activiteit_id}/toegelaten-categorieen",

@@ -26,7 +26,7 @@ from prestaties.service_layer import commands
 from prestaties.service_layer import prestaties as handlers
 from prestaties.service_layer.prestaties import Regels
 from wijkwerk.auth import Principal, require
-from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.problems import PROBLEM_RESPONSES, ProblemDocument
 from wijkwerk.http.paging import Limit, Offset
 
 router = APIRouter(prefix="/v1", tags=["prestaties"], responses=PROBLEM_RESPONSES)
@@ -42,7 +42,19 @@ async def _zichtbaar(uow: Uow, principal: Principal, prestatie_id: uuid.UUID) ->
     return p
 
 
-@router.post("/prestaties", status_code=status.HTTP_201_CREATED, summary="Register hours of a placement on a day")
+_GEWEIGERD = {422: {"model": ProblemDocument, "description": "Refused: `rule` names the first broken rule in the order "
+                    "trajectory window, erkenning, matrix, month cap, year cap (A-23); `geschonden_regels` lists "
+                    "every broken rule", "content": {"application/problem+json": {"example": {
+    "type": "https://wijkwerk.vlaanderen.be/problemen/traject-geschorst", "title": "Unprocessable content",
+    "status": 422, "detail": "The trajectory is suspended on 2026-03-05.", "rule": "traject-geschorst",
+    "instance": "/v1/prestaties", "geschonden_regels": [
+        {"rule": "traject-geschorst", "detail": "The trajectory is suspended on 2026-03-05."},
+        {"rule": "max-60-uur-per-maand", "detail": "At most 60 started hours per calendar month; 58 used, 3 asked, "
+                                                   "2 left."}]}}}}}
+
+
+@router.post("/prestaties", status_code=status.HTTP_201_CREATED, summary="Register hours of a placement on a day",
+             responses=_GEWEIGERD)
 async def registreer(
     body: PrestatieIn, uow: Uow, vandaag: Vandaag, regels: Annotated[Regels, Depends(get_regels)], principal: Writer
 ) -> PrestatieOut:

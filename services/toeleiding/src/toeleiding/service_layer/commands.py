@@ -78,7 +78,8 @@ class SchorsTraject:
     van: date
     tot: date
     reden: str
-    verlengt_einde: bool
+    verlengt_einde: bool = True
+    nieuw_einde: date | None = None
 
 
 @dataclass(frozen=True)

@@ -139,8 +139,20 @@ _CHEQUES_PER_MAAND = text(
       v.gebruikt_per_validatiemaand, v.prijs_cent, v.wijkwerker_cent, v.verzekering_cent, v.reisfonds_cent,
       v.uitgever_cent, v.organisator_cent,
       (SELECT coalesce(sum(r.bedrag_cent), 0) FROM rm_reisvergoedingen r
-        WHERE r.organisator_id = o.id AND r.gevalideerd_op BETWEEN :begin AND :einde) AS reisvergoeding_cent
+        WHERE r.organisator_id = o.id AND r.gevalideerd_op BETWEEN :begin AND :einde) AS reisvergoeding_cent,
+      x.cheques_vervallen, x.vervallen_cent, x.cheques_vervallen_voorraad, x.vervallen_voorraad_cent
     FROM rm_organisatoren o
+    CROSS JOIN LATERAL (
+        -- A-21: expired = neither used nor refunded by its last valid day; it expires the
+        -- day after. In the month, and the whole expired stock at month end (still "bought").
+        SELECT count(*) FILTER (WHERE u.geldig_tot >= CAST(:begin AS date) - 1) AS cheques_vervallen,
+               coalesce(sum(u.prijs_cent) FILTER (WHERE u.geldig_tot >= CAST(:begin AS date) - 1), 0) AS vervallen_cent,
+               count(*) AS cheques_vervallen_voorraad, coalesce(sum(u.prijs_cent), 0) AS vervallen_voorraad_cent
+        FROM rm_cheques_uitgegeven u
+        WHERE u.organisator_id = o.id AND u.geldig_tot < :einde
+          AND (u.terugbetaald_op IS NULL OR u.terugbetaald_op > u.geldig_tot)
+          AND NOT EXISTS (SELECT 1 FROM rm_cheques_gevalideerd g WHERE g.serienummer = u.serienummer)
+    ) x
     CROSS JOIN LATERAL (
         SELECT count(*) AS gebruikt_per_validatiemaand, coalesce(sum(prijs_cent), 0) AS prijs_cent,
                coalesce(sum(wijkwerker_cent), 0) AS wijkwerker_cent, coalesce(sum(verzekering_cent), 0) AS verzekering_cent,
@@ -275,7 +287,8 @@ class Maandrapporten:
 
     async def cheques(self, begin: date, einde: date, organisator_id: uuid.UUID | None) -> list[dict]:
         """RPT-16/17/18 for one month, per organiser: bought, used by prestatie month and by
-        validation month, and the money split by validation month."""
+        validation month, expired in the month and the expired stock at month end (A-21),
+        and the money split by validation month."""
         return await self._rows(_CHEQUES_PER_MAAND, begin=begin, einde=einde, organisator_id=organisator_id)
 
     async def gemeenten(self, van: date, tot: date, organisator_id: uuid.UUID | None) -> list[dict]:

@@ -109,8 +109,13 @@ async def gebruikers(
     return await _per_maand(request, principal, "RPT-12-15", methode, van, tot, organisator_id, format)
 
 
-@router.get("/cheques", summary="RPT-16/17/18: cheques bought (paper and electronic) and used, and the money split, "
-                                "per month per organiser")
+@router.get("/cheques", summary="RPT-16/17/18: cheques bought (paper and electronic), used and expired, and the "
+                                "money split, per month per organiser",
+            description="Per month and organiser: cheques bought by order date (RPT-16), used by prestatie month "
+                        "and by validation month (RPT-17), the money split by validation month (RPT-18), and the "
+                        "expired ones (A-21: neither used nor refunded through issue date + validity months − 1 "
+                        "day; they stay bought, never used): `cheques_vervallen` / `vervallen` expired in the "
+                        "month, `cheques_vervallen_voorraad` / `vervallen_voorraad` the expired stock at month end.")
 async def cheques(
     request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",

@@ -237,6 +237,27 @@ async def test_confirm_dispute_correct_and_cancel_are_new_events(env, wereld):
     assert uren["uren_in_maand"] == 0  # a cancelled prestatie no longer counts
 
 
+async def test_a_correction_and_a_cancellation_carry_their_business_date(env, wereld):
+    """A-20: the date the storno is booked by; not before the prestatie, not in the future;
+    by default today."""
+    w = await wereld()
+    p = (await env.client.post("/v1/prestaties", json=w.prestatie(minuten=130), headers=env.h())).json()
+    url = f"/v1/prestaties/{p['id']}"
+    correctie = {"door": "organisator", "start": "09:00", "minuten": 120, "reden": "tikfout"}
+    for datum, rule in (("2025-02-03", "wijziging-voor-prestatie"), ("2999-01-01", "datum-in-de-toekomst")):
+        r = await env.client.post(url + "/correctie", headers=env.h(), json={**correctie, "gecorrigeerd_op": datum})
+        assert (r.status_code, r.json()["rule"]) == (422, rule), r.text
+    r = await env.client.post(url + "/correctie", headers=env.h(), json=correctie)
+    assert r.status_code == 200, r.text
+    r = await env.client.post(url + "/annulering", headers=env.h(),
+                              json={"door": "organisator", "reden": "dubbel", "geannuleerd_op": "2025-03-10"})
+    assert r.status_code == 200, r.text
+    [gecorrigeerd] = await _events(env, w.wijkwerker_id, "PrestatieGecorrigeerd")
+    [geannuleerd] = await _events(env, w.wijkwerker_id, "PrestatieGeannuleerd")
+    assert gecorrigeerd["gecorrigeerd_op"] is not None and gecorrigeerd["gecorrigeerd_op"] > "2025-02-04"
+    assert geannuleerd["geannuleerd_op"] == "2025-03-10"
+
+
 async def test_a_correction_may_not_pass_the_cap_and_then_changes_nothing(env, wereld):
     w = await wereld()
     for dag in ("2025-05-05", "2025-05-06"):

@@ -161,3 +161,17 @@ def test_a_single_broken_rule_is_listed_alone_with_its_figures(wereld):
     assert err.value.rule == "max-630-uur-per-jaar"
     assert [r["rule"] for r in err.value.extra["geschonden_regels"]] == ["max-630-uur-per-jaar"]
     assert err.value.extra["uren_over"] == 1
+
+
+def test_a_correction_is_dated_on_or_after_the_prestatie_and_not_in_the_future(wereld):
+    """A-20: the business date the storno of its cheques is booked by."""
+    p = _geregistreerd(wereld)
+    assert _wijziging(p, date(2026, 2, 3), date(2026, 4, 1)) == "wijziging-voor-prestatie"
+    assert _wijziging(p, date(2026, 4, 2), date(2026, 4, 1)) == "datum-in-de-toekomst"
+    p.controleer_wijzigingsdatum(date(2026, 2, 4), date(2026, 4, 1))
+
+
+def _wijziging(p, op, vandaag) -> str:
+    with pytest.raises(OngeldigeInvoer) as err:
+        p.controleer_wijzigingsdatum(op, vandaag)
+    return err.value.rule

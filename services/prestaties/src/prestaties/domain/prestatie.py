@@ -161,6 +161,16 @@ class Prestatie:
         self.status = PrestatieStatus.BETWIST
         self.version += 1
 
+    def controleer_wijzigingsdatum(self, op: date, vandaag: date) -> None:
+        """A-20: a correction or cancellation carries its business date (its storno is booked
+        in that month): not before the prestatie, not in the future."""
+        if op < self.datum:
+            raise OngeldigeInvoer("A prestatie is corrected or cancelled on or after its date.",
+                                  rule="wijziging-voor-prestatie")
+        if op > vandaag:
+            raise OngeldigeInvoer("A correction or cancellation is not dated in the future.",
+                                  rule="datum-in-de-toekomst")
+
     def corrigeer(self, start: time, minuten: int, door: Partij, stand: UrenStand, plafonds: Plafonds) -> int:
         """New start and duration; the other party confirms again. Returns the old hours.
         ``stand`` includes this prestatie's current hours, which the correction replaces."""

@@ -116,20 +116,27 @@ async def betwist(prestatie_id: uuid.UUID, body: BetwistingIn, uow: Uow, princip
     return PrestatieOut.of(await handlers.beoordeel(cmd, uow))
 
 
-@router.post("/prestaties/{prestatie_id}/correctie", summary="Correct start and duration, with a reason")
+@router.post("/prestaties/{prestatie_id}/correctie", summary="Correct start and duration, with a reason and a date",
+             description="Cheques validated beyond the new started hours are reversed by a storno booked in the "
+                         "month of `gecorrigeerd_op` (A-20); the worker's next payout nets it.")
 async def corrigeer(
-    prestatie_id: uuid.UUID, body: CorrectieIn, uow: Uow, settings: Instellingen, principal: Writer
+    prestatie_id: uuid.UUID, body: CorrectieIn, uow: Uow, settings: Instellingen, vandaag: Vandaag, principal: Writer
 ) -> PrestatieOut:
     await _zichtbaar(uow, principal, prestatie_id)
-    cmd = commands.CorrigeerPrestatie(prestatie_id, body.start, body.minuten, partij(principal, body.door), body.reden)
-    return PrestatieOut.of(await handlers.corrigeer(cmd, uow, settings.plafonds()))
+    cmd = commands.CorrigeerPrestatie(prestatie_id, body.start, body.minuten, partij(principal, body.door), body.reden,
+                                      body.gecorrigeerd_op)
+    return PrestatieOut.of(await handlers.corrigeer(cmd, uow, settings.plafonds(), vandaag))
 
 
-@router.post("/prestaties/{prestatie_id}/annulering", summary="Cancel, with a reason: the hours no longer count")
-async def annuleer(prestatie_id: uuid.UUID, body: AnnuleringIn, uow: Uow, principal: Writer) -> PrestatieOut:
+@router.post("/prestaties/{prestatie_id}/annulering", summary="Cancel, with a reason and a date: the hours no longer count",
+             description="The prestatie leaves the caps and the reports; its validated cheques are reversed by a "
+                         "storno booked in the month of `geannuleerd_op` and are usable again unless expired (A-20).")
+async def annuleer(
+    prestatie_id: uuid.UUID, body: AnnuleringIn, uow: Uow, vandaag: Vandaag, principal: Writer
+) -> PrestatieOut:
     await _zichtbaar(uow, principal, prestatie_id)
-    cmd = commands.AnnuleerPrestatie(prestatie_id, partij(principal, body.door), body.reden)
-    return PrestatieOut.of(await handlers.annuleer(cmd, uow))
+    cmd = commands.AnnuleerPrestatie(prestatie_id, partij(principal, body.door), body.reden, body.geannuleerd_op)
+    return PrestatieOut.of(await handlers.annuleer(cmd, uow, vandaag))
 
 
 async def _vensters(uow: Uow, principal: Principal, wijkwerker_id: uuid.UUID) -> list[TrajectVenster]:

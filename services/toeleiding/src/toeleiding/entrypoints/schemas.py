@@ -41,10 +41,17 @@ class WerkingsgebiedIn(Strict):
 
 
 class TariefIn(Strict):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"prijs": "6.95", "geldig_vanaf": "2027-01-01"}]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"prijs": "6.95", "geldig_vanaf": "2027-01-01"},
+        {"prijs": "6.95", "geldig_vanaf": "2027-01-01", "voor_samenwerkingsverband": True},
+    ]})
 
     prijs: Euro = Field(examples=["6.95"])
     geldig_vanaf: date
+    voor_samenwerkingsverband: bool = Field(
+        False, description="A-18: lay the tariff down for every organiser of this organiser's samenwerkingsverband "
+        "(the caller must see them all). Without it, a tariff that would differ from another organiser's in the "
+        "same samenwerkingsverband on any date is refused (409 `tarief-verschilt-in-samenwerkingsverband`)")
 
 
 class TariefOut(BaseModel):

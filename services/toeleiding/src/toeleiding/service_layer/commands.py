@@ -29,6 +29,7 @@ class LegTariefVast:
     organisator_id: uuid.UUID
     prijs_cent: int
     geldig_vanaf: date
+    voor_samenwerkingsverband: bool = False  # for every organiser of its samenwerkingsverband
 
 
 @dataclass(frozen=True)

@@ -265,3 +265,31 @@ async def test_rpt16_17_expired_cheques_stay_bought_never_used_and_show_per_mont
     assert [tuple(r[k] for k in velden) for r in (feb, maart, april)] == [
         (0, "0.00", 0, "0.00"), (1, "7.45", 1, "7.45"), (0, "0.00", 1, "7.45")]
     assert maart["gebruikt_per_prestatiemaand"] == 1  # the expired cheque is never "used"
+
+
+async def test_reports_per_samenwerkingsverband_take_all_its_organisers(env, tokens, fold):
+    """A-18: W10 groups A and B. Cheques are summed; a worker with prestaties at both
+    organisers counts once per category."""
+    client, engine = env
+    b = uuid.uuid4()
+    w, g = uuid.uuid4(), uuid.uuid4()
+    await fold(
+        engine,
+        t.OrganisatorGeregistreerd(organisator_id=A, naam="Wijk-werken A", samenwerkingsverband="W10", gemeenten=()),
+        t.OrganisatorGeregistreerd(organisator_id=b, naam="Wijk-werken B", samenwerkingsverband="W10", gemeenten=()),
+        *[c.ChequesBesteld(bestelling_id=uuid.uuid4(), uitgever="vdab", gebruiker_id=g, organisator_id=o, aantal=n,
+                           drager="papier", besteld_op=date(2026, 3, 2), prijs_cent=745, totaal_cent=745 * n)
+          for o, n in ((A, 10), (b, 2))],
+        _prestatie(w, g, "school", "groen", date(2026, 3, 3)),
+        _prestatie(w, g, "school", "groen", date(2026, 3, 4)).model_copy(update={"organisator_id": b}),
+    )
+    [verband] = (await _get(client, tokens, "/v1/rapporten/cheques", van="2026-03", tot="2026-03",
+                            niveau="samenwerkingsverband"))["rijen"]
+    assert (verband["samenwerkingsverband"], verband["organisatoren"], verband["cheques_gekocht"], verband["gekocht"]) == (
+        "W10", 2, 12, "89.40")
+    per_organisator = (await _get(client, tokens, "/v1/rapporten/gebruikerscategorieen", **MAART))["rijen"]
+    assert sorted(r["wijkwerkers"] for r in per_organisator) == [1, 1]
+    [categorie] = (await _get(client, tokens, "/v1/rapporten/gebruikerscategorieen", **MAART,
+                              niveau="samenwerkingsverband"))["rijen"]
+    assert (categorie["samenwerkingsverband"], categorie["organisatoren"], categorie["gebruiker_categorie"],
+            categorie["wijkwerkers"]) == ("W10", 2, "school", 1)

@@ -46,6 +46,19 @@ _CATEGORIEEN = text(
     """
 )
 
+# RPT-06 per samenwerkingsverband (A-18): over all its organisers, a worker counted once per
+# category (persons are distinct, DOMAIN §5).
+_CATEGORIEEN_PER_VERBAND = text(
+    """
+    SELECT o.samenwerkingsverband, count(DISTINCT p.organisator_id) AS organisatoren, p.gebruiker_categorie,
+           count(DISTINCT p.wijkwerker_id) AS wijkwerkers
+    FROM rm_prestaties p JOIN rm_organisatoren o ON o.id = p.organisator_id
+    WHERE NOT p.geannuleerd AND p.datum BETWEEN :van AND :tot
+      AND (CAST(:organisator_id AS uuid) IS NULL OR p.organisator_id = CAST(:organisator_id AS uuid))
+    GROUP BY o.samenwerkingsverband, p.gebruiker_categorie ORDER BY 1, 3
+    """
+)
+
 _ZELFDE_KLUS = text(
     """
     SELECT count(*) AS wijkwerkers, count(*) FILTER (WHERE categorieen = 1) AS zelfde_klus
@@ -121,7 +134,7 @@ _GEBRUIKERS_PER_MAAND = text(
 
 _CHEQUES_PER_MAAND = text(
     """
-    SELECT o.id AS organisator_id, o.naam,
+    SELECT o.id AS organisator_id, o.naam, o.samenwerkingsverband,
       (SELECT coalesce(sum(b.aantal), 0) FROM rm_bestellingen b
         WHERE b.organisator_id = o.id AND b.besteld_op BETWEEN :begin AND :einde) AS cheques_gekocht,
       (SELECT coalesce(sum(b.totaal_cent), 0) FROM rm_bestellingen b
@@ -260,9 +273,12 @@ class Maandrapporten:
         (ex-PWA/new), referrer of their first referral and benefit status at referral."""
         return await self._rows(_WERKZAAM, van=van, tot=tot, organisator_id=organisator_id)
 
-    async def gebruikerscategorieen(self, van: date, tot: date, organisator_id: uuid.UUID | None) -> list[dict]:
-        """RPT-06: distinct workers per gebruiker category per samenwerkingsverband."""
-        return await self._rows(_CATEGORIEEN, van=van, tot=tot, organisator_id=organisator_id)
+    async def gebruikerscategorieen(self, van: date, tot: date, organisator_id: uuid.UUID | None,
+                                    per_verband: bool = False) -> list[dict]:
+        """RPT-06: distinct workers per gebruiker category per organiser, or per
+        samenwerkingsverband over all its organisers (A-18)."""
+        statement = _CATEGORIEEN_PER_VERBAND if per_verband else _CATEGORIEEN
+        return await self._rows(statement, van=van, tot=tot, organisator_id=organisator_id)
 
     async def zelfde_klus(self, van: date, tot: date, organisator_id: uuid.UUID | None) -> dict:
         """RPT-09 (A-17): workers whose prestaties all fall under one activity category."""

@@ -162,3 +162,10 @@ def test_the_twelve_month_maximum_is_per_trajectory():
     eerste.beeindig(date(2026, 12, 31), EindeReden.EINDE_ADVIES)
     tweede = _traject(12, start=date(2027, 3, 1))
     assert (tweede.gepland_einde, tweede.max_einde) == (date(2028, 2, 29), date(2028, 2, 29))
+
+
+def test_a_suspension_to_the_end_of_the_calendar_is_refused_not_a_crash():
+    t = _traject(6, start=date(2026, 1, 1))
+    with pytest.raises(OngeldigeInvoer) as err:
+        t.schors(Schorsing(date(2026, 3, 1), date(9999, 12, 31), "x"))
+    assert err.value.rule == "schorsing-ongeldig"

@@ -196,10 +196,12 @@ class Traject:
                     "A trajectory under the unlimited right has no end to move.", rule="traject-onbeperkt"
                 )
         else:
-            maximum = self.max_einde + timedelta(days=schorsing.dagen)
-            einde = schorsing.nieuw_einde or (
-                self.gepland_einde + timedelta(days=schorsing.dagen) if schorsing.verlengt_einde else self.gepland_einde
-            )
+            try:
+                maximum = self.max_einde + timedelta(days=schorsing.dagen)
+                verlengd = self.gepland_einde + timedelta(days=schorsing.dagen)
+            except OverflowError:
+                raise OngeldigeInvoer("A suspension ends within the calendar.", rule="schorsing-ongeldig") from None
+            einde = schorsing.nieuw_einde or (verlengd if schorsing.verlengt_einde else self.gepland_einde)
             if einde < schorsing.tot:
                 raise OngeldigeInvoer("The trajectory ends after the suspension.", rule="schorsing-einde-ongeldig")
             if einde > maximum:

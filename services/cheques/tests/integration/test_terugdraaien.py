@@ -218,6 +218,31 @@ async def test_a_cancellation_after_validation_reverses_every_cheque_and_the_day
     assert rapport["maanden_uit_evenwicht"] == []
 
 
+async def test_the_storno_is_booked_in_the_month_of_the_corrections_business_date(wereld):
+    """A-20: a cancellation dated 20 March but processed on 10 April is booked in March; a
+    storno never precedes the validation it reverses (a correction dated before it)."""
+    w = wereld
+    andere_koppeling = uuid.uuid4()
+    p, q = w.prestatie(date(2026, 3, 2)), w.prestatie(date(2026, 3, 3), uren=1, koppeling=andere_koppeling)
+    await w.publiceer(p, q)
+    for i in range(3):
+        await w.valideer(w.series[i], p, date(2026, 3, 5))
+    await w.valideer(w.series[3], q, date(2026, 3, 25))
+    await w.publiceer(w.annulering(p).model_copy(update={"geannuleerd_op": date(2026, 3, 20)}),
+                      w.correctie(q, 0).model_copy(update={"gecorrigeerd_op": date(2026, 3, 10)}))
+    assert await w.stornos() == sorted(
+        [(f"storno:cheque:{s}", date(2026, 3, 20)) for s in w.series[:3]]
+        + [(f"storno:reis:{w.koppeling}:2026-03-02", date(2026, 3, 20)),
+           (f"storno:cheque:{w.series[3]}", date(2026, 3, 25)),
+           (f"storno:reis:{andere_koppeling}:2026-03-03", date(2026, 3, 25))])
+    assert await w.saldo(date(2026, 3, 1)) == 0 and await w.saldo(date(2026, 4, 1)) == 0
+    assert {(e["boekmaand"], e["teruggedraaid_op"]) for e in await w.teruggedraaid()} == {
+        ("2026-03-01", "2026-03-20"), ("2026-03-01", "2026-03-25")}
+
+    rapport = await w.herbereken()
+    assert (rapport["verschil_cent"], rapport["verschillen"], rapport["fouten"]) == (0, [], [])
+
+
 async def test_a_correction_down_releases_the_newest_validations_and_keeps_the_allowance(wereld):
     w = wereld
     p = w.prestatie(date(2026, 3, 2))

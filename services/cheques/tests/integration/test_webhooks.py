@@ -133,16 +133,21 @@ async def test_validation_rules_refuse_with_their_rule_and_write_nothing(omgevin
         await o.ok(validatie(serie, p.prestatie_id))
     ander = o.prestatie_event(p.wijkwerker_id, uuid.uuid4(), oid, p.koppeling_id, date(2026, 3, 2))
     await o.prestatie(ander)
+    na_geldigheid = o.prestatie_event(p.wijkwerker_id, G, oid, p.koppeling_id, date(2027, 1, 6))
+    await o.prestatie(na_geldigheid)
     await o.ok({"type": "cheque.vervallen", "serienummer": series[4], "vervallen_op": "2027-01-06"})
     before = await o.tellingen()
     cases = [
         (validatie(series[0], p.prestatie_id), 409, "cheque-al-gebruikt"),
         (validatie(series[3], p.prestatie_id), 422, "meer-cheques-dan-uren"),
         (validatie(series[3], ander.prestatie_id), 422, "cheque-andere-gebruiker"),
-        (validatie(series[4], p.prestatie_id), 422, "cheque-vervallen"),
+        (validatie(series[4], na_geldigheid.prestatie_id, op="2027-01-07"), 422, "cheque-vervallen"),
+        (validatie(series[3], na_geldigheid.prestatie_id, op="2027-01-07"), 422, "cheque-vervallen"),
         (validatie(series[3], uuid.uuid4()), 409, "prestatie-nog-onbekend"),  # retryable (issue #21, item 9)
         (validatie(series[0], uuid.uuid4()), 409, "cheque-al-gebruikt"),  # the cheque's own refusal first
-        (validatie(series[4], uuid.uuid4()), 422, "cheque-vervallen"),
+        (validatie(series[4], uuid.uuid4()), 409, "prestatie-nog-onbekend"),  # expiry waits for its date (A-21)
+        ({"type": "cheque.vervallen", "serienummer": series[3], "vervallen_op": "2027-01-05"}, 422,
+         "cheque-nog-geldig"),  # valid through 5 January 2027 (A-21)
         (validatie("ONBEKEND1", p.prestatie_id), 422, "cheque-onbekend"),
         (uitgifte(str(uuid.uuid4()), ["X1"]), 422, "bestelling-onbekend"),
         (bestelling(uuid.uuid4()), 409, "organisator-nog-onbekend"),  # retryable: still on its way
@@ -223,6 +228,19 @@ async def test_refund_and_expiry_of_unused_cheques_emit_events(omgeving):
     assert r.json()["rule"] == "cheque-terugbetaald"
     assert orjson.loads((await o.client.get(f"/v1/cheques/{series[1]}", headers=o.tokens.headers("cheques:read"))
                          ).content)["status"] == "vervallen"
+
+
+async def test_a_lapsed_cheque_submitted_late_still_pays_a_prestatie_within_its_validity(omgeving):
+    """A-21: validity is judged on the prestatie date (2 March 2026, valid through 5 January
+    2027), not on the day the cheque is submitted nor on the issuer's lapse report."""
+    o = omgeving
+    _, series, p = await cheques_met_prestatie(o)
+    await o.ok({"type": "cheque.vervallen", "serienummer": series[1], "vervallen_op": "2027-01-06"})
+    await o.ok(validatie(series[1], p.prestatie_id, op="2027-02-01"))
+    cheque = orjson.loads((await o.client.get(f"/v1/cheques/{series[1]}", headers=o.tokens.headers("cheques:read"))
+                           ).content)
+    assert cheque["status"] == "gevalideerd"
+    assert (await outbox(o))[-2:] == ["ChequeGevalideerd", "VerplaatsingsvergoedingToegekend"]
 
 
 def bundel(series, prestatie_id, op="2026-03-05") -> dict:

@@ -40,7 +40,8 @@ def test_the_validation_rules():
     nu = date(2026, 3, 5)
     gebruikt = _cheque(status=Status.GEVALIDEERD)
     assert _regel(lambda: gebruikt.valideer(PRESTATIE, nu, 0)) == "cheque-al-gebruikt"
-    assert _regel(lambda: _cheque(status=Status.VERVALLEN).valideer(PRESTATIE, nu, 0)) == "cheque-vervallen"
+    laat = replace(PRESTATIE, datum=date(2027, 1, 6))
+    assert _regel(lambda: _cheque(status=Status.VERVALLEN).valideer(laat, date(2027, 1, 7), 0)) == "cheque-vervallen"
     assert _regel(lambda: _cheque(status=Status.TERUGBETAALD).valideer(PRESTATIE, nu, 0)) == "cheque-terugbetaald"
     ander = replace(PRESTATIE, gebruiker_id=uuid.uuid4())
     assert _regel(lambda: _cheque().valideer(ander, nu, 0)) == "cheque-andere-gebruiker"
@@ -90,3 +91,22 @@ def test_the_cheques_beyond_the_hours_are_the_newest_validations():
     assert [c.serienummer for c in overtollige(cheques, 1)] == ["S2", "S0", "S3"]  # same day: highest serial first
     assert overtollige(cheques, 4) == [] and overtollige(cheques, 9) == []
     assert len(overtollige(cheques, 0)) == 4
+
+
+def test_validity_is_judged_on_the_prestatie_date_whatever_was_reported():
+    """A-21: valid through 5 Jan 2027; a cheque submitted after it lapsed still pays a
+    prestatie of 2 March 2026, and the last valid day counts."""
+    vervallen = _cheque(status=Status.VERVALLEN, afgesloten_op=date(2027, 1, 6))
+    vervallen.valideer(PRESTATIE, date(2027, 2, 1), 0)
+    assert (vervallen.status, vervallen.gevalideerd_op, vervallen.afgesloten_op) == (
+        Status.GEVALIDEERD, date(2027, 2, 1), None)
+    laatste_dag = replace(PRESTATIE, datum=date(2027, 1, 5))
+    _cheque().valideer(laatste_dag, date(2027, 3, 1), 0)
+
+
+def test_a_cheque_does_not_lapse_within_its_validity():
+    """A-21: the platform enforces expiry itself; a lapse reported within the validity is refused."""
+    assert _regel(lambda: _cheque().laat_vervallen(date(2027, 1, 5))) == "cheque-nog-geldig"
+    cheque = _cheque()
+    cheque.laat_vervallen(date(2027, 1, 6))
+    assert cheque.status is Status.VERVALLEN

@@ -159,3 +159,37 @@ async def test_concurrent_retries_with_one_key_record_one_evaluation_and_one_eve
     async with engine.connect() as conn:
         assert await conn.scalar(text("SELECT count(*) FROM evaluaties WHERE traject_id = :t"), {"t": tid}) == 1
     assert [e.event_type for e in await _outbox(engine)] == ["EvaluatieUitgevoerd"]
+
+
+async def test_rpt04_a_re_referred_person_counts_once_per_ended_trajectory(env, tokens, fold):
+    """A-19: the same worker's trajectory ended on 31 January, a re-referral ended on 30
+    April; each is measured from its own end."""
+    client, engine = env
+    oid, wid = uuid.uuid4(), uuid.uuid4()
+    eerste, tweede = uuid.uuid4(), uuid.uuid4()
+    await fold(
+        engine,
+        WijkwerkerIngeschreven(wijkwerker_id=wid, organisator_id=oid, domicilie_nis_code="31005",
+                               uitkeringsstatus="volledig_werkzoekend", ex_pwa=False, onbeperkt_recht=False,
+                               ingeschreven_op=date(2025, 2, 1)),
+        *[e for tid, start, einde in ((eerste, date(2025, 2, 1), date(2026, 1, 31)),
+                                      (tweede, date(2026, 3, 1), date(2026, 4, 30)))
+          for e in (TrajectGestart(traject_id=tid, toeleiding_id=uuid.uuid4(), wijkwerker_id=wid, organisator_id=oid,
+                                   start=start, gepland_einde=einde, max_einde=None),
+                    TrajectBeeindigd(traject_id=tid, wijkwerker_id=wid, organisator_id=oid, einde=einde,
+                                     reden="gestopt"))],
+    )
+    h = tokens.headers(*VDAB)
+    for tid, gemeten_op, cats in ((eerste, "2026-04-30", ["werkzoekend"]), (tweede, "2026-07-30", ["werk_werknemer"])):
+        r = await client.post("/v1/uitstroommetingen", headers=h, json={
+            "traject_id": str(tid), "horizon_maanden": 3, "gemeten_op": gemeten_op, "categorieen": cats})
+        assert r.status_code == 201, r.text
+    te_vroeg = await client.post("/v1/uitstroommetingen", headers=h, json={
+        "traject_id": str(tweede), "horizon_maanden": 6, "gemeten_op": "2026-08-15", "categorieen": ["werkzoekend"]})
+    assert (te_vroeg.status_code, te_vroeg.json()["rule"]) == (422, "meetmoment-niet-bereikt")  # from its own end
+
+    rows = (await client.get("/v1/rapporten/uitstroom", params={"op": "2026-08-15"}, headers=h)).json()["rijen"]
+    table = {(r["horizon_maanden"], r["groep"]): r for r in rows}
+    assert table[(3, "nieuw")]["dossiers"] == 2
+    assert table[(3, "nieuw")]["categorieen"] == {"werkzoekend": 1, "werk_werknemer": 1}
+    assert table[(6, "nieuw")]["dossiers"] == 1  # only the first trajectory is six months out

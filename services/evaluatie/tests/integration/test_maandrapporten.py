@@ -242,3 +242,54 @@ async def test_a_released_cheque_used_again_by_another_worker_counts_once_in_any
     # The cheque pays worker 2's April prestatie only: its March validation was reversed.
     assert (maart["gebruikt_per_prestatiemaand"], maart["gebruikt_per_validatiemaand"]) == (0, 0)
     assert (april["gebruikt_per_prestatiemaand"], april["gebruikt_per_validatiemaand"], april["wijkwerker"]) == (1, 1, "4.10")
+
+
+async def test_rpt16_17_expired_cheques_stay_bought_never_used_and_show_per_month(env, tokens, fold):
+    """A-21: issued 10 March 2025, valid through 9 March 2026: one used, one refunded, one
+    neither, which expires on 10 March 2026 and stays in the stock from then on."""
+    client, engine = env
+    g, w = uuid.uuid4(), uuid.uuid4()
+    gebruikt, terug, vervallen = "V-GEBRUIKT", "V-TERUG", "V-VERVALLEN"
+    await fold(
+        engine,
+        t.OrganisatorGeregistreerd(organisator_id=A, naam="Wijk-werken A", samenwerkingsverband="SA", gemeenten=()),
+        c.ChequesUitgegeven(bestelling_id=uuid.uuid4(), uitgever="vdab", gebruiker_id=g, organisator_id=A,
+                            drager="papier", prijs_cent=745, serienummers=(gebruikt, terug, vervallen),
+                            uitgegeven_op=date(2025, 3, 10), geldig_tot=date(2026, 3, 9)),
+        _cheque(w, g, date(2026, 3, 9), date(2026, 3, 20)).model_copy(update={"serienummer": gebruikt}),
+        c.ChequeTerugbetaald(serienummer=terug, bestelling_id=uuid.uuid4(), gebruiker_id=g, organisator_id=A,
+                             prijs_cent=745, terugbetaald_op=date(2025, 6, 1)),
+    )
+    feb, maart, april = (await _get(client, tokens, "/v1/rapporten/cheques", van="2026-02", tot="2026-04"))["rijen"]
+    velden = ("cheques_vervallen", "vervallen", "cheques_vervallen_voorraad", "vervallen_voorraad")
+    assert [tuple(r[k] for k in velden) for r in (feb, maart, april)] == [
+        (0, "0.00", 0, "0.00"), (1, "7.45", 1, "7.45"), (0, "0.00", 1, "7.45")]
+    assert maart["gebruikt_per_prestatiemaand"] == 1  # the expired cheque is never "used"
+
+
+async def test_reports_per_samenwerkingsverband_take_all_its_organisers(env, tokens, fold):
+    """A-18: W10 groups A and B. Cheques are summed; a worker with prestaties at both
+    organisers counts once per category."""
+    client, engine = env
+    b = uuid.uuid4()
+    w, g = uuid.uuid4(), uuid.uuid4()
+    await fold(
+        engine,
+        t.OrganisatorGeregistreerd(organisator_id=A, naam="Wijk-werken A", samenwerkingsverband="W10", gemeenten=()),
+        t.OrganisatorGeregistreerd(organisator_id=b, naam="Wijk-werken B", samenwerkingsverband="W10", gemeenten=()),
+        *[c.ChequesBesteld(bestelling_id=uuid.uuid4(), uitgever="vdab", gebruiker_id=g, organisator_id=o, aantal=n,
+                           drager="papier", besteld_op=date(2026, 3, 2), prijs_cent=745, totaal_cent=745 * n)
+          for o, n in ((A, 10), (b, 2))],
+        _prestatie(w, g, "school", "groen", date(2026, 3, 3)),
+        _prestatie(w, g, "school", "groen", date(2026, 3, 4)).model_copy(update={"organisator_id": b}),
+    )
+    [verband] = (await _get(client, tokens, "/v1/rapporten/cheques", van="2026-03", tot="2026-03",
+                            niveau="samenwerkingsverband"))["rijen"]
+    assert (verband["samenwerkingsverband"], verband["organisatoren"], verband["cheques_gekocht"], verband["gekocht"]) == (
+        "W10", 2, 12, "89.40")
+    per_organisator = (await _get(client, tokens, "/v1/rapporten/gebruikerscategorieen", **MAART))["rijen"]
+    assert sorted(r["wijkwerkers"] for r in per_organisator) == [1, 1]
+    [categorie] = (await _get(client, tokens, "/v1/rapporten/gebruikerscategorieen", **MAART,
+                              niveau="samenwerkingsverband"))["rijen"]
+    assert (categorie["samenwerkingsverband"], categorie["organisatoren"], categorie["gebruiker_categorie"],
+            categorie["wijkwerkers"]) == ("W10", 2, "school", 1)

@@ -140,3 +140,29 @@ async def test_rpt22_sustainable_work_and_follow_up(env, tokens, fold):
     assert _cijfers(rijen["2026-03"], *DUURZAAM) == (1, 1, 0, 0.0, 1, 1, 1.0, 0)
     assert _cijfers(rijen["2026-05"], *DUURZAAM) == (1, 0, 0, None, 1, 1, 1.0, 0)
     assert _cijfers(body["totalen"], *DUURZAAM) == (6, 5, 2, 0.4, 6, 3, 0.5, 1)
+
+
+async def test_rpt21_22_a_re_referred_person_counts_once_per_ended_trajectory(env, tokens, fold):
+    """A-19: one worker, two trajectories at A that ended in January and in March 2026."""
+    client, engine = env
+    wid, eerste, tweede = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    events = [OrganisatorGeregistreerd(organisator_id=A, naam="Wijk-werken A", samenwerkingsverband="A", gemeenten=()),
+              WijkwerkerIngeschreven(wijkwerker_id=wid, organisator_id=A, domicilie_nis_code="31005",
+                                     uitkeringsstatus="volledig_werkzoekend", ex_pwa=False, onbeperkt_recht=False,
+                                     ingeschreven_op=date(2025, 1, 1))]
+    for tid, start, einde in ((eerste, date(2025, 6, 1), date(2026, 1, 15)), (tweede, date(2026, 2, 1), date(2026, 3, 20))):
+        events += [TrajectGestart(traject_id=tid, toeleiding_id=uuid.uuid4(), wijkwerker_id=wid, organisator_id=A,
+                                  start=start, gepland_einde=einde, max_einde=None),
+                   TrajectBeeindigd(traject_id=tid, wijkwerker_id=wid, organisator_id=A, einde=einde, reden="gestopt")]
+    await fold(engine, *events)
+    for tid, einde, cat in ((eerste, date(2026, 1, 15), ["werkzoekend"]), (tweede, date(2026, 3, 20), list(WERK))):
+        r = await client.post("/v1/uitstroommetingen", headers=tokens.headers(*VDAB), json={
+            "traject_id": str(tid), "horizon_maanden": 3, "categorieen": cat, "subcategorieen": [],
+            "gemeten_op": str(einde + relativedelta(months=3))})
+        assert r.status_code == 201, r.text
+    params = {"van": "2026-01", "tot": "2026-06", "op": "2026-11-30"}
+    h = tokens.headers("rapportering:read")
+    werk = (await client.get("/v1/rapporten/uitstroom-naar-werk", params=params, headers=h)).json()["totalen"]
+    assert _cijfers(werk, "beeindigd", "cohort", "aan_het_werk") == (2, 2, 1)
+    duurzaam = (await client.get("/v1/rapporten/duurzaam-werk-en-opvolging", params=params, headers=h)).json()["totalen"]
+    assert _cijfers(duurzaam, "beeindigd", "cohort_opvolging") == (2, 2)

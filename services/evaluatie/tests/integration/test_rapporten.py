@@ -92,3 +92,26 @@ async def test_rpt01_splits_closed_dossiers_from_active_or_provisional(env, toke
     assert (march["totaal"], march["totaal_actief_of_voorlopig"]) == (4, 3)
     assert (april["totaal"], april["totaal_actief_of_voorlopig"]) == (4, 2)
     assert (june["totaal_actief_of_voorlopig"], june["aandeel_actief_of_voorlopig"]) == (3, 0.75)
+
+
+async def test_rpt01_a_suspended_dossier_stays_actief_at_month_end(env, tokens, fold):
+    """A-22: suspended from 20 March to 10 April, the dossier is actief at the end of March."""
+    from wijkwerk.events.toeleiding import OvereenkomstGetekend, TrajectGeschorst, TrajectGestart
+
+    client, engine = env
+    a, wid, tid = _organisator("A"), uuid.uuid4(), uuid.uuid4()
+    await fold(
+        engine, a,
+        WijkwerkerIngeschreven(wijkwerker_id=wid, organisator_id=a.organisator_id, domicilie_nis_code="31005",
+                               uitkeringsstatus="leefloon", ex_pwa=False, onbeperkt_recht=False,
+                               ingeschreven_op=date(2026, 1, 1)),
+        TrajectGestart(traject_id=tid, toeleiding_id=uuid.uuid4(), wijkwerker_id=wid, organisator_id=a.organisator_id,
+                       start=date(2026, 1, 10), gepland_einde=date(2026, 7, 9), max_einde=date(2027, 1, 9)),
+        OvereenkomstGetekend(traject_id=tid, wijkwerker_id=wid, organisator_id=a.organisator_id,
+                             getekend_op=date(2026, 1, 10)),
+        TrajectGeschorst(traject_id=tid, wijkwerker_id=wid, van=date(2026, 3, 20), tot=date(2026, 4, 10),
+                         reden="ziekte met attest", gepland_einde=date(2026, 7, 31), max_einde=date(2027, 1, 31)),
+    )
+    r = await client.get("/v1/rapporten/dossiers", params={"tot_en_met": "2026-03-31"},
+                         headers=tokens.headers("rapportering:read"))
+    assert (r.json()["totaal"], r.json()["totaal_actief"]) == (1, 1)

@@ -57,3 +57,27 @@ def test_report_settings_only_take_known_horizons_and_categories():
         Settings(duurzaam_horizonten=(6, 18))
     with pytest.raises(ValidationError):
         Settings(opvolging_categorieen=("bestaat_niet",))
+
+
+def test_a_samenwerkingsverband_sums_its_organisers():
+    """A-18: W10 groups Brugge and Torhout; Midwest has one organiser."""
+    from evaluatie.domain.samenwerkingsverband import per_samenwerkingsverband
+
+    rijen = [
+        {"maand": "2026-03", "organisator_id": 1, "naam": "Brugge", "samenwerkingsverband": "W10",
+         "cheques_gekocht": 10, "gekocht_cent": 7450},
+        {"maand": "2026-03", "organisator_id": 2, "naam": "Midwest", "samenwerkingsverband": "Midwest",
+         "cheques_gekocht": 4, "gekocht_cent": 2380},
+        {"maand": "2026-03", "organisator_id": 3, "naam": "Torhout", "samenwerkingsverband": "W10",
+         "cheques_gekocht": 2, "gekocht_cent": 1490},
+        {"maand": "2026-04", "organisator_id": 1, "naam": "Brugge", "samenwerkingsverband": "W10",
+         "cheques_gekocht": 1, "gekocht_cent": 745},
+    ]
+    assert per_samenwerkingsverband(rijen) == [
+        {"maand": "2026-03", "samenwerkingsverband": "W10", "organisatoren": 2, "cheques_gekocht": 12,
+         "gekocht_cent": 8940},
+        {"maand": "2026-03", "samenwerkingsverband": "Midwest", "organisatoren": 1, "cheques_gekocht": 4,
+         "gekocht_cent": 2380},
+        {"maand": "2026-04", "samenwerkingsverband": "W10", "organisatoren": 1, "cheques_gekocht": 1,
+         "gekocht_cent": 745},
+    ]

@@ -127,6 +127,18 @@ async def test_an_unpaid_erkenning_is_not_active(env, wereld):
     await _geweigerd(env, w, w.prestatie(), 422, "geen-actieve-erkenning")
 
 
+async def test_a_refusal_lists_every_broken_rule_the_first_named(env, wereld):
+    """A-23: a suspended day at a gebruiker without a paid erkenning: the trajectory rule
+    comes first, the erkenning is listed too."""
+    w = await wereld(betaald=False)
+    await env.fold(TrajectGeschorst(
+        traject_id=w.traject_id, wijkwerker_id=w.wijkwerker_id, van=date(2025, 3, 1), tot=date(2025, 3, 10),
+        reden="ziekte met attest", gepland_einde=date(2025, 12, 31), max_einde=date(2025, 12, 31),
+    ))
+    problem = await _geweigerd(env, w, w.prestatie(datum="2025-03-05"), 422, "traject-geschorst")
+    assert [r["rule"] for r in problem["geschonden_regels"]] == ["traject-geschorst", "geen-actieve-erkenning"]
+
+
 async def test_an_activity_the_organiser_took_out_of_the_matrix_is_refused(env, wereld):
     w = await wereld()
     r = await env.client.put(f"/v1/activiteiten/{w.activiteit_id}/toegelaten-categorieen",
@@ -223,6 +235,27 @@ async def test_confirm_dispute_correct_and_cancel_are_new_events(env, wereld):
     assert [h["actie"] for h in historiek] == ["geregistreerd", "betwist", "gecorrigeerd", "bevestigd", "geannuleerd"]
     uren = (await env.client.get(f"/v1/wijkwerkers/{w.wijkwerker_id}/uren?op=2025-02-04", headers=env.h())).json()
     assert uren["uren_in_maand"] == 0  # a cancelled prestatie no longer counts
+
+
+async def test_a_correction_and_a_cancellation_carry_their_business_date(env, wereld):
+    """A-20: the date the storno is booked by; not before the prestatie, not in the future;
+    by default today."""
+    w = await wereld()
+    p = (await env.client.post("/v1/prestaties", json=w.prestatie(minuten=130), headers=env.h())).json()
+    url = f"/v1/prestaties/{p['id']}"
+    correctie = {"door": "organisator", "start": "09:00", "minuten": 120, "reden": "tikfout"}
+    for datum, rule in (("2025-02-03", "wijziging-voor-prestatie"), ("2999-01-01", "datum-in-de-toekomst")):
+        r = await env.client.post(url + "/correctie", headers=env.h(), json={**correctie, "gecorrigeerd_op": datum})
+        assert (r.status_code, r.json()["rule"]) == (422, rule), r.text
+    r = await env.client.post(url + "/correctie", headers=env.h(), json=correctie)
+    assert r.status_code == 200, r.text
+    r = await env.client.post(url + "/annulering", headers=env.h(),
+                              json={"door": "organisator", "reden": "dubbel", "geannuleerd_op": "2025-03-10"})
+    assert r.status_code == 200, r.text
+    [gecorrigeerd] = await _events(env, w.wijkwerker_id, "PrestatieGecorrigeerd")
+    [geannuleerd] = await _events(env, w.wijkwerker_id, "PrestatieGeannuleerd")
+    assert gecorrigeerd["gecorrigeerd_op"] is not None and gecorrigeerd["gecorrigeerd_op"] > "2025-02-04"
+    assert geannuleerd["geannuleerd_op"] == "2025-03-10"
 
 
 async def test_a_correction_may_not_pass_the_cap_and_then_changes_nothing(env, wereld):

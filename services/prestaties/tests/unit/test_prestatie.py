@@ -55,7 +55,8 @@ def test_an_activity_the_matrix_no_longer_allows_is_refused(wereld):
 def test_the_monthly_cap_leaves_exactly_what_it_says(wereld):
     with pytest.raises(OngeldigeInvoer) as err:
         Prestatie.registreer(wereld.aanvraag(minuten=540), wereld.context(stand=UrenStand(maand=54, jaar=54)))
-    assert err.value.extra == {"uren_gebruikt": 54, "uren_gevraagd": 9, "uren_over": 6, "plafond": 60}
+    cijfers = {k: v for k, v in err.value.extra.items() if k != "geschonden_regels"}
+    assert cijfers == {"uren_gebruikt": 54, "uren_gevraagd": 9, "uren_over": 6, "plafond": 60}
     p = Prestatie.registreer(wereld.aanvraag(minuten=360), wereld.context(stand=UrenStand(maand=54, jaar=54)))
     assert p.begonnen_uren == 6
 
@@ -136,3 +137,41 @@ def test_a_placement_ends_once_and_not_before_it_starts(wereld):
     assert k.loopt_op(date(2026, 5, 31)) and not k.loopt_op(date(2026, 6, 1))
     with pytest.raises(BestaatAl):
         k.beeindig(date(2026, 6, 30), "x")
+
+
+def test_a_refusal_names_the_first_broken_rule_and_lists_every_one(wereld):
+    """A-23: trajectory window, erkenning, matrix, month cap, year cap, in that order."""
+    wereld.activiteit.wijzig_toegelaten(frozenset({GebruikerCategorie.VZW}))
+    with pytest.raises(OngeldigeInvoer) as err:
+        Prestatie.registreer(
+            wereld.aanvraag(datum=date(2026, 3, 5)),
+            wereld.context(erkenning=None, stand=UrenStand(maand=59, jaar=629)),
+        )
+    assert err.value.rule == "traject-geschorst"
+    assert [r["rule"] for r in err.value.extra["geschonden_regels"]] == [
+        "traject-geschorst", "geen-actieve-erkenning", "activiteit-niet-toegelaten",
+        "max-60-uur-per-maand", "max-630-uur-per-jaar",
+    ]
+    assert all(r["detail"] for r in err.value.extra["geschonden_regels"])
+
+
+def test_a_single_broken_rule_is_listed_alone_with_its_figures(wereld):
+    with pytest.raises(OngeldigeInvoer) as err:
+        Prestatie.registreer(wereld.aanvraag(), wereld.context(stand=UrenStand(maand=0, jaar=629)))
+    assert err.value.rule == "max-630-uur-per-jaar"
+    assert [r["rule"] for r in err.value.extra["geschonden_regels"]] == ["max-630-uur-per-jaar"]
+    assert err.value.extra["uren_over"] == 1
+
+
+def test_a_correction_is_dated_on_or_after_the_prestatie_and_not_in_the_future(wereld):
+    """A-20: the business date the storno of its cheques is booked by."""
+    p = _geregistreerd(wereld)
+    assert _wijziging(p, date(2026, 2, 3), date(2026, 4, 1)) == "wijziging-voor-prestatie"
+    assert _wijziging(p, date(2026, 4, 2), date(2026, 4, 1)) == "datum-in-de-toekomst"
+    p.controleer_wijzigingsdatum(date(2026, 2, 4), date(2026, 4, 1))
+
+
+def _wijziging(p, op, vandaag) -> str:
+    with pytest.raises(OngeldigeInvoer) as err:
+        p.controleer_wijzigingsdatum(op, vandaag)
+    return err.value.rule

@@ -75,6 +75,36 @@ async def test_a_new_tariff_keeps_the_old_one(env, tokens):
     assert [t["prijs"] for t in r.json()["tarieven"]] == ["7.45", "5.95"]
 
 
+async def test_one_tariff_across_a_samenwerkingsverband(env, tokens):
+    """A-18: Werkkracht10 groups two organisers. A member with another tariff, or a tariff
+    for one of them that differs from the other's, is refused; set for the whole
+    samenwerkingsverband, it reaches both (one TariefVastgelegd each)."""
+    client, engine = env
+    h = tokens.headers(*ADMIN)
+    brugge = await _organisator(client, tokens)
+    ander = {**ORGANISATOR, "naam": "Wijk-werken Torhout", "gemeenten": [{"nis_code": "31033", "naam": "Torhout"}]}
+    r = await client.post("/v1/organisatoren", json={**ander, "tarief": "5.95"}, headers=h)
+    assert (r.status_code, r.json()["rule"], r.json()["datum"]) == (
+        409, "tarief-verschilt-in-samenwerkingsverband", "2018-01-01")
+    r = await client.post("/v1/organisatoren", json=ander, headers=h)
+    assert r.status_code == 201, r.text
+    torhout = r.json()["id"]
+    voor_een = await client.post(f"/v1/organisatoren/{brugge}/tarieven", json={"prijs": "6.95", "geldig_vanaf": "2027-01-01"},
+                                 headers=h)
+    assert (voor_een.status_code, voor_een.json()["rule"]) == (409, "tarief-verschilt-in-samenwerkingsverband")
+    voor_alle = await client.post(f"/v1/organisatoren/{brugge}/tarieven", headers=h,
+                                  json={"prijs": "6.95", "geldig_vanaf": "2027-01-01", "voor_samenwerkingsverband": True})
+    assert voor_alle.status_code == 201, voor_alle.text
+    for oid in (brugge, torhout):
+        tarieven = (await client.get(f"/v1/organisatoren/{oid}", headers=h)).json()["tarieven"]
+        assert [t["prijs"] for t in tarieven] == ["7.45", "6.95"]
+    assert await _count(engine, "SELECT count(*) FROM outbox WHERE event_type = 'TariefVastgelegd'") == 4
+    eigen = tokens.headers(*ADMIN, org=brugge, org_type="organisator")
+    r = await client.post(f"/v1/organisatoren/{brugge}/tarieven", headers=eigen,
+                          json={"prijs": "7.45", "geldig_vanaf": "2028-01-01", "voor_samenwerkingsverband": True})
+    assert (r.status_code, r.json()["rule"]) == (403, "samenwerkingsverband-buiten-bereik")
+
+
 async def test_a_dossier_is_registered_and_its_event_carries_no_personal_data(env, tokens):
     client, engine = env
     oid = await _organisator(client, tokens)

@@ -98,6 +98,24 @@ async def test_prolongation_suspension_and_their_limits(env, tokens):
     assert (await _events(engine)).count("TrajectGeschorst") == 1
 
 
+async def test_a_suspension_extends_by_its_length_unless_another_end_is_named(env, tokens):
+    """A-22: without a flag the planned end moves by the suspension's ten days."""
+    client, _ = env
+    oid, wid = await _dossier(client, tokens)
+    tid = (await _toeleiding(client, tokens, oid, wid, start="2026-01-01", advies_maanden=6)).json()["id"]
+    h = tokens.headers(*ADMIN)
+    s = await client.post(f"/v1/trajecten/{tid}/schorsingen", headers=h,
+                          json={"van": "2026-03-01", "tot": "2026-03-10", "reden": "ziekte met attest"})
+    assert (s.status_code, s.json()["gepland_einde"]) == (200, "2026-07-10"), s.text
+    s = await client.post(f"/v1/trajecten/{tid}/schorsingen", headers=h,
+                          json={"van": "2026-04-01", "tot": "2026-04-10", "reden": "opleiding",
+                                "nieuw_einde": "2026-06-30"})
+    assert s.json()["gepland_einde"] == "2026-06-30"
+    te_laat = await client.post(f"/v1/trajecten/{tid}/schorsingen", headers=h,
+                                json={"van": "2026-05-01", "tot": "2026-05-02", "reden": "x", "nieuw_einde": "2027-02-01"})
+    assert (te_laat.status_code, te_laat.json()["rule"]) == (422, "traject-max-12-maanden")
+
+
 async def test_a_second_running_trajectory_is_refused_but_a_re_referral_after_the_end_is_not(env, tokens):
     client, engine = env
     oid, wid = await _dossier(client, tokens)

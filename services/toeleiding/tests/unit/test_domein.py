@@ -110,3 +110,20 @@ def test_each_broken_rule_is_named(kw, rule):
 def test_ex_pwa_may_hold_the_unlimited_right():
     w = _inschrijving(_organisator(), ex_pwa=True, onbeperkt_recht=True)
     assert w.onbeperkt_recht
+
+
+def test_a_differing_tariff_in_the_same_samenwerkingsverband_is_refused():
+    """A-18: W10 groups two organisers; from 1 July 2026 one of them would ask 7.45, the other 5.95."""
+    a, b = _organisator(tarief_cent=595), _organisator(tarief_cent=595)
+    a.controleer_zelfde_tarief([b])
+    a.leg_tarief_vast(745, date(2026, 7, 1), TARIEVEN)
+    with pytest.raises(BestaatAl) as err:
+        a.controleer_zelfde_tarief([b])
+    assert (err.value.rule, err.value.extra["datum"]) == ("tarief-verschilt-in-samenwerkingsverband", "2026-07-01")
+    b.leg_tarief_vast(745, date(2026, 7, 1), TARIEVEN)
+    a.controleer_zelfde_tarief([b])
+
+
+def test_tariffs_compare_only_where_both_hold_one():
+    assert regels.eerste_verschil([(date(2020, 1, 1), 745)], [(date(2018, 1, 1), 595), (date(2020, 1, 1), 745)]) is None
+    assert regels.eerste_verschil([(date(2018, 1, 1), 595)], [(date(2019, 1, 1), 745)]) == date(2019, 1, 1)

@@ -121,3 +121,51 @@ def test_dossier_status_follows_agreement_and_trajectory_dates():
     assert dossier_status([t], date(2026, 1, 5)) == "actief"
     assert dossier_status([t], date(2026, 3, 31)) == "actief"  # end date included
     assert dossier_status([t], date(2026, 4, 1)) == "afgesloten"
+
+
+def test_a_suspension_extends_the_trajectory_by_its_own_length_by_default():
+    """A-22: ten days suspended, ten days later end; the maximum counts time worked."""
+    t = _traject(6, start=date(2026, 1, 1))
+    t.schors(Schorsing(date(2026, 3, 1), date(2026, 3, 10), "ziekte met attest"))
+    assert (t.gepland_einde, t.max_einde) == (date(2026, 7, 10), date(2027, 1, 10))
+
+
+def test_a_suspension_that_names_another_end_takes_it_within_the_maximum():
+    t = _traject(6, start=date(2026, 1, 1))
+    t.schors(Schorsing(date(2026, 3, 1), date(2026, 3, 10), "ziekte", nieuw_einde=date(2026, 6, 30)))
+    assert (t.gepland_einde, t.max_einde) == (date(2026, 6, 30), date(2027, 1, 10))
+    u = _traject(12, start=date(2026, 1, 1))
+    with pytest.raises(OngeldigeInvoer) as err:
+        u.schors(Schorsing(date(2026, 3, 1), date(2026, 3, 10), "ziekte", nieuw_einde=date(2027, 1, 11)))
+    assert err.value.rule == "traject-max-12-maanden"
+    assert (u.gepland_einde, u.max_einde, u.schorsingen) == (date(2026, 12, 31), date(2026, 12, 31), [])
+
+
+def test_a_suspension_may_keep_the_end():
+    t = _traject(6, start=date(2026, 1, 1))
+    t.schors(Schorsing(date(2026, 3, 1), date(2026, 3, 10), "ziekte", verlengt_einde=False))
+    assert t.gepland_einde == date(2026, 6, 30)
+
+
+def test_a_suspended_dossier_stays_actief():
+    """A-22: the month-end status of a worker suspended over the month end is actief."""
+    t = _traject(6, start=date(2026, 1, 1))
+    t.teken_overeenkomst(date(2026, 1, 1))
+    t.schors(Schorsing(date(2026, 3, 20), date(2026, 4, 10), "ziekte"))
+    assert t.status_op(date(2026, 3, 31)) == TrajectStatus.GESCHORST
+    assert dossier_status([t], date(2026, 3, 31)) == "actief"
+
+
+def test_the_twelve_month_maximum_is_per_trajectory():
+    """A-22: a re-referral starts a new trajectory with its own twelve months."""
+    eerste = _traject(12, start=date(2026, 1, 1))
+    eerste.beeindig(date(2026, 12, 31), EindeReden.EINDE_ADVIES)
+    tweede = _traject(12, start=date(2027, 3, 1))
+    assert (tweede.gepland_einde, tweede.max_einde) == (date(2028, 2, 29), date(2028, 2, 29))
+
+
+def test_a_suspension_to_the_end_of_the_calendar_is_refused_not_a_crash():
+    t = _traject(6, start=date(2026, 1, 1))
+    with pytest.raises(OngeldigeInvoer) as err:
+        t.schors(Schorsing(date(2026, 3, 1), date(9999, 12, 31), "x"))
+    assert err.value.rule == "schorsing-ongeldig"

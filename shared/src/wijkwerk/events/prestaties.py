@@ -254,6 +254,9 @@ class PrestatieGecorrigeerd(_PrestatieEvent):
     begonnen_uren: int
     vorige_begonnen_uren: int
     reden: str
+    # the correction's business date; a storno of cheques it releases is booked in
+    # its month. None on events from before it was carried (then: the day it happened).
+    gecorrigeerd_op: date | None = None
 
 
 @registry.register
@@ -264,3 +267,4 @@ class PrestatieGeannuleerd(_PrestatieEvent):
 
     begonnen_uren: int  # the hours that no longer count
     reden: str
+    geannuleerd_op: date | None = None  # the cancellation's business date (see gecorrigeerd_op)

@@ -94,18 +94,25 @@ class Cheque:
         """The number of the current (or next) validation: 1, and one more after each reversal."""
         return self.terugdraaiingen + 1
 
-    def moet_ongebruikt_zijn(self) -> None:
+    def moet_beschikbaar_zijn(self) -> None:
+        """Not used and not refunded. A lapsed cheque is available for a prestatie within its
+        validity (A-21: judged on the prestatie date, see :meth:`valideer`)."""
         if self.status is Status.GEVALIDEERD:
             raise BestaatAl(f"Cheque {self.serienummer} was already used.", rule="cheque-al-gebruikt")
         if self.status is Status.TERUGBETAALD:
             raise BestaatAl(f"Cheque {self.serienummer} was refunded.", rule="cheque-terugbetaald")
+
+    def moet_ongebruikt_zijn(self) -> None:
+        self.moet_beschikbaar_zijn()
         if self.status is Status.VERVALLEN:
             raise OngeldigeInvoer(f"Cheque {self.serienummer} has expired.", rule="cheque-vervallen")
 
     def valideer(self, prestatie: Prestatie, gevalideerd_op: date, al_gevalideerd: int) -> None:
         """Ties the cheque to one started hour of ``prestatie``; ``al_gevalideerd`` is the
-        number of cheques that prestatie already took."""
-        self.moet_ongebruikt_zijn()
+        number of cheques that prestatie already took. A-21: valid through its last day,
+        judged on the prestatie date, also when it is submitted (or the issuer reported it
+        lapsed) later."""
+        self.moet_beschikbaar_zijn()
         if (prestatie.gebruiker_id, prestatie.organisator_id) != (
             self.bestelling.gebruiker_id,
             self.bestelling.organisator_id,
@@ -127,6 +134,7 @@ class Cheque:
                 rule="meer-cheques-dan-uren",
             )
         self.status, self.prestatie_id, self.gevalideerd_op = Status.GEVALIDEERD, prestatie.id, gevalideerd_op
+        self.afgesloten_op = None
 
     def draai_validatie_terug(self, op: date) -> bool:
         """The prestatie it paid no longer counts that hour: the cheque was never really
@@ -147,7 +155,12 @@ class Cheque:
         self.status, self.afgesloten_op = Status.TERUGBETAALD, op
 
     def laat_vervallen(self, op: date) -> None:
+        """The issuer reports the lapse; the platform holds it to the validity (A-21)."""
         self.moet_ongebruikt_zijn()
+        if op <= self.geldig_tot:
+            raise OngeldigeInvoer(
+                f"Cheque {self.serienummer} is valid through {self.geldig_tot}.", rule="cheque-nog-geldig"
+            )
         self.status, self.afgesloten_op = Status.VERVALLEN, op
 
 

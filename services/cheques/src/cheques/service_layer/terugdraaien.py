@@ -8,9 +8,11 @@ writes an order (:func:`noteer`, in the transaction of its inbox row, so a redel
 writes nothing), and :func:`voer_uit` applies each order in a transaction of its own
 that takes the worker's lock before it writes anything, as a validation or a payout does.
 
-The storno is booked in the month of the correction (the event's date in Brussels), or in
-the first open month when that month was closed already (issue #17), and mirrors the
-posted transaction line by line. The day's travel allowance (A-03: once per
+The storno is booked in the month of the correction's business date (A-20:
+``gecorrigeerd_op`` / ``geannuleerd_op``, else the event's date in Brussels for events
+from before they carried it), never before the validation it reverses, or in the first
+open month when that month was closed already (issue #17), and mirrors the posted
+transaction line by line. The day's travel allowance (A-03: once per
 day and placement) is reversed with the cheque that leaves that day and placement without
 any validated cheque; while one remains, the day was still worked and paid, so the
 allowance stays. A later validation on that day grants it again under a new key.
@@ -44,10 +46,13 @@ class OntbrekendeBoeking(RuntimeError):
 async def noteer(session: AsyncSession, event: PrestatieGecorrigeerd | PrestatieGeannuleerd, envelope: Envelope) -> None:
     """Every correction and cancellation becomes an order; whether anything is reversed is
     decided under the worker's lock, after any validation that raced with it."""
-    reden = "geannuleerd" if isinstance(event, PrestatieGeannuleerd) else "gecorrigeerd"
+    if isinstance(event, PrestatieGeannuleerd):
+        reden, datum = "geannuleerd", event.geannuleerd_op
+    else:
+        reden, datum = "gecorrigeerd", event.gecorrigeerd_op
     await OpdrachtRepository(session).add(Opdracht(
         id=envelope.event_id, prestatie_id=event.prestatie_id, wijkwerker_id=event.wijkwerker_id,
-        datum=envelope.occurred_at.astimezone(BRUSSEL).date(), reden=reden,
+        datum=datum or envelope.occurred_at.astimezone(BRUSSEL).date(), reden=reden,
     ))
 
 
@@ -94,10 +99,12 @@ async def _draai_cheque_terug(uow: ChequesUnitOfWork, cheque: Cheque, prestatie:
         raise OntbrekendeBoeking(f"cheque {cheque.serienummer} has no posted validation {cheque.validatie}")
     gevalideerd_op = cheque.gevalideerd_op
     assert gevalideerd_op is not None
-    bruikbaar = cheque.draai_validatie_terug(opdracht.datum)
+    # The correction's business date, but a storno never precedes what it reverses.
+    op = max(opdracht.datum, gevalideerd_op)
+    bruikbaar = cheque.draai_validatie_terug(op)
     await uow.cheques.save(cheque)
     # The correction's month, or the first open month when that one is closed (issue #17).
-    boekdatum = await uow.boekdatum(opdracht.datum)
+    boekdatum = await uow.boekdatum(op)
     await uow.boek(storno_transactie(origineel, boekdatum))
     reis = 0
     if await uow.cheques.gevalideerd_op_dag(prestatie.koppeling_id, prestatie.datum) == 0:
@@ -107,7 +114,7 @@ async def _draai_cheque_terug(uow: ChequesUnitOfWork, cheque: Cheque, prestatie:
         serienummer=cheque.serienummer, bestelling_id=b.id, prestatie_id=prestatie.id,
         koppeling_id=prestatie.koppeling_id, wijkwerker_id=prestatie.wijkwerker_id, gebruiker_id=b.gebruiker_id,
         organisator_id=b.organisator_id, drager=b.drager, prijs_cent=b.prijs_cent, besteld_op=b.besteld_op,
-        prestatie_datum=prestatie.datum, gevalideerd_op=gevalideerd_op, teruggedraaid_op=opdracht.datum,
+        prestatie_datum=prestatie.datum, gevalideerd_op=gevalideerd_op, teruggedraaid_op=op,
         boekmaand=maand(boekdatum), reden=opdracht.reden, wijkwerker_cent=v.wijkwerker,
         verzekering_cent=v.verzekering, reisfonds_cent=v.reisfonds, uitgever_cent=v.uitgever,
         organisator_cent=v.organisator, verplaatsingsvergoeding_cent=reis, opnieuw_bruikbaar=bruikbaar,
@@ -116,7 +123,7 @@ async def _draai_cheque_terug(uow: ChequesUnitOfWork, cheque: Cheque, prestatie:
     if not bruikbaar:
         uow.emit(ChequeVervallen(
             serienummer=cheque.serienummer, bestelling_id=b.id, gebruiker_id=b.gebruiker_id,
-            organisator_id=b.organisator_id, prijs_cent=b.prijs_cent, vervallen_op=opdracht.datum,
+            organisator_id=b.organisator_id, prijs_cent=b.prijs_cent, vervallen_op=op,
         ))
 
 

@@ -130,8 +130,9 @@ async def valideer_cheques(cmd: commands.ValideerCheques, uow: ChequesUnitOfWork
 
 async def valideer_cheque(cmd: commands.ValideerCheque, uow: ChequesUnitOfWork, uitgever: str) -> None:
     cheque = await _cheque(uow, cmd.serienummer, uitgever)
-    # The cheque's own refusals first (used, refunded, expired): they hold whatever the prestatie.
-    cheque.moet_ongebruikt_zijn()
+    # The cheque's own refusals first (used, refunded): they hold whatever the prestatie.
+    # Expiry is judged on the prestatie's date, so it waits for the prestatie.
+    cheque.moet_beschikbaar_zijn()
     prestatie = await uow.prestaties.get(cmd.prestatie_id)
     if prestatie is None:
         # Its PrestatieGeregistreerd may still be on its way: the issuer delivers again later.

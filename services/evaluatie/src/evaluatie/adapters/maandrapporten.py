@@ -46,6 +46,19 @@ _CATEGORIEEN = text(
     """
 )
 
+# RPT-06 per samenwerkingsverband (A-18): over all its organisers, a worker counted once per
+# category (persons are distinct, DOMAIN §5).
+_CATEGORIEEN_PER_VERBAND = text(
+    """
+    SELECT o.samenwerkingsverband, count(DISTINCT p.organisator_id) AS organisatoren, p.gebruiker_categorie,
+           count(DISTINCT p.wijkwerker_id) AS wijkwerkers
+    FROM rm_prestaties p JOIN rm_organisatoren o ON o.id = p.organisator_id
+    WHERE NOT p.geannuleerd AND p.datum BETWEEN :van AND :tot
+      AND (CAST(:organisator_id AS uuid) IS NULL OR p.organisator_id = CAST(:organisator_id AS uuid))
+    GROUP BY o.samenwerkingsverband, p.gebruiker_categorie ORDER BY 1, 3
+    """
+)
+
 _ZELFDE_KLUS = text(
     """
     SELECT count(*) AS wijkwerkers, count(*) FILTER (WHERE categorieen = 1) AS zelfde_klus
@@ -121,7 +134,7 @@ _GEBRUIKERS_PER_MAAND = text(
 
 _CHEQUES_PER_MAAND = text(
     """
-    SELECT o.id AS organisator_id, o.naam,
+    SELECT o.id AS organisator_id, o.naam, o.samenwerkingsverband,
       (SELECT coalesce(sum(b.aantal), 0) FROM rm_bestellingen b
         WHERE b.organisator_id = o.id AND b.besteld_op BETWEEN :begin AND :einde) AS cheques_gekocht,
       (SELECT coalesce(sum(b.totaal_cent), 0) FROM rm_bestellingen b
@@ -139,8 +152,20 @@ _CHEQUES_PER_MAAND = text(
       v.gebruikt_per_validatiemaand, v.prijs_cent, v.wijkwerker_cent, v.verzekering_cent, v.reisfonds_cent,
       v.uitgever_cent, v.organisator_cent,
       (SELECT coalesce(sum(r.bedrag_cent), 0) FROM rm_reisvergoedingen r
-        WHERE r.organisator_id = o.id AND r.gevalideerd_op BETWEEN :begin AND :einde) AS reisvergoeding_cent
+        WHERE r.organisator_id = o.id AND r.gevalideerd_op BETWEEN :begin AND :einde) AS reisvergoeding_cent,
+      x.cheques_vervallen, x.vervallen_cent, x.cheques_vervallen_voorraad, x.vervallen_voorraad_cent
     FROM rm_organisatoren o
+    CROSS JOIN LATERAL (
+        -- A-21: expired = neither used nor refunded by its last valid day; it expires the
+        -- day after. In the month, and the whole expired stock at month end (still "bought").
+        SELECT count(*) FILTER (WHERE u.geldig_tot >= CAST(:begin AS date) - 1) AS cheques_vervallen,
+               coalesce(sum(u.prijs_cent) FILTER (WHERE u.geldig_tot >= CAST(:begin AS date) - 1), 0) AS vervallen_cent,
+               count(*) AS cheques_vervallen_voorraad, coalesce(sum(u.prijs_cent), 0) AS vervallen_voorraad_cent
+        FROM rm_cheques_uitgegeven u
+        WHERE u.organisator_id = o.id AND u.geldig_tot < :einde
+          AND (u.terugbetaald_op IS NULL OR u.terugbetaald_op > u.geldig_tot)
+          AND NOT EXISTS (SELECT 1 FROM rm_cheques_gevalideerd g WHERE g.serienummer = u.serienummer)
+    ) x
     CROSS JOIN LATERAL (
         SELECT count(*) AS gebruikt_per_validatiemaand, coalesce(sum(prijs_cent), 0) AS prijs_cent,
                coalesce(sum(wijkwerker_cent), 0) AS wijkwerker_cent, coalesce(sum(verzekering_cent), 0) AS verzekering_cent,
@@ -248,9 +273,12 @@ class Maandrapporten:
         (ex-PWA/new), referrer of their first referral and benefit status at referral."""
         return await self._rows(_WERKZAAM, van=van, tot=tot, organisator_id=organisator_id)
 
-    async def gebruikerscategorieen(self, van: date, tot: date, organisator_id: uuid.UUID | None) -> list[dict]:
-        """RPT-06: distinct workers per gebruiker category per samenwerkingsverband."""
-        return await self._rows(_CATEGORIEEN, van=van, tot=tot, organisator_id=organisator_id)
+    async def gebruikerscategorieen(self, van: date, tot: date, organisator_id: uuid.UUID | None,
+                                    per_verband: bool = False) -> list[dict]:
+        """RPT-06: distinct workers per gebruiker category per organiser, or per
+        samenwerkingsverband over all its organisers (A-18)."""
+        statement = _CATEGORIEEN_PER_VERBAND if per_verband else _CATEGORIEEN
+        return await self._rows(statement, van=van, tot=tot, organisator_id=organisator_id)
 
     async def zelfde_klus(self, van: date, tot: date, organisator_id: uuid.UUID | None) -> dict:
         """RPT-09 (A-17): workers whose prestaties all fall under one activity category."""
@@ -275,7 +303,8 @@ class Maandrapporten:
 
     async def cheques(self, begin: date, einde: date, organisator_id: uuid.UUID | None) -> list[dict]:
         """RPT-16/17/18 for one month, per organiser: bought, used by prestatie month and by
-        validation month, and the money split by validation month."""
+        validation month, expired in the month and the expired stock at month end (A-21),
+        and the money split by validation month."""
         return await self._rows(_CHEQUES_PER_MAAND, begin=begin, einde=einde, organisator_id=organisator_id)
 
     async def gemeenten(self, van: date, tot: date, organisator_id: uuid.UUID | None) -> list[dict]:

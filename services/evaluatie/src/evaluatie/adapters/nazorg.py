@@ -1,7 +1,8 @@
 """What happens after wijk-werken (RPT-21, RPT-22): cohorts of trajectories by the month
 they ended, per organiser of the trajectory, with a Flanders row per month and one over
-the whole period. Persons are counted distinctly (``count(DISTINCT wijkwerker_id)``), so
-GROUPING SETS give each level its own distinct count. Only measurements taken by ``op``
+the whole period. Outflow is measured per ended trajectory (A-19): a re-referred person
+counts once for each trajectory that ended, measured from that trajectory's end
+(``count(DISTINCT traject_id)``, so GROUPING SETS give each level its own count). Only measurements taken by ``op``
 count, so a report can be reproduced as of a date (PR-05)."""
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ _NIVEAU = """
     SELECT CASE WHEN GROUPING(x.maand) = 1 THEN 'periode'
                 WHEN GROUPING(x.organisator_id) = 1 THEN 'vlaanderen' ELSE 'organisator' END AS niveau,
            x.maand, x.organisator_id, o.naam,
-           count(DISTINCT x.wijkwerker_id) AS beeindigd"""
+           count(DISTINCT x.traject_id) AS beeindigd"""
 
 # RPT-21: at work at a measurement of horizon <= 6 months, cohort = ended trajectories
 # whose 6-month point (A-12) lies on or before ``op``.
@@ -52,11 +53,11 @@ _UITSTROOM = text(
         ) m ON true
     )
     {_NIVEAU},
-           count(DISTINCT x.wijkwerker_id) FILTER (WHERE x.meetbaar) AS cohort,
-           count(DISTINCT x.wijkwerker_id) FILTER (WHERE x.meetbaar AND x.werk) AS aan_het_werk,
-           count(DISTINCT x.wijkwerker_id) FILTER (WHERE x.meetbaar AND x.regulier) AS regulier,
-           count(DISTINCT x.wijkwerker_id) FILTER (WHERE x.meetbaar AND x.nec_in_sec) AS waarvan_nec_in_sec,
-           count(DISTINCT x.wijkwerker_id) FILTER (WHERE x.meetbaar AND x.sociale_economie) AS sociale_economie
+           count(DISTINCT x.traject_id) FILTER (WHERE x.meetbaar) AS cohort,
+           count(DISTINCT x.traject_id) FILTER (WHERE x.meetbaar AND x.werk) AS aan_het_werk,
+           count(DISTINCT x.traject_id) FILTER (WHERE x.meetbaar AND x.regulier) AS regulier,
+           count(DISTINCT x.traject_id) FILTER (WHERE x.meetbaar AND x.nec_in_sec) AS waarvan_nec_in_sec,
+           count(DISTINCT x.traject_id) FILTER (WHERE x.meetbaar AND x.sociale_economie) AS sociale_economie
     {_GROEPEN}
     """
 )
@@ -84,11 +85,11 @@ _DUURZAAM = text(
         FROM cohort c
     )
     {_NIVEAU},
-           count(DISTINCT x.wijkwerker_id) FILTER (WHERE x.meetbaar_duurzaam) AS cohort_duurzaam,
-           count(DISTINCT x.wijkwerker_id) FILTER (WHERE x.meetbaar_duurzaam AND x.duurzaam) AS duurzaam_werk,
-           count(DISTINCT x.wijkwerker_id) FILTER (WHERE x.meetbaar_opvolging) AS cohort_opvolging,
-           count(DISTINCT x.wijkwerker_id) FILTER (WHERE x.meetbaar_opvolging AND x.opgevolgd) AS opgevolgd,
-           count(DISTINCT x.wijkwerker_id) FILTER (WHERE x.meetbaar_opvolging AND NOT x.gemeten) AS zonder_meting
+           count(DISTINCT x.traject_id) FILTER (WHERE x.meetbaar_duurzaam) AS cohort_duurzaam,
+           count(DISTINCT x.traject_id) FILTER (WHERE x.meetbaar_duurzaam AND x.duurzaam) AS duurzaam_werk,
+           count(DISTINCT x.traject_id) FILTER (WHERE x.meetbaar_opvolging) AS cohort_opvolging,
+           count(DISTINCT x.traject_id) FILTER (WHERE x.meetbaar_opvolging AND x.opgevolgd) AS opgevolgd,
+           count(DISTINCT x.traject_id) FILTER (WHERE x.meetbaar_opvolging AND NOT x.gemeten) AS zonder_meting
     {_GROEPEN}
     """
 )

@@ -54,6 +54,13 @@ _SQL = {
                  WHERE rm_cheques_gevalideerd.validatie < excluded.validatie""",
     "cheque_teruggedraaid": """DELETE FROM rm_cheques_gevalideerd WHERE serienummer = :serienummer
                      AND validatie = :validatie""",
+    # A-21: every issued cheque with its last valid day, for the expired stock (RPT-16/17).
+    "uitgegeven": """INSERT INTO rm_cheques_uitgegeven (serienummer, organisator_id, prijs_cent, uitgegeven_op, geldig_tot)
+                     SELECT unnest(CAST(:serienummers AS text[])), :organisator_id, :prijs_cent, :uitgegeven_op,
+                         :geldig_tot
+                     ON CONFLICT DO NOTHING""",
+    "terugbetaald": """UPDATE rm_cheques_uitgegeven SET terugbetaald_op = :terugbetaald_op
+                       WHERE serienummer = :serienummer""",
     "reis_teruggedraaid": "DELETE FROM rm_reisvergoedingen WHERE koppeling_id = :koppeling_id AND datum = :datum",
     "reis": """INSERT INTO rm_reisvergoedingen (koppeling_id, datum, organisator_id, gevalideerd_op, bedrag_cent)
                VALUES (:koppeling_id, :datum, :organisator_id, :gevalideerd_op, :bedrag_cent) ON CONFLICT DO NOTHING""",

@@ -89,6 +89,7 @@ WERK_EN_GELD = {
         "prijs_cent", "wijkwerker_cent", "verzekering_cent", "reisfonds_cent", "uitgever_cent", "organisator_cent",
         "validatie",
     ),
+    c.ChequeTerugbetaald: _schrijf("terugbetaald", "serienummer", "terugbetaald_op"),
     c.VerplaatsingsvergoedingToegekend: _schrijf(
         "reis", "koppeling_id", "datum", "organisator_id", "gevalideerd_op", "bedrag_cent"
     ),
@@ -106,6 +107,16 @@ async def cheque_validatie_teruggedraaid(session: AsyncSession, e: c.ChequeValid
 
 
 WERK_EN_GELD[c.ChequeValidatieTeruggedraaid] = cheque_validatie_teruggedraaid
+
+
+async def cheques_uitgegeven(session: AsyncSession, e: c.ChequesUitgegeven, _: Envelope) -> None:
+    await WerkEnGeld(session).schrijf(
+        "uitgegeven", serienummers=list(e.serienummers), organisator_id=e.organisator_id, prijs_cent=e.prijs_cent,
+        uitgegeven_op=e.uitgegeven_op, geldig_tot=e.geldig_tot,
+    )
+
+
+WERK_EN_GELD[c.ChequesUitgegeven] = cheques_uitgegeven
 
 
 async def erkenning_verleend(session: AsyncSession, e: p.ErkenningVerleend, _: Envelope) -> None:

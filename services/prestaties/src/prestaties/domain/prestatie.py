@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -15,7 +15,15 @@ from prestaties.domain.gebruiker import Erkenning, Gebruiker
 from prestaties.domain.koppeling import Koppeling
 from prestaties.domain.tarieven import VerplaatsingsRegel, geldig_op
 from prestaties.domain.traject import TrajectVenster, traject_op
-from prestaties.domain.uren import Plafonds, UrenStand, begonnen_uren, controleer_duur, controleer_plafonds
+from prestaties.domain.uren import (
+    Plafonds,
+    UrenStand,
+    begonnen_uren,
+    controleer_duur,
+    controleer_jaarplafond,
+    controleer_maandplafond,
+    controleer_plafonds,
+)
 
 
 class Partij(enum.StrEnum):
@@ -54,6 +62,33 @@ class Context:
     vandaag: date
 
 
+def _controleer_erkenning(erkenning: Erkenning | None, dag: date) -> None:
+    if erkenning is None or not erkenning.actief_op(dag):
+        raise OngeldigeInvoer(
+            "The gebruiker holds no active erkenning with this organiser on that date (A-10).",
+            rule="geen-actieve-erkenning",
+            **(erkenning.stand_op(dag) if erkenning is not None else {
+                "erkenning_status": None, "erkenning_einde": None, "hernieuwing_start": None}),
+        )
+
+
+def _weiger_bij_geschonden_regels(*controles: Callable[[], None]) -> None:
+    """A-23: every rule is checked; the refusal is the first broken one in the order given
+    (trajectory window, erkenning, matrix, month cap, year cap) and lists them all in
+    ``geschonden_regels``. A trajectory not known here yet is no refusal: it is raised as
+    is (retryable)."""
+    fouten: list[OngeldigeInvoer] = []
+    for controle in controles:
+        try:
+            controle()
+        except OngeldigeInvoer as fout:
+            fouten.append(fout)
+    if fouten:
+        eerste = fouten[0]
+        eerste.extra["geschonden_regels"] = [{"rule": f.rule, "detail": f.detail} for f in fouten]
+        raise eerste
+
+
 @dataclass
 class Prestatie:
     id: uuid.UUID
@@ -77,22 +112,21 @@ class Prestatie:
 
     @classmethod
     def registreer(cls, aanvraag: Aanvraag, ctx: Context) -> Prestatie:
-        """Every rule, cheapest first; the caps last, on the stand read under the lock."""
+        """Input first; then every business rule (A-23), the caps on the stand read under the lock."""
         controleer_duur(aanvraag.start, aanvraag.minuten)
         if aanvraag.datum > ctx.vandaag:
             raise OngeldigeInvoer("Hours are registered after they are worked.", rule="datum-in-de-toekomst")
         ctx.koppeling.controleer_loopt_op(aanvraag.datum)
-        traject = traject_op(ctx.vensters, ctx.koppeling.organisator_id, aanvraag.datum)
-        if ctx.erkenning is None or not ctx.erkenning.actief_op(aanvraag.datum):
-            raise OngeldigeInvoer(
-                "The gebruiker holds no active erkenning with this organiser on that date (A-10).",
-                rule="geen-actieve-erkenning",
-                **(ctx.erkenning.stand_op(aanvraag.datum) if ctx.erkenning is not None else {
-                    "erkenning_status": None, "erkenning_einde": None, "hernieuwing_start": None}),
-            )
-        ctx.activiteit.controleer_toegelaten(ctx.gebruiker, aanvraag.datum)
         uren = begonnen_uren(aanvraag.minuten)
-        controleer_plafonds(uren, ctx.stand, ctx.plafonds)
+        vensters: list[TrajectVenster] = []
+        _weiger_bij_geschonden_regels(
+            lambda: vensters.append(traject_op(ctx.vensters, ctx.koppeling.organisator_id, aanvraag.datum)),
+            lambda: _controleer_erkenning(ctx.erkenning, aanvraag.datum),
+            lambda: ctx.activiteit.controleer_toegelaten(ctx.gebruiker, aanvraag.datum),
+            lambda: controleer_maandplafond(uren, ctx.stand, ctx.plafonds),
+            lambda: controleer_jaarplafond(uren, ctx.stand, ctx.plafonds),
+        )
+        traject = vensters[0]
         regel = geldig_op(ctx.verplaatsing, aanvraag.datum, wat="travel allowance rule")
         k = ctx.koppeling
         return cls(
@@ -126,6 +160,16 @@ class Prestatie:
         self._wacht_op_andere_partij(door)
         self.status = PrestatieStatus.BETWIST
         self.version += 1
+
+    def controleer_wijzigingsdatum(self, op: date, vandaag: date) -> None:
+        """A-20: a correction or cancellation carries its business date (its storno is booked
+        in that month): not before the prestatie, not in the future."""
+        if op < self.datum:
+            raise OngeldigeInvoer("A prestatie is corrected or cancelled on or after its date.",
+                                  rule="wijziging-voor-prestatie")
+        if op > vandaag:
+            raise OngeldigeInvoer("A correction or cancellation is not dated in the future.",
+                                  rule="datum-in-de-toekomst")
 
     def corrigeer(self, start: time, minuten: int, door: Partij, stand: UrenStand, plafonds: Plafonds) -> int:
         """New start and duration; the other party confirms again. Returns the old hours.

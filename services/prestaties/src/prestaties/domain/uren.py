@@ -48,10 +48,10 @@ class UrenStand:
         return UrenStand(self.maand - uren, self.jaar - uren)
 
 
-def controleer_plafonds(uren: int, stand: UrenStand, plafonds: Plafonds) -> None:
-    """A-02: a prestatie that would take the total over a cap is rejected whole; the
-    problem document carries the figures a partner needs (hours used, asked and left, and
-    the cap). The rule names are stable API names, whatever the configured cap."""
+def controleer_maandplafond(uren: int, stand: UrenStand, plafonds: Plafonds) -> None:
+    """A-02: a prestatie that would take the month's total over the cap is rejected whole;
+    the problem document carries the figures a partner needs (hours used, asked and left,
+    and the cap). The rule names are stable API names, whatever the configured cap."""
     over = plafonds.over(stand)
     if uren > over.maand:
         raise OngeldigeInvoer(
@@ -60,6 +60,10 @@ def controleer_plafonds(uren: int, stand: UrenStand, plafonds: Plafonds) -> None
             rule="max-60-uur-per-maand",
             uren_gebruikt=stand.maand, uren_gevraagd=uren, uren_over=over.maand, plafond=plafonds.per_maand,
         )
+
+
+def controleer_jaarplafond(uren: int, stand: UrenStand, plafonds: Plafonds) -> None:
+    over = plafonds.over(stand)
     if uren > over.jaar:
         raise OngeldigeInvoer(
             f"At most {plafonds.per_jaar} started hours per calendar year; {stand.jaar} used, {uren} asked, "
@@ -67,3 +71,8 @@ def controleer_plafonds(uren: int, stand: UrenStand, plafonds: Plafonds) -> None
             rule="max-630-uur-per-jaar",
             uren_gebruikt=stand.jaar, uren_gevraagd=uren, uren_over=over.jaar, plafond=plafonds.per_jaar,
         )
+
+
+def controleer_plafonds(uren: int, stand: UrenStand, plafonds: Plafonds) -> None:
+    controleer_maandplafond(uren, stand, plafonds)
+    controleer_jaarplafond(uren, stand, plafonds)

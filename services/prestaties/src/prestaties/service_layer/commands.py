@@ -134,6 +134,7 @@ class CorrigeerPrestatie:
     minuten: int
     door: Partij
     reden: str
+    op: date | None = None  # the business date; None: today
 
 
 @dataclass(frozen=True)
@@ -141,3 +142,4 @@ class AnnuleerPrestatie:
     prestatie_id: uuid.UUID
     door: Partij
     reden: str
+    op: date | None = None  # the business date; None: today

@@ -116,9 +116,13 @@ async def beoordeel(cmd: commands.BeoordeelPrestatie, uow: PrestatiesUnitOfWork)
     return p
 
 
-async def corrigeer(cmd: commands.CorrigeerPrestatie, uow: PrestatiesUnitOfWork, plafonds: Plafonds) -> Prestatie:
+async def corrigeer(
+    cmd: commands.CorrigeerPrestatie, uow: PrestatiesUnitOfWork, plafonds: Plafonds, vandaag: date
+) -> Prestatie:
+    op = cmd.op or vandaag
     async with uow:
         p = await _prestatie(uow, cmd.prestatie_id)
+        p.controleer_wijzigingsdatum(op, vandaag)
         await uow.prestaties.vergrendel_wijkwerker(p.wijkwerker_id)
         stand = await uow.prestaties.stand(p.wijkwerker_id, p.datum)
         vorige = p.corrigeer(cmd.start, cmd.minuten, cmd.door, stand, plafonds)
@@ -126,7 +130,7 @@ async def corrigeer(cmd: commands.CorrigeerPrestatie, uow: PrestatiesUnitOfWork,
         uow.emit(
             PrestatieGecorrigeerd(
                 **_kern(p, cmd.door), start=p.start, minuten=p.minuten, begonnen_uren=p.begonnen_uren,
-                vorige_begonnen_uren=vorige, reden=cmd.reden,
+                vorige_begonnen_uren=vorige, reden=cmd.reden, gecorrigeerd_op=op,
             ),
             aggregate_version=p.version,
         )
@@ -134,13 +138,16 @@ async def corrigeer(cmd: commands.CorrigeerPrestatie, uow: PrestatiesUnitOfWork,
     return p
 
 
-async def annuleer(cmd: commands.AnnuleerPrestatie, uow: PrestatiesUnitOfWork) -> Prestatie:
+async def annuleer(cmd: commands.AnnuleerPrestatie, uow: PrestatiesUnitOfWork, vandaag: date) -> Prestatie:
+    op = cmd.op or vandaag
     async with uow:
         p = await _prestatie(uow, cmd.prestatie_id)
+        p.controleer_wijzigingsdatum(op, vandaag)
         p.annuleer()
         await uow.prestaties.save(p, actie=PrestatieStatus.GEANNULEERD.value, door=cmd.door, reden=cmd.reden)
         uow.emit(
-            PrestatieGeannuleerd(**_kern(p, cmd.door), begonnen_uren=p.begonnen_uren, reden=cmd.reden),
+            PrestatieGeannuleerd(**_kern(p, cmd.door), begonnen_uren=p.begonnen_uren, reden=cmd.reden,
+                                 geannuleerd_op=op),
             aggregate_version=p.version,
         )
         await uow.commit()

@@ -50,6 +50,16 @@ class OrganisatorRepository:
         ).all()
         return [o for o in [await self.get(i) for i in ids] if o is not None]
 
+    async def in_samenwerkingsverband(
+        self, samenwerkingsverband: str, *, for_update: bool = False
+    ) -> list[Organisator]:
+        """Every organiser of the samenwerkingsverband (A-18), by name."""
+        ids = (await self.session.scalars(
+            select(organisatoren.c.id).where(organisatoren.c.samenwerkingsverband == samenwerkingsverband)
+            .order_by(organisatoren.c.naam, organisatoren.c.id)
+        )).all()
+        return [o for o in [await self.get(i, for_update=for_update) for i in ids] if o is not None]
+
     async def al_toegewezen(self, nis_codes: list[str], behalve: uuid.UUID | None = None) -> dict[str, uuid.UUID]:
         """Municipalities already in another organiser's area (one organiser per place)."""
         query = select(werkingsgebied.c.nis_code, werkingsgebied.c.organisator_id).where(

@@ -15,4 +15,8 @@ class NietGevonden(NotFound):
     pass
 
 
-__all__ = ["BestaatAl", "DomainError", "NietGevonden", "OngeldigeInvoer"]
+class GeenToegang(DomainError):
+    status = 403
+
+
+__all__ = ["BestaatAl", "DomainError", "GeenToegang", "NietGevonden", "OngeldigeInvoer"]

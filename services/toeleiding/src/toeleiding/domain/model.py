@@ -61,6 +61,20 @@ class Organisator:
         self.tarieven.append((vanaf, prijs_cent))
         self.version += 1
 
+    def controleer_zelfde_tarief(self, andere: list[Organisator], vanaf: date = date.min) -> None:
+        """A-18: one tariff across the organisers of a samenwerkingsverband (C-2) on any date
+        (from ``vanaf``: what a new tariff row changes)."""
+        for ander in andere:
+            dag = regels.eerste_verschil(self.tarieven, ander.tarieven, vanaf)
+            if dag is not None:
+                raise BestaatAl(
+                    f"From {dag} this tariff differs from {ander.naam}'s in samenwerkingsverband "
+                    f"{self.samenwerkingsverband}: one tariff holds across it (C-2). Set it for the whole "
+                    "samenwerkingsverband instead.",
+                    rule="tarief-verschilt-in-samenwerkingsverband",
+                    organisator_id=str(ander.id), datum=dag.isoformat(),
+                )
+
     def wijzig_werkingsgebied(self, gemeenten: dict[str, str]) -> None:
         if not gemeenten:
             raise OngeldigeInvoer("An organiser needs at least one municipality.", rule="werkingsgebied-leeg")

@@ -62,3 +62,15 @@ def tarief_op(tarieven: list[tuple[date, int]], dag: date) -> int | None:
     """The tariff valid on ``dag``: the latest row whose start is not after it."""
     geldig = [prijs for vanaf, prijs in sorted(tarieven) if vanaf <= dag]
     return geldig[-1] if geldig else None
+
+
+def eerste_verschil(
+    tarieven: list[tuple[date, int]], andere: list[tuple[date, int]], vanaf: date = date.min
+) -> date | None:
+    """A-18 (C-2): the first date (from ``vanaf``) on which both schedules hold a tariff and
+    they differ. Both are step functions, so comparing them where either changes is enough."""
+    for dag in sorted({max(d, vanaf) for d, _ in tarieven} | {max(d, vanaf) for d, _ in andere}):
+        eigen, ander = tarief_op(tarieven, dag), tarief_op(andere, dag)
+        if eigen is not None and ander is not None and eigen != ander:
+            return dag
+    return None

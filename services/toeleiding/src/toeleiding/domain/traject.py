@@ -58,7 +58,8 @@ class Schorsing:
     van: date
     tot: date
     reden: str
-    verlengt_einde: bool
+    verlengt_einde: bool = True
+    nieuw_einde: date | None = None  # A-22: the end the request names instead of the extension
 
     @property
     def dagen(self) -> int:
@@ -179,6 +180,9 @@ class Traject:
         self.version += 1
 
     def schors(self, schorsing: Schorsing) -> None:
+        """A-22 (PR-24): a suspension extends the trajectory by its own length unless the
+        request names another end (or keeps it); the maximum (T-2) counts the time actually
+        worked, so it moves by the suspension's length in every case."""
         self._moet_lopen()
         if schorsing.tot < schorsing.van:
             raise OngeldigeInvoer("A suspension ends on or after its start.", rule="schorsing-ongeldig")
@@ -186,12 +190,27 @@ class Traject:
             raise OngeldigeInvoer("A suspension starts inside the trajectory.", rule="schorsing-buiten-traject")
         if any(s.van <= schorsing.tot and schorsing.van <= s.tot for s in self.schorsingen):
             raise OngeldigeInvoer("Suspensions may not overlap.", rule="schorsing-overlapt")
+        if self.gepland_einde is None or self.max_einde is None:
+            if schorsing.nieuw_einde is not None:
+                raise OngeldigeInvoer(
+                    "A trajectory under the unlimited right has no end to move.", rule="traject-onbeperkt"
+                )
+        else:
+            try:
+                maximum = self.max_einde + timedelta(days=schorsing.dagen)
+                verlengd = self.gepland_einde + timedelta(days=schorsing.dagen)
+            except OverflowError:
+                raise OngeldigeInvoer("A suspension ends within the calendar.", rule="schorsing-ongeldig") from None
+            einde = schorsing.nieuw_einde or (verlengd if schorsing.verlengt_einde else self.gepland_einde)
+            if einde < schorsing.tot:
+                raise OngeldigeInvoer("The trajectory ends after the suspension.", rule="schorsing-einde-ongeldig")
+            if einde > maximum:
+                raise OngeldigeInvoer(
+                    f"A trajectory never exceeds 12 months of work: the latest end is {maximum}.",
+                    rule="traject-max-12-maanden",
+                )
+            self.gepland_einde, self.max_einde = einde, maximum
         self.schorsingen.append(schorsing)
-        if schorsing.verlengt_einde and self.gepland_einde is not None:
-            # PR-24: a suspension (e.g. sickness with a certificate) moves both ends.
-            self.gepland_einde += timedelta(days=schorsing.dagen)
-            assert self.max_einde is not None
-            self.max_einde += timedelta(days=schorsing.dagen)
         self.version += 1
 
     def beeindig(self, op: date, reden: EindeReden, vervolg: str | None = None) -> None:

@@ -41,10 +41,17 @@ class WerkingsgebiedIn(Strict):
 
 
 class TariefIn(Strict):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"prijs": "6.95", "geldig_vanaf": "2027-01-01"}]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"prijs": "6.95", "geldig_vanaf": "2027-01-01"},
+        {"prijs": "6.95", "geldig_vanaf": "2027-01-01", "voor_samenwerkingsverband": True},
+    ]})
 
     prijs: Euro = Field(examples=["6.95"])
     geldig_vanaf: date
+    voor_samenwerkingsverband: bool = Field(
+        False, description="A-18: lay the tariff down for every organiser of this organiser's samenwerkingsverband "
+        "(the caller must see them all). Without it, a tariff that would differ from another organiser's in the "
+        "same samenwerkingsverband on any date is refused (409 `tarief-verschilt-in-samenwerkingsverband`)")
 
 
 class TariefOut(BaseModel):
@@ -249,12 +256,19 @@ class VerlengingIn(Strict):
 
 
 class SchorsingIn(Strict):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"van": "2026-03-02", "tot": "2026-03-20", "reden": "ziekte met medisch attest", "verlengt_einde": True}]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"van": "2026-03-02", "tot": "2026-03-20", "reden": "ziekte met medisch attest"},
+        {"van": "2026-03-02", "tot": "2026-03-20", "reden": "opleiding", "nieuw_einde": "2026-12-31"},
+    ]})
 
     van: date
     tot: date
     reden: str = Field(min_length=1, max_length=200, examples=["ziekte met medisch attest"])
-    verlengt_einde: bool = False
+    verlengt_einde: bool = Field(True, description="A-22: by default the planned end moves by the suspension's "
+                                 "length; false keeps the end. The maximum moves by that length in every case "
+                                 "(12 months of time actually worked)")
+    nieuw_einde: date | None = Field(None, description="A-22: the end to take instead (at most the moved maximum, "
+                                     "not before the suspension ends)", examples=["2026-12-31"])
 
 
 class BeeindigingIn(Strict):

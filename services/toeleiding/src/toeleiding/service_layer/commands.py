@@ -29,6 +29,7 @@ class LegTariefVast:
     organisator_id: uuid.UUID
     prijs_cent: int
     geldig_vanaf: date
+    voor_samenwerkingsverband: bool = False  # for every organiser of its samenwerkingsverband
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ class SchorsTraject:
     van: date
     tot: date
     reden: str
-    verlengt_einde: bool
+    verlengt_einde: bool = True
+    nieuw_einde: date | None = None
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from toeleiding.domain.fouten import BestaatAl, NietGevonden
+from toeleiding.domain.fouten import BestaatAl, GeenToegang, NietGevonden
 from toeleiding.domain.model import Organisator, Wijkwerker
 from toeleiding.service_layer import commands
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
@@ -41,6 +44,9 @@ async def registreer_organisator(
     )
     async with uow:
         await _geen_gedeelde_gemeenten(uow, organisator)
+        await _vergrendel_samenwerkingsverband(uow, organisator.samenwerkingsverband)
+        leden = await uow.organisatoren.in_samenwerkingsverband(organisator.samenwerkingsverband)
+        organisator.controleer_zelfde_tarief(leden)  # A-18: a new member takes the tariff of the others
         await uow.organisatoren.add(organisator)
         uow.emit(
             OrganisatorGeregistreerd(
@@ -91,21 +97,50 @@ async def wijzig_werkingsgebied(cmd: commands.WijzigWerkingsgebied, uow: Toeleid
     return organisator
 
 
+async def _vergrendel_samenwerkingsverband(uow: ToeleidingUnitOfWork, samenwerkingsverband: str) -> None:
+    # Serialise tariff changes within one samenwerkingsverband: two concurrent ones on two
+    # of its organisers must not both pass the check (A-18).
+    await uow.session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext('toeleiding:samenwerkingsverband:' || :naam))"),
+        {"naam": samenwerkingsverband},
+    )
+
+
+def _alle(organisator_id: uuid.UUID) -> bool:
+    return True
+
+
 async def leg_tarief_vast(
-    cmd: commands.LegTariefVast, uow: ToeleidingUnitOfWork, toegelaten_tarieven: tuple[int, ...]
+    cmd: commands.LegTariefVast, uow: ToeleidingUnitOfWork, toegelaten_tarieven: tuple[int, ...],
+    ziet: Callable[[uuid.UUID], bool] = _alle,
 ) -> Organisator:
+    """A-18: one tariff across a samenwerkingsverband (C-2). A tariff for one organiser that
+    would differ from another's in it is refused; ``voor_samenwerkingsverband`` lays it down
+    for all of them at once (each must be visible to the caller: ``ziet``)."""
     async with uow:
         organisator = await uow.organisatoren.get(cmd.organisator_id, for_update=True)
         if organisator is None:
             raise NietGevonden("No such organiser.", rule="organisator-onbekend")
-        organisator.leg_tarief_vast(cmd.prijs_cent, cmd.geldig_vanaf, toegelaten_tarieven)
-        await uow.organisatoren.save(organisator)
-        uow.emit(
-            TariefVastgelegd(
-                organisator_id=organisator.id, prijs_cent=cmd.prijs_cent, geldig_vanaf=cmd.geldig_vanaf
-            ),
-            aggregate_version=organisator.version,
-        )
+        await _vergrendel_samenwerkingsverband(uow, organisator.samenwerkingsverband)
+        leden = await uow.organisatoren.in_samenwerkingsverband(organisator.samenwerkingsverband, for_update=True)
+        andere = [o for o in leden if o.id != organisator.id]
+        te_wijzigen = [organisator]
+        if cmd.voor_samenwerkingsverband:
+            if not all(ziet(o.id) for o in andere):
+                raise GeenToegang(
+                    "The samenwerkingsverband has organisers outside the caller's scope.",
+                    rule="samenwerkingsverband-buiten-bereik",
+                )
+            te_wijzigen += [o for o in andere if (cmd.geldig_vanaf, cmd.prijs_cent) not in o.tarieven]
+        for o in te_wijzigen:
+            o.leg_tarief_vast(cmd.prijs_cent, cmd.geldig_vanaf, toegelaten_tarieven)
+        organisator.controleer_zelfde_tarief(andere, vanaf=cmd.geldig_vanaf)
+        for o in te_wijzigen:
+            await uow.organisatoren.save(o)
+            uow.emit(
+                TariefVastgelegd(organisator_id=o.id, prijs_cent=cmd.prijs_cent, geldig_vanaf=cmd.geldig_vanaf),
+                aggregate_version=o.version,
+            )
         await uow.commit()
     return organisator
 

@@ -134,7 +134,7 @@ async def verleng_traject(cmd: commands.VerlengTraject, uow: ToeleidingUnitOfWor
 async def schors_traject(cmd: commands.SchorsTraject, uow: ToeleidingUnitOfWork) -> Traject:
     async with uow:
         traject = await _traject(uow, cmd.traject_id)
-        traject.schors(Schorsing(cmd.van, cmd.tot, cmd.reden, cmd.verlengt_einde))
+        traject.schors(Schorsing(cmd.van, cmd.tot, cmd.reden, cmd.verlengt_einde, cmd.nieuw_einde))
         await uow.trajecten.save(traject)
         uow.emit(
             TrajectGeschorst(

@@ -60,7 +60,11 @@ def _parse(raw: bytes):
         "A validation names the prestatie by `prestatie_id` or by `prestatie_referentie`, the short code "
         "the gebruiker sees on its prestatie (e.g. `P-0000Z8-H`): a code with a wrong check character is "
         "refused as `prestatie-referentie-ongeldig`. A 409 with `Retry-After` (`organisator-nog-onbekend`, "
-        "`prestatie-nog-onbekend`) is retryable: deliver the same delivery again after that many seconds."
+        "`prestatie-nog-onbekend`) is retryable: deliver the same delivery again after that many seconds. "
+        "A cheque is valid through issue date + validity months − 1 day, judged on the prestatie's date "
+        "(A-21): a cheque submitted later, even after a `cheque.vervallen`, still pays a prestatie within "
+        "its validity; one for a later prestatie is refused as `cheque-vervallen`, and a `cheque.vervallen` "
+        "dated within the validity as `cheque-nog-geldig`."
     ),
     openapi_extra={
         "requestBody": {

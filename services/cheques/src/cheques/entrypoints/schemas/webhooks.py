@@ -73,7 +73,7 @@ class ChequeTerugbetaald(_Webhook):
 class ChequeVervallen(_Webhook):
     type: Literal["cheque.vervallen"]
     serienummer: Serienummer
-    vervallen_op: date
+    vervallen_op: date = Field(description="After the cheque's last valid day (A-21)")
 
 
 Webhook = Annotated[

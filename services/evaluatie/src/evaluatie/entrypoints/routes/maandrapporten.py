@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict
 
 from evaluatie.adapters.maandrapporten import Maandrapporten
+from evaluatie.domain.samenwerkingsverband import per_samenwerkingsverband
 from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, TabelRapport
 from evaluatie.entrypoints.rapportvorm import antwoord as _antwoord
 from evaluatie.entrypoints.rapportvorm import maanden as _maanden
@@ -47,10 +48,14 @@ async def werkzame_wijkwerkers(
 async def gebruikerscategorieen(
     request: Request, principal: Reader, van: date, tot: date, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",
+    niveau: Annotated[Literal["organisator", "samenwerkingsverband"], Query(
+        description="samenwerkingsverband: over all its organisers (A-18), a worker counted once per category",
+    )] = "organisator",
 ):
     organisator_id = _scope(principal, organisator_id)
     async with request.app.state.runtime.sessions() as session:
-        rijen = await Maandrapporten(session).gebruikerscategorieen(van, tot, organisator_id)
+        rijen = await Maandrapporten(session).gebruikerscategorieen(
+            van, tot, organisator_id, per_verband=niveau == "samenwerkingsverband")
     return _antwoord("RPT-06", {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format)
 
 
@@ -82,14 +87,17 @@ async def gebruikers_zonder_prestaties(
 
 
 async def _per_maand(request: Request, principal: Principal, rapport: str, methode: str, van: str, tot: str,
-                     organisator_id: uuid.UUID | None, format: Formaat):
-    """A report computed month by month, per organiser."""
+                     organisator_id: uuid.UUID | None, format: Formaat, per_verband: bool = False):
+    """A report computed month by month, per organiser (or, ``per_verband``, per
+    samenwerkingsverband: its organisers summed, A-18)."""
     organisator_id = _scope(principal, organisator_id)
     rijen = []
     async with request.app.state.runtime.sessions() as session:
         rapporten = Maandrapporten(session)
         for maand, begin, einde in _maanden(van, tot):
             rijen += [{"maand": maand, **r} for r in await getattr(rapporten, methode)(begin, einde, organisator_id)]
+    if per_verband:
+        rijen = per_samenwerkingsverband(rijen)
     return _antwoord(rapport, {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format)
 
 
@@ -109,13 +117,22 @@ async def gebruikers(
     return await _per_maand(request, principal, "RPT-12-15", methode, van, tot, organisator_id, format)
 
 
-@router.get("/cheques", summary="RPT-16/17/18: cheques bought (paper and electronic) and used, and the money split, "
-                                "per month per organiser")
+@router.get("/cheques", summary="RPT-16/17/18: cheques bought (paper and electronic), used and expired, and the "
+                                "money split, per month per organiser",
+            description="Per month and organiser: cheques bought by order date (RPT-16), used by prestatie month "
+                        "and by validation month (RPT-17), the money split by validation month (RPT-18), and the "
+                        "expired ones (A-21: neither used nor refunded through issue date + validity months − 1 "
+                        "day; they stay bought, never used): `cheques_vervallen` / `vervallen` expired in the "
+                        "month, `cheques_vervallen_voorraad` / `vervallen_voorraad` the expired stock at month end.")
 async def cheques(
     request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",
+    niveau: Annotated[Literal["organisator", "samenwerkingsverband"], Query(
+        description="samenwerkingsverband: one row per samenwerkingsverband and month, its organisers summed (A-18)",
+    )] = "organisator",
 ):
-    return await _per_maand(request, principal, "RPT-16-18", "cheques", van, tot, organisator_id, format)
+    return await _per_maand(request, principal, "RPT-16-18", "cheques", van, tot, organisator_id, format,
+                            per_verband=niveau == "samenwerkingsverband")
 
 
 @router.get("/gemeenten", summary="RPT-20: persons with ≥ 1 hour per domicile municipality (NIS code)")

@@ -1,5 +1,6 @@
 """After wijk-werken: outflow to work within six months (RPT-21) and sustainable work and
-follow-up (RPT-22), by the month the trajectory ended, per organiser of the trajectory.
+follow-up (RPT-22), by the month the trajectory ended, per organiser of the trajectory;
+counted per ended trajectory (A-19).
 JSON, or CSV with ``format=csv``."""
 
 import uuid
@@ -88,7 +89,8 @@ def _periode(van: str, tot: str) -> tuple[date, date]:
 @router.get(
     "/uitstroom-naar-werk", response_model=UitstroomNaarWerkRapport,
     summary="RPT-21: outflow to work within 6 months after the end, regular circuit (NEC) vs social economy (SEC)",
-    description="Cohort: workers whose trajectory ended in the month and whose 6-month point (end + 6 months, "
+    description="Cohort: trajectories that ended in the month (A-19: a re-referred worker counts once per ended "
+                "trajectory, each measured from its own end) and whose 6-month point (end + 6 months, "
                 "A-12) lies on or before `op`; `beeindigd` also counts those not yet 6 months out. At work: an "
                 "outflow measurement at 3 or 6 months (taken by `op`) in *werk_werknemer* or *werk_zelfstandige*. "
                 "`regulier` = NEC, NEC in a SEC company or self-employed (step 6); `sociale_economie` = SEC "
@@ -113,7 +115,7 @@ async def uitstroom_naar_werk(
 @router.get(
     "/duurzaam-werk-en-opvolging", response_model=DuurzaamRapport,
     summary="RPT-22: sustainable work (at work at 6 and 12 months) and follow-up after the end",
-    description="By the month the trajectory ended. `duurzaam_werk`: at work at every horizon of "
+    description="By the month the trajectory ended, per ended trajectory (A-19). `duurzaam_werk`: at work at every horizon of "
                 "`duurzaam_horizonten` (PR-17, a setting), of the cohort whose last horizon has passed by `op`. "
                 "`opgevolgd`: at the `opvolging_horizon` measurement in one of `opvolging_categorieen` (guidance "
                 "or training towards work, a setting), of the cohort whose point has passed; `zonder_meting`: no "

@@ -210,6 +210,8 @@ class UitstroomRapport(BaseModel):
     "/uitstroom",
     summary="RPT-03/04/10: outflow 3, 6, 9 and 12 months after the end, ex-PWA vs new (and by benefit status), "
             "by V-4 category",
+    description="`dossiers` is the cohort of ended trajectories (A-19): a re-referred worker counts once per "
+                "trajectory that ended at least N months before `op`, measured from that trajectory's own end.",
     responses={200: {"content": {"text/csv": {}}}},
 )
 async def rapport_uitstroom(

@@ -26,7 +26,7 @@ from prestaties.service_layer import commands
 from prestaties.service_layer import prestaties as handlers
 from prestaties.service_layer.prestaties import Regels
 from wijkwerk.auth import Principal, require
-from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.problems import PROBLEM_RESPONSES, ProblemDocument
 from wijkwerk.http.paging import Limit, Offset
 
 router = APIRouter(prefix="/v1", tags=["prestaties"], responses=PROBLEM_RESPONSES)
@@ -42,7 +42,19 @@ async def _zichtbaar(uow: Uow, principal: Principal, prestatie_id: uuid.UUID) ->
     return p
 
 
-@router.post("/prestaties", status_code=status.HTTP_201_CREATED, summary="Register hours of a placement on a day")
+_GEWEIGERD = {422: {"model": ProblemDocument, "description": "Refused: `rule` names the first broken rule in the order "
+                    "trajectory window, erkenning, matrix, month cap, year cap (A-23); `geschonden_regels` lists "
+                    "every broken rule", "content": {"application/problem+json": {"example": {
+    "type": "https://wijkwerk.vlaanderen.be/problemen/traject-geschorst", "title": "Unprocessable content",
+    "status": 422, "detail": "The trajectory is suspended on 2026-03-05.", "rule": "traject-geschorst",
+    "instance": "/v1/prestaties", "geschonden_regels": [
+        {"rule": "traject-geschorst", "detail": "The trajectory is suspended on 2026-03-05."},
+        {"rule": "max-60-uur-per-maand", "detail": "At most 60 started hours per calendar month; 58 used, 3 asked, "
+                                                   "2 left."}]}}}}}
+
+
+@router.post("/prestaties", status_code=status.HTTP_201_CREATED, summary="Register hours of a placement on a day",
+             responses=_GEWEIGERD)
 async def registreer(
     body: PrestatieIn, uow: Uow, vandaag: Vandaag, regels: Annotated[Regels, Depends(get_regels)], principal: Writer
 ) -> PrestatieOut:
@@ -104,20 +116,27 @@ async def betwist(prestatie_id: uuid.UUID, body: BetwistingIn, uow: Uow, princip
     return PrestatieOut.of(await handlers.beoordeel(cmd, uow))
 
 
-@router.post("/prestaties/{prestatie_id}/correctie", summary="Correct start and duration, with a reason")
+@router.post("/prestaties/{prestatie_id}/correctie", summary="Correct start and duration, with a reason and a date",
+             description="Cheques validated beyond the new started hours are reversed by a storno booked in the "
+                         "month of `gecorrigeerd_op` (A-20); the worker's next payout nets it.")
 async def corrigeer(
-    prestatie_id: uuid.UUID, body: CorrectieIn, uow: Uow, settings: Instellingen, principal: Writer
+    prestatie_id: uuid.UUID, body: CorrectieIn, uow: Uow, settings: Instellingen, vandaag: Vandaag, principal: Writer
 ) -> PrestatieOut:
     await _zichtbaar(uow, principal, prestatie_id)
-    cmd = commands.CorrigeerPrestatie(prestatie_id, body.start, body.minuten, partij(principal, body.door), body.reden)
-    return PrestatieOut.of(await handlers.corrigeer(cmd, uow, settings.plafonds()))
+    cmd = commands.CorrigeerPrestatie(prestatie_id, body.start, body.minuten, partij(principal, body.door), body.reden,
+                                      body.gecorrigeerd_op)
+    return PrestatieOut.of(await handlers.corrigeer(cmd, uow, settings.plafonds(), vandaag))
 
 
-@router.post("/prestaties/{prestatie_id}/annulering", summary="Cancel, with a reason: the hours no longer count")
-async def annuleer(prestatie_id: uuid.UUID, body: AnnuleringIn, uow: Uow, principal: Writer) -> PrestatieOut:
+@router.post("/prestaties/{prestatie_id}/annulering", summary="Cancel, with a reason and a date: the hours no longer count",
+             description="The prestatie leaves the caps and the reports; its validated cheques are reversed by a "
+                         "storno booked in the month of `geannuleerd_op` and are usable again unless expired (A-20).")
+async def annuleer(
+    prestatie_id: uuid.UUID, body: AnnuleringIn, uow: Uow, vandaag: Vandaag, principal: Writer
+) -> PrestatieOut:
     await _zichtbaar(uow, principal, prestatie_id)
-    cmd = commands.AnnuleerPrestatie(prestatie_id, partij(principal, body.door), body.reden)
-    return PrestatieOut.of(await handlers.annuleer(cmd, uow))
+    cmd = commands.AnnuleerPrestatie(prestatie_id, partij(principal, body.door), body.reden, body.geannuleerd_op)
+    return PrestatieOut.of(await handlers.annuleer(cmd, uow, vandaag))
 
 
 async def _vensters(uow: Uow, principal: Principal, wijkwerker_id: uuid.UUID) -> list[TrajectVenster]:

@@ -138,19 +138,26 @@ class BetwistingIn(BaseModel):
 
 
 class CorrectieIn(BaseModel):
-    model_config = verzoek(door="organisator", start="09:00", minuten=120, reden="Tikfout in de duur")
+    model_config = verzoek(door="organisator", start="09:00", minuten=120, reden="Tikfout in de duur",
+                           gecorrigeerd_op="2026-04-02")
 
     door: Partij
     start: LokaleTijd
     minuten: int
     reden: Reden
+    gecorrigeerd_op: date | None = Field(
+        None, description="A-20: the correction's business date (default: today, Brussels); a storno of cheques "
+        "it releases is booked in its month. Not before the prestatie, not in the future")
 
 
 class AnnuleringIn(BaseModel):
-    model_config = verzoek(door="organisator", reden="Dubbel ingevoerd")
+    model_config = verzoek(door="organisator", reden="Dubbel ingevoerd", geannuleerd_op="2026-04-02")
 
     door: Partij
     reden: Reden
+    geannuleerd_op: date | None = Field(
+        None, description="A-20: the cancellation's business date (default: today, Brussels); a storno of cheques "
+        "it releases is booked in its month. Not before the prestatie, not in the future")
 
 
 class PrestatieOut(BaseModel):

@@ -58,7 +58,11 @@ async def lees(
     return OrganisatorOut.of(organisator)
 
 
-@router.post("/{organisator_id}/tarieven", status_code=status.HTTP_201_CREATED, summary="Set a tariff from a date")
+@router.post("/{organisator_id}/tarieven", status_code=status.HTTP_201_CREATED, summary="Set a tariff from a date",
+             description="One tariff holds across a samenwerkingsverband on any date (C-2, A-18): a tariff that "
+                         "would differ from another organiser's in it is refused with 409 "
+                         "`tarief-verschilt-in-samenwerkingsverband`; `voor_samenwerkingsverband` sets it for all "
+                         "of them at once.")
 async def leg_tarief_vast(
     organisator_id: uuid.UUID,
     body: TariefIn,
@@ -68,8 +72,10 @@ async def leg_tarief_vast(
 ) -> OrganisatorOut:
     if not sees_organisation(principal, organisator_id):
         raise NietGevonden("No such organiser.", rule="organisator-onbekend")
-    cmd = commands.LegTariefVast(organisator_id, body.prijs, body.geldig_vanaf)
-    organisator = await handlers.leg_tarief_vast(cmd, uow, request.app.state.settings.toegelaten_tarieven)
+    cmd = commands.LegTariefVast(organisator_id, body.prijs, body.geldig_vanaf, body.voor_samenwerkingsverband)
+    organisator = await handlers.leg_tarief_vast(
+        cmd, uow, request.app.state.settings.toegelaten_tarieven, lambda oid: sees_organisation(principal, oid)
+    )
     return OrganisatorOut.of(organisator)
 
 

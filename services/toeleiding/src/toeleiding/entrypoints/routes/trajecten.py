@@ -108,10 +108,10 @@ async def verlenging(traject_id: uuid.UUID, body: VerlengingIn, uow: Uow, princi
     return TrajectOut.of(await trajecten.verleng_traject(commands.VerlengTraject(traject_id, body.nieuw_einde), uow))
 
 
-@router.post("/trajecten/{traject_id}/schorsingen", summary="Suspend, optionally extending the end")
+@router.post("/trajecten/{traject_id}/schorsingen", summary="Suspend; the end moves by the suspension's length unless another end is named (A-22)")
 async def schorsing(traject_id: uuid.UUID, body: SchorsingIn, uow: Uow, principal: Writer) -> TrajectOut:
     await _check(uow, principal, traject_id)
-    cmd = commands.SchorsTraject(traject_id, body.van, body.tot, body.reden, body.verlengt_einde)
+    cmd = commands.SchorsTraject(traject_id, body.van, body.tot, body.reden, body.verlengt_einde, body.nieuw_einde)
     return TrajectOut.of(await trajecten.schors_traject(cmd, uow))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -204,6 +205,79 @@ async def test_two_relays_one_publishes_order_per_key_kept_and_the_other_takes_o
         first = list(dict.fromkeys(naam))  # at-least-once: the first delivery of each counts
         assert first == sorted(first), "order per key kept"
     assert sorted(n for naam in per_key.values() for n in set(naam)) == [f"{i:05d}" for i in range(EVENTS)]
+
+
+LEASE_S = 3.0
+
+
+def _relay_proces(engine, kafka, service: str, topic: str, log) -> subprocess.Popen:
+    url = engine.url.render_as_string(hide_password=False)
+    return subprocess.Popen(
+        [sys.executable, os.path.join(os.path.dirname(__file__), "relay_proces.py"), url, kafka.bootstrap_servers,
+         service, topic, str(LEASE_S)], stdout=log, stderr=subprocess.STDOUT)
+
+
+async def _gepubliceerd(engine) -> int:
+    async with engine.connect() as conn:
+        return await conn.scalar(text("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL"))
+
+
+async def _sloten(engine) -> int:
+    """Advisory locks granted in this database: the relays' leadership."""
+    async with engine.connect() as conn:
+        return await conn.scalar(text(
+            "SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
+            "WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()"))
+
+
+async def test_a_frozen_leader_is_replaced_within_its_lease(db, kafka, report, tmp_path):
+    """SIGSTOP freezes the leading relay's process: its sockets stay open and its kernel
+    still answers TCP keepalives, so only the lease the server enforces frees the lock
+    (issue #22 item 2; before it, the follower waited for as long as the process was
+    frozen). Resumed, the old leader finds its session gone and publishes nothing more."""
+    topic = _topic()
+    service = f"svc-{topic}"
+    await ensure_topics(kafka, [topic, dlq_topic(topic)], 3)
+    keys = [uuid.uuid4() for _ in range(3)]
+    logs = [open(tmp_path / f"relay-{i}.log", "wb") for i in range(2)]  # noqa: SIM115 - closed below
+    a = _relay_proces(db, kafka, service, topic, logs[0])
+    b = None
+    try:
+        t0 = time.monotonic()
+        await _emit(db, *(_event(topic, f"{i:05d}", keys[i % 3]) for i in range(10)))
+        await async_wait_until(lambda: _is(_gepubliceerd(db), 10), timeout=60)  # a leads
+        basis = time.monotonic() - t0  # start, connect, take the lock, publish: the baseline
+        b = _relay_proces(db, kafka, service, topic, logs[1])
+        await asyncio.sleep(0)  # b waits for the lock
+        os.kill(a.pid, signal.SIGSTOP)
+        t1 = time.monotonic()
+        await _emit(db, *(_event(topic, f"{i:05d}", keys[i % 3]) for i in range(10, 20)))
+        await async_wait_until(lambda: _is(_gepubliceerd(db), 20), timeout=60 + 10 * basis)
+        overname = time.monotonic() - t1
+        report(f"leader frozen (SIGSTOP), lease {LEASE_S:.0f} s; baseline start-to-published {basis:.2f} s; "
+               "the follower took over and published the backlog", overname, bound=LEASE_S + 10 * basis)
+        os.kill(a.pid, signal.SIGCONT)
+        await _emit(db, *(_event(topic, f"{i:05d}", keys[i % 3]) for i in range(20, 30)))
+        await async_wait_until(lambda: _is(_gepubliceerd(db), 30), timeout=60)
+        assert await _sloten(db) == 1, "one leader after the old one resumed"
+        assert a.poll() is None and b.poll() is None, "both relays still run"
+    finally:
+        for p in (a, b):
+            if p is not None:
+                os.kill(p.pid, signal.SIGCONT)
+                p.terminate()
+                p.wait(timeout=30)
+        for f in logs:
+            f.close()
+    records = await _read_topic(kafka.bootstrap_servers, topic, 30)
+    names = [registry.decode(Envelope.from_bytes(r.value)).naam for r in records]
+    assert sorted(set(names)) == [f"{i:05d}" for i in range(30)]
+    report(f"{len(names)} messages for 30 events (a batch in flight when frozen may be sent twice)")
+    assert len(names) - 30 <= 20
+
+
+async def _is(teller, verwacht: int) -> bool:
+    return await teller == verwacht
 
 
 async def test_two_consumer_replicas_split_partitions_and_apply_each_event_once(db, kafka, report):

@@ -132,6 +132,9 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = 1000
     relay_idle_poll_s: float = 1.0  # the relay wakes on the outbox's NOTIFY; this is the fallback poll
     relay_linger_s: float = 0.02  # after a batch that was not full: wait for more rows
+    # A leader that stops (node, network, frozen process) loses its lock after this: the
+    # server ends its silent session (wijkwerk.messaging.leiderschap); a follower takes over.
+    relay_lease_s: float = Field(10.0, ge=1.0)
     outbox_retention_days: int = 14
     # Embedded memory broker only (it honours no retention): rotate a topic once it holds
     # this many messages and every consumer group has read them (0: never; ADR 0004).

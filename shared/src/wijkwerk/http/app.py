@@ -141,6 +141,7 @@ def build_runtime(name: str, settings: ServiceSettings) -> Runtime:
         linger_s=settings.relay_linger_s,
         retention_days=settings.outbox_retention_days,
         rotate_after=settings.broker_rotatie_berichten,
+        lease_s=settings.relay_lease_s,
     )
     return Runtime(name=name, settings=settings, engine=engine, sessions=session_factory(engine), relay=relay)
 

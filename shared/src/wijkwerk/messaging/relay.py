@@ -5,7 +5,9 @@
   slow transaction's early id is never skipped (ARCHITECTURE §3 pitfall 1).
 - One relay per service publishes at a time: replicas wait on a PostgreSQL advisory
   lock, so per-key order holds with any number of replicas (pitfall 2). The batch
-  query still uses ``FOR UPDATE SKIP LOCKED`` so a manual ``replay`` cannot collide.
+  query still uses ``FOR UPDATE SKIP LOCKED`` so a manual ``replay`` cannot collide. The
+  lock's session carries a lease the server enforces (``leiderschap``): a leader whose
+  node, network or process stops is replaced within about ``lease_s``.
 - Every broker call is bounded by a timeout; failures back off and report not-ready
   (pitfall 3). The leader publishes on the connection that holds its lock, in a
   transaction per batch, from its own task only (pitfall 4): leadership and publishing
@@ -40,7 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from wijkwerk.aio import run_until_stopped, sleep_or_stop, wait_or_stop
 from wijkwerk.db.messaging_ddl import OUTBOX_CHANNEL
 from wijkwerk.events.topics import dlq_topic
-from wijkwerk.messaging import rotatie
+from wijkwerk.messaging import leiderschap, rotatie
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.kafka import BrokerUnavailable, bounded, client_kwargs, make_producer, send_all, stop_quietly
 from wijkwerk.observability import OUTBOX_BACKLOG, OUTBOX_BATCH, OUTBOX_LAG, OUTBOX_PUBLISHED
@@ -140,6 +142,7 @@ class OutboxRelay:
         retention_days: int = 14,
         rotate_after: int = 0,
         rotate_check_s: float = 30.0,
+        lease_s: float = 10.0,
     ) -> None:
         self.engine = engine
         self.kafka = kafka
@@ -154,6 +157,7 @@ class OutboxRelay:
         # and every group has consumed them (wijkwerk.messaging.rotatie); 0: never.
         self.rotate_after = rotate_after
         self.rotate_check_s = rotate_check_s
+        self.lease_s = lease_s  # a silent leader's lock is freed by the server after this
         self._wake = asyncio.Event()
         self.state = RelayState()
         self._producer: AIOKafkaProducer | None = None
@@ -181,7 +185,8 @@ class OutboxRelay:
                     return
                 driver = await _driver(lock_conn)
                 await driver.add_listener(OUTBOX_CHANNEL, self._notified)
-                await self._connect()
+                async with leiderschap.levend(driver, self.lease_s):
+                    await self._connect()
                 await self._publish_loop(lock_conn, driver, stop)
             finally:
                 was_leader, self.state.leader = self.state.leader, False
@@ -219,13 +224,10 @@ class OutboxRelay:
                 raise
 
     async def _unlock(self, conn: AsyncConnection) -> None:
-        await conn.rollback()
-        await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _lock_key(self.service)})
-        await conn.commit()
+        await leiderschap.geef_op(conn, _lock_key(self.service))
 
     async def _acquire_leadership(self, conn: AsyncConnection, stop: asyncio.Event) -> bool:
-        got = await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": _lock_key(self.service)})
-        await conn.commit()
+        got = await leiderschap.neem(conn, _lock_key(self.service), self.lease_s)
         if not got:
             await sleep_or_stop(stop, 1.0)
             return False
@@ -255,19 +257,22 @@ class OutboxRelay:
         while not stop.is_set():
             now = time.monotonic()
             if self.rotate_after and now - last_rotation_check > self.rotate_check_s:
-                await self._maybe_rotate()
+                async with leiderschap.levend(driver, self.lease_s):
+                    await self._maybe_rotate()
                 last_rotation_check = now
             if now - last_check > self.broker_check_s:
                 # An idle relay would otherwise never notice a broker that restarted
                 # empty (aiokafka reconnects silently), and never re-fill its topic.
-                await self._check_broker()
+                async with leiderschap.levend(driver, self.lease_s):
+                    await self._check_broker()
                 last_check = now
             if now - last_housekeeping > 5.0:
                 # Also proves the lock connection (and so leadership) is still alive; the
                 # commit keeps it from idling inside a transaction (the lock is session-level).
                 await lock_conn.execute(text("SELECT 1"))
                 await lock_conn.commit()
-                await self._housekeeping()
+                async with leiderschap.levend(driver, self.lease_s):
+                    await self._housekeeping()
                 last_housekeeping = now
             self._wake.clear()  # a commit from now on wakes the wait below
             published = await self.publish_batch(driver)
@@ -307,7 +312,8 @@ class OutboxRelay:
         OUTBOX_BATCH.labels(self.service).observe(len(rows))
         self.state.published += len(rows)
         if lost:
-            await self._refill("an acknowledged offset went backwards")
+            async with leiderschap.levend(driver, self.lease_s):
+                await self._refill("an acknowledged offset went backwards")
         return len(rows)
 
     def _note_acks(self, acks) -> bool:

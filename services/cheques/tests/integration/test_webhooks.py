@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from wijkwerk.db import create_engine
 from wijkwerk.events import Envelope
+from wijkwerk.testing import superuser_url
 
 pytestmark = pytest.mark.integration
 
@@ -207,9 +209,16 @@ async def test_the_ledger_refuses_an_unbalanced_transaction_and_any_rewrite(omge
             await conn.commit()
     _, series, p = await cheques_met_prestatie(o)
     await o.ok(validatie(series[0], p.prestatie_id))
-    async with o.engine.connect() as conn:
-        with pytest.raises(DBAPIError, match="niet gewijzigd"):
+    async with o.engine.connect() as conn:  # the service's role has no right to
+        with pytest.raises(DBAPIError, match="permission denied"):
             await conn.execute(text("UPDATE grootboek_boekingen SET credit_cent = credit_cent + 1"))
+    superuser = create_engine(superuser_url(o.engine.url.render_as_string(hide_password=False)), pool_size=1)
+    try:  # and a role that has is stopped by the trigger
+        async with superuser.connect() as conn:
+            with pytest.raises(DBAPIError, match="niet gewijzigd"):
+                await conn.execute(text("UPDATE grootboek_boekingen SET credit_cent = credit_cent + 1"))
+    finally:
+        await superuser.dispose()
     assert await o.scalar("SELECT count(*) FROM grootboek_transacties WHERE sleutel LIKE 'test:%'") == 0
 
 

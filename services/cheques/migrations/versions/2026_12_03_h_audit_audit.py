@@ -1,0 +1,29 @@
+"""the audit trail: who changed what and who read personal data (issue #18)
+
+Revision ID: 2026_12_03_h_audit_1
+Revises: 2026_12_02_h_afsluiting
+Create Date: 2026-12-03
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from wijkwerk.db.audit import create_audit, drop_audit
+
+revision = "2026_12_03_h_audit_1"
+down_revision = "2026_12_02_h_afsluiting"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    create_audit(op)
+    # Who caused each ledger posting (the ledger is append-only: new rows carry it).
+    for kolom in ("door_subject", "door_org", "door_org_type"):
+        op.add_column("grootboek_transacties", sa.Column(kolom, sa.Text))
+
+
+def downgrade() -> None:
+    for kolom in ("door_subject", "door_org", "door_org_type"):
+        op.drop_column("grootboek_transacties", kolom)
+    drop_audit(op)

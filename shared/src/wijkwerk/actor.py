@@ -26,13 +26,18 @@ from wijkwerk.events.envelope import Actor
 class Handelend:
     actor: Actor
     rechtstreeks: bool  # a command taken here (audit row here), not an event consumed
+    # A state-changing request ("PUT /v1/…/{id}") and the dossier in its path: a command
+    # that changes state without emitting an event is still recorded under this name.
+    verzoek: str | None = None
+    wijkwerker_id: str | None = None
 
 
 _huidig: ContextVar[Handelend | None] = ContextVar("wijkwerk_actor", default=None)
 
 
-def zet_actor(actor: Actor | None, *, rechtstreeks: bool) -> None:
-    _huidig.set(Handelend(actor, rechtstreeks) if actor is not None else None)
+def zet_actor(actor: Actor | None, *, rechtstreeks: bool, verzoek: str | None = None,
+              wijkwerker_id: str | None = None) -> None:
+    _huidig.set(Handelend(actor, rechtstreeks, verzoek, wijkwerker_id) if actor is not None else None)
 
 
 def huidige() -> Handelend | None:

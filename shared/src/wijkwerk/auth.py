@@ -313,7 +313,11 @@ async def current_principal(
     principal = await verifier.verify_async(token)
     request.state.principal = principal
     # The audit trail: every change this request makes is recorded with this principal.
-    zet_actor(principal.actor(), rechtstreeks=True)
+    route = request.scope.get("route")
+    verzoek = (f"{request.method} {route.path}" if route is not None and hasattr(route, "path")
+               and request.method not in ("GET", "HEAD", "OPTIONS") else None)
+    zet_actor(principal.actor(), rechtstreeks=True, verzoek=verzoek,
+              wijkwerker_id=request.path_params.get("wijkwerker_id"))
     return principal
 
 

@@ -146,6 +146,13 @@ class UnitOfWork:
         self._pending = []
 
     async def commit(self) -> None:
+        wie = handelend.huidige()
+        if wie is not None and wie.verzoek and not self._pending and not self._audit:
+            # A request's change that emits no event (a setting, a rate) is in the trail too.
+            self._audit.append(audit.rij(
+                audit.WIJZIGING, wie.verzoek, wie.actor, wijkwerker_id=wie.wijkwerker_id,
+                correlation_id=current_correlation_id(),
+            ))
         await self.flush_outbox()
         if self._savepoint is not None:
             if self._savepoint.is_active:

@@ -117,12 +117,12 @@ class Filter:
     tot: datetime | None = None  # exclusive
 
 
-async def zoek(session: AsyncSession, filter: Filter, *, limit: int, offset: int) -> list[dict]:
+async def zoek(session: AsyncSession, criteria: Filter, *, limit: int, offset: int) -> list[dict]:
     """Audit records, newest first."""
     voorwaarden, waarden = [], {"limit": limit, "offset": offset}
     for kolom, waarde, vergelijking in (
-        ("wijkwerker_id", filter.wijkwerker_id, "="), ("subject", filter.subject, "="),
-        ("soort", filter.soort, "="), ("op", filter.van, ">="), ("op", filter.tot, "<"),
+        ("wijkwerker_id", criteria.wijkwerker_id, "="), ("subject", criteria.subject, "="),
+        ("soort", criteria.soort, "="), ("op", criteria.van, ">="), ("op", criteria.tot, "<"),
     ):
         if waarde is not None:
             naam = f"p{len(waarden)}"

@@ -62,13 +62,13 @@ def router() -> APIRouter:
             raise Problem(403, "alleen-centraal", "The audit trail is for central callers only.")
         if van is not None and tot is not None and tot < van:
             raise Problem(422, "periode-ongeldig", "`tot` lies before `van`.")
-        filter = audit.Filter(
+        criteria = audit.Filter(
             wijkwerker_id=wijkwerker_id, subject=subject, soort=soort,
             van=datetime.combine(van, time(), BRUSSEL) if van else None,
             tot=datetime.combine(tot + timedelta(days=1), time(), BRUSSEL) if tot else None,
         )
         async with request.app.state.runtime.sessions() as session:
-            rows = await audit.zoek(session, filter, limit=limit, offset=offset)
+            rows = await audit.zoek(session, criteria, limit=limit, offset=offset)
         return [AuditRecord(**row) for row in rows]
 
     return r

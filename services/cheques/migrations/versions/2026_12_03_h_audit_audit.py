@@ -7,6 +7,7 @@ Create Date: 2026-12-03
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB
 
 from wijkwerk.db.audit import create_audit, drop_audit
 
@@ -21,9 +22,12 @@ def upgrade() -> None:
     # Who caused each ledger posting (the ledger is append-only: new rows carry it).
     for kolom in ("door_subject", "door_org", "door_org_type"):
         op.add_column("grootboek_transacties", sa.Column(kolom, sa.Text))
+    # A reversal order keeps the actor of the correction that caused it, for its storno.
+    op.add_column("terugdraai_opdrachten", sa.Column("actor", JSONB))
 
 
 def downgrade() -> None:
+    op.drop_column("terugdraai_opdrachten", "actor")
     for kolom in ("door_subject", "door_org", "door_org_type"):
         op.drop_column("grootboek_transacties", kolom)
     drop_audit(op)

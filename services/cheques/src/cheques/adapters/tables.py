@@ -170,6 +170,7 @@ terugdraai_opdrachten = Table(
     Column("datum", Date, nullable=False),
     Column("reden", Text, nullable=False),
     Column("aangemaakt_op", DateTime(timezone=True)),
+    Column("actor", JSONB),  # who corrected or cancelled (the event's actor): the storno names them
 )
 
 periode_afsluitingen = Table(

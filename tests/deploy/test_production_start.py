@@ -284,6 +284,7 @@ async def test_the_application_role_cannot_change_the_ledger_or_the_audit_trail(
                 "SET session_replication_role = replica",
                 "DROP TABLE audit",
                 "DELETE FROM gebeurtenissen_standaard",
+                "UPDATE alembic_version SET version_num = 'x'",
             ]
             for statement in statements:
                 with pytest.raises(asyncpg.PostgresError) as fout:

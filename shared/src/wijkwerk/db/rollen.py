@@ -15,6 +15,7 @@ After every migration :func:`verleen_rechten` gives it exactly what the service 
 - nothing on partitions (rows reach them through their parent; the archive's month
   partitions are created by ``wijkwerk_archief_partities``, which runs with the owner's
   rights, ``SECURITY DEFINER``);
+- only SELECT on ``alembic_version``;
 - sequences' USAGE and SELECT; CREATE on the database (own schemas) only where a
   service needs it (evaluatie's side-by-side rebuild of its read models).
 """
@@ -37,6 +38,7 @@ _TABELLEN = text("""
 """)
 
 GEWOON = "SELECT, INSERT, UPDATE, DELETE, TRUNCATE"
+ALLEEN_LEZEN = frozenset({"alembic_version"})  # the schema's version is the migrations' business
 ALLEEN_TOEVOEGEN = "SELECT, INSERT"
 
 
@@ -70,7 +72,8 @@ async def verleen_rechten(conn: AsyncConnection, app_rol: str, *, schemas_aanmak
         await conn.execute(text(f"REVOKE ALL ON TABLE {tabel} FROM {rol}"))
         if partitie:
             continue
-        rechten = "SELECT" if soort in ("v", "m") else ALLEEN_TOEVOEGEN if naam in beschermd else GEWOON
+        rechten = ("SELECT" if soort in ("v", "m") or naam in ALLEEN_LEZEN
+                   else ALLEEN_TOEVOEGEN if naam in beschermd else GEWOON)
         await conn.execute(text(f"GRANT {rechten} ON TABLE {tabel} TO {rol}"))
     await conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {rol}"))
     return beschermd

@@ -173,6 +173,9 @@ def migrate(only: Only = None) -> None:
         migrate_service(spec, owner_url, app_url)
         split = owner_url != app_url and app_url is not None
         console.print(f"[green]✓[/green] {spec.name} migrated" + (" and its application role granted" if split else ""))
+        if app_url is None:
+            err_console.print(f"[yellow]{spec.database_url_env} not set: no role was granted access; the service "
+                              "connects as that URL's role[/yellow]")
 
 
 @app.command()

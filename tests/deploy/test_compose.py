@@ -163,14 +163,21 @@ def test_every_variable_set_is_one_the_code_reads(compose):
         assert not unknown, f"{name}: {sorted(unknown)} are read by no Settings class (typo?)"
 
 
-def test_each_service_uses_its_own_role_and_database(compose):
+def test_each_service_uses_its_own_application_role_and_database(compose):
+    """A service connects as <service>_app (which owns nothing, issue #18); only its
+    migration job knows the owner <service>."""
     postgres_env = _env(compose["services"]["postgres"])
     for name, spec in APP_SERVICES.items():
-        url = urlsplit(_default(_env(compose["services"][name])[spec.database_url_env]))
+        service_env = _env(compose["services"][name])
+        assert spec.migration_database_url_env not in service_env, name
+        url = urlsplit(_default(service_env[spec.database_url_env]))
         assert url.scheme == "postgresql+asyncpg", name
-        assert (url.username, url.hostname, url.port, url.path) == (name, "postgres", 5432, f"/{name}"), name
-        password_var = f"{spec.env_prefix}_DB_PASSWORD"
+        assert (url.username, url.hostname, url.port, url.path) == (f"{name}_app", "postgres", 5432, f"/{name}"), name
+        password_var = f"{spec.env_prefix}_APP_DB_PASSWORD"
         assert url.password == _default(postgres_env[password_var]), f"{name}: password differs from the init script's"
+        owner = urlsplit(_default(_env(compose["services"][f"migrate-{name}"])[spec.migration_database_url_env]))
+        assert (owner.username, owner.hostname, owner.path) == (name, "postgres", f"/{name}"), name
+        assert owner.password == _default(postgres_env[f"{spec.env_prefix}_DB_PASSWORD"]), name
 
 
 # --- jobs and ordering --------------------------------------------------------------------------
@@ -192,7 +199,9 @@ def test_one_migration_job_per_service_on_the_services_database(compose):
         assert job["command"] == ["wijkwerk", "migrate", "--only", name]
         assert job["image"] == compose["services"][name]["image"]
         assert job["build"] == compose["services"][name]["build"]
-        assert _env(job) == {spec.database_url_env: _env(compose["services"][name])[spec.database_url_env]}
+        # the owner migrates; the service's own URL names the role that gets the grants
+        assert set(_env(job)) == {spec.database_url_env, spec.migration_database_url_env}
+        assert _env(job)[spec.database_url_env] == _env(compose["services"][name])[spec.database_url_env]
         assert job["depends_on"] == {"postgres": {"condition": "service_healthy"}}
 
 

@@ -3,9 +3,11 @@
 The same steps as docker-compose.yml and the Kubernetes jobs, against the session's
 embedded PostgreSQL and Kafka-protocol broker instead of containers:
 
-1. deploy/postgres/init/01-databases.sh creates a role and a database per service;
-2. `wijkwerk migrate --only toeleiding,evaluatie` runs as a subprocess, as those roles
-   (not a superuser), with URL-encoded passwords in <SERVICE>_DATABASE_URL;
+1. deploy/postgres/init/01-databases.sh creates per service a database, its owner role
+   and the service's application role;
+2. `wijkwerk migrate --only toeleiding,evaluatie` runs as a subprocess, as the owners
+   (not a superuser, <SERVICE>_MIGRATION_DATABASE_URL) and grants the application roles
+   (<SERVICE>_DATABASE_URL), with URL-encoded passwords;
 3. `wijkwerk topics` creates the topics from KAFKA_* variables;
 4. toeleiding and evaluatie start through the image's entrypoint (uvicorn with the
    factory) with nothing but environment variables: KAFKA_CONSUMER_MODE=subscribe,
@@ -90,6 +92,30 @@ def _run(*commands: tuple[list[str], dict[str, str]], timeout: float = 120) -> l
     return outputs
 
 
+def _init_script(pg, tmp_path: Path, prefix: str, passwords: dict[str, str]) -> None:
+    """Roles and databases, by the script the postgres container runs (the application
+    role's password is the owner's reversed)."""
+    psql = _psql()
+    _run((["bash", str(INIT_SCRIPT)], _clean_env(
+        tmp_path,
+        PATH=f"{psql.parent}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
+        PGHOST=pg.host, PGPORT=str(pg.port), POSTGRES_USER="postgres", POSTGRES_DB="postgres",
+        WIJKWERK_DB_PREFIX=prefix,
+        **{f"{service(n).env_prefix}_DB_PASSWORD": pw for n, pw in passwords.items()},
+        **{f"{service(n).env_prefix}_APP_DB_PASSWORD": pw[::-1] for n, pw in passwords.items()},
+    )))
+
+
+def _database_urls(pg, prefix: str, passwords: dict[str, str]) -> dict[str, str]:
+    """<SERVICE>_DATABASE_URL (the application role) and <SERVICE>_MIGRATION_DATABASE_URL (the owner)."""
+    urls = {}
+    for n, pw in passwords.items():
+        spec, adres = service(n), f"{pg.host}:{pg.port}/{prefix}{n}"
+        urls[spec.database_url_env] = f"postgresql+asyncpg://{prefix}{n}_app:{quote(pw[::-1], safe='')}@{adres}"
+        urls[spec.migration_database_url_env] = f"postgresql+asyncpg://{prefix}{n}:{quote(pw, safe='')}@{adres}"
+    return urls
+
+
 def _ready(url: str) -> bool:
     try:
         return httpx.get(f"{url}/ready", timeout=2).status_code == 200
@@ -100,16 +126,8 @@ def _ready(url: str) -> bool:
 def test_services_start_with_production_settings_against_engines_given_by_url(embedded_pg, kafka_bootstrap, tmp_path):
     prefix = f"prod{uuid.uuid4().hex[:6]}_"
     passwords = {name: f"{name}:p@ss/w%rd" for name in ALL}  # needs URL-encoding, and '%'-escaping for alembic
+    _init_script(embedded_pg, tmp_path, prefix, passwords)
     psql = _psql()
-
-    # 1. roles and databases, by the script the postgres container runs
-    _run((["bash", str(INIT_SCRIPT)], _clean_env(
-        tmp_path,
-        PATH=f"{psql.parent}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
-        PGHOST=embedded_pg.host, PGPORT=str(embedded_pg.port), POSTGRES_USER="postgres", POSTGRES_DB="postgres",
-        WIJKWERK_DB_PREFIX=prefix,
-        **{f"{service(n).env_prefix}_DB_PASSWORD": pw for n, pw in passwords.items()},
-    )))
     # A service's role cannot even connect to another service's database.
     refused = subprocess.run(
         [str(psql), "-h", embedded_pg.host, "-p", str(embedded_pg.port), "-U", f"{prefix}toeleiding",
@@ -118,11 +136,7 @@ def test_services_start_with_production_settings_against_engines_given_by_url(em
     )
     assert refused.returncode != 0 and "permission denied" in refused.stderr, refused.stderr
 
-    urls = {
-        service(n).database_url_env:
-            f"postgresql+asyncpg://{prefix}{n}:{quote(pw, safe='')}@{embedded_pg.host}:{embedded_pg.port}/{prefix}{n}"
-        for n, pw in passwords.items()
-    }
+    urls = _database_urls(embedded_pg, prefix, passwords)
     kafka_env = {
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
         "KAFKA_TOPIC_PARTITIONS": "2",
@@ -134,7 +148,7 @@ def test_services_start_with_production_settings_against_engines_given_by_url(em
             (["wijkwerk", "migrate", "--only", ",".join(STARTED)], _clean_env(tmp_path, **urls)),
             (["wijkwerk", "topics", "--timeout", "30"], _clean_env(tmp_path, **kafka_env)),
         )
-        assert all(f"{n} migrated" in migrated for n in STARTED), migrated
+        assert all(f"{n} migrated and its application role granted" in migrated for n in STARTED), migrated
 
         # 4. the services, through the image's entrypoint, configured by environment only
         tokens = Tokens.create(tmp_path / "keys")  # wijkwerk.auth.ensure_local_keypair
@@ -219,3 +233,69 @@ def test_cheques_refuses_to_start_in_production_naming_every_missing_setting(tmp
     for name in ("AUTH_JWKS_URL", "CHEQUES_ISSUER_SECRETS", "CHEQUES_SEPA_NAAM", "CHEQUES_SEPA_IBAN", "AUTH_TOKEN_URL"):
         assert name in output, output[-3000:]
     assert "nooit-getoond" not in output
+
+
+# The ledger, the period closes, the event archive and the audit trail (issue #18).
+ALLEEN_TOEVOEGEN = ("grootboek_transacties", "grootboek_boekingen", "periode_afsluitingen", "periode_saldi",
+                    "periode_afstemmingen", "gebeurtenissen", "audit")
+
+
+def _wijzigingen(tabel: str) -> list[str]:
+    kolom = {"gebeurtenissen": "key", "audit": "handeling"}.get(tabel, "maand" if tabel.startswith("periode") else "id")
+    return [f"UPDATE {tabel} SET {kolom} = {kolom}", f"DELETE FROM {tabel}", f"TRUNCATE {tabel}"]
+
+
+async def test_the_application_role_cannot_change_the_ledger_or_the_audit_trail(embedded_pg, tmp_path):
+    """As deployed: the init script's roles, `wijkwerk migrate` as the owner. Connected as
+    cheques' application role, a service's normal work succeeds (a balanced posting, the
+    outbox with its archive copy, an audit row, the archive's partition housekeeping, the
+    outbox purge), and UPDATE, DELETE and TRUNCATE on the append-only tables, disabling a
+    trigger, switching triggers off for the session and dropping a table all fail."""
+    import asyncpg
+
+    prefix = f"rol{uuid.uuid4().hex[:6]}_"
+    passwords = {name: f"{name}-geheim" for name in ALL}
+    _init_script(embedded_pg, tmp_path, prefix, passwords)
+    urls = _database_urls(embedded_pg, prefix, {"cheques": passwords["cheques"]})
+    try:
+        migrated, = _run((["wijkwerk", "migrate", "--only", "cheques"], _clean_env(tmp_path, **urls)))
+        assert "cheques migrated and its application role granted" in migrated, migrated
+        conn = await asyncpg.connect(host=embedded_pg.host, port=embedded_pg.port, database=f"{prefix}cheques",
+                                     user=f"{prefix}cheques_app", password=passwords["cheques"][::-1])
+        try:
+            async with conn.transaction():  # normal work
+                tid = await conn.fetchval(
+                    "INSERT INTO grootboek_transacties (sleutel, soort, boekdatum, boekmaand, omschrijving, "
+                    "door_subject, door_org_type) VALUES ('test:1', 'test', '2026-03-05', '2026-03-01', 'proef', "
+                    "'medewerker-1', 'vdab') RETURNING id")
+                await conn.execute("INSERT INTO grootboek_boekingen (transactie_id, rekening, debet_cent, credit_cent) "
+                                   "VALUES ($1, 'a', 100, 0), ($1, 'b', 0, 100)", tid)
+                await conn.execute("INSERT INTO outbox (event_id, event_type, topic, key, value) "
+                                   "VALUES (gen_random_uuid(), 'Proef', 't', 'k', '\\x7b7d')")
+                await conn.execute("INSERT INTO audit (soort, handeling, subject) VALUES ('wijziging', 'Proef', 'x')")
+            assert await conn.fetchval("SELECT wijkwerk_archief_partities(2)") >= 0
+            await conn.execute("UPDATE outbox SET published_at = now()")
+            await conn.execute("DELETE FROM outbox")  # the relay's purge
+            assert await conn.fetchval("SELECT count(*) FROM gebeurtenissen") == 1
+
+            statements = [sql for tabel in ALLEEN_TOEVOEGEN for sql in _wijzigingen(tabel)] + [
+                "ALTER TABLE grootboek_boekingen DISABLE TRIGGER ALL",
+                "ALTER TABLE audit DISABLE TRIGGER audit_alleen_toevoegen",
+                "SET session_replication_role = replica",
+                "DROP TABLE audit",
+                "DELETE FROM gebeurtenissen_standaard",
+                "UPDATE alembic_version SET version_num = 'x'",
+            ]
+            for statement in statements:
+                with pytest.raises(asyncpg.PostgresError) as fout:
+                    await conn.execute(statement)
+                assert isinstance(fout.value, asyncpg.InsufficientPrivilegeError), (statement, fout.value)
+            await conn.execute("SET wijkwerk.archief_onderhoud = 'aan'")  # the archive trigger's own bypass
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await conn.execute("DELETE FROM gebeurtenissen")
+            assert await conn.fetchval("SELECT count(*) FROM grootboek_boekingen") == 2
+            assert await conn.fetchval("SELECT count(*) FROM audit") == 1
+        finally:
+            await conn.close()
+    finally:
+        embedded_pg.drop_database(f"{prefix}cheques")

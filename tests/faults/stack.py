@@ -18,7 +18,7 @@ import httpx
 import psutil
 
 from wijkwerk.auth import ensure_local_keypair
-from wijkwerk.cli.services import SERVICES, migrate, service
+from wijkwerk.cli.services import SERVICES, embedded_database, service
 from wijkwerk.embedded import free_port, parent_death_signal
 from wijkwerk.embedded.broker import EmbeddedBroker
 from wijkwerk.embedded.postgres import EmbeddedPostgres
@@ -76,8 +76,7 @@ class Stack:
         self.broker.start()
         for name in self.services:
             self.pg.drop_database(name)
-            self.pg.create_database(name)
-            migrate(service(name), self.pg.url(name))
+            embedded_database(self.pg, service(name))
         for name in self.services:
             self.spawn(name)
         for name in self.services:
@@ -103,7 +102,7 @@ class Stack:
         spec = service(name)
         env = dict(os.environ)
         env.update({
-            spec.database_url_env: self.pg.url(name),
+            spec.database_url_env: self.pg.url(name, user=spec.app_role),
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
             "KAFKA_TOPIC_PARTITIONS": str(self.partitions),
             "KAFKA_REQUEST_TIMEOUT_S": "3",

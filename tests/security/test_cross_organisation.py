@@ -62,6 +62,10 @@ EXEMPT: dict[Sleutel, str] = {
        "the service's event history for replays: central callers only (an organiser's token gets 403 "
        "alleen-centraal, shared/tests/integration/test_archief.py); events carry no personal data"
        for service in ("toeleiding", "prestaties", "cheques", "evaluatie")},
+    **{(service, "GET", "/v1/audit"):
+       "the service's audit trail: audit:lezen and a central caller only (an organiser's token gets 403 "
+       "alleen-centraal, services/toeleiding/tests/integration/test_audit.py)"
+       for service in ("toeleiding", "prestaties", "cheques", "evaluatie")},
     ("toeleiding", "POST", "/v1/organisatoren"):
         "registers a new organiser (central administration); reads or changes no existing organisation's data",
     ("toeleiding", "GET", "/v1/organisatoren"):

@@ -81,7 +81,10 @@ def build() -> dict[str, Any]:
             "description": (
                 "Every event travels in one JSON envelope. Topics are keyed by wijkwerker_id where the "
                 "event has one. Delivery is at-least-once (transactional outbox); consumers deduplicate on "
-                "event_id (inbox). Schemas only grow; a breaking change is a new schema_version with an upcaster."
+                "event_id (inbox). Schemas only grow; a breaking change is a new schema_version with an upcaster. "
+                "Metadata: `actor` names the principal behind the change (token subject, org, org_type; "
+                "the issuer for a webhook), carried on to the events a consumed event causes "
+                "(with causation_id); no personal data."
             ),
         },
         "defaultContentType": "application/json",

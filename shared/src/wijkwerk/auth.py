@@ -28,6 +28,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from wijkwerk.actor import zet_actor
+from wijkwerk.events.envelope import Actor
 from wijkwerk.problems import Problem
 from wijkwerk.settings import AuthSettings
 
@@ -52,6 +54,10 @@ class Principal:
 
     def has(self, scope: str) -> bool:
         return scope in self.scopes
+
+    def actor(self) -> Actor:
+        """The principal as an audit trail and event metadata name it."""
+        return Actor(subject=self.subject, org=self.org, org_type=self.org_type or "onbekend")
 
     @property
     def is_service(self) -> bool:
@@ -306,6 +312,12 @@ async def current_principal(
     verifier: TokenVerifier = request.app.state.token_verifier
     principal = await verifier.verify_async(token)
     request.state.principal = principal
+    # The audit trail: every change this request makes is recorded with this principal.
+    route = request.scope.get("route")
+    verzoek = (f"{request.method} {route.path}" if route is not None and hasattr(route, "path")
+               and request.method not in ("GET", "HEAD", "OPTIONS") else None)
+    zet_actor(principal.actor(), rechtstreeks=True, verzoek=verzoek,
+              wijkwerker_id=request.path_params.get("wijkwerker_id"))
     return principal
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "fresh_database",
     "kafka_bootstrap",
     "migrated_database",
+    "superuser_url",
     "wait_until",
 ]
 
@@ -92,13 +93,26 @@ def fresh_database(pg: EmbeddedPostgres, name: str) -> str:
 
 
 def migrated_database(pg: EmbeddedPostgres, service_name: str, db_name: str | None = None) -> str:
-    """A fresh database with ``service_name``'s migrations applied; returns its URL.
+    """A fresh database with ``service_name``'s migrations applied as its owner role;
+    returns the URL of the service's application role (which owns nothing and may not
+    change the append-only tables: ``wijkwerk.db.rollen``), as the services connect.
     Safe to call from async fixtures (migrations then run on a helper thread)."""
-    from wijkwerk.cli.services import migrate, service
+    from wijkwerk.cli.services import embedded_database, service
 
-    url = fresh_database(pg, db_name or service_name)
-    migrate(service(service_name), url)
-    return url
+    name = db_name or service_name
+    pg.drop_database(name)
+    _, app_url = embedded_database(pg, service(service_name), name)
+    return app_url
+
+
+def superuser_url(url: str) -> str:
+    """The same database as the cluster's superuser: for tests that play the attacker
+    with full rights, or set up tables of their own."""
+    from sqlalchemy.engine import make_url
+
+    from wijkwerk.embedded.postgres import SUPERUSER
+
+    return make_url(url).set(username=SUPERUSER).render_as_string(hide_password=False)
 
 
 def wait_until(

@@ -18,14 +18,15 @@ from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.consumer import InboxConsumer, dispatch
 from wijkwerk.messaging.relay import OutboxRelay
 from wijkwerk.settings import KafkaSettings
-from wijkwerk.testing import async_wait_until, migrated_database
+from wijkwerk.testing import async_wait_until, migrated_database, superuser_url
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 async def db(embedded_pg, kafka_bootstrap):
-    url = migrated_database(embedded_pg, "toeleiding", f"msg_{uuid.uuid4().hex[:8]}")
+    # The messaging machinery is under test here, with a table of the test's own: as superuser.
+    url = superuser_url(migrated_database(embedded_pg, "toeleiding", f"msg_{uuid.uuid4().hex[:8]}"))
     engine = create_engine(url, pool_size=5)
     async with engine.begin() as conn:
         await conn.execute(text("CREATE TABLE effect (organisator_id uuid, naam text)"))

@@ -37,12 +37,13 @@ from cheques.entrypoints import afsluiting as afsluiting_cli
 from cheques.service_layer import terugdraaien
 from cheques.service_layer.prestaties import HANDLERS
 from cheques.service_layer.uow import ChequesUnitOfWork
+from wijkwerk.db import create_engine
 from wijkwerk.events import Envelope, Event
 from wijkwerk.events.prestaties import InschrijvingsrechtBetaald, PrestatieGeannuleerd, PrestatieGeregistreerd
 from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.settings import KafkaSettings
-from wijkwerk.testing import async_wait_until
+from wijkwerk.testing import async_wait_until, superuser_url
 
 pytestmark = pytest.mark.integration
 
@@ -283,9 +284,14 @@ async def test_an_edit_of_a_closed_months_stored_rows_is_named_by_the_chain_veri
 
     async def als_aanvaller(sql: str) -> None:
         """As the database superuser, with the append-only and close triggers switched off."""
-        async with o.engine.begin() as conn:
-            await conn.execute(text("SET LOCAL session_replication_role = replica"))
-            assert (await conn.execute(text(sql))).rowcount == 1
+        # (The service's own role may not even try: it has no UPDATE on these tables.)
+        superuser = create_engine(superuser_url(o.engine.url.render_as_string(hide_password=False)), pool_size=1)
+        try:
+            async with superuser.begin() as conn:
+                await conn.execute(text("SET LOCAL session_replication_role = replica"))
+                assert (await conn.execute(text(sql))).rowcount == 1
+        finally:
+            await superuser.dispose()
 
     # February's stored reconciliation is "improved": February no longer matches.
     await als_aanvaller(

@@ -19,7 +19,7 @@ from cheques.service_layer import terugdraaien
 from cheques.service_layer.prestaties import HANDLERS
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.db import session_factory
-from wijkwerk.events import Envelope, Event, registry
+from wijkwerk.events import Actor, Envelope, Event, registry
 from wijkwerk.events.prestaties import PrestatieGeannuleerd, PrestatieGecorrigeerd, PrestatieGeregistreerd
 from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
@@ -241,6 +241,28 @@ async def test_the_storno_is_booked_in_the_month_of_the_corrections_business_dat
 
     rapport = await w.herbereken()
     assert (rapport["verschil_cent"], rapport["verschillen"], rapport["fouten"]) == (0, [], [])
+
+
+async def test_the_storno_and_its_events_name_whoever_cancelled_the_prestatie(wereld):
+    """The audit trail (issue #18): the cancellation's actor (in its envelope's metadata)
+    is kept with the reversal order and names the storno's ledger rows and events."""
+    w = wereld
+    p = w.prestatie(date(2026, 3, 2))
+    await w.publiceer(p)
+    await w.valideer(w.series[0], p, date(2026, 3, 3))
+    consulent = Actor(subject="consulent-9", org=str(w.oid), org_type="organisator")
+    await w.publiceer(Envelope.wrap(w.annulering(p), producer="prestaties", occurred_at=APRIL_10, actor=consulent))
+    async with w.o.engine.connect() as conn:
+        door = (await conn.execute(text(
+            "SELECT DISTINCT door_subject, door_org, door_org_type FROM grootboek_transacties "
+            "WHERE sleutel LIKE 'storno:%'"))).all()
+        metadata = [orjson.loads(bytes(v))["actor"] for v in (await conn.execute(text(
+            "SELECT value FROM outbox WHERE event_type = 'ChequeValidatieTeruggedraaid'"))).scalars()]
+        geldig = await conn.scalar(text(f"SELECT door_org_type FROM grootboek_transacties "
+                                        f"WHERE sleutel = 'cheque:{w.series[0]}'"))
+    assert door == [("consulent-9", str(w.oid), "organisator")]
+    assert metadata == [consulent.model_dump()]
+    assert geldig == "uitgever"  # the validation itself: the issuer's webhook
 
 
 async def test_a_correction_down_releases_the_newest_validations_and_keeps_the_allowance(wereld):

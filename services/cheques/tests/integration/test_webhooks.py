@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from wijkwerk.db import create_engine
 from wijkwerk.events import Envelope
+from wijkwerk.testing import superuser_url
 
 pytestmark = pytest.mark.integration
 
@@ -212,9 +214,16 @@ async def test_the_ledger_refuses_an_unbalanced_transaction_and_any_rewrite(omge
             await conn.commit()
     _, series, p = await cheques_met_prestatie(o)
     await o.ok(validatie(series[0], p.prestatie_id))
-    async with o.engine.connect() as conn:
-        with pytest.raises(DBAPIError, match="niet gewijzigd"):
+    async with o.engine.connect() as conn:  # the service's role has no right to
+        with pytest.raises(DBAPIError, match="permission denied"):
             await conn.execute(text("UPDATE grootboek_boekingen SET credit_cent = credit_cent + 1"))
+    superuser = create_engine(superuser_url(o.engine.url.render_as_string(hide_password=False)), pool_size=1)
+    try:  # and a role that has is stopped by the trigger
+        async with superuser.connect() as conn:
+            with pytest.raises(DBAPIError, match="niet gewijzigd"):
+                await conn.execute(text("UPDATE grootboek_boekingen SET credit_cent = credit_cent + 1"))
+    finally:
+        await superuser.dispose()
     assert await o.scalar("SELECT count(*) FROM grootboek_transacties WHERE sleutel LIKE 'test:%'") == 0
 
 
@@ -271,3 +280,20 @@ async def test_a_bundle_validates_each_cheque_as_if_alone_or_none_of_them(omgevi
     assert saldo == 3 * 410 + 300
     r = await o.webhook(bundel([series[3]], p.prestatie_id))
     assert (r.status_code, r.json()["rule"]) == (422, "meer-cheques-dan-uren")
+
+
+async def test_a_posting_and_its_event_name_the_issuer_that_caused_it(omgeving):
+    """The audit trail (issue #18): a validation's ledger transaction, its event's metadata
+    and the audit record name the issuer whose signed webhook caused them."""
+    o = omgeving
+    _, series, p = await cheques_met_prestatie(o)
+    await o.ok(validatie(series[0], p.prestatie_id))
+    door = await o.scalar(f"SELECT door_subject || '/' || door_org_type FROM grootboek_transacties "
+                          f"WHERE sleutel = 'cheque:{series[0]}'")
+    assert door == "vdab/uitgever"
+    async with o.engine.connect() as conn:
+        value = await conn.scalar(text("SELECT value FROM outbox WHERE event_type = 'ChequeGevalideerd'"))
+        record = (await conn.execute(text(
+            "SELECT subject, org_type FROM audit WHERE handeling = 'ChequeGevalideerd'"))).one()
+    assert Envelope.from_bytes(value).actor.model_dump() == {"subject": "vdab", "org": "vdab", "org_type": "uitgever"}
+    assert tuple(record) == ("vdab", "uitgever")

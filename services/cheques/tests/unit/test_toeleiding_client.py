@@ -62,3 +62,17 @@ async def test_no_service_token_is_a_503_problem_and_calls_nobody(monkeypatch):
     with pytest.raises(Onbeschikbaar) as exc:
         await toeleiding.ToeleidingBankgegevens("http://toeleiding", weg, pogingen=2).haal([W1])
     assert (exc.value.status, exc.value.rule, calls) == (503, "bankgegevens-onbeschikbaar", [])
+
+
+async def test_the_payout_requests_correlation_id_goes_along_for_toeleidings_audit_record(monkeypatch):
+    from wijkwerk.observability import set_correlation_id
+
+    gezien = []
+    monkeypatch.setattr(toeleiding.httpx, "AsyncClient", _transport(
+        lambda r: gezien.append(r.headers.get("x-correlation-id")) or httpx.Response(404)))
+    set_correlation_id("uitbetaling-2026-03")
+    try:
+        await toeleiding.ToeleidingBankgegevens("http://toeleiding", tok).haal([W1])
+    finally:
+        set_correlation_id(None)
+    assert gezien == ["uitbetaling-2026-03"]

@@ -152,21 +152,30 @@ def token(
 
 @app.command()
 def migrate(only: Only = None) -> None:
-    """Run `alembic upgrade head` for each service against <SERVICE>_DATABASE_URL."""
+    """Run `alembic upgrade head` for each service as its database's owner
+    (<SERVICE>_MIGRATION_DATABASE_URL), then grant the service's own role (the user of
+    <SERVICE>_DATABASE_URL) what it needs: no UPDATE, DELETE or TRUNCATE on the ledger,
+    the event archive and the audit trail. With only <SERVICE>_DATABASE_URL set, the
+    migration runs as that role and no grants are made (one role owns everything)."""
     from wijkwerk.cli.settings import CliSettings
 
     _setup_logging()
     settings = CliSettings()
     specs = _services(only)
-    missing = [s.database_url_env for s in specs if not settings.database_url(s)]
+    missing = [s.database_url_env for s in specs if not (settings.migration_database_url(s) or settings.database_url(s))]
     if missing:
         err_console.print(f"[red]Not set: {', '.join(missing)}[/red]")
         raise typer.Exit(2)
     for spec in specs:
-        url = settings.database_url(spec)
-        assert url is not None
-        migrate_service(spec, url)
-        console.print(f"[green]✓[/green] {spec.name} migrated")
+        app_url = settings.database_url(spec)
+        owner_url = settings.migration_database_url(spec) or app_url
+        assert owner_url is not None
+        migrate_service(spec, owner_url, app_url)
+        split = owner_url != app_url and app_url is not None
+        console.print(f"[green]✓[/green] {spec.name} migrated" + (" and its application role granted" if split else ""))
+        if app_url is None:
+            err_console.print(f"[yellow]{spec.database_url_env} not set: no role was granted access; the service "
+                              "connects as that URL's role[/yellow]")
 
 
 @app.command()

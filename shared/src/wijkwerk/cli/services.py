@@ -20,6 +20,9 @@ class ServiceSpec:
     name: str
     port: int
     env_prefix: str
+    # The application role may create schemas of its own (evaluatie rebuilds its read
+    # models beside the live ones); no service's role owns or alters the migrated tables.
+    app_creates_schemas: bool = False
 
     @property
     def app_factory(self) -> str:
@@ -29,6 +32,21 @@ class ServiceSpec:
     @property
     def database_url_env(self) -> str:
         return f"{self.env_prefix}_DATABASE_URL"
+
+    @property
+    def migration_database_url_env(self) -> str:
+        """The owner's URL, for migrations; unset, migrations use ``database_url_env``."""
+        return f"{self.env_prefix}_MIGRATION_DATABASE_URL"
+
+    @property
+    def owner_role(self) -> str:
+        """The embedded default's owner of this service's database(s)."""
+        return f"{self.name}_eigenaar"
+
+    @property
+    def app_role(self) -> str:
+        """The embedded default's role the service connects as."""
+        return f"{self.name}_app"
 
     @property
     def url_env(self) -> str:
@@ -43,7 +61,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("toeleiding", 8001, "TOELEIDING"),
     ServiceSpec("prestaties", 8002, "PRESTATIES"),
     ServiceSpec("cheques", 8003, "CHEQUES"),
-    ServiceSpec("evaluatie", 8004, "EVALUATIE"),
+    ServiceSpec("evaluatie", 8004, "EVALUATIE", app_creates_schemas=True),
 )
 
 
@@ -90,8 +108,9 @@ def alembic_ini(spec: ServiceSpec) -> Path:
     return ini
 
 
-def migrate(spec: ServiceSpec, database_url: str) -> None:
-    """``alembic upgrade head`` for ``spec`` against ``database_url``.
+def migrate(spec: ServiceSpec, database_url: str, app_url: str | None = None) -> None:
+    """``alembic upgrade head`` for ``spec`` against ``database_url`` (the owner's), then,
+    when ``app_url`` logs in as another role, that role's grants (``wijkwerk.db.rollen``).
 
     The service's env.py prefers ``sqlalchemy.url`` from the config over its own
     Settings. env.py calls ``asyncio.run``, so when we are called from inside a running
@@ -100,12 +119,43 @@ def migrate(spec: ServiceSpec, database_url: str) -> None:
     from alembic import command
     from alembic.config import Config
 
-    from wijkwerk.embedded import call_off_loop
+    from wijkwerk.db.rollen import gebruiker
+    from wijkwerk.embedded import call_off_loop, run_coroutine_sync
 
     cfg = Config(str(alembic_ini(spec)))
     # The ini file is read with ConfigParser interpolation: escape '%' (URL-encoded passwords).
     cfg.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     call_off_loop(lambda: command.upgrade(cfg, "head"))
+    app_rol = gebruiker(app_url) if app_url else None
+    if app_rol and app_rol != gebruiker(database_url):
+        run_coroutine_sync(lambda: _verleen(spec, database_url, app_rol))
+
+
+async def _verleen(spec: ServiceSpec, owner_url: str, app_rol: str) -> None:
+    from sqlalchemy import pool
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from wijkwerk.db.rollen import verleen_rechten
+
+    engine = create_async_engine(owner_url, poolclass=pool.NullPool)
+    try:
+        async with engine.begin() as conn:
+            await verleen_rechten(conn, app_rol, schemas_aanmaken=spec.app_creates_schemas)
+    finally:
+        await engine.dispose()
+
+
+def embedded_database(pg, spec: ServiceSpec, name: str | None = None) -> tuple[str, str]:
+    """The embedded default (``wijkwerk up``, tests): database ``name`` (the service's
+    name by default) owned by ``spec.owner_role``, migrated as that owner, with the grants
+    of ``spec.app_role``. Returns (owner URL, application URL)."""
+    name = name or spec.name
+    pg.create_role(spec.owner_role)
+    pg.create_role(spec.app_role)
+    pg.create_database(name, owner=spec.owner_role)
+    owner_url, app_url = pg.url(name, user=spec.owner_role), pg.url(name, user=spec.app_role)
+    migrate(spec, owner_url, app_url)
+    return owner_url, app_url
 
 
 DEFAULT_PORT_BASE = 8000

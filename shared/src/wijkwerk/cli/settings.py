@@ -24,8 +24,18 @@ class CliSettings(BaseSettings):
     prestaties_database_url: str | None = None
     cheques_database_url: str | None = None
     evaluatie_database_url: str | None = None
+    # The databases' owners, for migrations (issue #18); the services never get these.
+    toeleiding_migration_database_url: str | None = None
+    prestaties_migration_database_url: str | None = None
+    cheques_migration_database_url: str | None = None
+    evaluatie_migration_database_url: str | None = None
 
     def database_url(self, spec: ServiceSpec) -> str | None:
         """``<PREFIX>_DATABASE_URL`` of ``spec``, or None when unset."""
         value: str | None = getattr(self, f"{spec.env_prefix.lower()}_database_url")
+        return value
+
+    def migration_database_url(self, spec: ServiceSpec) -> str | None:
+        """``<PREFIX>_MIGRATION_DATABASE_URL`` of ``spec`` (the owner's), or None when unset."""
+        value: str | None = getattr(self, f"{spec.env_prefix.lower()}_migration_database_url")
         return value

@@ -32,7 +32,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from wijkwerk.cli.services import SERVICES, ServiceSpec, migrate, with_port_base
+from wijkwerk.cli.services import SERVICES, ServiceSpec, embedded_database, with_port_base
 from wijkwerk.embedded import (
     EmbeddedError,
     child_env,
@@ -273,9 +273,10 @@ class Supervisor:
                 ) from None
 
     def _prepare_database(self, spec: ServiceSpec) -> None:
+        """The database owned by the service's owner role and migrated as it; the service
+        itself connects as its application role (wijkwerk.db.rollen)."""
         assert self.pg is not None
-        self.pg.create_database(spec.name)
-        migrate(spec, self.pg.url(spec.name))
+        embedded_database(self.pg, spec)
 
     @staticmethod
     def _topics() -> list[str]:
@@ -296,7 +297,7 @@ class Supervisor:
         assert self.pg is not None and self.broker is not None and self.keys is not None
         private_key, public_key = self.keys
         extra = {
-            spec.database_url_env: self.pg.url(spec.name),
+            spec.database_url_env: self.pg.url(spec.name, user=spec.app_role),
             "KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap_servers,
             "KAFKA_TOPIC_PARTITIONS": str(self.options.partitions),
             "AUTH_PUBLIC_KEY_FILE": str(public_key),

@@ -18,6 +18,8 @@ from typing import Self
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
+from wijkwerk import actor as handelend
+from wijkwerk.db import audit
 from wijkwerk.db.idempotency import request_session
 from wijkwerk.events.envelope import Envelope, Event
 from wijkwerk.observability import current_correlation_id
@@ -37,6 +39,7 @@ class UnitOfWork:
             self.producer = producer
         self.session: AsyncSession
         self._pending: list[tuple[Event, Envelope]] = []
+        self._audit: list[dict] = []  # audit rows written with the outbox rows
         self._joined = False
         self._savepoint: AsyncSessionTransaction | None = None  # inside a request transaction
         self._causation_id: str | None = None
@@ -58,6 +61,7 @@ class UnitOfWork:
             return self
         assert self._sessions is not None
         self._pending = []
+        self._audit = []
         if (shared := request_session.get()) is not None:
             self.session = shared
             self._savepoint = await shared.begin_nested()
@@ -88,21 +92,42 @@ class UnitOfWork:
             await self.session.close()
 
     def emit(self, event: Event, *, aggregate_version: int = 0, causation_id: str | None = None) -> Envelope:
+        wie = handelend.huidige()
         envelope = Envelope.wrap(
             event,
             producer=self.producer,
             aggregate_version=aggregate_version,
             correlation_id=current_correlation_id(),
             causation_id=causation_id or self._causation_id,
+            actor=wie.actor if wie else None,
         )
         self._pending.append((event, envelope))
+        if wie is not None and wie.rechtstreeks:
+            # Who changed what, in the change's own transaction (wijkwerk.db.audit).
+            self._audit.append(audit.rij(
+                audit.WIJZIGING, envelope.event_type, wie.actor,
+                wijkwerker_id=getattr(event, "wijkwerker_id", None), aggregate_id=envelope.aggregate_id,
+                event_id=envelope.event_id, correlation_id=envelope.correlation_id,
+            ))
         return envelope
+
+    def leg_inzage_vast(self, handeling: str, wijkwerker_id: object) -> None:
+        """Record, with this unit of work's commit, that the current principal read a
+        dossier's personal data (an INSZ, bank details)."""
+        self._audit.append(audit.rij(
+            audit.INZAGE, handeling, handelend.huidige_actor(), wijkwerker_id=wijkwerker_id,
+            aggregate_id=str(wijkwerker_id) if wijkwerker_id is not None else None,
+            correlation_id=current_correlation_id(),
+        ))
 
     @property
     def emitted(self) -> list[Envelope]:
         return [envelope for _, envelope in self._pending]
 
     async def flush_outbox(self) -> None:
+        if self._audit:
+            await self.session.execute(audit.INSERT_AUDIT, self._audit)
+            self._audit = []
         if not self._pending:
             return
         await self.session.execute(
@@ -121,6 +146,13 @@ class UnitOfWork:
         self._pending = []
 
     async def commit(self) -> None:
+        wie = handelend.huidige()
+        if wie is not None and wie.verzoek and not self._pending and not self._audit:
+            # A request's change that emits no event (a setting, a rate) is in the trail too.
+            self._audit.append(audit.rij(
+                audit.WIJZIGING, wie.verzoek, wie.actor, wijkwerker_id=wie.wijkwerker_id,
+                correlation_id=current_correlation_id(),
+            ))
         await self.flush_outbox()
         if self._savepoint is not None:
             if self._savepoint.is_active:
@@ -130,6 +162,7 @@ class UnitOfWork:
 
     async def rollback(self) -> None:
         self._pending = []
+        self._audit = []
         if self._savepoint is not None:
             if self._savepoint.is_active:
                 await self._savepoint.rollback()

@@ -129,23 +129,54 @@ class EmbeddedPostgres:
 
     # --- databases -----------------------------------------------------------------
 
-    def url(self, database: str, driver: str | None = "asyncpg") -> str:
+    def url(self, database: str, driver: str | None = "asyncpg", *, user: str = SUPERUSER) -> str:
         scheme = f"postgresql+{driver}" if driver else "postgresql"
-        return f"{scheme}://{SUPERUSER}@{self.host}:{self.port}/{database}"
+        return f"{scheme}://{user}@{self.host}:{self.port}/{database}"
 
-    def create_database(self, name: str) -> None:
-        """Create ``name`` unless it exists. asyncpg runs statements outside a
+    def create_role(self, name: str) -> None:
+        """A login role without a password (the embedded cluster trusts local TCP), unless
+        it exists: a database's owner or a service's application role (issue #18)."""
+
+        async def create() -> None:
+            conn = await self._connect()
+            try:
+                if await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", name):
+                    return
+                with contextlib.suppress(asyncpg.DuplicateObjectError, asyncpg.UniqueViolationError):
+                    await conn.execute(f"CREATE ROLE {_quote_ident(name)} LOGIN")
+            finally:
+                await conn.close()
+
+        run_coroutine_sync(create)
+
+    def create_database(self, name: str, owner: str | None = None) -> None:
+        """Create ``name`` unless it exists, owned by ``owner`` (a role) when given; an
+        existing database owned by another role (a cluster from before the owner split) is
+        handed to ``owner`` with everything in it. asyncpg runs statements outside a
         transaction, which CREATE DATABASE requires (SQLAlchemy would need AUTOCOMMIT)."""
 
         async def create() -> None:
             conn = await self._connect()
             try:
-                if await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+                eigenaar = await conn.fetchval(
+                    "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1", name)
+                if eigenaar is None:
+                    with contextlib.suppress(asyncpg.DuplicateDatabaseError):  # a concurrent creator
+                        clause = f" OWNER {_quote_ident(owner)}" if owner else ""
+                        await conn.execute(f"CREATE DATABASE {_quote_ident(name)}{clause}")
                     return
-                with contextlib.suppress(asyncpg.DuplicateDatabaseError):  # a concurrent creator
-                    await conn.execute(f"CREATE DATABASE {_quote_ident(name)}")
+                if owner is None or eigenaar == owner:
+                    return
+                await conn.execute(f"ALTER DATABASE {_quote_ident(name)} OWNER TO {_quote_ident(owner)}")
             finally:
                 await conn.close()
+            from wijkwerk.db.rollen import OVERDRAGEN
+
+            db = await self._connect(database=name)
+            try:
+                await db.execute(OVERDRAGEN.replace("{eigenaar}", owner.replace("'", "''")))
+            finally:
+                await db.close()
 
         run_coroutine_sync(create)
 
@@ -254,9 +285,9 @@ class EmbeddedPostgres:
                 found.append(proc)
         return found
 
-    async def _connect(self, timeout_s: float = 5.0) -> asyncpg.Connection:
+    async def _connect(self, timeout_s: float = 5.0, database: str = "postgres") -> asyncpg.Connection:
         return await asyncpg.connect(
-            host=self.host, port=self.port, user=SUPERUSER, database="postgres", timeout=timeout_s
+            host=self.host, port=self.port, user=SUPERUSER, database=database, timeout=timeout_s
         )
 
     async def _wait_ready(self) -> None:

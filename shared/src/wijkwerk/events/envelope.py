@@ -44,6 +44,19 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class Actor(BaseModel):
+    """Who caused an event (the audit trail, issue #18): the verified token's subject,
+    organisation and kind of caller, or the issuer for a signed webhook. A consumed event
+    passes its actor on to the events it causes. No personal data: ``subject`` is the
+    identity provider's opaque ``sub`` (or a service's client id), never a name or INSZ."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    subject: str = Field(description="The token's `sub` (an opaque id at the identity provider) or the issuer")
+    org: str | None = Field(None, description="The caller's organisation (token claim `org`), if any")
+    org_type: str = Field(description="vdab, service, organisator, toeleider, gebruiker, or uitgever (webhook)")
+
+
 class Envelope(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -56,6 +69,9 @@ class Envelope(BaseModel):
     aggregate_version: int = 0
     correlation_id: str | None = None
     causation_id: str | None = None
+    # Metadata: the principal behind the change (absent for the platform's own work, such
+    # as a scheduled job, and in events written before issue #18).
+    actor: Actor | None = None
     payload: dict[str, Any]
 
     @classmethod
@@ -68,6 +84,7 @@ class Envelope(BaseModel):
         correlation_id: str | None = None,
         causation_id: str | None = None,
         occurred_at: datetime | None = None,
+        actor: Actor | None = None,
     ) -> Envelope:
         return cls(
             event_type=event.event_type,
@@ -78,11 +95,15 @@ class Envelope(BaseModel):
             aggregate_version=aggregate_version,
             correlation_id=correlation_id,
             causation_id=causation_id,
+            actor=actor,
             payload=event.model_dump(mode="json"),
         )
 
     def to_bytes(self) -> bytes:
-        return orjson.dumps(self.model_dump(mode="json"))
+        data = self.model_dump(mode="json")
+        if data["actor"] is None:
+            del data["actor"]  # an event without one reads exactly as before issue #18
+        return orjson.dumps(data)
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> Envelope:

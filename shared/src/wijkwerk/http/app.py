@@ -31,7 +31,7 @@ from wijkwerk.db import create_engine, session_factory
 from wijkwerk.db.idempotency import purge_expired
 from wijkwerk.events import registry
 from wijkwerk.events.topics import PRODUCER_TOPIC, dlq_topic
-from wijkwerk.http import idempotency
+from wijkwerk.http import audit, idempotency
 from wijkwerk.http.dates import strict_dates
 from wijkwerk.http.middleware import RequestContextMiddleware
 from wijkwerk.http.overbelasting import ALTIJD, OverbelastingMiddleware
@@ -259,6 +259,7 @@ def create_service_app(
     app.add_middleware(RequestContextMiddleware, service=name, max_body_bytes=settings.max_body_bytes)
     app.include_router(_ops_router(name))
     app.include_router(_archief_router())
+    app.include_router(audit.router())
     for router in routers:
         app.include_router(router)
     return app

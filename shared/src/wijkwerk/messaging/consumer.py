@@ -51,6 +51,7 @@ from wijkwerk.messaging.kafka import (
     send_all,
     stop_quietly,
 )
+from wijkwerk.actor import zet_actor
 from wijkwerk.observability import CONSUMED, CONSUMER_LAG, DLQ, DUPLICATES, set_correlation_id
 from wijkwerk.settings import KafkaSettings
 
@@ -85,7 +86,10 @@ def dispatch(handlers: Mapping[type[Event], EventHandler]) -> BatchHandler:
     async def handle(session: AsyncSession, batch: Sequence[Received]) -> None:
         for item in batch:
             set_correlation_id(item.envelope.correlation_id)
+            # The events this one causes carry its actor on (causation); no audit row here.
+            zet_actor(item.envelope.actor, rechtstreeks=False)
             await handlers[type(item.event)](session, item.event, item.envelope)
+        zet_actor(None, rechtstreeks=False)
 
     return handle
 

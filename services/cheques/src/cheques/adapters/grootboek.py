@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cheques.adapters.tables import grootboek_boekingen as b
 from cheques.adapters.tables import grootboek_transacties as t
 from cheques.domain.grootboek import UITBETALING, Boeking, Transactie
+from wijkwerk.actor import huidige_actor
 
 
 class GrootboekRepository:
@@ -21,10 +22,13 @@ class GrootboekRepository:
         self.session = session
 
     async def boek(self, transactie: Transactie) -> bool:
-        """Posts the transaction once; False when its key was posted before."""
+        """Posts the transaction once, with who caused it; False when its key was posted before."""
+        door = huidige_actor()
         stmt = pg_insert(t).values(
             sleutel=transactie.sleutel, soort=transactie.soort, boekdatum=transactie.boekdatum,
             boekmaand=transactie.boekmaand, omschrijving=transactie.omschrijving,
+            door_subject=door.subject if door else None, door_org=door.org if door else None,
+            door_org_type=door.org_type if door else None,
         )
         tid = await self.session.scalar(stmt.on_conflict_do_nothing(index_elements=[t.c.sleutel]).returning(t.c.id))
         if tid is None:

@@ -89,6 +89,11 @@ grootboek_transacties = Table(
     Column("boekmaand", Date, nullable=False),
     Column("omschrijving", Text, nullable=False),
     Column("geboekt_op", DateTime(timezone=True)),
+    # Who caused the posting (issue #18): the command's principal, or the actor of the
+    # event that caused it; NULL for postings from before the audit trail.
+    Column("door_subject", Text),
+    Column("door_org", Text),
+    Column("door_org_type", Text),
 )
 
 grootboek_boekingen = Table(
@@ -182,6 +187,7 @@ terugdraai_opdrachten = Table(
     Column("datum", Date, nullable=False),
     Column("reden", Text, nullable=False),
     Column("aangemaakt_op", DateTime(timezone=True)),
+    Column("actor", JSONB),  # who corrected or cancelled (the event's actor): the storno names them
 )
 
 periode_afsluitingen = Table(

@@ -22,6 +22,7 @@ class Opdracht:
     wijkwerker_id: uuid.UUID
     datum: date
     reden: str
+    actor: dict | None = None  # the correction's actor (wijkwerk.events.Actor as JSON)
 
 
 class OpdrachtRepository:
@@ -50,7 +51,7 @@ class OpdrachtRepository:
 
 
 _VELDEN = (terugdraai_opdrachten.c.id, terugdraai_opdrachten.c.prestatie_id, terugdraai_opdrachten.c.wijkwerker_id,
-           terugdraai_opdrachten.c.datum, terugdraai_opdrachten.c.reden)
+           terugdraai_opdrachten.c.datum, terugdraai_opdrachten.c.reden, terugdraai_opdrachten.c.actor)
 
 
 class ReisdagRepository:

@@ -12,6 +12,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 
 from cheques.domain.fouten import Onbeschikbaar
 from wijkwerk.dienstentoken import ServiceToken, TokenOnbeschikbaar
+from wijkwerk.observability import CORRELATION_HEADER, current_correlation_id
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,12 @@ class ToeleidingBankgegevens:
                 with attempt:
                     # asked per call: the provider's token is cached and renewed before it
                     # expires, so a long payout run never sends a lapsed one
-                    response = await client.get(url, headers={"Authorization": f"Bearer {await self.token()}"})
+                    headers = {"Authorization": f"Bearer {await self.token()}"}
+                    if (correlatie := current_correlation_id()) is not None:
+                        # toeleiding's audit record of this read then shares the payout
+                        # request's correlation id: who asked for the run is in cheques' trail
+                        headers[CORRELATION_HEADER] = correlatie
+                    response = await client.get(url, headers=headers)
                     if response.status_code == 404:
                         return None
                     response.raise_for_status()

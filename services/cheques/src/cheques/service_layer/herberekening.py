@@ -350,6 +350,8 @@ def _draad(annotation: Any) -> Any:
         return typing.Union[tuple(_draad(a) for a in typing.get_args(annotation))]  # noqa: UP007
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return str
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return dict[str, Any]  # metadata the fold does not read (the envelope's actor)
     raise TypeError(f"no wire type for {annotation!r}")
 
 
@@ -364,9 +366,11 @@ def _struct(model: type[BaseModel], naam: str, **vast: Any) -> type[msgspec.Stru
 
 
 # Every envelope field is required: one missing means another writer, the models judge it.
+# Except the actor (issue #18): events written before it, or by the platform itself, have none.
 _ENVELOP = msgspec.json.Decoder(
     _struct(Envelope, "EnvelopOpDeDraad", **{
-        n: msgspec.Raw if n == "payload" else _draad(f.annotation) for n, f in Envelope.model_fields.items()
+        n: msgspec.Raw if n == "payload" else _draad(f.annotation)
+        for n, f in Envelope.model_fields.items() if n != "actor"
     })
 )
 

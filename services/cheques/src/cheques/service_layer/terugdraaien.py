@@ -31,7 +31,8 @@ from cheques.adapters.terugdraaiingen import Opdracht, OpdrachtRepository
 from cheques.domain.cheque import Cheque, Prestatie, overtollige
 from cheques.domain.grootboek import cheque_sleutel, maand, reis_sleutel, storno_transactie, verdeling_van
 from cheques.service_layer.uow import ChequesUnitOfWork
-from wijkwerk.events import Envelope
+from wijkwerk.actor import zet_actor
+from wijkwerk.events import Actor, Envelope
 from wijkwerk.events.cheques import ChequeValidatieTeruggedraaid, ChequeVervallen
 from wijkwerk.events.prestaties import PrestatieGeannuleerd, PrestatieGecorrigeerd
 
@@ -53,6 +54,7 @@ async def noteer(session: AsyncSession, event: PrestatieGecorrigeerd | Prestatie
     await OpdrachtRepository(session).add(Opdracht(
         id=envelope.event_id, prestatie_id=event.prestatie_id, wijkwerker_id=event.wijkwerker_id,
         datum=datum or envelope.occurred_at.astimezone(BRUSSEL).date(), reden=reden,
+        actor=envelope.actor.model_dump() if envelope.actor else None,
     ))
 
 
@@ -76,7 +78,12 @@ async def _voer_uit(nieuwe_uow: Callable[[], ChequesUnitOfWork], open_opdracht: 
         opdracht = await uow.opdrachten.neem(open_opdracht.id)
         if opdracht is None:  # applied by another replica meanwhile
             return 0
-        teruggedraaid = await _pas_toe(uow, opdracht)
+        # The storno and its events name whoever corrected or cancelled the prestatie.
+        zet_actor(Actor.model_validate(opdracht.actor) if opdracht.actor else None, rechtstreeks=False)
+        try:
+            teruggedraaid = await _pas_toe(uow, opdracht)
+        finally:
+            zet_actor(None, rechtstreeks=False)
         await uow.opdrachten.klaar(opdracht.id)
         await uow.commit()
     return teruggedraaid

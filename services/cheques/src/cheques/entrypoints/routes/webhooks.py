@@ -11,6 +11,8 @@ from cheques.entrypoints.deps import get_klok, get_settings, get_uow
 from cheques.entrypoints.schemas import webhooks as s
 from cheques.service_layer import commands, webhooks
 from cheques.service_layer.uow import ChequesUnitOfWork
+from wijkwerk.actor import zet_actor
+from wijkwerk.events.envelope import Actor
 from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"], responses=PROBLEM_RESPONSES)
@@ -96,6 +98,7 @@ async def ontvang(
         max_leeftijd_s=settings.webhook_max_leeftijd_s, max_voorsprong_s=settings.webhook_max_voorsprong_s,
     )
     assert webhook_id is not None  # controleer refuses a delivery without its id
+    zet_actor(Actor(subject=uitgever, org=uitgever, org_type="uitgever"), rechtstreeks=True)  # the audit trail
     payload = _parse(raw)
     levering = commands.Levering(uitgever, webhook_id, ts, raw, payload.type)
     verwerkt = await webhooks.verwerk(levering, _command(payload), uow)

@@ -66,9 +66,11 @@ async def zoek(
     insz = regels.normaliseer_insz(body.insz)
     async with uow:
         w = await uow.wijkwerkers.met_insz(insz)
-    if w is None or not sees_organisation(principal, w.organisator_id):
-        return []
-    return [WijkwerkerOut.of(w)]
+        gevonden = w if w is not None and sees_organisation(principal, w.organisator_id) else None
+        # Every search by INSZ is in the audit trail, with the dossier it found (if any).
+        uow.leg_inzage_vast("insz-gezocht", gevonden.id if gevonden else None)
+        await uow.commit()
+    return [WijkwerkerOut.of(gevonden)] if gevonden else []
 
 
 @router.get("", summary="List dossiers by organiser and status")
@@ -98,8 +100,10 @@ async def lees(
 ) -> WijkwerkerOut:
     async with uow:
         w = await uow.wijkwerkers.get(wijkwerker_id)
-    if w is None or not sees_organisation(principal, w.organisator_id):
-        raise NietGevonden("No such dossier.", rule="wijkwerker-onbekend")
+        if w is None or not sees_organisation(principal, w.organisator_id):
+            raise NietGevonden("No such dossier.", rule="wijkwerker-onbekend")
+        uow.leg_inzage_vast("dossier-gelezen", w.id)
+        await uow.commit()
     return WijkwerkerOut.of(w)
 
 
@@ -144,6 +148,8 @@ async def wijzigingen(
     await _zichtbaar(uow, principal, wijkwerker_id)
     async with uow:
         historiek = await uow.wijzigingen.van(wijkwerker_id)
+        uow.leg_inzage_vast("dossierhistoriek-gelezen", wijkwerker_id)
+        await uow.commit()
     return [
         WijzigingOut(gegevens=h.gegevens.value, gewijzigd_op=h.gewijzigd_op, waarde=zichtbare_waarde(h),
                      reden=h.reden, door=h.door)
@@ -185,6 +191,8 @@ async def bankgegevens(
     async with uow:
         w = await uow.wijkwerkers.get(wijkwerker_id)
         iban = await uow.wijzigingen.iban_op(wijkwerker_id, op) if w is not None and op is not None else None
-    if w is None or not sees_organisation(principal, w.organisator_id):
-        raise NietGevonden("No such dossier.", rule="wijkwerker-onbekend")
+        if w is None or not sees_organisation(principal, w.organisator_id):
+            raise NietGevonden("No such dossier.", rule="wijkwerker-onbekend")
+        uow.leg_inzage_vast("bankgegevens-gelezen", w.id)  # the audit trail: who read which account
+        await uow.commit()
     return Bankgegevens(wijkwerker_id=w.id, naam=f"{w.voornaam} {w.achternaam}", iban=iban or w.iban, op=op)

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from evaluatie.domain.evaluatie import TrajectVenster, Uitkomst, status_evaluatie, volgende_evaluatie
+from evaluatie.domain.evaluatie import Uitkomst
 from evaluatie.domain.fouten import NietGevonden, NogOnbekend, OngeldigeInvoer
 from evaluatie.domain.uitstroom import CATEGORIEEN
 from evaluatie.entrypoints.deps import get_uow
@@ -106,14 +106,11 @@ async def te_doen(
     if scope is not None:
         organisator_id = uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)
     async with uow:
-        rows = await uow.trajecten.lopend_met_laatste_evaluatie(organisator_id, dag, limit, offset)
-    result = []
-    for r in rows:
-        venster = TrajectVenster(r.start, r.werkelijk_einde or r.gepland_einde)
-        toestand = status_evaluatie(venster, r.laatste, dag, tot=tot)
-        if toestand is not None:
-            result.append(TeDoen(
-                traject_id=r.traject_id, wijkwerker_id=r.wijkwerker_id, organisator_id=r.organisator_id,
-                laatste_evaluatie=r.laatste, volgende_evaluatie=volgende_evaluatie(r.start, r.laatste), status=toestand,
-            ))
-    return result
+        rows = await uow.trajecten.te_evalueren(organisator_id, dag, tot, limit, offset)
+    return [
+        TeDoen(
+            traject_id=r.traject_id, wijkwerker_id=r.wijkwerker_id, organisator_id=r.organisator_id,
+            laatste_evaluatie=r.laatste, volgende_evaluatie=r.volgende, status=r.status,
+        )
+        for r in rows
+    ]

@@ -1,0 +1,61 @@
+"""Issue #21 defects 3 and 7 in evaluatie: an "as of D" answer uses only facts dated on
+or before D, and a list filters in its query, so a page is never short while rows remain."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import pytest
+
+from wijkwerk.events.toeleiding import TrajectGestart, WijkwerkerIngeschreven
+
+pytestmark = pytest.mark.integration
+
+VDAB = ("evaluatie:write", "evaluatie:read", "rapportering:read")
+
+
+def _traject(organisator_id, start: date):
+    wid, tid = uuid.uuid4(), uuid.uuid4()
+    return tid, [
+        WijkwerkerIngeschreven(wijkwerker_id=wid, organisator_id=organisator_id, domicilie_nis_code="31005",
+                               uitkeringsstatus="volledig_werkzoekend", ex_pwa=False, onbeperkt_recht=False,
+                               ingeschreven_op=start),
+        TrajectGestart(traject_id=tid, toeleiding_id=uuid.uuid4(), wijkwerker_id=wid, organisator_id=organisator_id,
+                       start=start, gepland_einde=date(start.year + 1, start.month, 1), max_einde=None),
+    ]
+
+
+async def test_te_doen_as_of_a_date_ignores_evaluations_after_it(env, tokens, fold):
+    client, engine = env
+    oid = uuid.uuid4()
+    tid, events = _traject(oid, date(2025, 1, 1))
+    await fold(engine, *events)
+    body = {"traject_id": str(tid), "datum": "2025-09-15", "uitkomst": "zelfde_klus"}
+    assert (await client.post("/v1/evaluaties", json=body, headers=tokens.headers(*VDAB))).status_code == 201
+    # As of 2025-08-01 the evaluation of 2025-09-15 has not happened: due 2025-07-01, overdue.
+    r = await client.get("/v1/evaluaties/te-doen", params={"organisator_id": str(oid), "op": "2025-08-01"},
+                         headers=tokens.headers(*VDAB))
+    assert [(row["traject_id"], row["laatste_evaluatie"], row["volgende_evaluatie"], row["status"])
+            for row in r.json()] == [(str(tid), None, "2025-07-01", "achterstallig")]
+
+
+async def test_te_doen_pages_are_full_while_due_rows_remain(env, tokens, fold):
+    client, engine = env
+    oid = uuid.uuid4()
+    # Three trajectories not due yet (started first, so they come first in the order) and
+    # two overdue ones: a page of two must hold two due rows.
+    niet_te_doen = [_traject(oid, date(2026, 1, day)) for day in (1, 2, 3)]
+    for tid, events in niet_te_doen:
+        await fold(engine, *events)
+        body = {"traject_id": str(tid), "datum": "2026-05-01", "uitkomst": "zelfde_klus"}
+        assert (await client.post("/v1/evaluaties", json=body, headers=tokens.headers(*VDAB))).status_code == 201
+    te_doen = [_traject(oid, date(2026, 1, day)) for day in (10, 11)]
+    for _, events in te_doen:
+        await fold(engine, *events)
+    params = {"organisator_id": str(oid), "op": "2026-08-01", "limit": 2}
+    eerste = (await client.get("/v1/evaluaties/te-doen", params=params, headers=tokens.headers(*VDAB))).json()
+    assert sorted(row["traject_id"] for row in eerste) == sorted(str(t) for t, _ in te_doen)
+    volgende = (await client.get("/v1/evaluaties/te-doen", params={**params, "offset": 2},
+                                 headers=tokens.headers(*VDAB))).json()
+    assert volgende == []

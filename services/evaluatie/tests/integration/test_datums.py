@@ -59,3 +59,29 @@ async def test_te_doen_pages_are_full_while_due_rows_remain(env, tokens, fold):
     volgende = (await client.get("/v1/evaluaties/te-doen", params={**params, "offset": 2},
                                  headers=tokens.headers(*VDAB))).json()
     assert volgende == []
+
+
+async def test_an_evaluation_that_ends_the_trajectory_carries_its_end_date(env, tokens, fold):
+    """Defect 1: the evaluation decides, the end follows later; the event tells toeleiding
+    the end date (none given: the evaluation date)."""
+    from sqlalchemy import text
+
+    from wijkwerk.events import Envelope
+
+    client, engine = env
+    tid, events = _traject(uuid.uuid4(), date(2026, 1, 1))
+    await fold(engine, *events)
+    body = {"traject_id": str(tid), "datum": "2026-06-30", "uitkomst": "ander_traject", "vervolg": "IBO",
+            "einde": "2026-07-31"}
+    r = await client.post("/v1/evaluaties", json=body, headers=tokens.headers(*VDAB))
+    assert r.status_code == 201, r.text
+    terug = (await client.get(f"/v1/evaluaties/{r.json()['id']}", headers=tokens.headers(*VDAB))).json()
+    assert terug["einde"] == "2026-07-31"
+    async with engine.connect() as conn:
+        [value] = (await conn.execute(text("SELECT value FROM outbox WHERE event_type = 'EvaluatieUitgevoerd'"))).scalars()
+    assert Envelope.from_bytes(value).payload["einde"] == "2026-07-31"
+    voor = await client.post("/v1/evaluaties", headers=tokens.headers(*VDAB), json={**body, "einde": "2026-06-29"})
+    assert (voor.status_code, voor.json()["rule"]) == (422, "einde-voor-evaluatie")
+    blijft = await client.post("/v1/evaluaties", headers=tokens.headers(*VDAB),
+                               json={**body, "uitkomst": "zelfde_klus", "vervolg": None})
+    assert (blijft.status_code, blijft.json()["rule"]) == (422, "einde-zonder-beeindiging")

@@ -85,6 +85,7 @@ trajecten = Table(
     Column("einde_reden", Text),
     Column("vervolg", Text),
     Column("version", Integer, nullable=False),
+    Column("einde_bron", Text),  # automatisch, evaluatie, beeindiging (EindeBron)
 )
 
 schorsingen = Table(

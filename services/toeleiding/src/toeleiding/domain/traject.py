@@ -34,6 +34,21 @@ class EindeReden(enum.StrEnum):
     MAX_DUUR_BEREIKT = "max_duur_bereikt"
 
 
+class EindeBron(enum.StrEnum):
+    """Who ended the trajectory (ADR: the end of a trajectory). An explicit end
+    (``beeindiging``) outranks an evaluation's decision, which outranks the housekeeping
+    job's end at the planned end (``automatisch``): a higher rank replaces a lower one, so
+    the outcome does not depend on the order in which they arrive."""
+
+    AUTOMATISCH = "automatisch"
+    EVALUATIE = "evaluatie"
+    BEEINDIGING = "beeindiging"
+
+    @property
+    def rang(self) -> int:
+        return list(EindeBron).index(self)
+
+
 class TrajectStatus(enum.StrEnum):
     LOPEND = "lopend"
     GESCHORST = "geschorst"
@@ -83,6 +98,7 @@ class Traject:
     werkelijk_einde: date | None = None
     einde_reden: EindeReden | None = None
     vervolg: str | None = None
+    einde_bron: EindeBron | None = None
     schorsingen: list[Schorsing] = field(default_factory=list)
     version: int = 0
 
@@ -151,12 +167,26 @@ class Traject:
 
     # --- commands ------------------------------------------------------------------
 
-    def _moet_lopen(self) -> None:
-        if self.beeindigd:
-            raise OngeldigeInvoer("The trajectory has already ended.", rule="traject-beeindigd")
+    def _moet_lopen(self, op: date | None = None) -> None:
+        """An end decided by a person (explicit, or an evaluation) closes the trajectory for
+        changes; the housekeeping job's end at the planned end does not, since it only
+        follows from the planned end. A fact dated ``op`` on or before a decided end still
+        belongs to the trajectory."""
+        if not self.beeindigd or self.einde_bron is EindeBron.AUTOMATISCH:
+            return
+        if op is not None and self.einde_bron is EindeBron.EVALUATIE and op <= self.werkelijk_einde:
+            return
+        raise OngeldigeInvoer("The trajectory has already ended.", rule="traject-beeindigd",
+                              traject_einde=self.werkelijk_einde.isoformat())
+
+    def _heropen_na_automatisch_einde(self) -> None:
+        """The planned end moved: the job's end at the old planned end no longer holds."""
+        if self.einde_bron is EindeBron.AUTOMATISCH:
+            self.werkelijk_einde = self.einde_reden = self.einde_bron = None
+            self.vervolg = None
 
     def teken_overeenkomst(self, op: date) -> None:
-        self._moet_lopen()
+        self._moet_lopen(op)
         if self.overeenkomst_op is not None:
             raise OngeldigeInvoer("The agreement was already signed.", rule="overeenkomst-al-getekend")
         self.overeenkomst_op = op
@@ -176,6 +206,7 @@ class Traject:
                 rule="traject-max-12-maanden",
             )
         self.gepland_einde = nieuw_einde
+        self._heropen_na_automatisch_einde()
         self.version += 1
 
     def schors(self, schorsing: Schorsing) -> None:
@@ -192,10 +223,23 @@ class Traject:
             self.gepland_einde += timedelta(days=schorsing.dagen)
             assert self.max_einde is not None
             self.max_einde += timedelta(days=schorsing.dagen)
+            self._heropen_na_automatisch_einde()
         self.version += 1
 
-    def beeindig(self, op: date, reden: EindeReden, vervolg: str | None = None) -> None:
-        self._moet_lopen()
+    def beeindig(
+        self, op: date, reden: EindeReden, vervolg: str | None = None, bron: EindeBron = EindeBron.BEEINDIGING
+    ) -> bool:
+        """Ends the trajectory on ``op``. An end of a higher rank (EindeBron) replaces an
+        earlier one of a lower rank; an explicit end after an explicit end is refused; an
+        evaluation or the job after an end of the same or a higher rank changes nothing
+        (returns False)."""
+        if self.beeindigd:
+            assert self.einde_bron is not None
+            if bron is EindeBron.BEEINDIGING and self.einde_bron is EindeBron.BEEINDIGING:
+                raise OngeldigeInvoer("The trajectory has already ended.", rule="traject-beeindigd",
+                                      traject_einde=self.werkelijk_einde.isoformat())
+            if bron.rang <= self.einde_bron.rang:
+                return False
         if reden is EindeReden.EINDE_ADVIES and self.advies_maanden is None:
             raise OngeldigeInvoer(
                 "A trajectory under the unlimited right has no advised period to end.", rule="traject-onbeperkt"
@@ -207,7 +251,9 @@ class Traject:
         self.werkelijk_einde = op
         self.einde_reden = reden
         self.vervolg = vervolg
+        self.einde_bron = bron
         self.version += 1
+        return True
 
 
 def dossier_status(trajecten: list[Traject], dag: date) -> DossierStatus:

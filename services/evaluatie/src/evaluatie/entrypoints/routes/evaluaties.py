@@ -24,7 +24,8 @@ Reader = Annotated[Principal, Depends(require("evaluatie:read", "rapportering:re
 class EvaluatieIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "traject_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "datum": "2026-07-10", "uitkomst": "ander_traject",
-        "vervolg": "IBO", "opmerkingen": "Klaar voor een opleiding op de werkvloer.", "evaluator_organisatie": "VDAB"}]})
+        "vervolg": "IBO", "opmerkingen": "Klaar voor een opleiding op de werkvloer.", "evaluator_organisatie": "VDAB",
+        "einde": "2026-07-31"}]})
 
     traject_id: uuid.UUID
     datum: date
@@ -32,6 +33,10 @@ class EvaluatieIn(BaseModel):
     vervolg: str | None = Field(None, max_length=100)
     opmerkingen: str | None = Field(None, max_length=2000)
     evaluator_organisatie: str | None = Field(None, max_length=100, description="VDAB, OCMW or a partner (DOMAIN §7.7)")
+    einde: date | None = Field(
+        None, description="An outcome that ends the trajectory (uitstroom_werk, ander_traject, stopt): the date it "
+                          "ends, on or after the evaluation (default: the evaluation date). An explicit end "
+                          "(toeleiding `POST /v1/trajecten/{id}/beeindiging`) with its own date wins over it.")
 
 
 class UitstroomIn(BaseModel):

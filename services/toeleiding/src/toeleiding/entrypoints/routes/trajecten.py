@@ -17,7 +17,7 @@ from toeleiding.entrypoints.schemas import (
 )
 from toeleiding.service_layer import commands, trajecten
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
-from wijkwerk.auth import Principal, require, sees_organisation
+from wijkwerk.auth import Principal, organisation_filter, require, sees_organisation
 from wijkwerk.problems import PROBLEM_RESPONSES
 from wijkwerk.http.paging import Limit, Offset
 
@@ -80,9 +80,14 @@ async def lijst_toeleidingen(
     toeleider = principal.org if principal.org_type == "toeleider" else None
     if principal.org_type == "toeleider" and toeleider is None:
         return []
+    # A referrer sees its own referrals, an organiser its own area's: filtered in the
+    # query, so a page is full while more rows remain (issue #21, defect 7).
+    organisator = None if principal.org_type == "toeleider" else organisation_filter(principal)
+    if organisator == "-":
+        return []
     async with uow:
-        gevonden = await uow.trajecten.van_toeleider(toeleider, limit=limit, offset=offset)
-    return [TrajectOut.of(t) for t in gevonden if _may_see(principal, t.organisator_id, toeleider)]
+        gevonden = await uow.trajecten.van_toeleider(toeleider, organisator_id=organisator, limit=limit, offset=offset)
+    return [TrajectOut.of(t) for t in gevonden]
 
 
 @router.get("/wijkwerkers/{wijkwerker_id}/trajecten", summary="A worker's trajectory history")

@@ -85,3 +85,28 @@ async def test_an_evaluation_that_ends_the_trajectory_carries_its_end_date(env, 
     blijft = await client.post("/v1/evaluaties", headers=tokens.headers(*VDAB),
                                json={**body, "uitkomst": "zelfde_klus", "vervolg": None})
     assert (blijft.status_code, blijft.json()["rule"]) == (422, "einde-zonder-beeindiging")
+
+
+async def test_a_trajectory_past_its_planned_end_has_ended_whether_or_not_the_job_said_so(env, tokens, fold):
+    """Defect 6: "ended as of D" is derived from the dated facts (A-08: the actual end, else
+    the planned end), so the reports do not depend on when toeleiding's job fires."""
+    client, engine = env
+    oid = uuid.uuid4()
+    wid, tid = uuid.uuid4(), uuid.uuid4()
+    await fold(engine,
+               WijkwerkerIngeschreven(wijkwerker_id=wid, organisator_id=oid, domicilie_nis_code="31005",
+                                      uitkeringsstatus="volledig_werkzoekend", ex_pwa=False, onbeperkt_recht=False,
+                                      ingeschreven_op=date(2025, 8, 1)),
+               TrajectGestart(traject_id=tid, toeleiding_id=uuid.uuid4(), wijkwerker_id=wid, organisator_id=oid,
+                              start=date(2025, 8, 1), gepland_einde=date(2026, 1, 31), max_einde=date(2026, 7, 31)))
+    h = tokens.headers(*VDAB)
+    te_meten = (await client.get("/v1/uitstroommetingen/te-doen", params={"op": "2026-05-01", "organisator_id": str(oid)},
+                                 headers=h)).json()
+    assert [(r["traject_id"], r["horizon_maanden"], r["meetmoment"]) for r in te_meten] == [(str(tid), 3, "2026-04-30")]
+    r = await client.post("/v1/uitstroommetingen", headers=h, json={
+        "traject_id": str(tid), "horizon_maanden": 3, "gemeten_op": "2026-05-02", "categorieen": ["werk_werknemer"],
+        "subcategorieen": ["NEC"]})
+    assert r.status_code == 201, r.text
+    rows = (await client.get("/v1/rapporten/uitstroom", params={"op": "2026-08-15", "organisator_id": str(oid)},
+                             headers=h)).json()["rijen"]
+    assert {(x["horizon_maanden"], x["groep"]): x["dossiers"] for x in rows}[(3, "nieuw")] == 1

@@ -50,7 +50,9 @@ class Rapporten:
             select(rm_trajecten.c.traject_id, groep, status)
             .outerjoin(rm_dossiers, rm_dossiers.c.wijkwerker_id == rm_trajecten.c.wijkwerker_id)
             .outerjoin(rm_toeleidingen, rm_toeleidingen.c.toeleiding_id == rm_trajecten.c.toeleiding_id)
-            .where(rm_trajecten.c.werkelijk_einde.is_not(None), rm_trajecten.c.werkelijk_einde <= grens)
+            # ended on the actual end, else on the planned end (whether or not
+            # toeleiding's housekeeping job has written it yet: issue #21, defect 6).
+            .where(func.coalesce(rm_trajecten.c.werkelijk_einde, rm_trajecten.c.gepland_einde) <= grens)
         )
         if organisator_id is not None:
             cohort = cohort.where(rm_trajecten.c.organisator_id == organisator_id)

@@ -80,7 +80,8 @@ async def registreer_evaluatie(cmd: RegistreerEvaluatie, uow: EvaluatieUnitOfWor
 async def registreer_uitstroom(cmd: RegistreerUitstroom, uow: EvaluatieUnitOfWork) -> uuid.UUID:
     async with uow:
         t = await _traject(uow, cmd.traject_id)
-        controleer_meting(t.werkelijk_einde, cmd.horizon_maanden, cmd.gemeten_op, list(cmd.categorieen), list(cmd.subcategorieen))
+        # the actual end, else the planned end (written or not yet by toeleiding's job)
+        controleer_meting(t.werkelijk_einde or t.gepland_einde, cmd.horizon_maanden, cmd.gemeten_op, list(cmd.categorieen), list(cmd.subcategorieen))
         if await uow.trajecten.meting_bestaat(t.traject_id, cmd.horizon_maanden):
             raise BestaatAl("This horizon was already measured.", rule="meting-bestaat-al")
         meting_id = uuid.uuid4()

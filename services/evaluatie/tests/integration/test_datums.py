@@ -110,3 +110,42 @@ async def test_a_trajectory_past_its_planned_end_has_ended_whether_or_not_the_jo
     rows = (await client.get("/v1/rapporten/uitstroom", params={"op": "2026-08-15", "organisator_id": str(oid)},
                              headers=h)).json()["rijen"]
     assert {(x["horizon_maanden"], x["groep"]): x["dossiers"] for x in rows}[(3, "nieuw")] == 1
+
+
+async def test_rpt11_per_organiser_counts_on_the_erkenning_level(env, tokens, fold):
+    """Defect 2: a gebruiker with active erkenningen at two organisers and prestaties at
+    one only is "without prestatie" at the other (DOMAIN RPT-11), and counted once for
+    Flanders, as a gebruiker with a prestatie."""
+    from wijkwerk.events import prestaties as p
+    from wijkwerk.testkit import prestatie_geregistreerd
+
+    client, engine = env
+    a, b, gid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    events = [p.GebruikerGeregistreerd(gebruiker_id=gid, categorie="school", geslacht=None,
+                                       aangemeld_op=date(2026, 1, 5), aangemeld_bij=a)]
+    for oid in (a, b):
+        eid = uuid.uuid4()
+        events += [
+            p.ErkenningVerleend(gebruiker_id=gid, erkenning_id=eid, organisator_id=oid, gebruiker_categorie="school",
+                                geldig_van=date(2026, 1, 5), geldig_tot=date(2027, 1, 4), inschrijvingsrecht_cent=750,
+                                overeenkomst_op=date(2026, 1, 5)),
+            p.InschrijvingsrechtBetaald(gebruiker_id=gid, erkenning_id=eid, organisator_id=oid, bedrag_cent=750,
+                                        jaar=2026, geldig_van=date(2026, 1, 5), geldig_tot=date(2027, 1, 4),
+                                        betaald_op=date(2026, 1, 6)),
+        ]
+    events.append(prestatie_geregistreerd(
+        wijkwerker_id=uuid.uuid4(), gebruiker_id=gid, organisator_id=a, datum=date(2026, 2, 3),
+        activiteit_categorie="groen", gebruiker_categorie="school", locatie_nis_code="31005", minuten=110,
+        begonnen_uren=2, afstand_km=3))
+    await fold(engine, *events)
+
+    async def rpt11(**params) -> tuple[int, int]:
+        r = await client.get("/v1/rapporten/gebruikers-zonder-prestaties", params={"van": "2026-02", "tot": "2026-02",
+                             **params}, headers=tokens.headers("rapportering:read"))
+        assert r.status_code == 200, r.text
+        [rij] = r.json()["rijen"]
+        return rij["actieve_gebruikers"], rij["zonder_prestaties"]
+
+    assert await rpt11(organisator_id=str(a)) == (1, 0)
+    assert await rpt11(organisator_id=str(b)) == (1, 1)
+    assert await rpt11() == (1, 0)

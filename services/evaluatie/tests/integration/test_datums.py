@@ -149,3 +149,13 @@ async def test_rpt11_per_organiser_counts_on_the_erkenning_level(env, tokens, fo
     assert await rpt11(organisator_id=str(a)) == (1, 0)
     assert await rpt11(organisator_id=str(b)) == (1, 1)
     assert await rpt11() == (1, 0)
+
+
+async def test_an_outflow_horizon_other_than_3_6_9_12_answers_the_domain_rule(env, tokens, fold):
+    """Defect 5: V-3's horizons are a domain bound: horizon-ongeldig, not ongeldige-invoer."""
+    client, engine = env
+    tid, events = _traject(uuid.uuid4(), date(2025, 1, 1))
+    await fold(engine, *events)
+    r = await client.post("/v1/uitstroommetingen", headers=tokens.headers(*VDAB), json={
+        "traject_id": str(tid), "horizon_maanden": 4, "gemeten_op": "2026-08-01", "categorieen": ["werkzoekend"]})
+    assert (r.status_code, r.json()["rule"]) == (422, "horizon-ongeldig")

@@ -153,3 +153,16 @@ async def test_an_organisers_referral_list_pages_over_its_own_rows(env, tokens):
     h = tokens.headers("toeleiding:read", org=eigen, org_type="organisator")
     r = await client.get("/v1/toeleidingen", params={"limit": 1}, headers=h)
     assert [t["id"] for t in r.json()] == [mijn]
+
+
+@pytest.mark.parametrize("maanden", [0, 13, -1])
+async def test_an_advice_outside_1_to_12_months_answers_the_domain_rule(env, tokens, maanden):
+    """Defect 5: a bound DOMAIN.md names (T-2: 1 to 12 months) answers its own rule, not
+    the generic ongeldige-invoer."""
+    client, _ = env
+    oid = await _organisator(client, tokens)
+    wid = await _dossier(client, tokens, oid)
+    r = await client.post("/v1/toeleidingen", headers=tokens.headers(*ADMIN), json={
+        "wijkwerker_id": wid, "organisator_id": oid, "toeleider_type": "VDAB", "advies_maanden": maanden,
+        "ontvangen_op": "2026-01-05"})
+    assert (r.status_code, r.json()["rule"]) == (422, "traject-max-12-maanden")

@@ -1,6 +1,6 @@
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -45,7 +45,8 @@ class UitstroomIn(BaseModel):
         "categorieen": ["werk_werknemer"], "subcategorieen": ["NEC"]}]})
 
     traject_id: uuid.UUID
-    horizon_maanden: Literal[3, 6, 9, 12]
+    horizon_maanden: int = Field(description="3, 6, 9 or 12 months after the end (V-3); another value: 422 "
+                                             "`horizon-ongeldig`", examples=[3])
     gemeten_op: date
     categorieen: list[str] = Field(min_length=1, max_length=len(CATEGORIEEN))
     subcategorieen: list[str] = Field(default_factory=list, max_length=20)

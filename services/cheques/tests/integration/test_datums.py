@@ -1,0 +1,74 @@
+"""Issue #21 in cheques: business dates from the request, never the wall clock (defect 6)."""
+
+from __future__ import annotations
+
+import uuid
+import xml.etree.ElementTree as ET
+from datetime import date, timedelta
+
+import pytest
+
+from cheques.adapters.toeleiding import Bankrekening
+from wijkwerk.events import Envelope
+
+pytestmark = pytest.mark.integration
+
+NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
+PAYOUT = ("cheques:payout",)
+
+
+async def _maart(o):
+    """One worker, a prestatie of 2 March 2026 paid with one validated cheque."""
+    oid = await o.organisator(745)
+    g = uuid.uuid4()
+    b = {"type": "bestelling.betaald", "bestelling_id": str(uuid.uuid4()), "gebruiker_id": str(g),
+         "organisator_id": str(oid), "aantal": 1, "drager": "papier", "besteld_op": "2026-02-20"}
+    await o.ok(b)
+    await o.ok({"type": "cheques.uitgegeven", "bestelling_id": b["bestelling_id"], "serienummers": ["D0001"],
+                "uitgegeven_op": "2026-02-21"})
+    w = uuid.uuid4()
+    p = o.prestatie_event(w, g, oid, uuid.uuid4(), date(2026, 3, 2), uren=1, minuten=50, vergoeding=0)
+    await o.prestatie(p)
+    await o.ok({"type": "cheque.gevalideerd", "serienummer": "D0001", "prestatie_id": str(p.prestatie_id),
+                "gevalideerd_op": "2026-03-03"})
+    o.toeleiding.rekeningen = {w: Bankrekening("An Peeters", "BE68539007547034")}
+    return w
+
+
+async def _uitvoering(o, periode: str) -> tuple[str, str]:
+    """The SEPA file's requested execution date and the event's run date."""
+    xml = await o.client.get(f"/v1/uitbetalingen/{periode}/sepa", headers=o.tokens.headers(*PAYOUT))
+    datum = ET.fromstring(xml.content).find(".//p:PmtInf/p:ReqdExctnDt/p:Dt", NS).text
+    value = await o.scalar("SELECT value FROM outbox WHERE event_type = 'UitbetalingUitgevoerd'")
+    return datum, Envelope.from_bytes(value).payload["uitgevoerd_op"]
+
+
+async def test_the_payout_run_takes_its_dates_from_the_request(omgeving):
+    o = omgeving
+    await _maart(o)
+    r = await o.client.post("/v1/uitbetalingen/2026-03", headers=o.tokens.headers(*PAYOUT),
+                            params={"uitgevoerd_op": "2026-04-03", "uitvoeringsdatum": "2026-04-07"})
+    assert r.status_code == 200, r.text
+    assert await _uitvoering(o, "2026-03") == ("2026-04-07", "2026-04-03")
+
+
+async def test_the_payout_run_dates_default_to_the_day_after_the_period_not_today(omgeving):
+    o = omgeving
+    await _maart(o)
+    r = await o.client.post("/v1/uitbetalingen/2026-03", headers=o.tokens.headers(*PAYOUT))
+    assert r.status_code == 200, r.text
+    assert await _uitvoering(o, "2026-03") == ("2026-04-01", "2026-04-01")
+
+
+async def test_payout_run_dates_that_cannot_be(omgeving):
+    o = omgeving
+    h = o.tokens.headers(*PAYOUT)
+    voor = await o.client.post("/v1/uitbetalingen/2026-03", headers=h, params={"uitgevoerd_op": "2026-02-28"})
+    assert (voor.status_code, voor.json()["rule"]) == (422, "periode-in-de-toekomst")
+    later = await o.client.post("/v1/uitbetalingen/2026-03", headers=h,
+                                params={"uitgevoerd_op": "2026-04-03", "uitvoeringsdatum": "2026-04-02"})
+    assert (later.status_code, later.json()["rule"]) == (422, "uitvoeringsdatum-voor-rundatum")
+    morgen = date.today() + timedelta(days=1)
+    toekomst = await o.client.post(f"/v1/uitbetalingen/{date.today():%Y-%m}", headers=h,
+                                   params={"uitgevoerd_op": str(morgen)})
+    assert (toekomst.status_code, toekomst.json()["rule"]) == (422, "periode-in-de-toekomst")

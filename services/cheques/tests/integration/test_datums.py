@@ -72,3 +72,26 @@ async def test_payout_run_dates_that_cannot_be(omgeving):
     toekomst = await o.client.post(f"/v1/uitbetalingen/{date.today():%Y-%m}", headers=h,
                                    params={"uitgevoerd_op": str(morgen)})
     assert (toekomst.status_code, toekomst.json()["rule"]) == (422, "periode-in-de-toekomst")
+
+
+async def test_a_split_rate_is_retroactive_only_when_it_would_change_validated_cheques(omgeving):
+    """Like an organiser tariff, a split rate may start on any date (loading history);
+    it is refused tarief-terugwerkend only when validated cheques were split with the rate
+    it would replace: by prestatie date for pay, insurance and travel fund, by order date
+    and carrier for the issuer fee, by issue date for the validity."""
+    o = omgeving
+    await _maart(o)  # a paper cheque ordered 2026-02-20, issued 2026-02-21, prestatie 2026-03-02
+    admin = o.tokens.headers("cheques:admin")
+
+    async def post(soort: str, vanaf: str, waarde: int = 450):
+        return await o.client.post("/v1/verdeeltarieven", headers=admin,
+                                   json={"soort": soort, "waarde": waarde, "geldig_vanaf": vanaf})
+
+    for soort, vanaf in (("loon_per_uur", "2026-03-02"), ("verzekering", "2026-01-01"),
+                         ("uitgeverkost_papier", "2026-02-20"), ("geldigheid_maanden", "2026-02-01")):
+        r = await post(soort, vanaf, 13 if soort == "geldigheid_maanden" else 45)
+        assert (r.status_code, r.json()["rule"], r.json()["cheques"]) == (422, "tarief-terugwerkend", 1), soort
+    for soort, vanaf in (("loon_per_uur", "2026-03-03"), ("uitgeverkost_elektronisch", "2026-02-01"),
+                         ("uitgeverkost_papier", "2026-02-21"), ("reisfonds", "2026-03-03")):
+        r = await post(soort, vanaf)
+        assert r.status_code == 201, (soort, r.text)

@@ -166,3 +166,30 @@ async def test_an_advice_outside_1_to_12_months_answers_the_domain_rule(env, tok
         "wijkwerker_id": wid, "organisator_id": oid, "toeleider_type": "VDAB", "advies_maanden": maanden,
         "ontvangen_op": "2026-01-05"})
     assert (r.status_code, r.json()["rule"]) == (422, "traject-max-12-maanden")
+
+
+async def test_the_dossier_status_is_derived_as_of_a_date_from_dated_facts(env, tokens):
+    """Defect 6 (A-09): voorlopig until the agreement, actief while the trajectory runs,
+    afgesloten after its end; as of any date, not as computed on the day of the last write."""
+    client, _ = env
+    oid = await _organisator(client, tokens)
+    wid = await _dossier(client, tokens, oid)
+    tid = await _traject(client, tokens, oid, wid, start="2025-01-06", advies=6)
+    h = tokens.headers(*ADMIN)
+    assert (await client.post(f"/v1/trajecten/{tid}/overeenkomst", json={"getekend_op": "2025-01-08"},
+                              headers=h)).status_code == 200
+    for op, status in (("2025-01-07", "voorlopig"), ("2025-03-01", "actief"), ("2025-07-05", "actief"),
+                       ("2025-07-06", "afgesloten")):
+        r = await client.get(f"/v1/wijkwerkers/{wid}", params={"op": op}, headers=h)
+        assert (op, r.json()["status"]) == (op, status)
+        lijst = await client.get("/v1/wijkwerkers", params={"organisator_id": oid, "status": status, "op": op},
+                                 headers=h)
+        assert [w["id"] for w in lijst.json()] == [wid], op
+    # a re-referral later does not make the past voorlopig
+    assert (await client.post(f"/v1/trajecten/{tid}/beeindiging", json={"einde": "2025-05-31", "reden": "gestopt"},
+                              headers=h)).status_code == 200
+    await _traject(client, tokens, oid, wid, start="2025-10-01", advies=6)
+    assert (await client.get(f"/v1/wijkwerkers/{wid}", params={"op": "2025-08-01"}, headers=h)).json()["status"] == \
+        "afgesloten"
+    assert (await client.get(f"/v1/wijkwerkers/{wid}", params={"op": "2025-10-02"}, headers=h)).json()["status"] == \
+        "voorlopig"

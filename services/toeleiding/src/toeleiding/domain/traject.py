@@ -258,13 +258,14 @@ class Traject:
 
 def dossier_status(trajecten: list[Traject], dag: date) -> DossierStatus:
     """A-09: voorlopig until an agreement is signed and a trajectory runs; actief while it
-    runs (end date included); afgesloten from the day after the actual end."""
-    if not trajecten:
+    runs (end date included); afgesloten from the day after the actual end.
+    The latest trajectory started on or before ``dag`` decides (a re-referral after
+    ``dag`` does not change the past); the SQL twin is ``repositories.status_op``."""
+    begonnen = [t for t in trajecten if t.start <= dag]
+    if not begonnen:
         return DossierStatus.VOORLOPIG
-    laatste = max(trajecten, key=lambda t: t.start)
+    laatste = max(begonnen, key=lambda t: t.start)
     if laatste.loopt_op(dag):
         getekend = laatste.overeenkomst_op is not None and laatste.overeenkomst_op <= dag
         return DossierStatus.ACTIEF if getekend else DossierStatus.VOORLOPIG
-    if laatste.start > dag:
-        return DossierStatus.VOORLOPIG
     return DossierStatus.AFGESLOTEN

@@ -38,7 +38,7 @@ async def evaluatie_uitgevoerd(session: AsyncSession, event: EvaluatieUitgevoerd
         return
     einde = event.einde or event.datum
     try:
-        veranderd = await trajecten.beeindig(uow, traject, einde, reden, event.vervolg, einde, EindeBron.EVALUATIE)
+        veranderd = await trajecten.beeindig(uow, traject, einde, reden, event.vervolg, EindeBron.EVALUATIE)
     except DomainError as exc:
         log.warning("evaluation %s did not end trajectory %s: %s", event.evaluatie_id, event.traject_id, exc.detail)
         return

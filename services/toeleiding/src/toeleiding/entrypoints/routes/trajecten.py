@@ -1,5 +1,4 @@
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
@@ -104,7 +103,7 @@ async def historiek(wijkwerker_id: uuid.UUID, uow: Uow, principal: Reader) -> li
 async def overeenkomst(traject_id: uuid.UUID, body: OvereenkomstIn, uow: Uow, principal: Writer) -> TrajectOut:
     await _check(uow, principal, traject_id)
     cmd = commands.TekenOvereenkomst(traject_id, body.getekend_op)
-    return TrajectOut.of(await trajecten.teken_overeenkomst(cmd, uow, date.today))
+    return TrajectOut.of(await trajecten.teken_overeenkomst(cmd, uow))
 
 
 @router.post("/trajecten/{traject_id}/verlenging", summary="Prolong up to the 12-month maximum")
@@ -124,4 +123,4 @@ async def schorsing(traject_id: uuid.UUID, body: SchorsingIn, uow: Uow, principa
 async def beeindiging(traject_id: uuid.UUID, body: BeeindigingIn, uow: Uow, principal: Writer) -> TrajectOut:
     await _check(uow, principal, traject_id)
     cmd = commands.BeeindigTraject(traject_id, body.einde, body.reden, body.vervolg)
-    return TrajectOut.of(await trajecten.beeindig_traject(cmd, uow, date.today))
+    return TrajectOut.of(await trajecten.beeindig_traject(cmd, uow))

@@ -95,3 +95,45 @@ async def test_a_split_rate_is_retroactive_only_when_it_would_change_validated_c
                          ("uitgeverkost_papier", "2026-02-21"), ("reisfonds", "2026-03-03")):
         r = await post(soort, vanaf)
         assert r.status_code == 201, (soort, r.text)
+
+
+async def test_an_order_needs_an_active_erkenning_of_the_gebruiker_at_that_organiser(omgeving):
+    """Defect 4 (A-14): a cheque is bound to the gebruiker and the organiser it was bought
+    for, so an order for an organiser where the gebruiker holds no active erkenning on the
+    order date is refused; one the erkenning of which has not reached cheques yet is a
+    retryable 409 (its event is on its way)."""
+    from cheques.service_layer import prestaties
+    from wijkwerk.events import prestaties as p
+
+    o = omgeving
+    oid, ander = await o.organisator(745), await o.organisator(745)
+    g, eid = uuid.uuid4(), uuid.uuid4()
+
+    def order(organisator, besteld_op="2026-03-02") -> dict:
+        return {"type": "bestelling.betaald", "bestelling_id": str(uuid.uuid4()), "gebruiker_id": str(g),
+                "organisator_id": str(organisator), "aantal": 5, "drager": "papier", "besteld_op": besteld_op}
+
+    onbekend = await o.webhook(order(oid), erkenning=False)
+    assert (onbekend.status_code, onbekend.json()["rule"]) == (409, "erkenning-nog-onbekend")
+    assert "retry-after" in onbekend.headers
+    events = [
+        p.ErkenningVerleend(gebruiker_id=g, erkenning_id=eid, organisator_id=oid, gebruiker_categorie="school",
+                            geldig_van=date(2026, 1, 5), geldig_tot=date(2027, 1, 4), inschrijvingsrecht_cent=750,
+                            overeenkomst_op=None),
+        p.ErkenningOndertekend(gebruiker_id=g, erkenning_id=eid, organisator_id=oid, overeenkomst_op=date(2026, 1, 10)),
+        p.InschrijvingsrechtBetaald(gebruiker_id=g, erkenning_id=eid, organisator_id=oid, bedrag_cent=750, jaar=2026,
+                                    geldig_van=date(2026, 1, 5), geldig_tot=date(2027, 1, 4),
+                                    betaald_op=date(2026, 2, 1)),
+        p.ErkenningStopgezet(gebruiker_id=g, erkenning_id=eid, organisator_id=oid, einde=date(2026, 6, 30),
+                             reden="gebruiker stopt"),
+    ]
+    async with o.sessions() as session, session.begin():
+        for e in events:
+            await prestaties.HANDLERS[type(e)](session, e, Envelope.wrap(e, producer="prestaties"))
+    for datum, rule in (("2026-01-20", "geen-actieve-erkenning"),  # signed, not paid yet
+                        ("2026-07-01", "geen-actieve-erkenning")):  # stopped
+        r = await o.webhook(order(oid, datum), erkenning=False)
+        assert (r.status_code, r.json()["rule"]) == (422, rule), datum
+    elders = await o.webhook(order(ander), erkenning=False)  # no erkenning at the other organiser
+    assert (elders.status_code, elders.json()["rule"]) == (409, "erkenning-nog-onbekend")
+    assert (await o.webhook(order(oid), erkenning=False)).status_code == 200

@@ -59,8 +59,10 @@ def _parse(raw: bytes):
         "acknowledged without a second effect. No bearer token: the signature is the authentication. "
         "A validation names the prestatie by `prestatie_id` or by `prestatie_referentie`, the short code "
         "the gebruiker sees on its prestatie (e.g. `P-0000Z8-H`): a code with a wrong check character is "
-        "refused as `prestatie-referentie-ongeldig`. A 409 with `Retry-After` (`organisator-nog-onbekend`, "
-        "`prestatie-nog-onbekend`) is retryable: deliver the same delivery again after that many seconds."
+        "refused as `prestatie-referentie-ongeldig`. An order for an organiser where the gebruiker holds no "
+        "active erkenning on the order date is refused `geen-actieve-erkenning` (A-14, with `erkenning_status`). "
+        "A 409 with `Retry-After` (`organisator-nog-onbekend`, `prestatie-nog-onbekend`, "
+        "`erkenning-nog-onbekend`) is retryable: deliver the same delivery again after that many seconds."
     ),
     openapi_extra={
         "requestBody": {

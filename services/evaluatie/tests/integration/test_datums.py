@@ -159,3 +159,28 @@ async def test_an_outflow_horizon_other_than_3_6_9_12_answers_the_domain_rule(en
     r = await client.post("/v1/uitstroommetingen", headers=tokens.headers(*VDAB), json={
         "traject_id": str(tid), "horizon_maanden": 4, "gemeten_op": "2026-08-01", "categorieen": ["werkzoekend"]})
     assert (r.status_code, r.json()["rule"]) == (422, "horizon-ongeldig")
+
+
+async def test_rpt04_as_of_a_date_counts_only_measurements_taken_by_then(env, tokens, fold):
+    """Defect 3: the outflow report as of D leaves out a measurement taken after D."""
+    from wijkwerk.events.toeleiding import TrajectBeeindigd
+
+    client, engine = env
+    oid = uuid.uuid4()
+    tid, events = _traject(oid, date(2025, 2, 1))
+    wid = events[0].wijkwerker_id
+    await fold(engine, *events, TrajectBeeindigd(traject_id=tid, wijkwerker_id=wid, organisator_id=oid,
+                                                 einde=date(2026, 1, 31), reden="gestopt"))
+    h = tokens.headers(*VDAB)
+    r = await client.post("/v1/uitstroommetingen", headers=h, json={
+        "traject_id": str(tid), "horizon_maanden": 3, "gemeten_op": "2026-05-20", "categorieen": ["werk_werknemer"]})
+    assert r.status_code == 201, r.text
+
+    async def drie_maanden(op: str) -> dict:
+        rows = (await client.get("/v1/rapporten/uitstroom", params={"op": op, "organisator_id": str(oid)},
+                                 headers=h)).json()["rijen"]
+        return {(x["horizon_maanden"], x["groep"]): x for x in rows}[(3, "nieuw")]
+
+    voor = await drie_maanden("2026-05-10")
+    assert (voor["dossiers"], voor["categorieen"]) == (1, {})
+    assert (await drie_maanden("2026-05-20"))["categorieen"] == {"werk_werknemer": 1}

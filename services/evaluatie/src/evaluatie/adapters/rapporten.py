@@ -66,7 +66,8 @@ class Rapporten:
         gemeten = (
             select(cohort.c.ex_pwa, cohort.c.status, uitstroommetingen.c.categorieen, uitstroommetingen.c.subcategorieen)
             .join(uitstroommetingen, uitstroommetingen.c.traject_id == cohort.c.traject_id)
-            .where(uitstroommetingen.c.horizon_maanden == horizon)
+            # only measurements taken by ``op``: the report as of a date can be reproduced
+            .where(uitstroommetingen.c.horizon_maanden == horizon, uitstroommetingen.c.gemeten_op <= op)
             .subquery()
         )
         counts: dict[tuple[bool, str | None, str], int] = {}

@@ -105,18 +105,22 @@ class OrganisatorRepository:
 
 
 def status_op(dag: date):
-    """A-09 as of ``dag`` (the SQL twin of ``domain.traject.dossier_status``): the latest
-    trajectory started on or before ``dag`` decides; voorlopig without one or before its
-    agreement, afgesloten after its actual (else planned) end, actief in between."""
+    """A-09 as of ``dag`` with only facts dated by then, as evaluatie's RPT-01 counts it:
+    the latest trajectory started by ``dag`` or whose referral was received by ``dag`` (a
+    re-referral waiting to start makes the dossier voorlopig again); voorlopig without one,
+    before its start or before its agreement; afgesloten after its actual (else planned)
+    end; actief in between."""
     laatste = (
-        select(trajecten.c.overeenkomst_op, func.coalesce(trajecten.c.werkelijk_einde, trajecten.c.gepland_einde).label("einde"))
-        .where(trajecten.c.wijkwerker_id == wijkwerkers.c.id, trajecten.c.start <= dag)
+        select(trajecten.c.start, trajecten.c.overeenkomst_op,
+               func.coalesce(trajecten.c.werkelijk_einde, trajecten.c.gepland_einde).label("einde"))
+        .where(trajecten.c.wijkwerker_id == wijkwerkers.c.id,
+               (trajecten.c.start <= dag) | (trajecten.c.ontvangen_op <= dag))
         .order_by(trajecten.c.start.desc())
         .limit(1)
         .lateral("laatste")
     )
     status = case(
-        (laatste.c.overeenkomst_op.is_(None) & laatste.c.einde.is_(None), DossierStatus.VOORLOPIG.value),
+        (laatste.c.start.is_(None) | (laatste.c.start > dag), DossierStatus.VOORLOPIG.value),
         (laatste.c.einde < dag, DossierStatus.AFGESLOTEN.value),
         (laatste.c.overeenkomst_op <= dag, DossierStatus.ACTIEF.value),
         else_=DossierStatus.VOORLOPIG.value,

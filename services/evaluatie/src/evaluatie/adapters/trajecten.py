@@ -54,7 +54,7 @@ class TrajectRepository:
         volgende = cast(
             func.coalesce(laatste.c.laatste, rm_trajecten.c.start) + func.make_interval(0, interval_maanden), Date
         )
-        grens = tot or (op + relativedelta(months=1))
+        grens = tot or (op + relativedelta(months=1) if op < date(9999, 12, 1) else date.max)
         te_doen = (volgende >= op) & (volgende <= grens)
         if tot is not None:  # planning ahead: a due date after the trajectory's end is none
             te_doen &= einde.is_(None) | (volgende <= einde)

@@ -184,3 +184,20 @@ async def test_rpt04_as_of_a_date_counts_only_measurements_taken_by_then(env, to
     voor = await drie_maanden("2026-05-10")
     assert (voor["dossiers"], voor["categorieen"]) == (1, {})
     assert (await drie_maanden("2026-05-20"))["categorieen"] == {"werk_werknemer": 1}
+
+
+async def test_rpt23_as_of_a_date_counts_only_dossiers_registered_by_then(env, tokens, fold):
+    """Defect 3: RPT-23 as of D leaves out an unlimited-right dossier registered after D."""
+    client, engine = env
+    oid, wid = uuid.uuid4(), uuid.uuid4()
+    await fold(engine, WijkwerkerIngeschreven(
+        wijkwerker_id=wid, organisator_id=oid, domicilie_nis_code="31005", uitkeringsstatus="volledig_werkzoekend",
+        ex_pwa=True, onbeperkt_recht=True, ingeschreven_op=date(2026, 5, 1)))
+
+    async def rpt23(op: str) -> int:
+        r = await client.get("/v1/rapporten/onbeperkt-recht", params={"op": op, "organisator_id": str(oid)},
+                             headers=tokens.headers("rapportering:read"))
+        assert r.status_code == 200, r.text
+        return r.json()["rijen"][0]["met_onbeperkt_recht"]
+
+    assert (await rpt23("2026-04-01"), await rpt23("2026-05-01")) == (0, 1)

@@ -194,7 +194,7 @@ _ONBEPERKT_RECHT = text(
                SELECT 1 FROM rm_trajecten t WHERE t.wijkwerker_id = d.wijkwerker_id AND t.start <= :op
                  AND coalesce(t.werkelijk_einde, t.gepland_einde, 'infinity'::date) >= :op)) AS nog_in_wijkwerken
     FROM rm_dossiers d
-    WHERE d.onbeperkt_recht
+    WHERE d.onbeperkt_recht AND d.ingeschreven_op <= :op
       AND (CAST(:organisator_id AS uuid) IS NULL OR d.organisator_id = CAST(:organisator_id AS uuid))
     """
 )

@@ -99,13 +99,13 @@ def _wacht_gezond(dienst: Dienst, timeout: float = 60.0) -> None:
 
 
 @contextlib.contextmanager
-def diensten(stack, tokens: Tokens) -> Iterator[dict[str, Dienst]]:
+def diensten(stack, tokens: Tokens, naam: str = "api") -> Iterator[dict[str, Dienst]]:
     """toeleiding and prestaties on fresh migrated databases, stopped (SIGTERM) at the end."""
     urls = {name: f"http://{HOST}:{free_port()}" for name in DIENSTEN}
     gestart: dict[str, Dienst] = {}
     try:
         for name in DIENSTEN:
-            db = stack.database(name, f"{name}_bench_api")
+            db = stack.database(name, f"{name}_bench_{naam}")
             log = stack.data_dir / f"api-{name}.log"
             with log.open("ab") as out:
                 proc = subprocess.Popen(
@@ -140,7 +140,7 @@ async def _wijkwerker(loader: DemoLoader, p: OrganisatorPlan, nr: int, start: da
     seed = p.seed
 
     async def post(path: str, body: dict) -> dict:
-        r = await loader.client.post(toeleiding + path, json=body)
+        r = await loader._post("toeleiding", path, body)  # a shed request (503) is sent again
         r.raise_for_status()
         return r.json()
 
@@ -225,7 +225,7 @@ def _pct(values: list[float], p: float) -> float:
 
 
 async def _belast(url: str, bodies: list[bytes] | None, headers: dict[str, str], rate: float, n: int,
-                  verwacht: int) -> dict:
+                  verwacht: int, connecties: int = CONNECTIES) -> dict:
     # aiohttp, not httpx: at 200 req/s with dozens of requests in flight httpx's client took
     # 0.8 of a core (8 ms a request) and the generator, not the server, set the pace.
     # Idle connections are dropped before uvicorn's 5 s keep-alive timeout would close them
@@ -233,13 +233,13 @@ async def _belast(url: str, bodies: list[bytes] | None, headers: dict[str, str],
     headers = {**headers, "content-type": "application/json"}
     latenties: list[float] = []
     fouten: Counter[str] = Counter()
-    connector = aiohttp.TCPConnector(limit=CONNECTIES, keepalive_timeout=2.0)
+    connector = aiohttp.TCPConnector(limit=connecties, keepalive_timeout=2.0)
     timeout = aiohttp.ClientTimeout(total=TIMEOUT_S)
     async with aiohttp.ClientSession(headers=headers, connector=connector, timeout=timeout,
                                      trust_env=False) as client:
         loop = asyncio.get_running_loop()
         klaar = 0.0
-        vrij = asyncio.Semaphore(CONNECTIES)
+        vrij = asyncio.Semaphore(connecties)
 
         async def een(i: int, gepland: float) -> None:
             nonlocal klaar
@@ -280,25 +280,28 @@ async def _belast(url: str, bodies: list[bytes] | None, headers: dict[str, str],
     }
 
 
-def belast(url: str, bodies: list[bytes] | None, headers: dict[str, str], rate: float, n: int, verwacht: int) -> dict:
-    """One open-loop phase: ``n`` requests at ``rate``/s (entry point of the second process)."""
+def belast(url: str, bodies: list[bytes] | None, headers: dict[str, str], rate: float, n: int, verwacht: int,
+           connecties: int = CONNECTIES) -> dict:
+    """One open-loop phase: ``n`` requests at ``rate``/s (entry point of the second process),
+    at most ``connecties`` in flight (more than the server's limit to see it shed load)."""
     with contextlib.suppress(ImportError):
         import uvloop
 
-        return uvloop.run(_belast(url, bodies, headers, rate, n, verwacht))
-    return asyncio.run(_belast(url, bodies, headers, rate, n, verwacht))
+        return uvloop.run(_belast(url, bodies, headers, rate, n, verwacht, connecties))
+    return asyncio.run(_belast(url, bodies, headers, rate, n, verwacht, connecties))
 
 
 # ---- the figure ---------------------------------------------------------------------
 
-async def run(stack, rate: float = 200.0, seconds: float = 20.0) -> dict:
+async def run(stack, rate: float = 200.0, seconds: float = 20.0, naam: str = "api",
+              connecties: int = CONNECTIES) -> dict:
     kafka = stack.kafka
     await ensure_topics(kafka.bootstrap_servers, [*ALL_TOPICS, *(dlq_topic(t) for t in ALL_TOPICS)],
                         kafka.topic_partitions)
     tokens = Tokens(*ensure_local_keypair(stack.data_dir / "keys"))
     n = round(rate * seconds)
     n_op = round(rate * OPWARMEN_S)
-    with diensten(stack, tokens) as d:
+    with diensten(stack, tokens, naam) as d:
         urls = {name: dienst.url for name, dienst in d.items()}
         w = await zaai(urls, tokens, WERKERS, date.today())
         bodies = aanvragen(w, n_op + n)
@@ -312,7 +315,7 @@ async def run(stack, rate: float = 200.0, seconds: float = 20.0) -> dict:
             async def fase(url: str, b: list[bytes] | None, k: int, verwacht: int) -> dict:
                 await _wacht_rustig(health)
                 voor = _cpu_s(dienst), _cpu_s(pg, kinderen=True), time.monotonic(), await _relay_batches(metrics)
-                r = await loop.run_in_executor(generator, belast, url, b, headers, rate, k, verwacht)
+                r = await loop.run_in_executor(generator, belast, url, b, headers, rate, k, verwacht, connecties)
                 await _wacht_rustig(health)  # CPU of requests still running counts too
                 na = _cpu_s(dienst), _cpu_s(pg, kinderen=True), time.monotonic(), await _relay_batches(metrics)
                 bediend = max(1, k - r["onbeantwoord"])  # those never answered were mostly never sent

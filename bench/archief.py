@@ -11,7 +11,7 @@ import uuid
 
 import asyncpg
 
-from bench.replay import PARTITIONS, cheque_messages
+from bench.replay import PARTITIONS, cheque_messages, herbereken_gemeten
 from wijkwerk.events.topics import CHEQUES, PRESTATIES
 from wijkwerk.messaging.admin import ensure_topics
 
@@ -49,10 +49,6 @@ async def raw_read_copy(dsn: str, n: int) -> float:
 
 
 async def run(stack, n: int, tag: str) -> dict:
-    from cheques.service_layer.herberekenen import herbereken
-    from wijkwerk.db.engine import create_engine, session_factory
-    from wijkwerk.messaging.archief import DatabaseArchief
-
     cheques_topic, prestaties_topic = f"{CHEQUES}.archief.{tag}", f"{PRESTATIES}.archief.{tag}"
     await ensure_topics(stack.broker.bootstrap_servers, [cheques_topic, prestaties_topic], PARTITIONS)
     url = stack.database("cheques", f"cheques_archief_{tag}")
@@ -60,16 +56,6 @@ async def run(stack, n: int, tag: str) -> dict:
     await archiveer(dsn, cheque_messages(n))
     raw_s = await raw_read_copy(dsn, n)
 
-    engine = create_engine(url)
-    leeg = create_engine(stack.database("prestaties", f"prestaties_archief_{tag}"))
-    try:
-        started = time.perf_counter()
-        rapport = await herbereken(
-            session_factory(engine), stack.kafka, prestaties_topic=prestaties_topic, cheques_topic=cheques_topic,
-            archieven={cheques_topic: DatabaseArchief(engine), prestaties_topic: DatabaseArchief(leeg)}, wacht_s=1.0)
-        ledger_s = time.perf_counter() - started
-    finally:
-        await engine.dispose()
-        await leeg.dispose()
+    rapport, ledger_s = await herbereken_gemeten(stack, url, f"archief_{tag}", cheques_topic, prestaties_topic)
     assert rapport["events"] == n and rapport["gelezen"][cheques_topic] == {"archief": n, "staart": 0}, rapport
     return {"n": n, "raw_eps": n / raw_s, "ledger_eps": n / ledger_s, "ledger_s": ledger_s}

@@ -108,21 +108,27 @@ async def run(stack, n: int, tag: str) -> dict:
     dsn = url.replace("postgresql+asyncpg", "postgresql")
     raw_s = await raw_consume_copy(bootstrap, cheques_topic, dsn, n)
 
+    rapport, ledger_s = await herbereken_gemeten(stack, url, f"bench_{tag}", cheques_topic, prestaties_topic)
+    assert rapport["events"] == n, (rapport["events"], n)
+    return {"n": n, "raw_eps": n / raw_s, "ledger_eps": n / ledger_s, "ledger_s": ledger_s,
+            "fouten": len(rapport["fouten"]), "vergeleken": rapport["vergeleken"]}
+
+
+async def herbereken_gemeten(stack, url: str, naam: str, cheques_topic: str, prestaties_topic: str) -> tuple[dict, float]:
+    """The cheques recompute over ``url``'s own archive and an empty prestaties archive (the
+    events under test are all cheques events), timed; returns its report and seconds."""
     from cheques.service_layer.herberekenen import herbereken
     from wijkwerk.db.engine import create_engine, session_factory
     from wijkwerk.messaging.archief import DatabaseArchief
 
     engine = create_engine(url)
-    leeg = create_engine(stack.database("prestaties", f"prestaties_bench_{tag}"))
+    leeg = create_engine(stack.database("prestaties", f"prestaties_{naam}"))
     try:
         started = time.perf_counter()
         rapport = await herbereken(
             session_factory(engine), stack.kafka, prestaties_topic=prestaties_topic, cheques_topic=cheques_topic,
             archieven={cheques_topic: DatabaseArchief(engine), prestaties_topic: DatabaseArchief(leeg)}, wacht_s=1.0)
-        ledger_s = time.perf_counter() - started
+        return rapport, time.perf_counter() - started
     finally:
         await engine.dispose()
         await leeg.dispose()
-    assert rapport["events"] == n, (rapport["events"], n)
-    return {"n": n, "raw_eps": n / raw_s, "ledger_eps": n / ledger_s, "ledger_s": ledger_s,
-            "fouten": len(rapport["fouten"]), "vergeleken": rapport["vergeleken"]}

@@ -8,6 +8,7 @@ its built-in kustomize must produce the same documents.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from typing import Any
@@ -18,6 +19,7 @@ import pytest
 import yaml
 
 from wijkwerk.cli.services import SERVICES
+from wijkwerk.settings import KafkaSettings
 
 from deploykit import (  # type: ignore[import-not-found]
     K8S_BASE,
@@ -221,7 +223,34 @@ def test_migration_jobs_and_the_topics_job_run_the_cli(overlay, secrets):
     topics = overlay[("Job", "wijkwerk-topics")]
     (container,) = topics["spec"]["template"]["spec"]["containers"]
     assert container["args"][:2] == ["wijkwerk", "topics"]
-    assert container["envFrom"] == [{"configMapRef": {"name": "wijkwerk-config"}}]
+    assert container["envFrom"] == [{"configMapRef": {"name": "wijkwerk-config"}},
+                                    {"secretRef": {"name": "wijkwerk-topics"}}]
+
+
+def test_every_kafka_client_gets_complete_connection_settings(overlay, secrets, monkeypatch):
+    """The topics Job and each service reach the secured cluster: the KAFKA_ settings they
+    get from the config and their Secret validate (a secured protocol without its
+    credentials would stop the pod), and the CA file is mounted where the config says."""
+    configmaps = {name: doc for (kind, name), doc in overlay.items() if kind == "ConfigMap"}
+    workloads = [("Job", "wijkwerk-topics"), *(("Deployment", name) for name in APP)]
+    for key in workloads:
+        doc = overlay[key]
+        pod = doc["spec"]["template"]["spec"]
+        container = pod["containers"][0]
+        env = _container_env(doc, container, configmaps, secrets)
+        for name in [n for n in list(os.environ) if n.startswith("KAFKA_")]:
+            monkeypatch.delenv(name)
+        for name, value in env.items():
+            if name.startswith("KAFKA_"):
+                monkeypatch.setenv(name, value)
+        kafka = KafkaSettings()
+        assert kafka.security_protocol == "SASL_SSL" and kafka.sasl_username, key
+        assert kafka.min_insync_replicas == 2 <= kafka.replication_factor, key
+        mounts = {m["mountPath"]: m["name"] for m in container.get("volumeMounts", [])}
+        volumes = {v["name"]: v for v in pod["volumes"]}
+        ca_dir = os.path.dirname(kafka.ssl_cafile)
+        assert ca_dir in mounts, f"{key}: {kafka.ssl_cafile} is not mounted"
+        assert volumes[mounts[ca_dir]]["configMap"]["name"] == "wijkwerk-kafka-ca", key
 
 
 def test_the_overlay_sets_namespace_registry_and_kafka_sizing(overlay):

@@ -1,7 +1,8 @@
 """From referral to SEPA file, across all services as processes: toeleiding refers and
 places the worker, prestaties registers 3 prestaties of 2h10 at 10 km, the issuer's signed
-webhooks sell, issue and validate 9 cheques (one redelivered), the payout run pays
-9 × 4.10 + 3 × 3.00 travel allowance to the IBAN toeleiding holds, and the recompute
+webhooks sell, issue and validate 9 cheques (one redelivered), the payout run, approved
+by a second person, pays 9 × 4.10 + 3 × 3.00 travel allowance to the IBAN toeleiding
+holds, and the recompute
 from the topics shows zero difference."""
 
 from __future__ import annotations
@@ -128,13 +129,17 @@ def test_from_referral_to_a_sepa_file_that_matches_a_hand_computation(system):
     run = _post(system, "cheques", "/v1/uitbetalingen/2026-03", {}, h)
     hand = 9 * 410 + 3 * (2 * 10 * 15)  # 36.90 pay + 9.00 travel allowance
     assert (run["aantal"], run["totaal"]) == (1, f"{hand // 100}.{hand % 100:02d}")
+    # four eyes: a second person approves before the file exists
+    controleur = system.tokens.headers("cheques:payout", sub="controleur-e2e")
+    assert _post(system, "cheques", "/v1/uitbetalingen/2026-03/goedkeuring", {}, controleur)["status"] == "goedgekeurd"
     xml = httpx.get(system.url("cheques") + "/v1/uitbetalingen/2026-03/sepa", headers=h, timeout=10)
     doc = ET.fromstring(xml.content)
     [tx] = doc.findall(".//p:CdtTrfTxInf", NS)
     assert tx.find("p:Amt/p:InstdAmt", NS).text == "45.90"
     assert tx.find("p:CdtrAcct/p:Id/p:IBAN", NS).text == IBAN
     assert tx.find("p:Cdtr/p:Nm", NS).text == "An Peeters"
-    assert _post(system, "cheques", "/v1/uitbetalingen/2026-03", {}, h) == run  # idempotent
+    again = _post(system, "cheques", "/v1/uitbetalingen/2026-03", {}, h)  # idempotent
+    assert (again["uitbetalingen"], again["totaal"]) == (run["uitbetalingen"], run["totaal"])
 
     rapport = _post(system, "cheques", "/v1/grootboek/herberekening", {}, h)
     assert (rapport["verschil_cent"], rapport["verschillen"], rapport["fouten"]) == (0, [], [])

@@ -68,19 +68,20 @@ def _rapporten(system, h: dict, van: date, tot: date) -> dict[str, object]:
 
 def _bij(system) -> bool:
     """Every relay has published its outbox and evaluatie's consumers have no lag."""
-    if asyncio.run(_achterstand(system)):
+    if asyncio.run(_outbox_tellen(system, "published_at IS NULL")):
         return False
     checks = httpx.get(system.url("evaluatie") + "/ready", timeout=5).json()["checks"]
     lags = [c.get("lag") for naam, c in checks.items() if naam.startswith("consumer:")]
     return all(lag is not None and not any(lag.values()) for lag in lags)
 
 
-async def _achterstand(system) -> int:
+async def _outbox_tellen(system, waar: str = "true") -> int:
+    """Outbox rows over the four databases (``waar``: a condition on them)."""
     totaal = 0
     for service in SERVICES:
         conn = await asyncpg.connect(host="127.0.0.1", port=system.pg_port, user="postgres", database=service)
         try:
-            totaal += await conn.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+            totaal += await conn.fetchval(f"SELECT count(*) FROM outbox WHERE {waar}")
         finally:
             await conn.close()
     return totaal
@@ -90,17 +91,6 @@ def _herbereken(system, h: dict) -> dict:
     r = httpx.post(system.url("cheques") + "/v1/grootboek/herberekening", json={}, headers=h, timeout=120)
     assert r.status_code == 200, r.text
     return r.json()
-
-
-async def _outbox_rijen(system) -> int:
-    totaal = 0
-    for service in SERVICES:
-        conn = await asyncpg.connect(host="127.0.0.1", port=system.pg_port, user="postgres", database=service)
-        try:
-            totaal += await conn.fetchval("SELECT count(*) FROM outbox")
-        finally:
-            await conn.close()
-    return totaal
 
 
 async def _berichten_op_topics(system) -> int:
@@ -129,7 +119,7 @@ def test_after_the_retention_the_recompute_and_a_rebuild_answer_as_before(system
     for service in SERVICES:
         monkeypatch.setenv(f"{service.upper()}_OUTBOX_RETENTION_DAYS", "0")
     system.start()
-    wait_until(lambda: asyncio.run(_outbox_rijen(system)) == 0, timeout=60, interval=0.5)
+    wait_until(lambda: asyncio.run(_outbox_tellen(system)) == 0, timeout=60, interval=0.5)
     # ... and the memory broker, restarted once more, has nothing left to re-fill from.
     system.stop()
     system.start()

@@ -78,9 +78,11 @@ def _start(name: str, db_url: str, tokens: Tokens, log_dir, kafka: str, *, port:
 def servers(embedded_pg, kafka_bootstrap, security_tokens, tmp_path_factory) -> Iterator[dict[str, Server]]:
     log_dir = tmp_path_factory.mktemp("security-logs")
     ports = {name: free_port() for name in FUZZED_SERVICES}
-    # Wired to each other: the recompute reads prestaties' event archive over HTTP.
+    # Wired to each other: the recompute reads prestaties' event archive over HTTP. With the
+    # workers off no relay drains an outbox, so the recompute's wait for it is kept short.
     wiring = {
         **{f"{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()},
+        "CHEQUES_HERBEREKENING_WACHT_S": "1",
         "NO_PROXY": "127.0.0.1,localhost",
         "no_proxy": "127.0.0.1,localhost",
     }

@@ -84,6 +84,18 @@ EXEMPT: dict[Sleutel, str] = {
         "service and VDAB only",
     ("cheques", "GET", "/v1/uitbetalingen/{periode}"): "the payout run (cheques:payout, central only)",
     ("cheques", "GET", "/v1/uitbetalingen/{periode}/sepa"): "the payout run's SEPA file (cheques:payout, central only)",
+    ("cheques", "POST", "/v1/uitbetalingen/{periode}/goedkeuring"):
+        "the second person's approval of the Flanders-wide payout run (cheques:payout; an organiser's token is "
+        "refused alleen-centraal)",
+    ("cheques", "POST", "/v1/uitbetalingen/{periode}/verzending"):
+        "records that the Flanders-wide run went to the bank (cheques:payout, central only: alleen-centraal)",
+    ("cheques", "POST", "/v1/bankberichten/statusrapport"):
+        "the bank's pain.002 about the Flanders-wide payout run (cheques:payout, central only: alleen-centraal)",
+    ("cheques", "POST", "/v1/bankberichten/debetmelding"):
+        "the bank's camt.054 returns of the Flanders-wide payout account (cheques:payout, central only)",
+    ("cheques", "GET", "/v1/wijkwerkers/{wijkwerker_id}/uitbetalingen"):
+        "a worker's payout history across every organiser (cheques:payout, central only: an organiser's token is "
+        "refused alleen-centraal, services/cheques/tests/integration/test_uitbetaling_levenscyclus.py)",
     ("cheques", "POST", "/v1/periodes/{periode}/afsluiting"):
         "closes a month of the Flanders-wide ledger: cheques:admin and a central (VDAB) caller only "
         "(an organiser's token is refused alleen-centraal)",

@@ -84,6 +84,8 @@ REQUEST_LATENCY = Histogram(
     ["service", "method", "route", "status"],
     buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
+HTTP_SHED = Counter("wijkwerk_http_shed_total", "Requests refused with 503 because the process was at its limit",
+                   ["service"])
 OUTBOX_BACKLOG = Gauge("wijkwerk_outbox_backlog", "Outbox rows not yet published", ["service"])
 OUTBOX_PUBLISHED = Counter("wijkwerk_outbox_published_total", "Outbox rows published", ["service", "topic"])
 OUTBOX_BATCH = Histogram(

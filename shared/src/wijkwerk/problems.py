@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_BASE = "https://wijkwerk.vlaanderen.be/problemen/"
@@ -158,6 +159,14 @@ def install_problem_handlers(app: FastAPI) -> None:
             # Starlette matched (GET and POST on one path are two routes).
             headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path)) or headers.get("Allow", "")
         return problem_response(request, exc.status_code, rule, str(exc.detail), headers=headers or None)
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool(request: Request, exc: PoolTimeout) -> JSONResponse:
+        # Every database connection of the process stayed busy for the pool's timeout:
+        # overload, not a fault of the request; the caller may retry it.
+        log.warning("database pool exhausted on %s %s", request.method, request.url.path)
+        return problem_response(request, 503, "database-overbelast",
+                                "All database connections are busy; retry after 1 s.", headers={"Retry-After": "1"})
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

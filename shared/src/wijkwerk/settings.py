@@ -7,6 +7,8 @@ This is the only place the environment is read.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -38,12 +40,39 @@ class AuthSettings(BaseSettings):
         return self
 
 
+_DAG_MS = 24 * 3600 * 1000
+
+
 class KafkaSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="KAFKA_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="KAFKA_", extra="ignore", hide_input_in_errors=True,
+                                      env_ignore_empty=True)
 
     bootstrap_servers: str = "127.0.0.1:19092"
     topic_partitions: int = 8
     replication_factor: int = 1
+    # Per-topic configs, declared once (wijkwerk.messaging.admin.topic_configs), set when a
+    # topic is created and verified at start-up: a mismatch refuses the start. Kafka is the
+    # transport; the history lives in each producer's event archive (ADR 0004).
+    min_insync_replicas: int = Field(1, ge=1)
+    retention_ms: int = Field(16 * _DAG_MS, ge=3_600_000)
+    dlq_retention_ms: int = Field(90 * _DAG_MS, ge=3_600_000)  # parked events wait for a person
+    # The idempotent producer (no duplicate on a retried produce). Off by default: Tansu
+    # answers InitProducerId with an unknown error; on in the production setups.
+    enable_idempotence: bool = False
+    # Connection security (a secured cluster in production): TLS and/or SASL.
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"] | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    # OAUTHBEARER: OAuth2 client credentials at the identity provider's token endpoint.
+    sasl_oauth_token_url: str | None = None
+    sasl_oauth_client_id: str | None = None
+    sasl_oauth_client_secret: SecretStr | None = None
+    sasl_oauth_scope: str | None = None
+    ssl_cafile: str | None = None  # unset: the system's trusted CAs
+    ssl_certfile: str | None = None  # client certificate (mutual TLS)
+    ssl_keyfile: str | None = None
+    ssl_password: SecretStr | None = None
     # A waiting fetch is not woken early, so this sets end-to-end latency (EMBEDDED-STACK.md).
     fetch_max_wait_ms: int = 50
     session_timeout_ms: int = 6000
@@ -52,6 +81,32 @@ class KafkaSettings(BaseSettings):
     # "subscribe": consumer-group rebalancing for horizontally scaled consumers.
     consumer_mode: str = "assign"
     request_timeout_s: float = 10.0
+
+    @model_validator(mode="after")
+    def _beveiliging(self) -> KafkaSettings:
+        """A secured connection with a setting missing refuses at start-up, naming it."""
+        sasl = self.security_protocol.startswith("SASL_")
+        if sasl and self.sasl_mechanism is None:
+            raise ValueError(f"KAFKA_SECURITY_PROTOCOL={self.security_protocol} needs KAFKA_SASL_MECHANISM")
+        if not sasl and self.sasl_mechanism is not None:
+            raise ValueError("KAFKA_SASL_MECHANISM is set: KAFKA_SECURITY_PROTOCOL must be SASL_SSL or SASL_PLAINTEXT")
+        if sasl and self.sasl_mechanism == "OAUTHBEARER":
+            ontbreekt = [n for n, v in (("KAFKA_SASL_OAUTH_TOKEN_URL", self.sasl_oauth_token_url),
+                                        ("KAFKA_SASL_OAUTH_CLIENT_ID", self.sasl_oauth_client_id),
+                                        ("KAFKA_SASL_OAUTH_CLIENT_SECRET", self.sasl_oauth_client_secret)) if not v]
+        elif sasl:
+            ontbreekt = [n for n, v in (("KAFKA_SASL_USERNAME", self.sasl_username),
+                                        ("KAFKA_SASL_PASSWORD", self.sasl_password)) if not v]
+        else:
+            ontbreekt = []
+        if ontbreekt:
+            raise ValueError(f"KAFKA_SASL_MECHANISM={self.sasl_mechanism} needs {', '.join(ontbreekt)}")
+        if bool(self.ssl_certfile) != bool(self.ssl_keyfile):
+            raise ValueError("KAFKA_SSL_CERTFILE and KAFKA_SSL_KEYFILE go together (mutual TLS)")
+        if self.min_insync_replicas > self.replication_factor:
+            raise ValueError(f"KAFKA_MIN_INSYNC_REPLICAS={self.min_insync_replicas} is above "
+                             f"KAFKA_REPLICATION_FACTOR={self.replication_factor}: no produce could succeed")
+        return self
 
 
 class ServiceUrls(BaseSettings):
@@ -84,6 +139,10 @@ class ServiceSettings(BaseSettings):
     consumer_batch_size: int = 5000
     max_page_size: int = 500
     max_body_bytes: int = 1_000_000
+    # Overload: requests served at once per process; past it a request waits at most
+    # overload_wait_s for a slot, else 503 + Retry-After (wijkwerk.http.overbelasting).
+    max_in_flight: int = Field(64, ge=1)
+    overload_wait_s: float = Field(0.25, ge=0)
     # How long an Idempotency-Key's answer is kept for retries (README: retry contract).
     idempotency_ttl_hours: int = 24
     log_json: bool = True

@@ -2,7 +2,7 @@
 for an organiser where the gebruiker holds an active erkenning (A-14; issue #21, defect 4)
 
 Revision ID: 2026_12_03_h_datums_1
-Revises: 2026_12_02_h_afsluiting
+Revises: 2026_12_03_h_uitbetaling_1
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import UUID
 
 revision = "2026_12_03_h_datums_1"
-down_revision = "2026_12_02_h_afsluiting"
+down_revision = "2026_12_03_h_uitbetaling_1"
 branch_labels = None
 depends_on = None
 

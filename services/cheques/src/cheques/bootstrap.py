@@ -30,6 +30,7 @@ def build_app(settings: Settings) -> FastAPI:
         settings=settings,
         routers=[
             tarieven.router, tarieven.rates, webhooks.router, cheques.router, uitbetalingen.router,
+            uitbetalingen.bank, uitbetalingen.historiek,
             afrekeningen.router, grootboek.router, voorraad.router, periodes.router,
         ],
         consumers=consumers,

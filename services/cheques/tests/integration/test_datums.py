@@ -36,7 +36,10 @@ async def _maart(o):
 
 
 async def _uitvoering(o, periode: str) -> tuple[str, str]:
-    """The SEPA file's requested execution date and the event's run date."""
+    """The SEPA file's requested execution date (after a second person approved the run)
+    and the event's run date."""
+    r = await o.client.post(f"/v1/uitbetalingen/{periode}/goedkeuring", headers=o.tokens.headers(*PAYOUT, sub="controleur"))
+    assert r.status_code == 200, r.text
     xml = await o.client.get(f"/v1/uitbetalingen/{periode}/sepa", headers=o.tokens.headers(*PAYOUT))
     datum = ET.fromstring(xml.content).find(".//p:PmtInf/p:ReqdExctnDt/p:Dt", NS).text
     value = await o.scalar("SELECT value FROM outbox WHERE event_type = 'UitbetalingUitgevoerd'")

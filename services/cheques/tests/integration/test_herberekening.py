@@ -134,3 +134,57 @@ async def test_the_recompute_shows_zero_difference_after_duplicates_and_redelive
     assert rapport["verschil_cent"] == 2 * 695
     assert {(v["rekening"], v["maand"], v["verschil"]) for v in rapport["verschillen"]} == {
         ("chequegelden", "2026-03-01", 695), ("uitgever", "2026-03-01", -695)}
+
+
+async def test_ledger_equals_recompute_after_a_rejected_payout_is_booked_back_and_paid_again(
+    omgeving, instellingen, kafka_bootstrap
+):
+    """Issue #18: the storno of a payout the bank refused is an event the recompute folds."""
+    from datetime import datetime
+
+    from cheques import testbank
+
+    o = omgeving
+    kafka, prestaties_topic, cheques_topic = (instellingen[k] for k in ("kafka", "prestaties_topic", "cheques_topic"))
+    suffix = cheques_topic.rsplit(".", 1)[1]
+    oid = await o.organisator(745)
+    w1, w2 = uuid.uuid4(), uuid.uuid4()
+    prestaties = [o.prestatie_event(w, G, oid, uuid.uuid4(), dag, uren=2, minuten=90, vergoeding=300)
+                  for w, dag in ((w1, date(2026, 3, 2)), (w2, date(2026, 3, 3)), (w1, date(2026, 4, 6)))]
+    berichten = [(prestaties_topic, str(e.partition_key()).encode(), Envelope.wrap(e, producer="prestaties").to_bytes())
+                 for e in prestaties]
+    await _produceer(kafka_bootstrap, berichten)
+    await archiveer(o.prestaties_archief, [(k.decode(), v) for _, k, v in berichten])
+    for p in prestaties:  # as the prestaties consumer would have
+        await o.prestatie(p)
+    bid = str(uuid.uuid4())
+    await o.ok({"type": "bestelling.betaald", "bestelling_id": bid, "gebruiker_id": str(G), "organisator_id": str(oid),
+                "aantal": 6, "drager": "papier", "besteld_op": "2026-02-20"})
+    series = [f"R{suffix}{i}" for i in range(6)]
+    await o.ok({"type": "cheques.uitgegeven", "bestelling_id": bid, "serienummers": series, "uitgegeven_op": "2026-02-21"})
+    for i, serie in enumerate(series):
+        p = prestaties[i // 2]
+        await o.ok({"type": "cheque.gevalideerd", "serienummer": serie, "prestatie_id": str(p.prestatie_id),
+                    "gevalideerd_op": str(p.datum + timedelta(days=1))})
+    o.toeleiding.rekeningen = {w1: Bankrekening("An", "BE68539007547034"), w2: Bankrekening("Bo", "BE62510007547061")}
+    auteur, controleur = o.tokens.headers("cheques:payout", sub="a"), o.tokens.headers("cheques:payout", sub="b")
+    for periode in ("2026-03", "2026-04"):
+        run = (await o.client.post(f"/v1/uitbetalingen/{periode}", headers=auteur)).json()
+        assert (await o.client.post(f"/v1/uitbetalingen/{periode}/goedkeuring", headers=controleur)).status_code == 200
+        pain001 = (await o.client.get(f"/v1/uitbetalingen/{periode}/sepa", headers=auteur)).content
+        assert (await o.client.post(f"/v1/uitbetalingen/{periode}/verzending", headers=auteur)).status_code == 200
+        geweigerd = {u["end_to_end_id"]: ("RJCT", "AC04") for u in run["uitbetalingen"]
+                     if u["wijkwerker_id"] == str(w1) and periode == "2026-03"}
+        rapport = testbank.statusrapport(pain001, op=datetime(2026, int(periode[-2:]) + 1, 3, 9), groepstatus="PART",
+                                         transacties=geweigerd)
+        r = await o.client.post("/v1/bankberichten/statusrapport", content=rapport, headers=auteur)
+        assert r.status_code == 200, r.text
+    # April pays W1's refused March (2 × 4.10 + 3.00) again, with April's own
+    assert [(u["wijkwerker_id"], u["bedrag"]) for u in run["uitbetalingen"]] == [(str(w1), "22.40")]
+
+    await _relay_tweemaal(o, kafka_bootstrap, cheques_topic)
+    r = await o.client.post("/v1/grootboek/herberekening", headers=o.tokens.headers("cheques:admin"))
+    assert r.status_code == 200, r.text
+    rapport = r.json()
+    assert (rapport["verschil_cent"], rapport["verschillen"], rapport["fouten"]) == (0, [], [])
+    assert await o.scalar("SELECT count(*) FROM grootboek_transacties WHERE soort = 'storno'") == 1

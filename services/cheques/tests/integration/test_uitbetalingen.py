@@ -1,5 +1,6 @@
 """The monthly payout run on a real PostgreSQL: a pain.001 file valid against its XSD
-whose amounts equal a hand computation, an idempotent re-run, and the settlements."""
+whose amounts equal a hand computation (generated once a second person approved the run),
+an idempotent re-run, and the settlements."""
 
 from __future__ import annotations
 
@@ -20,6 +21,13 @@ pytestmark = pytest.mark.integration
 G = uuid.uuid4()
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"}
 PAYOUT = ("cheques:payout",)
+
+
+async def _goedgekeurd(o, periode: str) -> dict:
+    """A second person (another subject) approves the run."""
+    r = await o.client.post(f"/v1/uitbetalingen/{periode}/goedkeuring", headers=o.tokens.headers(*PAYOUT, sub="controleur"))
+    assert r.status_code == 200, r.text
+    return r.json()
 
 
 async def _wereld(o):
@@ -59,7 +67,9 @@ async def test_the_payout_run_writes_a_valid_pain001_with_the_hand_computed_amou
     assert (run["aantal"], run["totaal"]) == (1, "45.90")
     assert run["uitbetalingen"][0]["wijkwerker_id"] == str(w1)
     assert o.toeleiding.gevraagd == [w1]  # only workers with money due
+    assert (run["status"], [s["door"] for s in run["stappen"]]) == ("opgesteld", ["test"])
 
+    await _goedgekeurd(o, "2026-03")
     xml = await o.client.get("/v1/uitbetalingen/2026-03/sepa", headers=o.tokens.headers(*PAYOUT))
     assert xml.headers["content-type"].startswith("application/xml")
     xmlschema.XMLSchema(str(XSD)).validate(xml.text)
@@ -83,15 +93,25 @@ async def test_re_running_a_month_returns_the_same_file_and_posts_nothing_more(o
     _, w1, w2 = await _wereld(o)
     h = o.tokens.headers(*PAYOUT)
     first = (await o.client.post("/v1/uitbetalingen/2026-03", headers=h)).json()
+    await _goedgekeurd(o, "2026-03")
     file1 = (await o.client.get("/v1/uitbetalingen/2026-03/sepa", headers=h)).content
     before = await o.tellingen()
     again = (await o.client.post("/v1/uitbetalingen/2026-03", headers=h)).json()
-    assert again == first
-    assert (await o.client.get("/v1/uitbetalingen/2026-03/sepa", headers=h)).content == file1
+    assert {k: v for k, v in again.items() if k not in ("status", "stappen")} == {
+        k: v for k, v in first.items() if k not in ("status", "stappen")}
+    file2 = (await o.client.get("/v1/uitbetalingen/2026-03/sepa", headers=h)).content
+    assert _overschrijvingen(file2) == _overschrijvingen(file1)  # generated again: the same transfers
     assert await o.tellingen() == before
     # April pays W2's late cheque (validated in April) and nothing of March again.
     april = (await o.client.post("/v1/uitbetalingen/2026-04", headers=h)).json()
     assert [(u["wijkwerker_id"], u["bedrag"]) for u in april["uitbetalingen"]] == [(str(w2), "4.10")]
+
+
+def _overschrijvingen(inhoud: bytes) -> list[tuple[str, ...]]:
+    doc = ET.fromstring(inhoud)
+    return [(doc.find(".//p:GrpHdr/p:MsgId", NS).text, tx.find("p:PmtId/p:EndToEndId", NS).text,
+             tx.find("p:Amt/p:InstdAmt", NS).text, tx.find("p:CdtrAcct/p:Id/p:IBAN", NS).text)
+            for tx in doc.iterfind(".//p:CdtTrfTxInf", NS)]
 
 
 async def test_a_worker_toeleiding_does_not_know_is_listed_not_paid(omgeving):

@@ -8,7 +8,7 @@ from datetime import date, time
 from cheques.domain.tarieven import Tarieven
 from cheques.service_layer.herberekening import Herberekening
 from wijkwerk.events import Envelope
-from wijkwerk.events.cheques import ChequeGevalideerd, UitbetalingUitgevoerd
+from wijkwerk.events.cheques import ChequeGevalideerd, UitbetalingTeruggeboekt, UitbetalingUitgevoerd
 from wijkwerk.events.prestaties import InschrijvingsrechtBetaald, PrestatieGeregistreerd
 
 S = date(2018, 1, 1)
@@ -106,3 +106,51 @@ def test_a_reversal_posts_the_split_back_in_its_month_and_the_allowance_with_the
     fold.verwerk(Envelope.wrap(mei, producer="test"), mei)
     assert fold.saldi[("bank", date(2026, 5, 1))] == 0 and not fold.fouten  # nothing to pay: never negative
     assert sum(fold.saldi.values()) == 0
+
+
+def _uitbetaling(periode: str, bedrag: int = 0) -> UitbetalingUitgevoerd:
+    return UitbetalingUitgevoerd(wijkwerker_id=W, periode=periode, bedrag_cent=bedrag, uitgevoerd_op=date(2026, 4, 1),
+                                 end_to_end_id=f"WW{periode}", boekmaand=None)
+
+
+def test_a_payout_booked_back_is_reversed_in_the_bank_s_month_and_paid_again_by_the_next_run():
+    p = _prestatie(date(2026, 3, 2))
+    terug = UitbetalingTeruggeboekt(
+        wijkwerker_id=W, periode="2026-03", bedrag_cent=1, end_to_end_id="WW2026-03", bron="pain.002", reden="AC04",
+        bankdatum=date(2026, 4, 3), boekmaand=APRIL)  # the event's amount is not trusted either
+    fold = _fold(p, _cheque(p, "A", date(2026, 3, 3)), _uitbetaling("2026-03"), terug, _uitbetaling("2026-04"))
+    wijkwerker = f"wijkwerker:{W}"
+    assert fold.saldi[("bank", MAART)] == -(410 + 300)  # paid in March …
+    assert fold.saldi[("bank", APRIL)] == (410 + 300) - (410 + 300)  # … booked back and paid again in April
+    assert fold.saldi[(wijkwerker, APRIL)] == 0 and fold.saldi[(wijkwerker, MAART)] == 0
+    assert fold.fouten == [] and sum(fold.saldi.values()) == 0
+
+
+def test_a_payout_booked_back_without_a_payout_is_reported():
+    terug = UitbetalingTeruggeboekt(
+        wijkwerker_id=W, periode="2026-03", bedrag_cent=710, end_to_end_id="X", bron="camt.054", reden="AC04",
+        bankdatum=date(2026, 4, 3), boekmaand=APRIL)
+    fold = _fold(terug)
+    assert [f.rsplit(": ", 1)[1] for f in fold.fouten] == ["terugboeking-zonder-uitbetaling"]
+
+
+def test_a_payout_booked_back_after_the_bank_s_month_was_closed_lands_in_the_first_open_month():
+    from datetime import UTC, datetime
+
+    from cheques.domain.afsluiting import BEGIN_KETEN
+    from wijkwerk.events.cheques import PeriodeAfgesloten
+
+    p = _prestatie(date(2026, 3, 2))
+    mei = date(2026, 5, 1)
+    terug = UitbetalingTeruggeboekt(
+        wijkwerker_id=W, periode="2026-03", bedrag_cent=710, end_to_end_id="WW2026-03", bron="camt.054", reden="AC04",
+        bankdatum=date(2026, 4, 28), boekmaand=mei)
+    april = PeriodeAfgesloten(
+        periode="2026-04", maand=APRIL, van=MAART, volgnummer=1, afgesloten_op=date(2026, 5, 2),
+        geregistreerd_om=datetime(2026, 5, 2, 8, tzinfo=UTC), transacties=3, hash="a" * 64, vorige_hash=BEGIN_KETEN)
+    gesloten = _fold(p, _cheque(p, "A", date(2026, 3, 3)), _uitbetaling("2026-03"), april, terug)
+    assert gesloten.saldi[("bank", mei)] == 710 and gesloten.saldi[(f"wijkwerker:{W}", mei)] == -710
+    assert gesloten.fouten == []
+    # booked out of its month without a close that explains it: the report names it
+    open_ = _fold(p, _cheque(p, "A", date(2026, 3, 3)), _uitbetaling("2026-03"), terug)
+    assert [f.rsplit(": ", 1)[1] for f in open_.fouten] == ["boeking-verschoven-zonder-afsluiting"]

@@ -41,3 +41,30 @@ def test_the_period_close_examples_validate():
               for r in sluiten["responses"][status]["content"]["application/problem+json"]["examples"]}
     assert {"alleen-centraal", "periode-al-afgesloten", "vorige-periode-open", "periode-niet-voorbij",
             "afsluitdatum-in-de-toekomst"} <= regels
+
+
+def test_every_operation_documents_the_overload_503():
+    """Past its limit a process answers 503 + Retry-After (wijkwerk.http.overbelasting)."""
+    zonder = [(method, path) for _, path, method, op in _operations()
+              if path not in ("/health", "/ready", "/metrics") and "503" not in op["responses"]]
+    assert zonder == []
+
+
+def test_the_payout_lifecycle_documents_its_rules_and_examples_validate():
+    from cheques.entrypoints.schemas.geld import BankberichtVerwerkt, UitbetalingsHistoriekOut, UitbetalingsrondeOut
+
+    for model in (BankberichtVerwerkt, UitbetalingsHistoriekOut, UitbetalingsrondeOut):
+        for example in model.model_config["json_schema_extra"]["examples"]:
+            model.model_validate(example)
+    spec = create_app(Settings(run_workers=False)).openapi()
+
+    def regels(path: str, method: str = "post") -> set[str]:
+        op = spec["paths"][path][method]
+        return {r for status in ("403", "409", "422") if status in op["responses"]
+                for r in op["responses"][status].get("content", {}).get("application/problem+json", {}).get("examples", {})}
+
+    assert {"uitbetaling-vier-ogen", "uitbetaling-status-ongeldig"} <= regels("/v1/uitbetalingen/{periode}/goedkeuring")
+    assert {"bankbestand-ongeldig", "statusrapport-tegenstrijdig"} <= regels("/v1/bankberichten/statusrapport")
+    assert "terugstorting-bedrag-wijkt-af" in regels("/v1/bankberichten/debetmelding")
+    body = spec["paths"]["/v1/bankberichten/statusrapport"]["post"]["requestBody"]
+    assert "application/xml" in body["content"]

@@ -45,3 +45,10 @@ def test_every_report_serves_json_and_csv(spec):
     for path, method, op in _operations(spec):
         if path.startswith("/v1/rapporten/") and {p["name"] for p in op.get("parameters", [])} >= {"format"}:
             assert set(op["responses"]["200"]["content"]) == {"application/json", "text/csv"}, path
+
+
+def test_every_operation_documents_the_overload_503(spec):
+    """Past its limit a process answers 503 + Retry-After (wijkwerk.http.overbelasting)."""
+    zonder = [(m, p) for p, ops in spec["paths"].items() if p not in ("/health", "/ready", "/metrics")
+              for m, op in ops.items() if "503" not in op["responses"]]
+    assert zonder == []

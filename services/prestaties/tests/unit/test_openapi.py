@@ -59,3 +59,10 @@ def test_every_write_answers_problem_documents(spec):
     for path, method, op in _operations(spec):
         if method in ("post", "put"):
             assert {"401", "403", "404", "422"} <= set(op["responses"]), (method, path)
+
+
+def test_every_operation_documents_the_overload_503(spec):
+    """Past its limit a process answers 503 + Retry-After (wijkwerk.http.overbelasting)."""
+    zonder = [(m, p) for p, ops in spec["paths"].items() if p not in ("/health", "/ready", "/metrics")
+              for m, op in ops.items() if "503" not in op["responses"]]
+    assert zonder == []

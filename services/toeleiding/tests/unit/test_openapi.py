@@ -34,3 +34,10 @@ def test_every_request_body_has_an_example_that_validates_against_its_model():
             getattr(schemas, name).model_validate(example)
         bodies += 1
     assert bodies >= 9
+
+
+def test_every_operation_documents_the_overload_503():
+    """Past its limit a process answers 503 + Retry-After (wijkwerk.http.overbelasting)."""
+    zonder = [(method, path) for _, path, method, op in _operations()
+              if path not in ("/health", "/ready", "/metrics") and "503" not in op["responses"]]
+    assert zonder == []

@@ -240,8 +240,10 @@ def dlq_redrive(
 def topics(
     timeout: Annotated[float, typer.Option("--timeout", help="Give up after this many seconds.")] = 60.0,
 ) -> None:
-    """Create every topic and its dead-letter topic (KAFKA_BOOTSTRAP_SERVERS,
-    KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR)."""
+    """Create every topic and its dead-letter topic with their declared configs, and verify
+    the existing ones (KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR,
+    KAFKA_MIN_INSYNC_REPLICAS, KAFKA_RETENTION_MS, KAFKA_DLQ_RETENTION_MS, the connection's
+    security); exits 1 naming every difference."""
     from wijkwerk.cli.settings import CliSettings
     from wijkwerk.events.topics import ALL_TOPICS, dlq_topic
     from wijkwerk.messaging.admin import TopicSetupError, ensure_topics
@@ -251,9 +253,7 @@ def topics(
     names = [*ALL_TOPICS, *(dlq_topic(t) for t in ALL_TOPICS)]
     try:
         asyncio.run(
-            ensure_topics(
-                kafka.bootstrap_servers, names, kafka.topic_partitions, kafka.replication_factor, timeout_s=timeout
-            )
+            ensure_topics(kafka, names, kafka.topic_partitions, kafka.replication_factor, timeout_s=timeout)
         )
     except TopicSetupError as exc:
         err_console.print(f"[red]{exc}[/red]")

@@ -396,9 +396,16 @@ class DemoLoader:
         self._voortgang = None
 
     # -- HTTP helpers --
-    async def _post(self, service: str, path: str, body: dict) -> httpx.Response:
-        async with self.gate:
-            return await self.client.post(self.urls[service] + path, json=body)
+    async def _post(self, service: str, path: str, body: dict, wachten: float = 60.0) -> httpx.Response:
+        """One POST; a 503 (the service shed load: nothing was done) is sent again after its
+        Retry-After, for at most ``wachten`` seconds (README: the retry contract)."""
+        deadline = time.monotonic() + wachten
+        while True:
+            async with self.gate:
+                r = await self.client.post(self.urls[service] + path, json=body)
+            if r.status_code != 503 or time.monotonic() > deadline:
+                return r
+            await asyncio.sleep(float(r.headers.get("retry-after", "1")))
 
     @staticmethod
     def _rule(r: httpx.Response) -> str:

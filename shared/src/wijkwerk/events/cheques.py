@@ -204,6 +204,27 @@ class UitbetalingUitgevoerd(_ChequesEvent):
 
 
 @registry.register
+class UitbetalingTeruggeboekt(_ChequesEvent):
+    """A worker's payout the bank refused (pain.002 status RJCT) or returned (camt.054
+    return) is booked back: a storno of the payout's ledger transaction, dated with the
+    bank's business date from its file (``bankdatum``), in ``boekmaand`` (that date's month,
+    or the first open month when it was closed). The money is payable again in the next
+    run. ``reden`` is the bank's ISO 20022 reason code (AC04: closed account, …)."""
+
+    event_type = "UitbetalingTeruggeboekt"
+    aggregate_field = "wijkwerker_id"
+
+    wijkwerker_id: uuid.UUID
+    periode: str  # YYYY-MM: the run whose payout is booked back
+    bedrag_cent: int
+    end_to_end_id: str
+    bron: str  # "pain.002" (refused) or "camt.054" (returned)
+    reden: str | None = None
+    bankdatum: date
+    boekmaand: date
+
+
+@registry.register
 class InschrijvingsrechtGeboekt(_ChequesEvent):
     """A gebruiker's yearly registration fee (prestaties' ``InschrijvingsrechtBetaald``)
     booked to the organiser in the ledger: in the month it was paid, or in the first open

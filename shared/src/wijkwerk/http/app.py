@@ -30,11 +30,13 @@ from wijkwerk.auth import Principal, TokenVerifier, require
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.db.idempotency import purge_expired
 from wijkwerk.events import registry
-from wijkwerk.events.topics import PRODUCER_TOPIC
+from wijkwerk.events.topics import PRODUCER_TOPIC, dlq_topic
 from wijkwerk.http import idempotency
 from wijkwerk.http.dates import strict_dates
 from wijkwerk.http.middleware import RequestContextMiddleware
+from wijkwerk.http.overbelasting import ALTIJD, OverbelastingMiddleware
 from wijkwerk.messaging import archief
+from wijkwerk.messaging.admin import TopicConfigMismatch, TopicSetupError, verify_topics
 from wijkwerk.messaging.consumer import InboxConsumer
 from wijkwerk.messaging.relay import OutboxRelay
 from wijkwerk.observability import configure_logging
@@ -175,6 +177,20 @@ class ORJSONResponse(JSONResponse):
         return orjson.dumps(content)
 
 
+async def _topics_geverifieerd(runtime: Runtime, timeout_s: float = 3.0) -> None:
+    """Refuse to start when a topic this service uses differs from its declared configs
+    (the error names every difference); a broker that does not answer yet is left to the
+    relay and the consumers, which verify the topics whenever they connect."""
+    topics = [runtime.relay.topic, *(t for c in runtime.consumers for t in c.topics)]
+    try:
+        await verify_topics(runtime.settings.kafka, [*topics, *(dlq_topic(t) for t in topics)], timeout_s)
+    except TopicConfigMismatch:
+        log.critical("%s refuses to start: its topics differ from their declared configs", runtime.name)
+        raise
+    except TopicSetupError as exc:
+        log.warning("topics not verified at start-up (%s); the relay and the consumers verify them on connect", exc)
+
+
 @functools.cache
 def _freeze_startup_heap() -> None:
     """What exists once a service has started (modules, routes, compiled schemas: ~150k
@@ -211,6 +227,7 @@ def create_service_app(
         runtime.periodic.extend([*periodic, PURGE_IDEMPOTENCY_KEYS])
         app.state.runtime = runtime
         if settings.run_workers:
+            await _topics_geverifieerd(runtime)
             runtime.start_workers()
         _freeze_startup_heap()
         log.info("%s started", name)
@@ -236,12 +253,23 @@ def create_service_app(
     # Inside the request context: the body limit and the correlation id apply first.
     app.add_middleware(idempotency.IdempotencyMiddleware, ttl=timedelta(hours=settings.idempotency_ttl_hours),
                        exempt_prefixes=idempotency_exempt)
+    app.add_middleware(OverbelastingMiddleware, service=name, max_in_flight=settings.max_in_flight,
+                       max_wait_s=settings.overload_wait_s)
     app.add_middleware(RequestContextMiddleware, service=name, max_body_bytes=settings.max_body_bytes)
     app.include_router(_ops_router(name))
     app.include_router(_archief_router())
     for router in routers:
         app.include_router(router)
     return app
+
+
+_OVERBELAST = {
+    "description": "Service unavailable: the process is at its limit of requests in flight (rule `overbelast`), "
+                   "its database connections are all busy (`database-overbelast`) or a dependency is down. "
+                   "Nothing was done: retry after `Retry-After` seconds (with the same Idempotency-Key).",
+    "headers": {"Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}},
+    "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/ProblemDocument"}}},
+}
 
 
 def _document_problems_as_problem_json(app: FastAPI, idempotency_exempt: Sequence[str]) -> None:
@@ -254,8 +282,10 @@ def _document_problems_as_problem_json(app: FastAPI, idempotency_exempt: Sequenc
         if app.openapi_schema is not None:
             return app.openapi_schema
         schema = generate()
-        for methods in schema.get("paths", {}).values():
+        for path, methods in schema.get("paths", {}).items():
             for operation in methods.values():
+                if path not in ALTIJD and "ProblemDocument" in schema.get("components", {}).get("schemas", {}):
+                    operation.setdefault("responses", {}).setdefault("503", _OVERBELAST)
                 for status, response in operation.get("responses", {}).items():
                     content = response.get("content", {})
                     if status[0] in "45" and "application/json" in content:

@@ -161,7 +161,7 @@ class InboxConsumer:
         # Topics must exist with their final partition count before any metadata
         # request, or the broker auto-creates them with its default.
         await ensure_topics(
-            self.kafka.bootstrap_servers,
+            self.kafka,
             [*self.topics, *(dlq_topic(t) for t in self.topics)],
             self.kafka.topic_partitions,
             self.kafka.replication_factor,

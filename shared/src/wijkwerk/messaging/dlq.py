@@ -18,7 +18,7 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import TopicPartition
 
 from wijkwerk.events.topics import dlq_topic
-from wijkwerk.messaging.kafka import BrokerUnavailable, bounded, make_producer, stop_quietly
+from wijkwerk.messaging.kafka import BrokerUnavailable, bounded, client_kwargs, make_producer, stop_quietly
 from wijkwerk.settings import KafkaSettings
 
 
@@ -46,7 +46,7 @@ async def redrive(kafka: KafkaSettings, topic: str, *, timeout_s: float | None =
     timeout = timeout_s or kafka.request_timeout_s
     report = RedriveReport()
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=kafka.bootstrap_servers,
+        **client_kwargs(kafka),
         group_id=None,
         enable_auto_commit=False,
         auto_offset_reset="earliest",

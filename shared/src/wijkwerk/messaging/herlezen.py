@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Sequence
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import TopicPartition
 
-from wijkwerk.messaging.kafka import bounded, stop_quietly
+from wijkwerk.messaging.kafka import bounded, client_kwargs, stop_quietly
 from wijkwerk.settings import KafkaSettings
 
 
@@ -24,7 +24,7 @@ class TopicLezer:
 
     async def __aenter__(self) -> TopicLezer:
         self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.kafka.bootstrap_servers,
+            **client_kwargs(self.kafka),
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="earliest",

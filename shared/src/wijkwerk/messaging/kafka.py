@@ -2,17 +2,23 @@
 
 aiokafka calls can hang while the broker is down, so every call that waits on the
 broker goes through :func:`bounded` and a failure surfaces as :class:`BrokerUnavailable`.
-No idempotent or transactional producer: exactly-once comes from outbox + inbox.
+Exactly-once comes from outbox + inbox; the idempotent producer (``KAFKA_ENABLE_IDEMPOTENCE``,
+on in production) only spares consumers the duplicates of a retried produce. Every client
+(producer, consumer, admin, the probes) connects with :func:`client_kwargs`: the bootstrap
+servers and the connection's security (TLS, SASL PLAIN/SCRAM/OAUTHBEARER).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.abc import AbstractTokenProvider
 from aiokafka.errors import KafkaError
+from aiokafka.helpers import create_ssl_context
 
 from wijkwerk.settings import KafkaSettings
 
@@ -30,11 +36,49 @@ async def bounded(awaitable: Awaitable[T], timeout_s: float, what: str) -> T:
         raise BrokerUnavailable(f"{what}: {exc!r}") from exc
 
 
+class OAuthTokens(AbstractTokenProvider):
+    """SASL/OAUTHBEARER: a token from the identity provider's token endpoint by client
+    credentials, cached and renewed before it expires (wijkwerk.dienstentoken)."""
+
+    def __init__(self, settings: KafkaSettings, *, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        from wijkwerk.dienstentoken import ClientCredentials
+
+        assert settings.sasl_oauth_token_url and settings.sasl_oauth_client_id and settings.sasl_oauth_client_secret
+        self._bron = ClientCredentials(
+            settings.sasl_oauth_token_url, settings.sasl_oauth_client_id,
+            settings.sasl_oauth_client_secret.get_secret_value(),
+            settings.sasl_oauth_scope.split() if settings.sasl_oauth_scope else [], transport=transport,
+        )
+
+    async def token(self) -> str:
+        return await self._bron()
+
+
+def client_kwargs(settings: KafkaSettings) -> dict[str, Any]:
+    """The arguments every aiokafka client needs to reach the cluster as configured."""
+    kwargs: dict[str, Any] = {"bootstrap_servers": settings.bootstrap_servers,
+                              "security_protocol": settings.security_protocol}
+    if settings.security_protocol in ("SSL", "SASL_SSL"):
+        kwargs["ssl_context"] = create_ssl_context(
+            cafile=settings.ssl_cafile, certfile=settings.ssl_certfile, keyfile=settings.ssl_keyfile,
+            password=settings.ssl_password.get_secret_value() if settings.ssl_password else None,
+        )
+    if settings.sasl_mechanism is not None:
+        kwargs["sasl_mechanism"] = settings.sasl_mechanism
+        if settings.sasl_mechanism == "OAUTHBEARER":
+            kwargs["sasl_oauth_token_provider"] = OAuthTokens(settings)
+        else:
+            kwargs["sasl_plain_username"] = settings.sasl_username
+            kwargs["sasl_plain_password"] = settings.sasl_password.get_secret_value() if settings.sasl_password else None
+    return kwargs
+
+
 def make_producer(settings: KafkaSettings, client_id: str) -> AIOKafkaProducer:
     return AIOKafkaProducer(
-        bootstrap_servers=settings.bootstrap_servers,
+        **client_kwargs(settings),
         client_id=client_id,
         acks="all",
+        enable_idempotence=settings.enable_idempotence,
         linger_ms=5,
         max_batch_size=512 * 1024,
         request_timeout_ms=int(settings.request_timeout_s * 1000),
@@ -45,7 +89,7 @@ def make_consumer(
     settings: KafkaSettings, group_id: str, client_id: str, *, max_records: int
 ) -> AIOKafkaConsumer:
     return AIOKafkaConsumer(
-        bootstrap_servers=settings.bootstrap_servers,
+        **client_kwargs(settings),
         group_id=group_id,
         client_id=client_id,
         enable_auto_commit=False,

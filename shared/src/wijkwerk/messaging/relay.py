@@ -42,7 +42,7 @@ from wijkwerk.db.messaging_ddl import OUTBOX_CHANNEL
 from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging import rotatie
 from wijkwerk.messaging.admin import ensure_topics
-from wijkwerk.messaging.kafka import BrokerUnavailable, bounded, make_producer, send_all, stop_quietly
+from wijkwerk.messaging.kafka import BrokerUnavailable, bounded, client_kwargs, make_producer, send_all, stop_quietly
 from wijkwerk.observability import OUTBOX_BACKLOG, OUTBOX_BATCH, OUTBOX_LAG, OUTBOX_PUBLISHED
 from wijkwerk.settings import KafkaSettings
 
@@ -235,7 +235,7 @@ class OutboxRelay:
     async def _connect(self) -> None:
         self._ends, self._acked = {}, {}
         await ensure_topics(
-            self.kafka.bootstrap_servers,
+            self.kafka,
             [self.topic, dlq_topic(self.topic)],
             self.kafka.topic_partitions,
             self.kafka.replication_factor,
@@ -345,7 +345,7 @@ class OutboxRelay:
         assert self._producer is not None
         log.warning("relay %s: %s; re-filling from the outbox", self.service, why)
         await ensure_topics(
-            self.kafka.bootstrap_servers,
+            self.kafka,
             [self.topic, dlq_topic(self.topic)],
             self.kafka.topic_partitions,
             self.kafka.replication_factor,
@@ -436,7 +436,7 @@ class OutboxRelay:
 
     async def _end_offsets(self) -> dict[int, int]:
         """partition -> end offset of our topic ({} when the topic does not exist)."""
-        probe = AIOKafkaConsumer(bootstrap_servers=self.kafka.bootstrap_servers, enable_auto_commit=False)
+        probe = AIOKafkaConsumer(**client_kwargs(self.kafka), enable_auto_commit=False)
         try:
             await bounded(probe.start(), self.kafka.request_timeout_s, "probe start")
             await bounded(probe.topics(), self.kafka.request_timeout_s, "metadata")

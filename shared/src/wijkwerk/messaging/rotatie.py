@@ -26,8 +26,8 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 
-from wijkwerk.messaging.admin import ensure_topics
-from wijkwerk.messaging.kafka import bounded, stop_quietly
+from wijkwerk.messaging.admin import TopicConfigMismatch, ensure_topics
+from wijkwerk.messaging.kafka import bounded, client_kwargs, stop_quietly
 from wijkwerk.settings import KafkaSettings
 
 log = logging.getLogger("wijkwerk.rotatie")
@@ -42,7 +42,7 @@ async def ware_eindes(kafka: KafkaSettings, topic: str, gemeld: dict[int, int], 
     open_ = {TopicPartition(topic, p): e for p, e in gemeld.items() if e > 0}
     if not open_:
         return eindes
-    probe = AIOKafkaConsumer(bootstrap_servers=kafka.bootstrap_servers, enable_auto_commit=False,
+    probe = AIOKafkaConsumer(**client_kwargs(kafka), enable_auto_commit=False,
                              fetch_max_wait_ms=kafka.fetch_max_wait_ms)
     try:
         await bounded(probe.start(), kafka.request_timeout_s, "probe start")
@@ -69,7 +69,7 @@ async def alles_verbruikt(kafka: KafkaSettings, topic: str, eindes: dict[int, in
     """Every consumer group with a committed offset on ``topic`` has committed its end on
     every partition. (The admin client's OffsetFetch does not decode against this broker;
     a group-bound consumer's ``committed`` does.)"""
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
+    admin = AIOKafkaAdminClient(**client_kwargs(kafka))
     await bounded(admin.start(), kafka.request_timeout_s, "admin start")
     try:
         groepen = [g for g, _ in await bounded(admin.list_consumer_groups(), kafka.request_timeout_s, "groups")]
@@ -77,7 +77,7 @@ async def alles_verbruikt(kafka: KafkaSettings, topic: str, eindes: dict[int, in
         await admin.close()
     tps = [TopicPartition(topic, p) for p in eindes]
     for groep in groepen:
-        probe = AIOKafkaConsumer(bootstrap_servers=kafka.bootstrap_servers, group_id=groep, enable_auto_commit=False)
+        probe = AIOKafkaConsumer(**client_kwargs(kafka), group_id=groep, enable_auto_commit=False)
         try:
             await bounded(probe.start(), kafka.request_timeout_s, "probe start")
             committed = {tp.partition: await bounded(probe.committed(tp), kafka.request_timeout_s, "committed")
@@ -98,22 +98,25 @@ async def roteer(kafka: KafkaSettings, topic: str, pogingen: int = 5) -> None:
     request in between can make the broker auto-create it with its default partitions:
     checked, and done again."""
     for _ in range(pogingen):
-        admin = AIOKafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
+        admin = AIOKafkaAdminClient(**client_kwargs(kafka))
         await bounded(admin.start(), kafka.request_timeout_s, "admin start")
         try:
             await bounded(admin.delete_topics([topic]), kafka.request_timeout_s, "delete topic")
         finally:
             await admin.close()
-        await ensure_topics(kafka.bootstrap_servers, [topic], kafka.topic_partitions, kafka.replication_factor,
-                            timeout_s=kafka.request_timeout_s)
-        if await _partities(kafka, topic) == kafka.topic_partitions:
-            return
-        log.warning("topic %s came back with the broker's default partitions; rotating again", topic)
+        try:
+            await ensure_topics(kafka, [topic], kafka.topic_partitions, kafka.replication_factor,
+                                timeout_s=kafka.request_timeout_s)
+            if await _partities(kafka, topic) == kafka.topic_partitions:
+                return
+        except TopicConfigMismatch:
+            pass  # auto-created without its configs
+        log.warning("topic %s came back as the broker auto-creates it; rotating again", topic)
     raise RuntimeError(f"topic {topic} could not be recreated with {kafka.topic_partitions} partitions")
 
 
 async def _partities(kafka: KafkaSettings, topic: str) -> int:
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka.bootstrap_servers)
+    admin = AIOKafkaAdminClient(**client_kwargs(kafka))
     await bounded(admin.start(), kafka.request_timeout_s, "admin start")
     try:
         beschrijving = await bounded(admin.describe_topics([topic]), kafka.request_timeout_s, "describe")

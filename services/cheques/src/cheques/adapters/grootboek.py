@@ -73,6 +73,16 @@ class GrootboekRepository:
         )
         return {uuid.UUID(r.split(":", 1)[1]): (int(c), int(d)) for r, c, d in rows}
 
+    async def uitbetalingen(self, periode: str) -> dict[uuid.UUID, int]:
+        """The payouts a run booked, per worker (what its SEPA file pays)."""
+        rows = await self.session.execute(
+            select(b.c.rekening, b.c.debet_cent)
+            .join(t, t.c.id == b.c.transactie_id)
+            .where(t.c.soort == UITBETALING, t.c.sleutel.like(f"uitbetaling:{periode}:%"),
+                   b.c.rekening.like("wijkwerker:%"))
+        )
+        return {uuid.UUID(r.split(":", 1)[1]): int(d) for r, d in rows}
+
     async def per_rekening(self, maand: date, organisator_id: uuid.UUID | None = None) -> list[dict]:
         """Per account in one booking month: debit, credit, cheques and fees (settlements)."""
         query = (

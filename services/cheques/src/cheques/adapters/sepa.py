@@ -30,11 +30,19 @@ class Overschrijving:
     end_to_end_id: str
 
 
-def schrijf_pain001(opdrachtgever: Opdrachtgever, uitvoering: date, overschrijvingen: list[Overschrijving]) -> bytes:
+def schrijf_pain001(
+    opdrachtgever: Opdrachtgever, uitvoering: date, overschrijvingen: list[Overschrijving], bericht_id: str | None = None
+) -> bytes:
+    """``bericht_id``: the file's MsgId (≤ 35 characters); the same for every copy of one
+    run, so the bank refuses a second upload and its pain.002 names the run."""
     config = {"name": opdrachtgever.naam, "IBAN": opdrachtgever.iban, "batch": True, "currency": "EUR"}
     if opdrachtgever.bic:
         config["BIC"] = opdrachtgever.bic
     transfer = SepaTransfer(config, schema=SCHEMA, clean=True)
+    if bericht_id is not None:
+        # sepaxml 2.7 draws a random MsgId and writes the header in its constructor
+        transfer.msg_id = bericht_id
+        transfer._xml.find("CstmrCdtTrfInitn/GrpHdr/MsgId").text = bericht_id
     for o in overschrijvingen:
         transfer.add_payment({
             "name": o.naam,

@@ -108,8 +108,10 @@ uitbetalingsrondes = Table(
     Column("uitgevoerd_op", DateTime(timezone=True)),
     Column("aantal", Integer, nullable=False),
     Column("totaal_cent", BigInteger, nullable=False),
-    Column("bestand", LargeBinary),
     Column("zonder_bankgegevens", JSONB, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("opgesteld_door", Text),
+    Column("uitvoeringsdatum", Date, nullable=False),  # the SEPA requested execution date
 )
 
 uitbetalingen = Table(
@@ -119,6 +121,21 @@ uitbetalingen = Table(
     Column("wijkwerker_id", UUID(as_uuid=True), primary_key=True),
     Column("bedrag_cent", BigInteger, nullable=False),
     Column("end_to_end_id", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("reden", Text),
+    Column("bankdatum", Date),
+)
+
+uitbetaling_stappen = Table(
+    "uitbetaling_stappen",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("periode", Text, ForeignKey("uitbetalingsrondes.periode"), nullable=False),
+    Column("stap", Text, nullable=False),
+    Column("door", Text, nullable=False),
+    Column("geregistreerd_om", DateTime(timezone=True)),
+    Column("bericht_id", Text),
+    Column("details", JSONB, nullable=False),
 )
 
 herberekening_saldi = Table(

@@ -6,7 +6,8 @@ split again from its price, carrier, order date and prestatie date with the rate
 is posted once with that day's first cheque, a reversed validation posts the same split
 back in its own month (and the day's allowance when no cheque of that day is left), fees
 come from the prestaties topic, and every payout is recomputed from what the worker had
-earned up to its month and was paid before.
+earned up to its month and was paid before; a payout the bank refused or returned is
+reversed (:mod:`herberekening_uitbetalingen`).
 
 Booking months (issue #17): a validation, a storno and a payout are folded in the booking
 month their event carries (``boekmaand``), a fee in the one ``InschrijvingsrechtGeboekt``
@@ -54,12 +55,10 @@ from cheques.domain.grootboek import (
     Transactie,
     cheque_transactie,
     inschrijving_transactie,
-    uitbetaling_transactie,
 )
 from cheques.domain.grootboek import organisator as organisator_rekening
 from cheques.domain.afsluiting import van_dag, volgende
 from cheques.domain.tarieven import Tarieven
-from cheques.domain.uitbetaling import Periode, te_betalen
 from cheques.domain.verdeling import Verdeling, verdeel
 from wijkwerk.events import Envelope, Event, UnknownEvent, registry
 from wijkwerk.events.cheques import (
@@ -67,8 +66,10 @@ from wijkwerk.events.cheques import (
     ChequeValidatieTeruggedraaid,
     InschrijvingsrechtGeboekt,
     PeriodeAfgesloten,
+    UitbetalingTeruggeboekt,
     UitbetalingUitgevoerd,
 )
+from cheques.service_layer.herberekening_uitbetalingen import UitbetalingenFold
 from wijkwerk.events.prestaties import InschrijvingsrechtBetaald, PrestatieGeregistreerd
 from wijkwerk.problems import DomainError
 
@@ -83,7 +84,7 @@ class _Ongeldig(Exception):
 
 
 @dataclass
-class Herberekening:
+class Herberekening(UitbetalingenFold):
     tarieven: Tarieven
     events: int = 0
     duplicaten: int = 0
@@ -97,6 +98,7 @@ class Herberekening:
     _verdiend: dict[str, dict[date, int]] = field(default_factory=dict)  # worker → month → net earned
     _saldi: dict[tuple[str, date], int] = field(default_factory=lambda: defaultdict(int))  # other postings
     _betaald: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    _uitbetaald: dict[tuple[str, str], int] = field(default_factory=dict)  # (worker, period) → recomputed payout
     _reisvergoeding: dict[str, int] = field(default_factory=dict)  # prestatie → the day's allowance
     _dag_cheques: dict[tuple[str, str], int] = field(default_factory=dict)  # (placement, day) → validated
     _reis: dict[tuple[str, str], int] = field(default_factory=dict)  # (placement, day) → allowance granted
@@ -156,6 +158,8 @@ class Herberekening:
                 self._inschrijving_geboekt(event, f"{envelope.event_type} {envelope.event_id}")
             elif isinstance(event, UitbetalingUitgevoerd):
                 self._uitbetaling(event, f"{envelope.event_type} {envelope.event_id}")
+            elif isinstance(event, UitbetalingTeruggeboekt):
+                self._teruggeboekt(event, f"{envelope.event_type} {envelope.event_id}")
             elif isinstance(event, PeriodeAfgesloten):
                 self._afgesloten[event.maand] = event.hash
         except DomainError as exc:
@@ -283,18 +287,6 @@ class Herberekening:
                 self._verdien(rekening[len(_WIJKWERKER):], boekmaand, boeking.credit - boeking.debet)
             else:
                 self._saldi[(rekening, boekmaand)] += boeking.debet - boeking.credit
-
-    def _uitbetaling(self, e: UitbetalingUitgevoerd, wat: str) -> None:
-        periode = Periode.parse(e.periode)
-        w = str(e.wijkwerker_id)
-        boekdatum = periode.laatste_dag
-        if e.boekmaand is not None and e.boekmaand != periode.eerste_dag:  # the period was closed
-            boekdatum = e.boekmaand
-            self._verschoven.append((periode.eerste_dag, e.boekmaand, wat))
-        bedrag = te_betalen(self.verdiend(w, tot=periode.eerste_dag), self._betaald[w])
-        if bedrag > 0:
-            self._betaald[w] += bedrag
-            self._boek(uitbetaling_transactie(e.periode, e.wijkwerker_id, bedrag, boekdatum))
 
     def _inschrijving_geboekt(self, e: InschrijvingsrechtGeboekt, wat: str) -> None:
         sleutel = inschrijving_transactie(e.erkenning_id, e.jaar, e.bedrag_cent, e.organisator_id, e.betaald_op).sleutel

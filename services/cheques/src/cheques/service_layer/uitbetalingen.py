@@ -1,14 +1,14 @@
 """The monthly payout run (A-07): pay every worker what was booked up to the month's end
-and not paid before, in one SEPA file; a re-run of the month returns the same run."""
+and not paid before, in one SEPA file; a re-run of the month returns the same run. The run
+is drawn up here (``opgesteld``, by ``door``); its approval, the file and the bank's
+answers are in :mod:`cheques.service_layer.uitbetalingsstatus` (issue #18)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from datetime import date
 
-from cheques.adapters.sepa import Opdrachtgever, Overschrijving, schrijf_pain001
-from cheques.adapters.toeleiding import BankgegevensBron, Bankrekening
+from cheques.adapters.toeleiding import BankgegevensBron
 from cheques.adapters.uitbetalingen import Ronde, Uitbetaling
 from cheques.domain.grootboek import uitbetaling_transactie
 from cheques.domain.uitbetaling import Periode, controleer_periode, end_to_end_id, rundata, te_betalen
@@ -20,14 +20,14 @@ async def voer_uit(
     periode: Periode,
     nieuwe_uow: Callable[[], ChequesUnitOfWork],
     bron: BankgegevensBron,
-    opdrachtgever: Opdrachtgever,
     vandaag: date,
+    door: str,
     uitgevoerd_op: date | None = None,
     uitvoeringsdatum: date | None = None,
 ) -> Ronde:
     """``uitgevoerd_op`` (the run's business date) and ``uitvoeringsdatum`` (the SEPA
     requested execution date) come from the request, by default the day after the period;
-    ``vandaag`` only guards against a run dated in the future."""
+    ``vandaag`` only guards against a run dated in the future (issue #21, defect 6)."""
     uitgevoerd_op, uitvoeringsdatum = rundata(periode, uitgevoerd_op, uitvoeringsdatum)
     controleer_periode(periode, uitgevoerd_op, uitvoeringsdatum, vandaag)
     async with nieuwe_uow() as uow:
@@ -53,8 +53,9 @@ async def voer_uit(
             periode=str(periode),
             uitgevoerd_op=None,
             uitbetalingen=tuple(lijnen),
-            bestand=_bestand(periode, lijnen, rekeningen, opdrachtgever, uitvoeringsdatum),
             zonder_bankgegevens=tuple(str(w) for w in kandidaten if w not in rekeningen),
+            uitvoeringsdatum=uitvoeringsdatum,
+            opgesteld_door=door,
         )
         await uow.rondes.add(ronde)
         # Booked in the month it settles, so that month's balance of the worker is zero; when
@@ -71,31 +72,6 @@ async def voer_uit(
             )
         await uow.commit()
         return await uow.rondes.get(str(periode))
-
-
-def _bestand(
-    periode: Periode,
-    lijnen: list[Uitbetaling],
-    rekeningen: dict[uuid.UUID, Bankrekening],
-    opdrachtgever: Opdrachtgever,
-    uitvoeringsdatum: date,
-) -> bytes | None:
-    if not lijnen:
-        return None
-    return schrijf_pain001(
-        opdrachtgever,
-        uitvoeringsdatum,
-        [
-            Overschrijving(
-                naam=rekeningen[lijn.wijkwerker_id].naam,
-                iban=rekeningen[lijn.wijkwerker_id].iban,
-                bedrag_cent=lijn.bedrag_cent,
-                omschrijving=f"Wijk-werken {periode}",
-                end_to_end_id=lijn.end_to_end_id,
-            )
-            for lijn in lijnen
-        ],
-    )
 
 
 async def lees(periode: Periode, uow: ChequesUnitOfWork) -> Ronde | None:

@@ -1,8 +1,9 @@
+import uuid
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from cheques.adapters.sepa import Opdrachtgever
@@ -11,30 +12,59 @@ from cheques.adapters.uitbetalingen import Ronde
 from cheques.domain.fouten import NietGevonden
 from cheques.domain.uitbetaling import Periode
 from cheques.entrypoints.deps import get_bankgegevens, get_opdrachtgever, get_uow, get_uow_factory
-from cheques.entrypoints.schemas.geld import UitbetalingOut, UitbetalingsrondeOut
-from cheques.service_layer import uitbetalingen
+from cheques.entrypoints.schemas.geld import (
+    BankberichtVerwerkt,
+    StapOut,
+    UitbetalingOut,
+    UitbetalingsHistoriekOut,
+    UitbetalingsrondeOut,
+    WijkwerkerUitbetalingOut,
+)
+from cheques.entrypoints.schemas.uitbetalingsstatus import (
+    DEBETMELDING_WEIGERINGEN,
+    GOEDKEURING_WEIGERINGEN,
+    SEPA_WEIGERINGEN,
+    STATUSRAPPORT_WEIGERINGEN,
+    VERZENDING_WEIGERINGEN,
+)
+from cheques.service_layer import uitbetalingen, uitbetalingsstatus
 from cheques.service_layer.uow import ChequesUnitOfWork
-from wijkwerk.auth import Principal, require
-from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.auth import CENTRAL, Principal, require
+from wijkwerk.problems import PROBLEM_RESPONSES, Problem
 
 router = APIRouter(prefix="/v1/uitbetalingen", tags=["uitbetalingen"], responses=PROBLEM_RESPONSES)
+bank = APIRouter(prefix="/v1/bankberichten", tags=["uitbetalingen"], responses=PROBLEM_RESPONSES)
+historiek = APIRouter(prefix="/v1/wijkwerkers", tags=["uitbetalingen"], responses=PROBLEM_RESPONSES)
 PeriodePad = Annotated[str, Path(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", examples=["2026-03"])]
-Betaler = Annotated[Principal, Depends(require("cheques:payout"))]
+
+
+async def _betaler(principal: Annotated[Principal, Depends(require("cheques:payout"))]) -> Principal:
+    """Payouts are Flanders-wide: central (VDAB) callers with cheques:payout only."""
+    if principal.org_type not in CENTRAL:
+        raise Problem(403, "alleen-centraal", "Only central (VDAB) callers handle payouts.")
+    return principal
+
+
+Betaler = Annotated[Principal, Depends(_betaler)]
+XML_BODY = {"requestBody": {"required": True, "content": {"application/xml": {"schema": {"type": "string"}}}}}
 
 
 def _out(ronde: Ronde) -> UitbetalingsrondeOut:
     return UitbetalingsrondeOut(
         periode=ronde.periode, uitgevoerd_op=ronde.uitgevoerd_op, aantal=len(ronde.uitbetalingen),
-        totaal=ronde.totaal_cent,
-        uitbetalingen=[UitbetalingOut(wijkwerker_id=u.wijkwerker_id, bedrag=u.bedrag_cent, end_to_end_id=u.end_to_end_id)
+        totaal=ronde.totaal_cent, status=ronde.status, uitvoeringsdatum=ronde.uitvoeringsdatum,
+        uitbetalingen=[UitbetalingOut(wijkwerker_id=u.wijkwerker_id, bedrag=u.bedrag_cent, end_to_end_id=u.end_to_end_id,
+                                      status=u.status, reden=u.reden, bankdatum=u.bankdatum)
                        for u in ronde.uitbetalingen],
         zonder_bankgegevens=list(ronde.zonder_bankgegevens),
-        sepa_bestand=f"/v1/uitbetalingen/{ronde.periode}/sepa" if ronde.bestand else None,
+        sepa_bestand=f"/v1/uitbetalingen/{ronde.periode}/sepa" if ronde.uitbetalingen else None,
+        stappen=[StapOut(stap=s.stap, door=s.door, geregistreerd_om=s.geregistreerd_om, bericht_id=s.bericht_id)
+                 for s in ronde.stappen],
     )
 
 
 @router.post(
-    "/{periode}", summary="Run the month's worker payout (idempotent: a re-run returns the same run)",
+    "/{periode}", summary="Draw up the month's worker payout run (idempotent: a re-run returns the same run)",
     description="`uitgevoerd_op` is the run's business date (default: the day after the month; not after today, "
                 "not before the month's start: `periode-in-de-toekomst`), `uitvoeringsdatum` the SEPA requested "
                 "execution date (default: the run date; not before it: `uitvoeringsdatum-voor-rundatum`).",
@@ -43,13 +73,12 @@ async def voer_uit(
     periode: PeriodePad,
     nieuwe_uow: Annotated[Callable[[], ChequesUnitOfWork], Depends(get_uow_factory)],
     bron: Annotated[BankgegevensBron, Depends(get_bankgegevens)],
-    opdrachtgever: Annotated[Opdrachtgever, Depends(get_opdrachtgever)],
-    _: Betaler,
+    principal: Betaler,
     uitgevoerd_op: Annotated[date | None, Query(description="The run's business date")] = None,
     uitvoeringsdatum: Annotated[date | None, Query(description="SEPA requested execution date")] = None,
 ) -> UitbetalingsrondeOut:
     ronde = await uitbetalingen.voer_uit(
-        Periode.parse(periode), nieuwe_uow, bron, opdrachtgever, date.today(), uitgevoerd_op, uitvoeringsdatum
+        Periode.parse(periode), nieuwe_uow, bron, date.today(), principal.subject, uitgevoerd_op, uitvoeringsdatum
     )
     return _out(ronde)
 
@@ -61,22 +90,90 @@ async def _ronde(periode: str, uow: ChequesUnitOfWork) -> Ronde:
     return ronde
 
 
-@router.get("/{periode}", summary="A month's payout run")
+@router.get("/{periode}", summary="A month's payout run: its state, transfers and steps with their actors")
 async def lees(periode: PeriodePad, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], _: Betaler) -> UitbetalingsrondeOut:
     return _out(await _ronde(periode, uow))
 
 
+@router.post(
+    "/{periode}/goedkeuring",
+    summary="Approve a drawn-up run (four eyes: someone other than its author; uitbetaling-vier-ogen)",
+    responses=GOEDKEURING_WEIGERINGEN,
+)
+async def keur_goed(
+    periode: PeriodePad, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler
+) -> UitbetalingsrondeOut:
+    return _out(await uitbetalingsstatus.keur_goed(Periode.parse(periode), uow, principal.subject))
+
+
+@router.post(
+    "/{periode}/verzending", summary="Record that the approved run's SEPA file went to the bank",
+    responses=VERZENDING_WEIGERINGEN,
+)
+async def verzend(
+    periode: PeriodePad, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler
+) -> UitbetalingsrondeOut:
+    return _out(await uitbetalingsstatus.verzend(Periode.parse(periode), uow, principal.subject))
+
+
 @router.get(
     "/{periode}/sepa",
-    summary="The run's SEPA credit transfer file (pain.001.001.09)",
+    summary="The approved run's SEPA credit transfer file (pain.001.001.09), generated now from the ledger and "
+            "toeleiding's current bank details",
     response_class=Response,
-    responses={200: {"content": {"application/xml": {}}}},
+    responses={200: {"content": {"application/xml": {}}}, **SEPA_WEIGERINGEN},
 )
-async def sepa(periode: PeriodePad, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], _: Betaler) -> Response:
-    ronde = await _ronde(periode, uow)
-    if ronde.bestand is None:
-        raise NietGevonden("The run paid nobody, so it has no SEPA file.", rule="geen-sepa-bestand")
+async def sepa(
+    periode: PeriodePad,
+    uow: Annotated[ChequesUnitOfWork, Depends(get_uow)],
+    bron: Annotated[BankgegevensBron, Depends(get_bankgegevens)],
+    opdrachtgever: Annotated[Opdrachtgever, Depends(get_opdrachtgever)],
+    _: Betaler,
+) -> Response:
+    bestand = await uitbetalingsstatus.sepa_bestand(Periode.parse(periode), uow, bron, opdrachtgever)
     return Response(
-        ronde.bestand, media_type="application/xml",
-        headers={"Content-Disposition": f'attachment; filename="wijkwerk-uitbetaling-{periode}.xml"'},
+        bestand, media_type="application/xml",
+        headers={"Content-Disposition": f'attachment; filename="wijkwerk-uitbetaling-{periode}.xml"',
+                 "Cache-Control": "no-store"},
     )
+
+
+@bank.post(
+    "/statusrapport",
+    summary="Import the bank's pain.002.001.10 status report of a sent run (validated against the XSD); "
+            "a rejected transfer is booked back",
+    openapi_extra=XML_BODY,
+    responses=STATUSRAPPORT_WEIGERINGEN,
+)
+async def statusrapport(
+    request: Request, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler
+) -> UitbetalingsrondeOut:
+    return _out(await uitbetalingsstatus.importeer_statusrapport(await request.body(), uow, principal.subject))
+
+
+@bank.post(
+    "/debetmelding",
+    summary="Import the bank's camt.054.001.08 notification (validated against the XSD); every returned transfer "
+            "is booked back",
+    openapi_extra=XML_BODY,
+    responses=DEBETMELDING_WEIGERINGEN,
+)
+async def debetmelding(
+    request: Request, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler
+) -> BankberichtVerwerkt:
+    v = await uitbetalingsstatus.importeer_debetmelding(await request.body(), uow, principal.subject)
+    return BankberichtVerwerkt(bericht_id=v.bericht_id, teruggeboekt=v.teruggeboekt, al_verwerkt=v.al_verwerkt,
+                               onbekend=v.onbekend)
+
+
+@historiek.get("/{wijkwerker_id}/uitbetalingen", summary="A worker's payouts: paid, rejected or returned")
+async def wijkwerker_historiek(
+    wijkwerker_id: uuid.UUID,
+    uow: Annotated[ChequesUnitOfWork, Depends(get_uow)],
+    _: Betaler,
+) -> UitbetalingsHistoriekOut:
+    rijen = await uitbetalingsstatus.historiek(wijkwerker_id, uow)
+    return UitbetalingsHistoriekOut(wijkwerker_id=wijkwerker_id, uitbetalingen=[
+        WijkwerkerUitbetalingOut(periode=u.periode, bedrag=u.bedrag_cent, end_to_end_id=u.end_to_end_id,
+                                 status=u.status, rondestatus=s, reden=u.reden, bankdatum=u.bankdatum)
+        for u, s in rijen])

@@ -22,7 +22,7 @@ from cheques.entrypoints.deps import get_archieven, get_bankgegevens
 from cheques.service_layer import prestaties, referentie
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import Envelope
-from wijkwerk.events.prestaties import PrestatieGeregistreerd
+from wijkwerk.events.prestaties import ErkenningVerleend, InschrijvingsrechtBetaald, PrestatieGeregistreerd
 from wijkwerk.events.toeleiding import OrganisatorGeregistreerd, TariefVastgelegd
 from wijkwerk.messaging.archief import DatabaseArchief
 from wijkwerk.testing import migrated_database
@@ -61,7 +61,10 @@ class Omgeving:
         return session_factory(self.engine)
 
     async def webhook(self, body: dict, *, delivery: str | None = None, ts: int | None = None,
-                      geheim: str | list[str] = GEHEIM, uitgever: str = "vdab", raw: bytes | None = None):
+                      geheim: str | list[str] = GEHEIM, uitgever: str = "vdab", raw: bytes | None = None,
+                      erkenning: bool = True):
+        if erkenning and body.get("type") == "bestelling.betaald":
+            await self.erkenning(body["gebruiker_id"], body["organisator_id"])
         self.deliveries += 1
         raw = raw if raw is not None else orjson.dumps(body)
         ts = ts if ts is not None else int(time.time())
@@ -73,6 +76,22 @@ class Omgeving:
         r = await self.webhook(body, **kw)
         assert r.status_code == 200, r.text
         return r.json()
+
+    async def erkenning(self, gebruiker_id, organisator_id) -> None:
+        """An erkenning of the gebruiker at the organiser, active 2018-2099 (A-14: an order
+        needs one), as prestaties publishes it; the fee is zero, so nothing is booked."""
+        g, o = uuid.UUID(str(gebruiker_id)), uuid.UUID(str(organisator_id))
+        eid = uuid.uuid5(g, str(o))
+        van, tot = date(2018, 1, 1), date(2099, 12, 31)
+        events = [
+            ErkenningVerleend(gebruiker_id=g, erkenning_id=eid, organisator_id=o, gebruiker_categorie="particulier",
+                              geldig_van=van, geldig_tot=tot, inschrijvingsrecht_cent=0, overeenkomst_op=van),
+            InschrijvingsrechtBetaald(gebruiker_id=g, erkenning_id=eid, organisator_id=o, bedrag_cent=0, jaar=2018,
+                                      geldig_van=van, geldig_tot=tot, betaald_op=van),
+        ]
+        async with self.sessions() as session, session.begin():
+            for e in events:
+                await prestaties.HANDLERS[type(e)](session, e, Envelope.wrap(e, producer="prestaties"))
 
     async def organisator(self, prijs: int = 745) -> uuid.UUID:
         oid = uuid.uuid4()

@@ -26,8 +26,10 @@ async def test_rates_are_seeded_and_a_new_row_applies_from_a_later_date(omgeving
     assert [x["waarde"] for x in r.json() if x["soort"] == "loon_per_uur"] == [410, 450]
     again = await o.client.post("/v1/verdeeltarieven", json=body, headers=admin)
     assert (again.status_code, again.json()["rule"]) == (409, "tarief-bestaat-al")
-    past = await o.client.post("/v1/verdeeltarieven", json={**body, "geldig_vanaf": str(date.today())}, headers=admin)
-    assert (past.status_code, past.json()["rule"]) == (422, "tarief-terugwerkend")
+    # a past date is no refusal by itself: only a row that would change validated cheques
+    # is retroactive (issue #21 defect 6; services/cheques/tests/integration/test_datums.py)
+    past = await o.client.post("/v1/verdeeltarieven", json={**body, "geldig_vanaf": "2019-01-01"}, headers=admin)
+    assert past.status_code == 201, past.text
     unknown = await o.client.post("/v1/verdeeltarieven", json={**body, "soort": "bonus"}, headers=admin)
     assert (unknown.status_code, unknown.json()["rule"]) == (422, "ongeldige-invoer")
     reader = await o.client.post("/v1/verdeeltarieven", json=body, headers=o.tokens.headers("cheques:read"))

@@ -63,7 +63,9 @@ async def test_a_delivery_replayed_under_another_id_is_refused(omgeving):
     oid = await o.organisator()
     op = T - timedelta(days=3)
     o.app.dependency_overrides[get_klok] = lambda: op.timestamp
-    raw = orjson.dumps(_bestelling(oid))
+    bestelling = _bestelling(oid)
+    await o.erkenning(bestelling["gebruiker_id"], oid)  # the order needs an active erkenning
+    raw = orjson.dumps(bestelling)
     headers = handtekening.headers(OUD, "lev-echt", int(op.timestamp()), raw) | {"content-type": "application/json"}
     assert (await o.client.post("/v1/webhooks/vdab", content=raw, headers=headers)).status_code == 200
     before = await o.tellingen()

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from cheques.domain.fouten import OngeldigeInvoer
-from cheques.domain.uitbetaling import Periode, controleer_periode, end_to_end_id, te_betalen
+from cheques.domain.uitbetaling import Periode, controleer_periode, end_to_end_id, rundata, te_betalen
 
 
 def test_a_worker_is_paid_what_was_earned_up_to_the_period_minus_what_was_paid():
@@ -23,10 +23,13 @@ def test_a_period_is_a_calendar_month_that_has_started():
     for fout in ("2024-13", "2024-2", "24-02"):
         with pytest.raises(OngeldigeInvoer):
             Periode.parse(fout)
-    controleer_periode(Periode.parse("2026-03"), date(2026, 3, 1))
-    with pytest.raises(OngeldigeInvoer) as exc:
-        controleer_periode(Periode.parse("2026-04"), date(2026, 3, 31))
-    assert exc.value.rule == "periode-in-de-toekomst"
+    # the run's own (business) date decides, not today's; a run dated after today is refused
+    controleer_periode(Periode.parse("2026-03"), date(2026, 3, 1), date(2026, 3, 1), date(2026, 12, 3))
+    for run, vandaag in ((date(2026, 3, 31), date(2026, 12, 3)), (date(2026, 4, 2), date(2026, 4, 1))):
+        with pytest.raises(OngeldigeInvoer) as exc:
+            controleer_periode(Periode.parse("2026-04"), run, run, vandaag)
+        assert exc.value.rule == "periode-in-de-toekomst"
+    assert rundata(Periode.parse("2026-02"), None, None) == (date(2026, 3, 1), date(2026, 3, 1))
 
 
 def test_the_end_to_end_id_fits_sepa_and_is_stable():

@@ -29,7 +29,10 @@ async def _wereld(client, tokens, fold, engine, trajecten: list[tuple]) -> None:
                                    uitkeringsstatus="volledig_werkzoekend", ex_pwa=False, onbeperkt_recht=False,
                                    ingeschreven_op=date(2025, 1, 1)),
             TrajectGestart(traject_id=tid, toeleiding_id=uuid.uuid4(), wijkwerker_id=wid, organisator_id=oid,
-                           start=date(2025, 6, 1), gepland_einde=date(2026, 5, 31), max_einde=None),
+                           start=date(2025, 6, 1), max_einde=None,
+                           # a trajectory without an end still runs: its planned end
+                           # lies after every as-of date below
+                           gepland_einde=date(2026, 5, 31) if einde is not None else date(2027, 5, 31)),
         ]
         if einde is not None:
             events.append(TrajectBeeindigd(traject_id=tid, wijkwerker_id=wid, organisator_id=oid, einde=einde,

@@ -108,3 +108,15 @@ async def test_a_changed_area_replaces_the_known_one(env, wereld):
     ))
     org = (await env.client.get(f"/v1/organisatoren/{w.organisator_id}", headers=env.h())).json()
     assert org["gemeenten"] == ["31005", "31006"]
+
+
+async def test_a_prolongation_after_the_housekeeping_end_reopens_the_window(env, wereld):
+    """Issue #21 defect 6: toeleiding's job may end a trajectory at its planned end before a
+    back-office import's prolongation arrives; the prolongation reopens it (toeleiding
+    refuses it after a decided end), so the window does not depend on when the job fired."""
+    w = await wereld()
+    await env.fold(TrajectBeeindigd(traject_id=w.traject_id, wijkwerker_id=w.wijkwerker_id,
+                                    organisator_id=w.organisator_id, einde=date(2025, 7, 5), reden="einde_advies"))
+    await env.fold(TrajectVerlengd(traject_id=w.traject_id, wijkwerker_id=w.wijkwerker_id,
+                                   gepland_einde=date(2025, 10, 5), max_einde=date(2026, 1, 5)))
+    assert (await env.client.post("/v1/prestaties", json=w.prestatie("2025-09-02"), headers=env.h())).status_code == 201

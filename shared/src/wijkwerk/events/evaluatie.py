@@ -33,6 +33,9 @@ class EvaluatieUitgevoerd(_EvaluatieEvent):
     uitkomst: str
     vervolg: str | None = None
     evaluator_organisatie: str | None = None
+    # An outcome that ends the trajectory (uitstroom_werk, ander_traject, stopt) carries
+    # the end date it decided; None: the evaluation date (issue #21, ADR on the end).
+    einde: date | None = None
 
 
 @registry.register

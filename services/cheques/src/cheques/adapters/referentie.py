@@ -6,13 +6,20 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cheques.adapters.tables import organisatoren_ref, prestaties_ref, tarieven_ref, verdeeltarieven
-from cheques.domain.cheque import Prestatie
-from cheques.domain.tarieven import Tarieven
+from cheques.adapters.tables import (
+    bestellingen,
+    cheques,
+    organisatoren_ref,
+    prestaties_ref,
+    tarieven_ref,
+    verdeeltarieven,
+)
+from cheques.domain.cheque import Prestatie, Status
+from cheques.domain.tarieven import Soort, Tarieven
 
 
 class TariefReferentie:
@@ -58,6 +65,33 @@ class VerdeeltariefRepository:
             select(verdeeltarieven.c.soort, verdeeltarieven.c.geldig_vanaf, verdeeltarieven.c.waarde)
         )
         return Tarieven.van(rows)
+
+    async def cheques_onder(self, soort: Soort, vanaf: date, tot: date | None) -> int:
+        """The cheques a rate of ``soort`` valid in [vanaf, tot) applies to and that were
+        already split (validated) or, for the validity, issued: by the date the rate is
+        read on (A-06: pay, insurance, travel fund on the prestatie date; the issuer fee on
+        the order date, per carrier; A-13 the validity on the issue date)."""
+        if soort is Soort.GELDIGHEID_MAANDEN:
+            dag, query = cheques.c.uitgegeven_op, select(func.count()).select_from(cheques)
+        elif soort.value.startswith("uitgeverkost_"):
+            dag = bestellingen.c.besteld_op
+            query = (
+                select(func.count())
+                .select_from(cheques.join(bestellingen, bestellingen.c.id == cheques.c.bestelling_id))
+                .where(cheques.c.status == Status.GEVALIDEERD.value,
+                       bestellingen.c.drager == soort.value.removeprefix("uitgeverkost_"))
+            )
+        else:
+            dag = prestaties_ref.c.datum
+            query = (
+                select(func.count())
+                .select_from(cheques.join(prestaties_ref, prestaties_ref.c.id == cheques.c.prestatie_id))
+                .where(cheques.c.status == Status.GEVALIDEERD.value)
+            )
+        query = query.where(dag >= vanaf)
+        if tot is not None:
+            query = query.where(dag < tot)
+        return await self.session.scalar(query)
 
     async def voeg_toe(self, soort: str, geldig_vanaf: date, waarde: int) -> bool:
         stmt = pg_insert(verdeeltarieven).values(soort=soort, geldig_vanaf=geldig_vanaf, waarde=waarde)

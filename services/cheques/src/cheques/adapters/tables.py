@@ -222,3 +222,24 @@ periode_afstemmingen = Table(
     Column("organisator_id", UUID(as_uuid=True), primary_key=True),
     Column("afstemming", JSONB, nullable=False),
 )
+
+# A-14: the gebruikers' erkenningen as prestaties publishes them (an order needs an active
+# one of the gebruiker at the order's organiser).
+erkenningen_ref = Table(
+    "erkenningen_ref",
+    metadata,
+    Column("erkenning_id", UUID(as_uuid=True), primary_key=True),
+    Column("gebruiker_id", UUID(as_uuid=True), nullable=False),
+    Column("organisator_id", UUID(as_uuid=True), nullable=False),
+    Column("overeenkomst_op", Date),
+    Column("einde", Date),  # the last valid day after a stop
+)
+
+erkenning_perioden_ref = Table(
+    "erkenning_perioden_ref",
+    metadata,
+    Column("erkenning_id", UUID(as_uuid=True), primary_key=True),
+    Column("geldig_van", Date, primary_key=True),
+    Column("geldig_tot", Date, nullable=False),
+    Column("betaald_op", Date),
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from cheques.domain.fouten import OngeldigeInvoer
 
@@ -36,9 +36,25 @@ class Periode:
         return f"{self.jaar:04d}-{self.maand:02d}"
 
 
-def controleer_periode(periode: Periode, vandaag: date) -> None:
-    if periode.eerste_dag > vandaag:
-        raise OngeldigeInvoer("A month that has not started cannot be paid out.", rule="periode-in-de-toekomst")
+def rundata(periode: Periode, uitgevoerd_op: date | None, uitvoeringsdatum: date | None) -> tuple[date, date]:
+    """The run's business date and the SEPA requested execution date, from the request;
+    by default the day after the period (the run that closes the month), never today."""
+    run = uitgevoerd_op or periode.laatste_dag + timedelta(days=1)
+    return run, uitvoeringsdatum or run
+
+
+def controleer_periode(periode: Periode, uitgevoerd_op: date, uitvoeringsdatum: date, vandaag: date) -> None:
+    """A run is a fact of its own date: the month must have started by then, and that
+    date cannot lie after today (a fact that has not happened yet); the bank executes on
+    or after it."""
+    if periode.eerste_dag > uitgevoerd_op or uitgevoerd_op > vandaag:
+        raise OngeldigeInvoer(
+            "A month is paid out on or after its start, on a run date that has come.", rule="periode-in-de-toekomst",
+            uitgevoerd_op=uitgevoerd_op.isoformat(),
+        )
+    if uitvoeringsdatum < uitgevoerd_op:
+        raise OngeldigeInvoer("The requested execution date lies before the run date.",
+                              rule="uitvoeringsdatum-voor-rundatum")
 
 
 def te_betalen(tegoed_tot_einde_periode: int, al_betaald: int) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cheques.adapters.erkenningen import ErkenningReferentie
 from cheques.adapters.referentie import PrestatieReferentie
 from cheques.domain.cheque import Prestatie
 from cheques.domain.grootboek import inschrijving_transactie, maand
@@ -14,6 +15,10 @@ from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.events import Envelope
 from wijkwerk.events.cheques import InschrijvingsrechtGeboekt
 from wijkwerk.events.prestaties import (
+    ErkenningHernieuwd,
+    ErkenningOndertekend,
+    ErkenningStopgezet,
+    ErkenningVerleend,
     InschrijvingsrechtBetaald,
     PrestatieGeannuleerd,
     PrestatieGecorrigeerd,
@@ -49,6 +54,7 @@ async def inschrijvingsrecht_betaald(session: AsyncSession, event: Inschrijvings
     first open month when that month was closed (issue #17); the booking month is published
     (``InschrijvingsrechtGeboekt``) so the recompute books it there too. A fee of zero
     (PR-21) moves no money and posts nothing."""
+    await ErkenningReferentie(session).periode(event.erkenning_id, event.geldig_van, event.geldig_tot, event.betaald_op)
     if event.bedrag_cent <= 0:
         return
     uow = ChequesUnitOfWork.joined(session, causation_id=str(envelope.event_id))
@@ -63,7 +69,30 @@ async def inschrijvingsrecht_betaald(session: AsyncSession, event: Inschrijvings
     await uow.commit()
 
 
+async def erkenning_verleend(session: AsyncSession, event: ErkenningVerleend, _: Envelope) -> None:
+    """A-14: orders need an active erkenning of the gebruiker at the order's organiser."""
+    erkenningen = ErkenningReferentie(session)
+    await erkenningen.verleend(event.erkenning_id, event.gebruiker_id, event.organisator_id, event.overeenkomst_op)
+    await erkenningen.periode(event.erkenning_id, event.geldig_van, event.geldig_tot)
+
+
+async def erkenning_ondertekend(session: AsyncSession, event: ErkenningOndertekend, _: Envelope) -> None:
+    await ErkenningReferentie(session).wijzig(event.erkenning_id, overeenkomst_op=event.overeenkomst_op)
+
+
+async def erkenning_hernieuwd(session: AsyncSession, event: ErkenningHernieuwd, _: Envelope) -> None:
+    await ErkenningReferentie(session).periode(event.erkenning_id, event.geldig_van, event.geldig_tot)
+
+
+async def erkenning_stopgezet(session: AsyncSession, event: ErkenningStopgezet, _: Envelope) -> None:
+    await ErkenningReferentie(session).wijzig(event.erkenning_id, einde=event.einde)
+
+
 HANDLERS = {
+    ErkenningVerleend: erkenning_verleend,
+    ErkenningOndertekend: erkenning_ondertekend,
+    ErkenningHernieuwd: erkenning_hernieuwd,
+    ErkenningStopgezet: erkenning_stopgezet,
     PrestatieGeregistreerd: prestatie_geregistreerd,
     PrestatieGecorrigeerd: prestatie_gecorrigeerd,
     PrestatieGeannuleerd: prestatie_geannuleerd,

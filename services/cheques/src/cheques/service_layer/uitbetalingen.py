@@ -11,7 +11,7 @@ from datetime import date
 from cheques.adapters.toeleiding import BankgegevensBron
 from cheques.adapters.uitbetalingen import Ronde, Uitbetaling
 from cheques.domain.grootboek import uitbetaling_transactie
-from cheques.domain.uitbetaling import Periode, controleer_periode, end_to_end_id, te_betalen
+from cheques.domain.uitbetaling import Periode, controleer_periode, end_to_end_id, rundata, te_betalen
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.events.cheques import UitbetalingUitgevoerd
 
@@ -22,8 +22,14 @@ async def voer_uit(
     bron: BankgegevensBron,
     vandaag: date,
     door: str,
+    uitgevoerd_op: date | None = None,
+    uitvoeringsdatum: date | None = None,
 ) -> Ronde:
-    controleer_periode(periode, vandaag)
+    """``uitgevoerd_op`` (the run's business date) and ``uitvoeringsdatum`` (the SEPA
+    requested execution date) come from the request, by default the day after the period;
+    ``vandaag`` only guards against a run dated in the future (issue #21, defect 6)."""
+    uitgevoerd_op, uitvoeringsdatum = rundata(periode, uitgevoerd_op, uitvoeringsdatum)
+    controleer_periode(periode, uitgevoerd_op, uitvoeringsdatum, vandaag)
     async with nieuwe_uow() as uow:
         if (ronde := await uow.rondes.get(str(periode))) is not None:
             return ronde
@@ -48,7 +54,7 @@ async def voer_uit(
             uitgevoerd_op=None,
             uitbetalingen=tuple(lijnen),
             zonder_bankgegevens=tuple(str(w) for w in kandidaten if w not in rekeningen),
-            uitvoeringsdatum=vandaag,
+            uitvoeringsdatum=uitvoeringsdatum,
             opgesteld_door=door,
         )
         await uow.rondes.add(ronde)
@@ -61,7 +67,7 @@ async def voer_uit(
             uow.emit(
                 UitbetalingUitgevoerd(
                     wijkwerker_id=lijn.wijkwerker_id, periode=str(periode), bedrag_cent=lijn.bedrag_cent,
-                    uitgevoerd_op=vandaag, end_to_end_id=lijn.end_to_end_id, boekmaand=boekdatum.replace(day=1),
+                    uitgevoerd_op=uitgevoerd_op, end_to_end_id=lijn.end_to_end_id, boekmaand=boekdatum.replace(day=1),
                 )
             )
         await uow.commit()

@@ -2,6 +2,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cheques.adapters.erkenningen import ErkenningReferentie
 from cheques.adapters.afsluitingen import AfsluitingRepository
 from cheques.adapters.cheques import BestellingRepository, ChequeRepository, WebhookInbox
 from cheques.adapters.grootboek import GrootboekRepository
@@ -31,6 +32,7 @@ class ChequesUnitOfWork(UnitOfWork):
         self.opdrachten = OpdrachtRepository(session)
         self.reisdagen = ReisdagRepository(session)
         self.afsluitingen = AfsluitingRepository(session)
+        self.erkenningen = ErkenningReferentie(session)
         self._geboekt: list[Transactie] = []
         self._afgesloten: tuple[Periode | None] | None = None
 

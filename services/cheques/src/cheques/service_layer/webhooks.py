@@ -70,6 +70,18 @@ async def registreer_bestelling(cmd: commands.RegistreerBestelling, uow: Cheques
     if prijs is None:
         raise OngeldigeInvoer("No tariff is known for this organiser on the order date.", rule="tarief-onbekend")
     Soort.uitgeverkost(cmd.drager)  # a carrier without an issuer fee is refused now, not at validation
+    # the cheques are bound to this gebruiker and organiser, so the gebruiker holds an
+    # active erkenning there on the order date. None known here: its events may still
+    # be on their way from prestaties (retryable); known but not active: refused.
+    stand = await uow.erkenningen.stand_op(cmd.gebruiker_id, cmd.organisator_id, cmd.besteld_op)
+    if stand is None:
+        raise NogOnbekend("No erkenning of this gebruiker at this organiser is known here yet.",
+                          rule="erkenning-nog-onbekend")
+    if stand != "actief":
+        raise OngeldigeInvoer(
+            f"The gebruiker holds no active erkenning at this organiser on {cmd.besteld_op} (A-14).",
+            rule="geen-actieve-erkenning", erkenning_status=stand,
+        )
     b = Bestelling(
         id=cmd.bestelling_id, uitgever=uitgever, gebruiker_id=cmd.gebruiker_id, organisator_id=cmd.organisator_id,
         aantal=cmd.aantal, drager=cmd.drager, besteld_op=cmd.besteld_op, prijs_cent=prijs,

@@ -89,8 +89,11 @@ _ZONDER_PRESTATIES = text(
     WITH actief AS ({_ACTIEVE_ERKENNINGEN}),
     gebruikers AS (
         SELECT DISTINCT a.gebruiker_id,
+               -- per organiser on the erkenning level (RPT-11): a prestatie at that
+               -- organiser; Flanders-wide: a prestatie anywhere
                EXISTS (SELECT 1 FROM rm_prestaties p
-                       WHERE p.gebruiker_id = a.gebruiker_id AND NOT p.geannuleerd AND p.datum <= :einde)
+                       WHERE p.gebruiker_id = a.gebruiker_id AND NOT p.geannuleerd AND p.datum <= :einde
+                         AND (CAST(:organisator_id AS uuid) IS NULL OR p.organisator_id = a.organisator_id))
                AS met_prestaties
         FROM actief a
         WHERE CAST(:organisator_id AS uuid) IS NULL OR a.organisator_id = CAST(:organisator_id AS uuid)
@@ -216,7 +219,7 @@ _ONBEPERKT_RECHT = text(
                SELECT 1 FROM rm_trajecten t WHERE t.wijkwerker_id = d.wijkwerker_id AND t.start <= :op
                  AND coalesce(t.werkelijk_einde, t.gepland_einde, 'infinity'::date) >= :op)) AS nog_in_wijkwerken
     FROM rm_dossiers d
-    WHERE d.onbeperkt_recht
+    WHERE d.onbeperkt_recht AND d.ingeschreven_op <= :op
       AND (CAST(:organisator_id AS uuid) IS NULL OR d.organisator_id = CAST(:organisator_id AS uuid))
     """
 )
@@ -285,7 +288,9 @@ class Maandrapporten:
         return (await self._rows(_ZELFDE_KLUS, van=van, tot=tot, organisator_id=organisator_id))[0]
 
     async def zonder_prestaties(self, einde: date, organisator_id: uuid.UUID | None) -> dict:
-        """RPT-11: active gebruikers (G-5) without any accepted prestatie up to month end."""
+        """RPT-11: active gebruikers (G-5) without any accepted prestatie up to month end;
+        for one organiser on the erkenning level: its active erkenningen without a prestatie
+        at that organiser (a gebruiker working only elsewhere counts as without)."""
         return (await self._rows(_ZONDER_PRESTATIES, einde=einde, organisator_id=organisator_id))[0]
 
     async def gebruikers(self, begin: date, einde: date, organisator_id: uuid.UUID | None) -> list[dict]:

@@ -18,9 +18,11 @@ from evaluatie.domain import uitstroom
 _COHORT = """
     cohort AS (
         SELECT t.traject_id, t.wijkwerker_id, t.organisator_id,
-               CAST(date_trunc('month', t.werkelijk_einde) AS date) AS maand, t.werkelijk_einde AS einde
+               CAST(date_trunc('month', coalesce(t.werkelijk_einde, t.gepland_einde)) AS date) AS maand,
+               coalesce(t.werkelijk_einde, t.gepland_einde) AS einde
         FROM rm_trajecten t
-        WHERE t.werkelijk_einde BETWEEN :van AND :tot
+        WHERE coalesce(t.werkelijk_einde, t.gepland_einde) BETWEEN :van AND :tot
+          AND coalesce(t.werkelijk_einde, t.gepland_einde) <= :op
           AND (CAST(:organisator_id AS uuid) IS NULL OR t.organisator_id = CAST(:organisator_id AS uuid))
     )"""
 _GROEPEN = """

@@ -13,11 +13,12 @@ from evaluatie.adapters.tables import evaluaties, rm_toeleidingen, rm_trajecten,
 
 _TE_METEN = text(
     """
-    SELECT t.traject_id, t.wijkwerker_id, t.organisator_id, t.werkelijk_einde, h.horizon AS horizon_maanden,
-           CAST(t.werkelijk_einde + make_interval(months => h.horizon) AS date) AS meetmoment
-    FROM rm_trajecten t CROSS JOIN (VALUES (3), (6), (9), (12)) AS h (horizon)
-    WHERE t.werkelijk_einde IS NOT NULL AND t.werkelijk_einde <= :op
-      AND CAST(t.werkelijk_einde + make_interval(months => h.horizon) AS date) <= :tot
+    SELECT t.traject_id, t.wijkwerker_id, t.organisator_id, t.einde AS werkelijk_einde, h.horizon AS horizon_maanden,
+           CAST(t.einde + make_interval(months => h.horizon) AS date) AS meetmoment
+    FROM (SELECT *, coalesce(werkelijk_einde, gepland_einde) AS einde FROM rm_trajecten) t
+         CROSS JOIN (VALUES (3), (6), (9), (12)) AS h (horizon)
+    WHERE t.einde <= :op
+      AND CAST(t.einde + make_interval(months => h.horizon) AS date) <= :tot
       AND NOT EXISTS (SELECT 1 FROM uitstroommetingen m
                       WHERE m.traject_id = t.traject_id AND m.horizon_maanden = h.horizon AND m.gemeten_op <= :op)
       AND (CAST(:organisator_id AS uuid) IS NULL OR t.organisator_id = CAST(:organisator_id AS uuid))

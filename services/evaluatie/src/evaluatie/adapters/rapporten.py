@@ -50,7 +50,9 @@ class Rapporten:
             select(rm_trajecten.c.traject_id, groep, status)
             .outerjoin(rm_dossiers, rm_dossiers.c.wijkwerker_id == rm_trajecten.c.wijkwerker_id)
             .outerjoin(rm_toeleidingen, rm_toeleidingen.c.toeleiding_id == rm_trajecten.c.toeleiding_id)
-            .where(rm_trajecten.c.werkelijk_einde.is_not(None), rm_trajecten.c.werkelijk_einde <= grens)
+            # ended on the actual end, else on the planned end (whether or not
+            # toeleiding's housekeeping job has written it yet: issue #21, defect 6).
+            .where(func.coalesce(rm_trajecten.c.werkelijk_einde, rm_trajecten.c.gepland_einde) <= grens)
         )
         if organisator_id is not None:
             cohort = cohort.where(rm_trajecten.c.organisator_id == organisator_id)
@@ -64,7 +66,8 @@ class Rapporten:
         gemeten = (
             select(cohort.c.ex_pwa, cohort.c.status, uitstroommetingen.c.categorieen, uitstroommetingen.c.subcategorieen)
             .join(uitstroommetingen, uitstroommetingen.c.traject_id == cohort.c.traject_id)
-            .where(uitstroommetingen.c.horizon_maanden == horizon)
+            # only measurements taken by ``op``: the report as of a date can be reproduced
+            .where(uitstroommetingen.c.horizon_maanden == horizon, uitstroommetingen.c.gemeten_op <= op)
             .subquery()
         )
         counts: dict[tuple[bool, str | None, str], int] = {}

@@ -65,6 +65,7 @@ evaluaties = Table(
     Column("vervolg", Text),
     Column("opmerkingen", Text),
     Column("evaluator_organisatie", Text),
+    Column("einde", Date),  # the trajectory's end an ending outcome decided (None: its date)
 )
 
 uitstroommetingen = Table(

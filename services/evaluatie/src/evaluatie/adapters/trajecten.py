@@ -6,7 +6,8 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import func, insert, select, update
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import Date, case, cast, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,18 +36,33 @@ class TrajectRepository:
     async def laatste_evaluatie(self, traject_id: uuid.UUID) -> date | None:
         return await self.session.scalar(select(func.max(evaluaties.c.datum)).where(evaluaties.c.traject_id == traject_id))
 
-    async def lopend_met_laatste_evaluatie(self, organisator_id: uuid.UUID | None, op: date, limit: int, offset: int):
-        """Trajectories running on ``op`` with their latest evaluation date."""
+    async def te_evalueren(
+        self, organisator_id: uuid.UUID | None, op: date, tot: date | None, limit: int, offset: int,
+        interval_maanden: int = 6,
+    ):
+        """Trajectories running on ``op`` whose next evaluation (A-11) is overdue on ``op`` or
+        due by ``tot`` (default ``op`` + 1 month), with their latest evaluation on or before
+        ``op``: evaluations dated after ``op`` had not happened as of ``op``. The status is
+        filtered here, in the query, so a page holds ``limit`` rows while more remain."""
         laatste = (
             select(evaluaties.c.traject_id, func.max(evaluaties.c.datum).label("laatste"))
+            .where(evaluaties.c.datum <= op)
             .group_by(evaluaties.c.traject_id)
             .subquery()
         )
         einde = func.coalesce(rm_trajecten.c.werkelijk_einde, rm_trajecten.c.gepland_einde)
+        volgende = cast(
+            func.coalesce(laatste.c.laatste, rm_trajecten.c.start) + func.make_interval(0, interval_maanden), Date
+        )
+        grens = tot or (op + relativedelta(months=1) if op < date(9999, 12, 1) else date.max)
+        te_doen = (volgende >= op) & (volgende <= grens)
+        if tot is not None:  # planning ahead: a due date after the trajectory's end is none
+            te_doen &= einde.is_(None) | (volgende <= einde)
+        status = case((volgende < op, "achterstallig"), else_="te_doen").label("status")
         query = (
-            select(rm_trajecten, laatste.c.laatste)
+            select(rm_trajecten, laatste.c.laatste, volgende.label("volgende"), status)
             .outerjoin(laatste, laatste.c.traject_id == rm_trajecten.c.traject_id)
-            .where(rm_trajecten.c.start <= op, (einde.is_(None)) | (einde >= op))
+            .where(rm_trajecten.c.start <= op, (einde.is_(None)) | (einde >= op), (volgende < op) | te_doen)
             .order_by(rm_trajecten.c.start, rm_trajecten.c.traject_id)
             .limit(limit)
             .offset(offset)

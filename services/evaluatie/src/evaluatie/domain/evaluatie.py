@@ -50,8 +50,21 @@ def status_evaluatie(
     return "te_doen"
 
 
-def controleer_evaluatie(venster: TrajectVenster, datum: date, uitkomst: Uitkomst, vervolg: str | None) -> None:
+BEEINDIGENDE_UITKOMSTEN = frozenset({Uitkomst.UITSTROOM_WERK, Uitkomst.ANDER_TRAJECT, Uitkomst.STOPT})
+
+
+def controleer_evaluatie(
+    venster: TrajectVenster, datum: date, uitkomst: Uitkomst, vervolg: str | None, einde: date | None = None
+) -> None:
+    """PR-08: an outcome can end the trajectory; the evaluation decides and carries the end
+    date (on or after the evaluation; toeleiding checks it against the trajectory)."""
     if datum < venster.start or (venster.einde is not None and datum > venster.einde):
         raise OngeldigeInvoer("An evaluation falls inside the trajectory.", rule="evaluatie-buiten-traject")
+    if einde is not None and uitkomst not in BEEINDIGENDE_UITKOMSTEN:
+        raise OngeldigeInvoer("Only an outcome that ends the trajectory carries an end date.",
+                              rule="einde-zonder-beeindiging")
+    if einde is not None and einde < datum:
+        raise OngeldigeInvoer("The trajectory ends on or after the evaluation that decided it.",
+                              rule="einde-voor-evaluatie")
     if uitkomst == Uitkomst.ANDER_TRAJECT and not vervolg:
         raise OngeldigeInvoer("Moving on to another trajectory names it (e.g. IBO, TWE).", rule="vervolg-ontbreekt")

@@ -48,7 +48,7 @@ async def corrigeer(cmd: Corrigeer, uow: EvaluatieUnitOfWork) -> uuid.UUID:
             geregistreerd = oud.datum
         else:
             oud_m = _meting_stand(rij)
-            stand = corrigeer_meting(oud_m, traject.werkelijk_einde, cmd.gecorrigeerd_op, **cmd.nieuw)
+            stand = corrigeer_meting(oud_m, traject.werkelijk_einde or traject.gepland_einde, cmd.gecorrigeerd_op, **cmd.nieuw)
             oud, geregistreerd = oud_m, oud_m.gemeten_op
         if await uow.correcties.aantal(cmd.doel_id) == 0:
             await uow.correcties.bewaar(cmd.soort, cmd.doel_id, geregistreerd, oud.waarden(), "registratie", None)

@@ -26,6 +26,7 @@ class RegistreerEvaluatie:
     vervolg: str | None
     opmerkingen: str | None
     evaluator_organisatie: str | None
+    einde: date | None = None
 
 
 @dataclass(frozen=True)
@@ -57,19 +58,19 @@ async def registreer_evaluatie(cmd: RegistreerEvaluatie, uow: EvaluatieUnitOfWor
     async with uow:
         t = await _traject(uow, cmd.traject_id)
         venster = TrajectVenster(t.start, t.werkelijk_einde or t.gepland_einde)
-        controleer_evaluatie(venster, cmd.datum, cmd.uitkomst, cmd.vervolg)
+        controleer_evaluatie(venster, cmd.datum, cmd.uitkomst, cmd.vervolg, cmd.einde)
         evaluatie_id = uuid.uuid4()
         await uow.trajecten.bewaar_evaluatie(
             id=evaluatie_id, traject_id=t.traject_id, wijkwerker_id=t.wijkwerker_id, organisator_id=t.organisator_id,
             datum=cmd.datum, uitkomst=cmd.uitkomst.value, vervolg=cmd.vervolg, opmerkingen=cmd.opmerkingen,
-            evaluator_organisatie=cmd.evaluator_organisatie,
+            evaluator_organisatie=cmd.evaluator_organisatie, einde=cmd.einde,
         )
         # Remarks are free text: they stay here and never travel in an event.
         uow.emit(
             EvaluatieUitgevoerd(
                 evaluatie_id=evaluatie_id, wijkwerker_id=t.wijkwerker_id, traject_id=t.traject_id,
                 organisator_id=t.organisator_id, datum=cmd.datum, uitkomst=cmd.uitkomst.value,
-                vervolg=cmd.vervolg, evaluator_organisatie=cmd.evaluator_organisatie,
+                vervolg=cmd.vervolg, evaluator_organisatie=cmd.evaluator_organisatie, einde=cmd.einde,
             )
         )
         await uow.commit()
@@ -79,7 +80,8 @@ async def registreer_evaluatie(cmd: RegistreerEvaluatie, uow: EvaluatieUnitOfWor
 async def registreer_uitstroom(cmd: RegistreerUitstroom, uow: EvaluatieUnitOfWork) -> uuid.UUID:
     async with uow:
         t = await _traject(uow, cmd.traject_id)
-        controleer_meting(t.werkelijk_einde, cmd.horizon_maanden, cmd.gemeten_op, list(cmd.categorieen), list(cmd.subcategorieen))
+        # the actual end, else the planned end (written or not yet by toeleiding's job)
+        controleer_meting(t.werkelijk_einde or t.gepland_einde, cmd.horizon_maanden, cmd.gemeten_op, list(cmd.categorieen), list(cmd.subcategorieen))
         if await uow.trajecten.meting_bestaat(t.traject_id, cmd.horizon_maanden):
             raise BestaatAl("This horizon was already measured.", rule="meting-bestaat-al")
         meting_id = uuid.uuid4()

@@ -1,8 +1,10 @@
 """Event handlers that fold every topic into the reporting read models."""
 
+from sqlalchemy import case
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from evaluatie.adapters.leesmodellen import Leesmodellen
+from evaluatie.adapters.tables import rm_trajecten
 from evaluatie.adapters.trajecten import TrajectRepository
 from evaluatie.adapters.werk import WerkEnGeld
 from wijkwerk.events import cheques as c
@@ -53,7 +55,13 @@ async def overeenkomst_getekend(session: AsyncSession, e: OvereenkomstGetekend, 
 
 
 async def traject_verlengd(session: AsyncSession, e: TrajectVerlengd | TrajectGeschorst, _: Envelope) -> None:
-    await TrajectRepository(session).wijzig(e.traject_id, gepland_einde=e.gepland_einde)
+    """The planned end moved: an end the housekeeping job gave at the old planned end no
+    longer holds (toeleiding reopened the trajectory; a decided end refuses the change)."""
+    verschoven = rm_trajecten.c.gepland_einde.is_distinct_from(e.gepland_einde)
+    await TrajectRepository(session).wijzig(
+        e.traject_id, gepland_einde=e.gepland_einde,
+        **{k: case((verschoven, None), else_=rm_trajecten.c[k]) for k in ("werkelijk_einde", "einde_reden", "vervolg")},
+    )
 
 
 async def traject_beeindigd(session: AsyncSession, e: TrajectBeeindigd, _: Envelope) -> None:

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy import case
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from prestaties.adapters.tables import trajecten_ref
 
 from prestaties.adapters.referentie import OrganisatorReferentie, VensterRepository
 from prestaties.domain.traject import TrajectVenster
@@ -56,12 +59,17 @@ async def overeenkomst_getekend(session: AsyncSession, event: OvereenkomstGeteke
 
 
 async def traject_verlengd(session: AsyncSession, event: TrajectVerlengd, envelope: Envelope) -> None:
-    await _wijzig(session, envelope, event.traject_id, gepland_einde=event.gepland_einde)
+    # A prolongation may follow the housekeeping job's end at the old planned end: that end
+    # no longer holds (toeleiding reopens the trajectory; a decided end refuses it there).
+    await _wijzig(session, envelope, event.traject_id, gepland_einde=event.gepland_einde, werkelijk_einde=None)
 
 
 async def traject_geschorst(session: AsyncSession, event: TrajectGeschorst, envelope: Envelope) -> None:
     # A suspension may also move the planned end (PR-24); the event carries the new one.
-    if await _wijzig(session, envelope, event.traject_id, gepland_einde=event.gepland_einde):
+    # When it moved, a job's end at the old planned end no longer holds (as above).
+    werkelijk = case((trajecten_ref.c.gepland_einde.is_distinct_from(event.gepland_einde), None),
+                     else_=trajecten_ref.c.werkelijk_einde)
+    if await _wijzig(session, envelope, event.traject_id, gepland_einde=event.gepland_einde, werkelijk_einde=werkelijk):
         await VensterRepository(session).schors(event.traject_id, event.van, event.tot)
 
 

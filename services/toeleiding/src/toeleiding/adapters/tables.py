@@ -45,7 +45,6 @@ wijkwerkers = Table(
     Column("onbeperkt_recht", Boolean, nullable=False),
     Column("iban", String(34), nullable=False),
     Column("ingeschreven_op", Date, nullable=False),
-    Column("status", Text, nullable=False),
     Column("version", Integer, nullable=False),
     Column("adres_straat", Text),
     Column("adres_huisnummer", Text),
@@ -85,6 +84,7 @@ trajecten = Table(
     Column("einde_reden", Text),
     Column("vervolg", Text),
     Column("version", Integer, nullable=False),
+    Column("einde_bron", Text),  # automatisch, evaluatie, beeindiging (EindeBron)
 )
 
 schorsingen = Table(

@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toeleiding.adapters.tables import schorsingen, trajecten, uitkeringsstatussen
-from toeleiding.domain.traject import EindeReden, Schorsing, ToeleiderType, Traject
+from toeleiding.domain.traject import EindeBron, EindeReden, Schorsing, ToeleiderType, Traject
 
 _KOLOMMEN = (
     "id", "wijkwerker_id", "organisator_id", "toeleiding_id", "advies_maanden", "start",
@@ -40,6 +40,7 @@ class TrajectRepository:
                 **{k: getattr(r, k) for k in _KOLOMMEN},
                 toeleider_type=ToeleiderType(r.toeleider_type),
                 einde_reden=EindeReden(r.einde_reden) if r.einde_reden else None,
+                einde_bron=EindeBron(r.einde_bron) if r.einde_bron else None,
                 schorsingen=per_traject[r.id],
             )
             for r in rows
@@ -61,10 +62,16 @@ class TrajectRepository:
     async def toeleider_van(self, traject_id: uuid.UUID) -> str | None:
         return await self.session.scalar(select(trajecten.c.toeleider_org).where(trajecten.c.id == traject_id))
 
-    async def van_toeleider(self, toeleider_org: str | None, *, limit: int, offset: int) -> list[Traject]:
+    async def van_toeleider(
+        self, toeleider_org: str | None, *, organisator_id: str | None = None, limit: int, offset: int
+    ) -> list[Traject]:
+        """Referrals in order of receipt, limited in the query (never after paging) to one
+        referrer's and/or one organiser's."""
         query = select(trajecten).order_by(trajecten.c.ontvangen_op, trajecten.c.id).limit(limit).offset(offset)
         if toeleider_org is not None:
             query = query.where(trajecten.c.toeleider_org == toeleider_org)
+        if organisator_id is not None:
+            query = query.where(trajecten.c.organisator_id == uuid.UUID(organisator_id))
         return await self._load(await self.session.execute(query))
 
     async def open_tot(self, dag: date, limit: int) -> list[Traject]:
@@ -100,6 +107,7 @@ class TrajectRepository:
                 overeenkomst_op=t.overeenkomst_op,
                 werkelijk_einde=t.werkelijk_einde,
                 einde_reden=t.einde_reden.value if t.einde_reden else None,
+                einde_bron=t.einde_bron.value if t.einde_bron else None,
                 vervolg=t.vervolg,
                 version=t.version,
             )

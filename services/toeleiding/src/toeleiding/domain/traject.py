@@ -34,6 +34,21 @@ class EindeReden(enum.StrEnum):
     MAX_DUUR_BEREIKT = "max_duur_bereikt"
 
 
+class EindeBron(enum.StrEnum):
+    """Who ended the trajectory (ADR: the end of a trajectory). An explicit end
+    (``beeindiging``) outranks an evaluation's decision, which outranks the housekeeping
+    job's end at the planned end (``automatisch``): a higher rank replaces a lower one, so
+    the outcome does not depend on the order in which they arrive."""
+
+    AUTOMATISCH = "automatisch"
+    EVALUATIE = "evaluatie"
+    BEEINDIGING = "beeindiging"
+
+    @property
+    def rang(self) -> int:
+        return list(EindeBron).index(self)
+
+
 class TrajectStatus(enum.StrEnum):
     LOPEND = "lopend"
     GESCHORST = "geschorst"
@@ -84,6 +99,7 @@ class Traject:
     werkelijk_einde: date | None = None
     einde_reden: EindeReden | None = None
     vervolg: str | None = None
+    einde_bron: EindeBron | None = None
     schorsingen: list[Schorsing] = field(default_factory=list)
     version: int = 0
 
@@ -152,12 +168,26 @@ class Traject:
 
     # --- commands ------------------------------------------------------------------
 
-    def _moet_lopen(self) -> None:
-        if self.beeindigd:
-            raise OngeldigeInvoer("The trajectory has already ended.", rule="traject-beeindigd")
+    def _moet_lopen(self, op: date | None = None) -> None:
+        """An end decided by a person (explicit, or an evaluation) closes the trajectory for
+        changes; the housekeeping job's end at the planned end does not, since it only
+        follows from the planned end. A fact dated ``op`` on or before a decided end still
+        belongs to the trajectory."""
+        if not self.beeindigd or self.einde_bron is EindeBron.AUTOMATISCH:
+            return
+        if op is not None and self.einde_bron is EindeBron.EVALUATIE and op <= self.werkelijk_einde:
+            return
+        raise OngeldigeInvoer("The trajectory has already ended.", rule="traject-beeindigd",
+                              traject_einde=self.werkelijk_einde.isoformat())
+
+    def _heropen_na_automatisch_einde(self) -> None:
+        """The planned end moved: the job's end at the old planned end no longer holds."""
+        if self.einde_bron is EindeBron.AUTOMATISCH:
+            self.werkelijk_einde = self.einde_reden = self.einde_bron = None
+            self.vervolg = None
 
     def teken_overeenkomst(self, op: date) -> None:
-        self._moet_lopen()
+        self._moet_lopen(op)
         if self.overeenkomst_op is not None:
             raise OngeldigeInvoer("The agreement was already signed.", rule="overeenkomst-al-getekend")
         self.overeenkomst_op = op
@@ -177,6 +207,7 @@ class Traject:
                 rule="traject-max-12-maanden",
             )
         self.gepland_einde = nieuw_einde
+        self._heropen_na_automatisch_einde()
         self.version += 1
 
     def schors(self, schorsing: Schorsing) -> None:
@@ -209,12 +240,26 @@ class Traject:
                     f"A trajectory never exceeds 12 months of work: the latest end is {maximum}.",
                     rule="traject-max-12-maanden",
                 )
+            if einde != self.gepland_einde:
+                self._heropen_na_automatisch_einde()  # PR-24: the job's end at the old end no longer holds
             self.gepland_einde, self.max_einde = einde, maximum
         self.schorsingen.append(schorsing)
         self.version += 1
 
-    def beeindig(self, op: date, reden: EindeReden, vervolg: str | None = None) -> None:
-        self._moet_lopen()
+    def beeindig(
+        self, op: date, reden: EindeReden, vervolg: str | None = None, bron: EindeBron = EindeBron.BEEINDIGING
+    ) -> bool:
+        """Ends the trajectory on ``op``. An end of a higher rank (EindeBron) replaces an
+        earlier one of a lower rank; an explicit end after an explicit end is refused; an
+        evaluation or the job after an end of the same or a higher rank changes nothing
+        (returns False)."""
+        if self.beeindigd:
+            assert self.einde_bron is not None
+            if bron is EindeBron.BEEINDIGING and self.einde_bron is EindeBron.BEEINDIGING:
+                raise OngeldigeInvoer("The trajectory has already ended.", rule="traject-beeindigd",
+                                      traject_einde=self.werkelijk_einde.isoformat())
+            if bron.rang <= self.einde_bron.rang:
+                return False
         if reden is EindeReden.EINDE_ADVIES and self.advies_maanden is None:
             raise OngeldigeInvoer(
                 "A trajectory under the unlimited right has no advised period to end.", rule="traject-onbeperkt"
@@ -226,18 +271,21 @@ class Traject:
         self.werkelijk_einde = op
         self.einde_reden = reden
         self.vervolg = vervolg
+        self.einde_bron = bron
         self.version += 1
+        return True
 
 
 def dossier_status(trajecten: list[Traject], dag: date) -> DossierStatus:
     """A-09: voorlopig until an agreement is signed and a trajectory runs; actief while it
-    runs (end date included); afgesloten from the day after the actual end."""
-    if not trajecten:
+    runs (end date included); afgesloten from the day after the actual end.
+    The latest trajectory started on or before ``dag`` decides (a re-referral after
+    ``dag`` does not change the past); the SQL twin is ``repositories.status_op``."""
+    begonnen = [t for t in trajecten if t.start <= dag]
+    if not begonnen:
         return DossierStatus.VOORLOPIG
-    laatste = max(trajecten, key=lambda t: t.start)
+    laatste = max(begonnen, key=lambda t: t.start)
     if laatste.loopt_op(dag):
         getekend = laatste.overeenkomst_op is not None and laatste.overeenkomst_op <= dag
         return DossierStatus.ACTIEF if getekend else DossierStatus.VOORLOPIG
-    if laatste.start > dag:
-        return DossierStatus.VOORLOPIG
     return DossierStatus.AFGESLOTEN

@@ -194,7 +194,9 @@ class ToeleidingIn(Strict):
     toeleider_type: Literal["VDAB", "OCMW", "GTB", "ANDERE", "PWA"] = Field(
         description="PWA: the transfer of a former PWA worker (ex_pwa dossiers only)")
     advies_maanden: int | None = Field(
-        None, ge=1, le=12, description="Advised duration; omitted only for ex-PWA workers with the unlimited right"
+        None, description="Advised duration in whole months, 1 to 12 (T-2; the maximum is a setting): outside it "
+                          "422 `traject-max-12-maanden`. Omitted only for ex-PWA workers with the unlimited right",
+        examples=[12],
     )
     ontvangen_op: date
     start: date | None = Field(None, description="Start of the trajectory; defaults to the referral date")

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toeleiding.domain.traject import EindeReden
+from toeleiding.domain.traject import EindeBron, EindeReden
 from toeleiding.service_layer import trajecten
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
 from wijkwerk.events import Envelope
@@ -25,22 +23,27 @@ EINDE_BIJ_UITKOMST = {
 
 
 async def evaluatie_uitgevoerd(session: AsyncSession, event: EvaluatieUitgevoerd, envelope: Envelope) -> None:
-    """An evaluation whose outcome says the worker moved on ends the trajectory on the
-    evaluation date. Already ended, or refused by a rule: logged, not retried (a business
-    outcome, not a poison message)."""
+    """An evaluation whose outcome says the worker moves on decides the end: the trajectory
+    ends on the end date the evaluation carries (its own date when it names none), so
+    prestaties up to that end still count. It replaces the housekeeping job's end; an
+    explicit end (``POST /v1/trajecten/{id}/beeindiging``), earlier or later, wins over it
+    (EindeBron). Refused by a rule: logged, not retried (a business outcome, not a poison
+    message)."""
     reden = EINDE_BIJ_UITKOMST.get(event.uitkomst)
     if reden is None:
         return
     uow = ToeleidingUnitOfWork.joined(session, causation_id=str(envelope.event_id))
     traject = await uow.trajecten.get(event.traject_id, for_update=True)
-    if traject is None or traject.beeindigd:
+    if traject is None:
         return
+    einde = event.einde or event.datum
     try:
-        await trajecten.beeindig(uow, traject, event.datum, reden, event.vervolg, date.today())
+        veranderd = await trajecten.beeindig(uow, traject, einde, reden, event.vervolg, EindeBron.EVALUATIE)
     except DomainError as exc:
         log.warning("evaluation %s did not end trajectory %s: %s", event.evaluatie_id, event.traject_id, exc.detail)
         return
-    await uow.commit()
+    if veranderd:
+        await uow.commit()
 
 
 HANDLERS = {EvaluatieUitgevoerd: evaluatie_uitgevoerd}

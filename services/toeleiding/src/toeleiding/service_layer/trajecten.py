@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from toeleiding.domain.fouten import BestaatAl, NietGevonden, OngeldigeInvoer
-from toeleiding.domain.traject import DuurRegels, EindeReden, Schorsing, ToeleiderType, Traject, dossier_status
+from toeleiding.domain.traject import DuurRegels, EindeBron, EindeReden, Schorsing, ToeleiderType, Traject
 from toeleiding.service_layer import commands
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
 from wijkwerk.events.toeleiding import (
@@ -18,8 +17,6 @@ from wijkwerk.events.toeleiding import (
     TrajectVerlengd,
     UitkeringsstatusGewijzigd,
 )
-
-Vandaag = Callable[[], date]
 
 
 async def ontvang_toeleiding(
@@ -89,17 +86,11 @@ async def _traject(uow: ToeleidingUnitOfWork, traject_id) -> Traject:
     return traject
 
 
-async def _werk_dossierstatus_bij(uow: ToeleidingUnitOfWork, traject: Traject, dag: date) -> None:
-    status = dossier_status(await uow.trajecten.van_wijkwerker(traject.wijkwerker_id), dag)
-    await uow.wijkwerkers.zet_status(traject.wijkwerker_id, status)
-
-
-async def teken_overeenkomst(cmd: commands.TekenOvereenkomst, uow: ToeleidingUnitOfWork, vandaag: Vandaag) -> Traject:
+async def teken_overeenkomst(cmd: commands.TekenOvereenkomst, uow: ToeleidingUnitOfWork) -> Traject:
     async with uow:
         traject = await _traject(uow, cmd.traject_id)
         traject.teken_overeenkomst(cmd.getekend_op)
         await uow.trajecten.save(traject)
-        await _werk_dossierstatus_bij(uow, traject, vandaag())
         uow.emit(
             OvereenkomstGetekend(
                 traject_id=traject.id,
@@ -152,20 +143,22 @@ async def schors_traject(cmd: commands.SchorsTraject, uow: ToeleidingUnitOfWork)
     return traject
 
 
-async def beeindig_traject(cmd: commands.BeeindigTraject, uow: ToeleidingUnitOfWork, vandaag: Vandaag) -> Traject:
+async def beeindig_traject(cmd: commands.BeeindigTraject, uow: ToeleidingUnitOfWork) -> Traject:
     async with uow:
         traject = await _traject(uow, cmd.traject_id)
-        await beeindig(uow, traject, cmd.einde, EindeReden(cmd.reden), cmd.vervolg, vandaag())
+        await beeindig(uow, traject, cmd.einde, EindeReden(cmd.reden), cmd.vervolg)
         await uow.commit()
     return traject
 
 
 async def beeindig(
-    uow: ToeleidingUnitOfWork, traject: Traject, einde: date, reden: EindeReden, vervolg: str | None, vandaag: date
-) -> None:
-    traject.beeindig(einde, reden, vervolg)
+    uow: ToeleidingUnitOfWork, traject: Traject, einde: date, reden: EindeReden, vervolg: str | None,
+    bron: EindeBron = EindeBron.BEEINDIGING,
+) -> bool:
+    """Ends (or re-ends, by a higher-ranked source) the trajectory; False: nothing changed."""
+    if not traject.beeindig(einde, reden, vervolg, bron):
+        return False
     await uow.trajecten.save(traject)
-    await _werk_dossierstatus_bij(uow, traject, vandaag)
     uow.emit(
         TrajectBeeindigd(
             traject_id=traject.id,
@@ -177,17 +170,21 @@ async def beeindig(
         ),
         aggregate_version=traject.version,
     )
+    return True
 
 
 async def sluit_verlopen_trajecten(uow: ToeleidingUnitOfWork, vandaag: date, limit: int = 500) -> int:
     """Trajectories whose planned end has passed end on that date (A-08): the advised end,
-    or the 12-month maximum when the advice ran to it."""
+    or the 12-month maximum when the advice ran to it. This end is the job's
+    (EindeBron.AUTOMATISCH): it follows from the planned end only, so an explicit end, an
+    evaluation's end or a prolongation arriving later still apply, and the final state
+    does not depend on when the job fired."""
     async with uow:
         verlopen = await uow.trajecten.open_tot(vandaag, limit)
         for traject in verlopen:
             assert traject.gepland_einde is not None
             reden = EindeReden.MAX_DUUR_BEREIKT if traject.gepland_einde == traject.max_einde else EindeReden.EINDE_ADVIES
-            await beeindig(uow, traject, traject.gepland_einde, reden, None, vandaag)
+            await beeindig(uow, traject, traject.gepland_einde, reden, None, EindeBron.AUTOMATISCH)
         await uow.commit()
     return len(verlopen)
 

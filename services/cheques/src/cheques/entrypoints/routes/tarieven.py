@@ -57,9 +57,15 @@ async def verdeeltarieven(
     return _rijen(await tarief_handlers.alle(uow))
 
 
-@rates.post("", status_code=status.HTTP_201_CREATED, summary="Add a rate row from a later date on")
+@rates.post(
+    "", status_code=status.HTTP_201_CREATED, summary="Add a rate row from a date on",
+    description="Any date, as for an organiser's tariff (loading history); a row that would change cheques "
+                "already split with the rate it replaces (validated cheques by prestatie date, or by order date "
+                "and carrier for the issuer fee; issued cheques by issue date for the validity) is refused "
+                "`tarief-terugwerkend`, with their number in `cheques`.",
+)
 async def leg_verdeeltarief_vast(
     body: VerdeeltariefIn, uow: Uow, _: Annotated[Principal, Depends(require("cheques:admin"))]
 ) -> list[VerdeeltariefOut]:
     cmd = commands.LegVerdeeltariefVast(body.soort.value, body.waarde, body.geldig_vanaf)
-    return _rijen(await tarief_handlers.leg_vast(cmd, uow, date.today()))
+    return _rijen(await tarief_handlers.leg_vast(cmd, uow))

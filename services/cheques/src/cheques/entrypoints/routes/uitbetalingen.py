@@ -3,7 +3,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from cheques.adapters.sepa import Opdrachtgever
@@ -63,14 +63,23 @@ def _out(ronde: Ronde) -> UitbetalingsrondeOut:
     )
 
 
-@router.post("/{periode}", summary="Draw up the month's worker payout run (idempotent: a re-run returns the same run)")
+@router.post(
+    "/{periode}", summary="Draw up the month's worker payout run (idempotent: a re-run returns the same run)",
+    description="`uitgevoerd_op` is the run's business date (default: the day after the month; not after today, "
+                "not before the month's start: `periode-in-de-toekomst`), `uitvoeringsdatum` the SEPA requested "
+                "execution date (default: the run date; not before it: `uitvoeringsdatum-voor-rundatum`).",
+)
 async def voer_uit(
     periode: PeriodePad,
     nieuwe_uow: Annotated[Callable[[], ChequesUnitOfWork], Depends(get_uow_factory)],
     bron: Annotated[BankgegevensBron, Depends(get_bankgegevens)],
     principal: Betaler,
+    uitgevoerd_op: Annotated[date | None, Query(description="The run's business date")] = None,
+    uitvoeringsdatum: Annotated[date | None, Query(description="SEPA requested execution date")] = None,
 ) -> UitbetalingsrondeOut:
-    ronde = await uitbetalingen.voer_uit(Periode.parse(periode), nieuwe_uow, bron, date.today(), principal.subject)
+    ronde = await uitbetalingen.voer_uit(
+        Periode.parse(periode), nieuwe_uow, bron, date.today(), principal.subject, uitgevoerd_op, uitvoeringsdatum
+    )
     return _out(ronde)
 
 

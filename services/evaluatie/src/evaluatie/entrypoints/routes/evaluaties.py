@@ -1,11 +1,11 @@
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from evaluatie.domain.evaluatie import TrajectVenster, Uitkomst, status_evaluatie, volgende_evaluatie
+from evaluatie.domain.evaluatie import Uitkomst
 from evaluatie.domain.fouten import NietGevonden, NogOnbekend, OngeldigeInvoer
 from evaluatie.domain.uitstroom import CATEGORIEEN
 from evaluatie.entrypoints.deps import get_uow
@@ -24,7 +24,8 @@ Reader = Annotated[Principal, Depends(require("evaluatie:read", "rapportering:re
 class EvaluatieIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "traject_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "datum": "2026-07-10", "uitkomst": "ander_traject",
-        "vervolg": "IBO", "opmerkingen": "Klaar voor een opleiding op de werkvloer.", "evaluator_organisatie": "VDAB"}]})
+        "vervolg": "IBO", "opmerkingen": "Klaar voor een opleiding op de werkvloer.", "evaluator_organisatie": "VDAB",
+        "einde": "2026-07-31"}]})
 
     traject_id: uuid.UUID
     datum: date
@@ -32,6 +33,10 @@ class EvaluatieIn(BaseModel):
     vervolg: str | None = Field(None, max_length=100)
     opmerkingen: str | None = Field(None, max_length=2000)
     evaluator_organisatie: str | None = Field(None, max_length=100, description="VDAB, OCMW or a partner (DOMAIN §7.7)")
+    einde: date | None = Field(
+        None, description="An outcome that ends the trajectory (uitstroom_werk, ander_traject, stopt): the date it "
+                          "ends, on or after the evaluation (default: the evaluation date). An explicit end "
+                          "(toeleiding `POST /v1/trajecten/{id}/beeindiging`) with its own date wins over it.")
 
 
 class UitstroomIn(BaseModel):
@@ -40,7 +45,8 @@ class UitstroomIn(BaseModel):
         "categorieen": ["werk_werknemer"], "subcategorieen": ["NEC"]}]})
 
     traject_id: uuid.UUID
-    horizon_maanden: Literal[3, 6, 9, 12]
+    horizon_maanden: int = Field(description="3, 6, 9 or 12 months after the end (V-3); another value: 422 "
+                                             "`horizon-ongeldig`", examples=[3])
     gemeten_op: date
     categorieen: list[str] = Field(min_length=1, max_length=len(CATEGORIEEN))
     subcategorieen: list[str] = Field(default_factory=list, max_length=20)
@@ -106,14 +112,11 @@ async def te_doen(
     if scope is not None:
         organisator_id = uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)
     async with uow:
-        rows = await uow.trajecten.lopend_met_laatste_evaluatie(organisator_id, dag, limit, offset)
-    result = []
-    for r in rows:
-        venster = TrajectVenster(r.start, r.werkelijk_einde or r.gepland_einde)
-        toestand = status_evaluatie(venster, r.laatste, dag, tot=tot)
-        if toestand is not None:
-            result.append(TeDoen(
-                traject_id=r.traject_id, wijkwerker_id=r.wijkwerker_id, organisator_id=r.organisator_id,
-                laatste_evaluatie=r.laatste, volgende_evaluatie=volgende_evaluatie(r.start, r.laatste), status=toestand,
-            ))
-    return result
+        rows = await uow.trajecten.te_evalueren(organisator_id, dag, tot, limit, offset)
+    return [
+        TeDoen(
+            traject_id=r.traject_id, wijkwerker_id=r.wijkwerker_id, organisator_id=r.organisator_id,
+            laatste_evaluatie=r.laatste, volgende_evaluatie=r.volgende, status=r.status,
+        )
+        for r in rows
+    ]

@@ -37,6 +37,7 @@ class EvaluatieOut(BaseModel):
     vervolg: str | None
     opmerkingen: str | None
     evaluator_organisatie: str | None
+    einde: date | None = None
 
 
 class MetingOut(BaseModel):

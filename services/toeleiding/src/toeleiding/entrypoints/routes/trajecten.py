@@ -1,5 +1,4 @@
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
@@ -17,7 +16,7 @@ from toeleiding.entrypoints.schemas import (
 )
 from toeleiding.service_layer import commands, trajecten
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
-from wijkwerk.auth import Principal, require, sees_organisation
+from wijkwerk.auth import Principal, organisation_filter, require, sees_organisation
 from wijkwerk.problems import PROBLEM_RESPONSES
 from wijkwerk.http.paging import Limit, Offset
 
@@ -80,9 +79,14 @@ async def lijst_toeleidingen(
     toeleider = principal.org if principal.org_type == "toeleider" else None
     if principal.org_type == "toeleider" and toeleider is None:
         return []
+    # A referrer sees its own referrals, an organiser its own area's: filtered in the
+    # query, so a page is full while more rows remain (issue #21, defect 7).
+    organisator = None if principal.org_type == "toeleider" else organisation_filter(principal)
+    if organisator == "-":
+        return []
     async with uow:
-        gevonden = await uow.trajecten.van_toeleider(toeleider, limit=limit, offset=offset)
-    return [TrajectOut.of(t) for t in gevonden if _may_see(principal, t.organisator_id, toeleider)]
+        gevonden = await uow.trajecten.van_toeleider(toeleider, organisator_id=organisator, limit=limit, offset=offset)
+    return [TrajectOut.of(t) for t in gevonden]
 
 
 @router.get("/wijkwerkers/{wijkwerker_id}/trajecten", summary="A worker's trajectory history")
@@ -99,7 +103,7 @@ async def historiek(wijkwerker_id: uuid.UUID, uow: Uow, principal: Reader) -> li
 async def overeenkomst(traject_id: uuid.UUID, body: OvereenkomstIn, uow: Uow, principal: Writer) -> TrajectOut:
     await _check(uow, principal, traject_id)
     cmd = commands.TekenOvereenkomst(traject_id, body.getekend_op)
-    return TrajectOut.of(await trajecten.teken_overeenkomst(cmd, uow, date.today))
+    return TrajectOut.of(await trajecten.teken_overeenkomst(cmd, uow))
 
 
 @router.post("/trajecten/{traject_id}/verlenging", summary="Prolong up to the 12-month maximum")
@@ -119,4 +123,4 @@ async def schorsing(traject_id: uuid.UUID, body: SchorsingIn, uow: Uow, principa
 async def beeindiging(traject_id: uuid.UUID, body: BeeindigingIn, uow: Uow, principal: Writer) -> TrajectOut:
     await _check(uow, principal, traject_id)
     cmd = commands.BeeindigTraject(traject_id, body.einde, body.reden, body.vervolg)
-    return TrajectOut.of(await trajecten.beeindig_traject(cmd, uow, date.today))
+    return TrajectOut.of(await trajecten.beeindig_traject(cmd, uow))

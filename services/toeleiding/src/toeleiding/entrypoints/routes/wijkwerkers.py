@@ -2,7 +2,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, status
 
 from toeleiding.domain import regels
 from toeleiding.domain.fouten import BestaatAl, NietGevonden
@@ -79,6 +79,7 @@ async def lijst(
     principal: Annotated[Principal, Depends(require("toeleiding:read"))],
     organisator_id: uuid.UUID | None = None,
     status: DossierStatus | None = None,
+    op: Annotated[date | None, Query(description="The status as of this date (A-09; default today)")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[WijkwerkerOut]:
@@ -88,7 +89,9 @@ async def lijst(
             return []
         organisator_id = uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)
     async with uow:
-        dossiers = await uow.wijkwerkers.list(organisator_id=organisator_id, status=status, limit=limit, offset=offset)
+        dossiers = await uow.wijkwerkers.list(
+            organisator_id=organisator_id, status=status, limit=limit, offset=offset, op=op
+        )
     return [WijkwerkerOut.of(w) for w in dossiers]
 
 
@@ -97,9 +100,10 @@ async def lees(
     wijkwerker_id: uuid.UUID,
     uow: Uow,
     principal: Annotated[Principal, Depends(require("toeleiding:read"))],
+    op: Annotated[date | None, Query(description="The status as of this date (A-09; default today)")] = None,
 ) -> WijkwerkerOut:
     async with uow:
-        w = await uow.wijkwerkers.get(wijkwerker_id)
+        w = await uow.wijkwerkers.get(wijkwerker_id, op=op)
         if w is None or not sees_organisation(principal, w.organisator_id):
             raise NietGevonden("No such dossier.", rule="wijkwerker-onbekend")
         uow.leg_inzage_vast("dossier-gelezen", w.id)

@@ -21,7 +21,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs
 
 import httpx
 import jwt
@@ -35,7 +35,9 @@ from wijkwerk.embedded import free_port
 from wijkwerk.testing import wait_until
 from wijkwerk.testkit import Tokens
 
-from test_production_start import ALL, ENTRYPOINT, INIT_SCRIPT, _clean_env, _psql, _ready, _run  # type: ignore[import-not-found]
+from test_production_start import (  # type: ignore[import-not-found]
+    ALL, ENTRYPOINT, _clean_env, _database_urls, _init_script, _ready, _run,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -110,15 +112,10 @@ class Systeem:
 def _start(tmp_path: Path, embedded_pg, kafka_bootstrap: str, tokens: Tokens, idp: Idp, clients: dict[str, str]):
     prefix = f"pay{uuid.uuid4().hex[:6]}_"
     passwords = {name: f"{name}-{uuid.uuid4().hex[:8]}" for name in ALL}
-    psql = _psql()
-    _run((["bash", str(INIT_SCRIPT)], _clean_env(
-        tmp_path, PATH=f"{psql.parent}:/usr/bin:/bin", PGHOST=embedded_pg.host, PGPORT=str(embedded_pg.port),
-        POSTGRES_USER="postgres", POSTGRES_DB="postgres", WIJKWERK_DB_PREFIX=prefix,
-        **{f"{service(n).env_prefix}_DB_PASSWORD": pw for n, pw in passwords.items()},
-    )))
-    urls = {service(n).database_url_env:
-            f"postgresql+asyncpg://{prefix}{n}:{quote(pw, safe='')}@{embedded_pg.host}:{embedded_pg.port}/{prefix}{n}"
-            for n, pw in passwords.items()}
+    # as deployed: the init script's owner and application roles; migrations as the owner,
+    # the services as the application role (ADR 0011)
+    _init_script(embedded_pg, tmp_path, prefix, passwords)
+    urls = _database_urls(embedded_pg, prefix, passwords)
     kafka_env = {"KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap, "KAFKA_TOPIC_PARTITIONS": "2",
                  "KAFKA_REPLICATION_FACTOR": "1"}
     _run((["wijkwerk", "migrate"], _clean_env(tmp_path, **urls)),

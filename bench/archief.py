@@ -14,6 +14,7 @@ import asyncpg
 from bench.replay import PARTITIONS, cheque_messages, herbereken_gemeten
 from wijkwerk.events.topics import CHEQUES, PRESTATIES
 from wijkwerk.messaging.admin import ensure_topics
+from wijkwerk.testing import superuser_url
 
 
 async def archiveer(dsn: str, messages: list[tuple[bytes, bytes]]) -> None:
@@ -32,7 +33,8 @@ async def archiveer(dsn: str, messages: list[tuple[bytes, bytes]]) -> None:
 
 
 async def raw_read_copy(dsn: str, n: int) -> float:
-    conn = await asyncpg.connect(dsn)
+    # the baseline's own table: created as the superuser (the services' role may not, ADR 0011)
+    conn = await asyncpg.connect(superuser_url(dsn))
     try:
         await conn.execute("DROP TABLE IF EXISTS bench_archief_raw; CREATE UNLOGGED TABLE bench_archief_raw (v bytea)")
         started = time.perf_counter()

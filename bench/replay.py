@@ -14,6 +14,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 from wijkwerk.events.topics import CHEQUES, PRESTATIES
 from wijkwerk.messaging.admin import ensure_topics
+from wijkwerk.testing import superuser_url
 
 PARTITIONS = 8
 
@@ -71,7 +72,8 @@ async def put_on_topic(bootstrap: str, topic: str, messages: list[tuple[bytes, b
 
 
 async def raw_consume_copy(bootstrap: str, topic: str, dsn: str, n: int) -> float:
-    conn = await asyncpg.connect(dsn)
+    # the baseline's own table: created as the superuser (the services' role may not, ADR 0011)
+    conn = await asyncpg.connect(superuser_url(dsn))
     await conn.execute("DROP TABLE IF EXISTS bench_raw; CREATE UNLOGGED TABLE bench_raw (p int, o bigint, v bytea)")
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
                                 auto_offset_reset="earliest", fetch_max_wait_ms=50,

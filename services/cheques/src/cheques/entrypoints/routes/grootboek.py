@@ -1,11 +1,11 @@
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from cheques.config import Settings
 from cheques.entrypoints.deps import get_archieven, get_settings
-from cheques.service_layer.herberekenen import herbereken
+from cheques.service_layer.herberekenen import Vanaf, herbereken
 from wijkwerk.auth import Principal, require
 from wijkwerk.problems import PROBLEM_RESPONSES
 
@@ -31,9 +31,14 @@ async def herberekening(
     settings: Annotated[Settings, Depends(get_settings)],
     _: Annotated[Principal, Depends(require("cheques:admin"))],
     archieven: Annotated[dict, Depends(get_archieven)],
+    vanaf: Annotated[Vanaf, Query(description=(
+        "begin: replay the whole history; laatste-afsluiting: start from the last close once its hash chain "
+        "verifies (the closed months are covered by the chain; the diff covers the months after it)"))]
+    = Vanaf.BEGIN,
 ) -> dict:
     await _consumers_bij(request, settings.herberekening_wacht_s)
     return await herbereken(
         request.app.state.runtime.sessions, settings.kafka, prestaties_topic=settings.prestaties_topic,
         cheques_topic=settings.cheques_topic, archieven=archieven, wacht_s=settings.herberekening_wacht_s,
+        vanaf=vanaf,
     )

@@ -186,3 +186,42 @@ async def test_a_tampered_closed_month_makes_the_recompute_from_the_close_refuse
     r = await _herbereken(o)
     assert r.status_code == 200, r.text
     assert r.json()["verschil_cent"] == 20
+
+
+async def test_a_fact_booked_after_the_month_before_its_close_and_followed_by_one_in_it_makes_it_refuse(
+    omgeving, instellingen, kafka_bootstrap,  # noqa: F811
+):
+    """February is still open on 1 March. S1 pays a prestatie of 14 February (2.50 travel
+    allowance, booked in February); on 1 March that prestatie is cancelled (S1's storno and
+    the day's allowance back, booked in March); then S2 pays a new prestatie of the same
+    day, validated on 26 February (booked in February: the day's allowance again); then
+    February is closed. The ledger (and the full replay) took the allowance back in March;
+    February's closing state holds S2 on that day, so a fold started from it would not:
+    the recompute from the close refuses rather than answer wrong."""
+    o, wereld = omgeving, Wereld(omgeving)
+    await wereld.januari()
+    assert (await wereld.sluit("2026-01", "2026-02-03")).status_code == 201
+    await wereld.na_januari()
+    pa = await wereld.prestatie(date(2026, 2, 14), 1, 250)
+    await wereld.valideer(wereld.s[:1], pa, "2026-02-15")
+    await wereld.prestaties_event(PrestatieGeannuleerd(
+        prestatie_id=pa.prestatie_id, wijkwerker_id=pa.wijkwerker_id, gebruiker_id=pa.gebruiker_id,
+        organisator_id=pa.organisator_id, koppeling_id=pa.koppeling_id, datum=pa.datum, door="organisator",
+        begonnen_uren=pa.begonnen_uren, reden="niet doorgegaan"), op=datetime(2026, 3, 1, 10, tzinfo=UTC))
+    assert await o.scalar("SELECT boekmaand FROM grootboek_transacties WHERE sleutel = :s",
+                          s=f"storno:cheque:{wereld.s[0]}:2") == date(2026, 3, 1)
+    pb = await wereld.prestatie(date(2026, 2, 14), 1, 250)
+    await wereld.valideer(wereld.s[1:2], pb, "2026-02-26")
+    assert await o.scalar("SELECT count(*) FROM grootboek_transacties WHERE sleutel LIKE 'reis:%' "
+                          "AND boekmaand = '2026-02-01'") == 3  # 26 January's (late), 14 February's twice
+    assert (await wereld.sluit("2026-02", "2026-03-02")).status_code == 201
+    await _publiceer_prestaties(wereld, instellingen, kafka_bootstrap)
+
+    r = await _herbereken(o, "laatste-afsluiting")
+    assert r.status_code == 409, r.text
+    probleem = r.json()
+    assert probleem["rule"] == "afsluiting-gekruist" and "vanaf=begin" in probleem["detail"]
+    assert [e.split()[0] for e in probleem["events"]] == ["ChequeValidatieTeruggedraaid"]
+    r = await _herbereken(o)
+    assert r.status_code == 200, r.text
+    _nul(r.json())

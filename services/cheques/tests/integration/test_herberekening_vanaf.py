@@ -225,3 +225,24 @@ async def test_a_fact_booked_after_the_month_before_its_close_and_followed_by_on
     r = await _herbereken(o)
     assert r.status_code == 200, r.text
     _nul(r.json())
+
+
+async def test_a_fact_booked_after_the_month_before_the_previous_close_makes_it_refuse(
+    omgeving, instellingen, kafka_bootstrap,  # noqa: F811
+):
+    """S5 validated with a date in March while January is still open (booked in March):
+    the read from January's close would not see it; the recompute from February's close
+    refuses and the full one still shows 0."""
+    o, wereld = omgeving, Wereld(omgeving)
+    await wereld.januari()
+    p = await wereld.prestatie(date(2026, 3, 2), 1, 0)
+    await wereld.valideer(wereld.s[4:5], p, "2026-03-05")
+    assert (await wereld.sluit("2026-01", "2026-02-03")).status_code == 201
+    assert (await wereld.sluit("2026-02", "2026-03-02")).status_code == 201
+    await _publiceer_prestaties(wereld, instellingen, kafka_bootstrap)
+    r = await _herbereken(o, "laatste-afsluiting")
+    assert r.status_code == 409, r.text
+    assert (r.json()["rule"], r.json()["events"]) == ("afsluiting-gekruist", [f"cheque:{wereld.s[4]}"])
+    r = await _herbereken(o)
+    assert r.status_code == 200, r.text
+    _nul(r.json())

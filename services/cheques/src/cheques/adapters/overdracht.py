@@ -41,7 +41,7 @@ _GEBOEKT = f"""
 # The archive position of a close's event, when the archive still holds it (the window on
 # the partition key spares the other months' partitions: there is no index on event_id).
 _POSITIE = text("""
-    SELECT txid::text, id FROM gebeurtenissen WHERE event_id = :event_id
+    SELECT txid::text, id, vastgelegd_op FROM gebeurtenissen WHERE event_id = :event_id
       AND vastgelegd_op BETWEEN CAST(:om AS timestamptz) - interval '1 day' AND CAST(:om AS timestamptz) + interval '1 day'
 """)
 
@@ -58,6 +58,16 @@ _GEKRUIST = text(f"""
       AND EXISTS (SELECT 1 FROM r x WHERE x.wijkwerker = a.wijkwerker AND x.boekmaand <= :maand
                   AND (x.txid, x.id) > (a.txid, a.id))
     ORDER BY a.txid, a.id LIMIT 5
+""")
+
+# Ledger transactions booked after month M whose transaction started before the previous
+# close's (both ``now()``: the start of the transaction, on the database's clock): the
+# restricted read, which starts at that close's row, could miss them. A booking that
+# starts after the close's transaction queues behind the close's exclusive lock.
+_VROEG = text("""
+    SELECT sleutel FROM grootboek_transacties
+    WHERE boekmaand > :maand AND geboekt_op < CAST(:voor AS timestamptz)
+    ORDER BY geboekt_op LIMIT 5
 """)
 
 _IN_GESLOTEN = "FROM grootboek_boekingen b JOIN grootboek_transacties t ON t.id = b.transactie_id WHERE t.boekmaand <= :maand"
@@ -122,19 +132,25 @@ class OverdrachtRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def positie(self, event_id: object, om: datetime) -> tuple[str, int] | None:
+    async def positie(self, event_id: object, om: datetime) -> tuple[str, int, datetime] | None:
+        """(txid, id, the transaction's start) of a close's archive row."""
         rij = (await self.session.execute(_POSITIE, {"event_id": event_id, "om": om})).first()
-        return (rij[0], int(rij[1])) if rij else None
+        return (rij[0], int(rij[1]), rij[2]) if rij else None
 
-    async def geboekt_na(self, maand: date, vanaf: tuple[str, int]) -> list[bytes]:
+    async def geboekt_na(self, maand: date, vanaf: tuple[str, int, datetime | None]) -> list[bytes]:
         """The cheques events booked after ``maand``, from archive position ``vanaf`` on."""
         rijen = await self.session.execute(_NA, {"maand": maand, "txid": vanaf[0], "id": vanaf[1]})
         return [bytes(v) for (v,) in rijen]
 
-    async def gekruist(self, maand: date, vanaf: tuple[str, int], tot: tuple[str, int]) -> list[str]:
+    async def gekruist(
+        self, maand: date, vanaf: tuple[str, int, datetime | None], tot: tuple[str, int, datetime]
+    ) -> list[str]:
         rijen = await self.session.execute(
             _GEKRUIST, {"maand": maand, "txid": vanaf[0], "id": vanaf[1], "tot_txid": tot[0], "tot_id": tot[1]})
         return [r.wat for r in rijen]
+
+    async def vroeg_geboekt(self, maand: date, voor: datetime) -> list[str]:
+        return list((await self.session.scalars(_VROEG, {"maand": maand, "voor": voor})).all())
 
     async def archief_volledig(self) -> bool:
         return bool(await self.session.scalar(text("SELECT volledig FROM archief_begin")))

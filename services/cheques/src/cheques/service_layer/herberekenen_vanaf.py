@@ -13,7 +13,7 @@ replay folded the first without the second, the closing state holds both)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import orjson
@@ -57,7 +57,7 @@ async def vouw_vanaf(
         raise BestaatAl("A close was made while the chain was verified: try again.", rule="afsluiting-tussendoor")
     laatste, vorige = alle[index], alle[index - 1] if index else None
     repo = OverdrachtRepository(session)
-    begin = await _begin(repo, vorige)
+    begin = await _begin(repo, vorige, laatste.maand)
     slot = await repo.positie(laatste.event_id, laatste.geregistreerd_om)
     if slot is None:
         raise GeschiedenisOnvolledig(f"the archive no longer holds the close of {laatste.maand:%Y-%m}")
@@ -79,16 +79,24 @@ async def vouw_vanaf(
     return laatste.maand, _verslag(laatste, len(overdracht.verdiend), len(overdracht.actief), len(overdracht.reis))
 
 
-async def _begin(repo: OverdrachtRepository, vorige: Afsluiting | None) -> tuple[str, int]:
-    """Where the restricted read starts: at the previous close's event (a fact booked after
-    the last close was not committed before the one before it), or at the archive's start."""
+async def _begin(
+    repo: OverdrachtRepository, vorige: Afsluiting | None, maand: date
+) -> tuple[str, int, datetime | None]:
+    """Where the restricted read starts: at the previous close's event, or at the archive's
+    start; refused when a fact booked after ``maand`` (the last close's month) was booked
+    before the previous close (a future-dated fact: the read would miss it)."""
     if vorige is None:
         if not await repo.archief_volledig():
             raise GeschiedenisOnvolledig("the archive does not reach back to the first event (one close only)")
-        return ("0", 0)
+        return ("0", 0, None)
     positie = await repo.positie(vorige.event_id, vorige.geregistreerd_om)
     if positie is None:
         raise GeschiedenisOnvolledig(f"the archive no longer holds the close of {vorige.maand:%Y-%m}")
+    if vroeg := await repo.vroeg_geboekt(maand, positie[2]):
+        raise BestaatAl(
+            f"Facts booked after the last close's month were booked before the close of {vorige.maand:%Y-%m} "
+            f"({', '.join(vroeg)}): the read from that close would miss them; recompute from the beginning "
+            "(vanaf=begin).", rule="afsluiting-gekruist", events=vroeg)
     return positie
 
 

@@ -15,9 +15,10 @@ _VERSCHILLEN = text(
     WITH grootboek AS (
         SELECT b.rekening, t.boekmaand AS maand, sum(b.debet_cent - b.credit_cent) AS saldo
         FROM grootboek_boekingen b JOIN grootboek_transacties t ON t.id = b.transactie_id
+        WHERE t.boekmaand > :na
         GROUP BY b.rekening, t.boekmaand
     ), herberekend AS (
-        SELECT rekening, maand, saldo_cent AS saldo FROM herberekening_saldi WHERE run_id = :run_id
+        SELECT rekening, maand, saldo_cent AS saldo FROM herberekening_saldi WHERE run_id = :run_id AND maand > :na
     )
     SELECT coalesce(g.rekening, h.rekening) AS rekening, coalesce(g.maand, h.maand) AS maand,
            coalesce(g.saldo, 0) AS grootboek, coalesce(h.saldo, 0) AS herberekend,
@@ -60,9 +61,9 @@ class HerberekeningRepository:
             herberekening_saldi.name, records=rijen, columns=["run_id", "rekening", "maand", "saldo_cent"]
         )
 
-    async def verschillen(self, run_id: uuid.UUID) -> tuple[int, list[dict]]:
-        """(account-months compared, those that differ)."""
-        rows = (await self.session.execute(_VERSCHILLEN, {"run_id": run_id})).all()
+    async def verschillen(self, run_id: uuid.UUID, na: date = date.min) -> tuple[int, list[dict]]:
+        """(account-months after month ``na`` compared, those that differ)."""
+        rows = (await self.session.execute(_VERSCHILLEN, {"run_id": run_id, "na": na})).all()
         vergeleken = rows[0].vergeleken if rows else 0
         return vergeleken, [
             {"rekening": r.rekening, "maand": r.maand, "grootboek": int(r.grootboek), "herberekend": int(r.herberekend)}

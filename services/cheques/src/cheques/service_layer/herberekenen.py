@@ -2,15 +2,20 @@
 producer's event archive, then its topic's tail (:class:`wijkwerk.messaging.archief.Geschiedenis`),
 so the answer does not depend on the broker's retention —, fold it (:mod:`herberekening`)
 into the scratch table and diff per account and month. The report must show zero
-difference. A history that does not reach back to the first event is refused."""
+difference. A history that does not reach back to the first event is refused.
+
+``vanaf``: ``begin`` replays everything; ``laatste-afsluiting`` starts from the last close
+once its hash chain verifies (:mod:`herberekenen_vanaf`, ADR 0014) and diffs the months
+after it."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import enum
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -21,9 +26,16 @@ from wijkwerk.settings import KafkaSettings
 from cheques.adapters.herberekening import HerberekeningRepository
 from cheques.adapters.referentie import VerdeeltariefRepository
 from cheques.domain.fouten import BestaatAl, Onbeschikbaar
+from cheques.service_layer.herberekenen_vanaf import vertrouwde_afsluiting, vouw_vanaf
 from cheques.service_layer.herberekening import Herberekening
+from cheques.service_layer.uow import ChequesUnitOfWork
 
 log = logging.getLogger("cheques.herberekening")
+
+
+class Vanaf(enum.StrEnum):
+    BEGIN = "begin"
+    LAATSTE_AFSLUITING = "laatste-afsluiting"
 
 
 async def wacht_op_outbox(sessions: async_sessionmaker[AsyncSession], timeout_s: float) -> None:
@@ -44,23 +56,30 @@ async def herbereken(
     cheques_topic: str,
     archieven: Mapping[str, ArchiefBron],
     wacht_s: float = 10.0,
+    vanaf: Vanaf = Vanaf.BEGIN,
 ) -> dict:
     await wacht_op_outbox(sessions, wacht_s)
     run_id = uuid.uuid4()
     geschiedenis = Geschiedenis(kafka, archieven)
+    vertrouwd = await vertrouwde_afsluiting(lambda: ChequesUnitOfWork(sessions)) if vanaf is Vanaf.LAATSTE_AFSLUITING else None
     try:
         async with sessions() as session:
             repo = HerberekeningRepository(session)
             await repo.momentopname()
             achterstand = await repo.achterstand()
             fold = Herberekening(await VerdeeltariefRepository(session).alle())
-            # fees and allowances before the cheques
-            async for blok in geschiedenis.alles((prestaties_topic, cheques_topic)):
-                for waarde in blok:
-                    fold.verwerk_bericht(waarde)
-            await repo.schrijf(run_id, fold.saldi)
-            vergeleken, verschillen = await repo.verschillen(run_id)
-            rapport = _rapport(run_id, fold, vergeleken, verschillen, await repo.maanden_uit_evenwicht(), achterstand)
+            na, start = date.min, {"vanaf": Vanaf.BEGIN.value}
+            if vertrouwd is None:
+                # fees and allowances before the cheques
+                async for blok in geschiedenis.alles((prestaties_topic, cheques_topic)):
+                    for waarde in blok:
+                        fold.verwerk_bericht(waarde)
+            else:
+                na, start = await vouw_vanaf(session, fold, geschiedenis, prestaties_topic, vertrouwd)
+            await repo.schrijf(run_id, {k: s for k, s in fold.saldi.items() if k[1] > na})
+            vergeleken, verschillen = await repo.verschillen(run_id, na)
+            rapport = {**start, **_rapport(run_id, fold, vergeleken, verschillen, await repo.maanden_uit_evenwicht(),
+                                           achterstand)}
             rapport["gelezen"] = geschiedenis.gelezen
             await repo.bewaar(run_id, fold.events, rapport["verschil_cent"], orjson.loads(orjson.dumps(rapport)))
             await session.commit()

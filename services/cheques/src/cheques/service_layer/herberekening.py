@@ -69,6 +69,7 @@ from wijkwerk.events.cheques import (
     UitbetalingTeruggeboekt,
     UitbetalingUitgevoerd,
 )
+from cheques.service_layer.herberekening_overdracht import OverdrachtFold
 from cheques.service_layer.herberekening_uitbetalingen import UitbetalingenFold
 from wijkwerk.events.prestaties import InschrijvingsrechtBetaald, PrestatieGeregistreerd
 from wijkwerk.problems import DomainError
@@ -84,7 +85,7 @@ class _Ongeldig(Exception):
 
 
 @dataclass
-class Herberekening(UitbetalingenFold):
+class Herberekening(UitbetalingenFold, OverdrachtFold):
     tarieven: Tarieven
     events: int = 0
     duplicaten: int = 0

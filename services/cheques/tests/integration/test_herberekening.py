@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 from aiokafka import AIOKafkaProducer
+from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from cheques.adapters.toeleiding import Bankrekening
@@ -119,6 +120,9 @@ async def test_the_recompute_shows_zero_difference_after_duplicates_and_redelive
     assert (rapport["verschil_cent"], rapport["verschillen"], rapport["fouten"]) == (0, [], [])
     assert rapport["maanden_uit_evenwicht"] == [] and rapport["vergeleken"] >= 10
     assert rapport["duplicaten"] >= rapport["events"] > len(berichten)
+    # ... and the metrics an alert watches say so (WijkwerkRecomputeDifference).
+    assert REGISTRY.get_sample_value("wijkwerk_recompute_difference_cents", {"service": "cheques"}) == 0
+    assert REGISTRY.get_sample_value("wijkwerk_recompute_events", {"service": "cheques"}) == rapport["events"]
 
     # A posting the streams do not explain shows up, per account and month.
     async with o.engine.begin() as conn:
@@ -132,6 +136,7 @@ async def test_the_recompute_shows_zero_difference_after_duplicates_and_redelive
     rapport = await recompute.main(settings, archieven={
         cheques_topic: DatabaseArchief(o.engine), prestaties_topic: DatabaseArchief(o.prestaties_archief)})
     assert rapport["verschil_cent"] == 2 * 695
+    assert REGISTRY.get_sample_value("wijkwerk_recompute_difference_cents", {"service": "cheques"}) == 2 * 695
     assert {(v["rekening"], v["maand"], v["verschil"]) for v in rapport["verschillen"]} == {
         ("chequegelden", "2026-03-01", 695), ("uitgever", "2026-03-01", -695)}
 

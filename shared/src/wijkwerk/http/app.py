@@ -39,7 +39,7 @@ from wijkwerk.messaging import archief
 from wijkwerk.messaging.admin import TopicConfigMismatch, TopicSetupError, verify_topics
 from wijkwerk.messaging.consumer import InboxConsumer
 from wijkwerk.messaging.relay import OutboxRelay
-from wijkwerk.observability import configure_logging
+from wijkwerk.observability import configure_logging, measure_pool
 from wijkwerk.problems import MEDIA_TYPE, PROBLEM_RESPONSES, Problem, install_problem_handlers
 from wijkwerk.settings import ServiceSettings
 
@@ -131,6 +131,7 @@ ConsumerFactory = Callable[[Runtime], Sequence[InboxConsumer]]
 
 def build_runtime(name: str, settings: ServiceSettings) -> Runtime:
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size, application_name=name)
+    measure_pool(name, engine)
     relay = OutboxRelay(
         engine,
         settings.kafka,

@@ -7,6 +7,7 @@ from cheques.config import Settings
 from cheques.entrypoints.deps import get_archieven, get_settings
 from cheques.service_layer.herberekenen import herbereken
 from wijkwerk.auth import Principal, require
+from wijkwerk.observability import Timer, record_recompute
 from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1/grootboek", tags=["grootboek"], responses=PROBLEM_RESPONSES)
@@ -32,8 +33,11 @@ async def herberekening(
     _: Annotated[Principal, Depends(require("cheques:admin"))],
     archieven: Annotated[dict, Depends(get_archieven)],
 ) -> dict:
+    timer = Timer()
     await _consumers_bij(request, settings.herberekening_wacht_s)
-    return await herbereken(
+    rapport = await herbereken(
         request.app.state.runtime.sessions, settings.kafka, prestaties_topic=settings.prestaties_topic,
         cheques_topic=settings.cheques_topic, archieven=archieven, wacht_s=settings.herberekening_wacht_s,
     )
+    record_recompute("cheques", rapport, timer.elapsed())
+    return rapport

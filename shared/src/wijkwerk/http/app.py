@@ -40,6 +40,7 @@ from wijkwerk.messaging.admin import TopicConfigMismatch, TopicSetupError, verif
 from wijkwerk.messaging.consumer import InboxConsumer
 from wijkwerk.messaging.relay import OutboxRelay
 from wijkwerk.observability import configure_logging, measure_pool
+from wijkwerk.tracing import configure_tracing
 from wijkwerk.problems import MEDIA_TYPE, PROBLEM_RESPONSES, Problem, install_problem_handlers
 from wijkwerk.settings import ServiceSettings
 
@@ -160,7 +161,7 @@ def make_consumer(
         service=runtime.name,
         topics=topics,
         event_types=list(handlers),
-        handle=batch or dispatch(handlers),
+        handle=batch or dispatch(handlers, service=runtime.name, consumer=f"{runtime.name}.{name}"),
         sessions=runtime.sessions,
         kafka=runtime.settings.kafka,
         registry=registry,
@@ -220,6 +221,7 @@ def create_service_app(
     """``idempotency_exempt``: path prefixes of POSTs that keep their own deduplication
     (the issuer's signed webhooks, by delivery id) and take no ``Idempotency-Key``."""
     configure_logging(name, json=settings.log_json)
+    configure_tracing(name, settings.tracing)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -34,11 +34,13 @@ import zlib
 from dataclasses import dataclass
 
 import asyncpg
+import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from wijkwerk import tracing
 from wijkwerk.aio import run_until_stopped, sleep_or_stop, wait_or_stop
 from wijkwerk.db.messaging_ddl import OUTBOX_CHANNEL
 from wijkwerk.events.topics import dlq_topic
@@ -314,6 +316,7 @@ class OutboxRelay:
             rows = await driver.fetch(_SELECT_BATCH, self.batch_size)
             if not rows:
                 return 0
+            started_ns = time.time_ns()
             acks = await send_all(
                 self._producer,
                 ((r["topic"], r["key"].encode(), r["value"]) for r in rows),
@@ -326,6 +329,9 @@ class OutboxRelay:
             OUTBOX_LAG.labels(self.service).observe(max(0.0, acked - r["created_at"].timestamp()))
         OUTBOX_PUBLISHED.labels(self.service, self.topic).inc(len(rows))
         OUTBOX_BATCH.labels(self.service).observe(len(rows))
+        if tracing.enabled():  # parse the envelopes only when someone reads the spans
+            tracing.publish_spans(self.service, self.topic,
+                                  (orjson.loads(r["value"]).get(tracing.TRACEPARENT) for r in rows), started_ns)
         self.state.published += len(rows)
         if lost:
             async with leiderschap.levend(driver, self.lease_s):

@@ -167,12 +167,19 @@ def measure_pool(service: str, engine: Any) -> None:
     DB_POOL.labels(service, "capacity").set(capacity)
 
 
-def record_recompute(service: str, rapport: dict, duration_s: float) -> None:
+def record_recompute(service: str, rapport: dict, duration_s: float | None = None,
+                     finished_at: float | None = None) -> None:
+    """The result of a recompute; ``finished_at`` (unix seconds) for one read back from the
+    database, which may have run in another process (the scheduled job)."""
     RECOMPUTE_DIFFERENCE.labels(service).set(rapport["verschil_cent"])
     RECOMPUTE_UNBALANCED.labels(service).set(len(rapport.get("maanden_uit_evenwicht", [])))
     RECOMPUTE_EVENTS.labels(service).set(rapport.get("events", 0))
-    RECOMPUTE_DURATION.labels(service).set(duration_s)
-    RECOMPUTE_LAST.labels(service).set_to_current_time()
+    if duration_s is not None:
+        RECOMPUTE_DURATION.labels(service).set(duration_s)
+    if finished_at is None:
+        RECOMPUTE_LAST.labels(service).set_to_current_time()
+    else:
+        RECOMPUTE_LAST.labels(service).set(finished_at)
 
 
 class Timer:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from types import SimpleNamespace
 from datetime import date, timedelta
 
 import pytest
@@ -14,10 +15,12 @@ from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from cheques.adapters.toeleiding import Bankrekening
+from cheques.bootstrap import meet_herberekening
 from cheques.config import Settings
 from cheques.entrypoints import recompute
 from cheques.service_layer.prestaties import HANDLERS
 from wijkwerk.db import session_factory
+from wijkwerk.observability import RECOMPUTE_DIFFERENCE
 from wijkwerk.events import Envelope, registry
 from wijkwerk.events.prestaties import InschrijvingsrechtBetaald
 from wijkwerk.events.topics import dlq_topic
@@ -136,6 +139,9 @@ async def test_the_recompute_shows_zero_difference_after_duplicates_and_redelive
     rapport = await recompute.main(settings, archieven={
         cheques_topic: DatabaseArchief(o.engine), prestaties_topic: DatabaseArchief(o.prestaties_archief)})
     assert rapport["verschil_cent"] == 2 * 695
+    # The service reads the job's stored result back (the job ran in another process).
+    RECOMPUTE_DIFFERENCE.labels("cheques").set(0)
+    await meet_herberekening(SimpleNamespace(sessions=session_factory(o.engine)))
     assert REGISTRY.get_sample_value("wijkwerk_recompute_difference_cents", {"service": "cheques"}) == 2 * 695
     assert {(v["rekening"], v["maand"], v["verschil"]) for v in rapport["verschillen"]} == {
         ("chequegelden", "2026-03-01", 695), ("uitgever", "2026-03-01", -695)}

@@ -47,17 +47,8 @@ from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging import leiderschap, rotatie
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.kafka import BrokerUnavailable, bounded, client_kwargs, make_producer, send_all, stop_quietly
-from wijkwerk.observability import (
-    OUTBOX_BACKLOG,
-    OUTBOX_BATCH,
-    OUTBOX_LAG,
-    OUTBOX_PUBLISHED,
-    RELAY_LEADER,
-    RELAY_REFILLED_ROWS,
-    RELAY_REFILLS,
-    RELAY_ROTATIONS,
-    replica,
-)
+from wijkwerk.observability import (OUTBOX_BACKLOG, OUTBOX_BATCH, OUTBOX_LAG, OUTBOX_PUBLISHED, RELAY_LEADER,
+                                    RELAY_REFILLED_ROWS, RELAY_REFILLS, RELAY_ROTATIONS, replica)
 from wijkwerk.settings import KafkaSettings
 
 log = logging.getLogger("wijkwerk.relay")

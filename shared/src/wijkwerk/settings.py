@@ -127,6 +127,9 @@ class TracingSettings(BaseSettings):
 
     traces_exporter: Literal["none", "otlp", "console"] = "none"
     service_name: str | None = None  # default: the service's own name
+    # The collector's base URL (the exporter appends /v1/traces); the other OTEL_EXPORTER_OTLP_*
+    # variables (headers, timeout, a traces-only endpoint) are read by the exporter itself.
+    exporter_otlp_endpoint: str | None = None
 
 
 class ServiceSettings(BaseSettings):

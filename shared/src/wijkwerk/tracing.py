@@ -38,7 +38,7 @@ def configure_tracing(service: str, settings: TracingSettings, *, exporter: Any 
     if exporter is None:
         if settings.traces_exporter == "none":
             return
-        exporter = _exporter(settings.traces_exporter)
+        exporter = _exporter(settings)
     from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
@@ -53,14 +53,16 @@ def disable_tracing() -> None:
     _tracer = None
 
 
-def _exporter(name: str) -> Any:
-    if name == "console":
+def _exporter(settings: TracingSettings) -> Any:
+    if settings.traces_exporter == "console":
         from opentelemetry.sdk.trace.export import ConsoleSpanExporter
 
         return ConsoleSpanExporter()
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-    return OTLPSpanExporter()  # endpoint, headers, timeout: OTEL_EXPORTER_OTLP_* (the exporter reads them)
+    if settings.exporter_otlp_endpoint:
+        return OTLPSpanExporter(endpoint=settings.exporter_otlp_endpoint.rstrip("/") + "/v1/traces")
+    return OTLPSpanExporter()  # headers, timeout, a traces endpoint: OTEL_EXPORTER_OTLP_* (the exporter reads them)
 
 
 def enabled() -> bool:

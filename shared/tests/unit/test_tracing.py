@@ -74,3 +74,10 @@ def test_an_old_envelope_without_a_traceparent_decodes_and_a_malformed_one_is_re
     bad = orjson.loads(old) | {"traceparent": "not-a-traceparent"}
     with pytest.raises(ValueError):
         Envelope.model_validate(bad)
+
+
+def test_the_otlp_exporter_sends_to_the_configured_collector(monkeypatch):
+    monkeypatch.setenv("OTEL_TRACES_EXPORTER", "otlp")
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/")
+    exporter = tracing._exporter(TracingSettings())
+    assert exporter._endpoint == "http://collector:4318/v1/traces"

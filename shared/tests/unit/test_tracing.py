@@ -81,3 +81,17 @@ def test_the_otlp_exporter_sends_to_the_configured_collector(monkeypatch):
     monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/")
     exporter = tracing._exporter(TracingSettings())
     assert exporter._endpoint == "http://collector:4318/v1/traces"
+
+
+def test_with_tracing_off_a_service_loads_no_sdk():
+    """Negligible cost when off: the SDK and exporters are never imported."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from wijkwerk import tracing; from wijkwerk.settings import TracingSettings; "
+            "import wijkwerk.http.middleware, wijkwerk.messaging.relay, wijkwerk.messaging.consumer; "
+            "tracing.configure_tracing('x', TracingSettings()); "
+            "print(sorted(m for m in sys.modules if m.startswith(('opentelemetry.sdk', 'opentelemetry.exporter'))))")
+    env = {"PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, timeout=60)
+    assert out.stdout.strip() == "[]"

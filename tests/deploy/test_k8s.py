@@ -161,7 +161,7 @@ def test_probes_resources_and_ports(overlay):
 def test_every_pod_runs_as_non_root_without_privileges(overlay):
     """The 'restricted' Pod Security Standard, which the production namespace enforces."""
     workloads = [doc for doc in overlay.values() if pod_spec(doc) is not None]
-    assert len(workloads) == 2 * len(APP) + 1
+    assert len(workloads) == 2 * len(APP) + 2  # + the topics Job and the recompute CronJob
     for doc in workloads:
         spec = pod_spec(doc)
         who = f"{doc['kind']}/{doc['metadata']['name']}"

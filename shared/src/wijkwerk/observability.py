@@ -9,10 +9,12 @@ envelope when a consumer handles that event, so one id follows a fact across ser
 from __future__ import annotations
 
 import logging
+import socket
 import sys
 import time
 import uuid
 from contextvars import ContextVar
+from typing import Any
 
 import structlog
 from prometheus_client import Counter, Gauge, Histogram
@@ -111,6 +113,73 @@ CONSUMER_LAG = Gauge("wijkwerk_consumer_lag", "Messages behind the partition end
 MONEY = Counter(
     "wijkwerk_money_cents_total", "Money posted, in cents, by party", ["service", "party"]
 )
+RELAY_LEADER = Gauge(
+    "wijkwerk_relay_leader", "1 while this replica holds its service's relay lock (exactly one per service)",
+    ["service", "replica"],
+)
+RELAY_REFILLS = Counter(
+    "wijkwerk_relay_refills_total", "Topics re-filled from the outbox because the broker lost their data",
+    ["service"],
+)
+RELAY_REFILLED_ROWS = Counter("wijkwerk_relay_refilled_rows_total", "Outbox rows re-published by re-fills",
+                              ["service"])
+RELAY_ROTATIONS = Counter("wijkwerk_relay_rotations_total", "Topics rotated after every group consumed them",
+                          ["service"])
+RECOMPUTE_DIFFERENCE = Gauge(
+    "wijkwerk_recompute_difference_cents", "Absolute difference, in cents, of the last recompute (0 = ledger agrees)",
+    ["service"],
+)
+RECOMPUTE_UNBALANCED = Gauge("wijkwerk_recompute_unbalanced_months",
+                             "Months whose ledger did not balance in the last recompute", ["service"])
+RECOMPUTE_EVENTS = Gauge("wijkwerk_recompute_events", "Events folded by the last recompute", ["service"])
+RECOMPUTE_DURATION = Gauge("wijkwerk_recompute_duration_seconds", "Duration of the last recompute", ["service"])
+RECOMPUTE_LAST = Gauge("wijkwerk_recompute_last_run_timestamp_seconds", "When the last recompute finished",
+                       ["service"])
+WEBHOOK_REJECTED = Counter(
+    "wijkwerk_webhook_rejected_total", "Issuer webhooks refused, by the rule that refused them",
+    ["service", "issuer", "reason"],
+)
+PAYOUT_RUNS = Counter(
+    "wijkwerk_payout_run_transitions_total", "Payout run steps answered, by the state the run is in after them",
+    ["service", "state"],
+)
+DB_POOL = Gauge(
+    "wijkwerk_db_pool_connections", "SQLAlchemy pool of a process: checked_out, size (idle + checked out), "
+    "overflow (beyond pool_size; negative while the pool is not full), capacity (pool_size + max_overflow)",
+    ["service", "state"],
+)
+
+
+def replica() -> str:
+    """This process's replica name: the pod (Kubernetes sets HOSTNAME to it) or container."""
+    return socket.gethostname()
+
+
+def measure_pool(service: str, engine: Any) -> None:
+    """Export the pool usage of ``engine`` (an AsyncEngine) under ``service``; read at scrape time."""
+    pool = engine.sync_engine.pool
+    if not hasattr(pool, "checkedout"):  # NullPool / StaticPool (tests): nothing to measure
+        return
+    DB_POOL.labels(service, "checked_out").set_function(pool.checkedout)
+    DB_POOL.labels(service, "size").set_function(lambda: pool.checkedin() + pool.checkedout())
+    DB_POOL.labels(service, "overflow").set_function(pool.overflow)
+    capacity = pool.size() + getattr(pool, "_max_overflow", 0)
+    DB_POOL.labels(service, "capacity").set(capacity)
+
+
+def record_recompute(service: str, rapport: dict, duration_s: float | None = None,
+                     finished_at: float | None = None) -> None:
+    """The result of a recompute; ``finished_at`` (unix seconds) for one read back from the
+    database, which may have run in another process (the scheduled job)."""
+    RECOMPUTE_DIFFERENCE.labels(service).set(rapport["verschil_cent"])
+    RECOMPUTE_UNBALANCED.labels(service).set(len(rapport.get("maanden_uit_evenwicht", [])))
+    RECOMPUTE_EVENTS.labels(service).set(rapport.get("events", 0))
+    if duration_s is not None:
+        RECOMPUTE_DURATION.labels(service).set(duration_s)
+    if finished_at is None:
+        RECOMPUTE_LAST.labels(service).set_to_current_time()
+    else:
+        RECOMPUTE_LAST.labels(service).set(finished_at)
 
 
 class Timer:

@@ -118,6 +118,20 @@ class ServiceUrls(BaseSettings):
     evaluatie_url: str = Field("http://127.0.0.1:8004", validation_alias=_env("EVALUATIE_URL"))
 
 
+class TracingSettings(BaseSettings):
+    """OpenTelemetry, by the standard variables. Off unless OTEL_TRACES_EXPORTER names an
+    exporter: ``otlp`` (OTLP over HTTP; endpoint, headers and protocol from the standard
+    OTEL_EXPORTER_OTLP_* variables, read by the exporter) or ``console``."""
+
+    model_config = SettingsConfigDict(env_prefix="OTEL_", extra="ignore", env_ignore_empty=True)
+
+    traces_exporter: Literal["none", "otlp", "console"] = "none"
+    service_name: str | None = None  # default: the service's own name
+    # The collector's base URL (the exporter appends /v1/traces); the other OTEL_EXPORTER_OTLP_*
+    # variables (headers, timeout, a traces-only endpoint) are read by the exporter itself.
+    exporter_otlp_endpoint: str | None = None
+
+
 class ServiceSettings(BaseSettings):
     """Base for a service's settings; subclasses set ``env_prefix``."""
 
@@ -153,6 +167,7 @@ class ServiceSettings(BaseSettings):
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     urls: ServiceUrls = Field(default_factory=ServiceUrls)
+    tracing: TracingSettings = Field(default_factory=TracingSettings)
 
     def ontbrekend_in_productie(self) -> list[str]:
         """The settings without a safe default that production leaves unset, by their

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from wijkwerk.db import UnitOfWork, create_engine, session_factory
@@ -17,6 +18,7 @@ from wijkwerk.events.toeleiding import OrganisatorGeregistreerd
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.consumer import InboxConsumer, dispatch
 from wijkwerk.messaging.relay import OutboxRelay
+from wijkwerk.observability import replica
 from wijkwerk.settings import KafkaSettings
 from wijkwerk.testing import async_wait_until, migrated_database, superuser_url
 
@@ -87,11 +89,14 @@ async def test_relay_publishes_committed_rows_and_marks_them(db, kafka):
     envelopes = await _emit(db, *[_organisator(f"o{i}", topic) for i in range(25)])
     stop = asyncio.Event()
     task = await _run(relay, stop)
+    leader = {"service": f"svc-{topic}", "replica": replica()}
     try:
         records = await _consume_all(kafka.bootstrap_servers, topic, 25)
+        assert REGISTRY.get_sample_value("wijkwerk_relay_leader", leader) == 1  # WijkwerkRelayNoLeader watches it
     finally:
         stop.set()
         await task
+    assert REGISTRY.get_sample_value("wijkwerk_relay_leader", leader) == 0
     assert sorted(Envelope.from_bytes(r.value).event_id for r in records) == sorted(e.event_id for e in envelopes)
     async with db.connect() as conn:
         assert await conn.scalar(text("SELECT count(*) FROM outbox WHERE published_at IS NULL")) == 0
@@ -302,6 +307,9 @@ async def test_relay_refills_an_empty_topic_from_published_rows(db, kafka):
         stop.set()
         await task
     assert len(records) == 2
+    service = {"service": f"svc-{topic}"}  # WijkwerkBrokerLostData watches it
+    assert REGISTRY.get_sample_value("wijkwerk_relay_refills_total", service) == 1
+    assert REGISTRY.get_sample_value("wijkwerk_relay_refilled_rows_total", service) == 2
 
 
 async def test_replay_republishes_published_rows_since_a_time_in_commit_order(db, kafka):

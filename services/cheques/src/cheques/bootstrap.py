@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 
+from cheques.adapters.herberekening import laatste_herberekening
 from cheques.config import Settings
 from cheques.entrypoints.routes import afrekeningen, cheques, grootboek, periodes, tarieven, uitbetalingen, voorraad, webhooks
 from cheques.service_layer import prestaties, referentie, terugdraaien
@@ -10,6 +11,7 @@ from wijkwerk.dienstentoken import service_token
 from wijkwerk.messaging.archief import SCOPE as ARCHIEF_SCOPE
 from wijkwerk.events import topics
 from wijkwerk.http.app import Periodic, Runtime, create_service_app, make_consumer
+from wijkwerk.observability import record_recompute
 
 
 def consumers(runtime: Runtime):
@@ -24,6 +26,15 @@ async def draai_validaties_terug(runtime: Runtime) -> int:
     return await terugdraaien.voer_uit(lambda: ChequesUnitOfWork(runtime.sessions))
 
 
+async def meet_herberekening(runtime: Runtime) -> None:
+    """The last stored recompute's result as metrics, so a difference found by the daily
+    job (another process) raises WijkwerkRecomputeDifference on every platform."""
+    async with runtime.sessions() as session:
+        laatste = await laatste_herberekening(session)
+    if laatste is not None:
+        record_recompute("cheques", laatste, finished_at=laatste["uitgevoerd_op"].timestamp())
+
+
 def build_app(settings: Settings) -> FastAPI:
     app = create_service_app(
         name="cheques",
@@ -34,7 +45,8 @@ def build_app(settings: Settings) -> FastAPI:
             afrekeningen.router, grootboek.router, voorraad.router, periodes.router,
         ],
         consumers=consumers,
-        periodic=[Periodic("draai-validaties-terug", settings.terugdraaien_interval_s, draai_validaties_terug)],
+        periodic=[Periodic("draai-validaties-terug", settings.terugdraaien_interval_s, draai_validaties_terug),
+                  Periodic("herberekening-meting", 60.0, meet_herberekening)],
         # Signed, and deduplicated by their delivery id in the same transaction as their effect.
         idempotency_exempt=("/v1/webhooks/",),
         title="Wijk-werken — cheques",

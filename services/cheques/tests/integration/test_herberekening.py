@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from types import SimpleNamespace
 from datetime import date, timedelta
 
 import pytest
 from aiokafka import AIOKafkaProducer
+from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from cheques.adapters.toeleiding import Bankrekening
+from cheques.bootstrap import meet_herberekening
 from cheques.config import Settings
 from cheques.entrypoints import recompute
 from cheques.service_layer.prestaties import HANDLERS
 from wijkwerk.db import session_factory
+from wijkwerk.observability import RECOMPUTE_DIFFERENCE
 from wijkwerk.events import Envelope, registry
 from wijkwerk.events.prestaties import InschrijvingsrechtBetaald
 from wijkwerk.events.topics import dlq_topic
@@ -119,6 +123,9 @@ async def test_the_recompute_shows_zero_difference_after_duplicates_and_redelive
     assert (rapport["verschil_cent"], rapport["verschillen"], rapport["fouten"]) == (0, [], [])
     assert rapport["maanden_uit_evenwicht"] == [] and rapport["vergeleken"] >= 10
     assert rapport["duplicaten"] >= rapport["events"] > len(berichten)
+    # ... and the metrics an alert watches say so (WijkwerkRecomputeDifference).
+    assert REGISTRY.get_sample_value("wijkwerk_recompute_difference_cents", {"service": "cheques"}) == 0
+    assert REGISTRY.get_sample_value("wijkwerk_recompute_events", {"service": "cheques"}) == rapport["events"]
 
     # A posting the streams do not explain shows up, per account and month.
     async with o.engine.begin() as conn:
@@ -132,6 +139,10 @@ async def test_the_recompute_shows_zero_difference_after_duplicates_and_redelive
     rapport = await recompute.main(settings, archieven={
         cheques_topic: DatabaseArchief(o.engine), prestaties_topic: DatabaseArchief(o.prestaties_archief)})
     assert rapport["verschil_cent"] == 2 * 695
+    # The service reads the job's stored result back (the job ran in another process).
+    RECOMPUTE_DIFFERENCE.labels("cheques").set(0)
+    await meet_herberekening(SimpleNamespace(sessions=session_factory(o.engine)))
+    assert REGISTRY.get_sample_value("wijkwerk_recompute_difference_cents", {"service": "cheques"}) == 2 * 695
     assert {(v["rekening"], v["maand"], v["verschil"]) for v in rapport["verschillen"]} == {
         ("chequegelden", "2026-03-01", 695), ("uitgever", "2026-03-01", -695)}
 

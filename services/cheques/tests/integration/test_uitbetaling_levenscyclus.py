@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from datetime import date, datetime, timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 
 from cheques import testbank
 from cheques.adapters.toeleiding import Bankrekening
@@ -187,13 +188,22 @@ async def test_a_returned_transfer_is_booked_back_on_the_booking_date_and_paid_i
         ("2026-03", "teruggestort", "bevestigd"), ("2026-04", "in_behandeling", "opgesteld")]
 
 
+def _rondes(state: str) -> float:
+    return REGISTRY.get_sample_value("wijkwerk_payout_run_transitions_total",
+                                     {"service": "cheques", "state": state}) or 0.0
+
+
 async def test_a_whole_run_rejected_by_the_bank_makes_everything_payable_again(omgeving):
     o = omgeving
     w1, w2 = await _wereld(o)
+    before = {state: _rondes(state) for state in ("opgesteld", "goedgekeurd", "verzonden", "geweigerd")}
     _, pain001 = await _verzonden(o, "2026-03")
     run = (await _bank(o, "/v1/bankberichten/statusrapport",
                        testbank.statusrapport(pain001, op=datetime(2026, 4, 3), groepstatus="RJCT", groepreden="AM04"))).json()
     assert run["status"] == "geweigerd"
+    # Each step counted by the state it left the run in (WijkwerkPayoutRunRejected watches geweigerd).
+    assert {state: _rondes(state) - n for state, n in before.items()} == {
+        "opgesteld": 1, "goedgekeurd": 1, "verzonden": 1, "geweigerd": 1}
     assert {(u["status"], u["reden"]) for u in run["uitbetalingen"]} == {("geweigerd", "AM04")}
     assert await _saldo(o, f"wijkwerker:{w1}") == 1530 + 1530 and await _saldo(o, f"wijkwerker:{w2}") == 1530
     r = await _bank(o, "/v1/bankberichten/statusrapport", testbank.statusrapport(pain001, op=datetime(2026, 4, 4)))

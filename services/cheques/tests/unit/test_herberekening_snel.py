@@ -103,3 +103,14 @@ def test_an_event_written_before_an_optional_field_existed_takes_the_fast_path(m
     nieuw = _cheques(random.Random(4), 1)[0]  # a current event takes it too
     fold.verwerk_bericht(Envelope.wrap(nieuw, producer="test").to_bytes())
     assert fold.events == 2
+
+
+def test_an_event_with_or_without_a_traceparent_takes_the_fast_path(monkeypatch):
+    """Tracing on or off (wijkwerk.tracing) does not send the recompute down the slow path."""
+    fold = Herberekening(TARIEVEN)
+    monkeypatch.setattr(fold, "_verwerk_model", lambda waarde: (_ for _ in ()).throw(AssertionError("slow path")))
+    zonder, met = _cheques(random.Random(5), 2)
+    fold.verwerk_bericht(Envelope.wrap(zonder, producer="test").to_bytes())
+    fold.verwerk_bericht(Envelope.wrap(met, producer="test",
+                                       traceparent="00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01").to_bytes())
+    assert fold.events == 2

@@ -23,6 +23,7 @@ from wijkwerk.db import audit
 from wijkwerk.db.idempotency import request_session
 from wijkwerk.events.envelope import Envelope, Event
 from wijkwerk.observability import current_correlation_id
+from wijkwerk.tracing import current_traceparent
 
 _INSERT_OUTBOX = text(
     "INSERT INTO outbox (event_id, event_type, topic, key, value) "
@@ -100,6 +101,7 @@ class UnitOfWork:
             correlation_id=current_correlation_id(),
             causation_id=causation_id or self._causation_id,
             actor=wie.actor if wie else None,
+            traceparent=current_traceparent(),
         )
         self._pending.append((event, envelope))
         if wie is not None and wie.rechtstreeks:

@@ -72,6 +72,12 @@ class Envelope(BaseModel):
     # Metadata: the principal behind the change (absent for the platform's own work, such
     # as a scheduled job, and in events written before issue #18).
     actor: Actor | None = None
+    # The W3C trace context of the span that emitted the event (wijkwerk.tracing); absent
+    # while tracing is off and in events written before it existed.
+    traceparent: str | None = Field(
+        None, max_length=55, pattern=r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
+        description="W3C trace context of the span that emitted the event; absent while tracing is off",
+    )
     payload: dict[str, Any]
 
     @classmethod
@@ -85,6 +91,7 @@ class Envelope(BaseModel):
         causation_id: str | None = None,
         occurred_at: datetime | None = None,
         actor: Actor | None = None,
+        traceparent: str | None = None,
     ) -> Envelope:
         return cls(
             event_type=event.event_type,
@@ -96,6 +103,7 @@ class Envelope(BaseModel):
             correlation_id=correlation_id,
             causation_id=causation_id,
             actor=actor,
+            traceparent=traceparent,
             payload=event.model_dump(mode="json"),
         )
 
@@ -103,6 +111,8 @@ class Envelope(BaseModel):
         data = self.model_dump(mode="json")
         if data["actor"] is None:
             del data["actor"]  # an event without one reads exactly as before issue #18
+        if data["traceparent"] is None:
+            del data["traceparent"]  # tracing off: the bytes are what they were before it
         return orjson.dumps(data)
 
     @classmethod

@@ -39,7 +39,8 @@ from wijkwerk.messaging import archief
 from wijkwerk.messaging.admin import TopicConfigMismatch, TopicSetupError, verify_topics
 from wijkwerk.messaging.consumer import InboxConsumer
 from wijkwerk.messaging.relay import OutboxRelay
-from wijkwerk.observability import configure_logging
+from wijkwerk.observability import configure_logging, measure_pool
+from wijkwerk.tracing import configure_tracing
 from wijkwerk.problems import MEDIA_TYPE, PROBLEM_RESPONSES, Problem, install_problem_handlers
 from wijkwerk.settings import ServiceSettings
 
@@ -131,6 +132,7 @@ ConsumerFactory = Callable[[Runtime], Sequence[InboxConsumer]]
 
 def build_runtime(name: str, settings: ServiceSettings) -> Runtime:
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size, application_name=name)
+    measure_pool(name, engine)
     relay = OutboxRelay(
         engine,
         settings.kafka,
@@ -159,7 +161,7 @@ def make_consumer(
         service=runtime.name,
         topics=topics,
         event_types=list(handlers),
-        handle=batch or dispatch(handlers),
+        handle=batch or dispatch(handlers, service=runtime.name, consumer=f"{runtime.name}.{name}"),
         sessions=runtime.sessions,
         kafka=runtime.settings.kafka,
         registry=registry,
@@ -219,6 +221,7 @@ def create_service_app(
     """``idempotency_exempt``: path prefixes of POSTs that keep their own deduplication
     (the issuer's signed webhooks, by delivery id) and take no ``Idempotency-Key``."""
     configure_logging(name, json=settings.log_json)
+    configure_tracing(name, settings.tracing)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

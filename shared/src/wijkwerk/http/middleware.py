@@ -12,6 +12,7 @@ from wijkwerk.observability import (
     new_correlation_id,
     set_correlation_id,
 )
+from wijkwerk import tracing
 from wijkwerk.problems import MEDIA_TYPE, PROBLEM_BASE
 
 _HEADER = CORRELATION_HEADER.lower().encode()
@@ -59,16 +60,18 @@ class RequestContextMiddleware:
                 message["headers"] = [*message["headers"], (_HEADER, correlation_id.encode())]
             await send(message)
 
-        try:
-            await self.app(scope, limited_receive, send_with_context)
-        except BodyTooLarge:
-            await self._too_large(scope, send, correlation_id)
-        finally:
-            route = scope.get("route")
-            template = getattr(route, "path", "unmatched")
-            REQUEST_LATENCY.labels(
-                self.service, scope["method"], template, str(status_holder["status"])
-            ).observe(time.perf_counter() - started)
+        with tracing.server_span(self.service, scope["method"], headers) as span:
+            try:
+                await self.app(scope, limited_receive, send_with_context)
+            except BodyTooLarge:
+                await self._too_large(scope, send, correlation_id)
+            finally:
+                route = scope.get("route")
+                template = getattr(route, "path", "unmatched")
+                REQUEST_LATENCY.labels(
+                    self.service, scope["method"], template, str(status_holder["status"])
+                ).observe(time.perf_counter() - started)
+                tracing.end_server_span(span, template, status_holder["status"])
 
     async def _too_large(self, scope, send, correlation_id: str) -> None:
         body = orjson.dumps(

@@ -52,6 +52,7 @@ from wijkwerk.messaging.kafka import (
     stop_quietly,
 )
 from wijkwerk.actor import zet_actor
+from wijkwerk import tracing
 from wijkwerk.observability import CONSUMED, CONSUMER_LAG, DLQ, DUPLICATES, set_correlation_id
 from wijkwerk.settings import KafkaSettings
 
@@ -80,15 +81,18 @@ class Poison(Exception):
     """A message that can never be applied (undecodable, unknown version, invalid)."""
 
 
-def dispatch(handlers: Mapping[type[Event], EventHandler]) -> BatchHandler:
-    """A batch handler that applies each event in order with its type's handler."""
+def dispatch(handlers: Mapping[type[Event], EventHandler], *, service: str = "", consumer: str | None = None
+             ) -> BatchHandler:
+    """A batch handler that applies each event in order with its type's handler, each in
+    a span under the one that emitted it (wijkwerk.tracing; nothing when tracing is off)."""
 
     async def handle(session: AsyncSession, batch: Sequence[Received]) -> None:
         for item in batch:
             set_correlation_id(item.envelope.correlation_id)
             # The events this one causes carry its actor on (causation); no audit row here.
             zet_actor(item.envelope.actor, rechtstreeks=False)
-            await handlers[type(item.event)](session, item.event, item.envelope)
+            with tracing.consumer_span(service, consumer, getattr(item.record, "topic", ""), item.envelope):
+                await handlers[type(item.event)](session, item.event, item.envelope)
         zet_actor(None, rechtstreeks=False)
 
     return handle

@@ -34,18 +34,21 @@ import zlib
 from dataclasses import dataclass
 
 import asyncpg
+import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from wijkwerk import tracing
 from wijkwerk.aio import run_until_stopped, sleep_or_stop, wait_or_stop
 from wijkwerk.db.messaging_ddl import OUTBOX_CHANNEL
 from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging import leiderschap, rotatie
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.kafka import BrokerUnavailable, bounded, client_kwargs, make_producer, send_all, stop_quietly
-from wijkwerk.observability import OUTBOX_BACKLOG, OUTBOX_BATCH, OUTBOX_LAG, OUTBOX_PUBLISHED
+from wijkwerk.observability import (OUTBOX_BACKLOG, OUTBOX_BATCH, OUTBOX_LAG, OUTBOX_PUBLISHED, RELAY_LEADER,
+                                    RELAY_REFILLED_ROWS, RELAY_REFILLS, RELAY_ROTATIONS, replica)
 from wijkwerk.settings import KafkaSettings
 
 log = logging.getLogger("wijkwerk.relay")
@@ -170,6 +173,7 @@ class OutboxRelay:
     # --- lifecycle -----------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event) -> None:
+        self._lead(False)  # a follower exports 0, so "no leader" is a sum, not an absence
         await run_until_stopped(stop, lambda: self._session(stop), name=f"relay {self.service}", on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
@@ -189,13 +193,18 @@ class OutboxRelay:
                     await self._connect()
                 await self._publish_loop(lock_conn, driver, stop)
             finally:
-                was_leader, self.state.leader = self.state.leader, False
+                was_leader = self.state.leader
+                self._lead(False)
                 await stop_quietly(self._producer)
                 self._producer = None
                 if driver is not None:
                     await self._unlisten(driver)
                 if was_leader:
                     await self._release_leadership(lock_conn)
+
+    def _lead(self, leader: bool) -> None:
+        self.state.leader = leader
+        RELAY_LEADER.labels(self.service, replica()).set(int(leader))
 
     def _notified(self, *_: object) -> None:
         """asyncpg calls this on a notification: an outbox row was committed."""
@@ -231,7 +240,7 @@ class OutboxRelay:
         if not got:
             await sleep_or_stop(stop, 1.0)
             return False
-        self.state.leader = True
+        self._lead(True)
         return True
 
     async def _connect(self) -> None:
@@ -247,7 +256,7 @@ class OutboxRelay:
         await bounded(self._producer.start(), self.kafka.request_timeout_s, "producer start")
         if await self._topic_is_empty() and await self._has_published_rows():
             log.warning("relay %s: topic %s is empty but rows were published; re-filling", self.service, self.topic)
-            self.state.refilled += await self.replay(self._producer, after=await self._rotated_at())
+            await self._refill_from_outbox()
         self._ends, self._acked = await self._end_offsets(), {}
         self.state.broker_ok = True
         self.state.last_error = None
@@ -298,6 +307,7 @@ class OutboxRelay:
             rows = await driver.fetch(_SELECT_BATCH, self.batch_size)
             if not rows:
                 return 0
+            started_ns = time.time_ns()
             acks = await send_all(
                 self._producer,
                 ((r["topic"], r["key"].encode(), r["value"]) for r in rows),
@@ -310,6 +320,9 @@ class OutboxRelay:
             OUTBOX_LAG.labels(self.service).observe(max(0.0, acked - r["created_at"].timestamp()))
         OUTBOX_PUBLISHED.labels(self.service, self.topic).inc(len(rows))
         OUTBOX_BATCH.labels(self.service).observe(len(rows))
+        if tracing.enabled():  # parse the envelopes only when someone reads the spans
+            tracing.publish_spans(self.service, self.topic,
+                                  (orjson.loads(r["value"]).get(tracing.TRACEPARENT) for r in rows), started_ns)
         self.state.published += len(rows)
         if lost:
             async with leiderschap.levend(driver, self.lease_s):
@@ -357,8 +370,14 @@ class OutboxRelay:
             self.kafka.replication_factor,
             timeout_s=self.kafka.request_timeout_s,
         )
-        self.state.refilled += await self.replay(self._producer, after=await self._rotated_at())
+        await self._refill_from_outbox()
         self._ends, self._acked = await self._end_offsets(), {}
+
+    async def _refill_from_outbox(self) -> None:
+        rows = await self.replay(self._producer, after=await self._rotated_at())
+        self.state.refilled += rows
+        RELAY_REFILLS.labels(self.service).inc()
+        RELAY_REFILLED_ROWS.labels(self.service).inc(rows)
 
     async def _maybe_rotate(self) -> None:
         """Between two batches (nothing of ours in flight): trim the topic when it is long
@@ -377,6 +396,7 @@ class OutboxRelay:
         await rotatie.roteer(self.kafka, self.topic)
         self._ends, self._acked = await self._end_offsets(), {}
         self.state.rotated += 1
+        RELAY_ROTATIONS.labels(self.service).inc()
         log.info("relay %s: topic %s rotated after %d messages, all consumed", self.service, self.topic,
                  sum(ends.values()))
 

@@ -79,3 +79,15 @@ class HerberekeningRepository:
         await self.session.execute(
             insert(herberekeningen).values(id=run_id, events=events, verschil_cent=verschil_cent, rapport=rapport)
         )
+
+
+async def laatste_herberekening(session: AsyncSession) -> dict | None:
+    """The last stored recompute (whoever ran it: the route or the scheduled job), for its metrics."""
+    row = (await session.execute(
+        select(herberekeningen.c.uitgevoerd_op, herberekeningen.c.events, herberekeningen.c.verschil_cent,
+               herberekeningen.c.rapport).order_by(herberekeningen.c.uitgevoerd_op.desc()).limit(1)
+    )).first()
+    if row is None:
+        return None
+    return {"uitgevoerd_op": row.uitgevoerd_op, "events": row.events, "verschil_cent": row.verschil_cent,
+            "maanden_uit_evenwicht": (row.rapport or {}).get("maanden_uit_evenwicht", [])}

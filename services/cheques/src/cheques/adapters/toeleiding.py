@@ -13,6 +13,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 from cheques.domain.fouten import Onbeschikbaar
 from wijkwerk.dienstentoken import ServiceToken, TokenOnbeschikbaar
 from wijkwerk.observability import CORRELATION_HEADER, current_correlation_id
+from wijkwerk.tracing import outgoing_headers
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class ToeleidingBankgegevens:
                         # toeleiding's audit record of this read then shares the payout
                         # request's correlation id: who asked for the run is in cheques' trail
                         headers[CORRELATION_HEADER] = correlatie
+                    headers.update(outgoing_headers())  # the trace continues in toeleiding
                     response = await client.get(url, headers=headers)
                     if response.status_code == 404:
                         return None

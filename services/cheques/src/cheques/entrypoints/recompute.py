@@ -17,6 +17,7 @@ from cheques.service_layer.herberekenen import Vanaf, herbereken
 from wijkwerk.dienstentoken import service_token
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.messaging.archief import SCOPE, DatabaseArchief, HttpArchief
+from wijkwerk.observability import Timer, record_recompute
 
 
 
@@ -34,12 +35,15 @@ async def main(settings: Settings, archieven: dict | None = None, vanaf: Vanaf =
         settings.prestaties_topic: HttpArchief(
             settings.urls.prestaties_url, _token(settings, "cheques")),
     }
+    timer = Timer()
     try:
-        return await herbereken(
+        rapport = await herbereken(
             session_factory(engine), settings.kafka, prestaties_topic=settings.prestaties_topic,
             cheques_topic=settings.cheques_topic, archieven=archieven, wacht_s=settings.herberekening_wacht_s,
             vanaf=vanaf,
         )
+        record_recompute("cheques", rapport, timer.elapsed())
+        return rapport
     finally:
         await engine.dispose()
 

@@ -367,11 +367,12 @@ def _struct(model: type[BaseModel], naam: str, **vast: Any) -> type[msgspec.Stru
 
 
 # Every envelope field is required: one missing means another writer, the models judge it.
-# Except the actor (issue #18): events written before it, or by the platform itself, have none.
+# Except the actor (issue #18): events written before it, or by the platform itself, have none;
+# and the traceparent, which only events emitted while tracing was on carry.
 _ENVELOP = msgspec.json.Decoder(
     _struct(Envelope, "EnvelopOpDeDraad", **{
         n: msgspec.Raw if n == "payload" else _draad(f.annotation)
-        for n, f in Envelope.model_fields.items() if n != "actor"
+        for n, f in Envelope.model_fields.items() if n not in ("actor", "traceparent")
     })
 )
 

@@ -7,6 +7,7 @@ from cheques.config import Settings
 from cheques.entrypoints.deps import get_archieven, get_settings
 from cheques.service_layer.herberekenen import Vanaf, herbereken
 from wijkwerk.auth import Principal, require
+from wijkwerk.observability import Timer, record_recompute
 from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1/grootboek", tags=["grootboek"], responses=PROBLEM_RESPONSES)
@@ -55,9 +56,12 @@ async def herberekening(
         "verifies (the closed months are covered by the chain; the diff covers the months after it)"))]
     = Vanaf.BEGIN,
 ) -> dict:
+    timer = Timer()
     await _consumers_bij(request, settings.herberekening_wacht_s)
-    return await herbereken(
+    rapport = await herbereken(
         request.app.state.runtime.sessions, settings.kafka, prestaties_topic=settings.prestaties_topic,
         cheques_topic=settings.cheques_topic, archieven=archieven, wacht_s=settings.herberekening_wacht_s,
         vanaf=vanaf,
     )
+    record_recompute("cheques", rapport, timer.elapsed())
+    return rapport

@@ -30,6 +30,7 @@ from cheques.entrypoints.schemas.uitbetalingsstatus import (
 from cheques.service_layer import uitbetalingen, uitbetalingsstatus
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.auth import CENTRAL, Principal, require
+from wijkwerk.observability import PAYOUT_RUNS
 from wijkwerk.problems import PROBLEM_RESPONSES, Problem
 
 router = APIRouter(prefix="/v1/uitbetalingen", tags=["uitbetalingen"], responses=PROBLEM_RESPONSES)
@@ -80,6 +81,12 @@ async def voer_uit(
     ronde = await uitbetalingen.voer_uit(
         Periode.parse(periode), nieuwe_uow, bron, date.today(), principal.subject, uitgevoerd_op, uitvoeringsdatum
     )
+    return _gemeten(ronde)
+
+
+def _gemeten(ronde: Ronde) -> UitbetalingsrondeOut:
+    """The answer to a step that may move the run; counted by the state it leaves the run in."""
+    PAYOUT_RUNS.labels("cheques", getattr(ronde.status, "value", ronde.status)).inc()
     return _out(ronde)
 
 
@@ -103,7 +110,7 @@ async def lees(periode: PeriodePad, uow: Annotated[ChequesUnitOfWork, Depends(ge
 async def keur_goed(
     periode: PeriodePad, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler
 ) -> UitbetalingsrondeOut:
-    return _out(await uitbetalingsstatus.keur_goed(Periode.parse(periode), uow, principal.subject))
+    return _gemeten(await uitbetalingsstatus.keur_goed(Periode.parse(periode), uow, principal.subject))
 
 
 @router.post(
@@ -113,7 +120,7 @@ async def keur_goed(
 async def verzend(
     periode: PeriodePad, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler
 ) -> UitbetalingsrondeOut:
-    return _out(await uitbetalingsstatus.verzend(Periode.parse(periode), uow, principal.subject))
+    return _gemeten(await uitbetalingsstatus.verzend(Periode.parse(periode), uow, principal.subject))
 
 
 @router.get(
@@ -148,7 +155,7 @@ async def sepa(
 async def statusrapport(
     request: Request, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler
 ) -> UitbetalingsrondeOut:
-    return _out(await uitbetalingsstatus.importeer_statusrapport(await request.body(), uow, principal.subject))
+    return _gemeten(await uitbetalingsstatus.importeer_statusrapport(await request.body(), uow, principal.subject))
 
 
 @bank.post(

@@ -13,7 +13,8 @@ from cheques.service_layer import commands, webhooks
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.actor import zet_actor
 from wijkwerk.events.envelope import Actor
-from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.observability import WEBHOOK_REJECTED
+from wijkwerk.problems import PROBLEM_RESPONSES, DomainError
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"], responses=PROBLEM_RESPONSES)
 
@@ -95,13 +96,22 @@ async def ontvang(
     webhook_signature: Annotated[str | None, Header(max_length=2000)] = None,
 ) -> s.WebhookOut:
     raw = await request.body()
-    ts = handtekening.controleer(
-        settings.uitgever_geheimen(uitgever), webhook_id, webhook_timestamp, webhook_signature, raw, nu=klok(),
-        max_leeftijd_s=settings.webhook_max_leeftijd_s, max_voorsprong_s=settings.webhook_max_voorsprong_s,
-    )
-    assert webhook_id is not None  # controleer refuses a delivery without its id
-    zet_actor(Actor(subject=uitgever, org=uitgever, org_type="uitgever"), rechtstreeks=True)  # the audit trail
-    payload = _parse(raw)
-    levering = commands.Levering(uitgever, webhook_id, ts, raw, payload.type)
-    verwerkt = await webhooks.verwerk(levering, _command(payload), uow)
+    geheimen = settings.uitgever_geheimen(uitgever)
+    try:
+        ts = handtekening.controleer(
+            geheimen, webhook_id, webhook_timestamp, webhook_signature, raw, nu=klok(),
+            max_leeftijd_s=settings.webhook_max_leeftijd_s, max_voorsprong_s=settings.webhook_max_voorsprong_s,
+        )
+        assert webhook_id is not None  # controleer refuses a delivery without its id
+        zet_actor(Actor(subject=uitgever, org=uitgever, org_type="uitgever"), rechtstreeks=True)  # the audit trail
+        payload = _parse(raw)
+        levering = commands.Levering(uitgever, webhook_id, ts, raw, payload.type)
+        verwerkt = await webhooks.verwerk(levering, _command(payload), uow)
+    except DomainError as exc:
+        # The path is the caller's to choose before it is authenticated: only known issuers
+        # get their own series, so a stranger cannot grow the label set.
+        bekend = bool(geheimen)
+        WEBHOOK_REJECTED.labels("cheques", uitgever if bekend else "onbekend",
+                                exc.rule if bekend else "uitgever-onbekend").inc()
+        raise
     return s.WebhookOut(uitgever=uitgever, delivery_id=webhook_id, type=payload.type, verwerkt=verwerkt)

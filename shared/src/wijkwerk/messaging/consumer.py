@@ -43,6 +43,7 @@ from wijkwerk.events.registry import EventRegistry, UnknownEvent
 from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.archief import ArchiefBron
+from wijkwerk.messaging.herverdeling import COMMIT_NA_HERVERDELING, Herverdeling
 from wijkwerk.messaging.kafka import (
     BrokerUnavailable,
     bounded,
@@ -103,6 +104,9 @@ class ConsumerState:
     duplicates: int = 0
     dead_lettered: int = 0
     lag: dict[str, int] = field(default_factory=dict)
+    sessions: int = 0  # connections made; a rebalance must not add one (herverdeling)
+    herverdelingen: int = 0  # assignments received from the group
+    commits_na_herverdeling: int = 0  # commits the group refused after it moved on (benign)
 
 
 class InboxConsumer:
@@ -138,6 +142,15 @@ class InboxConsumer:
         # for one of these, or reports an end below our position, lost its data.
         self._committed: dict[TopicPartition, int] = {}
         self._last_commit_check = 0.0
+        # Held from applying a batch to committing its offsets: a revoke waits for it.
+        self.verwerking = asyncio.Lock()
+
+    @property
+    def kafka_consumer(self) -> AIOKafkaConsumer | None:
+        return self._consumer
+
+    def forget_committed(self, tp: TopicPartition) -> None:
+        self._committed.pop(tp, None)
 
     # --- lifecycle -----------------------------------------------------------------
 
@@ -177,7 +190,7 @@ class InboxConsumer:
         self._consumer = consumer
         await bounded(consumer.start(), timeout, "consumer start")
         if self.kafka.consumer_mode == "subscribe":
-            consumer.subscribe(self.topics)
+            consumer.subscribe(self.topics, listener=Herverdeling(self))
         else:
             await bounded(consumer.topics(), timeout, "metadata")
             tps = [
@@ -191,6 +204,7 @@ class InboxConsumer:
         self.state.running = True
         self.state.broker_ok = True
         self.state.last_error = None
+        self.state.sessions += 1
 
     async def _haal_in(self, archieven: Mapping[str, ArchiefBron]) -> None:
         """Once, for a new consumer: every archived event of its topics, as if consumed."""
@@ -219,8 +233,9 @@ class InboxConsumer:
         fetched = await self._consumer.getmany(timeout_ms=timeout_ms, max_records=self.batch_size)
         records = [r for rs in fetched.values() for r in rs]
         if records:
-            await self.process(records)
-            await self._commit(fetched)
+            async with self.verwerking:
+                await self.process(records)
+                await self._commit(fetched)
         elif self._committed and time.monotonic() - self._last_commit_check > 2.0:
             # Idle: a broker that restarted empty may hold exactly as many messages as
             # our positions, so nothing arrives and nothing else would notice.
@@ -332,7 +347,15 @@ class InboxConsumer:
             await self._rewind("the broker lost the committed offsets")
             return
         offsets = {tp: OffsetAndMetadata(rs[-1].offset + 1, "") for tp, rs in fetched.items() if rs}
-        await bounded(self._consumer.commit(offsets), self.kafka.request_timeout_s, "commit")
+        try:
+            await bounded(self._consumer.commit(offsets), self.kafka.request_timeout_s, "commit")
+        except BrokerUnavailable as exc:
+            if not isinstance(exc.__cause__, COMMIT_NA_HERVERDELING):
+                raise
+            # Applied and in the inbox already: the partition's next owner skips it.
+            self.state.commits_na_herverdeling += 1
+            log.info("consumer %s: commit refused after a rebalance (%s); going on", self.group_id, exc.__cause__)
+            return
         self._committed.update({tp: o.offset for tp, o in offsets.items()})
 
     async def _broker_lost_commits(self, fetched: dict[TopicPartition, list[ConsumerRecord]]) -> bool:

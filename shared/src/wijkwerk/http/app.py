@@ -150,11 +150,13 @@ def build_runtime(name: str, settings: ServiceSettings) -> Runtime:
 
 
 def make_consumer(
-    runtime: Runtime, name: str, topics: Sequence[str], handlers: dict, *, batch=None, geschiedenis=None
+    runtime: Runtime, name: str, topics: Sequence[str], handlers: dict, *, batch=None, geschiedenis=None,
+    halt_per_key: bool = False,
 ) -> InboxConsumer:
     """An inbox consumer for ``handlers`` ({event class: async handler(session, event, envelope)});
     a consumer added to a running platform passes the producers' archives as ``geschiedenis``
-    to start from the first event (``InboxConsumer``)."""
+    to start from the first event (``InboxConsumer``); a money stream halts per key: a
+    worker's later events wait behind a parked one (``wijkwerk.messaging.parkeren``)."""
     from wijkwerk.messaging.consumer import dispatch
 
     return InboxConsumer(
@@ -168,6 +170,7 @@ def make_consumer(
         registry=registry,
         batch_size=runtime.settings.consumer_batch_size,
         geschiedenis=geschiedenis,
+        halt_per_key=halt_per_key,
     )
 
 

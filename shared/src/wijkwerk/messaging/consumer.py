@@ -232,16 +232,17 @@ class InboxConsumer(Parkeren):
             async with self.verwerking:
                 await self.process(records)
                 await self._commit(fetched)
-        if time.monotonic() - self._laatste_herstel > self.herstel_interval_s:
-            self._laatste_herstel = time.monotonic()
-            async with self.verwerking:
-                await self.herstel()
         elif self._committed and time.monotonic() - self._last_commit_check > 2.0:
             # Idle: a broker that restarted empty may hold exactly as many messages as
             # our positions, so nothing arrives and nothing else would notice.
             self._last_commit_check = time.monotonic()
             if await self._broker_lost_commits(dict.fromkeys(self._committed, [])):
                 await self._rewind("the broker lost the committed offsets")
+        if time.monotonic() - self._laatste_herstel > self.herstel_interval_s:
+            # Parked events an operator released (wijkwerk dlq): applied by this consumer.
+            self._laatste_herstel = time.monotonic()
+            async with self.verwerking:
+                await self.herstel()
         await self._update_lag()
         return len(records)
 

@@ -102,3 +102,77 @@ async def test_a_member_leaving_and_joining_while_events_flow_changes_no_effect(
     assert sorted(effecten) == sorted(namen), "every event applied exactly once"
     assert a.state.sessions == 1, "the member that stayed never tore its session down"
     assert a.state.herverdelingen >= 3 and a.state.last_error is None
+
+
+async def test_a_member_stalled_past_the_rebalance_has_its_commit_refused_and_goes_on(db, kafka_bootstrap, monkeypatch):
+    """A batch that takes longer than max.poll.interval: the group moves on without the
+    member, so its commit is refused (CommitFailedError). Applied and in the inbox already,
+    the batch's events are re-read by the new owner and skipped; the stalled member keeps
+    its session and rejoins."""
+    from wijkwerk.messaging import consumer as consumer_module
+
+    real_make_consumer = consumer_module.make_consumer
+
+    def short_poll_interval(*args, **kwargs):
+        made = real_make_consumer(*args, **kwargs)
+        made._max_poll_interval_ms = 3000  # aiokafka leaves the group after this without a poll
+        return made
+
+    topic = f"test.herv.{uuid.uuid4().hex[:8]}"
+    kafka = KafkaSettings(bootstrap_servers=kafka_bootstrap, topic_partitions=2, fetch_max_wait_ms=50,
+                          consumer_mode="subscribe", session_timeout_ms=6000, heartbeat_interval_ms=500)
+    await ensure_topics(kafka, [topic, dlq_topic(topic)], 2)
+    gate = asyncio.Event()
+    b_holder: list[InboxConsumer] = []
+
+    async def traag(session, event, envelope):
+        if event.naam == "traag" and not gate.is_set():
+            # Stall until the other member owns partitions (the group moved on); a liveness
+            # bound for a busy machine, not a timing assertion.
+            deadline = asyncio.get_running_loop().time() + 150
+            while not (b_holder and b_holder[0].state.herverdelingen >= 1):
+                assert asyncio.get_running_loop().time() < deadline, "the group never moved on"
+                await asyncio.sleep(0.1)
+            gate.set()
+        await session.execute(text("INSERT INTO effect (naam) VALUES (:n)"), {"n": event.naam})
+
+    def maak(name_handler):
+        return InboxConsumer(name="gestald", service="test", topics=[topic], event_types=[OrganisatorGeregistreerd],
+                             handle=dispatch({OrganisatorGeregistreerd: name_handler}),
+                             sessions=session_factory(db), kafka=kafka, registry=registry, batch_size=20)
+
+    monkeypatch.setattr(consumer_module, "make_consumer", short_poll_interval)
+    a = maak(traag)
+    stop = asyncio.Event()
+    task_a = asyncio.create_task(a.run(stop))
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+    await producer.start()
+    namen = ["voor", "traag", *(f"na{i}" for i in range(20))]
+    try:
+        await async_wait_until(lambda: a.state.herverdelingen >= 1, timeout=60)
+        for naam in namen[:2]:
+            event = OrganisatorGeregistreerd(organisator_id=uuid.uuid4(), naam=naam, samenwerkingsverband="sv",
+                                             gemeenten=())
+            await producer.send_and_wait(topic, Envelope.wrap(event, producer="test").to_bytes(), key=b"w")
+        await async_wait_until(lambda: a.verwerking.locked(), timeout=30)  # a is inside the slow batch
+        b = maak(traag)
+        b_holder.append(b)
+        task_b = asyncio.create_task(b.run(stop))
+        await async_wait_until(lambda: a.state.commits_na_herverdeling >= 1, timeout=180)
+        for naam in namen[2:]:
+            event = OrganisatorGeregistreerd(organisator_id=uuid.uuid4(), naam=naam, samenwerkingsverband="sv",
+                                             gemeenten=())
+            await producer.send_and_wait(topic, Envelope.wrap(event, producer="test").to_bytes(),
+                                         key=naam.encode())
+
+        async def alles() -> bool:
+            return len(set(await _effecten(db))) == len(namen)
+
+        await async_wait_until(alles, timeout=120)
+    finally:
+        stop.set()
+        await producer.stop()
+        await asyncio.wait_for(asyncio.gather(task_a, *(t for t in [locals().get("task_b")] if t)), 120)
+    assert sorted(await _effecten(db)) == sorted(namen), "every event applied exactly once"
+    assert a.state.sessions == 1, "the refused commit did not tear the session down"
+    assert a.state.commits_na_herverdeling >= 1

@@ -1,7 +1,10 @@
-"""Container health probe without curl: GET http://127.0.0.1:$PORT<path> (default /health).
+"""Container health probe without curl: GET http://127.0.0.1:$PORT<path> for each path
+given (default /health).
 
-Exit 0 on HTTP 200, 1 otherwise. Used by the image's HEALTHCHECK (/health, liveness) and
-by docker-compose (/ready: database reachable, relay and consumers connected).
+Exit 0 when every path answers HTTP 200, 1 otherwise. Used by the image's HEALTHCHECK
+(/health, liveness) and by docker-compose (/ready: the API's database reachable, and
+/health/workers: no relay or consumer task ended; a broker outage shows on /ready/workers
+and in the metrics, it does not make the API unhealthy).
 """
 
 import os
@@ -9,11 +12,14 @@ import sys
 import urllib.error
 import urllib.request
 
-path = sys.argv[1] if len(sys.argv) > 1 else "/health"
-url = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}{path}"
-try:
-    with urllib.request.urlopen(url, timeout=4) as response:  # noqa: S310 - fixed local URL
-        sys.exit(0 if response.status == 200 else 1)
-except (urllib.error.URLError, OSError) as exc:
-    print(f"{url}: {exc}", file=sys.stderr)
-    sys.exit(1)
+paths = sys.argv[1:] or ["/health"]
+for path in paths:
+    url = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}{path}"
+    try:
+        with urllib.request.urlopen(url, timeout=4) as response:  # noqa: S310 - fixed local URL
+            if response.status != 200:
+                sys.exit(1)
+    except (urllib.error.URLError, OSError) as exc:
+        print(f"{url}: {exc}", file=sys.stderr)
+        sys.exit(1)
+sys.exit(0)

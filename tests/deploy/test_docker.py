@@ -286,6 +286,8 @@ def test_the_health_probe_exits_zero_only_on_200():
         assert probe() == 0
         assert probe("/health") == 0
         assert probe("/ready") == 1
+        assert probe("/health", "/health") == 0
+        assert probe("/health", "/ready") == 1  # every path must answer 200
     finally:
         server.shutdown()
         server.server_close()

@@ -38,7 +38,7 @@ from deploykit import (  # type: ignore[import-not-found]
 # schema kubernetes-validate ships.
 K8S_VERSIONS = ("1.29.0", kubernetes_validate.latest_version())
 # The production PostgreSQL's max_connections the overlays are sized for (deploy/README.md).
-POSTGRES_MAX_CONNECTIONS = 300
+POSTGRES_MAX_CONNECTIONS = 350
 APP = {spec.name: spec for spec in SERVICES}
 PLACEHOLDER = "REPLACE-ME"
 
@@ -144,24 +144,56 @@ def test_each_service_has_a_deployment_service_hpa_pdb_and_migration_job(overlay
         assert overlay[("PodDisruptionBudget", name)]["spec"]["selector"] == deployment["spec"]["selector"]
 
 
+def _workers(name: str) -> str:
+    return f"{name}-workers"
+
+
+def test_the_workers_run_in_their_own_deployment_with_their_own_autoscaler_and_budget(overlay):
+    """Relay and consumers leave the API's Deployment: the same image, no API, not behind
+    the Service, their own HPA (bounded by the partitions) and PodDisruptionBudget."""
+    for name in APP:
+        api = overlay[("Deployment", name)]
+        workers = overlay[("Deployment", _workers(name))]
+        selector = workers["spec"]["selector"]["matchLabels"]
+        assert selector == {"app.kubernetes.io/name": name, "app.kubernetes.io/component": "workers"}
+        assert workers["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/component"] == "workers"
+        service_selector = overlay[("Service", name)]["spec"]["selector"]
+        assert not service_selector.items() <= workers["spec"]["template"]["metadata"]["labels"].items(), \
+            f"{name}: the Service would route API traffic to the workers"
+        (api_container,) = api["spec"]["template"]["spec"]["containers"]
+        (container,) = workers["spec"]["template"]["spec"]["containers"]
+        assert container["image"] == api_container["image"] and container.get("args") == api_container.get("args")
+        assert container["envFrom"] == api_container["envFrom"]
+        assert overlay[("PodDisruptionBudget", _workers(name))]["spec"]["selector"] == workers["spec"]["selector"]
+        hpa = overlay[("HorizontalPodAutoscaler", _workers(name))]["spec"]
+        assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": _workers(name)}
+
+
+# The API is ready when its database answers (a broker outage keeps it in service); the
+# workers when relay and consumers are connected, and alive while no worker task ended.
+PROBES = {"": ("/ready", "/health"), "-workers": ("/ready/workers", "/health/workers")}
+
+
 def test_probes_resources_and_ports(overlay):
     for name, spec in APP.items():
-        deployment = overlay[("Deployment", name)]
-        (container,) = deployment["spec"]["template"]["spec"]["containers"]
-        assert container["ports"] == [{"name": "http", "containerPort": spec.port, "protocol": "TCP"}]
-        assert container["readinessProbe"]["httpGet"] == {"path": "/ready", "port": "http"}
-        assert container["livenessProbe"]["httpGet"] == {"path": "/health", "port": "http"}
-        assert container["startupProbe"]["httpGet"]["path"] == "/health"
-        resources = container["resources"]
-        assert {"cpu", "memory"} <= set(resources["requests"]) and "memory" in resources["limits"], name
-        annotations = deployment["spec"]["template"]["metadata"]["annotations"]
-        assert annotations["prometheus.io/port"] == str(spec.port) and annotations["prometheus.io/path"] == "/metrics"
+        for suffix, (readiness, liveness) in PROBES.items():
+            deployment = overlay[("Deployment", name + suffix)]
+            (container,) = deployment["spec"]["template"]["spec"]["containers"]
+            assert container["ports"] == [{"name": "http", "containerPort": spec.port, "protocol": "TCP"}]
+            assert container["readinessProbe"]["httpGet"] == {"path": readiness, "port": "http"}, name + suffix
+            assert container["livenessProbe"]["httpGet"] == {"path": liveness, "port": "http"}, name + suffix
+            assert container["startupProbe"]["httpGet"]["path"] == "/health"
+            resources = container["resources"]
+            assert {"cpu", "memory"} <= set(resources["requests"]) and "memory" in resources["limits"], name
+            annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+            assert annotations["prometheus.io/port"] == str(spec.port)
+            assert annotations["prometheus.io/path"] == "/metrics"
 
 
 def test_every_pod_runs_as_non_root_without_privileges(overlay):
     """The 'restricted' Pod Security Standard, which the production namespace enforces."""
     workloads = [doc for doc in overlay.values() if pod_spec(doc) is not None]
-    assert len(workloads) == 2 * len(APP) + 2  # + the topics Job and the recompute CronJob
+    assert len(workloads) == 3 * len(APP) + 2  # API + workers + migration per service, topics Job, recompute CronJob
     for doc in workloads:
         spec = pod_spec(doc)
         who = f"{doc['kind']}/{doc['metadata']['name']}"
@@ -182,29 +214,35 @@ def test_every_pod_runs_as_non_root_without_privileges(overlay):
 def test_the_service_environment_is_complete_and_read_by_the_code(overlay, secrets):
     configmaps = {name: doc for (kind, name), doc in overlay.items() if kind == "ConfigMap"}
     known = known_env_names()
+    # The API Deployment runs no workers; the workers Deployment serves no API.
+    roles = {"": {"RUN_WORKERS": "false", "SERVE_API": "true"}, "-workers": {"RUN_WORKERS": "true", "SERVE_API": "false"}}
     for name, spec in APP.items():
-        deployment = overlay[("Deployment", name)]
-        (container,) = deployment["spec"]["template"]["spec"]["containers"]
-        env = _container_env(deployment, container, configmaps, secrets)
-        missing = (required_service_env(spec) | {"AUTH_JWKS_URL"}) - set(env)
-        assert not missing, f"{name}: missing {sorted(missing)}"
-        assert env["KAFKA_CONSUMER_MODE"] == "subscribe"
-        assert env["WIJKWERK_ENV"] == "production"
-        assert env[f"{spec.env_prefix}_RUN_WORKERS"] == "true"
-        unknown = set(env) - known
-        assert not unknown, f"{name}: {sorted(unknown)} are read by no Settings class (typo?)"
-        # Least privilege: no other service's database credentials.
-        others = {other.database_url_env for other in SERVICES if other is not spec}
-        assert not others & set(env), f"{name} sees {sorted(others & set(env))}"
+        for suffix, role in roles.items():
+            deployment = overlay[("Deployment", name + suffix)]
+            (container,) = deployment["spec"]["template"]["spec"]["containers"]
+            env = _container_env(deployment, container, configmaps, secrets)
+            missing = (required_service_env(spec) | {"AUTH_JWKS_URL"}) - set(env)
+            assert not missing, f"{name + suffix}: missing {sorted(missing)}"
+            assert env["KAFKA_CONSUMER_MODE"] == "subscribe"
+            assert env["WIJKWERK_ENV"] == "production"
+            for setting, value in role.items():
+                assert env.get(f"{spec.env_prefix}_{setting}", "true") == value, f"{name + suffix}: {setting}"
+            unknown = set(env) - known
+            assert not unknown, f"{name + suffix}: {sorted(unknown)} are read by no Settings class (typo?)"
+            # Least privilege: no other service's database credentials.
+            others = {other.database_url_env for other in SERVICES if other is not spec}
+            assert not others & set(env), f"{name + suffix} sees {sorted(others & set(env))}"
 
 
 def test_hpa_bounds_fit_the_partitions_and_the_pdb(overlay):
     configmap = overlay[("ConfigMap", "wijkwerk-config")]
     partitions = int(configmap["data"]["KAFKA_TOPIC_PARTITIONS"])
-    for name in APP:
+    for name in [*APP, *map(_workers, APP)]:
         hpa = overlay[("HorizontalPodAutoscaler", name)]["spec"]
         assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": name}
-        assert 2 <= hpa["minReplicas"] <= hpa["maxReplicas"] <= partitions, name
+        assert 2 <= hpa["minReplicas"] <= hpa["maxReplicas"], name
+        if name.endswith("-workers"):  # consumers: a replica beyond the partitions gets none
+            assert hpa["maxReplicas"] <= partitions, name
         assert "replicas" not in overlay[("Deployment", name)]["spec"], f"{name}: the HPA owns the replica count"
         pdb = overlay[("PodDisruptionBudget", name)]["spec"]
         assert pdb["minAvailable"] < hpa["minReplicas"], f"{name}: the PDB would block every eviction"
@@ -232,7 +270,8 @@ def test_every_kafka_client_gets_complete_connection_settings(overlay, secrets, 
     get from the config and their Secret validate (a secured protocol without its
     credentials would stop the pod), and the CA file is mounted where the config says."""
     configmaps = {name: doc for (kind, name), doc in overlay.items() if kind == "ConfigMap"}
-    workloads = [("Job", "wijkwerk-topics"), *(("Deployment", name) for name in APP)]
+    workloads = [("Job", "wijkwerk-topics"), *(("Deployment", name) for name in APP),
+                 *(("Deployment", _workers(name)) for name in APP)]
     for key in workloads:
         doc = overlay[key]
         pod = doc["spec"]["template"]["spec"]
@@ -301,14 +340,18 @@ def test_base_placeholders_are_marked(k8s_overlays):
 
 
 def test_the_overlay_fits_the_documented_postgres_connection_budget(overlay):
-    """Each replica holds up to pool + overflow = 2 x <SVC>_DB_POOL_SIZE connections."""
+    """Each replica holds up to pool + overflow = 2 x <SVC>_DB_POOL_SIZE connections (the
+    workers' Deployment may set its own)."""
     from wijkwerk.settings import ServiceSettings
 
     data = overlay[("ConfigMap", "wijkwerk-config")]["data"]
     default_pool = ServiceSettings.model_fields["db_pool_size"].default
-    needed = sum(
-        overlay[("HorizontalPodAutoscaler", name)]["spec"]["maxReplicas"]
-        * 2 * int(data.get(f"{spec.env_prefix}_DB_POOL_SIZE", default_pool))
-        for name, spec in APP.items()
-    )
+    needed = 0
+    for name, spec in APP.items():
+        for deployment in (name, _workers(name)):
+            (container,) = overlay[("Deployment", deployment)]["spec"]["template"]["spec"]["containers"]
+            own = {e["name"]: e.get("value") for e in container.get("env", [])}
+            pool = int(own.get(f"{spec.env_prefix}_DB_POOL_SIZE") or data.get(f"{spec.env_prefix}_DB_POOL_SIZE",
+                                                                               default_pool))
+            needed += overlay[("HorizontalPodAutoscaler", deployment)]["spec"]["maxReplicas"] * 2 * pool
     assert needed <= POSTGRES_MAX_CONNECTIONS - 50, f"{needed} connections at full scale"

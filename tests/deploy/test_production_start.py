@@ -11,9 +11,12 @@ embedded PostgreSQL and Kafka-protocol broker instead of containers:
 3. `wijkwerk topics` creates the topics from KAFKA_* variables;
 4. toeleiding and evaluatie start through the image's entrypoint (uvicorn with the
    factory) with nothing but environment variables: KAFKA_CONSUMER_MODE=subscribe,
-   WIJKWERK_ENV=production, AUTH_PUBLIC_KEY_FILE;
-5. /ready turns 200 (database, relay and subscribed consumers), a token signed with the
-   configured key is accepted, /metrics answers, and SIGTERM stops each cleanly.
+   WIJKWERK_ENV=production, AUTH_PUBLIC_KEY_FILE; toeleiding as one process (API and
+   workers, as in docker-compose), evaluatie split as on Kubernetes: an API process
+   (EVALUATIE_RUN_WORKERS=false) and a workers-only process (EVALUATIE_SERVE_API=false);
+5. /ready (the API: its database) and /ready/workers (database, relay and subscribed
+   consumers) turn 200 where they apply, a token signed with the configured key is
+   accepted, /metrics answers, and SIGTERM stops each cleanly.
 """
 
 from __future__ import annotations
@@ -44,6 +47,12 @@ ENTRYPOINT = DEPLOY / "docker" / "entrypoint.sh"
 HEALTHCHECK = DEPLOY / "docker" / "healthcheck.py"
 VENV_BIN = Path(sys.executable).parent
 STARTED = ("toeleiding", "evaluatie")  # evaluatie consumes toeleiding's events
+# Processes: toeleiding with API and workers in one; evaluatie as the k8s Deployments run it.
+PROCESSES = {
+    "toeleiding": ("toeleiding", {}),
+    "evaluatie": ("evaluatie", {"EVALUATIE_RUN_WORKERS": "false"}),
+    "evaluatie-workers": ("evaluatie", {"EVALUATIE_RUN_WORKERS": "true", "EVALUATIE_SERVE_API": "false"}),
+}
 ALL = ("toeleiding", "prestaties", "cheques", "evaluatie")
 
 
@@ -116,9 +125,9 @@ def _database_urls(pg, prefix: str, passwords: dict[str, str]) -> dict[str, str]
     return urls
 
 
-def _ready(url: str) -> bool:
+def _ready(url: str, paths: tuple[str, ...] = ("/ready", "/ready/workers")) -> bool:
     try:
-        return httpx.get(f"{url}/ready", timeout=2).status_code == 200
+        return all(httpx.get(f"{url}{path}", timeout=2).status_code == 200 for path in paths)
     except httpx.HTTPError:
         return False
 
@@ -152,22 +161,22 @@ def test_services_start_with_production_settings_against_engines_given_by_url(em
 
         # 4. the services, through the image's entrypoint, configured by environment only
         tokens = Tokens.create(tmp_path / "keys")  # wijkwerk.auth.ensure_local_keypair
-        ports = {n: free_port() for n in ALL}  # the others are not started: nothing listens there
+        ports = {n: free_port() for n in (*ALL, *PROCESSES)}  # the others are not started: nothing listens there
         service_urls = {service(n).url_env: f"http://127.0.0.1:{ports[n]}" for n in ALL}
         procs: dict[str, subprocess.Popen] = {}
         logs: dict[str, Path] = {}
-        for name in STARTED:
-            spec = service(name)
+        for name, (svc, role) in PROCESSES.items():
+            spec = service(svc)
             env = _clean_env(
                 tmp_path,
-                WIJKWERK_SERVICE=name,
+                WIJKWERK_SERVICE=svc,
                 PORT=str(ports[name]),
                 WIJKWERK_ENV="production",
                 KAFKA_CONSUMER_MODE="subscribe",
                 AUTH_PUBLIC_KEY_FILE=str(tokens.public_key),
                 AUTH_ISSUER="wijkwerk-local",
                 AUTH_AUDIENCE="wijkwerk",
-                **{spec.database_url_env: urls[spec.database_url_env], f"{spec.env_prefix}_RUN_WORKERS": "true"},
+                **{spec.database_url_env: urls[spec.database_url_env], f"{spec.env_prefix}_RUN_WORKERS": "true", **role},
                 **kafka_env,
                 **service_urls,
             )
@@ -177,26 +186,39 @@ def test_services_start_with_production_settings_against_engines_given_by_url(em
                 procs[name] = subprocess.Popen(["sh", str(ENTRYPOINT), "--host", "127.0.0.1"], env=env,
                                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         try:
-            base = {n: f"http://127.0.0.1:{ports[n]}" for n in STARTED}
+            base = {n: f"http://127.0.0.1:{ports[n]}" for n in PROCESSES}
+            probes = {"toeleiding": ("/ready", "/ready/workers"), "evaluatie": ("/ready",),
+                      "evaluatie-workers": ("/ready/workers",)}
 
             def all_ready_or_one_exited() -> bool:
-                return any(p.poll() is not None for p in procs.values()) or all(_ready(u) for u in base.values())
+                return (any(p.poll() is not None for p in procs.values())
+                        or all(_ready(base[n], probes[n]) for n in PROCESSES))
 
             wait_until(all_ready_or_one_exited, timeout=60, interval=0.1)
             for name, proc in procs.items():
                 assert proc.poll() is None, f"{name} exited {proc.returncode}:\n{logs[name].read_text()[-4000:]}"
 
             # 5. what readiness covers, auth with the configured key, metrics, the image's probe
-            evaluatie = httpx.get(f"{base['evaluatie']}/ready", timeout=5).json()
+            # the API process: its database only, no workers, the API; the workers process: no API
+            assert httpx.get(f"{base['evaluatie']}/ready", timeout=5).json()["checks"] == {"database": {"ok": True}}
+            assert httpx.get(f"{base['evaluatie']}/ready/workers", timeout=5).status_code == 503
+            rapport = httpx.get(f"{base['evaluatie']}/v1/rapporten/dossiers", headers=tokens.headers("rapportering:read"),
+                                timeout=5)
+            assert rapport.status_code == 200, rapport.text
+            evaluatie = httpx.get(f"{base['evaluatie-workers']}/ready/workers", timeout=5).json()
             assert evaluatie["checks"]["database"]["ok"] and evaluatie["checks"]["relay"]["ok"]
             consumers = [check for key, check in evaluatie["checks"].items() if key.startswith("consumer:")]
             assert consumers and all(c["ok"] for c in consumers), evaluatie
+            assert httpx.get(f"{base['evaluatie-workers']}/health/workers", timeout=5).status_code == 200
+            assert httpx.get(f"{base['evaluatie-workers']}/v1/rapporten/dossiers",
+                             headers=tokens.headers("rapportering:read"), timeout=5).status_code == 404
             listed = httpx.get(f"{base['toeleiding']}/v1/organisatoren", headers=tokens.headers("toeleiding:read"),
                                timeout=5)
             assert listed.status_code == 200, listed.text
             assert httpx.get(f"{base['toeleiding']}/v1/organisatoren", timeout=5).status_code == 401
             assert "wijkwerk_http_request_duration_seconds" in httpx.get(f"{base['toeleiding']}/metrics", timeout=5).text
-            probe = subprocess.run([sys.executable, str(HEALTHCHECK), "/ready"], env={"PORT": str(ports["evaluatie"])},
+            probe = subprocess.run([sys.executable, str(HEALTHCHECK), "/ready/workers"],
+                                   env={"PORT": str(ports["evaluatie-workers"])},
                                    capture_output=True, text=True, timeout=30, check=False)
             assert probe.returncode == 0, probe.stderr
 

@@ -70,7 +70,7 @@ def _bij(system) -> bool:
     """Every relay has published its outbox and evaluatie's consumers have no lag."""
     if asyncio.run(_outbox_tellen(system, "published_at IS NULL")):
         return False
-    checks = httpx.get(system.url("evaluatie") + "/ready", timeout=5).json()["checks"]
+    checks = httpx.get(system.url("evaluatie") + "/ready/workers", timeout=5).json()["checks"]
     lags = [c.get("lag") for naam, c in checks.items() if naam.startswith("consumer:")]
     return all(lag is not None and not any(lag.values()) for lag in lags)
 

@@ -141,9 +141,10 @@ class Stack:
             proc.kill()
             proc.wait(timeout=10)
 
-    def ready_status(self, name: str) -> int | None:
+    def ready_status(self, name: str, path: str = "/ready") -> int | None:
+        """``/ready``: the API (its database); ``/ready/workers``: relay and consumers."""
         try:
-            return httpx.get(self.url(name) + "/ready", timeout=2, trust_env=False).status_code
+            return httpx.get(self.url(name) + path, timeout=2, trust_env=False).status_code
         except httpx.HTTPError:
             return None
 
@@ -154,7 +155,7 @@ class Stack:
             proc = self.procs.get(name)
             if proc is not None and proc.poll() is not None:
                 raise RuntimeError(f"{name} exited {proc.returncode}:\n{self.log_tail(name)}")
-            return self.ready_status(name) == 200
+            return self.ready_status(name) == 200 and self.ready_status(name, "/ready/workers") == 200
 
         wait_until(ready, timeout=timeout, interval=0.1)
         return time.monotonic() - started

@@ -1,6 +1,6 @@
 """The relay and the inbox consumer, in this process, against a real PostgreSQL and a
 broker process of their own (so it can be killed): crashes between publish and mark,
-two relays and two consumer replicas at once, poison messages and the DLQ re-drive."""
+two relays and two consumer replicas at once, poison messages parked and re-driven."""
 
 from __future__ import annotations
 
@@ -304,7 +304,7 @@ async def test_two_consumer_replicas_split_partitions_and_apply_each_event_once(
     assert not (assignments[0] & assignments[1]), "a partition is owned by one replica"
 
 
-async def test_poison_and_unknown_version_go_to_the_dlq_are_counted_and_can_be_redriven(db, kafka, report):
+async def test_poison_and_unknown_version_are_parked_counted_and_can_be_redriven(db, kafka, report):
     topic = _topic()
     await ensure_topics(kafka.bootstrap_servers, [topic, dlq_topic(topic)], 3)
     broken = {"gif"}  # a handler bug, fixed later in the test
@@ -326,26 +326,35 @@ async def test_poison_and_unknown_version_go_to_the_dlq_are_counted_and_can_be_r
         await _emit(db, _event(topic, "na"))
         t0 = time.monotonic()
         await async_wait_until(lambda: consumer.state.dead_lettered >= 3 and consumer.state.applied >= 2, timeout=30)
-        report("injected: undecodable bytes, schema_version 99, a failing handler; all dead-lettered, consumer went on",
+        report("injected: undecodable bytes, schema_version 99, a failing handler; all parked, consumer went on",
                time.monotonic() - t0, bound=15)
         counted = _sample("wijkwerk_dlq_total", service="faults", consumer="dlq", topic=topic) - before
         assert counted == 3
         assert await _effects(db) == ["na", "voor"]
-        dead = await _read_topic(kafka.bootstrap_servers, dlq_topic(topic), 3)
-        assert sorted(dict(r.headers)["source"].decode().split("/")[0] for r in dead) == [topic] * 3
-        assert any("schema_version 99" in dict(r.headers)["error"].decode() for r in dead)
+        async with db.connect() as conn:
+            parked = (await conn.execute(text("SELECT bron, fout FROM geparkeerd WHERE consumer = 'dlq'"))).all()
+        assert sorted(p.bron.split("/")[0] for p in parked) == [topic] * 3
+        assert any("schema_version 99" in p.fout for p in parked)
 
-        broken.clear()  # the handler is fixed: re-drive the dead letters
+        broken.clear()  # the handler is fixed: re-drive the parked events to this consumer
         t1 = time.monotonic()
-        env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": kafka.bootstrap_servers}
+        env = {**os.environ, "TOELEIDING_DATABASE_URL": db.url.render_as_string(hide_password=False)}
         done = await asyncio.to_thread(
-            subprocess.run, [sys.executable, "-m", "wijkwerk.cli.main", "dlq", "redrive", "--topic", topic],
+            subprocess.run, [sys.executable, "-m", "wijkwerk.cli.main", "dlq", "opnieuw", "--service", "toeleiding",
+                             "--consumer", "dlq", "--alle", "--door", "faults"],
             capture_output=True, text=True, env=env, timeout=60)
         assert done.returncode == 0, done.stderr
-        report(f"wijkwerk dlq redrive: {done.stdout.strip()}")
-        assert "read 3, re-published 3" in done.stdout
-        await async_wait_until(lambda: consumer.state.applied >= 3 and consumer.state.dead_lettered >= 5, timeout=30)
-        report("re-driven: the fixed event applied, the two still-poison messages dead-lettered again",
+        report(f"wijkwerk dlq opnieuw: {done.stdout.strip()}")
+        assert "3 parked events re-driven" in done.stdout
+
+        async def resolved() -> bool:
+            async with db.connect() as conn:
+                statuses = (await conn.scalars(text("SELECT status FROM geparkeerd ORDER BY status"))).all()
+            return list(statuses) == ["geparkeerd", "geparkeerd", "toegepast"]
+
+        await async_wait_until(resolved, timeout=30)
+        assert consumer.state.hersteld == 1
+        report("re-driven: the fixed event applied, the two still-poison messages parked again",
                time.monotonic() - t1, bound=20)
     finally:
         await producer.stop()

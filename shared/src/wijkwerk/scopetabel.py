@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from fastapi.routing import APIRoute
 
 SERVICES = ("toeleiding", "prestaties", "cheques", "evaluatie")
-PUBLIC = {"/health", "/ready", "/metrics", "/dashboard/static/plotly.min.js", "/dashboard/login", "/dashboard/logout"}
+PUBLIC = {"/health", "/ready", "/metrics", "/ready/workers", "/health/workers", "/dashboard/static/plotly.min.js", "/dashboard/login", "/dashboard/logout"}
 BEGIN, END = "<!-- scopetabel:begin -->", "<!-- scopetabel:end -->"
 
 

@@ -142,7 +142,10 @@ class ServiceSettings(BaseSettings):
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:55432/postgres"
     db_pool_size: int = 10
     environment: str = Field("embedded", validation_alias=_env("WIJKWERK_ENV"))
-    run_workers: bool = True  # relay + consumers inside the API process
+    run_workers: bool = True  # relay + consumers + housekeeping inside this process
+    # False: a workers-only process (its own Deployment on Kubernetes) serves only /health,
+    # /ready, /ready/workers, /health/workers and /metrics, no API (deploy/README.md).
+    serve_api: bool = True
     relay_batch_size: int = 1000
     relay_idle_poll_s: float = 1.0  # the relay wakes on the outbox's NOTIFY; this is the fallback poll
     relay_linger_s: float = 0.02  # after a batch that was not full: wait for more rows

@@ -17,7 +17,10 @@ from wijkwerk.observability import record_recompute
 def consumers(runtime: Runtime):
     return [
         make_consumer(runtime, "referentie", [topics.TOELEIDING], referentie.HANDLERS),
-        make_consumer(runtime, "prestaties", [runtime.settings.prestaties_topic], prestaties.HANDLERS),
+        # Money: a worker's prestaties are applied in their order, so a parked one halts
+        # that worker's later events until an operator resolves it (`wijkwerk dlq`).
+        make_consumer(runtime, "prestaties", [runtime.settings.prestaties_topic], prestaties.HANDLERS,
+                      halt_per_key=True),
     ]
 
 

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.logging import RichHandler
 
+from wijkwerk.cli import dlq as _dlq
 from wijkwerk.cli.services import SERVICES, ServiceSpec, select_services, with_port_base
 from wijkwerk.cli.services import migrate as migrate_service
 
@@ -217,8 +218,10 @@ def replay(
         console.print(f"[green]✓[/green] {spec.name}: {asyncio.run(run(spec, url))} events re-published")
 
 
-dlq_app = typer.Typer(help="Dead-letter topics.", no_args_is_help=True)
+dlq_app = typer.Typer(help="Parked events per consumer (lijst, opnieuw, verwerp) and legacy dead-letter topics.",
+                      no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
+_dlq.register(dlq_app)
 
 
 @dlq_app.command("redrive")
@@ -226,8 +229,9 @@ def dlq_redrive(
     topic: Annotated[str, typer.Option("--topic", help="Source topic (or its .dlq) to re-drive.")],
     timeout: Annotated[float, typer.Option("--timeout", help="Broker call timeout, seconds.")] = 30.0,
 ) -> None:
-    """Re-publish every message in <topic>.dlq to its source topic (from the `source`
-    header the consumer wrote). Inboxes skip anything already applied (KAFKA_* settings)."""
+    """Legacy: re-publish every message in <topic>.dlq (written by consumers before events
+    were parked per consumer) to its source topic, where every group sees it again.
+    Inboxes skip anything already applied (KAFKA_* settings). New dead letters: `opnieuw`."""
     from wijkwerk.cli.settings import CliSettings
     from wijkwerk.messaging.dlq import redrive
     from wijkwerk.messaging.kafka import BrokerUnavailable

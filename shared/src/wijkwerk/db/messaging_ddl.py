@@ -227,3 +227,45 @@ def drop_archief(op) -> None:
     op.execute("DROP TABLE IF EXISTS relay_rotatie")
     for function in ("wijkwerk_archiveer()", "wijkwerk_archief_onveranderlijk()", "wijkwerk_archief_partities(int)"):
         op.execute(f"DROP FUNCTION IF EXISTS {function}")
+
+
+# --- the dead letters per consumer (issue #22, park and halt per key) -------------------
+#
+# An event a consumer cannot apply is parked here, in the consuming service's database,
+# for that consumer (= its consumer group) only (``wijkwerk.messaging.parkeren``). A consumer
+# that halts per key (the money streams) parks every later event of the same key behind it
+# (``wachtend``) until an operator re-drives (``opnieuw``) or discards (``verworpen``) the
+# parked one; then the consumer applies the key's rows in order. A row is never deleted:
+# what was parked, why, and who resolved it stays.
+
+GEPARKEERD_DDL = (
+    """
+    CREATE TABLE geparkeerd (
+        id            bigserial PRIMARY KEY,
+        consumer      text NOT NULL,
+        sleutel       text NOT NULL,
+        event_id      uuid,
+        event_type    text,
+        bron          text NOT NULL,
+        waarde        bytea NOT NULL,
+        fout          text,
+        status        text NOT NULL DEFAULT 'geparkeerd'
+                      CHECK (status IN ('geparkeerd', 'wachtend', 'opnieuw', 'toegepast', 'verworpen')),
+        geparkeerd_op timestamptz NOT NULL DEFAULT now(),
+        opgelost_op   timestamptz,
+        opgelost_door text
+    )
+    """,
+    "CREATE UNIQUE INDEX geparkeerd_event ON geparkeerd (consumer, event_id) WHERE event_id IS NOT NULL",
+    "CREATE INDEX geparkeerd_open ON geparkeerd (consumer, sleutel, id) "
+    "WHERE status IN ('geparkeerd', 'wachtend', 'opnieuw')",
+)
+
+
+def create_geparkeerd(op) -> None:
+    for statement in GEPARKEERD_DDL:
+        op.execute(statement)
+
+
+def drop_geparkeerd(op) -> None:
+    op.execute("DROP TABLE IF EXISTS geparkeerd")

@@ -2,8 +2,10 @@
 
 ``create_service_app`` wires: problem documents for every error, bearer-JWT
 verification, the correlation-id / metrics / body-size middleware, ``/health``
-(liveness), ``/ready`` (database reachable and broker workers connected), ``/metrics``,
-and a lifespan that owns the engine, the outbox relay and the inbox consumers.
+(liveness), ``/ready`` (what the API needs: its database), ``/ready/workers`` and
+``/health/workers`` (the relay, the consumers and their lag, for the workers' probes),
+``/metrics``, and a lifespan that owns the engine, the outbox relay and the inbox consumers.
+A broker outage stops the workers, not the reads: it shows on ``/ready/workers`` only.
 """
 
 from __future__ import annotations
@@ -77,7 +79,8 @@ class Runtime:
     periodic: list[Periodic] = field(default_factory=list)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task] = field(default_factory=list)
-    # Workers that ended while the service runs, by name, with why: /ready reports them.
+    # Workers that ended while the service runs, by name, with why: /ready/workers and
+    # /health/workers report them.
     ended: dict[str, str] = field(default_factory=dict)
 
     def start_workers(self) -> None:
@@ -93,8 +96,8 @@ class Runtime:
         self.tasks.append(task)
 
     def _worker_ended(self, name: str, task: asyncio.Task) -> None:
-        """A worker only ends on shutdown; one that ends otherwise is reported by /ready
-        (503, so an orchestrator restarts the process) and logged."""
+        """A worker only ends on shutdown; one that ends otherwise is reported by
+        /health/workers (503, so the orchestrator restarts the process) and logged."""
         if self.stop.is_set():
             return
         why = "cancelled" if task.cancelled() else repr(task.exception()) if task.exception() else "returned"
@@ -149,11 +152,13 @@ def build_runtime(name: str, settings: ServiceSettings) -> Runtime:
 
 
 def make_consumer(
-    runtime: Runtime, name: str, topics: Sequence[str], handlers: dict, *, batch=None, geschiedenis=None
+    runtime: Runtime, name: str, topics: Sequence[str], handlers: dict, *, batch=None, geschiedenis=None,
+    halt_per_key: bool = False,
 ) -> InboxConsumer:
     """An inbox consumer for ``handlers`` ({event class: async handler(session, event, envelope)});
     a consumer added to a running platform passes the producers' archives as ``geschiedenis``
-    to start from the first event (``InboxConsumer``)."""
+    to start from the first event (``InboxConsumer``); a money stream halts per key: a
+    worker's later events wait behind a parked one (``wijkwerk.messaging.parkeren``)."""
     from wijkwerk.messaging.consumer import dispatch
 
     return InboxConsumer(
@@ -167,6 +172,7 @@ def make_consumer(
         registry=registry,
         batch_size=runtime.settings.consumer_batch_size,
         geschiedenis=geschiedenis,
+        halt_per_key=halt_per_key,
     )
 
 
@@ -261,10 +267,11 @@ def create_service_app(
                        max_wait_s=settings.overload_wait_s)
     app.add_middleware(RequestContextMiddleware, service=name, max_body_bytes=settings.max_body_bytes)
     app.include_router(_ops_router(name))
-    app.include_router(_archief_router())
-    app.include_router(audit.router())
-    for router in routers:
-        app.include_router(router)
+    if settings.serve_api:
+        app.include_router(_archief_router())
+        app.include_router(audit.router())
+        for router in routers:
+            app.include_router(router)
     return app
 
 
@@ -335,6 +342,21 @@ def _archief_router() -> APIRouter:
     return router
 
 
+async def _database_check(runtime: Runtime) -> dict:
+    try:
+        async with runtime.engine.connect() as conn:
+            await asyncio.wait_for(conn.execute(text("SELECT 1")), 2.0)
+        return {"ok": True}
+    except Exception as exc:  # noqa: BLE001 - readiness reports, it does not raise
+        return {"ok": False, "error": type(exc).__name__}
+
+
+def _status(name: str, checks: dict[str, dict]) -> Response:
+    ok = all(c["ok"] for c in checks.values())
+    return ORJSONResponse({"status": "ready" if ok else "not-ready", "service": name, "checks": checks},
+                          status_code=200 if ok else 503)
+
+
 def _ops_router(name: str) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
@@ -342,23 +364,27 @@ def _ops_router(name: str) -> APIRouter:
     async def health() -> dict:
         return {"status": "ok", "service": name}
 
-    @router.get("/ready", summary="Readiness: database reachable and broker workers connected")
+    @router.get("/ready", summary="Readiness of the API: its database reachable (the broker is the workers' concern)")
     async def ready(request: Request) -> Response:
         runtime: Runtime = request.app.state.runtime
-        checks: dict[str, dict] = {}
-        try:
-            async with runtime.engine.connect() as conn:
-                await asyncio.wait_for(conn.execute(text("SELECT 1")), 2.0)
-            checks["database"] = {"ok": True}
-        except Exception as exc:  # noqa: BLE001 - readiness reports, it does not raise
-            checks["database"] = {"ok": False, "error": type(exc).__name__}
-        if runtime.settings.run_workers:
-            checks.update(runtime.workers_ready())
-        ok = all(c["ok"] for c in checks.values())
-        return ORJSONResponse(
-            {"status": "ready" if ok else "not-ready", "service": name, "checks": checks},
-            status_code=200 if ok else 503,
-        )
+        checks = {"database": await _database_check(runtime)}
+        return _status(name, checks)
+
+    # The workers' probes, like /metrics outside the API's schema: a process without workers
+    # answers 503 here on purpose (a workers Deployment run without them is misconfigured).
+    @router.get("/ready/workers", summary="Readiness of the workers: database, relay and consumers connected (with lag)",
+                include_in_schema=False)
+    async def workers_ready(request: Request) -> Response:
+        runtime: Runtime = request.app.state.runtime
+        if not runtime.settings.run_workers:
+            return _status(name, {"workers": {"ok": False, "error": f"{name} runs no workers in this process"}})
+        return _status(name, {"database": await _database_check(runtime), **runtime.workers_ready()})
+
+    @router.get("/health/workers", summary="Liveness of the workers: none ended (a broker outage is no reason to restart)",
+                include_in_schema=False)
+    async def workers_health(request: Request) -> Response:
+        runtime: Runtime = request.app.state.runtime
+        return _status(name, {worker: {"ok": False, "error": why} for worker, why in runtime.ended.items()})
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def metrics() -> Response:

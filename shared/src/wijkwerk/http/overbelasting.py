@@ -21,7 +21,7 @@ import orjson
 from wijkwerk.observability import HTTP_SHED
 from wijkwerk.problems import MEDIA_TYPE, PROBLEM_BASE
 
-ALTIJD = frozenset({"/health", "/ready", "/metrics"})
+ALTIJD = frozenset({"/health", "/ready", "/metrics", "/ready/workers", "/health/workers"})
 
 
 class OverbelastingMiddleware:

@@ -5,8 +5,11 @@ For each batch from ``getmany``: decode, keep the events this consumer handles, 
 apply only the new ones — all in **one** database transaction. Only after that commit
 are the Kafka offsets committed, so a crash replays the batch and the inbox skips it.
 
-A batch that fails is retried one event per transaction; the event that still fails
-goes to ``<topic>.dlq`` with the error (and is counted), and the consumer goes on.
+A batch that fails is retried one event per transaction; the event that still fails is
+parked for this consumer only, in the service's database with the error (and counted),
+and the consumer goes on. A consumer that halts per key (``halt_per_key``: the money
+streams) parks every later event of that key behind it until an operator re-drives or
+discards it (``wijkwerk.messaging.parkeren``, ``wijkwerk dlq``); other keys flow.
 Database or broker outages are not poison: the batch is retried after a backoff.
 
 A consumer added to a running platform (a new report, a new service) is given the
@@ -28,13 +31,12 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import orjson
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import ConsumerRecord, OffsetAndMetadata, TopicPartition
 from pydantic import ValidationError
 from sqlalchemy import bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wijkwerk.aio import run_until_stopped
@@ -43,17 +45,12 @@ from wijkwerk.events.registry import EventRegistry, UnknownEvent
 from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.archief import ArchiefBron
-from wijkwerk.messaging.kafka import (
-    BrokerUnavailable,
-    bounded,
-    make_consumer,
-    make_producer,
-    send_all,
-    stop_quietly,
-)
+from wijkwerk.messaging.herverdeling import COMMIT_NA_HERVERDELING, Herverdeling
+from wijkwerk.messaging.kafka import BrokerUnavailable, bounded, make_consumer, send_all, stop_quietly
+from wijkwerk.messaging.parkeren import Parkeren, Poison, gehalteerd, outage, sleutel
 from wijkwerk.actor import zet_actor
 from wijkwerk import tracing
-from wijkwerk.observability import CONSUMED, CONSUMER_LAG, DLQ, DUPLICATES, set_correlation_id
+from wijkwerk.observability import CONSUMED, CONSUMER_LAG, DUPLICATES, set_correlation_id
 from wijkwerk.settings import KafkaSettings
 
 log = logging.getLogger("wijkwerk.consumer")
@@ -77,8 +74,6 @@ _INBOX_INSERT = text(
 ).bindparams(bindparam("ids", type_=ARRAY(PG_UUID(as_uuid=True))))
 
 
-class Poison(Exception):
-    """A message that can never be applied (undecodable, unknown version, invalid)."""
 
 
 def dispatch(handlers: Mapping[type[Event], EventHandler], *, service: str = "", consumer: str | None = None
@@ -105,11 +100,16 @@ class ConsumerState:
     last_error: str | None = None
     applied: int = 0
     duplicates: int = 0
-    dead_lettered: int = 0
+    dead_lettered: int = 0  # parked with an error
+    wachtend: int = 0  # parked behind a parked event of their key (halt per key)
+    hersteld: int = 0  # parked events applied after an operator's re-drive or discard
     lag: dict[str, int] = field(default_factory=dict)
+    sessions: int = 0  # connections made; a rebalance must not add one (herverdeling)
+    herverdelingen: int = 0  # assignments received from the group
+    commits_na_herverdeling: int = 0  # commits the group refused after it moved on (benign)
 
 
-class InboxConsumer:
+class InboxConsumer(Parkeren):
     def __init__(
         self,
         *,
@@ -123,6 +123,7 @@ class InboxConsumer:
         registry: EventRegistry,
         batch_size: int = 5000,
         geschiedenis: Mapping[str, ArchiefBron] | None = None,
+        halt_per_key: bool = False,
     ) -> None:
         self.name = name
         self.service = service
@@ -134,14 +135,25 @@ class InboxConsumer:
         self.registry = registry
         self.batch_size = batch_size
         self.geschiedenis = geschiedenis
+        self.halt_per_key = halt_per_key
+        self.herstel_interval_s = 1.0
+        self._laatste_herstel = 0.0
         self.group_id = f"{service}.{name}"
         self.state = ConsumerState()
         self._consumer: AIOKafkaConsumer | None = None
-        self._dlq: AIOKafkaProducer | None = None
         # What this session committed: a broker that answers "nothing committed" (or less)
         # for one of these, or reports an end below our position, lost its data.
         self._committed: dict[TopicPartition, int] = {}
         self._last_commit_check = 0.0
+        # Held from applying a batch to committing its offsets: a revoke waits for it.
+        self.verwerking = asyncio.Lock()
+
+    @property
+    def kafka_consumer(self) -> AIOKafkaConsumer | None:
+        return self._consumer
+
+    def forget_committed(self, tp: TopicPartition) -> None:
+        self._committed.pop(tp, None)
 
     # --- lifecycle -----------------------------------------------------------------
 
@@ -160,8 +172,7 @@ class InboxConsumer:
         finally:
             self.state.running = False
             await stop_quietly(self._consumer)
-            await stop_quietly(self._dlq)
-            self._consumer = self._dlq = None
+            self._consumer = None
             self._committed = {}
 
     async def _connect(self) -> None:
@@ -181,20 +192,19 @@ class InboxConsumer:
         self._consumer = consumer
         await bounded(consumer.start(), timeout, "consumer start")
         if self.kafka.consumer_mode == "subscribe":
-            consumer.subscribe(self.topics)
+            consumer.subscribe(self.topics, listener=Herverdeling(self))
         else:
             await bounded(consumer.topics(), timeout, "metadata")
             tps = [
                 TopicPartition(t, p) for t in self.topics for p in sorted(consumer.partitions_for_topic(t) or ())
             ]
             consumer.assign(tps)
-        self._dlq = make_producer(self.kafka, f"{self.group_id}-dlq")
-        await bounded(self._dlq.start(), timeout, "dlq producer start")
         if self.geschiedenis is not None:
             await self._haal_in(self.geschiedenis)
         self.state.running = True
         self.state.broker_ok = True
         self.state.last_error = None
+        self.state.sessions += 1
 
     async def _haal_in(self, archieven: Mapping[str, ArchiefBron]) -> None:
         """Once, for a new consumer: every archived event of its topics, as if consumed."""
@@ -223,40 +233,51 @@ class InboxConsumer:
         fetched = await self._consumer.getmany(timeout_ms=timeout_ms, max_records=self.batch_size)
         records = [r for rs in fetched.values() for r in rs]
         if records:
-            await self.process(records)
-            await self._commit(fetched)
+            async with self.verwerking:
+                await self.process(records)
+                await self._commit(fetched)
         elif self._committed and time.monotonic() - self._last_commit_check > 2.0:
             # Idle: a broker that restarted empty may hold exactly as many messages as
             # our positions, so nothing arrives and nothing else would notice.
             self._last_commit_check = time.monotonic()
             if await self._broker_lost_commits(dict.fromkeys(self._committed, [])):
                 await self._rewind("the broker lost the committed offsets")
+        if time.monotonic() - self._laatste_herstel > self.herstel_interval_s:
+            # Parked events an operator released (wijkwerk dlq): applied by this consumer.
+            self._laatste_herstel = time.monotonic()
+            async with self.verwerking:
+                await self.herstel()
         await self._update_lag()
         return len(records)
 
     async def process(self, records: Sequence[ConsumerRecord]) -> None:
-        wanted: list[Received] = []
-        poison: list[tuple[ConsumerRecord, str]] = []
+        decoded: list[tuple[ConsumerRecord, Received | None, str | None]] = []
         for record in records:
             try:
-                item = self._decode(record)
+                decoded.append((record, self._decode(record), None))
             except Poison as exc:
-                poison.append((record, str(exc)))
-                continue
-            if item is not None:
-                wanted.append(item)
-        if wanted:
+                decoded.append((record, None, str(exc)))
+        halted: set[str] = set()
+        if self.halt_per_key:
+            async with self.sessions() as session:
+                halted = await gehalteerd(session, self.name, (sleutel(r) for r, item, fout in decoded if item or fout))
+        # A poison message of a key that flows halts that key from its offset on: one by one.
+        if self.halt_per_key and any(fout and sleutel(r) not in halted for r, _, fout in decoded):
+            te_parkeren = await self._een_voor_een(decoded, halted)
+        else:
+            wanted = [item for r, item, _ in decoded if item is not None and sleutel(r) not in halted]
+            te_parkeren = [self._parkeren(r, item, fout) for r, item, fout in decoded
+                           if fout or (item is not None and sleutel(r) in halted)]
             try:
-                await self._apply(wanted)
-            except (OperationalError, InterfaceError, ConnectionError, OSError):
-                raise  # the database is away: retry the whole batch later
+                if wanted:
+                    await self._apply(wanted)
             except Exception as exc:  # noqa: BLE001
-                if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-                    raise
+                if outage(exc):
+                    raise  # the database is away: retry the whole batch later
                 log.warning("consumer %s: batch failed (%s); retrying one by one", self.group_id, exc)
-                poison.extend(await self._apply_one_by_one(wanted))
-        if poison:
-            await self._dead_letter(poison)
+                te_parkeren = await self._een_voor_een(decoded, halted)
+        if te_parkeren:
+            await self._parkeer(te_parkeren)
 
     def _decode(self, record: ConsumerRecord) -> Received | None:
         try:
@@ -290,19 +311,6 @@ class InboxConsumer:
                 seen.add(event_id)
         return fresh
 
-    async def _apply_one_by_one(self, batch: Sequence[Received]) -> list[tuple[ConsumerRecord, str]]:
-        poison = []
-        for item in batch:
-            try:
-                await self._apply([item])
-            except (OperationalError, InterfaceError, ConnectionError, OSError):
-                raise
-            except Exception as exc:  # noqa: BLE001
-                log.error("consumer %s: %s %s is poison: %s", self.group_id, item.envelope.event_type,
-                          item.envelope.event_id, exc)
-                poison.append((item.record, f"{type(exc).__name__}: {exc}"))
-        return poison
-
     def _count(self, batch: Sequence[Received], fresh: Sequence[Received]) -> None:
         for item in fresh:
             CONSUMED.labels(self.service, self.name, item.envelope.event_type).inc()
@@ -311,21 +319,6 @@ class InboxConsumer:
             DUPLICATES.labels(self.service, self.name).inc(dupes)
         self.state.applied += len(fresh)
         self.state.duplicates += dupes
-
-    async def _dead_letter(self, poison: list[tuple[ConsumerRecord, str]]) -> None:
-        assert self._dlq is not None
-        messages = []
-        for record, error in poison:
-            headers = [
-                ("error", error[:1000].encode()),
-                ("consumer", self.group_id.encode()),
-                ("source", f"{record.topic}/{record.partition}/{record.offset}".encode()),
-            ]
-            messages.append((dlq_topic(record.topic), record.key or b"", record.value or b"", headers))
-        await bounded(_send_with_headers(self._dlq, messages), self.kafka.request_timeout_s, "dlq produce")
-        for record, _ in poison:
-            DLQ.labels(self.service, self.name, record.topic).inc()
-        self.state.dead_lettered += len(poison)
 
     async def _commit(self, fetched: dict[TopicPartition, list[ConsumerRecord]]) -> None:
         assert self._consumer is not None
@@ -336,7 +329,15 @@ class InboxConsumer:
             await self._rewind("the broker lost the committed offsets")
             return
         offsets = {tp: OffsetAndMetadata(rs[-1].offset + 1, "") for tp, rs in fetched.items() if rs}
-        await bounded(self._consumer.commit(offsets), self.kafka.request_timeout_s, "commit")
+        try:
+            await bounded(self._consumer.commit(offsets), self.kafka.request_timeout_s, "commit")
+        except BrokerUnavailable as exc:
+            if not isinstance(exc.__cause__, COMMIT_NA_HERVERDELING):
+                raise
+            # Applied and in the inbox already: the partition's next owner skips it.
+            self.state.commits_na_herverdeling += 1
+            log.info("consumer %s: commit refused after a rebalance (%s); going on", self.group_id, exc.__cause__)
+            return
         self._committed.update({tp: o.offset for tp, o in offsets.items()})
 
     async def _broker_lost_commits(self, fetched: dict[TopicPartition, list[ConsumerRecord]]) -> bool:
@@ -372,13 +373,6 @@ class InboxConsumer:
         for topic, lag in per_topic.items():
             CONSUMER_LAG.labels(self.service, self.name, topic).set(lag)
         self.state.lag = per_topic
-
-
-async def _send_with_headers(producer: AIOKafkaProducer, messages) -> None:
-    futures = [
-        await producer.send(topic, value=value, key=key, headers=headers) for topic, key, value, headers in messages
-    ]
-    await asyncio.gather(*futures)
 
 
 __all__ = ["BrokerUnavailable", "InboxConsumer", "Poison", "Received", "dispatch", "send_all"]

@@ -1,0 +1,133 @@
+"""The problem rules an operation can answer, as examples in the OpenAPI document (issue #21).
+
+A route declares the rules of its own domain in one line::
+
+    @router.post("/...", responses=weigert(
+        (409, "periode-al-afgesloten", "2026-01 is closed already."),
+        (422, "periode-niet-voorbij", "2026-02 is not over on 2026-02-20."),
+    ))
+
+which yields :data:`wijkwerk.problems.PROBLEM_RESPONSES` with one
+``application/problem+json`` example per rule. The rules every operation shares (the
+token and scope checks, ``ongeldige-invoer``, ``datum-ongeldig``, the Idempotency-Key
+answers of a POST, overload) are added by :func:`documenteer_algemene_regels`, which the
+app's OpenAPI hook runs on the whole document, so no route repeats them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from wijkwerk.problems import MEDIA_TYPE, PROBLEM_BASE, PROBLEM_RESPONSES, TITLES, ProblemDocument
+
+Regel = tuple[int, str, str] | tuple[int, str, str, dict[str, Any]]
+
+
+def probleem(status: int, rule: str, detail: str, **extra: Any) -> dict[str, Any]:
+    """One OpenAPI example of a problem document."""
+    return {"summary": rule, "value": {"type": PROBLEM_BASE + rule, "title": TITLES.get(status, "Error"),
+                                        "status": status, "detail": detail, "rule": rule, **extra}}
+
+
+def weigert(*regels: Regel, **meer: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a route: the shared problem responses, each status with an example
+    per rule the route can answer (``(status, rule, detail[, extra fields])``). ``meer``
+    adds other responses, e.g. ``r200={"content": {"text/csv": {}}}``."""
+    responses: dict[int | str, dict[str, Any]] = {s: dict(r) for s, r in PROBLEM_RESPONSES.items()}
+    for regel in regels:
+        status, rule, detail = regel[:3]
+        extra = regel[3] if len(regel) > 3 else {}  # type: ignore[misc]
+        response = responses.setdefault(status, {"model": ProblemDocument, "description": TITLES.get(status, "Error")})
+        # Under application/json so FastAPI merges them with the problem schema; the app's
+        # OpenAPI hook publishes that content as application/problem+json.
+        content = response.setdefault("content", {}).setdefault("application/json", {})
+        content.setdefault("examples", {})[rule] = probleem(status, rule, detail, **extra)
+    for key, response in meer.items():
+        responses[int(key.lstrip("r"))] = response
+    return responses
+
+
+_AUTH: tuple[Regel, ...] = (
+    (401, "token-ontbreekt", "A bearer token is required."),
+    (401, "token-ongeldig", "The bearer token is not valid."),
+    (401, "token-verlopen", "The bearer token has expired."),
+    (403, "scope-ontbreekt", "This operation needs one of the scopes: cheques:read."),
+    (403, "scope-ongeldig", "The token's scope claim is neither a string nor a list of strings."),
+    (403, "org-type-ontbreekt", "The token carries no org_type claim: nothing is allowed."),
+    (403, "org-type-onbekend", "The token's org_type is not one of: organisator, vdab, ocmw, wijkwerker."),
+    (403, "org-ontbreekt", "A token of org_type organisator must name its organisation (the org claim)."),
+    (403, "org-ongeldig", "The org claim of an organisator token must be its id (a UUID)."),
+)
+_INVOER: Regel = (422, "ongeldige-invoer", "body.uren: Input should be greater than 0",
+                  {"errors": [{"loc": ["body", "uren"], "msg": "Input should be greater than 0",
+                               "type": "greater_than"}]})
+_DATUM: Regel = (422, "datum-ongeldig", "op: a date is written YYYY-MM-DD (ISO 8601), e.g. 2026-03-04.",
+                 {"errors": [{"loc": ["query", "op"], "msg": "not an ISO date YYYY-MM-DD", "type": "datum-ongeldig"}]})
+_TE_GROOT: Regel = (413, "verzoek-te-groot", "The request body exceeds 1048576 bytes.")
+_IDEMPOTENTIE: tuple[Regel, ...] = (
+    (400, "idempotentie-sleutel-ongeldig", "Idempotency-Key is one value of 1 to 255 visible ASCII characters."),
+    (409, "idempotentie-sleutel-in-behandeling", "A request with this Idempotency-Key is still being processed; "
+                                                  "retry after Retry-After seconds."),
+    (422, "idempotentie-sleutel-hergebruikt", "This Idempotency-Key was used before with another request."),
+    (503, "opnieuw-proberen", "The request was not completed and nothing was written; retry with the same "
+                              "Idempotency-Key."),
+)
+_OVERLOAD: tuple[Regel, ...] = (
+    (503, "overbelast", "The service is at its limit of requests in flight; retry after 1 s."),
+    (503, "database-overbelast", "All database connections are busy; retry after 1 s."),
+)
+ALGEMENE_REGELS = frozenset(r[1] for r in (*_AUTH, _INVOER, _DATUM, _TE_GROOT, *_IDEMPOTENTIE, *_OVERLOAD))
+"""The rules :func:`documenteer_algemene_regels` documents; no service raises these itself."""
+
+
+def _voeg_toe(operation: dict[str, Any], regel: Regel) -> None:
+    status, rule, detail = regel[:3]
+    extra = regel[3] if len(regel) > 3 else {}  # type: ignore[misc]
+    response = operation.setdefault("responses", {}).setdefault(
+        str(status), {"description": TITLES.get(status, "Error")})
+    content = response.setdefault("content", {})
+    media = content.setdefault(MEDIA_TYPE, content.pop("application/json", None) or {
+        "schema": {"$ref": "#/components/schemas/ProblemDocument"}})
+    media.setdefault("examples", {}).setdefault(rule, probleem(status, rule, detail, **extra))
+
+
+def documenteer_algemene_regels(schema: dict[str, Any]) -> None:
+    """Add to every operation the shared rules it can answer: the token checks when it is
+    secured, ``ongeldige-invoer`` when it takes input, ``datum-ongeldig`` for a date
+    parameter, the Idempotency-Key answers when it takes that header, overload always."""
+    for methods in schema.get("paths", {}).values():
+        for method, operation in methods.items():
+            if "ProblemDocument" not in str(operation.get("responses", {})):
+                continue  # /health, /ready, /metrics: no problem documents
+            regels: list[Regel] = list(_OVERLOAD)
+            if operation.get("security"):
+                regels += _AUTH
+            parameters = operation.get("parameters", [])
+            if parameters or "requestBody" in operation:
+                regels.append(_INVOER)
+            if "requestBody" in operation:
+                regels.append(_TE_GROOT)
+            if any(p.get("schema", {}).get("format") == "date" or
+                   any(a.get("format") == "date" for a in p.get("schema", {}).get("anyOf", [])) for p in parameters):
+                regels.append(_DATUM)
+            if any(p.get("name") == "Idempotency-Key" for p in parameters):
+                regels += _IDEMPOTENTIE
+            for regel in regels:
+                _voeg_toe(operation, regel)
+
+
+def gedocumenteerde_regels(operation: dict[str, Any]) -> set[str]:
+    """The rules an operation of an OpenAPI document lists as problem examples."""
+    return {rule for response in operation.get("responses", {}).values()
+            for rule in response.get("content", {}).get(MEDIA_TYPE, {}).get("examples", {})}
+
+
+_RULE_IN_CODE = re.compile(r'(?:\brule\s*=\s*|Problem\(\s*\d{3},\s*)"([a-z0-9]+(?:-[a-z0-9]+)*)"')
+
+
+def regels_in_code(*bronnen: Path) -> set[str]:
+    """Every rule string raised in the Python sources under ``bronnen``: ``rule="..."``
+    keywords, ``rule = "..."`` class attributes and ``Problem(status, "rule", ...)``."""
+    return {m for bron in bronnen for pad in bron.rglob("*.py") for m in _RULE_IN_CODE.findall(pad.read_text())}

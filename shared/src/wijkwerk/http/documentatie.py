@@ -131,3 +131,32 @@ def regels_in_code(*bronnen: Path) -> set[str]:
     """Every rule string raised in the Python sources under ``bronnen``: ``rule="..."``
     keywords, ``rule = "..."`` class attributes and ``Problem(status, "rule", ...)``."""
     return {m for bron in bronnen for pad in bron.rglob("*.py") for m in _RULE_IN_CODE.findall(pad.read_text())}
+
+
+class Regelboek:
+    """A service's catalogue of its rules — ``{rule: (status, example detail[, extra])}`` —
+    so that a route names the rules it can answer and nothing more::
+
+        @router.post("/{traject_id}/schorsingen", responses=REGELS.weigert("traject-onbekend", "schorsing-overlapt"))
+    """
+
+    def __init__(self, regels: dict[str, tuple[Any, ...]]) -> None:
+        self.regels = regels
+
+    def weigert(self, *rules: str, **meer: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+        return weigert(*((self.regels[r][0], r, *self.regels[r][1:]) for r in rules), **meer)  # type: ignore[misc]
+
+
+def afwijkingen(spec: dict[str, Any], bron: Path, regelboek: Regelboek | None = None) -> dict[str, set[str]]:
+    """What keeps a service's OpenAPI document honest about its rules (its tests assert
+    every set empty): rules raised under ``bron`` that no operation documents, documented
+    rules that no code raises, and catalogue entries no code raises."""
+    gedocumenteerd = {r for methods in spec.get("paths", {}).values() for op in methods.values()
+                      for r in gedocumenteerde_regels(op)}
+    in_code = regels_in_code(bron)
+    gedeeld = regels_in_code(Path(__file__).resolve().parents[1]) | ALGEMENE_REGELS
+    return {
+        "ongedocumenteerd": in_code - gedocumenteerd,
+        "niet-in-code": gedocumenteerd - in_code - gedeeld,
+        "catalogus-niet-in-code": set(regelboek.regels) - in_code if regelboek else set(),
+    }

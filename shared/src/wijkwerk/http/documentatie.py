@@ -127,10 +127,12 @@ def gedocumenteerde_regels(operation: dict[str, Any]) -> set[str]:
 _RULE_IN_CODE = re.compile(r'(?:\brule\s*=\s*|Problem\(\s*\d{3},\s*)"([a-z0-9]+(?:-[a-z0-9]+)*)"')
 
 
-def regels_in_code(*bronnen: Path) -> set[str]:
-    """Every rule string raised in the Python sources under ``bronnen``: ``rule="..."``
-    keywords, ``rule = "..."`` class attributes and ``Problem(status, "rule", ...)``."""
-    return {m for bron in bronnen for pad in bron.rglob("*.py") for m in _RULE_IN_CODE.findall(pad.read_text())}
+def regels_in_code(*bronnen: Path, uitgezonderd: tuple[str, ...] = ()) -> set[str]:
+    """Every rule string raised in the Python sources under ``bronnen`` (but not in a path
+    containing one of ``uitgezonderd``): ``rule="..."`` keywords, ``rule = "..."`` class
+    attributes and ``Problem(status, "rule", ...)``."""
+    return {m for bron in bronnen for pad in bron.rglob("*.py") if not any(u in pad.as_posix() for u in uitgezonderd)
+            for m in _RULE_IN_CODE.findall(pad.read_text())}
 
 
 class Regelboek:
@@ -147,13 +149,17 @@ class Regelboek:
         return weigert(*((self.regels[r][0], r, *self.regels[r][1:]) for r in rules), **meer)  # type: ignore[misc]
 
 
-def afwijkingen(spec: dict[str, Any], bron: Path, regelboek: Regelboek | None = None) -> dict[str, set[str]]:
+def afwijkingen(spec: dict[str, Any], bron: Path, regelboek: Regelboek | None = None, *,
+                uitgezonderd: tuple[str, ...] = (), dynamisch: set[str] | frozenset[str] = frozenset()
+                ) -> dict[str, set[str]]:
     """What keeps a service's OpenAPI document honest about its rules (its tests assert
     every set empty): rules raised under ``bron`` that no operation documents, documented
-    rules that no code raises, and catalogue entries no code raises."""
+    rules that no code raises, and catalogue entries no code raises. ``uitgezonderd``: source
+    paths outside the API document (an HTML dashboard); ``dynamisch``: rules the code builds
+    (``rule=f"{soort}-onbekend"``), which a scan cannot see."""
     gedocumenteerd = {r for methods in spec.get("paths", {}).values() for op in methods.values()
                       for r in gedocumenteerde_regels(op)}
-    in_code = regels_in_code(bron)
+    in_code = regels_in_code(bron, uitgezonderd=uitgezonderd) | set(dynamisch)
     gedeeld = regels_in_code(Path(__file__).resolve().parents[1]) | ALGEMENE_REGELS
     return {
         "ongedocumenteerd": in_code - gedocumenteerd,

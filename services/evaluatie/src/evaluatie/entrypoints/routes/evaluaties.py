@@ -9,6 +9,7 @@ from evaluatie.domain.evaluatie import Uitkomst
 from evaluatie.domain.fouten import NietGevonden, NogOnbekend, OngeldigeInvoer
 from evaluatie.domain.uitstroom import CATEGORIEEN
 from evaluatie.entrypoints.deps import get_uow
+from evaluatie.entrypoints.regelboek import REGELS
 from evaluatie.service_layer import handlers
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.auth import Principal, organisation_filter, require, sees_organisation
@@ -74,14 +75,24 @@ async def _zichtbaar_traject(uow: EvaluatieUnitOfWork, principal: Principal, tra
         raise NogOnbekend("This trajectory is not known here yet.", rule="traject-nog-onbekend")
 
 
-@router.post("/evaluaties", status_code=status.HTTP_201_CREATED, summary="Record a (6-monthly) evaluation")
+@router.post("/evaluaties", status_code=status.HTTP_201_CREATED, summary="Record a (6-monthly) evaluation",
+    responses=REGELS.weigert(
+        "traject-nog-onbekend", "evaluatie-buiten-traject", "einde-zonder-beeindiging",
+        "einde-voor-evaluatie", "vervolg-ontbreekt"
+    ),
+)
 async def evaluatie(body: EvaluatieIn, uow: Uow, principal: Writer) -> Aangemaakt:
     await _zichtbaar_traject(uow, principal, body.traject_id)
     cmd = handlers.RegistreerEvaluatie(**body.model_dump())
     return Aangemaakt(id=await handlers.registreer_evaluatie(cmd, uow))
 
 
-@router.post("/uitstroommetingen", status_code=status.HTTP_201_CREATED, summary="Record outflow 3/6/9/12 months after the end")
+@router.post("/uitstroommetingen", status_code=status.HTTP_201_CREATED, summary="Record outflow 3/6/9/12 months after the end",
+    responses=REGELS.weigert(
+        "traject-nog-onbekend", "horizon-ongeldig", "traject-niet-beeindigd", "meetmoment-niet-bereikt",
+        "categorie-ontbreekt", "categorie-onbekend", "subcategorie-ongeldig", "meting-bestaat-al"
+    ),
+)
 async def uitstroom(body: UitstroomIn, uow: Uow, principal: Writer) -> Aangemaakt:
     await _zichtbaar_traject(uow, principal, body.traject_id)
     cmd = handlers.RegistreerUitstroom(
@@ -95,6 +106,7 @@ async def uitstroom(body: UitstroomIn, uow: Uow, principal: Writer) -> Aangemaak
     description="`achterstallig`: due before `op`; `te_doen`: due from `op` up to `tot` (default `op` + 1 month; a "
                 "longer period plans further ahead, e.g. a quarter or a year, and then leaves out due dates after "
                 "the trajectory's planned end).",
+    responses=REGELS.weigert("periode-ongeldig"),
 )
 async def te_doen(
     uow: Uow,

@@ -15,6 +15,7 @@ from evaluatie.domain.evaluatie import Uitkomst
 from evaluatie.domain.fouten import NietGevonden, OngeldigeInvoer
 from evaluatie.domain.uitstroom import CATEGORIEEN
 from evaluatie.entrypoints.deps import get_uow
+from evaluatie.entrypoints.regelboek import REGELS
 from evaluatie.service_layer.correcties import Corrigeer, corrigeer
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.auth import Principal, organisation_filter, require, sees_organisation
@@ -155,7 +156,9 @@ async def _zichtbaar(request: Request, principal: Principal, soort: str, doel_id
     return rij, historiek
 
 
-@router.get("/evaluaties/{evaluatie_id}", summary="Read back one evaluation (as corrected)")
+@router.get("/evaluaties/{evaluatie_id}", summary="Read back one evaluation (as corrected)",
+    responses=REGELS.weigert("evaluatie-onbekend"),
+)
 async def lees_evaluatie(evaluatie_id: uuid.UUID, request: Request, principal: Reader) -> EvaluatieOut:
     rij, _ = await _zichtbaar(request, principal, "evaluatie", evaluatie_id)
     return EvaluatieOut(**rij._mapping)
@@ -168,6 +171,10 @@ async def lees_evaluatie(evaluatie_id: uuid.UUID, request: Request, principal: R
                 "`/historiek` lists every version, the first as registered. An outcome that ends the trajectory "
                 "(uitstroom_werk, ander_traject, stopt) is not corrected to or from (`uitkomst-beeindigt-traject`): "
                 "toeleiding acted on it.",
+    responses=REGELS.weigert(
+        "evaluatie-onbekend", "correctie-voor-registratie", "correctie-zonder-wijziging",
+        "uitkomst-beeindigt-traject", "evaluatie-buiten-traject", "vervolg-ontbreekt"
+    ),
 )
 async def corrigeer_evaluatie(evaluatie_id: uuid.UUID, body: EvaluatieCorrectieIn, uow: Uow, request: Request,
                               principal: Writer) -> EvaluatieOut:
@@ -177,7 +184,9 @@ async def corrigeer_evaluatie(evaluatie_id: uuid.UUID, body: EvaluatieCorrectieI
     return await lees_evaluatie(evaluatie_id, request, principal)
 
 
-@router.get("/evaluaties/{evaluatie_id}/historiek", summary="Every version of an evaluation (the audit of corrections)")
+@router.get("/evaluaties/{evaluatie_id}/historiek", summary="Every version of an evaluation (the audit of corrections)",
+    responses=REGELS.weigert("evaluatie-onbekend"),
+)
 async def historiek_evaluatie(evaluatie_id: uuid.UUID, request: Request, principal: Reader) -> list[Versie]:
     _, historiek = await _zichtbaar(request, principal, "evaluatie", evaluatie_id)
     return [Versie(**v) for v in historiek]
@@ -204,6 +213,7 @@ def _organisator(principal: Principal, organisator_id: uuid.UUID | None) -> uuid
                 "is reached by `tot` (default: `op`) and has no measurement of that horizon dated on or before "
                 "`op`: `te_meten` when the point is reached on `op`, `gepland` when it falls after `op`. Only "
                 "facts dated on or before `op` count, so the answer for a past date can be reproduced.",
+    responses=REGELS.weigert("periode-ongeldig"),
 )
 async def te_meten(request: Request, principal: Reader, op: date | None = None, tot: date | None = None,
                    organisator_id: uuid.UUID | None = None, limit: Limit = 500, offset: Offset = 0) -> list[TeMeten]:
@@ -214,7 +224,9 @@ async def te_meten(request: Request, principal: Reader, op: date | None = None, 
     return [TeMeten(**r, status="te_meten" if r["meetmoment"] <= dag else "gepland") for r in rows]
 
 
-@router.get("/uitstroommetingen/{meting_id}", summary="Read back one outflow measurement (as corrected)")
+@router.get("/uitstroommetingen/{meting_id}", summary="Read back one outflow measurement (as corrected)",
+    responses=REGELS.weigert("uitstroommeting-onbekend"),
+)
 async def lees_meting(meting_id: uuid.UUID, request: Request, principal: Reader) -> MetingOut:
     rij, _ = await _zichtbaar(request, principal, "uitstroommeting", meting_id)
     return MetingOut(**rij._mapping)
@@ -224,6 +236,11 @@ async def lees_meting(meting_id: uuid.UUID, request: Request, principal: Reader)
     "/uitstroommetingen/{meting_id}/correctie", summary="Correct an outflow measurement (a reason and a date)",
     description="Name only the fields that change (measurement date, categories, sub-categories); the V-4 rules "
                 "apply to the result. Every version is kept (`/historiek`).",
+    responses=REGELS.weigert(
+        "uitstroommeting-onbekend", "correctie-voor-registratie", "correctie-zonder-wijziging",
+        "horizon-ongeldig", "traject-niet-beeindigd", "meetmoment-niet-bereikt", "categorie-ontbreekt",
+        "categorie-onbekend", "subcategorie-ongeldig"
+    ),
 )
 async def corrigeer_meting(meting_id: uuid.UUID, body: MetingCorrectieIn, uow: Uow, request: Request,
                            principal: Writer) -> MetingOut:
@@ -235,7 +252,9 @@ async def corrigeer_meting(meting_id: uuid.UUID, body: MetingCorrectieIn, uow: U
     return await lees_meting(meting_id, request, principal)
 
 
-@router.get("/uitstroommetingen/{meting_id}/historiek", summary="Every version of an outflow measurement")
+@router.get("/uitstroommetingen/{meting_id}/historiek", summary="Every version of an outflow measurement",
+    responses=REGELS.weigert("uitstroommeting-onbekend"),
+)
 async def historiek_meting(meting_id: uuid.UUID, request: Request, principal: Reader) -> list[Versie]:
     _, historiek = await _zichtbaar(request, principal, "uitstroommeting", meting_id)
     return [Versie(**v) for v in historiek]
@@ -267,7 +286,9 @@ async def uitkomsten(request: Request, principal: Reader, limit: Limit = 100,
     return [_uitkomst(r) for r in rows]
 
 
-@router.get("/trajecten/{traject_id}/uitkomsten", summary="One trajectory's outcomes (a referrer: its own referral's)")
+@router.get("/trajecten/{traject_id}/uitkomsten", summary="One trajectory's outcomes (a referrer: its own referral's)",
+    responses=REGELS.weigert("traject-onbekend"),
+)
 async def traject_uitkomsten(traject_id: uuid.UUID, request: Request, principal: Reader) -> TrajectUitkomst:
     async with request.app.state.runtime.sessions() as session:
         rows = await Opvolging(session).trajecten(traject_id=traject_id)

@@ -11,6 +11,7 @@ from evaluatie.domain.uitstroom import HORIZONTEN
 from evaluatie.entrypoints.csv import csv_response
 from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, antwoord, maanden
 from evaluatie.entrypoints.rapportvorm import scope as scope_van
+from evaluatie.entrypoints.regelboek import REGELS
 from wijkwerk.auth import Principal, organisation_filter, require
 from wijkwerk.problems import PROBLEM_RESPONSES
 
@@ -87,7 +88,7 @@ async def dossiers(
 
 @router.get(
     "/dossiers-per-maand", summary="RPT-01 per organiser and month end: actief, voorlopig, afgesloten",
-    responses=CSV,
+    responses={**CSV, **REGELS.weigert("periode-ongeldig", "periode-te-lang")},
     description="For every month from `van` to `tot` (YYYY-MM), the dossiers registered by its last day, split by "
                 "their status on that day (A-09); only facts dated by then count.",
 )

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from prestaties.adapters.referentie import OrganisatorReferentie
+from prestaties.entrypoints.regelboek import REGELS
 from wijkwerk.auth import Principal, require
 from wijkwerk.problems import PROBLEM_RESPONSES, NotFound
 
@@ -18,7 +19,9 @@ class OrganisatorRef(BaseModel):
     gemeenten: list[str]
 
 
-@router.get("/{organisator_id}", summary="The organiser as known here (area), from toeleiding events")
+@router.get("/{organisator_id}", summary="The organiser as known here (area), from toeleiding events",
+    responses=REGELS.weigert("organisator-onbekend"),
+)
 async def lees(
     organisator_id: uuid.UUID,
     request: Request,

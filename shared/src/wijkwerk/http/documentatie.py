@@ -166,3 +166,24 @@ def afwijkingen(spec: dict[str, Any], bron: Path, regelboek: Regelboek | None = 
         "niet-in-code": gedocumenteerd - in_code - gedeeld,
         "catalogus-niet-in-code": set(regelboek.regels) - in_code if regelboek else set(),
     }
+
+
+def samen(*responses: dict[int | str, dict[str, Any]]) -> dict[int | str, dict[str, Any]]:
+    """Several ``responses=`` dicts as one: per status the content types and their examples
+    are merged (a route with its own examples and ``REGELS.weigert(...)``)."""
+    uit: dict[int | str, dict[str, Any]] = {}
+    for r in responses:
+        for status, response in r.items():
+            doel = uit.setdefault(status, {})
+            for key, value in response.items():
+                if key != "content":
+                    doel.setdefault(key, value)
+                    continue
+                for media, inhoud in value.items():
+                    m = doel.setdefault("content", {}).setdefault(media, {})
+                    for k, v in inhoud.items():
+                        if k == "examples":
+                            m.setdefault("examples", {}).update(v)
+                        else:
+                            m.setdefault(k, v)
+    return uit

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from cheques.domain.fouten import NietGevonden
 from cheques.entrypoints.deps import get_uow
+from cheques.entrypoints.regelboek import REGELS
 from cheques.entrypoints.schemas.webhooks import Serienummer
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.auth import Principal, require, sees_organisation
@@ -31,7 +32,9 @@ class ChequeOut(BaseModel):
     gevalideerd_op: date | None
 
 
-@router.get("/{serienummer}", summary="One cheque and where it is in its lifecycle")
+@router.get("/{serienummer}", summary="One cheque and where it is in its lifecycle",
+    responses=REGELS.weigert("cheque-onbekend"),
+)
 async def lees(
     serienummer: Annotated[Serienummer, Path()],
     uow: Annotated[ChequesUnitOfWork, Depends(get_uow)],

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, Request
 
 from cheques.config import Settings
 from cheques.entrypoints.deps import get_archieven, get_settings
+from cheques.entrypoints.regelboek import REGELS
 from cheques.service_layer.herberekenen import herbereken
 from wijkwerk.auth import Principal, require
 from wijkwerk.problems import PROBLEM_RESPONSES
@@ -25,7 +26,9 @@ async def _consumers_bij(request: Request, timeout_s: float) -> None:
         await asyncio.sleep(0.1)
 
 
-@router.post("/herberekening", summary="Recompute the ledger from the event streams and diff it per account and month")
+@router.post("/herberekening", summary="Recompute the ledger from the event streams and diff it per account and month",
+    responses=REGELS.weigert("geschiedenis-onvolledig", "herberekening-onbeschikbaar", "dienst-onbeschikbaar"),
+)
 async def herberekening(
     request: Request,
     settings: Annotated[Settings, Depends(get_settings)],

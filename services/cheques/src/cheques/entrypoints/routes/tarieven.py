@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from cheques.adapters.referentie import TariefReferentie
 from cheques.entrypoints.deps import get_uow
+from cheques.entrypoints.regelboek import REGELS
 from cheques.entrypoints.schemas.geld import VerdeeltariefIn, VerdeeltariefOut
 from cheques.service_layer import commands
 from cheques.service_layer import tarieven as tarief_handlers
@@ -25,7 +26,9 @@ class TariefOut(BaseModel):
     prijs: str
 
 
-@router.get("/{organisator_id}/tarief", summary="The cheque price valid on a date, as known here")
+@router.get("/{organisator_id}/tarief", summary="The cheque price valid on a date, as known here",
+    responses=REGELS.weigert("tarief-onbekend"),
+)
 async def tarief(
     organisator_id: uuid.UUID,
     request: Request,
@@ -63,6 +66,7 @@ async def verdeeltarieven(
                 "already split with the rate it replaces (validated cheques by prestatie date, or by order date "
                 "and carrier for the issuer fee; issued cheques by issue date for the validity) is refused "
                 "`tarief-terugwerkend`, with their number in `cheques`.",
+    responses=REGELS.weigert("geldigheid-ongeldig", "tarief-terugwerkend", "restant-negatief", "tarief-bestaat-al"),
 )
 async def leg_verdeeltarief_vast(
     body: VerdeeltariefIn, uow: Uow, _: Annotated[Principal, Depends(require("cheques:admin"))]

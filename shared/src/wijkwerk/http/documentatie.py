@@ -187,3 +187,51 @@ def samen(*responses: dict[int | str, dict[str, Any]]) -> dict[int | str, dict[s
                         else:
                             m.setdefault(k, v)
     return uit
+
+
+def zonder_voorbeeld(spec: dict[str, Any], media: str = "application/json") -> list[str]:
+    """The 2xx answers (as ``METHOD path status``) whose ``media`` content has no example,
+    neither on itself nor on the model it refers to (directly or as a list's items). The
+    probes (/health, /ready, /metrics: no problem documents) are left out."""
+    schemas = spec.get("components", {}).get("schemas", {})
+    zonder = []
+    for path, methods in spec.get("paths", {}).items():
+        for method, operation in methods.items():
+            if "ProblemDocument" not in str(operation.get("responses", {})):
+                continue
+            for status, response in operation.get("responses", {}).items():
+                inhoud = response.get("content", {}).get(media)
+                if not status.startswith("2") or inhoud is None or "example" in inhoud or "examples" in inhoud:
+                    continue
+                schema = inhoud.get("schema", {})
+                ref = schema.get("$ref") or schema.get("items", {}).get("$ref")
+                if ref is None or "examples" not in schemas.get(ref.rsplit("/", 1)[-1], {}):
+                    zonder.append(f"{method.upper()} {path} {status}")
+    return zonder
+
+
+def _modellen(annotatie: Any) -> set[type]:
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    if isinstance(annotatie, type) and issubclass(annotatie, BaseModel):
+        return {annotatie}
+    return {m for arg in get_args(annotatie) for m in _modellen(arg)}
+
+
+def ongeldige_voorbeelden(app: Any) -> list[str]:
+    """Every example of every response model of ``app``'s routes, validated against its own
+    model: the ones that fail, with the reason."""
+    from fastapi.routing import APIRoute
+
+    modellen = {m for route in app.routes if isinstance(route, APIRoute) for m in _modellen(route.response_model)}
+    fouten = []
+    for model in modellen:
+        extra = model.model_config.get("json_schema_extra")
+        for voorbeeld in extra.get("examples", []) if isinstance(extra, dict) else []:
+            try:
+                model.model_validate(voorbeeld)
+            except ValueError as exc:
+                fouten.append(f"{model.__name__}: {exc}")
+    return fouten

@@ -88,3 +88,14 @@ def test_every_rule_the_code_raises_is_documented_on_an_operation_and_no_other()
         for response in op["responses"].values():
             for example in response.get("content", {}).get("application/problem+json", {}).get("examples", {}).values():
                 ProblemDocument.model_validate(example["value"])
+
+
+def test_every_answer_has_an_example_that_validates_against_its_own_model():
+    from cheques.entrypoints.schemas.geld import AfrekeningOut
+    from wijkwerk.http.documentatie import ongeldige_voorbeelden, zonder_voorbeeld
+
+    app = create_app(Settings(run_workers=False))
+    assert zonder_voorbeeld(app.openapi()) == []
+    assert ongeldige_voorbeelden(app) == []
+    for example in AfrekeningOut.model_config["json_schema_extra"]["examples"]:  # documented, not declared
+        AfrekeningOut.model_validate(example)

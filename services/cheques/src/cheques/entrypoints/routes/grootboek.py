@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from cheques.config import Settings
 from cheques.entrypoints.deps import get_archieven, get_settings
 from cheques.entrypoints.regelboek import REGELS
+from cheques.entrypoints.schemas.geld import HERBEREKENING_VOORBEELD
 from cheques.service_layer.herberekenen import herbereken
 from wijkwerk.auth import Principal, require
 from wijkwerk.problems import PROBLEM_RESPONSES
@@ -27,7 +28,8 @@ async def _consumers_bij(request: Request, timeout_s: float) -> None:
 
 
 @router.post("/herberekening", summary="Recompute the ledger from the event streams and diff it per account and month",
-    responses=REGELS.weigert("geschiedenis-onvolledig", "herberekening-onbeschikbaar", "dienst-onbeschikbaar"),
+    responses=REGELS.weigert("geschiedenis-onvolledig", "herberekening-onbeschikbaar", "dienst-onbeschikbaar",
+                             r200={"content": {"application/json": {"example": HERBEREKENING_VOORBEELD}}}),
 )
 async def herberekening(
     request: Request,

@@ -86,7 +86,7 @@ async def verificatie(uow: Uow, principal: Beheerder) -> VerificatieOut:
                 "and euros), and money in = worker + insurance + travel fund + issuer fee + organiser remainder "
                 "(the month's bookings). Computed at the close and stored under its hash, so a past month gives the "
                 "same figures whenever it is asked. An organiser sees only its own row.",
-    responses=samen({200: {"content": {"text/csv": {}}}}, REGELS.weigert("afsluiting-onbekend")),
+    responses=samen({200: {"model": AfstemmingOut, "content": {"text/csv": {}}}}, REGELS.weigert("afsluiting-onbekend")),
 )
 async def afstemming(
     periode: PeriodePad,

@@ -3,7 +3,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from cheques.adapters.referentie import TariefReferentie
 from cheques.entrypoints.deps import get_uow
@@ -21,6 +21,8 @@ Uow = Annotated[ChequesUnitOfWork, Depends(get_uow)]
 
 
 class TariefOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "op": "2026-03-04", "prijs": "5.95"}]})
+
     organisator_id: uuid.UUID
     op: date
     prijs: str

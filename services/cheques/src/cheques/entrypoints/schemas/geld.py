@@ -24,6 +24,8 @@ class VerdeeltariefIn(BaseModel):
 
 
 class VerdeeltariefOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"soort": "loon_per_uur", "waarde": 480, "geldig_vanaf": "2026-01-01"}, {"soort": "geldigheid_maanden", "waarde": 12, "geldig_vanaf": "2018-01-01"}]})
+
     soort: Soort
     waarde: int
     geldig_vanaf: date
@@ -123,5 +125,17 @@ class AfrekeningRij(BaseModel):
 
 
 class AfrekeningOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"periode": "2026-03", "rijen": [{"partij": "organisator", "rekening": "organisator:3fa85f64-5717-4562-b3fc-2c963f66afa6", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "naam": "Wijk-werken Midwest", "cheques": 412, "debet": "0.00", "credit": "312.70", "saldo": "312.70", "uit_cheques": "259.60", "uit_inschrijvingen": "53.10"}]}]})
+
     periode: str
     rijen: list[AfrekeningRij]
+
+
+HERBEREKENING_VOORBEELD = {
+    "id": "6a0b8f1e-2c3d-4e5f-9a8b-7c6d5e4f3a2b", "uitgevoerd_op": "2026-04-02T06:30:12.004+00:00",
+    "events": 18342, "duplicaten": 3, "outbox_achterstand": 0, "vergeleken": 1260,
+    "verschillen": [{"rekening": "verzekering", "maand": "2026-03-01", "grootboek": 41230, "herberekend": 41160,
+                     "verschil": 70}],
+    "verschil_cent": 70, "maanden_uit_evenwicht": [], "fouten": [],
+}
+"""What ``POST /v1/grootboek/herberekening`` answers (a report, not a model: OpenAPI example)."""

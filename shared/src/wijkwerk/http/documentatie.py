@@ -223,9 +223,12 @@ def _modellen(annotatie: Any) -> set[type]:
 def ongeldige_voorbeelden(app: Any) -> list[str]:
     """Every example of every response model of ``app``'s routes, validated against its own
     model: the ones that fail, with the reason."""
-    from fastapi.routing import APIRoute
-
-    modellen = {m for route in app.routes if isinstance(route, APIRoute) for m in _modellen(route.response_model)}
+    contexten = [c for route in app.routes for c in (
+        route.effective_route_contexts() if hasattr(route, "effective_route_contexts") else [route])]
+    modellen = {m for c in contexten for m in _modellen(getattr(c, "response_model", None))}
+    modellen |= {m for c in contexten for r in (getattr(c, "responses", None) or {}).values()
+                 for m in _modellen(r.get("model"))}
+    assert modellen, "no response models found: the app's routes are not where this looks"
     fouten = []
     for model in modellen:
         extra = model.model_config.get("json_schema_extra")

@@ -82,3 +82,10 @@ def test_every_rule_the_code_raises_is_documented_on_an_operation_and_no_other(s
         for response in op["responses"].values():
             for example in response.get("content", {}).get("application/problem+json", {}).get("examples", {}).values():
                 ProblemDocument.model_validate(example["value"])
+
+
+def test_every_answer_has_an_example_that_validates_against_its_own_model(spec):
+    from wijkwerk.http.documentatie import ongeldige_voorbeelden, zonder_voorbeeld
+
+    assert zonder_voorbeeld(spec) == []
+    assert ongeldige_voorbeelden(create_app(Settings())) == []

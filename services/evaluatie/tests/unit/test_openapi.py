@@ -72,3 +72,17 @@ def test_every_rule_the_code_raises_is_documented_on_an_operation_and_no_other(s
         for response in op["responses"].values():
             for example in response.get("content", {}).get("application/problem+json", {}).get("examples", {}).values():
                 ProblemDocument.model_validate(example["value"])
+
+
+# The generic table reports (TabelRapport: rows per report) carry no example yet (issue #21 item 14).
+ZONDER_VOORBEELD = {f"GET /v1/rapporten/{r} 200" for r in (
+    "dossiers", "dossiers-per-maand", "advies", "evaluaties", "uitstroom", "werkzame-wijkwerkers",
+    "gebruikerscategorieen", "zelfde-klus", "gebruikers-zonder-prestaties", "gebruikers", "cheques", "gemeenten",
+    "onbeperkt-recht", "contingent")}
+
+
+def test_every_answer_has_an_example_that_validates_against_its_own_model(spec):
+    from wijkwerk.http.documentatie import ongeldige_voorbeelden, zonder_voorbeeld
+
+    assert set(zonder_voorbeeld(spec)) <= ZONDER_VOORBEELD
+    assert ongeldige_voorbeelden(create_app(Settings(run_workers=False))) == []

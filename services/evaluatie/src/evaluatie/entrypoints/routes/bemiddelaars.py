@@ -36,6 +36,8 @@ class BemiddelaarsinzetIn(BaseModel):
 
 
 class BemiddelaarsinzetOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "geldig_vanaf": "2026-01-01", "fte": 1.5, "inwoners": 64312, "geregistreerd_door": "vdab-beheer", "geregistreerd_op": "2026-01-08T10:02:11+01:00"}]})
+
     organisator_id: uuid.UUID
     geldig_vanaf: date
     fte: float

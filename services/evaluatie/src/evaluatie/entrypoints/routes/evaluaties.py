@@ -54,10 +54,14 @@ class UitstroomIn(BaseModel):
 
 
 class Aangemaakt(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "4b3a2c1d-0e9f-4a8b-b7c6-d5e4f3a2b1c0"}]})
+
     id: uuid.UUID
 
 
 class TeDoen(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"traject_id": "9b2d7c1e-4f3a-4e8b-a6d5-1c2b3a4d5e6f", "wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "laatste_evaluatie": "2026-01-12", "volgende_evaluatie": "2026-07-12", "status": "te_doen"}]})
+
     traject_id: uuid.UUID
     wijkwerker_id: uuid.UUID
     organisator_id: uuid.UUID

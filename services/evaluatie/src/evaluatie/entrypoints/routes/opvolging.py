@@ -29,6 +29,8 @@ Reader = Annotated[Principal, Depends(require("evaluatie:read", "rapportering:re
 
 
 class EvaluatieOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "4b3a2c1d-0e9f-4a8b-b7c6-d5e4f3a2b1c0", "traject_id": "9b2d7c1e-4f3a-4e8b-a6d5-1c2b3a4d5e6f", "wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "datum": "2026-07-10", "uitkomst": "uitstroom_werk", "vervolg": None, "opmerkingen": "Vast contract als magazijnier vanaf 1 augustus.", "evaluator_organisatie": "VDAB Roeselare", "einde": "2026-07-31"}]})
+
     id: uuid.UUID
     traject_id: uuid.UUID
     wijkwerker_id: uuid.UUID
@@ -42,6 +44,8 @@ class EvaluatieOut(BaseModel):
 
 
 class MetingOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "8c7b6a5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d", "traject_id": "9b2d7c1e-4f3a-4e8b-a6d5-1c2b3a4d5e6f", "wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "horizon_maanden": 3, "gemeten_op": "2026-11-03", "categorieen": ["werk_werknemer"], "subcategorieen": ["NEC"]}]})
+
     id: uuid.UUID
     traject_id: uuid.UUID
     wijkwerker_id: uuid.UUID
@@ -53,6 +57,8 @@ class MetingOut(BaseModel):
 
 
 class Versie(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"gecorrigeerd_op": "2026-07-15", "waarden": {"datum": "2026-07-10", "uitkomst": "uitstroom_werk", "vervolg": None, "opmerkingen": "Vast contract als magazijnier vanaf 1 augustus."}, "reden": "Tikfout in de datum", "door": "bemiddelaar-roeselare", "geregistreerd_op": "2026-07-10"}]})
+
     gecorrigeerd_op: date = Field(description="The business date of the version (the first: as registered)")
     waarden: dict[str, Any]
     reden: str
@@ -87,6 +93,8 @@ class MetingCorrectieIn(BaseModel):
 
 
 class TeMeten(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"traject_id": "9b2d7c1e-4f3a-4e8b-a6d5-1c2b3a4d5e6f", "wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "werkelijk_einde": "2026-07-31", "horizon_maanden": 3, "meetmoment": "2026-10-31", "status": "gepland"}]})
+
     traject_id: uuid.UUID
     wijkwerker_id: uuid.UUID
     organisator_id: uuid.UUID

@@ -52,7 +52,7 @@ REGELS = Regelboek({
     "prestatie-nog-onbekend": (409, "No prestatie with this reference is known here yet."),
     "prestatie-of-referentie": (422, "Name the prestatie by prestatie_id or by prestatie_referentie (one of them)."),
     "prestatie-referentie-ongeldig": (
-        422, "P-2026-0001-X is not a prestatie reference (its check character does not match)."
+        422, "P-0000Z8-X is not a prestatie reference (its check character does not match)."
     ),
     "restant-negatief": (
         422, "The price 900 does not cover the shares (950): the organiser's remainder would be negative."

@@ -165,7 +165,7 @@ class AnnuleringIn(BaseModel):
 
 
 class PrestatieOut(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", "koppeling_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "gebruiker_id": "b2c4d6e8-1a3c-4e5f-8a7b-9c0d1e2f3a4b", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "activiteit_id": "a7b8c9d0-e1f2-4a3b-8c4d-5e6f7a8b9c0d", "traject_id": "9b2d7c1e-4f3a-4e8b-a6d5-1c2b3a4d5e6f", "datum": "2026-03-05", "start": "09:00", "minuten": 150, "begonnen_uren": 3, "afstand_km": 4, "recht_op_verplaatsingsvergoeding": False, "verplaatsingsvergoeding_dag": "0.00", "ingevoerd_door": "wijkwerker", "status": "bevestigd", "referentie": "P-2026-0001-K"}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", "koppeling_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "gebruiker_id": "b2c4d6e8-1a3c-4e5f-8a7b-9c0d1e2f3a4b", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "activiteit_id": "a7b8c9d0-e1f2-4a3b-8c4d-5e6f7a8b9c0d", "traject_id": "9b2d7c1e-4f3a-4e8b-a6d5-1c2b3a4d5e6f", "datum": "2026-03-05", "start": "09:00", "minuten": 150, "begonnen_uren": 3, "afstand_km": 4, "recht_op_verplaatsingsvergoeding": False, "verplaatsingsvergoeding_dag": "0.00", "ingevoerd_door": "wijkwerker", "status": "bevestigd", "referentie": "P-0000Z8-H"}]})
 
     id: uuid.UUID
     koppeling_id: uuid.UUID

@@ -41,3 +41,13 @@ def test_rules_are_found_in_code(tmp_path):
                                         'raise NotFound("no", rule="y-onbekend")\nraise Problem(403, "z-verboden", "d")\n')
     assert regels_in_code(tmp_path) == {"x-bestaat", "y-onbekend", "z-verboden"}
     assert "scope-ontbreekt" in ALGEMENE_REGELS
+
+
+def test_the_shared_audit_route_documents_its_own_rules():
+    ref = {"$ref": "#/components/schemas/ProblemDocument"}
+    schema = {"paths": {"/v1/audit": {"get": {"security": [{"HTTPBearer": []}], "responses": {
+        "403": {"content": {"application/json": {"schema": ref}}}}}}}}
+    documenteer_algemene_regels(schema)
+    op = schema["paths"]["/v1/audit"]["get"]
+    assert {"alleen-centraal", "periode-ongeldig", "scope-ontbreekt"} <= gedocumenteerde_regels(op)
+    assert "application/json" not in op["responses"]["403"]["content"]

@@ -78,6 +78,15 @@ _OVERLOAD: tuple[Regel, ...] = (
     (503, "overbelast", "The service is at its limit of requests in flight; retry after 1 s."),
     (503, "database-overbelast", "All database connections are busy; retry after 1 s."),
 )
+_GEDEELDE_ROUTES: dict[tuple[str, str], tuple[Regel, ...]] = {
+    # The routes every service gets from wijkwerk.http (app.py, audit.py) and the rules they answer.
+    ("get", "/v1/audit"): ((403, "alleen-centraal", "The audit trail is for central callers only."),
+                           (422, "periode-ongeldig", "`tot` lies before `van`.")),
+    ("get", "/v1/gebeurtenissen"): (
+        (403, "alleen-centraal", "The event history is for central callers only."),
+        (409, "geschiedenis-onvolledig", "The archive does not reach back to the first event: it starts at "
+                                         "2026-02-01T00:00:00+00:00.")),
+}
 ALGEMENE_REGELS = frozenset(r[1] for r in (*_AUTH, _INVOER, _DATUM, _TE_GROOT, *_IDEMPOTENTIE, *_OVERLOAD))
 """The rules :func:`documenteer_algemene_regels` documents; no service raises these itself."""
 
@@ -96,8 +105,9 @@ def _voeg_toe(operation: dict[str, Any], regel: Regel) -> None:
 def documenteer_algemene_regels(schema: dict[str, Any]) -> None:
     """Add to every operation the shared rules it can answer: the token checks when it is
     secured, ``ongeldige-invoer`` when it takes input, ``datum-ongeldig`` for a date
-    parameter, the Idempotency-Key answers when it takes that header, overload always."""
-    for methods in schema.get("paths", {}).values():
+    parameter, the Idempotency-Key answers when it takes that header, overload always; and
+    the rules of the routes every service gets from ``wijkwerk.http`` (audit, event history)."""
+    for pad, methods in schema.get("paths", {}).items():
         for method, operation in methods.items():
             if "ProblemDocument" not in str(operation.get("responses", {})):
                 continue  # /health, /ready, /metrics: no problem documents
@@ -114,6 +124,7 @@ def documenteer_algemene_regels(schema: dict[str, Any]) -> None:
                 regels.append(_DATUM)
             if any(p.get("name") == "Idempotency-Key" for p in parameters):
                 regels += _IDEMPOTENTIE
+            regels += _GEDEELDE_ROUTES.get((method, pad), ())
             for regel in regels:
                 _voeg_toe(operation, regel)
 

@@ -11,7 +11,6 @@ from cheques.domain.uitbetaling import Periode
 from cheques.entrypoints.deps import get_uow
 from cheques.entrypoints.regelboek import REGELS
 from cheques.entrypoints.schemas.periodes import (
-    AFSLUITING_WEIGERINGEN,
     AfsluitingIn,
     AfsluitingOut,
     AfstemmingOut,
@@ -48,7 +47,8 @@ def _out(a: Afsluiting) -> AfsluitingOut:
                 "organisers' reconciliation and a SHA-256 chained to the previous close; publishes "
                 "`PeriodeAfgesloten`. Months close in order (the first close may be any past month), once, and "
                 "only before the business date's month. Central (VDAB) callers only.",
-    responses=samen(AFSLUITING_WEIGERINGEN, REGELS.weigert("periode-afgesloten")),
+    responses=REGELS.weigert("alleen-centraal", "periode-al-afgesloten", "vorige-periode-open", "periode-niet-voorbij",
+                             "afsluitdatum-in-de-toekomst", "periode-afgesloten"),
 )
 async def sluit_af(periode: PeriodePad, body: AfsluitingIn, uow: Uow, principal: Beheerder) -> AfsluitingOut:
     if principal.org_type not in CENTRAL:

@@ -21,13 +21,6 @@ from cheques.entrypoints.schemas.geld import (
     UitbetalingsrondeOut,
     WijkwerkerUitbetalingOut,
 )
-from cheques.entrypoints.schemas.uitbetalingsstatus import (
-    DEBETMELDING_WEIGERINGEN,
-    GOEDKEURING_WEIGERINGEN,
-    SEPA_WEIGERINGEN,
-    STATUSRAPPORT_WEIGERINGEN,
-    VERZENDING_WEIGERINGEN,
-)
 from cheques.service_layer import uitbetalingen, uitbetalingsstatus
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.auth import CENTRAL, Principal, require
@@ -106,7 +99,8 @@ async def lees(periode: PeriodePad, uow: Annotated[ChequesUnitOfWork, Depends(ge
 @router.post(
     "/{periode}/goedkeuring",
     summary="Approve a drawn-up run (four eyes: someone other than its author; uitbetaling-vier-ogen)",
-    responses=samen(GOEDKEURING_WEIGERINGEN, REGELS.weigert("alleen-centraal", "uitbetaling-onbekend")),
+    responses=REGELS.weigert("uitbetaling-vier-ogen", "uitbetaling-status-ongeldig", "alleen-centraal",
+                             "uitbetaling-onbekend"),
 )
 async def keur_goed(
     periode: PeriodePad, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler
@@ -116,7 +110,8 @@ async def keur_goed(
 
 @router.post(
     "/{periode}/verzending", summary="Record that the approved run's SEPA file went to the bank",
-    responses=samen(VERZENDING_WEIGERINGEN, REGELS.weigert("alleen-centraal", "uitbetaling-onbekend")),
+    responses=REGELS.weigert("uitbetaling-status-ongeldig", "geen-sepa-bestand", "alleen-centraal",
+                             "uitbetaling-onbekend"),
 )
 async def verzend(
     periode: PeriodePad, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler
@@ -129,8 +124,8 @@ async def verzend(
     summary="The approved run's SEPA credit transfer file (pain.001.001.09), generated now from the ledger and "
             "toeleiding's current bank details",
     response_class=Response,
-    responses=samen({200: {"content": {"application/xml": {}}}}, SEPA_WEIGERINGEN, REGELS.weigert(
-        "alleen-centraal", "uitbetaling-onbekend", "uitbetaling-grootboek-verschil", "bankgegevens-onbeschikbaar"
+    responses=samen({200: {"content": {"application/xml": {}}}}, REGELS.weigert(
+        "uitbetaling-status-ongeldig", "bankgegevens-ontbreken", "alleen-centraal", "uitbetaling-onbekend", "uitbetaling-grootboek-verschil", "bankgegevens-onbeschikbaar"
     ), weigert((404, "geen-sepa-bestand", "The run paid nobody, so it has no SEPA file."))),
 )
 async def sepa(
@@ -153,10 +148,12 @@ async def sepa(
     summary="Import the bank's pain.002.001.10 status report of a sent run (validated against the XSD); "
             "a rejected transfer is booked back",
     openapi_extra=XML_BODY,
-    responses=samen(STATUSRAPPORT_WEIGERINGEN, REGELS.weigert(
-        "alleen-centraal", "bankbestand-te-groot", "bankbestand-bedrag-ongeldig", "periode-ongeldig",
-        "statusrapport-zonder-end-to-end-id", "statusrapport-onbekende-overschrijving", "uitbetaling-onbekend"
-    )),
+    responses=REGELS.weigert(
+        "alleen-centraal", "bankbestand-te-groot", "bankbestand-ongeldig", "bankbestand-soort-onjuist",
+        "bankbestand-bedrag-ongeldig", "statusrapport-zonder-end-to-end-id", "statusrapport-onbekende-ronde",
+        "periode-ongeldig", "uitbetaling-onbekend", "uitbetaling-status-ongeldig", "statusrapport-tegenstrijdig",
+        "statusrapport-onbekende-overschrijving",
+    ),
 )
 async def statusrapport(
     request: Request, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler
@@ -169,10 +166,11 @@ async def statusrapport(
     summary="Import the bank's camt.054.001.08 notification (validated against the XSD); every returned transfer "
             "is booked back",
     openapi_extra=XML_BODY,
-    responses=samen(DEBETMELDING_WEIGERINGEN, REGELS.weigert(
-        "alleen-centraal", "bankbestand-te-groot", "bankbestand-soort-onjuist", "bankbestand-bedrag-ongeldig",
-        "terugstorting-onvolledig", "uitbetaling-grootboek-verschil", "periode-afgesloten"
-    )),
+    responses=REGELS.weigert(
+        "alleen-centraal", "bankbestand-te-groot", "bankbestand-ongeldig", "bankbestand-soort-onjuist",
+        "bankbestand-bedrag-ongeldig", "terugstorting-onvolledig", "uitbetaling-status-ongeldig",
+        "terugstorting-bedrag-wijkt-af", "uitbetaling-grootboek-verschil", "periode-afgesloten",
+    ),
 )
 async def debetmelding(
     request: Request, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler

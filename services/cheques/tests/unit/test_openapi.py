@@ -68,3 +68,34 @@ def test_the_payout_lifecycle_documents_its_rules_and_examples_validate():
     assert "terugstorting-bedrag-wijkt-af" in regels("/v1/bankberichten/debetmelding")
     body = spec["paths"]["/v1/bankberichten/statusrapport"]["post"]["requestBody"]
     assert "application/xml" in body["content"]
+
+
+def test_every_rule_the_code_raises_is_documented_on_an_operation_and_no_other():
+    """``cheque-niet-gevalideerd`` is raised only when a prestatie's correction (an event,
+    no request) undoes a validation."""
+    from pathlib import Path
+
+    import cheques
+    from cheques.entrypoints.regelboek import REGELS
+    from wijkwerk.http.documentatie import afwijkingen
+    from wijkwerk.problems import ProblemDocument
+
+    spec = create_app(Settings(run_workers=False)).openapi()
+    gevonden = afwijkingen(spec, Path(cheques.__file__).parent, REGELS)
+    assert gevonden == {"ongedocumenteerd": {"cheque-niet-gevalideerd"}, "niet-in-code": set(),
+                        "catalogus-niet-in-code": set()}
+    for _, _, _, op in _operations():
+        for response in op["responses"].values():
+            for example in response.get("content", {}).get("application/problem+json", {}).get("examples", {}).values():
+                ProblemDocument.model_validate(example["value"])
+
+
+def test_every_answer_has_an_example_that_validates_against_its_own_model():
+    from cheques.entrypoints.schemas.geld import AfrekeningOut
+    from wijkwerk.http.documentatie import ongeldige_voorbeelden, zonder_voorbeeld
+
+    app = create_app(Settings(run_workers=False))
+    assert zonder_voorbeeld(app.openapi()) == []
+    assert ongeldige_voorbeelden(app) == []
+    for example in AfrekeningOut.model_config["json_schema_extra"]["examples"]:  # documented, not declared
+        AfrekeningOut.model_validate(example)

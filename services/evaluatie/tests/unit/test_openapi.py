@@ -52,3 +52,36 @@ def test_every_operation_documents_the_overload_503(spec):
     zonder = [(m, p) for p, ops in spec["paths"].items() if p not in ("/health", "/ready", "/metrics")
               for m, op in ops.items() if "503" not in op["responses"]]
     assert zonder == []
+
+
+def test_every_rule_the_code_raises_is_documented_on_an_operation_and_no_other(spec):
+    """The dashboard (HTML, outside the API document) answers its own rules; the corrections
+    answer ``evaluatie-onbekend`` / ``uitstroommeting-onbekend`` (``f"{soort}-onbekend"``)."""
+    from pathlib import Path
+
+    import evaluatie
+    from evaluatie.entrypoints.regelboek import REGELS
+    from wijkwerk.http.documentatie import afwijkingen
+    from wijkwerk.problems import ProblemDocument
+
+    bron = Path(evaluatie.__file__).parent
+    gevonden = afwijkingen(spec, bron, REGELS, uitgezonderd=("entrypoints/dashboard",),
+                           dynamisch={"evaluatie-onbekend", "uitstroommeting-onbekend"})
+    assert gevonden == {"ongedocumenteerd": set(), "niet-in-code": set(), "catalogus-niet-in-code": set()}
+    for _, _, op in _operations(spec):
+        for response in op["responses"].values():
+            for example in response.get("content", {}).get("application/problem+json", {}).get("examples", {}).values():
+                ProblemDocument.model_validate(example["value"])
+
+
+# The generic table reports (TabelRapport: rows per report) carry no example yet (issue #21 item 14).
+ZONDER_VOORBEELD = {f"GET /v1/rapporten/{r} 200" for r in (
+    "dossiers-per-maand", "werkzame-wijkwerkers", "gebruikerscategorieen", "zelfde-klus", "gebruikers-zonder-prestaties", "gebruikers", "cheques", "gemeenten",
+    "onbeperkt-recht", "contingent")}
+
+
+def test_every_answer_has_an_example_that_validates_against_its_own_model(spec):
+    from wijkwerk.http.documentatie import ongeldige_voorbeelden, zonder_voorbeeld
+
+    assert set(zonder_voorbeeld(spec)) <= ZONDER_VOORBEELD
+    assert ongeldige_voorbeelden(create_app(Settings(run_workers=False))) == []

@@ -66,3 +66,26 @@ def test_every_operation_documents_the_overload_503(spec):
     zonder = [(m, p) for p, ops in spec["paths"].items() if p not in ("/health", "/ready", "/metrics")
               for m, op in ops.items() if "503" not in op["responses"]]
     assert zonder == []
+
+
+def test_every_rule_the_code_raises_is_documented_on_an_operation_and_no_other(spec):
+    from pathlib import Path
+
+    import prestaties
+    from prestaties.entrypoints.regelboek import REGELS
+    from wijkwerk.http.documentatie import afwijkingen
+    from wijkwerk.problems import ProblemDocument
+
+    gevonden = afwijkingen(spec, Path(prestaties.__file__).parent, REGELS)
+    assert gevonden == {"ongedocumenteerd": set(), "niet-in-code": set(), "catalogus-niet-in-code": set()}
+    for _, _, op in _operations(spec):
+        for response in op["responses"].values():
+            for example in response.get("content", {}).get("application/problem+json", {}).get("examples", {}).values():
+                ProblemDocument.model_validate(example["value"])
+
+
+def test_every_answer_has_an_example_that_validates_against_its_own_model(spec):
+    from wijkwerk.http.documentatie import ongeldige_voorbeelden, zonder_voorbeeld
+
+    assert zonder_voorbeeld(spec) == []
+    assert ongeldige_voorbeelden(create_app(Settings())) == []

@@ -41,3 +41,28 @@ def test_every_operation_documents_the_overload_503():
     zonder = [(method, path) for _, path, method, op in _operations()
               if path not in ("/health", "/ready", "/metrics") and "503" not in op["responses"]]
     assert zonder == []
+
+
+def test_every_rule_the_code_raises_is_documented_on_an_operation_and_no_other():
+    from pathlib import Path
+
+    import toeleiding
+    from toeleiding.entrypoints.regelboek import REGELS
+    from wijkwerk.http.documentatie import afwijkingen
+    from wijkwerk.problems import ProblemDocument
+
+    spec = create_app(Settings(run_workers=False)).openapi()
+    assert afwijkingen(spec, Path(toeleiding.__file__).parent, REGELS) == {
+        "ongedocumenteerd": set(), "niet-in-code": set(), "catalogus-niet-in-code": set()}
+    for _, _, _, op in _operations():
+        for response in op["responses"].values():
+            for example in response.get("content", {}).get("application/problem+json", {}).get("examples", {}).values():
+                ProblemDocument.model_validate(example["value"])
+
+
+def test_every_answer_has_an_example_that_validates_against_its_own_model():
+    from wijkwerk.http.documentatie import ongeldige_voorbeelden, zonder_voorbeeld
+
+    app = create_app(Settings(run_workers=False))
+    assert zonder_voorbeeld(app.openapi()) == []
+    assert ongeldige_voorbeelden(app) == []

@@ -33,7 +33,7 @@ from wijkwerk.db import create_engine, session_factory
 from wijkwerk.db.idempotency import purge_expired
 from wijkwerk.events import registry
 from wijkwerk.events.topics import PRODUCER_TOPIC, dlq_topic
-from wijkwerk.http import audit, idempotency
+from wijkwerk.http import audit, documentatie, idempotency
 from wijkwerk.http.dates import strict_dates
 from wijkwerk.http.middleware import RequestContextMiddleware
 from wijkwerk.http.overbelasting import ALTIJD, OverbelastingMiddleware
@@ -303,6 +303,7 @@ def _document_problems_as_problem_json(app: FastAPI, idempotency_exempt: Sequenc
                     if status[0] in "45" and "application/json" in content:
                         content[MEDIA_TYPE] = content.pop("application/json")
         idempotency.document(schema, idempotency_exempt)
+        documentatie.documenteer_algemene_regels(schema)
         app.openapi_schema = schema
         return schema
 

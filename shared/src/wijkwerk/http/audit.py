@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from wijkwerk.auth import CENTRAL, Principal, require
 from wijkwerk.db import audit
@@ -27,6 +27,8 @@ EERSTE, LAATSTE = date(2000, 1, 1), date(9998, 12, 31)  # bounded: the UTC conve
 
 
 class AuditRecord(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": 4182, "op": "2026-03-04T10:15:02.481+01:00", "soort": "inzage", "handeling": "bankgegevens-gelezen", "subject": "cheques-uitbetaling", "org": None, "org_type": "vdab", "wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "aggregate_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "event_id": None, "correlation_id": "c0ffee00-1b2c-4d3e-8f90-a1b2c3d4e5f6"}]})
+
     id: int
     op: datetime = Field(description="When it was recorded (the change's or the read's transaction)")
     soort: Literal["wijziging", "inzage"]

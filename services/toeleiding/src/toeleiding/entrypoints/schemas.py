@@ -60,6 +60,8 @@ class TariefOut(BaseModel):
 
 
 class OrganisatorOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "naam": "Wijk-werken Midwest", "samenwerkingsverband": "Midwest", "gemeenten": [{"nis_code": "36015", "naam": "Roeselare"}, {"nis_code": "36008", "naam": "Izegem"}], "tarieven": [{"prijs": "5.95", "geldig_vanaf": "2018-01-01"}]}]})
+
     id: uuid.UUID
     naam: str
     samenwerkingsverband: str
@@ -109,6 +111,8 @@ class WijkwerkerIn(Strict):
 
 class WijkwerkerOut(BaseModel):
     """A dossier as partners see it: personal data stays in this service."""
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "voornaam": "An", "achternaam": "Peeters", "domicilie_nis_code": "36015", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "uitkeringsstatus": "leefloon", "ex_pwa": False, "onbeperkt_recht": False, "ingeschreven_op": "2026-01-05", "status": "actief", "adres": {"straat": "Ooststraat", "huisnummer": "7", "postcode": "8800", "domicilie_nis_code": "36015"}}]})
+
 
     id: uuid.UUID
     voornaam: str
@@ -173,6 +177,8 @@ class WijzigingIn(Strict):
 
 
 class WijzigingOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"gegevens": "iban", "gewijzigd_op": "2026-03-01", "waarde": {"iban": "BE68 •••• •••• 7034"}, "reden": "nieuwe bankrekening", "door": "bemiddelaar-roeselare"}]})
+
     gegevens: Literal["iban", "naam", "adres"]
     gewijzigd_op: date
     waarde: dict[str, str | None] = Field(description="The new data; an account shows only its country, check "
@@ -210,6 +216,8 @@ class SchorsingOut(BaseModel):
 
 
 class TrajectOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "9b2d7c1e-4f3a-4e8b-a6d5-1c2b3a4d5e6f", "toeleiding_id": "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b", "wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "toeleider_type": "OCMW", "advies_maanden": 12, "start": "2026-01-12", "gepland_einde": "2027-01-11", "max_einde": "2027-01-11", "overeenkomst_op": "2026-01-12", "werkelijk_einde": None, "einde_reden": None, "vervolg": None, "schorsingen": [{"van": "2026-03-02", "tot": "2026-03-15", "reden": "ziekte", "verlengt_einde": False}]}]})
+
     id: uuid.UUID
     toeleiding_id: uuid.UUID
     wijkwerker_id: uuid.UUID
@@ -291,6 +299,8 @@ class UitkeringsstatusIn(Strict):
 
 class Bankgegevens(BaseModel):
     """Only for the cheques service's payout run (scope cheques:payout)."""
+    model_config = ConfigDict(json_schema_extra={"examples": [{"wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "naam": "An Peeters", "iban": "BE68539007547034", "op": "2026-03-31"}]})
+
 
     wijkwerker_id: uuid.UUID
     naam: str

@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/afrekeningen", tags=["afrekeningen"], responses=P
 @router.get(
     "/{periode}",
     summary="Settlements of a booking month per organiser and per party (JSON, or CSV with ?format=csv)",
-    responses={200: {"content": {"text/csv": {}}}},
+    responses={200: {"model": AfrekeningOut, "content": {"text/csv": {}}}},
 )
 async def afrekening(
     periode: Annotated[str, Path(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", examples=["2026-03"])],

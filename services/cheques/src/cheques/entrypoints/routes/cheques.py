@@ -3,10 +3,11 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from cheques.domain.fouten import NietGevonden
 from cheques.entrypoints.deps import get_uow
+from cheques.entrypoints.regelboek import REGELS
 from cheques.entrypoints.schemas.webhooks import Serienummer
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.auth import Principal, require, sees_organisation
@@ -17,6 +18,8 @@ router = APIRouter(prefix="/v1/cheques", tags=["cheques"], responses=PROBLEM_RES
 
 
 class ChequeOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"serienummer": "WW-2026-000123", "bestelling_id": "5d1e8c2a-7b3f-4a9e-b6c4-2f8d1a3e5b70", "gebruiker_id": "b2c4d6e8-1a3c-4e5f-8a7b-9c0d1e2f3a4b", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "drager": "elektronisch", "prijs": "5.95", "besteld_op": "2026-02-10", "uitgegeven_op": "2026-02-11", "geldig_tot": "2027-02-28", "status": "gevalideerd", "prestatie_id": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", "gevalideerd_op": "2026-03-05"}]})
+
     serienummer: str
     bestelling_id: uuid.UUID
     gebruiker_id: uuid.UUID
@@ -31,7 +34,9 @@ class ChequeOut(BaseModel):
     gevalideerd_op: date | None
 
 
-@router.get("/{serienummer}", summary="One cheque and where it is in its lifecycle")
+@router.get("/{serienummer}", summary="One cheque and where it is in its lifecycle",
+    responses=REGELS.weigert("cheque-onbekend"),
+)
 async def lees(
     serienummer: Annotated[Serienummer, Path()],
     uow: Annotated[ChequesUnitOfWork, Depends(get_uow)],

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from cheques.config import Settings
 from cheques.entrypoints.deps import get_archieven, get_settings
+from cheques.entrypoints.regelboek import REGELS
 from cheques.service_layer.herberekenen import Vanaf, herbereken
 from wijkwerk.auth import Principal, require
 from wijkwerk.observability import Timer, record_recompute
@@ -44,7 +45,9 @@ _VOORBEELD = {
 
 @router.post(
     "/herberekening", summary="Recompute the ledger from the event streams and diff it per account and month",
-    responses={200: {"content": {"application/json": {"example": _VOORBEELD}}}},
+    responses=REGELS.weigert("geschiedenis-onvolledig", "herberekening-onbeschikbaar", "dienst-onbeschikbaar",
+                             "geen-afsluiting", "afsluitingen-niet-geverifieerd", "afsluiting-gekruist",
+                             "afsluiting-tussendoor", r200={"content": {"application/json": {"example": _VOORBEELD}}}),
 )
 async def herberekening(
     request: Request,

@@ -9,8 +9,8 @@ from fastapi.responses import PlainTextResponse
 from cheques.adapters.afsluitingen import Afsluiting
 from cheques.domain.uitbetaling import Periode
 from cheques.entrypoints.deps import get_uow
+from cheques.entrypoints.regelboek import REGELS
 from cheques.entrypoints.schemas.periodes import (
-    AFSLUITING_WEIGERINGEN,
     AfsluitingIn,
     AfsluitingOut,
     AfstemmingOut,
@@ -20,6 +20,7 @@ from cheques.entrypoints.schemas.periodes import (
 from cheques.service_layer import afsluiten
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.auth import CENTRAL, Principal, organisation_filter, require
+from wijkwerk.http.documentatie import samen
 from wijkwerk.problems import PROBLEM_RESPONSES, Problem
 
 router = APIRouter(prefix="/v1/periodes", tags=["periodes"], responses=PROBLEM_RESPONSES)
@@ -46,7 +47,8 @@ def _out(a: Afsluiting) -> AfsluitingOut:
                 "organisers' reconciliation and a SHA-256 chained to the previous close; publishes "
                 "`PeriodeAfgesloten`. Months close in order (the first close may be any past month), once, and "
                 "only before the business date's month. Central (VDAB) callers only.",
-    responses=AFSLUITING_WEIGERINGEN,
+    responses=REGELS.weigert("alleen-centraal", "periode-al-afgesloten", "vorige-periode-open", "periode-niet-voorbij",
+                             "afsluitdatum-in-de-toekomst", "periode-afgesloten"),
 )
 async def sluit_af(periode: PeriodePad, body: AfsluitingIn, uow: Uow, principal: Beheerder) -> AfsluitingOut:
     if principal.org_type not in CENTRAL:
@@ -69,6 +71,7 @@ async def afsluitingen(uow: Uow, _: Annotated[Principal, Depends(require("cheque
                 "they are stored now, and checks that each close chains to the previous one. "
                 "`python -m cheques.entrypoints.afsluiting` does the same from the command line (exit 1 on a "
                 "mismatch).",
+    responses=REGELS.weigert("alleen-centraal"),
 )
 async def verificatie(uow: Uow, principal: Beheerder) -> VerificatieOut:
     if principal.org_type not in CENTRAL:
@@ -83,7 +86,7 @@ async def verificatie(uow: Uow, principal: Beheerder) -> VerificatieOut:
                 "and euros), and money in = worker + insurance + travel fund + issuer fee + organiser remainder "
                 "(the month's bookings). Computed at the close and stored under its hash, so a past month gives the "
                 "same figures whenever it is asked. An organiser sees only its own row.",
-    responses={200: {"content": {"text/csv": {}}}},
+    responses=samen({200: {"model": AfstemmingOut, "content": {"text/csv": {}}}}, REGELS.weigert("afsluiting-onbekend")),
 )
 async def afstemming(
     periode: PeriodePad,

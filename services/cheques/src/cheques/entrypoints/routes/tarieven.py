@@ -3,10 +3,11 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from cheques.adapters.referentie import TariefReferentie
 from cheques.entrypoints.deps import get_uow
+from cheques.entrypoints.regelboek import REGELS
 from cheques.entrypoints.schemas.geld import VerdeeltariefIn, VerdeeltariefOut
 from cheques.service_layer import commands
 from cheques.service_layer import tarieven as tarief_handlers
@@ -20,12 +21,16 @@ Uow = Annotated[ChequesUnitOfWork, Depends(get_uow)]
 
 
 class TariefOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "op": "2026-03-04", "prijs": "5.95"}]})
+
     organisator_id: uuid.UUID
     op: date
     prijs: str
 
 
-@router.get("/{organisator_id}/tarief", summary="The cheque price valid on a date, as known here")
+@router.get("/{organisator_id}/tarief", summary="The cheque price valid on a date, as known here",
+    responses=REGELS.weigert("tarief-onbekend"),
+)
 async def tarief(
     organisator_id: uuid.UUID,
     request: Request,
@@ -63,6 +68,7 @@ async def verdeeltarieven(
                 "already split with the rate it replaces (validated cheques by prestatie date, or by order date "
                 "and carrier for the issuer fee; issued cheques by issue date for the validity) is refused "
                 "`tarief-terugwerkend`, with their number in `cheques`.",
+    responses=REGELS.weigert("geldigheid-ongeldig", "tarief-terugwerkend", "restant-negatief", "tarief-bestaat-al"),
 )
 async def leg_verdeeltarief_vast(
     body: VerdeeltariefIn, uow: Uow, _: Annotated[Principal, Depends(require("cheques:admin"))]

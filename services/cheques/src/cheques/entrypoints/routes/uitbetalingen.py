@@ -12,6 +12,7 @@ from cheques.adapters.uitbetalingen import Ronde
 from cheques.domain.fouten import NietGevonden
 from cheques.domain.uitbetaling import Periode
 from cheques.entrypoints.deps import get_bankgegevens, get_opdrachtgever, get_uow, get_uow_factory
+from cheques.entrypoints.regelboek import REGELS
 from cheques.entrypoints.schemas.geld import (
     BankberichtVerwerkt,
     StapOut,
@@ -20,16 +21,10 @@ from cheques.entrypoints.schemas.geld import (
     UitbetalingsrondeOut,
     WijkwerkerUitbetalingOut,
 )
-from cheques.entrypoints.schemas.uitbetalingsstatus import (
-    DEBETMELDING_WEIGERINGEN,
-    GOEDKEURING_WEIGERINGEN,
-    SEPA_WEIGERINGEN,
-    STATUSRAPPORT_WEIGERINGEN,
-    VERZENDING_WEIGERINGEN,
-)
 from cheques.service_layer import uitbetalingen, uitbetalingsstatus
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.auth import CENTRAL, Principal, require
+from wijkwerk.http.documentatie import samen, weigert
 from wijkwerk.observability import PAYOUT_RUNS
 from wijkwerk.problems import PROBLEM_RESPONSES, Problem
 
@@ -69,6 +64,10 @@ def _out(ronde: Ronde) -> UitbetalingsrondeOut:
     description="`uitgevoerd_op` is the run's business date (default: the day after the month; not after today, "
                 "not before the month's start: `periode-in-de-toekomst`), `uitvoeringsdatum` the SEPA requested "
                 "execution date (default: the run date; not before it: `uitvoeringsdatum-voor-rundatum`).",
+    responses=REGELS.weigert(
+        "alleen-centraal", "periode-in-de-toekomst", "uitvoeringsdatum-voor-rundatum",
+        "bankgegevens-onbeschikbaar", "periode-afgesloten"
+    ),
 )
 async def voer_uit(
     periode: PeriodePad,
@@ -97,7 +96,9 @@ async def _ronde(periode: str, uow: ChequesUnitOfWork) -> Ronde:
     return ronde
 
 
-@router.get("/{periode}", summary="A month's payout run: its state, transfers and steps with their actors")
+@router.get("/{periode}", summary="A month's payout run: its state, transfers and steps with their actors",
+    responses=REGELS.weigert("alleen-centraal", "uitbetaling-onbekend"),
+)
 async def lees(periode: PeriodePad, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], _: Betaler) -> UitbetalingsrondeOut:
     return _out(await _ronde(periode, uow))
 
@@ -105,7 +106,8 @@ async def lees(periode: PeriodePad, uow: Annotated[ChequesUnitOfWork, Depends(ge
 @router.post(
     "/{periode}/goedkeuring",
     summary="Approve a drawn-up run (four eyes: someone other than its author; uitbetaling-vier-ogen)",
-    responses=GOEDKEURING_WEIGERINGEN,
+    responses=REGELS.weigert("uitbetaling-vier-ogen", "uitbetaling-status-ongeldig", "alleen-centraal",
+                             "uitbetaling-onbekend"),
 )
 async def keur_goed(
     periode: PeriodePad, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler
@@ -115,7 +117,8 @@ async def keur_goed(
 
 @router.post(
     "/{periode}/verzending", summary="Record that the approved run's SEPA file went to the bank",
-    responses=VERZENDING_WEIGERINGEN,
+    responses=REGELS.weigert("uitbetaling-status-ongeldig", "geen-sepa-bestand", "alleen-centraal",
+                             "uitbetaling-onbekend"),
 )
 async def verzend(
     periode: PeriodePad, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler
@@ -128,7 +131,9 @@ async def verzend(
     summary="The approved run's SEPA credit transfer file (pain.001.001.09), generated now from the ledger and "
             "toeleiding's current bank details",
     response_class=Response,
-    responses={200: {"content": {"application/xml": {}}}, **SEPA_WEIGERINGEN},
+    responses=samen({200: {"content": {"application/xml": {}}}}, REGELS.weigert(
+        "uitbetaling-status-ongeldig", "bankgegevens-ontbreken", "alleen-centraal", "uitbetaling-onbekend", "uitbetaling-grootboek-verschil", "bankgegevens-onbeschikbaar"
+    ), weigert((404, "geen-sepa-bestand", "The run paid nobody, so it has no SEPA file."))),
 )
 async def sepa(
     periode: PeriodePad,
@@ -150,7 +155,12 @@ async def sepa(
     summary="Import the bank's pain.002.001.10 status report of a sent run (validated against the XSD); "
             "a rejected transfer is booked back",
     openapi_extra=XML_BODY,
-    responses=STATUSRAPPORT_WEIGERINGEN,
+    responses=REGELS.weigert(
+        "alleen-centraal", "bankbestand-te-groot", "bankbestand-ongeldig", "bankbestand-soort-onjuist",
+        "bankbestand-bedrag-ongeldig", "statusrapport-zonder-end-to-end-id", "statusrapport-onbekende-ronde",
+        "periode-ongeldig", "uitbetaling-onbekend", "uitbetaling-status-ongeldig", "statusrapport-tegenstrijdig",
+        "statusrapport-onbekende-overschrijving",
+    ),
 )
 async def statusrapport(
     request: Request, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler
@@ -163,7 +173,11 @@ async def statusrapport(
     summary="Import the bank's camt.054.001.08 notification (validated against the XSD); every returned transfer "
             "is booked back",
     openapi_extra=XML_BODY,
-    responses=DEBETMELDING_WEIGERINGEN,
+    responses=REGELS.weigert(
+        "alleen-centraal", "bankbestand-te-groot", "bankbestand-ongeldig", "bankbestand-soort-onjuist",
+        "bankbestand-bedrag-ongeldig", "terugstorting-onvolledig", "uitbetaling-status-ongeldig",
+        "terugstorting-bedrag-wijkt-af", "uitbetaling-grootboek-verschil", "periode-afgesloten",
+    ),
 )
 async def debetmelding(
     request: Request, uow: Annotated[ChequesUnitOfWork, Depends(get_uow)], principal: Betaler
@@ -173,7 +187,9 @@ async def debetmelding(
                                onbekend=v.onbekend)
 
 
-@historiek.get("/{wijkwerker_id}/uitbetalingen", summary="A worker's payouts: paid, rejected or returned")
+@historiek.get("/{wijkwerker_id}/uitbetalingen", summary="A worker's payouts: paid, rejected or returned",
+    responses=REGELS.weigert("alleen-centraal"),
+)
 async def wijkwerker_historiek(
     wijkwerker_id: uuid.UUID,
     uow: Annotated[ChequesUnitOfWork, Depends(get_uow)],

@@ -8,6 +8,7 @@ from cheques.config import Settings
 from cheques.domain import handtekening
 from cheques.domain.fouten import OngeldigeInvoer
 from cheques.entrypoints.deps import get_klok, get_settings, get_uow
+from cheques.entrypoints.regelboek import REGELS
 from cheques.entrypoints.schemas import webhooks as s
 from cheques.service_layer import commands, webhooks
 from cheques.service_layer.uow import ChequesUnitOfWork
@@ -84,6 +85,16 @@ def _parse(raw: bytes):
             },
         }
     },
+    responses=REGELS.weigert(
+        "handtekening-ontbreekt", "handtekening-ongeldig", "tijdstip-ongeldig", "webhook-verouderd",
+        "webhook-uit-de-toekomst", "prestatie-of-referentie", "prestatie-referentie-ongeldig",
+        "prestatie-nog-onbekend", "organisator-nog-onbekend", "erkenning-nog-onbekend",
+        "geen-actieve-erkenning", "tarief-onbekend", "drager-onbekend", "bestelling-bestaat-al",
+        "bestelling-onbekend", "serienummer-bestaat-al", "serienummer-dubbel", "meer-cheques-dan-besteld",
+        "uitgifte-voor-bestelling", "cheque-onbekend", "cheque-al-gebruikt", "cheque-terugbetaald",
+        "cheque-vervallen", "cheque-andere-gebruiker", "validatie-voor-prestatie", "meer-cheques-dan-uren",
+        "cheque-nog-geldig", "restant-negatief", "periode-afgesloten"
+    ),
 )
 async def ontvang(
     request: Request,

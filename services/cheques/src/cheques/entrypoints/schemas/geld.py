@@ -24,6 +24,8 @@ class VerdeeltariefIn(BaseModel):
 
 
 class VerdeeltariefOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"soort": "loon_per_uur", "waarde": 480, "geldig_vanaf": "2026-01-01"}, {"soort": "geldigheid_maanden", "waarde": 12, "geldig_vanaf": "2018-01-01"}]})
+
     soort: Soort
     waarde: int
     geldig_vanaf: date
@@ -123,5 +125,8 @@ class AfrekeningRij(BaseModel):
 
 
 class AfrekeningOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"periode": "2026-03", "rijen": [{"partij": "organisator", "rekening": "organisator:3fa85f64-5717-4562-b3fc-2c963f66afa6", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "naam": "Wijk-werken Midwest", "cheques": 412, "debet": "0.00", "credit": "312.70", "saldo": "312.70", "uit_cheques": "259.60", "uit_inschrijvingen": "53.10"}]}]})
+
     periode: str
     rijen: list[AfrekeningRij]
+

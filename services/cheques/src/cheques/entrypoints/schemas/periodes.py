@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cheques.domain import afstemming
 from wijkwerk.money import Euro
-from wijkwerk.problems import PROBLEM_BASE, ProblemDocument
 
 HASH = "3f0c9a4e7d1b2c5a8e6f4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0918"
 
@@ -131,31 +130,3 @@ def afstemming_rij(d: dict[str, Any]) -> AfstemmingRij:
                     **{k: g[f"{k}_cent"] for k in afstemming.DELEN}),
         sluit=afstemming.sluit(d),
     )
-
-
-def _probleem(status: int, rule: str, detail: str, **extra: Any) -> dict[str, Any]:
-    return {"summary": rule, "value": {"type": PROBLEM_BASE + rule, "title": "", "status": status, "detail": detail,
-                                        "rule": rule, **extra}}
-
-
-# Under application/json so FastAPI merges them with the problem schema; the app's OpenAPI
-# hook publishes that content as application/problem+json.
-AFSLUITING_WEIGERINGEN: dict[int | str, dict[str, Any]] = {
-    403: {"model": ProblemDocument, "description": "Forbidden", "content": {"application/json": {"examples": {
-        "alleen-centraal": _probleem(403, "alleen-centraal", "Only central (VDAB) callers close a month."),
-        "scope-ontbreekt": _probleem(403, "scope-ontbreekt", "This needs one of the scopes: cheques:admin."),
-    }}}},
-    409: {"model": ProblemDocument, "description": "Conflict", "content": {"application/json": {"examples": {
-        "periode-al-afgesloten": _probleem(409, "periode-al-afgesloten", "2026-01 is closed already: months up to "
-                                           "2026-01 are closed.", laatst_afgesloten="2026-01"),
-        "vorige-periode-open": _probleem(409, "vorige-periode-open", "Close 2026-02 first: months are closed in order "
-                                         "(the last close is 2026-01).", laatst_afgesloten="2026-01"),
-    }}}},
-    422: {"model": ProblemDocument, "description": "Unprocessable", "content": {"application/json": {
-        "examples": {
-            "periode-niet-voorbij": _probleem(422, "periode-niet-voorbij", "2026-02 is not over on 2026-02-20: only "
-                                              "a month before the business date's month can be closed."),
-            "afsluitdatum-in-de-toekomst": _probleem(422, "afsluitdatum-in-de-toekomst", "The close's business date "
-                                                     "2027-01-05 is after today (2026-12-02)."),
-        }}}},
-}

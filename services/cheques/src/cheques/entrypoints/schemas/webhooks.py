@@ -104,6 +104,8 @@ VOORBEELD_BUNDEL = {
 
 
 class WebhookOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"uitgever": "vdab", "delivery_id": "msg_2Xh7Kq9LmN3pR8sT", "type": "cheque.gevalideerd", "verwerkt": True}]})
+
     uitgever: str
     delivery_id: str
     type: str

@@ -13,6 +13,7 @@ from evaluatie.adapters.bemiddelaars import Bemiddelaars
 from evaluatie.domain.fouten import NietGevonden
 from evaluatie.entrypoints.deps import get_uow
 from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, TabelRapport, antwoord, maanden, scope
+from evaluatie.entrypoints.regelboek import REGELS
 from evaluatie.service_layer import handlers
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.auth import CENTRAL, Principal, require, sees_organisation
@@ -35,6 +36,8 @@ class BemiddelaarsinzetIn(BaseModel):
 
 
 class BemiddelaarsinzetOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "geldig_vanaf": "2026-01-01", "fte": 1.5, "inwoners": 64312, "geregistreerd_door": "vdab-beheer", "geregistreerd_op": "2026-01-08T10:02:11+01:00"}]})
+
     organisator_id: uuid.UUID
     geldig_vanaf: date
     fte: float
@@ -52,6 +55,7 @@ def _uit(rijen: list[dict]) -> list[BemiddelaarsinzetOut]:
     summary="VDAB records the bemiddelaar FTE at an organiser's disposal from a date on (PR-23)",
     description="Valid from `geldig_vanaf` until a later row; recording the same date again corrects it. "
                 "Only central (VDAB) callers. Answers the organiser's whole history.",
+    responses=REGELS.weigert("alleen-vdab", "organisator-nog-onbekend", "fte-ongeldig", "inwoners-ongeldig"),
 )
 async def leg_bemiddelaarsinzet_vast(
     organisator_id: uuid.UUID, geldig_vanaf: date, body: BemiddelaarsinzetIn, uow: Uow, principal: Writer,
@@ -62,7 +66,9 @@ async def leg_bemiddelaarsinzet_vast(
     return _uit(await handlers.leg_bemiddelaarsinzet_vast(cmd, uow))
 
 
-@router.get("/organisatoren/{organisator_id}/bemiddelaarsinzet", summary="The recorded bemiddelaar FTE of an organiser")
+@router.get("/organisatoren/{organisator_id}/bemiddelaarsinzet", summary="The recorded bemiddelaar FTE of an organiser",
+    responses=REGELS.weigert("organisator-onbekend"),
+)
 async def bemiddelaarsinzet(organisator_id: uuid.UUID, uow: Uow, principal: Lezer) -> list[BemiddelaarsinzetOut]:
     if not sees_organisation(principal, organisator_id):
         raise NietGevonden("No such organiser.", rule="organisator-onbekend")
@@ -108,6 +114,7 @@ class CaseloadRapport(TabelRapport):
                 "end and with ≥ 1 hour in the month, each per FTE. The Flanders row (left out when limited to one "
                 "organiser) sums FTE and norm, counts workers once, and gives a ratio only when every organiser "
                 "has an FTE recorded.",
+    responses=REGELS.weigert("periode-ongeldig", "periode-te-lang"),
 )
 async def caseload(
     request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,

@@ -9,6 +9,7 @@ from evaluatie.domain.evaluatie import Uitkomst
 from evaluatie.domain.fouten import NietGevonden, NogOnbekend, OngeldigeInvoer
 from evaluatie.domain.uitstroom import CATEGORIEEN
 from evaluatie.entrypoints.deps import get_uow
+from evaluatie.entrypoints.regelboek import REGELS
 from evaluatie.service_layer import handlers
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.auth import Principal, organisation_filter, require, sees_organisation
@@ -53,10 +54,14 @@ class UitstroomIn(BaseModel):
 
 
 class Aangemaakt(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "4b3a2c1d-0e9f-4a8b-b7c6-d5e4f3a2b1c0"}]})
+
     id: uuid.UUID
 
 
 class TeDoen(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"traject_id": "9b2d7c1e-4f3a-4e8b-a6d5-1c2b3a4d5e6f", "wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "laatste_evaluatie": "2026-01-12", "volgende_evaluatie": "2026-07-12", "status": "te_doen"}]})
+
     traject_id: uuid.UUID
     wijkwerker_id: uuid.UUID
     organisator_id: uuid.UUID
@@ -74,14 +79,24 @@ async def _zichtbaar_traject(uow: EvaluatieUnitOfWork, principal: Principal, tra
         raise NogOnbekend("This trajectory is not known here yet.", rule="traject-nog-onbekend")
 
 
-@router.post("/evaluaties", status_code=status.HTTP_201_CREATED, summary="Record a (6-monthly) evaluation")
+@router.post("/evaluaties", status_code=status.HTTP_201_CREATED, summary="Record a (6-monthly) evaluation",
+    responses=REGELS.weigert(
+        "traject-nog-onbekend", "evaluatie-buiten-traject", "einde-zonder-beeindiging",
+        "einde-voor-evaluatie", "vervolg-ontbreekt"
+    ),
+)
 async def evaluatie(body: EvaluatieIn, uow: Uow, principal: Writer) -> Aangemaakt:
     await _zichtbaar_traject(uow, principal, body.traject_id)
     cmd = handlers.RegistreerEvaluatie(**body.model_dump())
     return Aangemaakt(id=await handlers.registreer_evaluatie(cmd, uow))
 
 
-@router.post("/uitstroommetingen", status_code=status.HTTP_201_CREATED, summary="Record outflow 3/6/9/12 months after the end")
+@router.post("/uitstroommetingen", status_code=status.HTTP_201_CREATED, summary="Record outflow 3/6/9/12 months after the end",
+    responses=REGELS.weigert(
+        "traject-nog-onbekend", "horizon-ongeldig", "traject-niet-beeindigd", "meetmoment-niet-bereikt",
+        "categorie-ontbreekt", "categorie-onbekend", "subcategorie-ongeldig", "meting-bestaat-al"
+    ),
+)
 async def uitstroom(body: UitstroomIn, uow: Uow, principal: Writer) -> Aangemaakt:
     await _zichtbaar_traject(uow, principal, body.traject_id)
     cmd = handlers.RegistreerUitstroom(
@@ -95,6 +110,7 @@ async def uitstroom(body: UitstroomIn, uow: Uow, principal: Writer) -> Aangemaak
     description="`achterstallig`: due before `op`; `te_doen`: due from `op` up to `tot` (default `op` + 1 month; a "
                 "longer period plans further ahead, e.g. a quarter or a year, and then leaves out due dates after "
                 "the trajectory's planned end).",
+    responses=REGELS.weigert("periode-ongeldig"),
 )
 async def te_doen(
     uow: Uow,

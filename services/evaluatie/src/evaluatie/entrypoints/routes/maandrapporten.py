@@ -16,6 +16,7 @@ from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, Tabel
 from evaluatie.entrypoints.rapportvorm import antwoord as _antwoord
 from evaluatie.entrypoints.rapportvorm import maanden as _maanden
 from evaluatie.entrypoints.rapportvorm import scope as _scope
+from evaluatie.entrypoints.regelboek import REGELS
 from wijkwerk.auth import Principal
 from wijkwerk.problems import PROBLEM_RESPONSES
 
@@ -71,7 +72,9 @@ async def zelfde_klus(
     return _antwoord("RPT-09", {"van": van, "tot": tot, "organisator_id": organisator_id}, [{**rij, "aandeel": aandeel}], format)
 
 
-@router.get("/gebruikers-zonder-prestaties", summary="RPT-11: active gebruikers without any prestatie, per month end")
+@router.get("/gebruikers-zonder-prestaties", summary="RPT-11: active gebruikers without any prestatie, per month end",
+    responses=REGELS.weigert("periode-ongeldig", "periode-te-lang"),
+)
 async def gebruikers_zonder_prestaties(
     request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",
@@ -108,6 +111,7 @@ async def _per_maand(request: Request, principal: Principal, rapport: str, metho
                 "gebruikers contacted and, of those, the ones active at that organiser at month end without any "
                 "prestatie there yet (RPT-12). `niveau=vlaanderen`: one row per month for the whole report scope, "
                 "the organiser rows summed except the distinct gebruikers, each counted once (RPT-15 b).",
+    responses=REGELS.weigert("periode-ongeldig", "periode-te-lang"),
 )
 async def gebruikers(
     request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
@@ -123,7 +127,9 @@ async def gebruikers(
                         "and by validation month (RPT-17), the money split by validation month (RPT-18), and the "
                         "expired ones (A-21: neither used nor refunded through issue date + validity months − 1 "
                         "day; they stay bought, never used): `cheques_vervallen` / `vervallen` expired in the "
-                        "month, `cheques_vervallen_voorraad` / `vervallen_voorraad` the expired stock at month end.")
+                        "month, `cheques_vervallen_voorraad` / `vervallen_voorraad` the expired stock at month end.",
+    responses=REGELS.weigert("periode-ongeldig", "periode-te-lang"),
+)
 async def cheques(
     request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",

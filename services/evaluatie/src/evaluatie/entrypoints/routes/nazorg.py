@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from evaluatie.adapters.nazorg import Nazorg, verdeel
 from evaluatie.domain import uitstroom
 from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, TabelRapport, antwoord, maanden, scope
+from evaluatie.entrypoints.regelboek import REGELS
 from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1/rapporten", tags=["rapporten"], responses={**PROBLEM_RESPONSES, **CSV})
@@ -95,6 +96,7 @@ def _periode(van: str, tot: str) -> tuple[date, date]:
                 "outflow measurement at 3 or 6 months (taken by `op`) in *werk_werknemer* or *werk_zelfstandige*. "
                 "`regulier` = NEC, NEC in a SEC company or self-employed (step 6); `sociale_economie` = SEC "
                 "(step 5); both are shares of those at work, and not exclusive when measurements differ.",
+    responses=REGELS.weigert("periode-ongeldig", "periode-te-lang"),
 )
 async def uitstroom_naar_werk(
     request: Request, principal: Reader, van: Maand, tot: Maand, op: Op = None,
@@ -120,6 +122,7 @@ async def uitstroom_naar_werk(
                 "`opgevolgd`: at the `opvolging_horizon` measurement in one of `opvolging_categorieen` (guidance "
                 "or training towards work, a setting), of the cohort whose point has passed; `zonder_meting`: no "
                 "measurement at that point (off the radar, PR-16).",
+    responses=REGELS.weigert("periode-ongeldig", "periode-te-lang"),
 )
 async def duurzaam_werk_en_opvolging(
     request: Request, principal: Reader, van: Maand, tot: Maand, op: Op = None,

@@ -15,6 +15,7 @@ from evaluatie.domain.evaluatie import Uitkomst
 from evaluatie.domain.fouten import NietGevonden, OngeldigeInvoer
 from evaluatie.domain.uitstroom import CATEGORIEEN
 from evaluatie.entrypoints.deps import get_uow
+from evaluatie.entrypoints.regelboek import REGELS
 from evaluatie.service_layer.correcties import Corrigeer, corrigeer
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.auth import Principal, organisation_filter, require, sees_organisation
@@ -28,6 +29,8 @@ Reader = Annotated[Principal, Depends(require("evaluatie:read", "rapportering:re
 
 
 class EvaluatieOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "4b3a2c1d-0e9f-4a8b-b7c6-d5e4f3a2b1c0", "traject_id": "9b2d7c1e-4f3a-4e8b-a6d5-1c2b3a4d5e6f", "wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "datum": "2026-07-10", "uitkomst": "uitstroom_werk", "vervolg": None, "opmerkingen": "Vast contract als magazijnier vanaf 1 augustus.", "evaluator_organisatie": "VDAB Roeselare", "einde": "2026-07-31"}]})
+
     id: uuid.UUID
     traject_id: uuid.UUID
     wijkwerker_id: uuid.UUID
@@ -41,6 +44,8 @@ class EvaluatieOut(BaseModel):
 
 
 class MetingOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "8c7b6a5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d", "traject_id": "9b2d7c1e-4f3a-4e8b-a6d5-1c2b3a4d5e6f", "wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "horizon_maanden": 3, "gemeten_op": "2026-11-03", "categorieen": ["werk_werknemer"], "subcategorieen": ["NEC"]}]})
+
     id: uuid.UUID
     traject_id: uuid.UUID
     wijkwerker_id: uuid.UUID
@@ -52,6 +57,8 @@ class MetingOut(BaseModel):
 
 
 class Versie(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"gecorrigeerd_op": "2026-07-15", "waarden": {"datum": "2026-07-10", "uitkomst": "uitstroom_werk", "vervolg": None, "opmerkingen": "Vast contract als magazijnier vanaf 1 augustus."}, "reden": "Tikfout in de datum", "door": "bemiddelaar-roeselare", "geregistreerd_op": "2026-07-10"}]})
+
     gecorrigeerd_op: date = Field(description="The business date of the version (the first: as registered)")
     waarden: dict[str, Any]
     reden: str
@@ -86,6 +93,8 @@ class MetingCorrectieIn(BaseModel):
 
 
 class TeMeten(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"traject_id": "9b2d7c1e-4f3a-4e8b-a6d5-1c2b3a4d5e6f", "wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "werkelijk_einde": "2026-07-31", "horizon_maanden": 3, "meetmoment": "2026-10-31", "status": "gepland"}]})
+
     traject_id: uuid.UUID
     wijkwerker_id: uuid.UUID
     organisator_id: uuid.UUID
@@ -155,7 +164,9 @@ async def _zichtbaar(request: Request, principal: Principal, soort: str, doel_id
     return rij, historiek
 
 
-@router.get("/evaluaties/{evaluatie_id}", summary="Read back one evaluation (as corrected)")
+@router.get("/evaluaties/{evaluatie_id}", summary="Read back one evaluation (as corrected)",
+    responses=REGELS.weigert("evaluatie-onbekend"),
+)
 async def lees_evaluatie(evaluatie_id: uuid.UUID, request: Request, principal: Reader) -> EvaluatieOut:
     rij, _ = await _zichtbaar(request, principal, "evaluatie", evaluatie_id)
     return EvaluatieOut(**rij._mapping)
@@ -168,6 +179,10 @@ async def lees_evaluatie(evaluatie_id: uuid.UUID, request: Request, principal: R
                 "`/historiek` lists every version, the first as registered. An outcome that ends the trajectory "
                 "(uitstroom_werk, ander_traject, stopt) is not corrected to or from (`uitkomst-beeindigt-traject`): "
                 "toeleiding acted on it.",
+    responses=REGELS.weigert(
+        "evaluatie-onbekend", "correctie-voor-registratie", "correctie-zonder-wijziging",
+        "uitkomst-beeindigt-traject", "evaluatie-buiten-traject", "vervolg-ontbreekt"
+    ),
 )
 async def corrigeer_evaluatie(evaluatie_id: uuid.UUID, body: EvaluatieCorrectieIn, uow: Uow, request: Request,
                               principal: Writer) -> EvaluatieOut:
@@ -177,7 +192,9 @@ async def corrigeer_evaluatie(evaluatie_id: uuid.UUID, body: EvaluatieCorrectieI
     return await lees_evaluatie(evaluatie_id, request, principal)
 
 
-@router.get("/evaluaties/{evaluatie_id}/historiek", summary="Every version of an evaluation (the audit of corrections)")
+@router.get("/evaluaties/{evaluatie_id}/historiek", summary="Every version of an evaluation (the audit of corrections)",
+    responses=REGELS.weigert("evaluatie-onbekend"),
+)
 async def historiek_evaluatie(evaluatie_id: uuid.UUID, request: Request, principal: Reader) -> list[Versie]:
     _, historiek = await _zichtbaar(request, principal, "evaluatie", evaluatie_id)
     return [Versie(**v) for v in historiek]
@@ -204,6 +221,7 @@ def _organisator(principal: Principal, organisator_id: uuid.UUID | None) -> uuid
                 "is reached by `tot` (default: `op`) and has no measurement of that horizon dated on or before "
                 "`op`: `te_meten` when the point is reached on `op`, `gepland` when it falls after `op`. Only "
                 "facts dated on or before `op` count, so the answer for a past date can be reproduced.",
+    responses=REGELS.weigert("periode-ongeldig"),
 )
 async def te_meten(request: Request, principal: Reader, op: date | None = None, tot: date | None = None,
                    organisator_id: uuid.UUID | None = None, limit: Limit = 500, offset: Offset = 0) -> list[TeMeten]:
@@ -214,7 +232,9 @@ async def te_meten(request: Request, principal: Reader, op: date | None = None, 
     return [TeMeten(**r, status="te_meten" if r["meetmoment"] <= dag else "gepland") for r in rows]
 
 
-@router.get("/uitstroommetingen/{meting_id}", summary="Read back one outflow measurement (as corrected)")
+@router.get("/uitstroommetingen/{meting_id}", summary="Read back one outflow measurement (as corrected)",
+    responses=REGELS.weigert("uitstroommeting-onbekend"),
+)
 async def lees_meting(meting_id: uuid.UUID, request: Request, principal: Reader) -> MetingOut:
     rij, _ = await _zichtbaar(request, principal, "uitstroommeting", meting_id)
     return MetingOut(**rij._mapping)
@@ -224,6 +244,11 @@ async def lees_meting(meting_id: uuid.UUID, request: Request, principal: Reader)
     "/uitstroommetingen/{meting_id}/correctie", summary="Correct an outflow measurement (a reason and a date)",
     description="Name only the fields that change (measurement date, categories, sub-categories); the V-4 rules "
                 "apply to the result. Every version is kept (`/historiek`).",
+    responses=REGELS.weigert(
+        "uitstroommeting-onbekend", "correctie-voor-registratie", "correctie-zonder-wijziging",
+        "horizon-ongeldig", "traject-niet-beeindigd", "meetmoment-niet-bereikt", "categorie-ontbreekt",
+        "categorie-onbekend", "subcategorie-ongeldig"
+    ),
 )
 async def corrigeer_meting(meting_id: uuid.UUID, body: MetingCorrectieIn, uow: Uow, request: Request,
                            principal: Writer) -> MetingOut:
@@ -235,7 +260,9 @@ async def corrigeer_meting(meting_id: uuid.UUID, body: MetingCorrectieIn, uow: U
     return await lees_meting(meting_id, request, principal)
 
 
-@router.get("/uitstroommetingen/{meting_id}/historiek", summary="Every version of an outflow measurement")
+@router.get("/uitstroommetingen/{meting_id}/historiek", summary="Every version of an outflow measurement",
+    responses=REGELS.weigert("uitstroommeting-onbekend"),
+)
 async def historiek_meting(meting_id: uuid.UUID, request: Request, principal: Reader) -> list[Versie]:
     _, historiek = await _zichtbaar(request, principal, "uitstroommeting", meting_id)
     return [Versie(**v) for v in historiek]
@@ -267,7 +294,9 @@ async def uitkomsten(request: Request, principal: Reader, limit: Limit = 100,
     return [_uitkomst(r) for r in rows]
 
 
-@router.get("/trajecten/{traject_id}/uitkomsten", summary="One trajectory's outcomes (a referrer: its own referral's)")
+@router.get("/trajecten/{traject_id}/uitkomsten", summary="One trajectory's outcomes (a referrer: its own referral's)",
+    responses=REGELS.weigert("traject-onbekend"),
+)
 async def traject_uitkomsten(traject_id: uuid.UUID, request: Request, principal: Reader) -> TrajectUitkomst:
     async with request.app.state.runtime.sessions() as session:
         rows = await Opvolging(session).trajecten(traject_id=traject_id)

@@ -11,6 +11,7 @@ from evaluatie.domain.uitstroom import HORIZONTEN
 from evaluatie.entrypoints.csv import csv_response
 from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, antwoord, maanden
 from evaluatie.entrypoints.rapportvorm import scope as scope_van
+from evaluatie.entrypoints.regelboek import REGELS
 from wijkwerk.auth import Principal, organisation_filter, require
 from wijkwerk.problems import PROBLEM_RESPONSES
 
@@ -63,7 +64,7 @@ async def _dossiers(request: Request, principal: Principal, dag: date,
 
 @router.get(
     "/dossiers", summary="RPT-01: dossiers registered per organiser on a date: actief, voorlopig, afgesloten (A-09)",
-    responses={200: {"content": {"text/csv": {}}}},
+    responses={200: {"model": DossierRapport, "content": {"text/csv": {}}}},
 )
 async def dossiers(
     request: Request,
@@ -87,7 +88,7 @@ async def dossiers(
 
 @router.get(
     "/dossiers-per-maand", summary="RPT-01 per organiser and month end: actief, voorlopig, afgesloten",
-    responses=CSV,
+    responses={**CSV, **REGELS.weigert("periode-ongeldig", "periode-te-lang")},
     description="For every month from `van` to `tot` (YYYY-MM), the dossiers registered by its last day, split by "
                 "their status on that day (A-09); only facts dated by then count.",
 )
@@ -106,6 +107,8 @@ class AdviesRij(BaseModel):
 
 
 class AdviesRapport(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"rapport": "RPT-07", "van": "2026-01-01", "tot": "2026-03-31", "organisator_id": None, "berekend_op": "2026-04-01T06:00:00+00:00", "rijen": [{"advies_maanden": 12, "toeleidingen": 184}, {"advies_maanden": 6, "toeleidingen": 41}, {"advies_maanden": None, "toeleidingen": 9}], "totaal": 234, "aandeel_12_maanden": 0.7863}]})
+
     rapport: str = "RPT-07"
     van: date
     tot: date
@@ -117,7 +120,7 @@ class AdviesRapport(BaseModel):
 
 
 @router.get("/advies", summary="RPT-07: referrals by advised trajectory length (12 months vs shorter)",
-            responses={200: {"content": {"text/csv": {}}}})
+            responses={200: {"model": AdviesRapport, "content": {"text/csv": {}}}})
 async def advies(
     request: Request,
     principal: Annotated[Principal, Depends(require("rapportering:read"))],
@@ -148,6 +151,8 @@ async def advies(
 
 
 class EvaluatieRapport(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"rapport": "RPT-08", "van": "2026-01-01", "tot": "2026-06-30", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "berekend_op": "2026-07-01T06:00:00+00:00", "evaluaties": 96, "geevalueerde_wijkwerkers": 88, "per_uitkomst": {"zelfde_klus": 61, "uitstroom_werk": 14, "ander_traject": 12, "stopt": 9}}]})
+
     rapport: str = "RPT-08"
     van: date
     tot: date
@@ -166,7 +171,7 @@ def _scoped(principal: Principal, organisator_id: uuid.UUID | None) -> uuid.UUID
 
 
 @router.get("/evaluaties", summary="RPT-08: evaluations registered in a period, workers evaluated, outcomes",
-            responses={200: {"content": {"text/csv": {}}}})
+            responses={200: {"model": EvaluatieRapport, "content": {"text/csv": {}}}})
 async def rapport_evaluaties(
     request: Request,
     principal: Annotated[Principal, Depends(require("rapportering:read"))],
@@ -199,6 +204,8 @@ class UitstroomGroep(BaseModel):
 
 
 class UitstroomRapport(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"rapport": "RPT-04", "op": "2026-12-31", "organisator_id": None, "berekend_op": "2027-01-02T06:00:00+00:00", "rijen": [{"horizon_maanden": 3, "groep": "nieuw", "uitkeringsstatus": None, "dossiers": 212, "categorieen": {"werk_werknemer": 38, "werk_zelfstandige": 2, "begeleidingsservice": 11, "werkzoekend": 97, "onbekend": 64}}, {"horizon_maanden": 3, "groep": "ex_pwa", "uitkeringsstatus": None, "dossiers": 17, "categorieen": {"werk_werknemer": 1, "werkzoekend": 9, "onbekend": 7}}]}]})
+
     rapport: str = "RPT-04"
     op: date
     organisator_id: uuid.UUID | None
@@ -212,7 +219,7 @@ class UitstroomRapport(BaseModel):
             "by V-4 category",
     description="`dossiers` is the cohort of ended trajectories (A-19): a re-referred worker counts once per "
                 "trajectory that ended at least N months before `op`, measured from that trajectory's own end.",
-    responses={200: {"content": {"text/csv": {}}}},
+    responses={200: {"model": UitstroomRapport, "content": {"text/csv": {}}}},
 )
 async def rapport_uitstroom(
     request: Request,

@@ -8,6 +8,7 @@ from prestaties.domain.fouten import NietGevonden
 from prestaties.domain.gebruiker import Erkenning
 from prestaties.domain.tarieven import geldig_op
 from prestaties.entrypoints.deps import Instellingen, Uow, Vandaag
+from prestaties.entrypoints.regelboek import REGELS
 from prestaties.entrypoints.schemas.gebruikers import (
     BetalingIn,
     ErkenningOut,
@@ -38,14 +39,18 @@ async def _zichtbaar(uow: Uow, principal: Principal, erkenning_id: uuid.UUID, *,
     return e
 
 
-@router.get("/erkenningen/{erkenning_id}", summary="Read an erkenning and its status on a date (A-10)")
+@router.get("/erkenningen/{erkenning_id}", summary="Read an erkenning and its status on a date (A-10)",
+    responses=REGELS.weigert("erkenning-onbekend"),
+)
 async def lees(
     erkenning_id: uuid.UUID, uow: Uow, principal: Reader, vandaag: Vandaag, op: date | None = None
 ) -> ErkenningOut:
     return ErkenningOut.of(await _zichtbaar(uow, principal, erkenning_id, gebruiker_mag=True), op or vandaag)
 
 
-@router.post("/erkenningen/{erkenning_id}/ondertekening", summary="Record the signed agreement")
+@router.post("/erkenningen/{erkenning_id}/ondertekening", summary="Record the signed agreement",
+    responses=REGELS.weigert("erkenning-onbekend", "erkenning-stopgezet", "erkenning-al-ondertekend"),
+)
 async def onderteken(
     erkenning_id: uuid.UUID, body: OndertekeningIn, uow: Uow, vandaag: Vandaag, principal: Writer
 ) -> ErkenningOut:
@@ -54,7 +59,9 @@ async def onderteken(
     return ErkenningOut.of(e, vandaag)
 
 
-@router.post("/erkenningen/{erkenning_id}/betalingen", summary="Record payment of the open yearly registration fee")
+@router.post("/erkenningen/{erkenning_id}/betalingen", summary="Record payment of the open yearly registration fee",
+    responses=REGELS.weigert("erkenning-onbekend", "erkenning-stopgezet", "inschrijvingsrecht-al-betaald"),
+)
 async def betaal(
     erkenning_id: uuid.UUID, body: BetalingIn, uow: Uow, vandaag: Vandaag, principal: Admin
 ) -> ErkenningOut:
@@ -63,7 +70,9 @@ async def betaal(
     return ErkenningOut.of(e, vandaag)
 
 
-@router.post("/erkenningen/{erkenning_id}/hernieuwing", summary="Renew: a new yearly validity period with its fee")
+@router.post("/erkenningen/{erkenning_id}/hernieuwing", summary="Renew: a new yearly validity period with its fee",
+    responses=REGELS.weigert("erkenning-onbekend", "erkenning-stopgezet", "hernieuwing-overlapt", "geen-tarief"),
+)
 async def hernieuw(
     erkenning_id: uuid.UUID, body: HernieuwingIn, uow: Uow, settings: Instellingen, vandaag: Vandaag, principal: Writer
 ) -> ErkenningOut:
@@ -72,7 +81,9 @@ async def hernieuw(
     return ErkenningOut.of(await gebruikers.hernieuw_erkenning(cmd, uow, settings.erkenning_regels()), vandaag)
 
 
-@router.post("/erkenningen/{erkenning_id}/stopzetting", summary="Stop the erkenning after a last valid day")
+@router.post("/erkenningen/{erkenning_id}/stopzetting", summary="Stop the erkenning after a last valid day",
+    responses=REGELS.weigert("erkenning-onbekend", "erkenning-stopgezet", "einde-voor-start"),
+)
 async def stop(
     erkenning_id: uuid.UUID, body: StopzettingIn, uow: Uow, vandaag: Vandaag, principal: Writer
 ) -> ErkenningOut:
@@ -81,7 +92,9 @@ async def stop(
     return ErkenningOut.of(e, vandaag)
 
 
-@router.get("/inschrijvingsrecht", summary="The yearly registration fee valid on a date (effective-dated setting)")
+@router.get("/inschrijvingsrecht", summary="The yearly registration fee valid on a date (effective-dated setting)",
+    responses=REGELS.weigert("geen-tarief"),
+)
 async def inschrijvingsrecht(
     settings: Instellingen, vandaag: Vandaag, _: Reader, op: date | None = None
 ) -> InschrijvingsrechtOut:

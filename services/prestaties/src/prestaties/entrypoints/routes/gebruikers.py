@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, status
 
 from prestaties.domain.fouten import NietGevonden
 from prestaties.entrypoints.deps import Instellingen, Uow, Vandaag
+from prestaties.entrypoints.regelboek import REGELS
 from prestaties.entrypoints.schemas.gebruikers import ContactIn, ContactOut, ErkenningIn, ErkenningOut, GebruikerIn, GebruikerOut
 from prestaties.entrypoints.toegang import beperking, ziet, ziet_een_van
 from prestaties.service_layer import commands, gebruikers
@@ -32,7 +33,9 @@ async def _zichtbare_gebruiker(uow: Uow, principal: Principal, gebruiker_id: uui
     return GebruikerOut.of(gebruiker)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Register a gebruiker (private person or organisation)")
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Register a gebruiker (private person or organisation)",
+    responses=REGELS.weigert("organisator-onbekend", "organisator-nog-onbekend", "geslacht-alleen-voor-particulier"),
+)
 async def registreer(body: GebruikerIn, uow: Uow, principal: Writer) -> GebruikerOut:
     if not ziet(principal, organisator_id=body.aangemeld_bij):
         raise _onbekende_organisator()
@@ -61,7 +64,9 @@ async def lijst(
     return [GebruikerOut.of(g) for g in gevonden]
 
 
-@router.get("/{gebruiker_id}", summary="Read one gebruiker")
+@router.get("/{gebruiker_id}", summary="Read one gebruiker",
+    responses=REGELS.weigert("gebruiker-onbekend"),
+)
 async def lees(gebruiker_id: uuid.UUID, uow: Uow, principal: Reader) -> GebruikerOut:
     return await _zichtbare_gebruiker(uow, principal, gebruiker_id)
 
@@ -69,6 +74,10 @@ async def lees(gebruiker_id: uuid.UUID, uow: Uow, principal: Reader) -> Gebruike
 @router.post(
     "/{gebruiker_id}/erkenningen", status_code=status.HTTP_201_CREATED,
     summary="Grant an erkenning with an organiser: first yearly validity period and fee due",
+    responses=REGELS.weigert(
+        "organisator-onbekend", "gebruiker-onbekend", "organisator-nog-onbekend", "erkenning-bestaat-al",
+        "geen-tarief"
+    ),
 )
 async def verleen_erkenning(
     gebruiker_id: uuid.UUID, body: ErkenningIn, uow: Uow, settings: Instellingen, vandaag: Vandaag, principal: Writer
@@ -80,7 +89,9 @@ async def verleen_erkenning(
     return ErkenningOut.of(erkenning, vandaag)
 
 
-@router.get("/{gebruiker_id}/erkenningen", summary="The gebruiker's erkenningen with their status on a date")
+@router.get("/{gebruiker_id}/erkenningen", summary="The gebruiker's erkenningen with their status on a date",
+    responses=REGELS.weigert("gebruiker-onbekend"),
+)
 async def erkenningen(
     gebruiker_id: uuid.UUID, uow: Uow, principal: Reader, vandaag: Vandaag, op: date | None = None
 ) -> list[ErkenningOut]:
@@ -97,6 +108,7 @@ async def erkenningen(
 @router.post(
     "/{gebruiker_id}/contacten", status_code=status.HTTP_201_CREATED,
     summary="Record a contact between the organiser's bemiddelaar and the gebruiker (PR-01)",
+    responses=REGELS.weigert("organisator-onbekend", "gebruiker-onbekend", "datum-in-de-toekomst"),
 )
 async def registreer_contact(
     gebruiker_id: uuid.UUID, body: ContactIn, uow: Uow, vandaag: Vandaag, principal: Writer
@@ -107,7 +119,9 @@ async def registreer_contact(
     return ContactOut.of(await gebruikers.registreer_contact(cmd, uow, vandaag))
 
 
-@router.get("/{gebruiker_id}/contacten", summary="Contacts with the gebruiker (an organiser sees its own)")
+@router.get("/{gebruiker_id}/contacten", summary="Contacts with the gebruiker (an organiser sees its own)",
+    responses=REGELS.weigert("gebruiker-onbekend"),
+)
 async def contacten(gebruiker_id: uuid.UUID, uow: Uow, principal: Reader) -> list[ContactOut]:
     scope = beperking(principal)
     if scope is None or "gebruiker_id" in scope:

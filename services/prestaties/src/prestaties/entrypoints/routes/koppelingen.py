@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, status
 from prestaties.domain.fouten import NietGevonden
 from prestaties.domain.koppeling import Koppeling
 from prestaties.entrypoints.deps import Uow
+from prestaties.entrypoints.regelboek import REGELS
 from prestaties.entrypoints.schemas.werk import BeeindigingIn, KoppelingIn, KoppelingOut
 from prestaties.entrypoints.toegang import ziet
 from prestaties.service_layer import catalogus, commands
@@ -27,7 +28,12 @@ async def _zichtbaar(uow: Uow, principal: Principal, koppeling_id: uuid.UUID, *,
     return k
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Place a worker at a gebruiker for an activity")
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Place a worker at a gebruiker for an activity",
+    responses=REGELS.weigert(
+        "organisator-onbekend", "gebruiker-onbekend", "activiteit-onbekend", "traject-nog-onbekend",
+        "buiten-werkingsgebied", "afstand-ongeldig", "geen-erkenning", "activiteit-niet-toegelaten"
+    ),
+)
 async def maak(body: KoppelingIn, uow: Uow, principal: Writer) -> KoppelingOut:
     if not ziet(principal, organisator_id=body.organisator_id):
         raise NietGevonden("This organiser is not known here (yet).", rule="organisator-onbekend")
@@ -35,12 +41,16 @@ async def maak(body: KoppelingIn, uow: Uow, principal: Writer) -> KoppelingOut:
     return KoppelingOut.of(await catalogus.maak_koppeling(cmd, uow))
 
 
-@router.get("/{koppeling_id}", summary="Read one placement")
+@router.get("/{koppeling_id}", summary="Read one placement",
+    responses=REGELS.weigert("koppeling-onbekend"),
+)
 async def lees(koppeling_id: uuid.UUID, uow: Uow, principal: Reader) -> KoppelingOut:
     return KoppelingOut.of(await _zichtbaar(uow, principal, koppeling_id, gebruiker_mag=True))
 
 
-@router.post("/{koppeling_id}/beeindiging", summary="End the placement after a last day")
+@router.post("/{koppeling_id}/beeindiging", summary="End the placement after a last day",
+    responses=REGELS.weigert("koppeling-onbekend", "koppeling-beeindigd", "einde-voor-start"),
+)
 async def beeindig(koppeling_id: uuid.UUID, body: BeeindigingIn, uow: Uow, principal: Writer) -> KoppelingOut:
     await _zichtbaar(uow, principal, koppeling_id, gebruiker_mag=False)
     cmd = commands.BeeindigKoppeling(koppeling_id, body.einde, body.reden)

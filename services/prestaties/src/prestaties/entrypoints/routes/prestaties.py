@@ -10,6 +10,7 @@ from prestaties.domain.koppeling import Koppeling
 from prestaties.domain.prestatie import Prestatie
 from prestaties.domain.traject import TrajectVenster
 from prestaties.entrypoints.deps import Instellingen, Uow, Vandaag, get_regels
+from prestaties.entrypoints.regelboek import REGELS
 from prestaties.entrypoints.schemas.werk import (
     AnnuleringIn,
     BetwistingIn,
@@ -26,7 +27,7 @@ from prestaties.service_layer import commands
 from prestaties.service_layer import prestaties as handlers
 from prestaties.service_layer.prestaties import Regels
 from wijkwerk.auth import Principal, require
-from wijkwerk.problems import PROBLEM_RESPONSES, ProblemDocument
+from wijkwerk.problems import PROBLEM_RESPONSES
 from wijkwerk.http.paging import Limit, Offset
 
 router = APIRouter(prefix="/v1", tags=["prestaties"], responses=PROBLEM_RESPONSES)
@@ -42,15 +43,21 @@ async def _zichtbaar(uow: Uow, principal: Principal, prestatie_id: uuid.UUID) ->
     return p
 
 
-_GEWEIGERD = {422: {"model": ProblemDocument, "description": "Refused: `rule` names the first broken rule in the order "
-                    "trajectory window, erkenning, matrix, month cap, year cap (A-23); `geschonden_regels` lists "
-                    "every broken rule", "content": {"application/problem+json": {"example": {
+_GEWEIGERD = REGELS.weigert(
+    "koppeling-onbekend", "partij-past-niet-bij-token", "traject-nog-onbekend", "buiten-traject",
+    "geen-wijkwerkovereenkomst", "traject-geschorst", "buiten-koppeling", "geen-actieve-erkenning",
+    "activiteit-niet-toegelaten", "geen-tarief", "datum-in-de-toekomst", "duur-niet-positief",
+    "niet-binnen-een-dag", "max-60-uur-per-maand", "max-630-uur-per-jaar"
+)
+_GEWEIGERD[422]["description"] = ("Refused: `rule` names the first broken rule in the order trajectory window, erkenning, "
+                                  "matrix, month cap, year cap (A-23); `geschonden_regels` lists every broken rule")
+_GEWEIGERD[422]["content"]["application/json"]["examples"]["traject-geschorst"]["value"] = {
     "type": "https://wijkwerk.vlaanderen.be/problemen/traject-geschorst", "title": "Unprocessable content",
     "status": 422, "detail": "The trajectory is suspended on 2026-03-05.", "rule": "traject-geschorst",
     "instance": "/v1/prestaties", "geschonden_regels": [
         {"rule": "traject-geschorst", "detail": "The trajectory is suspended on 2026-03-05."},
         {"rule": "max-60-uur-per-maand", "detail": "At most 60 started hours per calendar month; 58 used, 3 asked, "
-                                                   "2 left."}]}}}}}
+                                                   "2 left."}]}
 
 
 @router.post("/prestaties", status_code=status.HTTP_201_CREATED, summary="Register hours of a placement on a day",
@@ -90,26 +97,40 @@ async def lijst(
         return [PrestatieOut.of(p) for p in await uow.prestaties.list(f, limit=limit, offset=offset)]
 
 
-@router.get("/prestaties/{prestatie_id}", summary="Read one prestatie")
+@router.get("/prestaties/{prestatie_id}", summary="Read one prestatie",
+    responses=REGELS.weigert("prestatie-onbekend"),
+)
 async def lees(prestatie_id: uuid.UUID, uow: Uow, principal: Reader) -> PrestatieOut:
     return PrestatieOut.of(await _zichtbaar(uow, principal, prestatie_id))
 
 
-@router.get("/prestaties/{prestatie_id}/historiek", summary="Every change: who, what, why")
+@router.get("/prestaties/{prestatie_id}/historiek", summary="Every change: who, what, why",
+    responses=REGELS.weigert("prestatie-onbekend"),
+)
 async def historiek(prestatie_id: uuid.UUID, uow: Uow, principal: Reader) -> list[HistoriekOut]:
     await _zichtbaar(uow, principal, prestatie_id)
     async with uow:
         return [HistoriekOut(**h) for h in await uow.prestaties.historiek(prestatie_id)]
 
 
-@router.post("/prestaties/{prestatie_id}/bevestiging", summary="The other party confirms")
+@router.post("/prestaties/{prestatie_id}/bevestiging", summary="The other party confirms",
+    responses=REGELS.weigert(
+        "prestatie-onbekend", "partij-past-niet-bij-token", "prestatie-geannuleerd", "prestatie-niet-open",
+        "andere-partij-bevestigt"
+    ),
+)
 async def bevestig(prestatie_id: uuid.UUID, body: PartijIn, uow: Uow, principal: Writer) -> PrestatieOut:
     await _zichtbaar(uow, principal, prestatie_id)
     cmd = commands.BeoordeelPrestatie(prestatie_id, partij(principal, body.door))
     return PrestatieOut.of(await handlers.beoordeel(cmd, uow))
 
 
-@router.post("/prestaties/{prestatie_id}/betwisting", summary="The other party disputes, with a reason")
+@router.post("/prestaties/{prestatie_id}/betwisting", summary="The other party disputes, with a reason",
+    responses=REGELS.weigert(
+        "prestatie-onbekend", "partij-past-niet-bij-token", "prestatie-geannuleerd", "prestatie-niet-open",
+        "andere-partij-bevestigt"
+    ),
+)
 async def betwist(prestatie_id: uuid.UUID, body: BetwistingIn, uow: Uow, principal: Writer) -> PrestatieOut:
     await _zichtbaar(uow, principal, prestatie_id)
     cmd = commands.BeoordeelPrestatie(prestatie_id, partij(principal, body.door), body.reden)
@@ -118,7 +139,14 @@ async def betwist(prestatie_id: uuid.UUID, body: BetwistingIn, uow: Uow, princip
 
 @router.post("/prestaties/{prestatie_id}/correctie", summary="Correct start and duration, with a reason and a date",
              description="Cheques validated beyond the new started hours are reversed by a storno booked in the "
-                         "month of `gecorrigeerd_op` (A-20); the worker's next payout nets it.")
+                         "month of `gecorrigeerd_op` (A-20); the worker's next payout nets it.",
+    responses=REGELS.weigert(
+        "prestatie-onbekend", "partij-past-niet-bij-token", "prestatie-geannuleerd",
+        "wijziging-voor-prestatie", "datum-in-de-toekomst", "duur-niet-positief", "niet-binnen-een-dag",
+        "buiten-traject", "traject-geschorst", "buiten-koppeling", "max-60-uur-per-maand",
+        "max-630-uur-per-jaar"
+    ),
+)
 async def corrigeer(
     prestatie_id: uuid.UUID, body: CorrectieIn, uow: Uow, settings: Instellingen, vandaag: Vandaag, principal: Writer
 ) -> PrestatieOut:
@@ -130,7 +158,12 @@ async def corrigeer(
 
 @router.post("/prestaties/{prestatie_id}/annulering", summary="Cancel, with a reason and a date: the hours no longer count",
              description="The prestatie leaves the caps and the reports; its validated cheques are reversed by a "
-                         "storno booked in the month of `geannuleerd_op` and are usable again unless expired (A-20).")
+                         "storno booked in the month of `geannuleerd_op` and are usable again unless expired (A-20).",
+    responses=REGELS.weigert(
+        "prestatie-onbekend", "partij-past-niet-bij-token", "prestatie-geannuleerd",
+        "wijziging-voor-prestatie", "datum-in-de-toekomst"
+    ),
+)
 async def annuleer(
     prestatie_id: uuid.UUID, body: AnnuleringIn, uow: Uow, vandaag: Vandaag, principal: Writer
 ) -> PrestatieOut:
@@ -147,12 +180,16 @@ async def _vensters(uow: Uow, principal: Principal, wijkwerker_id: uuid.UUID) ->
     return vensters
 
 
-@router.get("/wijkwerkers/{wijkwerker_id}/trajecten", summary="The worker's trajectory windows as known here")
+@router.get("/wijkwerkers/{wijkwerker_id}/trajecten", summary="The worker's trajectory windows as known here",
+    responses=REGELS.weigert("wijkwerker-onbekend"),
+)
 async def trajecten(wijkwerker_id: uuid.UUID, uow: Uow, principal: Reader) -> list[TrajectVensterOut]:
     return [TrajectVensterOut.of(v) for v in await _vensters(uow, principal, wijkwerker_id)]
 
 
-@router.get("/wijkwerkers/{wijkwerker_id}/uren", summary="Started hours in the month and year of a date, and what is left")
+@router.get("/wijkwerkers/{wijkwerker_id}/uren", summary="Started hours in the month and year of a date, and what is left",
+    responses=REGELS.weigert("wijkwerker-onbekend"),
+)
 async def uren(
     wijkwerker_id: uuid.UUID, uow: Uow, settings: Instellingen, vandaag: Vandaag, principal: Reader, op: date | None = None
 ) -> UrenOut:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from prestaties.domain.contact import Contact, ContactReden, ContactRol, Kanaal
 from prestaties.domain.gebruiker import Erkenning, ErkenningStatus, Gebruiker, GebruikerCategorie, Geslacht
@@ -29,6 +29,8 @@ class GebruikerIn(BaseModel):
 
 
 class GebruikerOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "b2c4d6e8-1a3c-4e5f-8a7b-9c0d1e2f3a4b", "categorie": "particulier", "naam": "Marie Claes", "geslacht": "vrouw", "aangemeld_op": "2026-01-20", "aangemeld_bij": "3fa85f64-5717-4562-b3fc-2c963f66afa6"}]})
+
     id: uuid.UUID
     categorie: GebruikerCategorie
     naam: str
@@ -85,6 +87,8 @@ class GeldigheidOut(BaseModel):
 
 
 class ErkenningOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f", "gebruiker_id": "b2c4d6e8-1a3c-4e5f-8a7b-9c0d1e2f3a4b", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "overeenkomst_op": "2026-01-22", "einde": None, "einde_reden": None, "perioden": [{"geldig_van": "2026-01-22", "geldig_tot": "2027-01-21", "inschrijvingsrecht": "25.00", "betaald_op": "2026-01-25"}], "status": "actief", "status_op": "2026-03-04"}]})
+
     id: uuid.UUID
     gebruiker_id: uuid.UUID
     organisator_id: uuid.UUID
@@ -111,6 +115,8 @@ class ErkenningOut(BaseModel):
 
 
 class InschrijvingsrechtOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"op": "2026-03-04", "bedrag": "25.00", "geldig_vanaf": "2026-01-01"}]})
+
     op: date
     bedrag: Euro
     geldig_vanaf: date
@@ -132,6 +138,8 @@ class ContactIn(BaseModel):
 
 
 class ContactOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "d4e5f6a7-b8c9-4d0e-9f1a-2b3c4d5e6f70", "gebruiker_id": "b2c4d6e8-1a3c-4e5f-8a7b-9c0d1e2f3a4b", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "datum": "2026-03-02", "door": "bemiddelaar-roeselare", "door_rol": "bemiddelaar", "kanaal": "telefoon", "reden": "geen_prestaties", "notitie": "Gebruiker zoekt iemand voor tuinonderhoud vanaf april."}]})
+
     id: uuid.UUID
     gebruiker_id: uuid.UUID
     organisator_id: uuid.UUID

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from prestaties.domain.activiteit import Activiteit, ActiviteitCategorie
 from prestaties.domain.gebruiker import GebruikerCategorie
@@ -59,6 +59,8 @@ class AfwijkingOut(BaseModel):
 
 
 class ActiviteitOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "a7b8c9d0-e1f2-4a3b-8c4d-5e6f7a8b9c0d", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "naam": "Hulp bij tuinonderhoud", "categorie": "groenonderhoud", "toegelaten_categorieen": ["particulier", "vzw"], "afwijkingen": [{"id": "e2f3a4b5-c6d7-4e8f-9a0b-1c2d3e4f5a6b", "gebruiker_id": "f0e1d2c3-b4a5-4968-8776-5a4b3c2d1e0f", "aangevraagd_op": "2026-02-01", "goedgekeurd_op": "2026-02-10", "geldig_van": "2026-03-01", "geldig_tot": "2026-12-31", "motivering": "Gemeentelijke moestuin zonder eigen groendienst."}]}]})
+
     id: uuid.UUID
     organisator_id: uuid.UUID
     naam: str
@@ -98,6 +100,8 @@ class BeeindigingIn(BaseModel):
 
 
 class KoppelingOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "gebruiker_id": "b2c4d6e8-1a3c-4e5f-8a7b-9c0d1e2f3a4b", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "activiteit_id": "a7b8c9d0-e1f2-4a3b-8c4d-5e6f7a8b9c0d", "locatie_nis_code": "36015", "afstand_km": 4, "start": "2026-02-02", "einde": None, "einde_reden": None}]})
+
     id: uuid.UUID
     wijkwerker_id: uuid.UUID
     gebruiker_id: uuid.UUID
@@ -161,6 +165,8 @@ class AnnuleringIn(BaseModel):
 
 
 class PrestatieOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", "koppeling_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "gebruiker_id": "b2c4d6e8-1a3c-4e5f-8a7b-9c0d1e2f3a4b", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "activiteit_id": "a7b8c9d0-e1f2-4a3b-8c4d-5e6f7a8b9c0d", "traject_id": "9b2d7c1e-4f3a-4e8b-a6d5-1c2b3a4d5e6f", "datum": "2026-03-05", "start": "09:00", "minuten": 150, "begonnen_uren": 3, "afstand_km": 4, "recht_op_verplaatsingsvergoeding": False, "verplaatsingsvergoeding_dag": "0.00", "ingevoerd_door": "wijkwerker", "status": "bevestigd", "referentie": "P-0000Z8-H"}]})
+
     id: uuid.UUID
     koppeling_id: uuid.UUID
     wijkwerker_id: uuid.UUID
@@ -187,6 +193,8 @@ class PrestatieOut(BaseModel):
 
 
 class HistoriekOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"prestatie_id": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", "version": 2, "actie": "bevestigd", "door": "gebruiker", "status": "bevestigd", "start": "09:00", "minuten": 150, "reden": None, "op": "2026-03-06T18:12:40+01:00"}]})
+
     prestatie_id: uuid.UUID
     version: int
     actie: str
@@ -200,6 +208,8 @@ class HistoriekOut(BaseModel):
 
 class UrenOut(BaseModel):
     """A worker's started hours that count, and what the caps leave (A-02)."""
+    model_config = ConfigDict(json_schema_extra={"examples": [{"wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "op": "2026-03-31", "uren_in_maand": 42, "uren_over_in_maand": 18, "uren_in_jaar": 131, "uren_over_in_jaar": 499}]})
+
 
     wijkwerker_id: uuid.UUID
     op: date
@@ -216,6 +226,8 @@ class SchorsingOut(BaseModel):
 
 class TrajectVensterOut(BaseModel):
     """A trajectory as prestaties knows it from toeleiding's events (eventually consistent)."""
+    model_config = ConfigDict(json_schema_extra={"examples": [{"traject_id": "9b2d7c1e-4f3a-4e8b-a6d5-1c2b3a4d5e6f", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "start": "2026-01-12", "gepland_einde": "2027-01-11", "overeenkomst_op": "2026-01-12", "werkelijk_einde": None, "schorsingen": [{"van": "2026-03-02", "tot": "2026-03-15"}]}]})
+
 
     traject_id: uuid.UUID
     organisator_id: uuid.UUID

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, Request, status
 
 from toeleiding.domain.fouten import NietGevonden
 from toeleiding.entrypoints.deps import get_uow
+from toeleiding.entrypoints.regelboek import REGELS
 from toeleiding.entrypoints.schemas import OrganisatorIn, OrganisatorOut, TariefIn, WerkingsgebiedIn
 from toeleiding.service_layer import commands, handlers
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
@@ -16,7 +17,12 @@ router = APIRouter(prefix="/v1/organisatoren", tags=["organisatoren"], responses
 Uow = Annotated[ToeleidingUnitOfWork, Depends(get_uow)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Register a wijk-werkorganisator")
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Register a wijk-werkorganisator",
+    responses=REGELS.weigert(
+        "werkingsgebied-leeg", "gemeente-niet-in-vlaanderen", "gemeente-al-toegewezen",
+        "tarief-niet-toegelaten", "tarief-verschilt-in-samenwerkingsverband"
+    ),
+)
 async def registreer(
     body: OrganisatorIn,
     uow: Uow,
@@ -45,7 +51,9 @@ async def lijst(
         return [OrganisatorOut.of(o) for o in await uow.organisatoren.list(limit=limit, offset=offset)]
 
 
-@router.get("/{organisator_id}", summary="Read one organiser, with its area and tariff history")
+@router.get("/{organisator_id}", summary="Read one organiser, with its area and tariff history",
+    responses=REGELS.weigert("organisator-onbekend"),
+)
 async def lees(
     organisator_id: uuid.UUID,
     uow: Uow,
@@ -62,7 +70,12 @@ async def lees(
              description="One tariff holds across a samenwerkingsverband on any date (C-2, A-18): a tariff that "
                          "would differ from another organiser's in it is refused with 409 "
                          "`tarief-verschilt-in-samenwerkingsverband`; `voor_samenwerkingsverband` sets it for all "
-                         "of them at once.")
+                         "of them at once.",
+    responses=REGELS.weigert(
+        "organisator-onbekend", "tarief-niet-toegelaten", "tarief-bestaat-al",
+        "tarief-verschilt-in-samenwerkingsverband", "samenwerkingsverband-buiten-bereik"
+    ),
+)
 async def leg_tarief_vast(
     organisator_id: uuid.UUID,
     body: TariefIn,
@@ -79,7 +92,11 @@ async def leg_tarief_vast(
     return OrganisatorOut.of(organisator)
 
 
-@router.put("/{organisator_id}/werkingsgebied", summary="Replace the organiser's area (a set of Flemish municipalities)")
+@router.put("/{organisator_id}/werkingsgebied", summary="Replace the organiser's area (a set of Flemish municipalities)",
+    responses=REGELS.weigert(
+        "organisator-onbekend", "werkingsgebied-leeg", "gemeente-niet-in-vlaanderen", "gemeente-al-toegewezen"
+    ),
+)
 async def wijzig_werkingsgebied(
     organisator_id: uuid.UUID,
     body: WerkingsgebiedIn,

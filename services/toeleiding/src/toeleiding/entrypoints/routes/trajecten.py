@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request, status
 from toeleiding.domain.fouten import NietGevonden
 from toeleiding.domain.traject import DuurRegels
 from toeleiding.entrypoints.deps import get_uow
+from toeleiding.entrypoints.regelboek import REGELS
 from toeleiding.entrypoints.schemas import (
     BeeindigingIn,
     OvereenkomstIn,
@@ -46,7 +47,12 @@ async def _check(uow: ToeleidingUnitOfWork, principal: Principal, traject_id: uu
         raise NietGevonden("No such trajectory.", rule="traject-onbekend")
 
 
-@router.post("/toeleidingen", status_code=status.HTTP_201_CREATED, summary="Refer a worker: starts a trajectory")
+@router.post("/toeleidingen", status_code=status.HTTP_201_CREATED, summary="Refer a worker: starts a trajectory",
+    responses=REGELS.weigert(
+        "organisator-onbekend", "wijkwerker-onbekend", "buiten-werkingsgebied",
+        "pwa-overdracht-zonder-ex-pwa", "traject-max-12-maanden", "traject-loopt-al"
+    ),
+)
 async def ontvang_toeleiding(body: ToeleidingIn, uow: Uow, request: Request, principal: Writer) -> TrajectOut:
     if principal.org_type != "toeleider":
         if not sees_organisation(principal, body.organisator_id):
@@ -89,7 +95,9 @@ async def lijst_toeleidingen(
     return [TrajectOut.of(t) for t in gevonden]
 
 
-@router.get("/wijkwerkers/{wijkwerker_id}/trajecten", summary="A worker's trajectory history")
+@router.get("/wijkwerkers/{wijkwerker_id}/trajecten", summary="A worker's trajectory history",
+    responses=REGELS.weigert("wijkwerker-onbekend"),
+)
 async def historiek(wijkwerker_id: uuid.UUID, uow: Uow, principal: Reader) -> list[TrajectOut]:
     async with uow:
         wijkwerker = await uow.wijkwerkers.get(wijkwerker_id)
@@ -99,27 +107,44 @@ async def historiek(wijkwerker_id: uuid.UUID, uow: Uow, principal: Reader) -> li
     return [TrajectOut.of(t) for t in gevonden]
 
 
-@router.post("/trajecten/{traject_id}/overeenkomst", summary="Record the signed wijk-werkovereenkomst")
+@router.post("/trajecten/{traject_id}/overeenkomst", summary="Record the signed wijk-werkovereenkomst",
+    responses=REGELS.weigert("traject-onbekend", "overeenkomst-al-getekend", "traject-beeindigd"),
+)
 async def overeenkomst(traject_id: uuid.UUID, body: OvereenkomstIn, uow: Uow, principal: Writer) -> TrajectOut:
     await _check(uow, principal, traject_id)
     cmd = commands.TekenOvereenkomst(traject_id, body.getekend_op)
     return TrajectOut.of(await trajecten.teken_overeenkomst(cmd, uow))
 
 
-@router.post("/trajecten/{traject_id}/verlenging", summary="Prolong up to the 12-month maximum")
+@router.post("/trajecten/{traject_id}/verlenging", summary="Prolong up to the 12-month maximum",
+    responses=REGELS.weigert(
+        "traject-onbekend", "traject-onbeperkt", "verlenging-niet-later", "traject-max-12-maanden",
+        "traject-beeindigd"
+    ),
+)
 async def verlenging(traject_id: uuid.UUID, body: VerlengingIn, uow: Uow, principal: Writer) -> TrajectOut:
     await _check(uow, principal, traject_id)
     return TrajectOut.of(await trajecten.verleng_traject(commands.VerlengTraject(traject_id, body.nieuw_einde), uow))
 
 
-@router.post("/trajecten/{traject_id}/schorsingen", summary="Suspend; the end moves by the suspension's length unless another end is named (A-22)")
+@router.post("/trajecten/{traject_id}/schorsingen", summary="Suspend; the end moves by the suspension's length unless another end is named (A-22)",
+    responses=REGELS.weigert(
+        "traject-onbekend", "schorsing-ongeldig", "schorsing-buiten-traject", "schorsing-overlapt",
+        "schorsing-einde-ongeldig", "traject-onbeperkt", "traject-max-12-maanden", "traject-beeindigd"
+    ),
+)
 async def schorsing(traject_id: uuid.UUID, body: SchorsingIn, uow: Uow, principal: Writer) -> TrajectOut:
     await _check(uow, principal, traject_id)
     cmd = commands.SchorsTraject(traject_id, body.van, body.tot, body.reden, body.verlengt_einde, body.nieuw_einde)
     return TrajectOut.of(await trajecten.schors_traject(cmd, uow))
 
 
-@router.post("/trajecten/{traject_id}/beeindiging", summary="End the trajectory (outflow, next step, stop)")
+@router.post("/trajecten/{traject_id}/beeindiging", summary="End the trajectory (outflow, next step, stop)",
+    responses=REGELS.weigert(
+        "traject-onbekend", "traject-beeindigd", "traject-onbeperkt", "einde-voor-start",
+        "traject-max-12-maanden"
+    ),
+)
 async def beeindiging(traject_id: uuid.UUID, body: BeeindigingIn, uow: Uow, principal: Writer) -> TrajectOut:
     await _check(uow, principal, traject_id)
     cmd = commands.BeeindigTraject(traject_id, body.einde, body.reden, body.vervolg)

@@ -9,6 +9,7 @@ from toeleiding.domain.fouten import BestaatAl, NietGevonden
 from toeleiding.domain.model import DossierStatus
 from toeleiding.domain.wijziging import zichtbare_waarde
 from toeleiding.entrypoints.deps import get_uow
+from toeleiding.entrypoints.regelboek import REGELS
 from toeleiding.entrypoints.schemas import (
     Bankgegevens,
     UitkeringsstatusIn,
@@ -28,7 +29,12 @@ router = APIRouter(prefix="/v1/wijkwerkers", tags=["wijkwerkers"], responses=PRO
 Uow = Annotated[ToeleidingUnitOfWork, Depends(get_uow)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Register a wijk-werker dossier")
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Register a wijk-werker dossier",
+    responses=REGELS.weigert(
+        "organisator-onbekend", "insz-ongeldig", "iban-ongeldig", "gemeente-niet-in-vlaanderen",
+        "niet-ingeschreven-bij-vdab", "onbeperkt-recht-zonder-pwa", "buiten-werkingsgebied", "insz-bestaat-al"
+    ),
+)
 async def schrijf_in(
     body: WijkwerkerIn,
     uow: Uow,
@@ -57,6 +63,7 @@ async def schrijf_in(
     description="Answers the dossiers the caller may read: a list of zero or one. An organiser finds only its "
                 "own area's dossiers; a referrer, which reads no dossiers, finds none and learns an existing "
                 "dossier's id from the 409 `insz-bestaat-al` when it registers the person.",
+    responses=REGELS.weigert("insz-ongeldig"),
 )
 async def zoek(
     body: ZoekIn,
@@ -95,7 +102,9 @@ async def lijst(
     return [WijkwerkerOut.of(w) for w in dossiers]
 
 
-@router.get("/{wijkwerker_id}", summary="Read one dossier")
+@router.get("/{wijkwerker_id}", summary="Read one dossier",
+    responses=REGELS.weigert("wijkwerker-onbekend"),
+)
 async def lees(
     wijkwerker_id: uuid.UUID,
     uow: Uow,
@@ -125,6 +134,10 @@ async def _zichtbaar(uow: ToeleidingUnitOfWork, principal: Principal, wijkwerker
                 "the latest date, whatever the order of arrival. The event `WijkwerkerGewijzigd` says only that "
                 "the dossier changed; it carries none of the values. A new domicile must lie in the organiser's "
                 "area (`buiten-werkingsgebied`); a move elsewhere is a referral to that area's organiser.",
+    responses=REGELS.weigert(
+        "wijkwerker-onbekend", "wijziging-leeg", "wijziging-voor-inschrijving", "naam-leeg", "iban-ongeldig",
+        "buiten-werkingsgebied"
+    ),
 )
 async def wijzig(
     wijkwerker_id: uuid.UUID,
@@ -143,7 +156,9 @@ async def wijzig(
     return WijkwerkerOut.of(await dossier.wijzig_dossier(cmd, uow))
 
 
-@router.get("/{wijkwerker_id}/wijzigingen", summary="The dossier's history of IBAN, name and address changes")
+@router.get("/{wijkwerker_id}/wijzigingen", summary="The dossier's history of IBAN, name and address changes",
+    responses=REGELS.weigert("wijkwerker-onbekend"),
+)
 async def wijzigingen(
     wijkwerker_id: uuid.UUID,
     uow: Uow,
@@ -161,7 +176,9 @@ async def wijzigingen(
     ]
 
 
-@router.post("/{wijkwerker_id}/uitkeringsstatus", summary="Record a dated change of benefit status (PR-03)")
+@router.post("/{wijkwerker_id}/uitkeringsstatus", summary="Record a dated change of benefit status (PR-03)",
+    responses=REGELS.weigert("wijkwerker-onbekend"),
+)
 async def wijzig_uitkeringsstatus(
     wijkwerker_id: uuid.UUID,
     body: UitkeringsstatusIn,
@@ -183,6 +200,7 @@ async def wijzig_uitkeringsstatus(
     "/{wijkwerker_id}/bankgegevens",
     summary="Bank details for the payout run (internal: cheques service only)",
     tags=["intern"],
+    responses=REGELS.weigert("wijkwerker-onbekend"),
 )
 async def bankgegevens(
     wijkwerker_id: uuid.UUID,

@@ -9,6 +9,7 @@ healed and checked against the invariants (``invarianten.py``).
 from __future__ import annotations
 
 import os
+import shutil
 import time
 
 import pytest
@@ -93,3 +94,4 @@ def test_a_seeded_fault_schedule_keeps_the_invariants(seed, tmp_path, report):
                              f"logs in {stack.root}\nreproduce: {herhaal(seed)}") from exc
     finally:
         stack.stop()
+    shutil.rmtree(stack.root, ignore_errors=True)  # kept only when the seed broke: its logs

@@ -59,7 +59,7 @@ class Partner:
             url = urls[poging % len(urls)]
             poging += 1
             try:
-                r = httpx.post(url + pad, json=body or {}, params=params, timeout=5, trust_env=False,
+                r = httpx.post(url + pad, json=body or {}, params=params, timeout=2, trust_env=False,
                                headers=self.h | {"Idempotency-Key": sleutel})
             except httpx.HTTPError as exc:
                 r, laatste = None, exc

@@ -62,7 +62,8 @@ def test_kill9_the_cheques_consumer_mid_batch_and_restart(stack, report):
     report(f"kill -9 cheques (pid {pid}) after {len(w.prestaties)} prestaties")
     w.prestaties_registreren(w.koppelingen[half:])  # published while cheques is dead
     stack.spawn("cheques")
-    report("cheques restarted and ready", stack.wait_ready("cheques"), basis=stack.opstart, factor=5)
+    report("cheques restarted and ready", stack.wait_ready("cheques", timeout=10 * stack.opstart),
+           basis=stack.opstart, factor=5)
     validated = w.cheques_valideren()  # each webhook is retried until cheques knows the prestatie
     report(f"converged: {validated} cheques validated after the kill", time.monotonic() - t0,
            basis=stack.opstart + basis, factor=20)
@@ -96,12 +97,13 @@ def test_postgres_restarted_under_load(stack, report):
         t0 = time.monotonic()
         report("PostgreSQL stopped under load")
         for name in stack.services:
-            wait_until(lambda name=name: stack.ready_status(name) == 503, timeout=30, interval=0.1)
+            wait_until(lambda name=name: stack.ready_status(name) == 503, timeout=10 * stack.opstart,
+                       interval=0.1)
         report("every service reports /ready 503", time.monotonic() - t0, basis=stack.opstart, factor=5)
         stack.pg.start()
         t1 = time.monotonic()
         for name in stack.services:
-            stack.wait_ready(name, timeout=60)
+            stack.wait_ready(name, timeout=10 * stack.opstart)
         report("every service ready again (no service restart)", time.monotonic() - t1, basis=stack.opstart,
                factor=5)
     finally:
@@ -132,7 +134,7 @@ def test_kill9_the_broker_while_relays_publish_and_restart_it_empty(stack, repor
     def not_ready() -> bool:
         return stack.ready_status("prestaties") == 503
 
-    wait_until(not_ready, timeout=30, interval=0.2)
+    wait_until(not_ready, timeout=10 * stack.opstart, interval=0.2)
     report(f"prestaties /ready 503 while the broker is down; {backlog} outbox rows waiting", time.monotonic() - t0,
            basis=stack.opstart, factor=5)
     assert backlog > 0
@@ -140,12 +142,13 @@ def test_kill9_the_broker_while_relays_publish_and_restart_it_empty(stack, repor
     t1 = time.monotonic()
     report("broker restarted (empty)")
     for name in stack.services:
-        report(f"{name} ready again", stack.wait_ready(name, timeout=60), basis=stack.opstart, factor=5)
+        report(f"{name} ready again", stack.wait_ready(name, timeout=10 * stack.opstart), basis=stack.opstart,
+               factor=5)
 
     def drained() -> bool:
         return stack.outbox_backlog("prestaties") == 0
 
-    wait_until(drained, timeout=30, interval=0.2)
+    wait_until(drained, timeout=10 * stack.opstart, interval=0.2)
     validated = w.cheques_valideren()
     report(f"converged: backlog drained, {validated} cheques validated", time.monotonic() - t1,
            basis=stack.opstart + basis, factor=20)

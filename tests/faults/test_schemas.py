@@ -89,7 +89,7 @@ def test_a_seeded_fault_schedule_keeps_the_invariants(seed, tmp_path, report):
                wacht_op_rust(stack, log, geduld))
         for figuur in controleer(stack, schema, log, wereld, last.partner):
             report(f"invariant: {figuur}")
-    except BaseException as exc:
+    except Exception as exc:  # an interrupt (Ctrl-C) ends the run as it is
         raise AssertionError(f"seed {seed} broke: {exc!r}\n{schema.beschrijving()}\nfaults: {log.fouten}\n"
                              f"logs in {stack.root}\nreproduce: {herhaal(seed)}") from exc
     finally:

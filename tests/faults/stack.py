@@ -32,6 +32,11 @@ def scaled(bounded: int, soak: int) -> int:
     return soak if SOAK else bounded
 
 
+def base(name: str) -> str:
+    """The service of a process name: ``prestaties-2`` is a replica of ``prestaties``."""
+    return name.rsplit("-", 1)[0] if name[-1:].isdigit() else name
+
+
 def kill9(pid: int) -> None:
     proc = psutil.Process(pid)
     proc.send_signal(signal.SIGKILL)
@@ -44,7 +49,9 @@ class Stack:
     services: tuple[str, ...]
     partitions: int = 4
     env_extra: dict[str, str] = field(default_factory=dict)
+    replicas: dict[str, int] = field(default_factory=dict)  # e.g. {"prestaties": 2}: "prestaties-2" too
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    opstart: float = 0.0  # seconds the services took to become ready in start()
     ports: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -53,6 +60,16 @@ class Stack:
         self.broker = EmbeddedBroker(free_port(), log_file=self.root / "tansu.log")
         self.private_key, self.public_key = ensure_local_keypair(self.root / "keys")
         self.ports = {s.name: free_port() for s in SERVICES}
+        self.ports.update({n: free_port() for n in self.names if n not in self.ports})
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every service process: each service, then its extra replicas (``<service>-<n>``)."""
+        extra = tuple(f"{s}-{i}" for s in self.services for i in range(2, self.replicas.get(s, 1) + 1))
+        return self.services + extra
+
+    def replicas_of(self, name: str) -> list[str]:
+        return [n for n in self.names if base(n) == name]
 
     # --- engines -------------------------------------------------------------------
     @property
@@ -77,10 +94,14 @@ class Stack:
         for name in self.services:
             self.pg.drop_database(name)
             embedded_database(self.pg, service(name))
-        for name in self.services:
+        t0 = time.monotonic()
+        for name in self.names:
             self.spawn(name)
-        for name in self.services:
+        for name in self.names:
             self.wait_ready(name, timeout=90)
+        # The fault-free start of every service, on this machine and now: the baseline
+        # restarts and recoveries are bounded by (a multiple of).
+        self.opstart = time.monotonic() - t0
 
     def stop(self) -> None:
         for name in list(self.procs):
@@ -99,10 +120,10 @@ class Stack:
         return f"http://127.0.0.1:{self.ports[name]}"
 
     def env(self, name: str) -> dict[str, str]:
-        spec = service(name)
+        spec = service(base(name))
         env = dict(os.environ)
         env.update({
-            spec.database_url_env: self.pg.url(name, user=spec.app_role),
+            spec.database_url_env: self.pg.url(base(name), user=spec.app_role),
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
             "KAFKA_TOPIC_PARTITIONS": str(self.partitions),
             "KAFKA_REQUEST_TIMEOUT_S": "3",
@@ -118,7 +139,7 @@ class Stack:
         return env
 
     def spawn(self, name: str) -> None:
-        spec = service(name)
+        spec = service(base(name))
         with (self.root / f"{name}.log").open("ab") as log:
             self.procs[name] = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", spec.app_factory, "--factory", "--host", "127.0.0.1",
@@ -134,6 +155,8 @@ class Stack:
 
     def terminate(self, name: str) -> None:
         proc = self.procs.pop(name)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGCONT)  # a frozen process handles SIGTERM only once resumed
         proc.terminate()
         try:
             proc.wait(timeout=20)
@@ -164,20 +187,24 @@ class Stack:
         path = self.root / f"{name}.log"
         return path.read_text(errors="replace")[-chars:] if path.exists() else ""
 
-    def outbox_backlog(self, name: str) -> int:
-        """Unpublished outbox rows of ``name``, straight from its database."""
+    def query(self, database: str, sql: str, *args) -> list:
+        """Rows of ``sql`` in ``database``, as the superuser (what a test checks behind the APIs)."""
         import asyncpg
 
         from wijkwerk.embedded import run_coroutine_sync
 
-        async def count() -> int:
-            conn = await asyncpg.connect(host=self.pg.host, port=self.pg.port, user="postgres", database=name)
+        async def rows() -> list:
+            conn = await asyncpg.connect(host=self.pg.host, port=self.pg.port, user="postgres", database=database)
             try:
-                return await conn.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+                return [tuple(r) for r in await conn.fetch(sql, *args)]
             finally:
                 await conn.close()
 
-        return run_coroutine_sync(count)
+        return run_coroutine_sync(rows)
+
+    def outbox_backlog(self, name: str) -> int:
+        """Unpublished outbox rows of ``name``, straight from its database."""
+        return self.query(name, "SELECT count(*) FROM outbox WHERE published_at IS NULL")[0][0]
 
     def metrics(self, name: str) -> str:
         return httpx.get(self.url(name) + "/metrics", timeout=5, trust_env=False).text

@@ -26,13 +26,20 @@ from cheques.domain.fouten import BestaatAl
 from cheques.service_layer.afsluiten import verifieer
 from cheques.service_layer.herberekening import Herberekening
 from cheques.service_layer.uow import ChequesUnitOfWork
+from wijkwerk.db.idempotency import request_session
 
 _CHEQUES = ("ChequeGevalideerd", "ChequeValidatieTeruggedraaid")
 
 
 async def vertrouwde_afsluiting(uow: Callable[[], ChequesUnitOfWork]) -> dict[str, Any]:
-    """The last close, once the whole chain verifies."""
-    uitslag = await verifieer(uow())
+    """The last close, once the whole chain verifies. The verification reads one snapshot
+    of its own, never inside the request's transaction (an Idempotency-Key opens one, and a
+    transaction that ran a statement can no longer choose its isolation level)."""
+    buiten = request_session.set(None)
+    try:
+        uitslag = await verifieer(uow())
+    finally:
+        request_session.reset(buiten)
     if not uitslag["afsluitingen"]:
         raise BestaatAl("No month is closed yet: only a full recompute (vanaf=begin) is possible.",
                         rule="geen-afsluiting")

@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 
 from cheques.adapters.herberekening import laatste_herberekening
-from cheques.config import Settings
+from cheques.config import PRESTATIES_CONSUMER, Settings
 from cheques.entrypoints.routes import afrekeningen, cheques, grootboek, periodes, tarieven, uitbetalingen, voorraad, webhooks
 from cheques.service_layer import prestaties, referentie, terugdraaien
 from cheques.service_layer.uow import ChequesUnitOfWork
@@ -19,7 +19,7 @@ def consumers(runtime: Runtime):
         make_consumer(runtime, "referentie", [topics.TOELEIDING], referentie.HANDLERS),
         # Money: a worker's prestaties are applied in their order, so a parked one halts
         # that worker's later events until an operator resolves it (`wijkwerk dlq`).
-        make_consumer(runtime, "prestaties", [runtime.settings.prestaties_topic], prestaties.HANDLERS,
+        make_consumer(runtime, PRESTATIES_CONSUMER, [runtime.settings.prestaties_topic], prestaties.HANDLERS,
                       halt_per_key=True),
     ]
 

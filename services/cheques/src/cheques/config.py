@@ -6,7 +6,11 @@ from pydantic_settings import SettingsConfigDict
 
 from cheques.domain.handtekening import Geheim
 from wijkwerk.events import topics
+from wijkwerk.messaging.groepen import group_id
 from wijkwerk.settings import ServiceSettings
+
+# The consumer of prestaties' events: the ledger holds its effects (group cheques.prestaties).
+PRESTATIES_CONSUMER = "prestaties"
 
 
 def embedded_uitgever_geheim(private_key_file: str | Path, uitgever: str) -> str:
@@ -65,6 +69,11 @@ class Settings(ServiceSettings):
     herberekening_wacht_s: float = 10.0
     # How often reversal orders of corrected or cancelled prestaties are applied.
     terugdraaien_interval_s: float = 1.0
+
+    def ledger_groepen(self) -> dict[str, list[str]]:
+        """The consumer groups whose effects the ledger holds, with their topics: the
+        recompute waits for them, wherever they run (ADR 0016: workers apart from the API)."""
+        return {group_id("cheques", PRESTATIES_CONSUMER): [self.prestaties_topic]}
 
     @model_validator(mode="after")
     def _embedded_geheimen(self) -> "Settings":

@@ -46,6 +46,7 @@ from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.archief import ArchiefBron
 from wijkwerk.messaging.herverdeling import COMMIT_NA_HERVERDELING, Herverdeling
+from wijkwerk.messaging.groepen import group_id
 from wijkwerk.messaging.kafka import BrokerUnavailable, bounded, make_consumer, send_all, stop_quietly
 from wijkwerk.messaging.parkeren import Parkeren, Poison, gehalteerd, outage, sleutel
 from wijkwerk.actor import zet_actor
@@ -138,7 +139,7 @@ class InboxConsumer(Parkeren):
         self.halt_per_key = halt_per_key
         self.herstel_interval_s = 1.0
         self._laatste_herstel = 0.0
-        self.group_id = f"{service}.{name}"
+        self.group_id = group_id(service, name)
         self.state = ConsumerState()
         self._consumer: AIOKafkaConsumer | None = None
         # What this session committed: a broker that answers "nothing committed" (or less)

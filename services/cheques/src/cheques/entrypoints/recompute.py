@@ -40,7 +40,7 @@ async def main(settings: Settings, archieven: dict | None = None, vanaf: Vanaf =
         rapport = await herbereken(
             session_factory(engine), settings.kafka, prestaties_topic=settings.prestaties_topic,
             cheques_topic=settings.cheques_topic, archieven=archieven, wacht_s=settings.herberekening_wacht_s,
-            vanaf=vanaf,
+            vanaf=vanaf, groepen=settings.ledger_groepen(),
         )
         record_recompute("cheques", rapport, timer.elapsed())
         return rapport

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from wijkwerk.messaging.archief import ArchiefBron, Geschiedenis, GeschiedenisOnbeschikbaar, GeschiedenisOnvolledig
+from wijkwerk.messaging.groepen import wacht_op_groepen
 from wijkwerk.messaging.kafka import BrokerUnavailable
 from wijkwerk.settings import KafkaSettings
 
@@ -57,8 +58,17 @@ async def herbereken(
     archieven: Mapping[str, ArchiefBron],
     wacht_s: float = 10.0,
     vanaf: Vanaf = Vanaf.BEGIN,
+    groepen: Mapping[str, Sequence[str]] | None = None,
 ) -> dict:
+    """``groepen``: the consumer groups whose effects the ledger holds, with their topics;
+    the replay waits (up to ``wacht_s``) until they have committed everything on them,
+    wherever they run, and the report names what was still behind."""
     await wacht_op_outbox(sessions, wacht_s)
+    try:
+        consumenten = await wacht_op_groepen(kafka, dict(groepen or {}), wacht_s)
+    except BrokerUnavailable as exc:
+        raise Onbeschikbaar(f"The consumers' progress could not be read: {exc}",
+                            rule="herberekening-onbeschikbaar") from None
     run_id = uuid.uuid4()
     geschiedenis = Geschiedenis(kafka, archieven)
     vertrouwd = await vertrouwde_afsluiting(lambda: ChequesUnitOfWork(sessions)) if vanaf is Vanaf.LAATSTE_AFSLUITING else None
@@ -81,6 +91,7 @@ async def herbereken(
             rapport = {**start, **_rapport(run_id, fold, vergeleken, verschillen, await repo.maanden_uit_evenwicht(),
                                            achterstand)}
             rapport["gelezen"] = geschiedenis.gelezen
+            rapport["consumenten_achterstand"] = consumenten
             await repo.bewaar(run_id, fold.events, rapport["verschil_cent"], orjson.loads(orjson.dumps(rapport)))
             await session.commit()
     except GeschiedenisOnvolledig as exc:

@@ -1,4 +1,3 @@
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -14,19 +13,6 @@ from wijkwerk.problems import PROBLEM_RESPONSES
 router = APIRouter(prefix="/v1/grootboek", tags=["grootboek"], responses=PROBLEM_RESPONSES)
 
 
-async def _consumers_bij(request: Request, timeout_s: float) -> None:
-    """The in-process consumers have applied everything on their topics (lag 0), so the
-    ledger and the replay see the same facts; bounded, the report shows any remainder."""
-    runtime = request.app.state.runtime
-    if not runtime.settings.run_workers:
-        return
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while asyncio.get_running_loop().time() < deadline:
-        if all(c.state.running and c.state.lag and not any(c.state.lag.values()) for c in runtime.consumers):
-            return
-        await asyncio.sleep(0.1)
-
-
 _VOORBEELD = {
     "vanaf": "laatste-afsluiting",
     "afsluiting": {"periode": "2026-02", "volgnummer": 2, "hash": "56cb5e31e0be5733…", "afgesloten_op": "2026-03-02",
@@ -40,6 +26,7 @@ _VOORBEELD = {
     "maanden_uit_evenwicht": [], "fouten": [],
     "gelezen": {"wijkwerk.prestaties.v1": {"archief": 11, "staart": 0},
                 "cheques (geboekt na de afsluiting)": {"archief": 13, "staart": 0}},
+    "consumenten_achterstand": {},
 }
 
 
@@ -60,11 +47,10 @@ async def herberekening(
     = Vanaf.BEGIN,
 ) -> dict:
     timer = Timer()
-    await _consumers_bij(request, settings.herberekening_wacht_s)
     rapport = await herbereken(
         request.app.state.runtime.sessions, settings.kafka, prestaties_topic=settings.prestaties_topic,
         cheques_topic=settings.cheques_topic, archieven=archieven, wacht_s=settings.herberekening_wacht_s,
-        vanaf=vanaf,
+        vanaf=vanaf, groepen=settings.ledger_groepen(),
     )
     record_recompute("cheques", rapport, timer.elapsed())
     return rapport

@@ -140,3 +140,45 @@ async def test_an_order_needs_an_active_erkenning_of_the_gebruiker_at_that_organ
     elders = await o.webhook(order(ander), erkenning=False)  # no erkenning at the other organiser
     assert (elders.status_code, elders.json()["rule"]) == (409, "erkenning-nog-onbekend")
     assert (await o.webhook(order(oid), erkenning=False)).status_code == 200
+
+
+async def test_a_split_rate_laid_down_while_a_validation_is_in_flight_waits_and_counts_it(omgeving):
+    """The retroactive check counts the cheques already split; a validation still in flight
+    (uncommitted) would escape it and keep the rate the new row replaces. The new rate waits
+    for the split in flight and then refuses, as it would after it."""
+    import asyncio
+
+    from sqlalchemy import text
+
+    from cheques.service_layer import commands
+    from cheques.service_layer.uow import ChequesUnitOfWork
+    from cheques.service_layer.webhooks import valideer_cheque
+    from wijkwerk.testing import async_wait_until
+
+    o = omgeving
+    oid, g, w = await o.organisator(745), uuid.uuid4(), uuid.uuid4()
+    b = {"type": "bestelling.betaald", "bestelling_id": str(uuid.uuid4()), "gebruiker_id": str(g),
+         "organisator_id": str(oid), "aantal": 1, "drager": "papier", "besteld_op": "2026-02-20"}
+    await o.ok(b)
+    await o.ok({"type": "cheques.uitgegeven", "bestelling_id": b["bestelling_id"], "serienummers": ["V0001"],
+                "uitgegeven_op": "2026-02-21"})
+    p = o.prestatie_event(w, g, oid, uuid.uuid4(), date(2026, 5, 4), uren=1, minuten=50, vergoeding=0)
+    await o.prestatie(p)
+
+    uow = ChequesUnitOfWork(o.sessions)
+    async with uow:  # the issuer's validation, split and booked but not committed yet
+        await valideer_cheque(commands.ValideerCheque("V0001", p.prestatie_id, date(2026, 5, 5)), uow, "vdab")
+        nieuw = asyncio.create_task(o.client.post(
+            "/v1/verdeeltarieven", headers=o.tokens.headers("cheques:admin"),
+            json={"soort": "loon_per_uur", "waarde": 450, "geldig_vanaf": "2026-05-01"}))
+
+        async def wacht_op_het_slot() -> bool:
+            async with o.engine.connect() as conn:
+                return bool(await conn.scalar(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'")))
+
+        await async_wait_until(wacht_op_het_slot, timeout=20)
+        assert not nieuw.done()
+        await uow.commit()
+    r = await asyncio.wait_for(nieuw, 20)
+    assert (r.status_code, r.json()["rule"], r.json()["cheques"]) == (422, "tarief-terugwerkend", 1)

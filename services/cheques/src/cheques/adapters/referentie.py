@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -54,11 +54,25 @@ class TariefReferentie:
         )
 
 
+_SLOT = "hashtext('cheques:verdeeltarieven')"
+
+
 class VerdeeltariefRepository:
     """The effective-dated split rates (A-15)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def vergrendel_gedeeld(self) -> None:
+        """A split's side (a validation, an issue): many at once, none while a rate is being
+        laid down. Taken in its own statement before the rates are read, so under READ
+        COMMITTED the read sees a rate committed while this waited."""
+        await self.session.execute(text(f"SELECT pg_advisory_xact_lock_shared({_SLOT})"))
+
+    async def vergrendel_exclusief(self) -> None:
+        """A new rate's side: waits for every split in flight to commit, so its check of the
+        cheques already split sees them, and holds new splits back until it commits."""
+        await self.session.execute(text(f"SELECT pg_advisory_xact_lock({_SLOT})"))
 
     async def alle(self) -> Tarieven:
         rows = await self.session.execute(

@@ -23,6 +23,8 @@ async def leg_vast(cmd: commands.LegVerdeeltariefVast, uow: ChequesUnitOfWork) -
         raise OngeldigeInvoer("A cheque is valid for at least one month.", rule="geldigheid-ongeldig")
     soort = Soort(cmd.soort)
     async with uow:
+        # Splits in flight commit first (and are counted below); new ones wait for this row.
+        await uow.verdeeltarieven.vergrendel_exclusief()
         volgende = [v for v, _ in (await uow.verdeeltarieven.alle()).rijen.get(soort, ()) if v > cmd.geldig_vanaf]
         geraakt = await uow.verdeeltarieven.cheques_onder(soort, cmd.geldig_vanaf, min(volgende, default=None))
         if geraakt:

@@ -12,6 +12,7 @@ from cheques.adapters.uitbetalingen import RondeRepository
 from cheques.domain.afsluiting import PeriodeAfgesloten, van_dag
 from cheques.domain.afsluiting import boekdatum as boekdatum_na_afsluiting
 from cheques.domain.grootboek import Transactie, partij
+from cheques.domain.tarieven import Tarieven
 from cheques.domain.uitbetaling import Periode
 from wijkwerk.db import UnitOfWork
 from wijkwerk.observability import MONEY
@@ -35,6 +36,7 @@ class ChequesUnitOfWork(UnitOfWork):
         self.erkenningen = ErkenningReferentie(session)
         self._geboekt: list[Transactie] = []
         self._afgesloten: tuple[Periode | None] | None = None
+        self._tarieven: Tarieven | None = None
 
     async def laatst_afgesloten(self) -> Periode | None:
         """The last closed month, under the close lock (shared): no close commits before this
@@ -44,6 +46,15 @@ class ChequesUnitOfWork(UnitOfWork):
             maand = await self.afsluitingen.laatste_maand()
             self._afgesloten = (van_dag(maand) if maand else None,)
         return self._afgesloten[0]
+
+    async def tarieven_voor_splitsing(self) -> Tarieven:
+        """The split rates to split a cheque with, under the rates' lock (shared): no new
+        rate commits before this transaction does, so a rate laid down meanwhile either
+        sees this split (and is refused as retroactive) or is seen by it."""
+        if self._tarieven is None:
+            await self.verdeeltarieven.vergrendel_gedeeld()
+            self._tarieven = await self.verdeeltarieven.alle()
+        return self._tarieven
 
     async def boekdatum(self, dag: date) -> date:
         """The date a fact dated ``dag`` is booked on: ``dag`` while its month is open, else
@@ -66,7 +77,7 @@ class ChequesUnitOfWork(UnitOfWork):
 
     async def commit(self) -> None:
         await super().commit()
-        self._afgesloten = None  # the lock ended with the transaction (a joined one: with its batch)
+        self._afgesloten = self._tarieven = None  # the locks ended with the transaction (a joined one: with its batch)
         # Counted once written; a joined unit of work counts when its batch is flushed.
         for transactie in self._geboekt:
             for boeking in transactie.boekingen:
@@ -76,5 +87,5 @@ class ChequesUnitOfWork(UnitOfWork):
 
     async def rollback(self) -> None:
         self._geboekt = []
-        self._afgesloten = None
+        self._afgesloten = self._tarieven = None
         await super().rollback()

@@ -108,7 +108,7 @@ async def _bestelling(uow: ChequesUnitOfWork, cmd: commands.GeefChequesUit, uitg
 async def geef_cheques_uit(cmd: commands.GeefChequesUit, uow: ChequesUnitOfWork, uitgever: str) -> None:
     bestelling = await _bestelling(uow, cmd, uitgever)
     bestelling.controleer_uitgifte(await uow.cheques.aantal_van(bestelling.id), cmd.serienummers, cmd.uitgegeven_op)
-    tarieven = await uow.verdeeltarieven.alle()
+    tarieven = await uow.tarieven_voor_splitsing()
     tot = geldig_tot(cmd.uitgegeven_op, tarieven.op(Soort.GELDIGHEID_MAANDEN, cmd.uitgegeven_op))
     nieuwe = [Cheque(s, bestelling, cmd.uitgegeven_op, tot) for s in cmd.serienummers]
     if await uow.cheques.add_all(bestelling, nieuwe) != len(nieuwe):
@@ -151,7 +151,7 @@ async def valideer_cheque(cmd: commands.ValideerCheque, uow: ChequesUnitOfWork, 
         raise NogOnbekend("The prestatie is not known here yet.", rule="prestatie-nog-onbekend")
     cheque.valideer(prestatie, cmd.gevalideerd_op, await uow.cheques.gevalideerd_voor(prestatie.id))
     b = cheque.bestelling
-    v = verdeel(b.prijs_cent, b.drager, b.besteld_op, prestatie.datum, await uow.verdeeltarieven.alle())
+    v = verdeel(b.prijs_cent, b.drager, b.besteld_op, prestatie.datum, await uow.tarieven_voor_splitsing())
     await uow.cheques.save(cheque)
     # Booked on the validation date; when that month is closed, in the first open
     # month (issue #17): the prestatie's date only chooses the rates, never the month.

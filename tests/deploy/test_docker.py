@@ -146,10 +146,13 @@ def test_every_stage_takes_the_service_argument_and_migrations_are_shipped(docke
 
 
 def test_the_entrypoint_serves_each_services_factory():
+    from wijkwerk.serve import uvicorn_argv
+
     text = ENTRYPOINT.read_text()
-    assert '"${WIJKWERK_SERVICE}.entrypoints.api:create_app" --factory' in text
+    assert 'exec python -m wijkwerk.serve "${WIJKWERK_SERVICE}"' in text
     for spec in SERVICES:
         assert spec.app_factory == f"{spec.name}.entrypoints.api:create_app"
+        assert uvicorn_argv(spec.name, ["--port", "1"]) == [spec.app_factory, "--factory", "--port", "1"]
 
 
 # --- build context -----------------------------------------------------------------------------
@@ -250,11 +253,11 @@ def test_the_build_context_leaves_out_secrets_data_and_tests(path):
 def test_the_entrypoint_runs_uvicorn_without_arguments_and_other_commands_as_given(tmp_path):
     fake_bin = tmp_path / "bin"
     fake_bin.mkdir()
-    (fake_bin / "uvicorn").write_text('#!/bin/sh\necho "uvicorn $*"\n')
-    (fake_bin / "uvicorn").chmod(0o755)
+    (fake_bin / "python").write_text('#!/bin/sh\necho "python $*"\n')
+    (fake_bin / "python").chmod(0o755)
     env = {"PATH": f"{fake_bin}:/usr/bin:/bin", "WIJKWERK_SERVICE": "cheques", "PORT": "8003"}
     served = subprocess.run(["sh", str(ENTRYPOINT)], env=env, capture_output=True, text=True, timeout=30, check=True)
-    assert served.stdout.startswith("uvicorn cheques.entrypoints.api:create_app --factory --host 0.0.0.0 --port 8003")
+    assert served.stdout.startswith("python -m wijkwerk.serve cheques --host 0.0.0.0 --port 8003")
     options = subprocess.run(["sh", str(ENTRYPOINT), "--workers", "1"], env=env, capture_output=True, text=True,
                              timeout=30, check=True)
     assert options.stdout.rstrip().endswith("--workers 1")

@@ -116,6 +116,18 @@ class ServiceUrls(BaseSettings):
     prestaties_url: str = Field("http://127.0.0.1:8002", validation_alias=_env("PRESTATIES_URL"))
     cheques_url: str = Field("http://127.0.0.1:8003", validation_alias=_env("CHEQUES_URL"))
     evaluatie_url: str = Field("http://127.0.0.1:8004", validation_alias=_env("EVALUATIE_URL"))
+    # HTTPS between the services: the CA that issued their certificates (wijkwerk.http.tls);
+    # unset, the system's CAs.
+    ca_file: str | None = Field(None, validation_alias=_env("WIJKWERK_CA_FILE"))
+    # Where a service's metrics are when they have a port of their own (<SERVICE>_METRICS_PORT);
+    # unset, <url>/metrics. Read by evaluatie's dashboard.
+    toeleiding_metrics_url: str | None = Field(None, validation_alias=_env("TOELEIDING_METRICS_URL"))
+    prestaties_metrics_url: str | None = Field(None, validation_alias=_env("PRESTATIES_METRICS_URL"))
+    cheques_metrics_url: str | None = Field(None, validation_alias=_env("CHEQUES_METRICS_URL"))
+    evaluatie_metrics_url: str | None = Field(None, validation_alias=_env("EVALUATIE_METRICS_URL"))
+
+    def metrics_url(self, service: str) -> str:
+        return getattr(self, f"{service}_metrics_url") or getattr(self, f"{service}_url").rstrip("/") + "/metrics"
 
 
 class TracingSettings(BaseSettings):

@@ -259,8 +259,8 @@ def create_service_app(
         openapi_tags=openapi_tags,
         default_response_class=ORJSONResponse,
         dependencies=[Depends(strict_dates)],
-        # Production may hide the API's documents (<SERVICE>_DOCS=false); the CLI's
-        # `wijkwerk openapi` and the tests read app.openapi() either way.
+        # Production may hide the API's documents (<SERVICE>_DOCS=false); app.openapi()
+        # (the tests) works either way.
         **({} if settings.docs else {"docs_url": None, "redoc_url": None, "openapi_url": None}),
     )
     app.state.settings = settings

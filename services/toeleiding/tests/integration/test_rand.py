@@ -59,6 +59,8 @@ async def test_metrics_on_their_own_port_and_the_documents_off(embedded_pg, toke
             r = await scraper.get(f"http://127.0.0.1:{poort}/metrics")
         assert r.status_code == 200
         assert "wijkwerk_http_request_duration_seconds" in r.text
-    # the port is released when the service stops
+    # nothing listens on the port once the service stopped (SO_REUSEADDR: the scrape's
+    # connection may linger in TIME_WAIT, as any server restarting on its port allows)
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("127.0.0.1", poort))

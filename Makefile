@@ -9,7 +9,7 @@ PACKAGES := -e 'shared[embedded,test,bench]' -e services/toeleiding -e services/
             -e services/cheques -e services/evaluatie
 PYPROJECTS := shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 
-.PHONY: install run demo test test-unit test-integration test-e2e bench soak asyncapi token clean
+.PHONY: install run demo test test-unit test-integration test-e2e bench soak asyncapi token lock clean
 
 $(STAMP): $(PYPROJECTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,12 @@ asyncapi: $(STAMP)
 
 token: $(STAMP)
 	$(BIN)/wijkwerk token $(ARGS)
+
+# The image's lock files (deploy/docker/requirements/<service>.txt, pinned with hashes) from
+# the pyproject pins; run after changing a dependency (tests/deploy/test_lock.py says when).
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e 'shared[lock]'
+	$(BIN)/python deploy/docker/lock.py
 
 clean:
 	rm -rf $(VENV) .wijkwerk .pytest_cache

@@ -309,3 +309,23 @@ def test_the_services_fit_in_the_postgres_connection_limit(compose):
             f"{spec.env_prefix}_DB_POOL_SIZE", ServiceSettings.model_fields["db_pool_size"].default))
         needed += compose["services"][name].get("deploy", {}).get("replicas", 1) * 2 * pool
     assert needed <= max_connections // 2, f"{needed} connections of {max_connections}: leave room for jobs and admins"
+
+
+def test_metrics_are_scraped_on_their_own_port_which_is_not_published(compose):
+    """/metrics is not on the API port (issue #22 item 6): each service serves it on its
+    metrics port, Prometheus scrapes that port, evaluatie's dashboard reads it there, and it
+    is not published on the host; the API documents are off and a client rate limit is on."""
+    import yaml
+
+    prometheus = yaml.safe_load((REPO / "deploy" / "prometheus" / "prometheus.yml").read_text(encoding="utf-8"))
+    jobs = {job["job_name"]: job for job in prometheus["scrape_configs"]}
+    for name, spec in APP_SERVICES.items():
+        service = compose["services"][name]
+        env = _env(service)
+        port = int(env[f"{spec.env_prefix}_METRICS_PORT"])
+        assert port != spec.port, name
+        assert [c["port"] for c in jobs[name]["dns_sd_configs"]] == [port], name
+        assert env[f"{spec.env_prefix}_METRICS_URL"] == f"http://{name}:{port}/metrics", name
+        assert not [p for p in service.get("ports", []) if str(p).endswith(f":{port}")], name
+        assert env[f"{spec.env_prefix}_DOCS"] == "false", name
+        assert float(_default(env[f"{spec.env_prefix}_RATE_LIMIT_PER_S"])) > 0, name

@@ -146,10 +146,13 @@ def test_every_stage_takes_the_service_argument_and_migrations_are_shipped(docke
 
 
 def test_the_entrypoint_serves_each_services_factory():
+    from wijkwerk.serve import uvicorn_argv
+
     text = ENTRYPOINT.read_text()
-    assert '"${WIJKWERK_SERVICE}.entrypoints.api:create_app" --factory' in text
+    assert 'exec python -m wijkwerk.serve "${WIJKWERK_SERVICE}"' in text
     for spec in SERVICES:
         assert spec.app_factory == f"{spec.name}.entrypoints.api:create_app"
+        assert uvicorn_argv(spec.name, ["--port", "1"]) == [spec.app_factory, "--factory", "--port", "1"]
 
 
 # --- build context -----------------------------------------------------------------------------
@@ -250,11 +253,11 @@ def test_the_build_context_leaves_out_secrets_data_and_tests(path):
 def test_the_entrypoint_runs_uvicorn_without_arguments_and_other_commands_as_given(tmp_path):
     fake_bin = tmp_path / "bin"
     fake_bin.mkdir()
-    (fake_bin / "uvicorn").write_text('#!/bin/sh\necho "uvicorn $*"\n')
-    (fake_bin / "uvicorn").chmod(0o755)
+    (fake_bin / "python").write_text('#!/bin/sh\necho "python $*"\n')
+    (fake_bin / "python").chmod(0o755)
     env = {"PATH": f"{fake_bin}:/usr/bin:/bin", "WIJKWERK_SERVICE": "cheques", "PORT": "8003"}
     served = subprocess.run(["sh", str(ENTRYPOINT)], env=env, capture_output=True, text=True, timeout=30, check=True)
-    assert served.stdout.startswith("uvicorn cheques.entrypoints.api:create_app --factory --host 0.0.0.0 --port 8003")
+    assert served.stdout.startswith("python -m wijkwerk.serve cheques --host 0.0.0.0 --port 8003")
     options = subprocess.run(["sh", str(ENTRYPOINT), "--workers", "1"], env=env, capture_output=True, text=True,
                              timeout=30, check=True)
     assert options.stdout.rstrip().endswith("--workers 1")
@@ -292,3 +295,43 @@ def test_the_health_probe_exits_zero_only_on_200():
         server.shutdown()
         server.server_close()
     assert probe("/health") == 1  # nothing listens any more
+
+
+def test_the_health_probe_speaks_https_when_the_service_has_a_certificate(tmp_path):
+    """<SERVICE>_TLS_CERTFILE set: the API port is HTTPS, and so is the image's probe."""
+    import datetime as dt
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "cheques")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=1))
+            .not_valid_after(now + dt.timedelta(hours=1)).sign(key, hashes.SHA256()))
+    certfile, keyfile = tmp_path / "tls.crt", tmp_path / "tls.key"
+    certfile.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    keyfile.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certfile, keyfile)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Probe)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        env = {**os.environ, "PORT": str(server.server_address[1]), "WIJKWERK_SERVICE": "cheques"}
+
+        def probe(**extra: str) -> int:
+            return subprocess.run([sys.executable, str(HEALTHCHECK), "/health"], env={**env, **extra},
+                                  capture_output=True, timeout=30, check=False).returncode
+
+        assert probe(CHEQUES_TLS_CERTFILE=str(certfile)) == 0
+        assert probe() == 1  # plain HTTP against the TLS port fails
+    finally:
+        server.shutdown()
+        server.server_close()

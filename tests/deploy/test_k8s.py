@@ -172,6 +172,8 @@ def test_the_workers_run_in_their_own_deployment_with_their_own_autoscaler_and_b
 # The API is ready when its database answers (a broker outage keeps it in service); the
 # workers when relay and consumers are connected, and alive while no worker task ended.
 PROBES = {"": ("/ready", "/health"), "-workers": ("/ready/workers", "/health/workers")}
+# /metrics on a port of its own (<SERVICE>_METRICS_PORT), not on the API port.
+METRICS_PORT = 9100
 
 
 def test_probes_resources_and_ports(overlay):
@@ -179,14 +181,17 @@ def test_probes_resources_and_ports(overlay):
         for suffix, (readiness, liveness) in PROBES.items():
             deployment = overlay[("Deployment", name + suffix)]
             (container,) = deployment["spec"]["template"]["spec"]["containers"]
-            assert container["ports"] == [{"name": "http", "containerPort": spec.port, "protocol": "TCP"}]
-            assert container["readinessProbe"]["httpGet"] == {"path": readiness, "port": "http"}, name + suffix
-            assert container["livenessProbe"]["httpGet"] == {"path": liveness, "port": "http"}, name + suffix
-            assert container["startupProbe"]["httpGet"]["path"] == "/health"
+            assert container["ports"] == [{"name": "http", "containerPort": spec.port, "protocol": "TCP"},
+                                          {"name": "metrics", "containerPort": METRICS_PORT, "protocol": "TCP"}]
+            # The API port serves HTTPS (the service's certificate); the kubelet probes it so.
+            https = {"port": "http", "scheme": "HTTPS"}
+            assert container["readinessProbe"]["httpGet"] == {"path": readiness, **https}, name + suffix
+            assert container["livenessProbe"]["httpGet"] == {"path": liveness, **https}, name + suffix
+            assert container["startupProbe"]["httpGet"] == {"path": "/health", **https}
             resources = container["resources"]
             assert {"cpu", "memory"} <= set(resources["requests"]) and "memory" in resources["limits"], name
             annotations = deployment["spec"]["template"]["metadata"]["annotations"]
-            assert annotations["prometheus.io/port"] == str(spec.port)
+            assert annotations["prometheus.io/port"] == str(METRICS_PORT)
             assert annotations["prometheus.io/path"] == "/metrics"
 
 

@@ -117,13 +117,15 @@ def test_prometheus_scrapes_every_metrics_endpoint_in_compose(prometheus_config,
         for job in prometheus_config["scrape_configs"]
         for target in _targets(job)
     }
-    # Every compose service that runs one of our images exposes /metrics on its port.
+    # Every compose service that runs one of our images exposes /metrics on its metrics
+    # port (<SERVICE>_METRICS_PORT), not on its API port.
+    prefixes = {spec.name: spec.env_prefix for spec in SERVICES}
     exposing = {
-        f"{name}:{service['build']['args']['PORT']}"
+        f"{name}:{service['environment'][prefixes[name] + '_METRICS_PORT']}"
         for name, service in compose["services"].items()
         if "build" in service and service.get("restart") != "no"
     }
-    assert exposing == {f"{spec.name}:{spec.port}" for spec in SERVICES}
+    assert {t.split(":")[0] for t in exposing} == set(prefixes)
     missing = exposing - set(scraped)
     assert not missing, f"not scraped: {sorted(missing)}"
     assert all(scraped[target] == "/metrics" for target in exposing)

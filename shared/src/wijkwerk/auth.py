@@ -311,6 +311,8 @@ async def current_principal(
         raise Problem(401, "token-ontbreekt", "A bearer token is required.")
     verifier: TokenVerifier = request.app.state.token_verifier
     principal = await verifier.verify_async(token)
+    if (limiet := getattr(request.app.state, "verzoeklimiet", None)) is not None:
+        limiet.controleer(principal)  # 429 past the caller's rate (wijkwerk.http.verzoeklimiet)
     request.state.principal = principal
     # The audit trail: every change this request makes is recorded with this principal.
     route = request.scope.get("route")

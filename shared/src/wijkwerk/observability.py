@@ -88,6 +88,8 @@ REQUEST_LATENCY = Histogram(
 )
 HTTP_SHED = Counter("wijkwerk_http_shed_total", "Requests refused with 503 because the process was at its limit",
                    ["service"])
+HTTP_RATE_LIMITED = Counter("wijkwerk_http_rate_limited_total",
+                            "Requests refused with 429 because their client was past its rate limit", ["service"])
 OUTBOX_BACKLOG = Gauge("wijkwerk_outbox_backlog", "Outbox rows not yet published", ["service"])
 OUTBOX_PUBLISHED = Counter("wijkwerk_outbox_published_total", "Outbox rows published", ["service", "topic"])
 OUTBOX_BATCH = Histogram(

@@ -62,11 +62,12 @@ class NotKnownYet(DomainError):
 class Problem(Exception):
     """An HTTP-level rejection (auth, limits) raised outside the domain."""
 
-    def __init__(self, status: int, rule: str, detail: str, **extra: Any) -> None:
+    def __init__(self, status: int, rule: str, detail: str, *, retry_after: int | None = None, **extra: Any) -> None:
         super().__init__(detail)
         self.status = status
         self.rule = rule
         self.detail = detail
+        self.retry_after = retry_after  # seconds, sent as Retry-After (429, 503)
         self.extra = extra
 
 
@@ -141,7 +142,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
-        return problem_response(request, exc.status, exc.rule, exc.detail, **exc.extra)
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return problem_response(request, exc.status, exc.rule, exc.detail, headers=headers, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -116,6 +116,18 @@ class ServiceUrls(BaseSettings):
     prestaties_url: str = Field("http://127.0.0.1:8002", validation_alias=_env("PRESTATIES_URL"))
     cheques_url: str = Field("http://127.0.0.1:8003", validation_alias=_env("CHEQUES_URL"))
     evaluatie_url: str = Field("http://127.0.0.1:8004", validation_alias=_env("EVALUATIE_URL"))
+    # HTTPS between the services: the CA that issued their certificates (wijkwerk.http.tls);
+    # unset, the system's CAs.
+    ca_file: str | None = Field(None, validation_alias=_env("WIJKWERK_CA_FILE"))
+    # Where a service's metrics are when they have a port of their own (<SERVICE>_METRICS_PORT);
+    # unset, <url>/metrics. Read by evaluatie's dashboard.
+    toeleiding_metrics_url: str | None = Field(None, validation_alias=_env("TOELEIDING_METRICS_URL"))
+    prestaties_metrics_url: str | None = Field(None, validation_alias=_env("PRESTATIES_METRICS_URL"))
+    cheques_metrics_url: str | None = Field(None, validation_alias=_env("CHEQUES_METRICS_URL"))
+    evaluatie_metrics_url: str | None = Field(None, validation_alias=_env("EVALUATIE_METRICS_URL"))
+
+    def metrics_url(self, service: str) -> str:
+        return getattr(self, f"{service}_metrics_url") or getattr(self, f"{service}_url").rstrip("/") + "/metrics"
 
 
 class TracingSettings(BaseSettings):
@@ -163,6 +175,22 @@ class ServiceSettings(BaseSettings):
     # overload_wait_s for a slot, else 503 + Retry-After (wijkwerk.http.overbelasting).
     max_in_flight: int = Field(64, ge=1)
     overload_wait_s: float = Field(0.25, ge=0)
+    # Rate limit per client (verified issuer + subject; internal services exempt): a token
+    # bucket of rate_limit_per_s up to rate_limit_burst (default 2 x rate), 429 past it
+    # (wijkwerk.http.verzoeklimiet). 0 = off: the embedded default, the tests and the bench
+    # (one token drives all load there); compose and k8s set it.
+    rate_limit_per_s: float = Field(0.0, ge=0)
+    rate_limit_burst: int | None = Field(None, ge=1)
+    rate_limit_clients: int = Field(10_000, ge=1)  # buckets kept (least recently seen evicted)
+    # /metrics on a port of its own (not on the API port; deploy/README "Edge"); unset: on
+    # the API port (the embedded default).
+    metrics_port: int | None = Field(None, ge=1, le=65535)
+    metrics_host: str = "0.0.0.0"  # noqa: S104 - the scraper reaches the pod from outside
+    # /docs, /redoc and /openapi.json on the API port (off in production: compose, k8s).
+    docs: bool = True
+    # HTTPS on the API port (wijkwerk.serve): the server's certificate chain and key (PEM).
+    tls_certfile: str | None = None
+    tls_keyfile: str | None = None
     # How long an Idempotency-Key's answer is kept for retries (README: retry contract).
     idempotency_ttl_hours: int = 24
     log_json: bool = True
@@ -178,6 +206,12 @@ class ServiceSettings(BaseSettings):
         if self.auth.jwks_url or self.auth.public_key_file:
             return []
         return ["AUTH_JWKS_URL (or AUTH_PUBLIC_KEY_FILE)"]
+
+    @model_validator(mode="after")
+    def _tls_paar(self) -> ServiceSettings:
+        if bool(self.tls_certfile) != bool(self.tls_keyfile):
+            raise ValueError("<SERVICE>_TLS_CERTFILE and <SERVICE>_TLS_KEYFILE go together")
+        return self
 
     @model_validator(mode="after")
     def _productie(self) -> ServiceSettings:

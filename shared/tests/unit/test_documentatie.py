@@ -51,3 +51,19 @@ def test_the_shared_audit_route_documents_its_own_rules():
     op = schema["paths"]["/v1/audit"]["get"]
     assert {"alleen-centraal", "periode-ongeldig", "scope-ontbreekt"} <= gedocumenteerde_regels(op)
     assert "application/json" not in op["responses"]["403"]["content"]
+
+
+def test_every_secured_operation_of_every_service_documents_the_rate_limit_429_with_retry_after():
+    import importlib
+
+    from wijkwerk.cli.services import SERVICES
+
+    for spec in SERVICES:
+        settings = importlib.import_module(f"{spec.name}.config").Settings(run_workers=False)
+        app = importlib.import_module(f"{spec.name}.entrypoints.api").create_app(settings)
+        for path, methods in app.openapi()["paths"].items():
+            for method, op in methods.items():
+                if not op.get("security"):
+                    continue
+                assert "te-veel-verzoeken" in gedocumenteerde_regels(op), f"{spec.name} {method} {path}"
+                assert "Retry-After" in op["responses"]["429"]["headers"], f"{spec.name} {method} {path}"

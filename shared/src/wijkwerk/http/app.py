@@ -14,36 +14,37 @@ import asyncio
 import functools
 import gc
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Any
 
 import orjson
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from wijkwerk.aio import sleep_or_stop
-from wijkwerk.auth import Principal, TokenVerifier, require
+from wijkwerk.auth import TokenVerifier
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.db.idempotency import purge_expired
 from wijkwerk.events import registry
 from wijkwerk.events.topics import PRODUCER_TOPIC, dlq_topic
-from wijkwerk.http import audit, documentatie, idempotency
+from wijkwerk.http import audit, documentatie, gebeurtenissen, idempotency
 from wijkwerk.http.dates import strict_dates
 from wijkwerk.http.middleware import RequestContextMiddleware
+from wijkwerk.http.metriekpoort import MetriekServer
 from wijkwerk.http.overbelasting import ALTIJD, OverbelastingMiddleware
-from wijkwerk.messaging import archief
+from wijkwerk.http.verzoeklimiet import verzoeklimiet
 from wijkwerk.messaging.admin import TopicConfigMismatch, TopicSetupError, verify_topics
 from wijkwerk.messaging.consumer import InboxConsumer
 from wijkwerk.messaging.relay import OutboxRelay
 from wijkwerk.observability import configure_logging, measure_pool
 from wijkwerk.tracing import configure_tracing
-from wijkwerk.problems import MEDIA_TYPE, PROBLEM_RESPONSES, Problem, install_problem_handlers
+from wijkwerk.problems import MEDIA_TYPE, install_problem_handlers
 from wijkwerk.settings import ServiceSettings
 
 log = logging.getLogger("wijkwerk.app")
@@ -236,6 +237,7 @@ def create_service_app(
             runtime.consumers.extend(consumers(runtime))
         runtime.periodic.extend([*periodic, PURGE_IDEMPOTENCY_KEYS])
         app.state.runtime = runtime
+        metrics = MetriekServer.start(settings.metrics_host, settings.metrics_port) if settings.metrics_port else None
         if settings.run_workers:
             await _topics_geverifieerd(runtime)
             runtime.start_workers()
@@ -245,6 +247,8 @@ def create_service_app(
             yield
         finally:
             await runtime.shutdown()
+            if metrics is not None:
+                metrics.stop()
             log.info("%s stopped", name)
 
     app = FastAPI(
@@ -255,8 +259,13 @@ def create_service_app(
         openapi_tags=openapi_tags,
         default_response_class=ORJSONResponse,
         dependencies=[Depends(strict_dates)],
+        # Production may hide the API's documents (<SERVICE>_DOCS=false); app.openapi()
+        # (the tests) works either way.
+        **({} if settings.docs else {"docs_url": None, "redoc_url": None, "openapi_url": None}),
     )
     app.state.settings = settings
+    app.state.verzoeklimiet = verzoeklimiet(name, settings.rate_limit_per_s, settings.rate_limit_burst,
+                                            settings.rate_limit_clients)
     app.state.token_verifier = TokenVerifier(settings.auth)
     _document_problems_as_problem_json(app, idempotency_exempt)
     install_problem_handlers(app)
@@ -266,9 +275,9 @@ def create_service_app(
     app.add_middleware(OverbelastingMiddleware, service=name, max_in_flight=settings.max_in_flight,
                        max_wait_s=settings.overload_wait_s)
     app.add_middleware(RequestContextMiddleware, service=name, max_body_bytes=settings.max_body_bytes)
-    app.include_router(_ops_router(name))
+    app.include_router(_ops_router(name, metrics=settings.metrics_port is None))
     if settings.serve_api:
-        app.include_router(_archief_router())
+        app.include_router(gebeurtenissen.router())
         app.include_router(audit.router())
         for router in routers:
             app.include_router(router)
@@ -310,39 +319,6 @@ def _document_problems_as_problem_json(app: FastAPI, idempotency_exempt: Sequenc
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _archief_router() -> APIRouter:
-    """``GET /v1/gebeurtenissen``: this service's event history for replays elsewhere."""
-    router = APIRouter(prefix="/v1/gebeurtenissen", tags=["gebeurtenissen"], responses=PROBLEM_RESPONSES)
-
-    @router.get(
-        "",
-        summary="Every event this service published, in commit order (NDJSON, for replays elsewhere)",
-        response_class=StreamingResponse,
-        responses={200: {"content": {archief.MEDIA_TYPE: {"example": '{"event_id": "…", …}\n#einde 1\n'}},
-                         "description": "One event envelope a line, closed by `#einde <count>`."}},
-    )
-    async def gebeurtenissen(
-        request: Request,
-        principal: Annotated[Principal, Depends(require(archief.SCOPE))],
-    ) -> StreamingResponse:
-        if principal.org_type not in ("service", "vdab"):
-            raise Problem(403, "alleen-centraal", "The event history is for central callers only.")
-        stroom = archief.ndjson(archief.DatabaseArchief(request.app.state.runtime.engine))
-        try:
-            eerste = await anext(stroom)  # the archive's completeness is checked before the response starts
-        except archief.GeschiedenisOnvolledig as exc:
-            raise Problem(409, "geschiedenis-onvolledig", str(exc)) from None
-
-        async def alles() -> AsyncIterator[bytes]:
-            yield eerste
-            async for stuk in stroom:
-                yield stuk
-
-        return StreamingResponse(alles(), media_type=archief.MEDIA_TYPE)
-
-    return router
-
-
 async def _database_check(runtime: Runtime) -> dict:
     try:
         async with runtime.engine.connect() as conn:
@@ -358,7 +334,7 @@ def _status(name: str, checks: dict[str, dict]) -> Response:
                           status_code=200 if ok else 503)
 
 
-def _ops_router(name: str) -> APIRouter:
+def _ops_router(name: str, *, metrics: bool) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     @router.get("/health", summary="Liveness: the process answers")
@@ -387,8 +363,9 @@ def _ops_router(name: str) -> APIRouter:
         runtime: Runtime = request.app.state.runtime
         return _status(name, {worker: {"ok": False, "error": why} for worker, why in runtime.ended.items()})
 
-    @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    if metrics:  # else on <SERVICE>_METRICS_PORT (wijkwerk.http.metriekpoort)
+        @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+        async def metrics_() -> Response:
+            return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router

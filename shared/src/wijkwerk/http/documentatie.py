@@ -10,7 +10,7 @@ A route declares the rules of its own domain in one line::
 which yields :data:`wijkwerk.problems.PROBLEM_RESPONSES` with one
 ``application/problem+json`` example per rule. The rules every operation shares (the
 token and scope checks, ``ongeldige-invoer``, ``datum-ongeldig``, the Idempotency-Key
-answers of a POST, overload) are added by :func:`documenteer_algemene_regels`, which the
+answers of a POST, overload, the rate limit) are added by :func:`documenteer_algemene_regels`, which the
 app's OpenAPI hook runs on the whole document, so no route repeats them.
 """
 
@@ -78,6 +78,9 @@ _OVERLOAD: tuple[Regel, ...] = (
     (503, "overbelast", "The service is at its limit of requests in flight; retry after 1 s."),
     (503, "database-overbelast", "All database connections are busy; retry after 1 s."),
 )
+# Per client (wijkwerk.http.verzoeklimiet): only a verified caller has a bucket.
+_LIMIET: Regel = (429, "te-veel-verzoeken", "More than 20 requests/s (burst 40) from this client; retry after 1 s.")
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}}
 _GEDEELDE_ROUTES: dict[tuple[str, str], tuple[Regel, ...]] = {
     # The routes every service gets from wijkwerk.http (app.py, audit.py) and the rules they answer.
     ("get", "/v1/audit"): ((403, "alleen-centraal", "The audit trail is for central callers only."),
@@ -87,7 +90,7 @@ _GEDEELDE_ROUTES: dict[tuple[str, str], tuple[Regel, ...]] = {
         (409, "geschiedenis-onvolledig", "The archive does not reach back to the first event: it starts at "
                                          "2026-02-01T00:00:00+00:00.")),
 }
-ALGEMENE_REGELS = frozenset(r[1] for r in (*_AUTH, _INVOER, _DATUM, _TE_GROOT, *_IDEMPOTENTIE, *_OVERLOAD))
+ALGEMENE_REGELS = frozenset(r[1] for r in (*_AUTH, _INVOER, _DATUM, _TE_GROOT, *_IDEMPOTENTIE, *_OVERLOAD, _LIMIET))
 """The rules :func:`documenteer_algemene_regels` documents; no service raises these itself."""
 
 
@@ -96,6 +99,8 @@ def _voeg_toe(operation: dict[str, Any], regel: Regel) -> None:
     extra = regel[3] if len(regel) > 3 else {}  # type: ignore[misc]
     response = operation.setdefault("responses", {}).setdefault(
         str(status), {"description": TITLES.get(status, "Error")})
+    if status == 429:
+        response.setdefault("headers", _RETRY_AFTER)
     content = response.setdefault("content", {})
     media = content.setdefault(MEDIA_TYPE, content.pop("application/json", None) or {
         "schema": {"$ref": "#/components/schemas/ProblemDocument"}})
@@ -104,7 +109,7 @@ def _voeg_toe(operation: dict[str, Any], regel: Regel) -> None:
 
 def documenteer_algemene_regels(schema: dict[str, Any]) -> None:
     """Add to every operation the shared rules it can answer: the token checks when it is
-    secured, ``ongeldige-invoer`` when it takes input, ``datum-ongeldig`` for a date
+    secured (and the per-client rate limit, ``te-veel-verzoeken``), ``ongeldige-invoer`` when it takes input, ``datum-ongeldig`` for a date
     parameter, the Idempotency-Key answers when it takes that header, overload always; and
     the rules of the routes every service gets from ``wijkwerk.http`` (audit, event history)."""
     for pad, methods in schema.get("paths", {}).items():
@@ -113,7 +118,7 @@ def documenteer_algemene_regels(schema: dict[str, Any]) -> None:
                 continue  # /health, /ready, /metrics: no problem documents
             regels: list[Regel] = list(_OVERLOAD)
             if operation.get("security"):
-                regels += _AUTH
+                regels += (*_AUTH, _LIMIET)
             parameters = operation.get("parameters", [])
             if parameters or "requestBody" in operation:
                 regels.append(_INVOER)

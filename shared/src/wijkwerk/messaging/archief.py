@@ -22,6 +22,7 @@ the history as if it were all of it.
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -85,6 +86,7 @@ class HttpArchief:
     token: Callable[[], Awaitable[str]]  # wijkwerk.dienstentoken.service_token
     transport: httpx.AsyncBaseTransport | None = None
     timeout_s: float = 30.0
+    verify: ssl.SSLContext | bool = True  # HTTPS: the platform's CA (wijkwerk.http.tls)
 
     async def blokken(self) -> AsyncIterator[list[bytes]]:
         timeout = httpx.Timeout(self.timeout_s, read=self.timeout_s * 10)
@@ -93,7 +95,8 @@ class HttpArchief:
         except TokenOnbeschikbaar as exc:
             raise GeschiedenisOnbeschikbaar(f"{self.base_url}: {exc}") from None
         try:
-            async with httpx.AsyncClient(base_url=self.base_url, transport=self.transport, timeout=timeout) as client:
+            async with httpx.AsyncClient(base_url=self.base_url, transport=self.transport, timeout=timeout,
+                                         verify=self.verify) as client:
                 async with client.stream("GET", "/v1/gebeurtenissen", headers=headers) as r:
                     if r.status_code == 409:
                         await r.aread()

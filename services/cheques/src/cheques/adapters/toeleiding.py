@@ -3,6 +3,7 @@ here, never logged and never put in an event (ARCHITECTURE §2)."""
 
 from __future__ import annotations
 
+import ssl
 import uuid
 from dataclasses import dataclass
 from typing import Protocol
@@ -37,16 +38,18 @@ def _tijdelijk(exc: BaseException) -> bool:
 
 
 class ToeleidingBankgegevens:
-    def __init__(self, base_url: str, token: ServiceToken, *, timeout_s: float = 5.0, pogingen: int = 3) -> None:
+    def __init__(self, base_url: str, token: ServiceToken, *, timeout_s: float = 5.0, pogingen: int = 3,
+                 verify: ssl.SSLContext | bool = True) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout_s = timeout_s
         self.pogingen = pogingen
+        self.verify = verify  # HTTPS: the platform's CA (wijkwerk.http.tls)
 
     async def haal(self, wijkwerker_ids: list[uuid.UUID]) -> dict[uuid.UUID, Bankrekening]:
         gevonden: dict[uuid.UUID, Bankrekening] = {}
         # trust_env=False: a proxy from the environment must not see these calls.
-        async with httpx.AsyncClient(timeout=self.timeout_s, trust_env=False) as client:
+        async with httpx.AsyncClient(timeout=self.timeout_s, trust_env=False, verify=self.verify) as client:
             for wijkwerker_id in wijkwerker_ids:
                 rekening = await self._een(client, wijkwerker_id)
                 if rekening is not None:

@@ -8,6 +8,7 @@ from cheques.adapters.toeleiding import BankgegevensBron, ToeleidingBankgegevens
 from cheques.config import Settings
 from cheques.domain.fouten import Onbeschikbaar
 from cheques.service_layer.uow import ChequesUnitOfWork
+from wijkwerk.http import tls
 from wijkwerk.messaging.archief import ArchiefBron, DatabaseArchief, GeschiedenisOnbeschikbaar, HttpArchief
 
 
@@ -34,7 +35,8 @@ def get_bankgegevens(request: Request) -> BankgegevensBron:
             raise Onbeschikbaar("No way to get a service token for toeleiding.", rule="bankgegevens-onbeschikbaar")
 
         token = geen
-    return ToeleidingBankgegevens(settings.urls.toeleiding_url, token, timeout_s=settings.toeleiding_timeout_s)
+    return ToeleidingBankgegevens(settings.urls.toeleiding_url, token, timeout_s=settings.toeleiding_timeout_s,
+                                  verify=tls.verify(settings.urls.ca_file))
 
 
 def get_opdrachtgever(request: Request) -> Opdrachtgever:
@@ -60,5 +62,6 @@ def get_archieven(request: Request) -> dict[str, ArchiefBron]:
         token = geen
     return {
         settings.cheques_topic: DatabaseArchief(request.app.state.runtime.engine),
-        settings.prestaties_topic: HttpArchief(settings.urls.prestaties_url, token),
+        settings.prestaties_topic: HttpArchief(settings.urls.prestaties_url, token,
+                                               verify=tls.verify(settings.urls.ca_file)),
     }

@@ -16,6 +16,7 @@ from cheques.config import Settings
 from cheques.service_layer.herberekenen import Vanaf, herbereken
 from wijkwerk.dienstentoken import service_token
 from wijkwerk.db import create_engine, session_factory
+from wijkwerk.http import tls
 from wijkwerk.messaging.archief import SCOPE, DatabaseArchief, HttpArchief
 from wijkwerk.observability import Timer, record_recompute
 
@@ -33,7 +34,7 @@ async def main(settings: Settings, archieven: dict | None = None, vanaf: Vanaf =
     archieven = archieven or {
         settings.cheques_topic: DatabaseArchief(engine),
         settings.prestaties_topic: HttpArchief(
-            settings.urls.prestaties_url, _token(settings, "cheques")),
+            settings.urls.prestaties_url, _token(settings, "cheques"), verify=tls.verify(settings.urls.ca_file)),
     }
     timer = Timer()
     try:

@@ -11,15 +11,17 @@ from evaluatie.service_layer.herbouw import herbouw
 from wijkwerk.dienstentoken import service_token
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import topics
+from wijkwerk.http import tls
 from wijkwerk.messaging.archief import SCOPE, HttpArchief
 
 
 def archieven(settings: Settings) -> dict[str, HttpArchief]:
     token = _token(settings, "evaluatie")
+    verify = tls.verify(settings.urls.ca_file)
     return {
-        topics.TOELEIDING: HttpArchief(settings.urls.toeleiding_url, token),
-        topics.PRESTATIES: HttpArchief(settings.urls.prestaties_url, token),
-        topics.CHEQUES: HttpArchief(settings.urls.cheques_url, token),
+        topics.TOELEIDING: HttpArchief(settings.urls.toeleiding_url, token, verify=verify),
+        topics.PRESTATIES: HttpArchief(settings.urls.prestaties_url, token, verify=verify),
+        topics.CHEQUES: HttpArchief(settings.urls.cheques_url, token, verify=verify),
     }
 
 

@@ -20,6 +20,7 @@ from evaluatie.adapters.reeksen import Reeksen, maandeinden
 from evaluatie.adapters.tables import rm_organisatoren
 from evaluatie.entrypoints.dashboard import grafieken, ops
 from wijkwerk.auth import TOKEN_COOKIE, Principal, organisation_filter, require, sees_organisation
+from wijkwerk.http import tls
 from wijkwerk.problems import NotFound, Problem
 
 router = APIRouter(prefix="/dashboard", tags=["dashboard"], include_in_schema=False)
@@ -106,10 +107,8 @@ async def _pagina(request: Request, organisator_id: uuid.UUID | None, titel: str
             raise NotFound("No such organiser.", rule="organisator-onbekend")
         titel = naam
     urls = runtime.settings.urls
-    pipelines = await ops.verzamel({
-        "toeleiding": urls.toeleiding_url, "prestaties": urls.prestaties_url,
-        "cheques": urls.cheques_url, "evaluatie": urls.evaluatie_url,
-    })
+    pipelines = await ops.verzamel({s: urls.metrics_url(s) for s in ("toeleiding", "prestaties", "cheques", "evaluatie")},
+                                   verify=tls.verify(urls.ca_file))
     context = {
         "titel": titel,
         "tot": tot,

@@ -4,6 +4,7 @@ of every service, read from their Prometheus ``/metrics`` (an ops view, not a re
 from __future__ import annotations
 
 import asyncio
+import ssl
 from dataclasses import dataclass, field
 
 import httpx
@@ -34,11 +35,13 @@ def parse(text: str) -> dict[str, float]:
     return totals
 
 
-async def verzamel(urls: dict[str, str], timeout_s: float = 3.0) -> list[ServiceOps]:
-    async with httpx.AsyncClient(timeout=timeout_s, trust_env=False) as client:
+async def verzamel(urls: dict[str, str], timeout_s: float = 3.0, verify: ssl.SSLContext | bool = True
+                   ) -> list[ServiceOps]:
+    """``urls``: each service's metrics URL (``ServiceUrls.metrics_url``)."""
+    async with httpx.AsyncClient(timeout=timeout_s, trust_env=False, verify=verify) as client:
         async def een(service: str, url: str) -> ServiceOps:
             try:
-                r = await client.get(url + "/metrics")
+                r = await client.get(url)
                 r.raise_for_status()
             except httpx.HTTPError:
                 return ServiceOps(service, False)

@@ -4,14 +4,20 @@ from fastapi import FastAPI
 
 from evaluatie.config import Settings
 from evaluatie.entrypoints import dashboard
-from evaluatie.entrypoints.routes import bemiddelaars, evaluaties, maandrapporten, nazorg, opvolging, rapporten
-from evaluatie.service_layer import projecties
+from evaluatie.entrypoints.routes import abonnementen, bemiddelaars, evaluaties, maandrapporten, nazorg, opvolging, rapporten
+from evaluatie.service_layer import projecties, webhooks
+from evaluatie.service_layer.bezorging import bezorg_tot_leeg
 from wijkwerk.events import topics
-from wijkwerk.http.app import Runtime, create_service_app, make_consumer
+from wijkwerk.http.app import Periodic, Runtime, create_service_app, make_consumer
 
 
 def consumers(runtime: Runtime):
-    return [make_consumer(runtime, "rapportering", [topics.TOELEIDING, topics.PRESTATIES, topics.CHEQUES], projecties.HANDLERS)]
+    alle = [topics.TOELEIDING, topics.PRESTATIES, topics.CHEQUES]
+    # Outbound webhooks have their own group (ADR XXXX): a subscriber's events never hold
+    # back the reports, and it starts at the topics' start without the archives (no
+    # subscription exists before it does, so it has nothing to deliver from the past).
+    return [make_consumer(runtime, "rapportering", alle, projecties.HANDLERS),
+            make_consumer(runtime, "webhooks", alle, webhooks.HANDLERS)]
 
 
 def build_app(settings: Settings) -> FastAPI:
@@ -19,8 +25,10 @@ def build_app(settings: Settings) -> FastAPI:
         name="evaluatie",
         settings=settings,
         routers=[evaluaties.router, opvolging.router, bemiddelaars.router, rapporten.router, maandrapporten.router, nazorg.router,
-                 bemiddelaars.rapport, dashboard.router],
+                 bemiddelaars.rapport, abonnementen.router, dashboard.router],
         consumers=consumers,
+        periodic=[Periodic("webhooks-bezorgen", settings.webhook_interval_s,
+                           lambda runtime: bezorg_tot_leeg(runtime.sessions, settings.webhook_beleid))],
         title="Wijk-werken — evaluatie",
         description="Evaluations, outflow monitoring, the reports the Flemish parliament asks for, and the ops dashboard.",
     )

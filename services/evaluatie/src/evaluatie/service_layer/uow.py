@@ -3,6 +3,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from evaluatie.adapters.bemiddelaars import Bemiddelaars
 from evaluatie.adapters.correcties import Correcties
 from evaluatie.adapters.trajecten import TrajectRepository
+from evaluatie.adapters.webhooks import Abonnementen
 from wijkwerk.db import UnitOfWork
 
 
@@ -13,3 +14,4 @@ class EvaluatieUnitOfWork(UnitOfWork):
         self.trajecten = TrajectRepository(session)
         self.bemiddelaars = Bemiddelaars(session)
         self.correcties = Correcties(session)
+        self.abonnementen = Abonnementen(session)

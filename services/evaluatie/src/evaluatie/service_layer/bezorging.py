@@ -16,19 +16,15 @@ import time
 from dataclasses import dataclass
 
 import httpx
-from prometheus_client import Counter, Gauge
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from evaluatie.adapters.webhooks import Bezorging, TeLeveren
 from wijkwerk import webhooks
+from wijkwerk.observability import WEBHOOK_ATTEMPTS, WEBHOOK_OLDEST_PENDING
 
 log = logging.getLogger("evaluatie.webhooks")
 
-LEVERINGEN = Counter("wijkwerk_webhook_attempts_total", "Outbound webhook attempts by outcome "
-                     "(geleverd, opnieuw: failed and retried later, mislukt: failed for the last time)",
-                     ["service", "uitkomst"])
-OUDSTE_WACHTEND = Gauge("wijkwerk_webhook_oldest_pending_seconds",
-                        "Age of the oldest outbound webhook delivery not yet delivered nor given up", ["service"])
+LEVERINGEN, OUDSTE_WACHTEND = WEBHOOK_ATTEMPTS, WEBHOOK_OLDEST_PENDING
 
 
 @dataclass(frozen=True)

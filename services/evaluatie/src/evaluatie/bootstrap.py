@@ -1,11 +1,14 @@
 """Wires settings, routes and consumers into the evaluatie app."""
 
+from datetime import date
+
 from fastapi import FastAPI
 
 from evaluatie.config import Settings
 from evaluatie.entrypoints import dashboard
 from evaluatie.entrypoints.routes import abonnementen, bemiddelaars, evaluaties, maandrapporten, nazorg, opvolging, rapporten
-from evaluatie.service_layer import projecties, webhooks
+from evaluatie.service_layer import projecties, signalen, webhooks
+from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from evaluatie.service_layer.bezorging import bezorg_tot_leeg
 from wijkwerk.events import topics
 from wijkwerk.http.app import Periodic, Runtime, create_service_app, make_consumer
@@ -17,7 +20,14 @@ def consumers(runtime: Runtime):
     # back the reports, and it starts at the topics' start without the archives (no
     # subscription exists before it does, so it has nothing to deliver from the past).
     return [make_consumer(runtime, "rapportering", alle, projecties.HANDLERS),
-            make_consumer(runtime, "webhooks", alle, webhooks.HANDLERS)]
+            make_consumer(runtime, "webhooks", [*alle, topics.EVALUATIE], webhooks.HANDLERS)]
+
+
+async def signaleer_evaluaties(runtime: Runtime) -> int:
+    # the business date is today's calendar date, as toeleiding's job takes it; each fact
+    # carries its own date, so when this runs changes nothing (service_layer.signalen)
+    return await signalen.signaleer_evaluaties(EvaluatieUnitOfWork(runtime.sessions), date.today(),
+                                               runtime.settings.signalen_terugkijk_dagen)
 
 
 def build_app(settings: Settings) -> FastAPI:
@@ -28,7 +38,8 @@ def build_app(settings: Settings) -> FastAPI:
                  bemiddelaars.rapport, abonnementen.router, dashboard.router],
         consumers=consumers,
         periodic=[Periodic("webhooks-bezorgen", settings.webhook_interval_s,
-                           lambda runtime: bezorg_tot_leeg(runtime.sessions, settings.webhook_beleid))],
+                           lambda runtime: bezorg_tot_leeg(runtime.sessions, settings.webhook_beleid)),
+                  Periodic("signaleer-evaluaties", settings.signalen_interval_s, signaleer_evaluaties)],
         title="Wijk-werken — evaluatie",
         description="Evaluations, outflow monitoring, the reports the Flemish parliament asks for, and the ops dashboard.",
     )

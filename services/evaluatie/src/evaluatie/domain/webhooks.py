@@ -26,6 +26,8 @@ class Soort:
 
 _PRESTATIE = ("prestatie_id", "wijkwerker_id", "gebruiker_id", "organisator_id", "koppeling_id", "datum", "door")
 
+_EVALUATIE = ("traject_id", "wijkwerker_id", "organisator_id", "vervaldag", "datum", "laatste_evaluatie")
+
 CATALOGUS: dict[str, Soort] = {
     "traject.gestart": Soort(
         "TrajectGestart", ("traject_id", "wijkwerker_id", "organisator_id", "start", "gepland_einde", "max_einde"),
@@ -33,6 +35,14 @@ CATALOGUS: dict[str, Soort] = {
     "traject.beeindigd": Soort(
         "TrajectBeeindigd", ("traject_id", "wijkwerker_id", "organisator_id", "einde", "reden", "vervolg"),
         "A trajectory ended, with its reason (toeleiding)."),
+    "evaluatie.te-doen": Soort(
+        "EvaluatieTeDoen", _EVALUATIE,
+        "Dated fact: a trajectory's next evaluation (A-11) is due within a month; dated one month before the "
+        "due date, once per trajectory and due date (evaluatie)."),
+    "evaluatie.achterstallig": Soort(
+        "EvaluatieAchterstallig", _EVALUATIE,
+        "Dated fact: no evaluation by the due date; dated the day after it, once per trajectory and due date "
+        "(evaluatie)."),
     "prestatie.geregistreerd": Soort(
         "PrestatieGeregistreerd",
         (*_PRESTATIE, "traject_id", "activiteit_id", "start", "minuten", "begonnen_uren"),

@@ -2,6 +2,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from evaluatie.adapters.bemiddelaars import Bemiddelaars
 from evaluatie.adapters.correcties import Correcties
+from evaluatie.adapters.signalen import Signalen
 from evaluatie.adapters.trajecten import TrajectRepository
 from evaluatie.adapters.webhooks import Abonnementen
 from wijkwerk.db import UnitOfWork
@@ -15,3 +16,4 @@ class EvaluatieUnitOfWork(UnitOfWork):
         self.bemiddelaars = Bemiddelaars(session)
         self.correcties = Correcties(session)
         self.abonnementen = Abonnementen(session)
+        self.signalen = Signalen(session)

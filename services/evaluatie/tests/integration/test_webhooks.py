@@ -12,12 +12,14 @@ import orjson
 import pytest
 from aiohttp import web
 from aiokafka import AIOKafkaProducer
+from sqlalchemy import text
 
 from evaluatie.service_layer import webhooks as fanout
 from evaluatie.service_layer.bezorging import Beleid, bezorg
 from wijkwerk import webhooks
 from wijkwerk.db import session_factory
 from wijkwerk.events import Envelope, registry
+from wijkwerk.events.evaluatie import EvaluatieAchterstallig
 from wijkwerk.events.prestaties import PrestatieBetwist, PrestatieGeregistreerd
 from wijkwerk.events.toeleiding import TrajectGestart
 from wijkwerk.events.topics import dlq_topic
@@ -281,3 +283,23 @@ async def test_rotation_signs_with_both_secrets_and_an_ended_subscription_gets_n
     async with sessions() as s, s.begin():
         await fanout.event_naar_leveringen(s, _traject(org), Envelope.wrap(_traject(org), producer="test"))
         assert await Bezorging(s).claim(10, 0) == []
+
+
+async def test_a_dated_fact_reaches_its_organisers_subscription_with_the_catalogue_fields_only(env, tokens):
+    client, engine = env
+    org, ander = uuid.uuid4(), uuid.uuid4()
+    h = tokens.headers(BEHEER, org_type="organisator", org=str(org))
+    eigen = await _abonneer(client, h, "http://127.0.0.1:9/h", ["evaluatie.achterstallig"])
+    await _abonneer(client, tokens.headers(BEHEER, org_type="organisator", org=str(ander)), "http://127.0.0.1:9/h",
+                    ["evaluatie.achterstallig"])
+    feit = EvaluatieAchterstallig(traject_id=uuid.uuid4(), wijkwerker_id=uuid.uuid4(), organisator_id=org,
+                                  vervaldag=date(2026, 7, 10), datum=date(2026, 7, 11), laatste_evaluatie=None)
+    async with session_factory(engine)() as s, s.begin():
+        await fanout.event_naar_leveringen(s, feit, Envelope.wrap(feit, producer="evaluatie"))
+        rows = (await s.execute(text("SELECT abonnement_id, body FROM leveringen"))).all()
+    assert [str(r.abonnement_id) for r in rows] == [eigen["id"]]
+    body = orjson.loads(rows[0].body)
+    assert body["type"] == "evaluatie.achterstallig"
+    assert body["data"] == {"traject_id": str(feit.traject_id), "wijkwerker_id": str(feit.wijkwerker_id),
+                            "organisator_id": str(org), "vervaldag": "2026-07-10", "datum": "2026-07-11",
+                            "laatste_evaluatie": None}

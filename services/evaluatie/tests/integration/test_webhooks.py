@@ -303,3 +303,38 @@ async def test_a_dated_fact_reaches_its_organisers_subscription_with_the_catalog
     assert body["data"] == {"traject_id": str(feit.traject_id), "wijkwerker_id": str(feit.wijkwerker_id),
                             "organisator_id": str(org), "vervaldag": "2026-07-10", "datum": "2026-07-11",
                             "laatste_evaluatie": None}
+
+
+async def test_two_replicas_share_the_due_deliveries_without_sending_one_twice(env, tokens):
+    client, engine = env
+    ontvangen: list[str] = []
+
+    async def handle(request: web.Request) -> web.Response:
+        ontvangen.append(request.headers["webhook-id"])
+        await asyncio.sleep(0.01)  # a request in flight while the other replica claims
+        return web.Response(status=200)
+
+    app = web.Application()
+    app.router.add_post("/h", handle)
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        org = uuid.uuid4()
+        h = tokens.headers(BEHEER, org_type="organisator", org=str(org))
+        await _abonneer(client, h, f"http://127.0.0.1:{runner.addresses[0][1]}/h", ["traject.gestart"])
+        sessions = session_factory(engine)
+        async with sessions() as s, s.begin():
+            for _ in range(30):
+                feit = _traject(org)
+                await fanout.event_naar_leveringen(s, feit, Envelope.wrap(feit, producer="test"))
+        klein = Beleid(batch=7, gelijktijdig=3, timeout_s=2.0, basis_s=0.2, max_wacht_s=1.0, max_pogingen=3)
+
+        async def replica():
+            while await bezorg(sessions, klein):
+                pass
+
+        await asyncio.gather(replica(), replica())
+    finally:
+        await runner.cleanup()
+    assert len(ontvangen) == 30 and len(set(ontvangen)) == 30

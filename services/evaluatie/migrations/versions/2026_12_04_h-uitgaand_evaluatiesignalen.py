@@ -1,5 +1,6 @@
 """dated facts "evaluation due" and "evaluation overdue", recorded once per trajectory, due
-date and kind (issue #23 item 6, ADR XXXX-outbound-webhooks)
+date and kind, and "cheques expire soon", once per organiser and expiry date (issue #23
+item 6, ADR XXXX-outbound-webhooks)
 
 Revision ID: 2026_12_05_h_uitgaand_2
 Revises: 2026_12_05_h_uitgaand_1
@@ -26,6 +27,18 @@ def upgrade() -> None:
         )
     """)
 
+    op.execute("""
+        CREATE TABLE chequesignalen (
+            organisator_id uuid NOT NULL,
+            geldig_tot date NOT NULL,
+            datum date NOT NULL,
+            aantal int NOT NULL,
+            vastgelegd_om timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (organisator_id, geldig_tot)
+        )
+    """)
+
 
 def downgrade() -> None:
+    op.execute("DROP TABLE chequesignalen")
     op.execute("DROP TABLE evaluatiesignalen")

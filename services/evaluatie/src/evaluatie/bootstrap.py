@@ -23,11 +23,12 @@ def consumers(runtime: Runtime):
             make_consumer(runtime, "webhooks", [*alle, topics.EVALUATIE], webhooks.HANDLERS)]
 
 
-async def signaleer_evaluaties(runtime: Runtime) -> int:
+async def signaleer_vervaldagen(runtime: Runtime) -> int:
     # the business date is today's calendar date, as toeleiding's job takes it; each fact
     # carries its own date, so when this runs changes nothing (service_layer.signalen)
-    return await signalen.signaleer_evaluaties(EvaluatieUnitOfWork(runtime.sessions), date.today(),
-                                               runtime.settings.signalen_terugkijk_dagen)
+    return await signalen.signaleer_vervaldagen(EvaluatieUnitOfWork(runtime.sessions), date.today(),
+                                               runtime.settings.signalen_terugkijk_dagen,
+                                               runtime.settings.cheque_waarschuwing_dagen)
 
 
 def build_app(settings: Settings) -> FastAPI:
@@ -39,7 +40,7 @@ def build_app(settings: Settings) -> FastAPI:
         consumers=consumers,
         periodic=[Periodic("webhooks-bezorgen", settings.webhook_interval_s,
                            lambda runtime: bezorg_tot_leeg(runtime.sessions, settings.webhook_beleid)),
-                  Periodic("signaleer-evaluaties", settings.signalen_interval_s, signaleer_evaluaties)],
+                  Periodic("signaleer-vervaldagen", settings.signalen_interval_s, signaleer_vervaldagen)],
         title="Wijk-werken — evaluatie",
         description="Evaluations, outflow monitoring, the reports the Flemish parliament asks for, and the ops dashboard.",
     )

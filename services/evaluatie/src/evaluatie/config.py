@@ -37,6 +37,7 @@ class Settings(ServiceSettings):
     # Dated facts "evaluation due / overdue": how often the job runs, how many days it looks back.
     signalen_interval_s: float = Field(3600.0, gt=0)
     signalen_terugkijk_dagen: int = Field(7, ge=0, le=366)
+    cheque_waarschuwing_dagen: int = Field(30, ge=1, le=366)  # "cheques expire soon": this many days before
 
     @field_validator("duurzaam_horizonten")
     @classmethod

@@ -128,3 +128,21 @@ class EvaluatieAchterstallig(_EvaluatieEvent):
     vervaldag: date
     datum: date
     laatste_evaluatie: date | None = None
+
+
+@registry.register
+class ChequesVervallenBinnenkort(_EvaluatieEvent):
+    """Dated fact: an organiser's cheques valid through ``geldig_tot`` (A-13), neither used
+    nor refunded as of ``datum``, expire soon. It arises on ``datum`` = ``geldig_tot`` minus
+    the warning period (evaluatie setting, 30 days), judged on validations and refunds dated
+    on or before ``datum``; once per organiser and expiry date. Serial numbers only: which
+    gebruiker holds them is read from cheques."""
+
+    event_type = "ChequesVervallenBinnenkort"
+    aggregate_field = "organisator_id"
+
+    organisator_id: uuid.UUID
+    geldig_tot: date
+    datum: date
+    aantal: int
+    serienummers: tuple[str, ...]

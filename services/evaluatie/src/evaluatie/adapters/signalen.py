@@ -25,6 +25,18 @@ _OP_DAG = text("""
     ORDER BY traject_id
 """)
 
+# Per day :d: per organiser, the cheques valid through :d + :n days, issued, not validated
+# and not refunded on or before :d.
+_CHEQUES_OP_DAG = text("""
+    SELECT u.organisator_id, u.geldig_tot, array_agg(u.serienummer ORDER BY u.serienummer) AS serienummers
+    FROM rm_cheques_uitgegeven u
+    LEFT JOIN rm_cheques_gevalideerd g ON g.serienummer = u.serienummer AND g.gevalideerd_op <= :d
+    WHERE u.geldig_tot = CAST(:d AS date) + CAST(:n AS integer) AND u.uitgegeven_op <= :d AND g.serienummer IS NULL
+      AND (u.terugbetaald_op IS NULL OR u.terugbetaald_op > :d)
+    GROUP BY u.organisator_id, u.geldig_tot
+    ORDER BY u.organisator_id
+""")
+
 
 class Signalen:
     def __init__(self, session: AsyncSession) -> None:
@@ -39,5 +51,16 @@ class Signalen:
             text("INSERT INTO evaluatiesignalen (traject_id, vervaldag, soort, datum) VALUES (:t, :v, :s, :d) "
                  "ON CONFLICT DO NOTHING RETURNING true"),
             {"t": traject_id, "v": vervaldag, "s": soort, "d": datum},
+        )
+        return bool(nieuw)
+
+    async def cheques_op_dag(self, dag: date, waarschuwing_dagen: int) -> list:
+        return list(await self.session.execute(_CHEQUES_OP_DAG, {"d": dag, "n": waarschuwing_dagen}))
+
+    async def leg_cheques_vast(self, organisator_id, geldig_tot: date, datum: date, aantal: int) -> bool:
+        nieuw = await self.session.scalar(
+            text("INSERT INTO chequesignalen (organisator_id, geldig_tot, datum, aantal) VALUES (:o, :g, :d, :a) "
+                 "ON CONFLICT DO NOTHING RETURNING true"),
+            {"o": organisator_id, "g": geldig_tot, "d": datum, "a": aantal},
         )
         return bool(nieuw)

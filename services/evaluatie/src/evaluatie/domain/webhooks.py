@@ -51,6 +51,10 @@ CATALOGUS: dict[str, Soort] = {
                                  "The other party confirmed a prestatie (prestaties)."),
     "prestatie.betwist": Soort("PrestatieBetwist", (*_PRESTATIE, "reden"),
                                "The other party disputed a prestatie (prestaties)."),
+    "cheque.vervalt-binnenkort": Soort(
+        "ChequesVervallenBinnenkort", ("organisator_id", "geldig_tot", "datum", "aantal", "serienummers"),
+        "Dated fact: an organiser's cheques neither used nor refunded expire on geldig_tot; dated 30 days "
+        "before it (EVALUATIE_CHEQUE_WAARSCHUWING_DAGEN), once per organiser and expiry date (evaluatie)."),
     "cheque.vervallen": Soort(
         "ChequeVervallen", ("serienummer", "bestelling_id", "gebruiker_id", "organisator_id", "vervallen_op"),
         "An unused cheque expired (cheques)."),

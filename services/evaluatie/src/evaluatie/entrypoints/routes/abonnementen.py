@@ -160,37 +160,37 @@ async def lijst(uow: Uow, principal: Beheerder) -> list[Abonnement]:
         return [_abonnement(r) for r in await uow.abonnementen.lijst(_eigenaar(principal))]
 
 
-@router.delete("/abonnementen/{id}", status_code=status.HTTP_204_NO_CONTENT, summary="End a subscription",
+@router.delete("/abonnementen/{abonnement_id}", status_code=status.HTTP_204_NO_CONTENT, summary="End a subscription",
                description="Nothing more is sent; its pending deliveries end as `mislukt`.",
                responses=REGELS.weigert("abonnement-onbekend"))
-async def zeg_op(id: uuid.UUID, uow: Uow, principal: Beheerder) -> Response:
-    await webhooks.zeg_op(id, _eigenaar(principal), uow)
+async def zeg_op(abonnement_id: uuid.UUID, uow: Uow, principal: Beheerder) -> Response:
+    await webhooks.zeg_op(abonnement_id, _eigenaar(principal), uow)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/abonnementen/{id}/geheim", summary="Rotate the signing secret",
+@router.post("/abonnementen/{abonnement_id}/geheim", summary="Rotate the signing secret",
              description="Returns the new secret once. Until `vorig_geheim_geldig_tot` every delivery carries two "
                          "signatures (new and old secret), so the receiver can switch without losing any.",
              responses=REGELS.weigert("abonnement-onbekend"))
-async def roteer(id: uuid.UUID, request: Request, uow: Uow, principal: Beheerder) -> NieuwGeheim:
+async def roteer(abonnement_id: uuid.UUID, request: Request, uow: Uow, principal: Beheerder) -> NieuwGeheim:
     overlap = request.app.state.runtime.settings.webhook_rotatie_overlap_s
-    geheim, tot = await webhooks.roteer(id, _eigenaar(principal), uow, overlap)
+    geheim, tot = await webhooks.roteer(abonnement_id, _eigenaar(principal), uow, overlap)
     return NieuwGeheim(geheim=geheim, vorig_geheim_geldig_tot=tot)
 
 
-@router.get("/abonnementen/{id}/leveringen", summary="Delivery log: status, attempts, last HTTP status or error",
+@router.get("/abonnementen/{abonnement_id}/leveringen", summary="Delivery log: status, attempts, last HTTP status or error",
             responses=REGELS.weigert("abonnement-onbekend"))
-async def leveringen(id: uuid.UUID, uow: Uow, principal: Beheerder,
+async def leveringen(abonnement_id: uuid.UUID, uow: Uow, principal: Beheerder,
                      toestand: Annotated[Literal["wachtend", "geleverd", "mislukt"] | None,
                                          Query(alias="status")] = None,
                      limit: Limit = 100, offset: Offset = 0) -> list[Levering]:
-    rijen = await webhooks.leveringen(id, _eigenaar(principal), uow, toestand, limit, offset)
+    rijen = await webhooks.leveringen(abonnement_id, _eigenaar(principal), uow, toestand, limit, offset)
     return [_levering(r, p) for r, p in rijen]
 
 
-@router.post("/abonnementen/{id}/leveringen/{levering_id}/opnieuw", status_code=status.HTTP_202_ACCEPTED,
+@router.post("/abonnementen/{abonnement_id}/leveringen/{levering_id}/opnieuw", status_code=status.HTTP_202_ACCEPTED,
              summary="Deliver again", description="Sends the delivery again now with the same `webhook-id` (the "
              "receiver deduplicates by it), with a fresh round of attempts; also after `geleverd` or `mislukt`.",
              responses=REGELS.weigert("abonnement-onbekend", "levering-onbekend"))
-async def opnieuw(id: uuid.UUID, levering_id: uuid.UUID, uow: Uow, principal: Beheerder) -> Levering:
-    return _levering(await webhooks.opnieuw(id, levering_id, _eigenaar(principal), uow))
+async def opnieuw(abonnement_id: uuid.UUID, levering_id: uuid.UUID, uow: Uow, principal: Beheerder) -> Levering:
+    return _levering(await webhooks.opnieuw(abonnement_id, levering_id, _eigenaar(principal), uow))

@@ -57,7 +57,8 @@ class Settings(ServiceSettings):
     @property
     def webhook_beleid(self) -> Beleid:
         return Beleid(self.webhook_batch, self.webhook_gelijktijdig, self.webhook_timeout_s, self.webhook_basis_s,
-                      self.webhook_max_wacht_s, self.webhook_max_pogingen)
+                      self.webhook_max_wacht_s, self.webhook_max_pogingen,
+                      alleen_publiek=self.environment == "production")
 
     @property
     def o2_norm(self) -> O2Norm:

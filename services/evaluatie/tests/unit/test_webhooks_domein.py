@@ -58,9 +58,22 @@ def test_allowed_targets(url, productie):
 @pytest.mark.parametrize(("url", "productie"), [
     ("http://backoffice.example.be/h", False), ("http://127.0.0.1/h", True), ("https://10.1.2.3/h", True),
     ("https://169.254.169.254/latest", True), ("https://user:pw@example.be/h", True), ("ftp://example.be/h", False),
-    ("https:///h", True),
+    ("https:///h", True), ("https://localhost/h", True),
 ])
 def test_refused_targets(url, productie):
     with pytest.raises(OngeldigeInvoer) as e:
         webhooks.controleer_url(url, productie=productie)
     assert e.value.rule == "url-ongeldig"
+
+
+async def test_in_production_a_name_resolving_to_a_private_address_is_not_called():
+    from evaluatie.adapters.webhooks import TeLeveren
+    from evaluatie.service_layer.bezorging import Beleid, _stuur
+
+    class GeenVerzoek:
+        async def post(self, *a, **kw):
+            raise AssertionError("no request may be made")
+
+    levering = TeLeveren(uuid.uuid4(), uuid.uuid4(), b"{}", 0, 0, "https://localhost:8443/h", ("whsec_AAAA",))
+    status, fout = await _stuur(GeenVerzoek(), levering, Beleid(alleen_publiek=True))
+    assert status is None and "private or local" in fout

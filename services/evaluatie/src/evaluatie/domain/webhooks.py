@@ -102,7 +102,8 @@ LOKAAL = {"127.0.0.1", "::1", "localhost"}
 
 def controleer_url(url: str, *, productie: bool) -> str:
     """https, to a host name or a public address; plain http only to this machine outside
-    production (the embedded platform and the tests)."""
+    production (the embedded platform and the tests). A host name is checked again when a
+    delivery is sent: in production one resolving to a private address is not called."""
     delen = urlsplit(url)
     host = delen.hostname or ""
     if not host or delen.username or delen.password:
@@ -111,6 +112,8 @@ def controleer_url(url: str, *, productie: bool) -> str:
         return url
     if delen.scheme != "https":
         raise OngeldigeInvoer("The target URL must use https.", rule="url-ongeldig")
+    if productie and host in LOKAAL:
+        raise OngeldigeInvoer("The target URL points at a private or local address.", rule="url-ongeldig")
     try:
         adres = ipaddress.ip_address(host)
     except ValueError:

@@ -11,9 +11,12 @@ Redirects are not followed: a subscriber registers the URL that answers.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
+import socket
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -35,6 +38,9 @@ class Beleid:
     basis_s: float = 30.0
     max_wacht_s: float = 6 * 3600.0
     max_pogingen: int = 12
+    # production: a host name that resolves to a private or local address is not called
+    # (a subscriber must not reach our internal network through us)
+    alleen_publiek: bool = False
 
     @property
     def lease_s(self) -> float:
@@ -56,7 +62,7 @@ async def bezorg(sessions: async_sessionmaker[AsyncSession], beleid: Beleid, *, 
 
     async def een(levering: TeLeveren) -> None:
         async with slots:
-            status, fout = await _stuur(client, levering)
+            status, fout = await _stuur(client, levering, beleid)
         async with sessions() as session, session.begin():
             uitkomst = await _leg_vast(Bezorging(session), levering, status, fout, beleid)
         LEVERINGEN.labels(service, uitkomst).inc()
@@ -69,7 +75,18 @@ async def bezorg(sessions: async_sessionmaker[AsyncSession], beleid: Beleid, *, 
     return len(batch)
 
 
-async def _stuur(client: httpx.AsyncClient, levering: TeLeveren) -> tuple[int | None, str | None]:
+async def _publiek(url: str) -> bool:
+    host, poort = urlsplit(url).hostname or "", urlsplit(url).port or 443
+    try:
+        adressen = await asyncio.get_running_loop().getaddrinfo(host, poort, type=socket.SOCK_STREAM)
+    except OSError:
+        return True  # the request itself reports the failure to resolve
+    return all(ipaddress.ip_address(a[4][0]).is_global for a in adressen)
+
+
+async def _stuur(client: httpx.AsyncClient, levering: TeLeveren, beleid: Beleid) -> tuple[int | None, str | None]:
+    if beleid.alleen_publiek and not await _publiek(levering.url):
+        return None, "the target resolves to a private or local address"
     headers = webhooks.headers(levering.geheimen, str(levering.id), int(time.time()), levering.body)
     try:
         antwoord = await client.post(levering.url, content=levering.body, headers=headers)

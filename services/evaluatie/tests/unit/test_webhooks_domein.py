@@ -67,13 +67,13 @@ def test_refused_targets(url, productie):
 
 
 async def test_in_production_a_name_resolving_to_a_private_address_is_not_called():
+    from evaluatie.adapters.verzender import HttpVerzender
     from evaluatie.adapters.webhooks import TeLeveren
-    from evaluatie.service_layer.bezorging import Beleid, _stuur
 
     class GeenVerzoek:
         async def post(self, *a, **kw):
             raise AssertionError("no request may be made")
 
     levering = TeLeveren(uuid.uuid4(), uuid.uuid4(), b"{}", 0, 0, "https://localhost:8443/h", ("whsec_AAAA",))
-    status, fout = await _stuur(GeenVerzoek(), levering, Beleid(alleen_publiek=True))
+    status, fout = await HttpVerzender(GeenVerzoek(), alleen_publiek=True).stuur(levering)
     assert status is None and "private or local" in fout

@@ -11,21 +11,16 @@ Redirects are not followed: a subscriber registers the URL that answers.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import logging
-import socket
-import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from typing import Protocol
 
-import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from evaluatie.adapters.verzender import HttpVerzender
 from evaluatie.adapters.webhooks import Bezorging, TeLeveren
 from wijkwerk import webhooks
 from wijkwerk.observability import WEBHOOK_ATTEMPTS, WEBHOOK_OLDEST_PENDING
 
-log = logging.getLogger("evaluatie.webhooks")
 
 LEVERINGEN, OUDSTE_WACHTEND = WEBHOOK_ATTEMPTS, WEBHOOK_OLDEST_PENDING
 
@@ -48,7 +43,11 @@ class Beleid:
         return self.timeout_s * 3 + 30
 
 
-async def bezorg(sessions: async_sessionmaker[AsyncSession], beleid: Beleid, *, client: httpx.AsyncClient | None = None,
+class Verzender(Protocol):
+    async def stuur(self, levering: TeLeveren) -> tuple[int | None, str | None]: ...
+
+
+async def bezorg(sessions: async_sessionmaker[AsyncSession], beleid: Beleid, *, verzender: Verzender | None = None,
                  service: str = "evaluatie") -> int:
     """One pass: the number of deliveries attempted (a full batch: call again)."""
     async with sessions() as session, session.begin():
@@ -56,13 +55,13 @@ async def bezorg(sessions: async_sessionmaker[AsyncSession], beleid: Beleid, *, 
         OUDSTE_WACHTEND.labels(service).set(await Bezorging(session).oudste_wachtend_s())
     if not batch:
         return 0
-    eigen = client is None
-    client = client or httpx.AsyncClient(timeout=beleid.timeout_s, follow_redirects=False)
+    eigen = HttpVerzender.nieuw(beleid.timeout_s, alleen_publiek=beleid.alleen_publiek) if verzender is None else None
+    verzend = verzender or eigen
     slots = asyncio.Semaphore(beleid.gelijktijdig)
 
     async def een(levering: TeLeveren) -> None:
         async with slots:
-            status, fout = await _stuur(client, levering, beleid)
+            status, fout = await verzend.stuur(levering)
         async with sessions() as session, session.begin():
             uitkomst = await _leg_vast(Bezorging(session), levering, status, fout, beleid)
         LEVERINGEN.labels(service, uitkomst).inc()
@@ -70,33 +69,9 @@ async def bezorg(sessions: async_sessionmaker[AsyncSession], beleid: Beleid, *, 
     try:
         await asyncio.gather(*(een(levering) for levering in batch))
     finally:
-        if eigen:
-            await client.aclose()
+        if eigen is not None:
+            await eigen.sluit()
     return len(batch)
-
-
-async def _publiek(url: str) -> bool:
-    host, poort = urlsplit(url).hostname or "", urlsplit(url).port or 443
-    try:
-        adressen = await asyncio.get_running_loop().getaddrinfo(host, poort, type=socket.SOCK_STREAM)
-    except OSError:
-        return True  # the request itself reports the failure to resolve
-    return all(ipaddress.ip_address(a[4][0]).is_global for a in adressen)
-
-
-async def _stuur(client: httpx.AsyncClient, levering: TeLeveren, beleid: Beleid) -> tuple[int | None, str | None]:
-    if beleid.alleen_publiek and not await _publiek(levering.url):
-        return None, "the target resolves to a private or local address"
-    headers = webhooks.headers(levering.geheimen, str(levering.id), int(time.time()), levering.body)
-    try:
-        antwoord = await client.post(levering.url, content=levering.body, headers=headers)
-    except httpx.TimeoutException:
-        return None, "timeout"
-    except httpx.HTTPError as exc:
-        return None, f"{type(exc).__name__}: {exc}"[:500]
-    if 200 <= antwoord.status_code < 300:
-        return antwoord.status_code, None
-    return antwoord.status_code, f"HTTP {antwoord.status_code}"
 
 
 async def _leg_vast(bezorging: Bezorging, levering: TeLeveren, status: int | None, fout: str | None,

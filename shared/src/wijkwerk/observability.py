@@ -135,6 +135,12 @@ RECOMPUTE_UNBALANCED = Gauge("wijkwerk_recompute_unbalanced_months",
                              "Months whose ledger did not balance in the last recompute", ["service"])
 RECOMPUTE_EVENTS = Gauge("wijkwerk_recompute_events", "Events folded by the last recompute", ["service"])
 RECOMPUTE_DURATION = Gauge("wijkwerk_recompute_duration_seconds", "Duration of the last recompute", ["service"])
+# Outbound webhooks to partners (evaluatie, ADR XXXX-outbound-webhooks)
+WEBHOOK_ATTEMPTS = Counter("wijkwerk_webhook_attempts_total", "Outbound webhook attempts by outcome "
+                           "(geleverd; opnieuw: failed, retried later; mislukt: failed for the last time)",
+                           ["service", "uitkomst"])
+WEBHOOK_OLDEST_PENDING = Gauge("wijkwerk_webhook_oldest_pending_seconds",
+                               "Age of the oldest outbound webhook delivery neither delivered nor given up", ["service"])
 RECOMPUTE_LAST = Gauge("wijkwerk_recompute_last_run_timestamp_seconds", "When the last recompute finished",
                        ["service"])
 WEBHOOK_REJECTED = Counter(

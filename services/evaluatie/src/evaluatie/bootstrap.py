@@ -1,17 +1,34 @@
 """Wires settings, routes and consumers into the evaluatie app."""
 
+from datetime import date
+
 from fastapi import FastAPI
 
 from evaluatie.config import Settings
 from evaluatie.entrypoints import dashboard
-from evaluatie.entrypoints.routes import bemiddelaars, evaluaties, maandrapporten, nazorg, opvolging, rapporten
-from evaluatie.service_layer import projecties
+from evaluatie.entrypoints.routes import abonnementen, bemiddelaars, evaluaties, maandrapporten, nazorg, opvolging, rapporten
+from evaluatie.service_layer import projecties, signalen, webhooks
+from evaluatie.service_layer.uow import EvaluatieUnitOfWork
+from evaluatie.service_layer.bezorging import bezorg_tot_leeg
 from wijkwerk.events import topics
-from wijkwerk.http.app import Runtime, create_service_app, make_consumer
+from wijkwerk.http.app import Periodic, Runtime, create_service_app, make_consumer
 
 
 def consumers(runtime: Runtime):
-    return [make_consumer(runtime, "rapportering", [topics.TOELEIDING, topics.PRESTATIES, topics.CHEQUES], projecties.HANDLERS)]
+    alle = [topics.TOELEIDING, topics.PRESTATIES, topics.CHEQUES]
+    # Outbound webhooks have their own group (ADR XXXX): a subscriber's events never hold
+    # back the reports, and it starts at the topics' start without the archives (no
+    # subscription exists before it does, so it has nothing to deliver from the past).
+    return [make_consumer(runtime, "rapportering", alle, projecties.HANDLERS),
+            make_consumer(runtime, "webhooks", [*alle, topics.EVALUATIE], webhooks.HANDLERS)]
+
+
+async def signaleer_vervaldagen(runtime: Runtime) -> int:
+    # the business date is today's calendar date, as toeleiding's job takes it; each fact
+    # carries its own date, so when this runs changes nothing (service_layer.signalen)
+    return await signalen.signaleer_vervaldagen(EvaluatieUnitOfWork(runtime.sessions), date.today(),
+                                               runtime.settings.signalen_terugkijk_dagen,
+                                               runtime.settings.cheque_waarschuwing_dagen)
 
 
 def build_app(settings: Settings) -> FastAPI:
@@ -19,8 +36,11 @@ def build_app(settings: Settings) -> FastAPI:
         name="evaluatie",
         settings=settings,
         routers=[evaluaties.router, opvolging.router, bemiddelaars.router, rapporten.router, maandrapporten.router, nazorg.router,
-                 bemiddelaars.rapport, dashboard.router],
+                 bemiddelaars.rapport, abonnementen.router, dashboard.router],
         consumers=consumers,
+        periodic=[Periodic("webhooks-bezorgen", settings.webhook_interval_s,
+                           lambda runtime: bezorg_tot_leeg(runtime.sessions, settings.webhook_beleid)),
+                  Periodic("signaleer-vervaldagen", settings.signalen_interval_s, signaleer_vervaldagen)],
         title="Wijk-werken — evaluatie",
         description="Evaluations, outflow monitoring, the reports the Flemish parliament asks for, and the ops dashboard.",
     )

@@ -1,10 +1,11 @@
 from decimal import Decimal
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from evaluatie.domain import uitstroom
 from evaluatie.domain.bemiddelaars import O2Norm
+from evaluatie.service_layer.bezorging import Beleid
 from wijkwerk.settings import ServiceSettings
 
 
@@ -24,6 +25,19 @@ class Settings(ServiceSettings):
     o2_inwoners_per_schijf: int = 12_000
     o2_drempel_inwoners: int = 12_000
     o2_fte_vlaanderen: Decimal = Decimal(100)
+    # Outbound webhooks (ADR XXXX): the delivery worker's pace and the retry policy.
+    webhook_interval_s: float = 1.0
+    webhook_batch: int = Field(50, ge=1, le=1000)
+    webhook_gelijktijdig: int = Field(8, ge=1, le=100)
+    webhook_timeout_s: float = Field(10.0, gt=0)
+    webhook_basis_s: float = Field(30.0, gt=0)
+    webhook_max_wacht_s: float = Field(6 * 3600.0, gt=0)
+    webhook_max_pogingen: int = Field(12, ge=1)
+    webhook_rotatie_overlap_s: float = Field(24 * 3600.0, ge=0)
+    # Dated facts "evaluation due / overdue": how often the job runs, how many days it looks back.
+    signalen_interval_s: float = Field(3600.0, gt=0)
+    signalen_terugkijk_dagen: int = Field(7, ge=0, le=366)
+    cheque_waarschuwing_dagen: int = Field(30, ge=1, le=366)  # "cheques expire soon": this many days before
 
     @field_validator("duurzaam_horizonten")
     @classmethod
@@ -39,6 +53,12 @@ class Settings(ServiceSettings):
     @classmethod
     def _categorieen(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return uitstroom.controleer_categorieen(value)
+
+    @property
+    def webhook_beleid(self) -> Beleid:
+        return Beleid(self.webhook_batch, self.webhook_gelijktijdig, self.webhook_timeout_s, self.webhook_basis_s,
+                      self.webhook_max_wacht_s, self.webhook_max_pogingen,
+                      alleen_publiek=self.environment == "production")
 
     @property
     def o2_norm(self) -> O2Norm:

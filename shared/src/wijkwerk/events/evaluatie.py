@@ -93,3 +93,56 @@ class UitstroommetingGecorrigeerd(_EvaluatieEvent):
     categorieen: tuple[str, ...]
     subcategorieen: tuple[str, ...] = ()
     gecorrigeerd_op: date
+
+
+@registry.register
+class EvaluatieTeDoen(_EvaluatieEvent):
+    """Dated fact: a running trajectory's next evaluation (A-11) comes within a month. It
+    arises on ``datum`` = ``vervaldag`` minus one month, judged on the evaluations dated on
+    or before ``datum``; once per trajectory and due date, whenever the job that records it
+    runs (ADR XXXX-outbound-webhooks)."""
+
+    event_type = "EvaluatieTeDoen"
+    aggregate_field = "traject_id"
+
+    traject_id: uuid.UUID
+    wijkwerker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    vervaldag: date
+    datum: date
+    laatste_evaluatie: date | None = None
+
+
+@registry.register
+class EvaluatieAchterstallig(_EvaluatieEvent):
+    """Dated fact: a running trajectory's evaluation was not done by its due date. It arises
+    on ``datum`` = ``vervaldag`` + 1 day when no evaluation dated on or before ``datum``
+    moved the due date; once per trajectory and due date."""
+
+    event_type = "EvaluatieAchterstallig"
+    aggregate_field = "traject_id"
+
+    traject_id: uuid.UUID
+    wijkwerker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    vervaldag: date
+    datum: date
+    laatste_evaluatie: date | None = None
+
+
+@registry.register
+class ChequesVervallenBinnenkort(_EvaluatieEvent):
+    """Dated fact: an organiser's cheques valid through ``geldig_tot`` (A-13), neither used
+    nor refunded as of ``datum``, expire soon. It arises on ``datum`` = ``geldig_tot`` minus
+    the warning period (evaluatie setting, 30 days), judged on validations and refunds dated
+    on or before ``datum``; once per organiser and expiry date. Serial numbers only: which
+    gebruiker holds them is read from cheques."""
+
+    event_type = "ChequesVervallenBinnenkort"
+    aggregate_field = "organisator_id"
+
+    organisator_id: uuid.UUID
+    geldig_tot: date
+    datum: date
+    aantal: int
+    serienummers: tuple[str, ...]

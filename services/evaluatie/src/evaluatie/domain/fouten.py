@@ -18,3 +18,9 @@ class NietGevonden(NotFound):
 class NogOnbekend(NotKnownYet):
     """Another service's organiser, trajectory or prestatie has not reached this one yet:
     409 with Retry-After, retryable (rules ``…-nog-onbekend``)."""
+
+
+class Verboden(DomainError):
+    """Outside the caller's data scope (a webhook subscription's organiser or types)."""
+
+    status = 403

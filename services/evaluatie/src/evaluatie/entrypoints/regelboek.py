@@ -5,6 +5,13 @@ OpenAPI document: a route names the ones it can answer (``responses=REGELS.weige
 from wijkwerk.http.documentatie import Regelboek
 
 REGELS = Regelboek({
+    "abonnement-buiten-scope": (403, "An organiser subscribes to its own organiser's events only."),
+    "abonnement-niet-toegestaan": (403, "This kind of caller cannot subscribe to webhooks."),
+    "abonnement-onbekend": (404, "No such subscription."),
+    "levering-onbekend": (404, "No such delivery of this subscription."),
+    "type-buiten-scope": (403, "Only central callers subscribe to: uitbetaling.uitgevoerd."),
+    "type-onbekend": (422, "Unknown event types: traject.verlengd."),
+    "url-ongeldig": (422, "The target URL must use https."),
     "alleen-vdab": (403, "Only VDAB records the bemiddelaars it makes available."),
     "categorie-onbekend": (422, "Unknown outflow categories: studeren."),
     "categorie-ontbreekt": (422, "A measurement has at least one category."),

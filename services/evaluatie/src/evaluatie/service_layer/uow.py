@@ -2,7 +2,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from evaluatie.adapters.bemiddelaars import Bemiddelaars
 from evaluatie.adapters.correcties import Correcties
+from evaluatie.adapters.signalen import Signalen
 from evaluatie.adapters.trajecten import TrajectRepository
+from evaluatie.adapters.webhooks import Abonnementen
 from wijkwerk.db import UnitOfWork
 
 
@@ -13,3 +15,5 @@ class EvaluatieUnitOfWork(UnitOfWork):
         self.trajecten = TrajectRepository(session)
         self.bemiddelaars = Bemiddelaars(session)
         self.correcties = Correcties(session)
+        self.abonnementen = Abonnementen(session)
+        self.signalen = Signalen(session)

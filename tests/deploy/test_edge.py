@@ -199,6 +199,9 @@ def test_dns_the_database_and_the_broker_are_reachable_by_who_needs_them(overlay
         outside = Pod("internet", {}, ip="203.0.113.7")
         assert _allowed(policies, pod, outside, 443) == (component in ("api", "workers", "recompute")), name
         assert not _allowed(policies, pod, outside, 80), name
+        # The partners' webhook endpoints (ADR 0018): evaluatie's workers, by a rule of their own.
+        webhooks = [p for p in policies if p["metadata"]["name"] == "partner-webhooks-egress"]
+        assert _allowed(webhooks, pod, outside, 443) == (name == "evaluatie-workers"), name
 
 
 # --- TLS between the services, metrics port ---------------------------------------------------

@@ -135,7 +135,7 @@ RECOMPUTE_UNBALANCED = Gauge("wijkwerk_recompute_unbalanced_months",
                              "Months whose ledger did not balance in the last recompute", ["service"])
 RECOMPUTE_EVENTS = Gauge("wijkwerk_recompute_events", "Events folded by the last recompute", ["service"])
 RECOMPUTE_DURATION = Gauge("wijkwerk_recompute_duration_seconds", "Duration of the last recompute", ["service"])
-# Outbound webhooks to partners (evaluatie, ADR XXXX-outbound-webhooks)
+# Outbound webhooks to partners (evaluatie, ADR 0018)
 WEBHOOK_ATTEMPTS = Counter("wijkwerk_webhook_attempts_total", "Outbound webhook attempts by outcome "
                            "(geleverd; opnieuw: failed, retried later; mislukt: failed for the last time)",
                            ["service", "uitkomst"])

@@ -1,6 +1,6 @@
 """dated facts "evaluation due" and "evaluation overdue", recorded once per trajectory, due
 date and kind, and "cheques expire soon", once per organiser and expiry date (issue #23
-item 6, ADR XXXX-outbound-webhooks)
+item 6, ADR 0018)
 
 Revision ID: 2026_12_05_h_uitgaand_2
 Revises: 2026_12_05_h_uitgaand_1

@@ -1,5 +1,5 @@
 """outbound webhooks for partners: subscriptions, deliveries and their attempts (issue #23
-item 6, ADR XXXX-outbound-webhooks)
+item 6, ADR 0018)
 
 Revision ID: 2026_12_05_h_uitgaand_1
 Revises: 2026_12_04_h_consumenten_1

@@ -16,7 +16,7 @@ from wijkwerk.http.app import Periodic, Runtime, create_service_app, make_consum
 
 def consumers(runtime: Runtime):
     alle = [topics.TOELEIDING, topics.PRESTATIES, topics.CHEQUES]
-    # Outbound webhooks have their own group (ADR XXXX): a subscriber's events never hold
+    # Outbound webhooks have their own group (ADR 0018): a subscriber's events never hold
     # back the reports, and it starts at the topics' start without the archives (no
     # subscription exists before it does, so it has nothing to deliver from the past).
     return [make_consumer(runtime, "rapportering", alle, projecties.HANDLERS),

@@ -25,7 +25,7 @@ class Settings(ServiceSettings):
     o2_inwoners_per_schijf: int = 12_000
     o2_drempel_inwoners: int = 12_000
     o2_fte_vlaanderen: Decimal = Decimal(100)
-    # Outbound webhooks (ADR XXXX): the delivery worker's pace and the retry policy.
+    # Outbound webhooks (ADR 0018): the delivery worker's pace and the retry policy.
     webhook_interval_s: float = 1.0
     webhook_batch: int = Field(50, ge=1, le=1000)
     webhook_gelijktijdig: int = Field(8, ge=1, le=100)

@@ -100,7 +100,7 @@ class EvaluatieTeDoen(_EvaluatieEvent):
     """Dated fact: a running trajectory's next evaluation (A-11) comes within a month. It
     arises on ``datum`` = ``vervaldag`` minus one month, judged on the evaluations dated on
     or before ``datum``; once per trajectory and due date, whenever the job that records it
-    runs (ADR XXXX-outbound-webhooks)."""
+    runs (ADR 0018)."""
 
     event_type = "EvaluatieTeDoen"
     aggregate_field = "traject_id"

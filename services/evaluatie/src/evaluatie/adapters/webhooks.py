@@ -1,4 +1,4 @@
-"""Subscriptions, deliveries and delivery attempts of outbound webhooks (ADR XXXX)."""
+"""Subscriptions, deliveries and delivery attempts of outbound webhooks (ADR 0018)."""
 
 from __future__ import annotations
 

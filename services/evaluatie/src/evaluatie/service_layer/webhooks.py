@@ -1,5 +1,5 @@
 """Outbound webhooks: subscriptions (commands) and the fan-out of consumed events into
-deliveries, in the consumer's inbox transaction (ADR XXXX)."""
+deliveries, in the consumer's inbox transaction (ADR 0018)."""
 
 from __future__ import annotations
 

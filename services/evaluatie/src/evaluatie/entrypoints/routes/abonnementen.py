@@ -1,4 +1,4 @@
-"""Outbound webhooks for partners (ADR XXXX): subscriptions, their delivery log and
+"""Outbound webhooks for partners (ADR 0018): subscriptions, their delivery log and
 redelivery. A subscription belongs to the caller's organisation; another's answers 404."""
 
 from __future__ import annotations

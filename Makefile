@@ -5,9 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PACKAGES := -e 'shared[embedded,test,bench]' -e services/toeleiding -e services/prestaties \
+PACKAGES := -e shared -e 'tools[embedded,test,bench]' -e services/toeleiding -e services/prestaties \
             -e services/cheques -e services/evaluatie
-PYPROJECTS := shared/pyproject.toml $(wildcard services/*/pyproject.toml)
+PYPROJECTS := shared/pyproject.toml tools/pyproject.toml $(wildcard services/*/pyproject.toml)
 
 .PHONY: install run demo test test-unit test-integration test-e2e bench soak asyncapi token clean
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from dockerfile_parse import DockerfileParser
 
-from wijkwerk.cli.services import SERVICES
+from wijkwerk_platform.cli.services import SERVICES
 
 from deploykit import DEPLOY, DOCKERFILE, REPO, split_image  # type: ignore[import-not-found]
 
@@ -40,7 +40,7 @@ def _tool(name: str) -> str | None:
 def _require_tool(name: str) -> str:
     found = _tool(name)
     if found is None:
-        pytest.fail(f"{name} is not installed (a pinned test dependency in shared/pyproject.toml)")
+        pytest.fail(f"{name} is not installed (a pinned test dependency in tools/pyproject.toml)")
     return found
 
 

@@ -1,7 +1,7 @@
 """Cross-organisation walk with real data (issue #9).
 
 Two organisers, A and B, get a small world through the public APIs and the issuer's
-signed webhooks (the demo loader's own helpers: ``wijkwerk.demo.DemoLoader``); once the
+signed webhooks (the demo loader's own helpers: ``wijkwerk_platform.demo.DemoLoader``); once the
 events have reached every service, organiser B — holding the endpoint's own scope — is
 pointed at A's resources on every endpoint of the scope table:
 
@@ -12,7 +12,7 @@ pointed at A's resources on every endpoint of the scope table:
 * a write against A's resources is refused (404, as for an unknown id) and A, reading
   afterwards with its own token, sees nothing changed.
 
-The walk is driven by the table (``wijkwerk.scopetabel``): every guarded endpoint must
+The walk is driven by the table (``wijkwerk_platform.scopetabel``): every guarded endpoint must
 have a probe in ``PROBES`` or an exemption with its reason in ``EXEMPT``, so a new
 endpoint cannot be forgotten. What the walk found (two data-scope holes, three existence
 leaks) is fixed in the services and asserted here like everything else. Module time: about 30 s to start the services and build the
@@ -32,8 +32,8 @@ import httpx
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from wijkwerk import scopetabel
-from wijkwerk.demo import (
+from wijkwerk_platform import scopetabel
+from wijkwerk_platform.demo import (
     DemoLoader,
     GebruikerPlan,
     KoppelingPlan,
@@ -43,8 +43,8 @@ from wijkwerk.demo import (
     identiteit,
     wereld,
 )
-from wijkwerk.testing import wait_until
-from wijkwerk.testkit import Tokens
+from wijkwerk_platform.testing import wait_until
+from wijkwerk_platform.testkit import Tokens
 
 pytestmark = pytest.mark.integration
 

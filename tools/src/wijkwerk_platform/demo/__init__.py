@@ -28,7 +28,7 @@ import orjson
 from dateutil.relativedelta import relativedelta
 from faker import Faker
 from wijkwerk.auth import mint_token
-from wijkwerk.demo import identiteit, wereld
+from wijkwerk_platform.demo import identiteit, wereld
 
 SCOPES = [
     "toeleiding:admin", "toeleiding:read", "toeleiding:write",

@@ -32,8 +32,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from wijkwerk.cli.services import SERVICES, ServiceSpec, embedded_database, with_port_base
-from wijkwerk.embedded import (
+from wijkwerk_platform.cli.services import SERVICES, ServiceSpec, embedded_database, with_port_base
+from wijkwerk_platform.embedded import (
     EmbeddedError,
     child_env,
     log_tail,
@@ -43,8 +43,8 @@ from wijkwerk.embedded import (
 )
 
 if TYPE_CHECKING:
-    from wijkwerk.embedded.broker import EmbeddedBroker
-    from wijkwerk.embedded.postgres import EmbeddedPostgres
+    from wijkwerk_platform.embedded.broker import EmbeddedBroker
+    from wijkwerk_platform.embedded.postgres import EmbeddedPostgres
 
 HOST = "127.0.0.1"
 EXAMPLE_SCOPES = "toeleiding:read toeleiding:write prestaties:read cheques:read"
@@ -222,8 +222,8 @@ class Supervisor:
 
     def _start_everything(self) -> None:
         from wijkwerk.auth import ensure_local_keypair
-        from wijkwerk.embedded.broker import EmbeddedBroker
-        from wijkwerk.embedded.postgres import EmbeddedPostgres
+        from wijkwerk_platform.embedded.broker import EmbeddedBroker
+        from wijkwerk_platform.embedded.postgres import EmbeddedPostgres
 
         self.logs_dir.mkdir(parents=True, exist_ok=True)
         self._wait_for_service_ports()
@@ -393,7 +393,7 @@ class Supervisor:
         instead of staying in the supervisor for as long as the platform runs."""
         self._demo = subprocess.Popen(
             [
-                sys.executable, "-m", "wijkwerk.cli.main", "demo", "--data-dir", str(self.data_dir),
+                sys.executable, "-m", "wijkwerk_platform.cli.main", "demo", "--data-dir", str(self.data_dir),
                 "--scale", str(self.options.demo_scale), "--seed", str(self.options.demo_seed),
                 "--port-base", str(self.options.port_base),
             ],

@@ -19,7 +19,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 
-from wijkwerk_platform.cli.supervisor import DataDirLock, LockHeld
+from wijkwerk_platform.cli.lock import DataDirLock, LockHeld
 from wijkwerk_platform.embedded import EmbeddedError, free_port
 from wijkwerk_platform.embedded.broker import EmbeddedBroker
 from wijkwerk_platform.embedded.postgres import EmbeddedPostgres
@@ -275,7 +275,7 @@ def test_a_killed_holder_never_leaves_a_stale_lock(tmp_path: Path) -> None:
     holder = subprocess.Popen(
         [
             sys.executable, "-c",
-            "import sys, time; from pathlib import Path; from wijkwerk_platform.cli.supervisor import DataDirLock; "
+            "import sys, time; from pathlib import Path; from wijkwerk_platform.cli.lock import DataDirLock; "
             "DataDirLock(Path(sys.argv[1])).acquire(); print('locked', flush=True); time.sleep(60)",
             str(path),
         ],

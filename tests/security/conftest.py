@@ -19,6 +19,12 @@ from wijkwerk_platform.embedded import free_port
 from wijkwerk_platform.testing import migrated_database, wait_until
 from wijkwerk_platform.testkit import Tokens
 
+HERE = os.path.dirname(__file__)
+# The cross-organisation walk's helpers (wandeling.py, probes*.py) are imported by name, as
+# tests/faults does with its own.
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
 FUZZED_SERVICES = ("toeleiding", "prestaties", "cheques", "evaluatie")
 
 # Every scope a route asks for, from the routes themselves (a new scope cannot be missed).

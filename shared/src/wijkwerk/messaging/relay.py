@@ -23,6 +23,8 @@
   the broker lost its data (an empty topic while published rows exist, as with the
   embedded memory broker after a restart), the relay re-fills the topic from them;
   consumers' inboxes absorb the duplicates.
+
+Leadership lives in ``relay_leiding``, the refill, replay and rotation in ``relay_herstel``.
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PACKAGES := -e 'shared[embedded,test,bench]' -e services/toeleiding -e services/prestaties \
+PACKAGES := -e shared -e 'tools[embedded,test,bench]' -e services/toeleiding -e services/prestaties \
             -e services/cheques -e services/evaluatie
-PYPROJECTS := shared/pyproject.toml $(wildcard services/*/pyproject.toml)
+PYPROJECTS := shared/pyproject.toml tools/pyproject.toml $(wildcard services/*/pyproject.toml)
 
 .PHONY: install run demo test test-unit test-integration test-e2e bench soak asyncapi token lock clean
 
@@ -58,7 +58,7 @@ token: $(STAMP)
 # The image's lock files (deploy/docker/requirements/<service>.txt, pinned with hashes) from
 # the pyproject pins; run after changing a dependency (tests/deploy/test_lock.py says when).
 lock: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e 'shared[lock]'
+	$(BIN)/python -m pip install --quiet -e 'tools[lock]'
 	$(BIN)/python deploy/docker/lock.py
 
 clean:

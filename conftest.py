@@ -1,1 +1,1 @@
-# The pytest plugin with the embedded engines is loaded from pytest.ini (-p wijkwerk.testing).
+# The pytest plugin with the embedded engines is loaded from pytest.ini (-p wijkwerk_platform.testing).

@@ -40,12 +40,12 @@ import orjson
 import psutil
 from prometheus_client.parser import text_string_to_metric_families
 from wijkwerk.auth import ensure_local_keypair
-from wijkwerk.cli.services import SERVICES
-from wijkwerk.demo import SCOPES, DemoLoader, GebruikerPlan, OrganisatorPlan, identiteit, wereld
-from wijkwerk.embedded import child_env, free_port, log_tail, parent_death_signal, stop_process
+from wijkwerk_platform.cli.services import SERVICES
+from wijkwerk_platform.demo import SCOPES, DemoLoader, GebruikerPlan, OrganisatorPlan, identiteit, wereld
+from wijkwerk_platform.embedded import child_env, free_port, log_tail, parent_death_signal, stop_process
 from wijkwerk.events.topics import ALL_TOPICS, dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
-from wijkwerk.testkit import Tokens
+from wijkwerk_platform.testkit import Tokens
 
 HOST = "127.0.0.1"
 DIENSTEN = ("toeleiding", "prestaties")

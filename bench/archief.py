@@ -14,7 +14,7 @@ import asyncpg
 from bench.replay import PARTITIONS, cheque_messages, herbereken_gemeten
 from wijkwerk.events.topics import CHEQUES, PRESTATIES
 from wijkwerk.messaging.admin import ensure_topics
-from wijkwerk.testing import superuser_url
+from wijkwerk_platform.testing import superuser_url
 
 
 async def archiveer(dsn: str, messages: list[tuple[bytes, bytes]]) -> None:

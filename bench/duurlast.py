@@ -31,8 +31,8 @@ from pathlib import Path
 import httpx
 import psutil
 from wijkwerk.auth import ensure_local_keypair
-from wijkwerk.embedded import child_env, free_port, log_tail, parent_death_signal, stop_process
-from wijkwerk.testkit import Tokens
+from wijkwerk_platform.embedded import child_env, free_port, log_tail, parent_death_signal, stop_process
+from wijkwerk_platform.testkit import Tokens
 
 from bench.api import HOST, _wacht_rustig, aanvragen, belast, zaai
 

@@ -14,7 +14,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 from wijkwerk.events.topics import CHEQUES, PRESTATIES
 from wijkwerk.messaging.admin import ensure_topics
-from wijkwerk.testing import superuser_url
+from wijkwerk_platform.testing import superuser_url
 
 PARTITIONS = 8
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
-from wijkwerk.embedded import free_port
-from wijkwerk.embedded.broker import EmbeddedBroker
-from wijkwerk.embedded.postgres import EmbeddedPostgres
+from wijkwerk_platform.embedded import free_port
+from wijkwerk_platform.embedded.broker import EmbeddedBroker
+from wijkwerk_platform.embedded.postgres import EmbeddedPostgres
 from wijkwerk.settings import KafkaSettings
 
 
@@ -27,7 +27,7 @@ class Stack:
         return KafkaSettings(bootstrap_servers=self.broker.bootstrap_servers)
 
     def database(self, service: str, name: str) -> str:
-        from wijkwerk.testing import migrated_database
+        from wijkwerk_platform.testing import migrated_database
 
         return migrated_database(self.pg, service, name)
 

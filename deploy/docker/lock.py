@@ -1,9 +1,11 @@
 """Writes the image's lock files: ``deploy/docker/requirements/<service>.txt``, every
 distribution the service's image installs, pinned with its hashes (``make lock``).
 
-The inputs are the pins of ``shared/pyproject.toml`` and ``services/<service>/pyproject.toml``
-(their ``dependencies``, not the extras: the image has no embedded engines and no test
-tools), plus the build back-end that installs the two local packages without an index.
+The inputs are the pins of ``shared/pyproject.toml``, ``tools/pyproject.toml`` (the platform
+package: the image's ``wijkwerk`` command for the migration, topics and replay jobs) and
+``services/<service>/pyproject.toml`` (their ``dependencies``, not the extras: the image has
+no embedded engines and no test tools), plus the build back-end that installs the local
+packages without an index.
 ``uv pip compile --generate-hashes`` resolves them for the image's Python (3.11, Linux) and
 writes every file's hash of each pinned version, so the Dockerfile installs with
 ``pip install --require-hashes --no-deps`` and a changed file on the index fails the build.
@@ -35,8 +37,8 @@ def pins(pyproject: Path) -> list[str]:
 
 
 def inputs(service: str) -> list[str]:
-    return [*pins(REPO / "shared" / "pyproject.toml"), *pins(REPO / "services" / service / "pyproject.toml"),
-            *BUILD_BACKEND]
+    return [*pins(REPO / "shared" / "pyproject.toml"), *pins(REPO / "tools" / "pyproject.toml"),
+            *pins(REPO / "services" / service / "pyproject.toml"), *BUILD_BACKEND]
 
 
 def compile_lock(service: str) -> None:
@@ -53,7 +55,7 @@ def compile_lock(service: str) -> None:
     body = (OUT / f"{service}.txt").read_text(encoding="utf-8")
     (OUT / f"{service}.txt").write_text(
         f"# The {service} image's dependencies, pinned with hashes: written by `make lock`\n"
-        "# (deploy/docker/lock.py) from shared/pyproject.toml and "
+        "# (deploy/docker/lock.py) from shared/pyproject.toml, tools/pyproject.toml and "
         f"services/{service}/pyproject.toml; do not edit.\n" + body, encoding="utf-8")
 
 

@@ -21,7 +21,7 @@ import yaml
 from pydantic_settings import BaseSettings
 from referencing import Registry, Resource
 
-from wijkwerk.cli.services import SERVICES, ServiceSpec
+from wijkwerk_platform.cli.services import SERVICES, ServiceSpec
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -71,7 +71,7 @@ def service_settings_class(spec: ServiceSpec) -> type[BaseSettings]:
 
 def known_env_names() -> set[str]:
     """The variables any service or the CLI reads, plus the announced ones."""
-    from wijkwerk.cli.settings import CliSettings
+    from wijkwerk_platform.cli.settings import CliSettings
 
     names = set(FUTURE_ENV) | settings_env_names(CliSettings)
     for spec in SERVICES:

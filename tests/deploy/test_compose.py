@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import jsonschema
 import pytest
 
-from wijkwerk.cli.services import SERVICES
+from wijkwerk_platform.cli.services import SERVICES
 from wijkwerk.settings import ServiceSettings
 
 from deploykit import (  # type: ignore[import-not-found]

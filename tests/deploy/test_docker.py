@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from dockerfile_parse import DockerfileParser
 
-from wijkwerk.cli.services import SERVICES
+from wijkwerk_platform.cli.services import SERVICES
 
 from deploykit import DEPLOY, DOCKERFILE, REPO, split_image  # type: ignore[import-not-found]
 
@@ -40,7 +40,7 @@ def _tool(name: str) -> str | None:
 def _require_tool(name: str) -> str:
     found = _tool(name)
     if found is None:
-        pytest.fail(f"{name} is not installed (a pinned test dependency in shared/pyproject.toml)")
+        pytest.fail(f"{name} is not installed (a pinned test dependency in tools/pyproject.toml)")
     return found
 
 
@@ -146,10 +146,10 @@ def test_every_stage_takes_the_service_argument_and_migrations_are_shipped(docke
 
 
 def test_the_entrypoint_serves_each_services_factory():
-    from wijkwerk.serve import uvicorn_argv
+    from wijkwerk_platform.serve import uvicorn_argv
 
     text = ENTRYPOINT.read_text()
-    assert 'exec python -m wijkwerk.serve "${WIJKWERK_SERVICE}"' in text
+    assert 'exec python -m wijkwerk_platform.serve "${WIJKWERK_SERVICE}"' in text
     for spec in SERVICES:
         assert spec.app_factory == f"{spec.name}.entrypoints.api:create_app"
         assert uvicorn_argv(spec.name, ["--port", "1"]) == [spec.app_factory, "--factory", "--port", "1"]
@@ -257,7 +257,7 @@ def test_the_entrypoint_runs_uvicorn_without_arguments_and_other_commands_as_giv
     (fake_bin / "python").chmod(0o755)
     env = {"PATH": f"{fake_bin}:/usr/bin:/bin", "WIJKWERK_SERVICE": "cheques", "PORT": "8003"}
     served = subprocess.run(["sh", str(ENTRYPOINT)], env=env, capture_output=True, text=True, timeout=30, check=True)
-    assert served.stdout.startswith("python -m wijkwerk.serve cheques --host 0.0.0.0 --port 8003")
+    assert served.stdout.startswith("python -m wijkwerk_platform.serve cheques --host 0.0.0.0 --port 8003")
     options = subprocess.run(["sh", str(ENTRYPOINT), "--workers", "1"], env=env, capture_output=True, text=True,
                              timeout=30, check=True)
     assert options.stdout.rstrip().endswith("--workers 1")

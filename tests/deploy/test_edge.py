@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from wijkwerk.cli.services import SERVICES
+from wijkwerk_platform.cli.services import SERVICES
 
 from deploykit import (  # type: ignore[import-not-found]
     DEPLOY,

@@ -18,7 +18,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from wijkwerk.cli.services import SERVICES
+from wijkwerk_platform.cli.services import SERVICES
 from wijkwerk.settings import KafkaSettings
 
 from deploykit import (  # type: ignore[import-not-found]

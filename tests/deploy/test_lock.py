@@ -12,7 +12,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from wijkwerk.cli.services import SERVICES
+from wijkwerk_platform.cli.services import SERVICES
 
 from deploykit import DEPLOY, DOCKERFILE  # type: ignore[import-not-found]
 

@@ -18,7 +18,7 @@ import yaml
 from prometheus_client.metrics import MetricWrapperBase
 
 import wijkwerk.observability as observability
-from wijkwerk.cli.services import SERVICES
+from wijkwerk_platform.cli.services import SERVICES
 
 from deploykit import DEPLOY  # type: ignore[import-not-found]
 

@@ -30,10 +30,10 @@ from cryptography.hazmat.primitives import serialization
 
 from cheques import testbank
 from wijkwerk.auth import LOCAL_KEY_ID, mint_token
-from wijkwerk.cli.services import service
-from wijkwerk.embedded import free_port
-from wijkwerk.testing import wait_until
-from wijkwerk.testkit import Tokens
+from wijkwerk_platform.cli.services import service
+from wijkwerk_platform.embedded import free_port
+from wijkwerk_platform.testing import wait_until
+from wijkwerk_platform.testkit import Tokens
 
 from test_production_start import (  # type: ignore[import-not-found]
     ALL, ENTRYPOINT, _clean_env, _database_urls, _init_script, _ready, _run,

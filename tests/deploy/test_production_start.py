@@ -33,10 +33,10 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from wijkwerk.cli.services import service
-from wijkwerk.embedded import free_port
-from wijkwerk.testing import wait_until
-from wijkwerk.testkit import Tokens
+from wijkwerk_platform.cli.services import service
+from wijkwerk_platform.embedded import free_port
+from wijkwerk_platform.testing import wait_until
+from wijkwerk_platform.testkit import Tokens
 
 from deploykit import DEPLOY  # type: ignore[import-not-found]
 

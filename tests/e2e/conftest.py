@@ -15,9 +15,9 @@ import httpx
 import psutil
 import pytest
 
-from wijkwerk.embedded import free_port, port_is_free
-from wijkwerk.testing import wait_until
-from wijkwerk.testkit import Tokens
+from wijkwerk_platform.embedded import free_port, port_is_free
+from wijkwerk_platform.testing import wait_until
+from wijkwerk_platform.testkit import Tokens
 
 SERVICES = ("toeleiding", "prestaties", "cheques", "evaluatie")
 
@@ -53,7 +53,7 @@ class System:
     def start(self, timeout: float = 120) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         cmd = [
-            sys.executable, "-m", "wijkwerk.cli.main", "up",
+            sys.executable, "-m", "wijkwerk_platform.cli.main", "up",
             "--data-dir", str(self.data_dir),
             "--pg-port", str(self.pg_port),
             "--kafka-port", str(self.kafka_port),

@@ -18,7 +18,7 @@ import pytest
 
 from cheques.config import embedded_uitgever_geheim
 from cheques.domain.handtekening import headers as ondertekende_headers
-from wijkwerk.testing import wait_until
+from wijkwerk_platform.testing import wait_until
 
 pytestmark = pytest.mark.e2e
 

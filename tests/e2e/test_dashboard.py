@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from wijkwerk.auth import TOKEN_COOKIE
-from wijkwerk.testing import wait_until
+from wijkwerk_platform.testing import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +31,7 @@ def test_the_dashboard_draws_the_monthly_series_and_the_pipelines(system, browse
     }, h)
     from datetime import date, timedelta
 
-    from wijkwerk.demo.identiteit import insz
+    from wijkwerk_platform.demo.identiteit import insz
 
     start = date.today().replace(day=1) - timedelta(days=40)
     for i in range(6):
@@ -55,7 +55,7 @@ def test_the_dashboard_draws_the_monthly_series_and_the_pipelines(system, browse
     # demo world at its smallest), so the hours and money charts have something to draw.
     from dateutil.relativedelta import relativedelta
 
-    from wijkwerk.demo import run_demo
+    from wijkwerk_platform.demo import run_demo
 
     run_demo({s: system.url(s) for s in ("toeleiding", "prestaties", "cheques", "evaluatie")}, scale=0.01, seed=11,
              private_key=system.tokens.private_key)

@@ -10,7 +10,7 @@ from collections import Counter
 
 import httpx
 import pytest
-from wijkwerk.testing import wait_until
+from wijkwerk_platform.testing import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +23,7 @@ def _get(system, service: str, path: str, h: dict, **params) -> dict | None:
 
 
 def test_the_demo_world_keeps_the_ledger_and_the_reports_agree_with_what_was_sent(system):
-    from wijkwerk.demo import run_demo
+    from wijkwerk_platform.demo import run_demo
 
     h = system.tokens.headers(*SCOPES)
     begonnen = time.monotonic()

@@ -21,7 +21,7 @@ import pytest
 from wijkwerk.events import topics
 from wijkwerk.messaging.herlezen import TopicLezer
 from wijkwerk.settings import KafkaSettings
-from wijkwerk.testing import wait_until
+from wijkwerk_platform.testing import wait_until
 
 SERVICES = ("toeleiding", "prestaties", "cheques", "evaluatie")
 LEZEN = ("toeleiding:read", "prestaties:read", "cheques:read", "cheques:admin", "evaluatie:read", "rapportering:read")
@@ -100,7 +100,7 @@ async def _berichten_op_topics(system) -> int:
 
 
 def test_after_the_retention_the_recompute_and_a_rebuild_answer_as_before(system, monkeypatch):
-    from wijkwerk.demo import run_demo
+    from wijkwerk_platform.demo import run_demo
 
     h = system.tokens.headers(*LEZEN)
     urls = {s: system.url(s) for s in SERVICES}

@@ -20,9 +20,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from wijkwerk.demo.identiteit import insz
-from wijkwerk.embedded import free_port
-from wijkwerk.testing import wait_until
+from wijkwerk_platform.demo.identiteit import insz
+from wijkwerk_platform.embedded import free_port
+from wijkwerk_platform.testing import wait_until
 
 # The e2e conftest's System (started here twice, with the job off and on).
 _spec = importlib.util.spec_from_file_location("e2e_conftest", Path(__file__).with_name("conftest.py"))

@@ -10,8 +10,8 @@ import asyncpg
 import httpx
 import pytest
 
-from wijkwerk.cli.services import SERVICES
-from wijkwerk.testing import wait_until
+from wijkwerk_platform.cli.services import SERVICES
+from wijkwerk_platform.testing import wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from wijkwerk.testing import wait_until
+from wijkwerk_platform.testing import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -99,7 +99,7 @@ def _metric(system, name: str) -> float:
 
 
 def test_the_demo_fills_the_system_through_the_public_api(system):
-    from wijkwerk.demo import run_demo
+    from wijkwerk_platform.demo import run_demo
 
     headers = system.tokens.headers("rapportering:read")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from wijkwerk.testing import wait_until
+from wijkwerk_platform.testing import wait_until
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from wijkwerk import webhooks
-from wijkwerk.testing import wait_until
+from wijkwerk_platform.testing import wait_until
 
 pytestmark = pytest.mark.e2e
 

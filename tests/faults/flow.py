@@ -17,7 +17,7 @@ import orjson
 
 from cheques.config import embedded_uitgever_geheim
 from cheques.domain.handtekening import headers as ondertekende_headers
-from wijkwerk.testing import wait_until
+from wijkwerk_platform.testing import wait_until
 
 SCOPES = ("toeleiding:admin", "toeleiding:read", "toeleiding:write", "prestaties:read", "prestaties:write",
           "prestaties:admin", "cheques:read", "cheques:admin", "cheques:payout")

@@ -18,12 +18,12 @@ import httpx
 import psutil
 
 from wijkwerk.auth import ensure_local_keypair
-from wijkwerk.cli.services import SERVICES, embedded_database, service
-from wijkwerk.embedded import free_port, parent_death_signal
-from wijkwerk.embedded.broker import EmbeddedBroker
-from wijkwerk.embedded.postgres import EmbeddedPostgres
-from wijkwerk.testing import wait_until
-from wijkwerk.testkit import Tokens
+from wijkwerk_platform.cli.services import SERVICES, embedded_database, service
+from wijkwerk_platform.embedded import free_port, parent_death_signal
+from wijkwerk_platform.embedded.broker import EmbeddedBroker
+from wijkwerk_platform.embedded.postgres import EmbeddedPostgres
+from wijkwerk_platform.testing import wait_until
+from wijkwerk_platform.testkit import Tokens
 
 SOAK = os.environ.get("WIJKWERK_SOAK") == "1"
 
@@ -191,7 +191,7 @@ class Stack:
         """Rows of ``sql`` in ``database``, as the superuser (what a test checks behind the APIs)."""
         import asyncpg
 
-        from wijkwerk.embedded import run_coroutine_sync
+        from wijkwerk_platform.embedded import run_coroutine_sync
 
         async def rows() -> list:
             conn = await asyncpg.connect(host=self.pg.host, port=self.pg.port, user="postgres", database=database)

@@ -19,8 +19,8 @@ from sqlalchemy import text
 
 from stack import scaled
 from wijkwerk.db import UnitOfWork, create_engine, session_factory
-from wijkwerk.embedded import free_port
-from wijkwerk.embedded.broker import EmbeddedBroker
+from wijkwerk_platform.embedded import free_port
+from wijkwerk_platform.embedded.broker import EmbeddedBroker
 from wijkwerk.events import Envelope, registry
 from wijkwerk.events.toeleiding import OrganisatorGeregistreerd
 from wijkwerk.events.topics import dlq_topic
@@ -29,7 +29,7 @@ from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.consumer import InboxConsumer, dispatch
 from wijkwerk.messaging.relay import OutboxRelay
 from wijkwerk.settings import KafkaSettings
-from wijkwerk.testing import async_wait_until, migrated_database, superuser_url
+from wijkwerk_platform.testing import async_wait_until, migrated_database, superuser_url
 
 EVENTS = scaled(300, 5000)
 
@@ -361,7 +361,7 @@ async def test_poison_and_unknown_version_are_parked_counted_and_can_be_redriven
         t1 = time.monotonic()
         env = {**os.environ, "TOELEIDING_DATABASE_URL": db.url.render_as_string(hide_password=False)}
         done = await asyncio.to_thread(
-            subprocess.run, [sys.executable, "-m", "wijkwerk.cli.main", "dlq", "opnieuw", "--service", "toeleiding",
+            subprocess.run, [sys.executable, "-m", "wijkwerk_platform.cli.main", "dlq", "opnieuw", "--service", "toeleiding",
                              "--consumer", "dlq", "--alle", "--door", "faults"],
             capture_output=True, text=True, env=env, timeout=60)
         assert done.returncode == 0, done.stderr

@@ -12,7 +12,7 @@ import pytest
 
 from flow import SCOPES, Wereld, herberekening
 from stack import Stack, metric_sum, scaled
-from wijkwerk.testing import wait_until
+from wijkwerk_platform.testing import wait_until
 
 WORKERS = scaled(2, 12)
 

@@ -14,10 +14,16 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from wijkwerk import scopetabel
-from wijkwerk.embedded import free_port
-from wijkwerk.testing import migrated_database, wait_until
-from wijkwerk.testkit import Tokens
+from wijkwerk_platform import scopetabel
+from wijkwerk_platform.embedded import free_port
+from wijkwerk_platform.testing import migrated_database, wait_until
+from wijkwerk_platform.testkit import Tokens
+
+HERE = os.path.dirname(__file__)
+# The cross-organisation walk's helpers (wandeling.py, probes*.py) are imported by name, as
+# tests/faults does with its own.
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
 
 FUZZED_SERVICES = ("toeleiding", "prestaties", "cheques", "evaluatie")
 
@@ -101,7 +107,7 @@ def live_servers(embedded_pg, security_tokens, tmp_path_factory) -> Iterator[dic
     """The four services with workers, wired to each other, on a broker of their own: the
     session broker's fixed topic names are shared with other tests, whose consumers must
     not fold this module's events (nor these services theirs)."""
-    from wijkwerk.embedded.broker import EmbeddedBroker
+    from wijkwerk_platform.embedded.broker import EmbeddedBroker
 
     log_dir = tmp_path_factory.mktemp("live-logs")
     broker = EmbeddedBroker(free_port(), log_file=log_dir / "tansu.log")

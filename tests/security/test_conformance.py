@@ -15,7 +15,7 @@ import httpx
 import pytest
 from starlette.routing import compile_path
 
-from wijkwerk.testkit import Tokens
+from wijkwerk_platform.testkit import Tokens
 
 from .conftest import ALL_SCOPES, FUZZED_SERVICES
 

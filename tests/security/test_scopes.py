@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from wijkwerk import scopetabel
-from wijkwerk.testkit import VERKEERDE_ORGANISATIES
+from wijkwerk_platform import scopetabel
+from wijkwerk_platform.testkit import VERKEERDE_ORGANISATIES
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 ROWS = scopetabel.rijen()
@@ -22,7 +22,7 @@ PATH_VALUES = {"periode": "2026-01", "serienummer": "WW-1", "uitgever": "vdab"}
 def test_the_readme_carries_the_current_table():
     text = README.read_text(encoding="utf-8")
     current = text.split(scopetabel.BEGIN)[1].split(scopetabel.END)[0].strip()
-    assert current == scopetabel.markdown(), "README scope table is stale: run python -m wijkwerk.scopetabel"
+    assert current == scopetabel.markdown(), "README scope table is stale: run python -m wijkwerk_platform.scopetabel"
 
 
 def test_nothing_is_public_by_accident():

@@ -337,7 +337,7 @@ def require(*scopes: str):
         return principal
 
     dependency.__name__ = "require_" + "_".join(s.replace(":", "_") for s in scopes)
-    dependency.scopes = scopes  # type: ignore[attr-defined]  # read by wijkwerk.scopetabel
+    dependency.scopes = scopes  # type: ignore[attr-defined]  # read by wijkwerk_platform.scopetabel
     return dependency
 
 

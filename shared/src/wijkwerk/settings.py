@@ -188,7 +188,7 @@ class ServiceSettings(BaseSettings):
     metrics_host: str = "0.0.0.0"  # noqa: S104 - the scraper reaches the pod from outside
     # /docs, /redoc and /openapi.json on the API port (off in production: compose, k8s).
     docs: bool = True
-    # HTTPS on the API port (wijkwerk.serve): the server's certificate chain and key (PEM).
+    # HTTPS on the API port (wijkwerk_platform.serve): the server's certificate chain and key (PEM).
     tls_certfile: str | None = None
     tls_keyfile: str | None = None
     # How long an Idempotency-Key's answer is kept for retries (README: retry contract).

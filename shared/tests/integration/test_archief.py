@@ -30,8 +30,8 @@ from wijkwerk.messaging.archief import (
     _regels,
 )
 from wijkwerk.settings import KafkaSettings
-from wijkwerk.testing import migrated_database, superuser_url
-from wijkwerk.testkit import Tokens
+from wijkwerk_platform.testing import migrated_database, superuser_url
+from wijkwerk_platform.testkit import Tokens
 
 pytestmark = pytest.mark.integration
 
@@ -185,7 +185,7 @@ async def test_a_history_is_the_archive_then_the_topic_tail(engine, kafka_bootst
 async def test_a_new_consumer_starts_from_the_first_event_once(engine, embedded_pg, kafka_bootstrap):
     from wijkwerk.events import registry
     from wijkwerk.messaging.consumer import InboxConsumer, dispatch
-    from wijkwerk.testing import async_wait_until
+    from wijkwerk_platform.testing import async_wait_until
 
     topic = f"test.nieuw.{uuid.uuid4().hex[:8]}"
     await ensure_topics(kafka_bootstrap, [topic], 2)

@@ -18,7 +18,7 @@ from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.consumer import InboxConsumer, dispatch
 from wijkwerk.messaging.groepen import achterstand, group_id, wacht_op_groepen
 from wijkwerk.settings import KafkaSettings
-from wijkwerk.testing import async_wait_until, migrated_database, superuser_url
+from wijkwerk_platform.testing import async_wait_until, migrated_database, superuser_url
 
 pytestmark = pytest.mark.integration
 

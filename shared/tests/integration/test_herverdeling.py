@@ -18,7 +18,7 @@ from wijkwerk.events.toeleiding import OrganisatorGeregistreerd
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.consumer import InboxConsumer, dispatch
 from wijkwerk.settings import KafkaSettings
-from wijkwerk.testing import async_wait_until, migrated_database, superuser_url
+from wijkwerk_platform.testing import async_wait_until, migrated_database, superuser_url
 
 pytestmark = pytest.mark.integration
 

@@ -20,7 +20,7 @@ from wijkwerk.messaging.consumer import InboxConsumer, dispatch
 from wijkwerk.messaging.relay import OutboxRelay
 from wijkwerk.observability import replica
 from wijkwerk.settings import KafkaSettings
-from wijkwerk.testing import async_wait_until, migrated_database, superuser_url
+from wijkwerk_platform.testing import async_wait_until, migrated_database, superuser_url
 
 pytestmark = pytest.mark.integration
 

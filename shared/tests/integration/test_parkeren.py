@@ -27,7 +27,7 @@ from wijkwerk.messaging import parkeren
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.consumer import InboxConsumer, dispatch
 from wijkwerk.settings import KafkaSettings
-from wijkwerk.testing import async_wait_until, migrated_database, superuser_url
+from wijkwerk_platform.testing import async_wait_until, migrated_database, superuser_url
 
 pytestmark = pytest.mark.integration
 
@@ -83,7 +83,7 @@ async def _parked(engine, consumer: str) -> list[tuple[str, str]]:
 
 
 def _cli(url: str, *args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "wijkwerk.cli.main", "dlq", *args],
+    done = subprocess.run([sys.executable, "-m", "wijkwerk_platform.cli.main", "dlq", *args],
                           env={**os.environ, "TOELEIDING_DATABASE_URL": url}, capture_output=True, text=True,
                           timeout=60, check=False)
     assert done.returncode == 0, done.stdout + done.stderr

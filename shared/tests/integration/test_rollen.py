@@ -10,7 +10,7 @@ import uuid
 import asyncpg
 import pytest
 
-from wijkwerk.cli.services import embedded_database, migrate, service
+from wijkwerk_platform.cli.services import embedded_database, migrate, service
 
 pytestmark = pytest.mark.integration
 

@@ -22,7 +22,7 @@ from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.consumer import InboxConsumer, dispatch
 from wijkwerk.messaging.relay import OutboxRelay
 from wijkwerk.settings import KafkaSettings
-from wijkwerk.testing import async_wait_until, migrated_database
+from wijkwerk_platform.testing import async_wait_until, migrated_database
 
 pytestmark = pytest.mark.integration
 PARTITIONS = 2

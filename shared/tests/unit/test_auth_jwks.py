@@ -38,7 +38,7 @@ from wijkwerk.auth import (
 )
 from wijkwerk.problems import Problem
 from wijkwerk.settings import AuthSettings
-from wijkwerk.testing import async_wait_until
+from wijkwerk_platform.testing import async_wait_until
 
 ISSUER, AUDIENCE = "https://idp.example.test", "wijkwerk"
 ORG = "6f1c0d4e-2b1a-4d7e-9a51-0c2f8e3b7a10"

@@ -6,7 +6,7 @@ import pytest
 
 from wijkwerk.auth import ORG_TYPES, TokenVerifier
 from wijkwerk.problems import Problem
-from wijkwerk.testkit import VERKEERDE_ORGANISATIES, Tokens
+from wijkwerk_platform.testkit import VERKEERDE_ORGANISATIES, Tokens
 
 ORG = "6f1c0d4e-2b1a-4d7e-9a51-0c2f8e3b7a10"
 

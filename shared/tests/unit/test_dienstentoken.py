@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from wijkwerk.auth import TokenVerifier
 from wijkwerk.dienstentoken import ClientCredentials, TokenOnbeschikbaar, service_token
 from wijkwerk.settings import AuthSettings
-from wijkwerk.testkit import Tokens
+from wijkwerk_platform.testkit import Tokens
 
 TOKEN_URL = "https://idp.example.test/oauth2/token"
 

@@ -56,7 +56,7 @@ def test_the_shared_audit_route_documents_its_own_rules():
 def test_every_secured_operation_of_every_service_documents_the_rate_limit_429_with_retry_after():
     import importlib
 
-    from wijkwerk.cli.services import SERVICES
+    from wijkwerk_platform.cli.services import SERVICES
 
     for spec in SERVICES:
         settings = importlib.import_module(f"{spec.name}.config").Settings(run_workers=False)

@@ -25,8 +25,8 @@ from wijkwerk.events import Envelope
 from wijkwerk.events.prestaties import ErkenningVerleend, InschrijvingsrechtBetaald, PrestatieGeregistreerd
 from wijkwerk.events.toeleiding import OrganisatorGeregistreerd, TariefVastgelegd
 from wijkwerk.messaging.archief import DatabaseArchief
-from wijkwerk.testing import migrated_database
-from wijkwerk.testkit import Tokens, api_client
+from wijkwerk_platform.testing import migrated_database
+from wijkwerk_platform.testkit import Tokens, api_client
 
 GEHEIM = "issuer-test-secret"
 TABELLEN = ("webhook_inbox", "bestellingen", "cheques", "grootboek_transacties", "grootboek_boekingen", "outbox",

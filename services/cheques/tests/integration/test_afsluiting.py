@@ -43,7 +43,7 @@ from wijkwerk.events.prestaties import InschrijvingsrechtBetaald, PrestatieGeann
 from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.settings import KafkaSettings
-from wijkwerk.testing import async_wait_until, superuser_url
+from wijkwerk_platform.testing import async_wait_until, superuser_url
 
 pytestmark = pytest.mark.integration
 

@@ -153,7 +153,7 @@ async def test_a_split_rate_laid_down_while_a_validation_is_in_flight_waits_and_
     from cheques.service_layer import commands
     from cheques.service_layer.uow import ChequesUnitOfWork
     from cheques.service_layer.webhooks import valideer_cheque
-    from wijkwerk.testing import async_wait_until
+    from wijkwerk_platform.testing import async_wait_until
 
     o = omgeving
     oid, g, w = await o.organisator(745), uuid.uuid4(), uuid.uuid4()

@@ -28,8 +28,8 @@ from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.consumer import InboxConsumer, dispatch
 from wijkwerk.settings import KafkaSettings
 from wijkwerk.messaging.archief import DatabaseArchief
-from wijkwerk.testing import async_wait_until
-from wijkwerk.testkit import archiveer
+from wijkwerk_platform.testing import async_wait_until
+from wijkwerk_platform.testkit import archiveer
 
 pytestmark = pytest.mark.integration
 

@@ -23,7 +23,7 @@ from cheques.config import Settings
 from cheques.entrypoints import recompute as recompute_cli
 from wijkwerk.db import create_engine
 from wijkwerk.events.prestaties import PrestatieGeannuleerd
-from wijkwerk.testing import superuser_url
+from wijkwerk_platform.testing import superuser_url
 
 from .test_afsluiting import Wereld, instellingen  # noqa: F401  (the module's settings: topics of its own)
 

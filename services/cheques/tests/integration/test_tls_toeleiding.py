@@ -1,5 +1,5 @@
 """TLS between the services (issue #22 item 6): toeleiding serves HTTPS with a certificate
-of the platform's CA (``wijkwerk.serve``, as the image runs it); cheques asks it for bank
+of the platform's CA (``wijkwerk_platform.serve``, as the image runs it); cheques asks it for bank
 details trusting that CA only, and refuses a server whose certificate another CA issued."""
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from cryptography.x509.oid import NameOID
 from cheques.adapters.toeleiding import ToeleidingBankgegevens
 from cheques.domain.fouten import Onbeschikbaar
 from wijkwerk.http import tls
-from wijkwerk.testing import migrated_database, wait_until
-from wijkwerk.testkit import Tokens
+from wijkwerk_platform.testing import migrated_database, wait_until
+from wijkwerk_platform.testkit import Tokens
 
 
 def _naam(cn: str) -> x509.Name:
@@ -86,7 +86,7 @@ def toeleiding_https(embedded_pg, tmp_path):
             "TOELEIDING_RUN_WORKERS": "false", "TOELEIDING_LOG_JSON": "false",
             "TOELEIDING_TLS_CERTFILE": str(certfile), "TOELEIDING_TLS_KEYFILE": str(keyfile),
             "AUTH_PUBLIC_KEY_FILE": str(tokens.public_key)}
-    proces = subprocess.Popen([sys.executable, "-m", "wijkwerk.serve", "toeleiding", "--host", "127.0.0.1",
+    proces = subprocess.Popen([sys.executable, "-m", "wijkwerk_platform.serve", "toeleiding", "--host", "127.0.0.1",
                                "--port", str(poort), "--no-access-log"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     ca_file = _ca_file(ca_cert, tmp_path / "ca.crt")

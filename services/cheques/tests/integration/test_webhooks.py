@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from wijkwerk.db import create_engine
 from wijkwerk.events import Envelope
-from wijkwerk.testing import superuser_url
+from wijkwerk_platform.testing import superuser_url
 
 pytestmark = pytest.mark.integration
 

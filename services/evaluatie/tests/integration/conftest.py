@@ -9,8 +9,8 @@ from evaluatie.entrypoints.api import create_app
 from evaluatie.service_layer.projecties import HANDLERS
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import Envelope
-from wijkwerk.testing import migrated_database
-from wijkwerk.testkit import Tokens, api_client
+from wijkwerk_platform.testing import migrated_database
+from wijkwerk_platform.testkit import Tokens, api_client
 
 
 @pytest.fixture(scope="module")

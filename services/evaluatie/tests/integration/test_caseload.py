@@ -10,7 +10,7 @@ import pytest
 
 from wijkwerk.events import prestaties as p
 from wijkwerk.events import toeleiding as t
-from wijkwerk.testkit import prestatie_geregistreerd
+from wijkwerk_platform.testkit import prestatie_geregistreerd
 
 pytestmark = pytest.mark.integration
 

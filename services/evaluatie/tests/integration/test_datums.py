@@ -117,7 +117,7 @@ async def test_rpt11_per_organiser_counts_on_the_erkenning_level(env, tokens, fo
     one only is "without prestatie" at the other (DOMAIN RPT-11), and counted once for
     Flanders, as a gebruiker with a prestatie."""
     from wijkwerk.events import prestaties as p
-    from wijkwerk.testkit import prestatie_geregistreerd
+    from wijkwerk_platform.testkit import prestatie_geregistreerd
 
     client, engine = env
     a, b, gid = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()

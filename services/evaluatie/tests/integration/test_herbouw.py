@@ -20,8 +20,8 @@ from wijkwerk.events.toeleiding import OrganisatorGeregistreerd, ToeleidingOntva
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.archief import DatabaseArchief, GeschiedenisOnvolledig
 from wijkwerk.settings import KafkaSettings
-from wijkwerk.testing import migrated_database
-from wijkwerk.testkit import archiveer
+from wijkwerk_platform.testing import migrated_database
+from wijkwerk_platform.testkit import archiveer
 
 pytestmark = pytest.mark.integration
 

@@ -11,7 +11,7 @@ import pytest
 from wijkwerk.events import cheques as c
 from wijkwerk.events import prestaties as p
 from wijkwerk.events import toeleiding as t
-from wijkwerk.testkit import prestatie_geregistreerd
+from wijkwerk_platform.testkit import prestatie_geregistreerd
 
 pytestmark = pytest.mark.integration
 

@@ -26,7 +26,7 @@ from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.consumer import InboxConsumer, dispatch
 from wijkwerk.settings import KafkaSettings
-from wijkwerk.testing import async_wait_until
+from wijkwerk_platform.testing import async_wait_until
 
 pytestmark = pytest.mark.integration
 

@@ -20,8 +20,8 @@ from prestaties.service_layer.referentie import HANDLERS
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import Envelope, Event
 from wijkwerk.events.toeleiding import Gemeente, OrganisatorGeregistreerd, OvereenkomstGetekend, TrajectGestart
-from wijkwerk.testing import migrated_database
-from wijkwerk.testkit import Tokens, api_client
+from wijkwerk_platform.testing import migrated_database
+from wijkwerk_platform.testkit import Tokens, api_client
 
 ALLES = ("prestaties:read", "prestaties:write", "prestaties:admin")
 

@@ -11,7 +11,7 @@ import pytest
 from prestaties.config import Settings
 from prestaties.domain.tarieven import Inschrijvingsrecht
 from prestaties.entrypoints.api import create_app
-from wijkwerk.testkit import api_client
+from wijkwerk_platform.testkit import api_client
 
 pytestmark = pytest.mark.integration
 

@@ -7,8 +7,8 @@ import pytest
 from toeleiding.config import Settings
 from toeleiding.entrypoints.api import create_app
 from wijkwerk.db import create_engine
-from wijkwerk.testing import migrated_database
-from wijkwerk.testkit import Tokens, api_client
+from wijkwerk_platform.testing import migrated_database
+from wijkwerk_platform.testkit import Tokens, api_client
 
 
 @pytest.fixture(scope="module")

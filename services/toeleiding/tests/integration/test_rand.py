@@ -11,8 +11,8 @@ import httpx
 
 from toeleiding.config import Settings
 from toeleiding.entrypoints.api import create_app
-from wijkwerk.testing import migrated_database
-from wijkwerk.testkit import api_client
+from wijkwerk_platform.testing import migrated_database
+from wijkwerk_platform.testkit import api_client
 
 LEZEN = "toeleiding:read"
 

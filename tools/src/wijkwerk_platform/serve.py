@@ -1,4 +1,4 @@
-"""``python -m wijkwerk.serve <service> [uvicorn options]``: the image's server command.
+"""``python -m wijkwerk_platform.serve <service> [uvicorn options]``: the image's server command.
 
 uvicorn with the service's ASGI factory and, when the service's settings name a certificate
 (``<SERVICE>_TLS_CERTFILE`` and ``<SERVICE>_TLS_KEYFILE``), HTTPS on the API port — read
@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-from wijkwerk.cli.services import SERVICES
+from wijkwerk_platform.cli.services import SERVICES
 
 
 def uvicorn_argv(service: str, options: list[str]) -> list[str]:
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> None:
 
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
-        raise SystemExit("usage: python -m wijkwerk.serve <service> [uvicorn options]")
+        raise SystemExit("usage: python -m wijkwerk_platform.serve <service> [uvicorn options]")
     uvicorn.main.main(uvicorn_argv(argv[0], argv[1:]))
 
 

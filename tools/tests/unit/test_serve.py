@@ -3,7 +3,7 @@ settings name a certificate, every other option passed through."""
 
 import pytest
 
-from wijkwerk.serve import uvicorn_argv
+from wijkwerk_platform.serve import uvicorn_argv
 
 
 def test_https_when_the_service_names_its_certificate(monkeypatch):

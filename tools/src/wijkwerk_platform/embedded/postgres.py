@@ -20,7 +20,7 @@ from pathlib import Path
 import asyncpg
 import psutil
 
-from wijkwerk.embedded import (
+from wijkwerk_platform.embedded import (
     EmbeddedError,
     child_env,
     log_tail,
@@ -31,7 +31,7 @@ from wijkwerk.embedded import (
     wait_until,
 )
 
-log = logging.getLogger("wijkwerk.embedded.postgres")
+log = logging.getLogger("wijkwerk_platform.embedded.postgres")
 
 SUPERUSER = "postgres"
 # Unix socket paths are limited to 107 bytes (sun_path); a deep data dir would make

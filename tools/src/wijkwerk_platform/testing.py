@@ -1,9 +1,9 @@
-"""pytest plugin with the real embedded engines (load with ``-p wijkwerk.testing``).
+"""pytest plugin with the real embedded engines (load with ``-p wijkwerk_platform.testing``).
 
 One PostgreSQL and one broker per test session, on free ports, in pytest's temporary
 directory; tests isolate themselves with their own databases and topics. The engines
 are children of the pytest process and die with it even on ``kill -9`` (see
-:func:`wijkwerk.embedded.parent_death_signal`).
+:func:`wijkwerk_platform.embedded.parent_death_signal`).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import pytest
 
-from wijkwerk.embedded import EmbeddedError, free_port, port_is_free
+from wijkwerk_platform.embedded import EmbeddedError, free_port, port_is_free
 
 if TYPE_CHECKING:
-    from wijkwerk.embedded.postgres import EmbeddedPostgres
+    from wijkwerk_platform.embedded.postgres import EmbeddedPostgres
 
 __all__ = [
     "async_wait_until",
@@ -39,7 +39,7 @@ _PORT_ATTEMPTS = 3
 @pytest.fixture(scope="session")
 def embedded_pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
     """A running PostgreSQL for the session (superuser ``postgres``, trust auth)."""
-    from wijkwerk.embedded.postgres import EmbeddedPostgres
+    from wijkwerk_platform.embedded.postgres import EmbeddedPostgres
 
     data_dir = tmp_path_factory.mktemp("embedded-pg") / "pg"
     pg = _start_on_free_port(lambda port: EmbeddedPostgres(data_dir, port))
@@ -52,7 +52,7 @@ def embedded_pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPo
 @pytest.fixture(scope="session")
 def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``host:port`` of a running in-memory broker for the session."""
-    from wijkwerk.embedded.broker import EmbeddedBroker
+    from wijkwerk_platform.embedded.broker import EmbeddedBroker
 
     log_file = tmp_path_factory.mktemp("embedded-broker") / "tansu.log"
     broker = _start_on_free_port(lambda port: EmbeddedBroker(port, log_file=log_file))
@@ -97,7 +97,7 @@ def migrated_database(pg: EmbeddedPostgres, service_name: str, db_name: str | No
     returns the URL of the service's application role (which owns nothing and may not
     change the append-only tables: ``wijkwerk.db.rollen``), as the services connect.
     Safe to call from async fixtures (migrations then run on a helper thread)."""
-    from wijkwerk.cli.services import embedded_database, service
+    from wijkwerk_platform.cli.services import embedded_database, service
 
     name = db_name or service_name
     pg.drop_database(name)
@@ -110,7 +110,7 @@ def superuser_url(url: str) -> str:
     with full rights, or set up tables of their own."""
     from sqlalchemy.engine import make_url
 
-    from wijkwerk.embedded.postgres import SUPERUSER
+    from wijkwerk_platform.embedded.postgres import SUPERUSER
 
     return make_url(url).set(username=SUPERUSER).render_as_string(hide_password=False)
 

@@ -19,12 +19,12 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 
-from wijkwerk.cli.supervisor import DataDirLock, LockHeld
-from wijkwerk.embedded import EmbeddedError, free_port
-from wijkwerk.embedded.broker import EmbeddedBroker
-from wijkwerk.embedded.postgres import EmbeddedPostgres
+from wijkwerk_platform.cli.lock import DataDirLock, LockHeld
+from wijkwerk_platform.embedded import EmbeddedError, free_port
+from wijkwerk_platform.embedded.broker import EmbeddedBroker
+from wijkwerk_platform.embedded.postgres import EmbeddedPostgres
 from wijkwerk.messaging.admin import TopicSetupError, ensure_topics, topic_partition_counts
-from wijkwerk.testing import fresh_database, wait_until
+from wijkwerk_platform.testing import fresh_database, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -191,7 +191,7 @@ def test_broker_that_exits_zero_on_a_taken_port_is_detected(
         squatter.bind(("127.0.0.1", 0))
         squatter.listen()
         port = squatter.getsockname()[1]
-        monkeypatch.setattr("wijkwerk.embedded.broker.port_is_free", lambda host, port: True)
+        monkeypatch.setattr("wijkwerk_platform.embedded.broker.port_is_free", lambda host, port: True)
         broker = EmbeddedBroker(port, log_file=tmp_path / "tansu.log")
         with pytest.raises(EmbeddedError, match="exited with code 0"):
             broker.start()
@@ -275,7 +275,7 @@ def test_a_killed_holder_never_leaves_a_stale_lock(tmp_path: Path) -> None:
     holder = subprocess.Popen(
         [
             sys.executable, "-c",
-            "import sys, time; from pathlib import Path; from wijkwerk.cli.supervisor import DataDirLock; "
+            "import sys, time; from pathlib import Path; from wijkwerk_platform.cli.lock import DataDirLock; "
             "DataDirLock(Path(sys.argv[1])).acquire(); print('locked', flush=True); time.sleep(60)",
             str(path),
         ],

@@ -14,9 +14,9 @@ import typer
 from rich.console import Console
 from rich.logging import RichHandler
 
-from wijkwerk.cli import dlq as _dlq
-from wijkwerk.cli.services import SERVICES, ServiceSpec, select_services, with_port_base
-from wijkwerk.cli.services import migrate as migrate_service
+from wijkwerk_platform.cli import dlq as _dlq
+from wijkwerk_platform.cli.services import SERVICES, ServiceSpec, select_services, with_port_base
+from wijkwerk_platform.cli.services import migrate as migrate_service
 
 app = typer.Typer(
     name="wijkwerk",
@@ -84,7 +84,7 @@ def up(
     ] = 8000,
 ) -> None:
     """Start PostgreSQL, the broker and the services; Ctrl-C stops everything."""
-    from wijkwerk.cli.supervisor import Supervisor, UpOptions
+    from wijkwerk_platform.cli.supervisor import Supervisor, UpOptions
 
     _setup_logging()
     options = UpOptions(
@@ -111,7 +111,7 @@ def demo(
     port_base: Annotated[int, typer.Option("--port-base", help="As given to `wijkwerk up`.")] = 8000,
 ) -> None:
     """Fill a running system with the demo world, through the public APIs only."""
-    from wijkwerk.demo import run_demo
+    from wijkwerk_platform.demo import run_demo
 
     urls = {spec.name: spec.local_url() for spec in with_port_base(SERVICES, port_base)}
     summary = run_demo(urls, scale=scale, seed=seed, private_key=data_dir / "keys" / "jwt-private.pem")
@@ -158,7 +158,7 @@ def migrate(only: Only = None) -> None:
     <SERVICE>_DATABASE_URL) what it needs: no UPDATE, DELETE or TRUNCATE on the ledger,
     the event archive and the audit trail. With only <SERVICE>_DATABASE_URL set, the
     migration runs as that role and no grants are made (one role owns everything)."""
-    from wijkwerk.cli.settings import CliSettings
+    from wijkwerk_platform.cli.settings import CliSettings
 
     _setup_logging()
     settings = CliSettings()
@@ -193,7 +193,7 @@ def replay(
     lost data); with --archive, every archived event (since --since). Consumers' inboxes
     skip what they still remember; replay the archive only to consumers that start from the
     beginning (a new group, a rebuild), since inboxes forget after the retention."""
-    from wijkwerk.cli.settings import CliSettings
+    from wijkwerk_platform.cli.settings import CliSettings
     from wijkwerk.db import create_engine
     from wijkwerk.events.topics import PRODUCER_TOPIC
     from wijkwerk.messaging.relay import OutboxRelay
@@ -232,7 +232,7 @@ def dlq_redrive(
     """Legacy: re-publish every message in <topic>.dlq (written by consumers before events
     were parked per consumer) to its source topic, where every group sees it again.
     Inboxes skip anything already applied (KAFKA_* settings). New dead letters: `opnieuw`."""
-    from wijkwerk.cli.settings import CliSettings
+    from wijkwerk_platform.cli.settings import CliSettings
     from wijkwerk.messaging.dlq import redrive
     from wijkwerk.messaging.kafka import BrokerUnavailable
 
@@ -257,7 +257,7 @@ def topics(
     the existing ones (KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR,
     KAFKA_MIN_INSYNC_REPLICAS, KAFKA_RETENTION_MS, KAFKA_DLQ_RETENTION_MS, the connection's
     security); exits 1 naming every difference."""
-    from wijkwerk.cli.settings import CliSettings
+    from wijkwerk_platform.cli.settings import CliSettings
     from wijkwerk.events.topics import ALL_TOPICS, dlq_topic
     from wijkwerk.messaging.admin import TopicSetupError, ensure_topics
 

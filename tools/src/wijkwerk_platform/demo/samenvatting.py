@@ -1,0 +1,66 @@
+"""What the demo sent and how the services answered: its own tallies, for checks against
+the reports."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass
+class Samenvatting:
+    organisatoren: int = 0
+    dossiers: int = 0
+    toeleidingen: int = 0
+    overeenkomsten: int = 0
+    beeindigd: int = 0
+    gebruikers: int = 0
+    erkenningen: int = 0
+    inschrijvingen_betaald: int = 0
+    activiteiten: int = 0
+    koppelingen: int = 0
+    prestaties: int = 0
+    bevestigd: int = 0
+    gecorrigeerd: int = 0
+    geannuleerd: int = 0
+    bestellingen: int = 0
+    cheques_besteld: int = 0  # in the paid orders (RPT-16)
+    cheques_uitgegeven: int = 0
+    cheques_gevalideerd: int = 0
+    evaluaties: int = 0
+    uitstroommetingen: int = 0
+    contacten: int = 0
+    # Tallies of what was sent, for checks against the reports.
+    per_advies: Counter = field(default_factory=Counter)  # (advies_maanden, "YYYY-MM" received) → referrals
+    actief_of_voorlopig: int = 0  # dossiers expected actief/voorlopig today (A-09)
+    evaluaties_per_maand: Counter = field(default_factory=Counter)
+    gevalideerd_per_maand: Counter = field(default_factory=Counter)  # validation month → cheques
+    inschrijvingen_per_maand: Counter = field(default_factory=Counter)  # payment month → fees
+    per_categorie: Counter = field(default_factory=Counter)  # gebruiker category → gebruikers
+    # number of hoofdactiviteiten among a worker's accepted prestaties → workers (RPT-09)
+    werkers_per_aantal_hoofdactiviteiten: Counter = field(default_factory=Counter)
+    geweigerd: Counter = field(default_factory=Counter)  # expected refusals, by rule
+    onverwacht: Counter = field(default_factory=Counter)  # refusals of calls meant to succeed
+    van: date | None = None
+    tot: date | None = None
+    seconden: float = 0.0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.organisatoren} organisers, {self.dossiers} dossiers, {self.toeleidingen} referrals, "
+            f"{self.overeenkomsten} agreements ({self.beeindigd} ended), {self.gebruikers} gebruikers, "
+            f"{self.erkenningen} erkenningen ({self.inschrijvingen_betaald} fees paid), "
+            f"{self.activiteiten} activities, {self.koppelingen} placements, {self.prestaties} prestaties "
+            f"({self.bevestigd} confirmed, {self.gecorrigeerd} corrected, {self.geannuleerd} cancelled), "
+            f"{self.bestellingen} cheque orders, {self.cheques_uitgegeven} cheques issued, "
+            f"{self.cheques_gevalideerd} validated, {self.evaluaties} evaluations, "
+            f"{self.uitstroommetingen} outflow measurements, {self.contacten} contacts; "
+            f"rejected as expected: {dict(self.geweigerd) or 'none'}; "
+            f"unexpected refusals: {dict(self.onverwacht) or 'none'}; "
+            f"world {self.van} – {self.tot}, {self.seconden:.1f} s"
+        )
+
+
+def als_maand(d: date) -> str:
+    return f"{d:%Y-%m}"

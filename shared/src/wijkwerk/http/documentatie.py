@@ -233,7 +233,8 @@ def zonder_voorbeeld_buiten_json(spec: dict[str, Any]) -> list[str]:
             inhouden.append(("body", operation.get("requestBody", {}).get("content", {})))
             for waar, content in inhouden:
                 for media, inhoud in content.items():
-                    if "json" not in media and "example" not in inhoud and "examples" not in inhoud:
+                    if media not in ("application/json", MEDIA_TYPE) and "example" not in inhoud \
+                            and "examples" not in inhoud:
                         zonder.append(f"{method.upper()} {path} {waar} {media}")
     return zonder
 

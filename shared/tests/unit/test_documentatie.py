@@ -56,10 +56,9 @@ def test_the_shared_audit_route_documents_its_own_rules():
 def test_the_event_history_example_is_the_stream_as_served():
     """``GET /v1/gebeurtenissen`` (NDJSON): every line an envelope, closed by the count."""
     from wijkwerk.events.envelope import Envelope
-    from wijkwerk.http.app import _archief_voorbeeld
     from wijkwerk.messaging import archief
 
-    *regels, einde = _archief_voorbeeld().splitlines()
+    *regels, einde = archief.voorbeeld().splitlines()
     assert [Envelope.from_bytes(r.encode()).event_type for r in regels] == ["OrganisatorGeregistreerd"]
     assert einde.encode() == archief.EINDE + str(len(regels)).encode()
 

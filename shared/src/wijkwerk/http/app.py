@@ -311,24 +311,6 @@ def _document_problems_as_problem_json(app: FastAPI, idempotency_exempt: Sequenc
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _archief_voorbeeld() -> str:
-    """The stream as it is served, for the OpenAPI example: an envelope a line (here one
-    of toeleiding's events), closed by the count."""
-    import uuid
-    from datetime import UTC, datetime
-
-    from wijkwerk.events.envelope import Envelope
-    from wijkwerk.events.toeleiding import Gemeente, OrganisatorGeregistreerd
-
-    event = OrganisatorGeregistreerd(
-        organisator_id=uuid.UUID("0b6d6c64-8c3e-4c50-9d8a-5b1f0f7e2a11"), naam="Wijk-werken Midwest",
-        samenwerkingsverband="Midwest", gemeenten=(Gemeente(nis_code="36015", naam="Roeselare"),))
-    envelope = Envelope.wrap(event, producer="toeleiding", occurred_at=datetime(2026, 1, 5, 8, 30, tzinfo=UTC),
-                             correlation_id="c0ffee00-1d2e-4f3a-9b8c-7d6e5f4a3b2c").model_copy(
-        update={"event_id": uuid.UUID("9a3e1c52-6b7d-4f80-a1b2-c3d4e5f60718")})
-    return envelope.to_bytes().decode() + "\n" + archief.EINDE.decode() + "1\n"
-
-
 def _archief_router() -> APIRouter:
     """``GET /v1/gebeurtenissen``: this service's event history for replays elsewhere."""
     router = APIRouter(prefix="/v1/gebeurtenissen", tags=["gebeurtenissen"], responses=PROBLEM_RESPONSES)
@@ -337,7 +319,7 @@ def _archief_router() -> APIRouter:
         "",
         summary="Every event this service published, in commit order (NDJSON, for replays elsewhere)",
         response_class=StreamingResponse,
-        responses={200: {"content": {archief.MEDIA_TYPE: {"example": _archief_voorbeeld()}},
+        responses={200: {"content": {archief.MEDIA_TYPE: {"example": archief.voorbeeld()}},
                          "description": "One event envelope a line, closed by `#einde <count>`."}},
     )
     async def gebeurtenissen(

@@ -274,6 +274,7 @@ def herstel_voorbeelden(app: Any, schema: dict[str, Any]) -> None:
     example's ``null`` values (``"organisator_id": null``), so the published example would
     lack a key the real answer has. Put back, as written, the examples of the models the
     routes answer or take and of the routes' own 2xx contents."""
+    from fastapi.encoders import jsonable_encoder
     from pydantic import BaseModel
 
     schemas = schema.get("components", {}).get("schemas", {})
@@ -286,7 +287,7 @@ def herstel_voorbeelden(app: Any, schema: dict[str, Any]) -> None:
             for model in modellen:
                 extra = model.model_config.get("json_schema_extra") if issubclass(model, BaseModel) else None
                 if isinstance(extra, dict) and "examples" in extra and "examples" in schemas.get(model.__name__, {}):
-                    schemas[model.__name__]["examples"] = extra["examples"]
+                    schemas[model.__name__]["examples"] = jsonable_encoder(extra["examples"])
             operaties = schema.get("paths", {}).get(getattr(context, "path_format", ""), {})
             for method in getattr(context, "methods", None) or ():
                 for status, response in (getattr(context, "responses", None) or {}).items():
@@ -296,4 +297,4 @@ def herstel_voorbeelden(app: Any, schema: dict[str, Any]) -> None:
                     for media, inhoud in response.get("content", {}).items():
                         doel = gepubliceerd.get("content", {}).get(media)
                         if doel is not None and "example" in inhoud:
-                            doel["example"] = inhoud["example"]
+                            doel["example"] = jsonable_encoder(inhoud["example"])

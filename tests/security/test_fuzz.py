@@ -1,5 +1,6 @@
 """Schemathesis against each service's own OpenAPI document, on a real server and
-database: no 5xx, every response conforms to the documented schema and content type.
+database: no 5xx, every response conforms to the documented schema and content type, and
+every problem's rule is one its operation documents (issue #21 item 14).
 Bounded: at least ``CASES_PER_SERVICE`` generated cases per service (issue #21, item 15),
 spread over its operations that take input (an operation without parameters or body has
 one case to send); ``WIJKWERK_FUZZ_CASES`` raises it for a deeper run. About 15 ms a case.
@@ -21,10 +22,27 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
+from wijkwerk.http.documentatie import gedocumenteerde_regels
+
 pytestmark = pytest.mark.integration
 
 CASES_PER_SERVICE = int(os.environ.get("WIJKWERK_FUZZ_CASES", "1000"))
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+
+
+def rule_documented_on_its_operation(ctx, response, case) -> None:
+    """A problem document's ``rule`` is among the rules its operation lists in the OpenAPI
+    document, so a partner can rely on that list per operation."""
+    if response.status_code < 400 or "problem+json" not in str(response.headers.get("content-type", "")):
+        return None
+    rule = response.json().get("rule")
+    gedocumenteerd = gedocumenteerde_regels(case.operation.definition.raw)
+    if rule not in gedocumenteerd:
+        raise AssertionError(f"{case.operation.label} answered {response.status_code} {rule!r}, which it does not "
+                             f"document (it documents {sorted(gedocumenteerd)})")
+    return None
+
+
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, rule_documented_on_its_operation]
 FUZZED = ("toeleiding", "prestaties", "cheques", "evaluatie")
 
 

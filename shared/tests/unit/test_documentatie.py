@@ -67,3 +67,24 @@ def test_every_secured_operation_of_every_service_documents_the_rate_limit_429_w
                     continue
                 assert "te-veel-verzoeken" in gedocumenteerde_regels(op), f"{spec.name} {method} {path}"
                 assert "Retry-After" in op["responses"]["429"]["headers"], f"{spec.name} {method} {path}"
+
+
+def test_the_event_history_example_is_the_stream_as_served():
+    """``GET /v1/gebeurtenissen`` (NDJSON): every line an envelope, closed by the count."""
+    from wijkwerk.events.envelope import Envelope
+    from wijkwerk.messaging import archief
+
+    *regels, einde = archief.voorbeeld().splitlines()
+    assert [Envelope.from_bytes(r.encode()).event_type for r in regels] == ["OrganisatorGeregistreerd"]
+    assert einde.encode() == archief.EINDE + str(len(regels)).encode()
+
+
+def test_a_csv_or_xml_answer_or_body_without_an_example_is_listed():
+    from wijkwerk.http.documentatie import zonder_voorbeeld_buiten_json
+
+    schema = {"paths": {"/v1/ding": {
+        "get": {"responses": {"200": {"content": {"application/json": {}, "text/csv": {}}},
+                              "404": {"content": {"application/problem+json": {}}}}},
+        "post": {"requestBody": {"content": {"application/xml": {"example": "<a/>"}}},
+                 "responses": {"200": {"content": {"application/xml": {}}}}}}}}
+    assert zonder_voorbeeld_buiten_json(schema) == ["GET /v1/ding 200 text/csv", "POST /v1/ding 200 application/xml"]

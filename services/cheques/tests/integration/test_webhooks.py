@@ -3,6 +3,7 @@ one effect, bad payloads and broken rules as problem documents with nothing writ
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from datetime import date
@@ -79,6 +80,22 @@ async def test_a_redelivery_is_acknowledged_with_one_effect(omgeving):
     again = await o.ok(body, delivery="lev-1", ts=int(time.time()) - 10)
     assert again["verwerkt"] is False
     assert await o.tellingen() == before
+
+
+async def test_concurrent_redeliveries_of_one_order_record_one_order_and_one_event(omgeving):
+    """Issue #21 (must show) for the cheque order: an issuer that retries a delivery (the same
+    ``webhook-id``) while the first is still being processed gets one order and one event."""
+    o = omgeving
+    oid = await o.organisator()
+    b = bestelling(oid)
+    await o.erkenning(b["gebruiker_id"], b["organisator_id"])
+    before = await o.tellingen()
+    antwoorden = await asyncio.gather(*(o.webhook(b, delivery="lev-gelijktijdig", erkenning=False) for _ in range(8)))
+    assert {r.status_code for r in antwoorden} == {200}, [r.text for r in antwoorden]
+    assert sum(r.json()["verwerkt"] for r in antwoorden) == 1  # one took effect, the others were acknowledged
+    after = await o.tellingen()
+    assert (after["bestellingen"] - before["bestellingen"], after["webhook_inbox"] - before["webhook_inbox"]) == (1, 1)
+    assert await outbox(o) == ["ChequesBesteld"]
 
 
 @pytest.mark.parametrize(

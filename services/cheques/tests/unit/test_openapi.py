@@ -92,10 +92,48 @@ def test_every_rule_the_code_raises_is_documented_on_an_operation_and_no_other()
 
 def test_every_answer_has_an_example_that_validates_against_its_own_model():
     from cheques.entrypoints.schemas.geld import AfrekeningOut
-    from wijkwerk.http.documentatie import ongeldige_voorbeelden, zonder_voorbeeld
+    from wijkwerk.http.documentatie import ongeldige_voorbeelden, zonder_voorbeeld, zonder_voorbeeld_buiten_json
 
     app = create_app(Settings(run_workers=False))
     assert zonder_voorbeeld(app.openapi()) == []
+    assert zonder_voorbeeld_buiten_json(app.openapi()) == []  # the CSVs, the SEPA file, the bank files
     assert ongeldige_voorbeelden(app) == []
     for example in AfrekeningOut.model_config["json_schema_extra"]["examples"]:  # documented, not declared
         AfrekeningOut.model_validate(example)
+
+
+def test_the_xml_examples_validate_against_their_iso_20022_xsd_and_read_as_the_import_does():
+    """The SEPA file against the pain.001.001.09 XSD sepaxml ships (which writes the real
+    one); the bank's files against the vendored XSDs, through the import's own readers."""
+    import xmlschema
+
+    from cheques.adapters import bankberichten, sepa
+    from cheques.entrypoints.voorbeelden import xml
+
+    spec = create_app(Settings(run_workers=False)).openapi()
+    sepa_bestand = spec["paths"]["/v1/uitbetalingen/{periode}/sepa"]["get"]["responses"]["200"]["content"]
+    assert sepa_bestand["application/xml"]["example"] == xml("pain.001.001.09")
+    xmlschema.XMLSchema(str(sepa.XSD)).validate(xml("pain.001.001.09"))
+    uploads = {pad: spec["paths"][pad]["post"]["requestBody"]["content"]["application/xml"]["example"]
+               for pad in ("/v1/bankberichten/statusrapport", "/v1/bankberichten/debetmelding")}
+    rapport = bankberichten.lees_pain002(uploads["/v1/bankberichten/statusrapport"].encode())
+    melding = bankberichten.lees_camt054(uploads["/v1/bankberichten/debetmelding"].encode())
+    # the bank answers the example run: its message id and end-to-end ids
+    e2e = {t.end_to_end_id for t in rapport.transacties} | {t.end_to_end_id for t in melding.terugstortingen}
+    assert rapport.origineel_bericht_id == "WIJKWERK-UITBETALING-2026-03"
+    assert e2e and all(e in xml("pain.001.001.09") for e in e2e)
+
+
+def test_the_csv_examples_have_the_real_csv_header():
+    """Written by the same functions as the real CSV, so their header is the real one."""
+    import csv
+    import io
+
+    from cheques.service_layer import afrekeningen, afsluiten
+
+    spec = create_app(Settings(run_workers=False)).openapi()
+    for pad, kolommen in (("/v1/afrekeningen/{periode}", afrekeningen.KOLOMMEN),
+                          ("/v1/periodes/{periode}/afstemming", afsluiten.KOLOMMEN)):
+        voorbeeld = spec["paths"][pad]["get"]["responses"]["200"]["content"]["text/csv"]["example"]
+        rijen = list(csv.reader(io.StringIO(voorbeeld)))
+        assert rijen[0] == list(kolommen) and len(rijen) > 1, pad

@@ -74,14 +74,23 @@ def test_every_rule_the_code_raises_is_documented_on_an_operation_and_no_other(s
                 ProblemDocument.model_validate(example["value"])
 
 
-# The generic table reports (TabelRapport: rows per report) carry no example yet (issue #21 item 14).
-ZONDER_VOORBEELD = {f"GET /v1/rapporten/{r} 200" for r in (
-    "dossiers-per-maand", "werkzame-wijkwerkers", "gebruikerscategorieen", "zelfde-klus", "gebruikers-zonder-prestaties", "gebruikers", "cheques", "gemeenten",
-    "onbeperkt-recht", "contingent")}
-
-
 def test_every_answer_has_an_example_that_validates_against_its_own_model(spec):
-    from wijkwerk.http.documentatie import ongeldige_voorbeelden, zonder_voorbeeld
+    """JSON and CSV alike; the generic table reports' examples are checked against the real
+    answers in tests/integration/test_rapportvoorbeelden.py."""
+    from evaluatie.entrypoints.rapportvoorbeelden import VOORBEELDEN
+    from evaluatie.entrypoints.rapportvorm import TabelRapport
+    from wijkwerk.http.documentatie import ongeldige_voorbeelden, zonder_voorbeeld, zonder_voorbeeld_buiten_json
 
-    assert set(zonder_voorbeeld(spec)) <= ZONDER_VOORBEELD
+    assert zonder_voorbeeld(spec) == []
+    assert zonder_voorbeeld_buiten_json(spec) == []
     assert ongeldige_voorbeelden(create_app(Settings(run_workers=False))) == []
+    for voorbeeld in VOORBEELDEN.values():
+        TabelRapport.model_validate(voorbeeld["json"])
+
+
+def test_a_published_example_keeps_its_null_values(spec):
+    """FastAPI writes the document without nulls; the examples are put back as written, so
+    a nullable key (organisator_id) is still in the example a partner reads."""
+    gemeenten = spec["paths"]["/v1/rapporten/gemeenten"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert gemeenten["example"]["parameters"]["organisator_id"] is None
+    assert spec["components"]["schemas"]["AdviesRapport"]["examples"][0]["organisator_id"] is None

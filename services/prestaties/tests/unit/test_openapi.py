@@ -85,7 +85,8 @@ def test_every_rule_the_code_raises_is_documented_on_an_operation_and_no_other(s
 
 
 def test_every_answer_has_an_example_that_validates_against_its_own_model(spec):
-    from wijkwerk.http.documentatie import ongeldige_voorbeelden, zonder_voorbeeld
+    from wijkwerk.http.documentatie import ongeldige_voorbeelden, zonder_voorbeeld, zonder_voorbeeld_buiten_json
 
     assert zonder_voorbeeld(spec) == []
+    assert zonder_voorbeeld_buiten_json(spec) == []  # a CSV or XML answer or body
     assert ongeldige_voorbeelden(create_app(Settings())) == []

@@ -61,8 +61,9 @@ def test_every_rule_the_code_raises_is_documented_on_an_operation_and_no_other()
 
 
 def test_every_answer_has_an_example_that_validates_against_its_own_model():
-    from wijkwerk.http.documentatie import ongeldige_voorbeelden, zonder_voorbeeld
+    from wijkwerk.http.documentatie import ongeldige_voorbeelden, zonder_voorbeeld, zonder_voorbeeld_buiten_json
 
     app = create_app(Settings(run_workers=False))
     assert zonder_voorbeeld(app.openapi()) == []
+    assert zonder_voorbeeld_buiten_json(app.openapi()) == []  # a CSV or XML answer or body
     assert ongeldige_voorbeelden(app) == []

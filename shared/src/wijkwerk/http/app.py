@@ -313,6 +313,7 @@ def _document_problems_as_problem_json(app: FastAPI, idempotency_exempt: Sequenc
                         content[MEDIA_TYPE] = content.pop("application/json")
         idempotency.document(schema, idempotency_exempt)
         documentatie.documenteer_algemene_regels(schema)
+        documentatie.herstel_voorbeelden(app, schema)
         app.openapi_schema = schema
         return schema
 

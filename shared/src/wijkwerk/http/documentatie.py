@@ -226,6 +226,24 @@ def zonder_voorbeeld(spec: dict[str, Any], media: str = "application/json") -> l
     return zonder
 
 
+def zonder_voorbeeld_buiten_json(spec: dict[str, Any]) -> list[str]:
+    """The answers (2xx) and request bodies in another media type than JSON — a CSV, a SEPA
+    or bank XML file — that carry no example, as ``METHOD path status|body media``. Such
+    content has no model to take an example from, so its operation must give one."""
+    zonder = []
+    for path, methods in spec.get("paths", {}).items():
+        for method, operation in methods.items():
+            inhouden = [(status, response.get("content", {})) for status, response in
+                        operation.get("responses", {}).items() if status.startswith("2")]
+            inhouden.append(("body", operation.get("requestBody", {}).get("content", {})))
+            for waar, content in inhouden:
+                for media, inhoud in content.items():
+                    if media not in ("application/json", MEDIA_TYPE) and "example" not in inhoud \
+                            and "examples" not in inhoud:
+                        zonder.append(f"{method.upper()} {path} {waar} {media}")
+    return zonder
+
+
 def _modellen(annotatie: Any) -> set[type]:
     from typing import get_args
 
@@ -254,3 +272,34 @@ def ongeldige_voorbeelden(app: Any) -> list[str]:
             except ValueError as exc:
                 fouten.append(f"{model.__name__}: {exc}")
     return fouten
+
+
+def herstel_voorbeelden(app: Any, schema: dict[str, Any]) -> None:
+    """FastAPI writes its OpenAPI document with ``exclude_none``, which also drops an
+    example's ``null`` values (``"organisator_id": null``), so the published example would
+    lack a key the real answer has. Put back, as written, the examples of the models the
+    routes answer or take and of the routes' own 2xx contents."""
+    from fastapi.encoders import jsonable_encoder
+    from pydantic import BaseModel
+
+    schemas = schema.get("components", {}).get("schemas", {})
+    for route in app.routes:
+        for context in (route.effective_route_contexts() if hasattr(route, "effective_route_contexts") else [route]):
+            modellen = set(_modellen(getattr(context, "response_model", None)))
+            modellen |= {m for r in (getattr(context, "responses", None) or {}).values() for m in _modellen(r.get("model"))}
+            dependant = getattr(context, "dependant", None)
+            modellen |= {m for p in (dependant.body_params if dependant else []) for m in _modellen(p.field_info.annotation)}
+            for model in modellen:
+                extra = model.model_config.get("json_schema_extra") if issubclass(model, BaseModel) else None
+                if isinstance(extra, dict) and "examples" in extra and "examples" in schemas.get(model.__name__, {}):
+                    schemas[model.__name__]["examples"] = jsonable_encoder(extra["examples"])
+            operaties = schema.get("paths", {}).get(getattr(context, "path_format", ""), {})
+            for method in getattr(context, "methods", None) or ():
+                for status, response in (getattr(context, "responses", None) or {}).items():
+                    if not str(status).startswith("2"):
+                        continue
+                    gepubliceerd = operaties.get(method.lower(), {}).get("responses", {}).get(str(status), {})
+                    for media, inhoud in response.get("content", {}).items():
+                        doel = gepubliceerd.get("content", {}).get(media)
+                        if doel is not None and "example" in inhoud:
+                            doel["example"] = jsonable_encoder(inhoud["example"])

@@ -22,7 +22,7 @@ def router() -> APIRouter:
         "",
         summary="Every event this service published, in commit order (NDJSON, for replays elsewhere)",
         response_class=StreamingResponse,
-        responses={200: {"content": {archief.MEDIA_TYPE: {"example": '{"event_id": "…", …}\n#einde 1\n'}},
+        responses={200: {"content": {archief.MEDIA_TYPE: {"example": archief.voorbeeld()}},
                          "description": "One event envelope a line, closed by `#einde <count>`."}},
     )
     async def gebeurtenissen(

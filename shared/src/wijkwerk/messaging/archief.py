@@ -141,6 +141,24 @@ async def ndjson(archief: DatabaseArchief) -> AsyncIterator[bytes]:
     yield EINDE + str(n).encode() + b"\n"
 
 
+def voorbeeld() -> str:
+    """The stream as it is served, for the OpenAPI example: an envelope a line (here one
+    of toeleiding's events), closed by the count."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from wijkwerk.events.envelope import Envelope
+    from wijkwerk.events.toeleiding import Gemeente, OrganisatorGeregistreerd
+
+    event = OrganisatorGeregistreerd(
+        organisator_id=uuid.UUID("0b6d6c64-8c3e-4c50-9d8a-5b1f0f7e2a11"), naam="Wijk-werken Midwest",
+        samenwerkingsverband="Midwest", gemeenten=(Gemeente(nis_code="36015", naam="Roeselare"),))
+    envelope = Envelope.wrap(event, producer="toeleiding", occurred_at=datetime(2026, 1, 5, 8, 30, tzinfo=UTC),
+                             correlation_id="c0ffee00-1d2e-4f3a-9b8c-7d6e5f4a3b2c").model_copy(
+        update={"event_id": uuid.UUID("9a3e1c52-6b7d-4f80-a1b2-c3d4e5f60718")})
+    return envelope.to_bytes().decode() + "\n" + EINDE.decode() + "1\n"
+
+
 @dataclass
 class Geschiedenis:
     """Archive + topic tail, per topic (see the module docstring); ``archieven`` maps a

@@ -9,15 +9,20 @@ from collections.abc import Iterable, Mapping
 from fastapi.responses import Response
 
 
-def csv_response(rows: Iterable[Mapping], filename: str) -> Response:
+def als_csv(rows: Iterable[Mapping]) -> str:
+    """The rows as CSV text: a header of the first row's keys, then one line per row."""
     rows = list(rows)
     buffer = io.StringIO()
     if rows:
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0].keys()), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def csv_response(rows: Iterable[Mapping], filename: str) -> Response:
     return Response(
-        buffer.getvalue(),
+        als_csv(rows),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

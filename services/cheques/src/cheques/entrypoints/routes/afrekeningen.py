@@ -7,6 +7,7 @@ from fastapi.responses import PlainTextResponse
 from cheques.domain.uitbetaling import Periode
 from cheques.entrypoints.deps import get_uow
 from cheques.entrypoints.schemas.geld import AfrekeningOut, AfrekeningRij
+from cheques.entrypoints.voorbeelden import AFREKENING_CSV
 from cheques.service_layer import afrekeningen
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.auth import Principal, organisation_filter, require
@@ -18,7 +19,8 @@ router = APIRouter(prefix="/v1/afrekeningen", tags=["afrekeningen"], responses=P
 @router.get(
     "/{periode}",
     summary="Settlements of a booking month per organiser and per party (JSON, or CSV with ?format=csv)",
-    responses={200: {"model": AfrekeningOut, "content": {"text/csv": {}}}},
+    responses={200: {"model": AfrekeningOut, "content": {"text/csv": {"schema": {"type": "string"},
+                                                                    "example": AFREKENING_CSV}}}},
 )
 async def afrekening(
     periode: Annotated[str, Path(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", examples=["2026-03"])],

@@ -10,6 +10,7 @@ from cheques.adapters.afsluitingen import Afsluiting
 from cheques.domain.uitbetaling import Periode
 from cheques.entrypoints.deps import get_uow
 from cheques.entrypoints.regelboek import REGELS
+from cheques.entrypoints.voorbeelden import AFSTEMMING_CSV
 from cheques.entrypoints.schemas.periodes import (
     AfsluitingIn,
     AfsluitingOut,
@@ -86,7 +87,9 @@ async def verificatie(uow: Uow, principal: Beheerder) -> VerificatieOut:
                 "and euros), and money in = worker + insurance + travel fund + issuer fee + organiser remainder "
                 "(the month's bookings). Computed at the close and stored under its hash, so a past month gives the "
                 "same figures whenever it is asked. An organiser sees only its own row.",
-    responses=samen({200: {"model": AfstemmingOut, "content": {"text/csv": {}}}}, REGELS.weigert("afsluiting-onbekend")),
+    responses=samen({200: {"model": AfstemmingOut, "content": {"text/csv": {"schema": {"type": "string"},
+                                                                      "example": AFSTEMMING_CSV}}}},
+                    REGELS.weigert("afsluiting-onbekend")),
 )
 async def afstemming(
     periode: PeriodePad,

@@ -13,6 +13,7 @@ from cheques.domain.fouten import NietGevonden
 from cheques.domain.uitbetaling import Periode
 from cheques.entrypoints.deps import get_bankgegevens, get_opdrachtgever, get_uow, get_uow_factory
 from cheques.entrypoints.regelboek import REGELS
+from cheques.entrypoints.voorbeelden import xml_inhoud
 from cheques.entrypoints.schemas.geld import (
     BankberichtVerwerkt,
     StapOut,
@@ -42,7 +43,11 @@ async def _betaler(principal: Annotated[Principal, Depends(require("cheques:payo
 
 
 Betaler = Annotated[Principal, Depends(_betaler)]
-XML_BODY = {"requestBody": {"required": True, "content": {"application/xml": {"schema": {"type": "string"}}}}}
+
+
+def _xml_body(naam: str) -> dict:
+    """``openapi_extra`` of an upload of a bank file: its XML body, with an example."""
+    return {"requestBody": {"required": True, "content": xml_inhoud(naam)}}
 
 
 def _out(ronde: Ronde) -> UitbetalingsrondeOut:
@@ -131,7 +136,7 @@ async def verzend(
     summary="The approved run's SEPA credit transfer file (pain.001.001.09), generated now from the ledger and "
             "toeleiding's current bank details",
     response_class=Response,
-    responses=samen({200: {"content": {"application/xml": {}}}}, REGELS.weigert(
+    responses=samen({200: {"content": xml_inhoud("pain.001.001.09")}}, REGELS.weigert(
         "uitbetaling-status-ongeldig", "bankgegevens-ontbreken", "alleen-centraal", "uitbetaling-onbekend", "uitbetaling-grootboek-verschil", "bankgegevens-onbeschikbaar"
     ), weigert((404, "geen-sepa-bestand", "The run paid nobody, so it has no SEPA file."))),
 )
@@ -154,7 +159,7 @@ async def sepa(
     "/statusrapport",
     summary="Import the bank's pain.002.001.10 status report of a sent run (validated against the XSD); "
             "a rejected transfer is booked back",
-    openapi_extra=XML_BODY,
+    openapi_extra=_xml_body("pain.002.001.10"),
     responses=REGELS.weigert(
         "alleen-centraal", "bankbestand-te-groot", "bankbestand-ongeldig", "bankbestand-soort-onjuist",
         "bankbestand-bedrag-ongeldig", "statusrapport-zonder-end-to-end-id", "statusrapport-onbekende-ronde",
@@ -172,7 +177,7 @@ async def statusrapport(
     "/debetmelding",
     summary="Import the bank's camt.054.001.08 notification (validated against the XSD); every returned transfer "
             "is booked back",
-    openapi_extra=XML_BODY,
+    openapi_extra=_xml_body("camt.054.001.08"),
     responses=REGELS.weigert(
         "alleen-centraal", "bankbestand-te-groot", "bankbestand-ongeldig", "bankbestand-soort-onjuist",
         "bankbestand-bedrag-ongeldig", "terugstorting-onvolledig", "uitbetaling-status-ongeldig",

@@ -13,6 +13,7 @@ from evaluatie.adapters.bemiddelaars import Bemiddelaars
 from evaluatie.domain.fouten import NietGevonden
 from evaluatie.entrypoints.deps import get_uow
 from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, TabelRapport, antwoord, maanden, scope
+from evaluatie.entrypoints.rapportvoorbeelden import csv_voorbeeld
 from evaluatie.entrypoints.regelboek import REGELS
 from evaluatie.service_layer import handlers
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
@@ -114,7 +115,7 @@ class CaseloadRapport(TabelRapport):
                 "end and with ≥ 1 hour in the month, each per FTE. The Flanders row (left out when limited to one "
                 "organiser) sums FTE and norm, counts workers once, and gives a ratio only when every organiser "
                 "has an FTE recorded.",
-    responses=REGELS.weigert("periode-ongeldig", "periode-te-lang"),
+    responses={**csv_voorbeeld(CaseloadRapport.model_config["json_schema_extra"]["examples"][0]["rijen"]), **REGELS.weigert("periode-ongeldig", "periode-te-lang")},
 )
 async def caseload(
     request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,

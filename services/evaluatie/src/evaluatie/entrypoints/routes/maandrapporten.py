@@ -16,6 +16,7 @@ from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, Tabel
 from evaluatie.entrypoints.rapportvorm import antwoord as _antwoord
 from evaluatie.entrypoints.rapportvorm import maanden as _maanden
 from evaluatie.entrypoints.rapportvorm import scope as _scope
+from evaluatie.entrypoints.rapportvoorbeelden import csv_voorbeeld, gedocumenteerd
 from evaluatie.entrypoints.regelboek import REGELS
 from wijkwerk.auth import Principal
 from wijkwerk.problems import PROBLEM_RESPONSES
@@ -23,7 +24,8 @@ from wijkwerk.problems import PROBLEM_RESPONSES
 router = APIRouter(prefix="/v1/rapporten", tags=["rapporten"], responses={**PROBLEM_RESPONSES, **CSV})
 
 
-@router.get("/werkzame-wijkwerkers", summary="RPT-02/03/05: workers with ≥ 1 hour, ex-PWA vs new, by referrer and benefit")
+@router.get("/werkzame-wijkwerkers", summary="RPT-02/03/05: workers with ≥ 1 hour, ex-PWA vs new, by referrer and benefit",
+            responses=gedocumenteerd("werkzame-wijkwerkers"))
 async def werkzame_wijkwerkers(
     request: Request, principal: Reader, van: date, tot: date, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",
@@ -45,7 +47,8 @@ async def werkzame_wijkwerkers(
     return _antwoord("RPT-02", params, rijen, format, totalen)
 
 
-@router.get("/gebruikerscategorieen", summary="RPT-06: workers per gebruiker category per samenwerkingsverband")
+@router.get("/gebruikerscategorieen", summary="RPT-06: workers per gebruiker category per samenwerkingsverband",
+            responses=gedocumenteerd("gebruikerscategorieen"))
 async def gebruikerscategorieen(
     request: Request, principal: Reader, van: date, tot: date, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",
@@ -60,7 +63,8 @@ async def gebruikerscategorieen(
     return _antwoord("RPT-06", {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format)
 
 
-@router.get("/zelfde-klus", summary="RPT-09: workers who stayed in the same hoofdactiviteit (A-17)")
+@router.get("/zelfde-klus", summary="RPT-09: workers who stayed in the same hoofdactiviteit (A-17)",
+            responses=gedocumenteerd("zelfde-klus"))
 async def zelfde_klus(
     request: Request, principal: Reader, van: date, tot: date, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",
@@ -73,7 +77,7 @@ async def zelfde_klus(
 
 
 @router.get("/gebruikers-zonder-prestaties", summary="RPT-11: active gebruikers without any prestatie, per month end",
-    responses=REGELS.weigert("periode-ongeldig", "periode-te-lang"),
+    responses={**gedocumenteerd("gebruikers-zonder-prestaties"), **REGELS.weigert("periode-ongeldig", "periode-te-lang")},
 )
 async def gebruikers_zonder_prestaties(
     request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
@@ -111,7 +115,7 @@ async def _per_maand(request: Request, principal: Principal, rapport: str, metho
                 "gebruikers contacted and, of those, the ones active at that organiser at month end without any "
                 "prestatie there yet (RPT-12). `niveau=vlaanderen`: one row per month for the whole report scope, "
                 "the organiser rows summed except the distinct gebruikers, each counted once (RPT-15 b).",
-    responses=REGELS.weigert("periode-ongeldig", "periode-te-lang"),
+    responses={**gedocumenteerd("gebruikers"), **REGELS.weigert("periode-ongeldig", "periode-te-lang")},
 )
 async def gebruikers(
     request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
@@ -128,7 +132,7 @@ async def gebruikers(
                         "expired ones (A-21: neither used nor refunded through issue date + validity months − 1 "
                         "day; they stay bought, never used): `cheques_vervallen` / `vervallen` expired in the "
                         "month, `cheques_vervallen_voorraad` / `vervallen_voorraad` the expired stock at month end.",
-    responses=REGELS.weigert("periode-ongeldig", "periode-te-lang"),
+    responses={**gedocumenteerd("cheques"), **REGELS.weigert("periode-ongeldig", "periode-te-lang")},
 )
 async def cheques(
     request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
@@ -141,7 +145,8 @@ async def cheques(
                             per_verband=niveau == "samenwerkingsverband")
 
 
-@router.get("/gemeenten", summary="RPT-20: persons with ≥ 1 hour per domicile municipality (NIS code)")
+@router.get("/gemeenten", summary="RPT-20: persons with ≥ 1 hour per domicile municipality (NIS code)",
+            responses=gedocumenteerd("gemeenten"))
 async def gemeenten(
     request: Request, principal: Reader, van: date, tot: date, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",
@@ -179,6 +184,7 @@ class WerkzaamPerJaarRapport(TabelRapport):
 
 @router.get(
     "/werkzame-wijkwerkers-per-jaar", response_model=WerkzaamPerJaarRapport,
+    responses=csv_voorbeeld(WerkzaamPerJaarRapport.model_config["json_schema_extra"]["examples"][0]["rijen"]),
     summary="RPT-19: workers with ≥ 1 hour in a calendar year, ex-PWA vs new, for Flanders and per province, "
             "samenwerkingsverband and organiser",
     description="Distinct workers with an accepted prestatie dated in the year; a worker counts once per row "
@@ -197,7 +203,8 @@ async def werkzame_wijkwerkers_per_jaar(
                      model=WerkzaamPerJaarRapport)
 
 
-@router.get("/onbeperkt-recht", summary="RPT-23: ex-PWA with the unlimited right: worked since the start, still in")
+@router.get("/onbeperkt-recht", summary="RPT-23: ex-PWA with the unlimited right: worked since the start, still in",
+            responses=gedocumenteerd("onbeperkt-recht"))
 async def onbeperkt_recht(
     request: Request, principal: Reader, op: date, sinds: date = date(2018, 1, 1),
     organisator_id: uuid.UUID | None = None, format: Formaat = "json",
@@ -208,7 +215,8 @@ async def onbeperkt_recht(
     return _antwoord("RPT-23", {"sinds": sinds, "op": op, "organisator_id": organisator_id}, [rij], format)
 
 
-@router.get("/contingent", summary="RPT-25: yearly average of workers in a trajectory against the contingent")
+@router.get("/contingent", summary="RPT-25: yearly average of workers in a trajectory against the contingent",
+            responses=gedocumenteerd("contingent"))
 async def contingent(
     request: Request, principal: Reader, jaar: Annotated[int, Query(ge=2018, le=2099)],
     organisator_id: uuid.UUID | None = None, format: Formaat = "json",

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from evaluatie.adapters.nazorg import Nazorg, verdeel
 from evaluatie.domain import uitstroom
 from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, TabelRapport, antwoord, maanden, scope
+from evaluatie.entrypoints.rapportvoorbeelden import csv_voorbeeld
 from evaluatie.entrypoints.regelboek import REGELS
 from wijkwerk.problems import PROBLEM_RESPONSES
 
@@ -82,6 +83,14 @@ class DuurzaamRapport(TabelRapport):
     rijen: list[DuurzaamRij]
 
 
+def _csv_voorbeeld(model: type[TabelRapport]) -> dict:
+    """The CSV of the model's example rows, its columns in the CSV's order: ``verdeel`` adds
+    the shares after the counts."""
+    rijen = model.model_config["json_schema_extra"]["examples"][0]["rijen"]  # type: ignore[index]
+    return csv_voorbeeld([{**{k: v for k, v in r.items() if not k.startswith("aandeel_")},
+                           **{k: v for k, v in r.items() if k.startswith("aandeel_")}} for r in rijen])
+
+
 def _periode(van: str, tot: str) -> tuple[date, date]:
     alle = maanden(van, tot)
     return alle[0][1], alle[-1][2]
@@ -96,7 +105,7 @@ def _periode(van: str, tot: str) -> tuple[date, date]:
                 "outflow measurement at 3 or 6 months (taken by `op`) in *werk_werknemer* or *werk_zelfstandige*. "
                 "`regulier` = NEC, NEC in a SEC company or self-employed (step 6); `sociale_economie` = SEC "
                 "(step 5); both are shares of those at work, and not exclusive when measurements differ.",
-    responses=REGELS.weigert("periode-ongeldig", "periode-te-lang"),
+    responses={**_csv_voorbeeld(UitstroomNaarWerkRapport), **REGELS.weigert("periode-ongeldig", "periode-te-lang")},
 )
 async def uitstroom_naar_werk(
     request: Request, principal: Reader, van: Maand, tot: Maand, op: Op = None,
@@ -122,7 +131,7 @@ async def uitstroom_naar_werk(
                 "`opgevolgd`: at the `opvolging_horizon` measurement in one of `opvolging_categorieen` (guidance "
                 "or training towards work, a setting), of the cohort whose point has passed; `zonder_meting`: no "
                 "measurement at that point (off the radar, PR-16).",
-    responses=REGELS.weigert("periode-ongeldig", "periode-te-lang"),
+    responses={**_csv_voorbeeld(DuurzaamRapport), **REGELS.weigert("periode-ongeldig", "periode-te-lang")},
 )
 async def duurzaam_werk_en_opvolging(
     request: Request, principal: Reader, van: Maand, tot: Maand, op: Op = None,

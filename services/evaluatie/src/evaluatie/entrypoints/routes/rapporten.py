@@ -11,6 +11,7 @@ from evaluatie.domain.uitstroom import HORIZONTEN
 from evaluatie.entrypoints.csv import csv_response
 from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, antwoord, maanden
 from evaluatie.entrypoints.rapportvorm import scope as scope_van
+from evaluatie.entrypoints.rapportvoorbeelden import csv_inhoud, gedocumenteerd
 from evaluatie.entrypoints.regelboek import REGELS
 from wijkwerk.auth import Principal, organisation_filter, require
 from wijkwerk.problems import PROBLEM_RESPONSES
@@ -64,7 +65,8 @@ async def _dossiers(request: Request, principal: Principal, dag: date,
 
 @router.get(
     "/dossiers", summary="RPT-01: dossiers registered per organiser on a date: actief, voorlopig, afgesloten (A-09)",
-    responses={200: {"model": DossierRapport, "content": {"text/csv": {}}}},
+    responses={200: {"model": DossierRapport, "content": {"text/csv": csv_inhoud(
+        [{"tot_en_met": "2019-02-28", **r} for r in DossierRapport.model_config["json_schema_extra"]["examples"][0]["rijen"]])}}},
 )
 async def dossiers(
     request: Request,
@@ -88,7 +90,7 @@ async def dossiers(
 
 @router.get(
     "/dossiers-per-maand", summary="RPT-01 per organiser and month end: actief, voorlopig, afgesloten",
-    responses={**CSV, **REGELS.weigert("periode-ongeldig", "periode-te-lang")},
+    responses={**gedocumenteerd("dossiers-per-maand"), **REGELS.weigert("periode-ongeldig", "periode-te-lang")},
     description="For every month from `van` to `tot` (YYYY-MM), the dossiers registered by its last day, split by "
                 "their status on that day (A-09); only facts dated by then count.",
 )
@@ -120,7 +122,9 @@ class AdviesRapport(BaseModel):
 
 
 @router.get("/advies", summary="RPT-07: referrals by advised trajectory length (12 months vs shorter)",
-            responses={200: {"model": AdviesRapport, "content": {"text/csv": {}}}})
+            responses={200: {"model": AdviesRapport, "content": {"text/csv": csv_inhoud(
+                [{"van": "2026-01-01", "tot": "2026-03-31", "organisator_id": None, **r}
+                 for r in AdviesRapport.model_config["json_schema_extra"]["examples"][0]["rijen"]])}}})
 async def advies(
     request: Request,
     principal: Annotated[Principal, Depends(require("rapportering:read"))],
@@ -171,7 +175,11 @@ def _scoped(principal: Principal, organisator_id: uuid.UUID | None) -> uuid.UUID
 
 
 @router.get("/evaluaties", summary="RPT-08: evaluations registered in a period, workers evaluated, outcomes",
-            responses={200: {"model": EvaluatieRapport, "content": {"text/csv": {}}}})
+            responses={200: {"model": EvaluatieRapport, "content": {"text/csv": csv_inhoud([
+                {"van": "2026-01-01", "tot": "2026-06-30", "organisator_id": None, "uitkomst": u, "evaluaties": n,
+                 "geevalueerde_wijkwerkers": w} for u, n, w in (("totaal", 96, 88), ("ander_traject", 12, ""),
+                                                               ("stopt", 9, ""), ("uitstroom_werk", 14, ""),
+                                                               ("zelfde_klus", 61, ""))])}}})
 async def rapport_evaluaties(
     request: Request,
     principal: Annotated[Principal, Depends(require("rapportering:read"))],
@@ -219,7 +227,10 @@ class UitstroomRapport(BaseModel):
             "by V-4 category",
     description="`dossiers` is the cohort of ended trajectories (A-19): a re-referred worker counts once per "
                 "trajectory that ended at least N months before `op`, measured from that trajectory's own end.",
-    responses={200: {"model": UitstroomRapport, "content": {"text/csv": {}}}},
+    responses={200: {"model": UitstroomRapport, "content": {"text/csv": csv_inhoud([
+        {"horizon_maanden": r["horizon_maanden"], "groep": r["groep"], "categorie": c, "aantal": n, "cohort": r["dossiers"]}
+        for r in UitstroomRapport.model_config["json_schema_extra"]["examples"][0]["rijen"]
+        for c, n in ({"dossiers": r["dossiers"]} | r["categorieen"]).items()])}}},
 )
 async def rapport_uitstroom(
     request: Request,

@@ -159,7 +159,7 @@ class ServiceSettings(BaseSettings):
     consumer_batch_size: int = 5000
     max_page_size: int = 500
     max_body_bytes: int = 1_000_000
-    # Overload: requests served at once per process, a limit that adapts between 4 and
+    # Overload: requests served at once per process, a limit that adapts between db_pool_size and
     # max_in_flight to keep an accepted request's time near overload_target_s; past it a
     # request waits at most overload_wait_s for a slot, else 503 + Retry-After
     # (wijkwerk.http.overbelasting, wijkwerk.http.begrenzer).

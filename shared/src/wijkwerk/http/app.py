@@ -264,7 +264,8 @@ def create_service_app(
     app.add_middleware(idempotency.IdempotencyMiddleware, ttl=timedelta(hours=settings.idempotency_ttl_hours),
                        exempt_prefixes=idempotency_exempt)
     app.add_middleware(OverbelastingMiddleware, service=name, max_in_flight=settings.max_in_flight,
-                       max_wait_s=settings.overload_wait_s, doel_s=settings.overload_target_s)
+                       max_wait_s=settings.overload_wait_s, doel_s=settings.overload_target_s,
+                       min_in_flight=settings.db_pool_size)
     app.add_middleware(RequestContextMiddleware, service=name, max_body_bytes=settings.max_body_bytes)
     app.include_router(_ops_router(name))
     if settings.serve_api:

@@ -12,7 +12,10 @@ limit follows the time an accepted request takes, AIMD as TCP's window does:
 - a request within ``doel_s`` raises the limit by 1 / limit (≈ +1 per limit's worth of
   fast requests), up to ``max_limiet``.
 
-The limit never drops below ``min_limiet``: a process must keep doing some work. The
+The limit never drops below ``min_limiet`` (the services pass their database pool's size:
+that many requests can use the database at once anyway, and on a contended machine, where
+even a lone request takes longer than the target, a lower floor would starve the process
+of work it could do). The
 clock is injected; the decisions are plain arithmetic (unit tests drive them).
 """
 

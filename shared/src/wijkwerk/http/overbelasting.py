@@ -22,7 +22,7 @@ from collections import deque
 
 import orjson
 
-from wijkwerk.http.begrenzer import Begrenzer
+from wijkwerk.http.begrenzer import MIN_LIMIET, Begrenzer
 from wijkwerk.observability import HTTP_SHED
 from wijkwerk.problems import MEDIA_TYPE, PROBLEM_BASE
 
@@ -31,12 +31,12 @@ ALTIJD = frozenset({"/health", "/ready", "/metrics", "/ready/workers", "/health/
 
 class OverbelastingMiddleware:
     def __init__(self, app, *, service: str, max_in_flight: int, max_wait_s: float, doel_s: float = 0.1,
-                 retry_after_s: int = 1, begrenzer: Begrenzer | None = None) -> None:
+                 min_in_flight: int = MIN_LIMIET, retry_after_s: int = 1, begrenzer: Begrenzer | None = None) -> None:
         self.app = app
         self.service = service
         self.max_wait_s = max_wait_s
         self.retry_after_s = retry_after_s
-        self.begrenzer = begrenzer or Begrenzer(max_limiet=max_in_flight, doel_s=doel_s)
+        self.begrenzer = begrenzer or Begrenzer(max_limiet=max_in_flight, doel_s=doel_s, min_limiet=min_in_flight)
         self._wachtend: deque[asyncio.Future[float]] = deque()
 
     async def __call__(self, scope, receive, send) -> None:

@@ -15,7 +15,6 @@ import logging
 import threading
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from wijkwerk.actor import zet_actor
 from wijkwerk.events.envelope import Actor
 from wijkwerk.problems import Problem
 from wijkwerk.settings import AuthSettings
+from wijkwerk.tokengeheugen import Tokengeheugen
 
 ALGORITHMS = ["RS256", "ES256", "EdDSA"]
 LOCAL_KEY_ID = "wijkwerk-local"
@@ -260,14 +260,15 @@ class TokenVerifier:
             self._jwks = JwksSleutels(settings.jwks_url)
         elif self._jwks is None and settings.public_key_file:
             self._public_key = serialization.load_pem_public_key(Path(settings.public_key_file).read_bytes())
-        self._wandklok = wandklok
-        self._geverifieerd: OrderedDict[str, tuple[Principal, float, int]] = OrderedDict()
+        self._geheugen = Tokengeheugen(self.CACHE_TOKENS, self.CACHE_S, wandklok)
 
     def verify(self, token: str) -> Principal:
         """Blocking when the JWKS must be fetched: async code awaits :meth:`verify_async`."""
         if self._jwks is not None:
             self._jwks.haal(_kid(token))
-        return self._onthouden(token) or self._onthoud(token, self._verify(token, halen=False))
+        versie = self._jwks.versie if self._jwks is not None else 0
+        return self._geheugen.zoek(token, versie) or self._geheugen.onthoud(
+            token, self._verify(token, halen=False), versie)
 
     async def verify_async(self, token: str) -> Principal:
         """As :meth:`verify`; a JWKS fetch runs on a worker thread, not on the event loop."""
@@ -275,31 +276,9 @@ class TokenVerifier:
             kid = _kid(token)
             if self._jwks.moet_halen(kid):
                 await anyio.to_thread.run_sync(self._jwks.haal, kid)
-        return self._onthouden(token) or self._onthoud(token, self._verify(token, halen=False))
-
-    def _versie(self) -> int:
-        return self._jwks.versie if self._jwks is not None else 0
-
-    def _onthouden(self, token: str) -> Principal | None:
-        gevonden = self._geverifieerd.get(token)
-        if gevonden is None:
-            return None
-        principal, tot, versie = gevonden
-        if self._wandklok() >= tot or versie != self._versie():
-            del self._geverifieerd[token]
-            return None
-        self._geverifieerd.move_to_end(token)
-        return principal
-
-    def _onthoud(self, token: str, principal: Principal) -> Principal:
-        exp = principal.claims.get("exp")
-        if isinstance(exp, int | float):
-            tot = min(float(exp), self._wandklok() + self.CACHE_S)
-            if tot > self._wandklok():
-                self._geverifieerd[token] = (principal, tot, self._versie())
-                if len(self._geverifieerd) > self.CACHE_TOKENS:
-                    self._geverifieerd.popitem(last=False)
-        return principal
+        versie = self._jwks.versie if self._jwks is not None else 0
+        return self._geheugen.zoek(token, versie) or self._geheugen.onthoud(
+            token, self._verify(token, halen=False), versie)
 
     def _verify(self, token: str, *, halen: bool) -> Principal:
         try:

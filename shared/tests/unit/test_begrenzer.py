@@ -79,3 +79,19 @@ def test_slots_freed_by_a_lower_limit_are_not_handed_out_until_the_work_in_fligh
     assert not b.vrij()  # 4 in flight, limit 4
     b.geef_terug(slots[3])
     assert b.vrij()
+
+
+def test_an_event_loop_running_late_lowers_the_limit_below_its_floor_down_to_one():
+    klok = Klok()
+    b = _begrenzer(klok, max_limiet=16)  # floor 4
+    b.achterstand(0.05)  # late, but within the target: no signal
+    assert b.limiet == 16
+    for _ in range(6):
+        klok.nu += 1.0
+        b.achterstand(0.5)
+    assert b.limiet == 1  # 16 → 8 → 4 → 2 → 1 → 1 → 1
+    b.achterstand(0.5)  # within the same interval: one signal
+    assert b.limiet == 1
+    for _ in range(3):  # and fast requests raise it again
+        _verzoek(b, klok, 0.01)
+    assert b.limiet == 2

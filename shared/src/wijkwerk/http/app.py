@@ -36,6 +36,7 @@ from wijkwerk.events.topics import PRODUCER_TOPIC, dlq_topic
 from wijkwerk.http import audit, documentatie, idempotency
 from wijkwerk.http.dates import strict_dates
 from wijkwerk.http.middleware import RequestContextMiddleware
+from wijkwerk.http.begrenzer import Begrenzer, meet_lusvertraging
 from wijkwerk.http.overbelasting import ALTIJD, OverbelastingMiddleware
 from wijkwerk.messaging import archief
 from wijkwerk.messaging.admin import TopicConfigMismatch, TopicSetupError, verify_topics
@@ -239,6 +240,8 @@ def create_service_app(
         if settings.run_workers:
             await _topics_geverifieerd(runtime)
             runtime.start_workers()
+        if settings.serve_api:  # the overload limiter hears how late the event loop runs
+            runtime._start("lusvertraging", meet_lusvertraging(begrenzer, runtime.stop))
         _freeze_startup_heap()
         log.info("%s started", name)
         try:
@@ -263,9 +266,10 @@ def create_service_app(
     # Inside the request context: the body limit and the correlation id apply first.
     app.add_middleware(idempotency.IdempotencyMiddleware, ttl=timedelta(hours=settings.idempotency_ttl_hours),
                        exempt_prefixes=idempotency_exempt)
+    begrenzer = Begrenzer(max_limiet=settings.max_in_flight, doel_s=settings.overload_target_s,
+                          min_limiet=settings.db_pool_size)
     app.add_middleware(OverbelastingMiddleware, service=name, max_in_flight=settings.max_in_flight,
-                       max_wait_s=settings.overload_wait_s, doel_s=settings.overload_target_s,
-                       min_in_flight=settings.db_pool_size)
+                       max_wait_s=settings.overload_wait_s, begrenzer=begrenzer)
     app.add_middleware(RequestContextMiddleware, service=name, max_body_bytes=settings.max_body_bytes)
     app.include_router(_ops_router(name))
     if settings.serve_api:

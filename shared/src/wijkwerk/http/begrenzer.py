@@ -12,7 +12,14 @@ limit follows the time an accepted request takes, AIMD as TCP's window does:
 - a request within ``doel_s`` raises the limit by 1 / limit (≈ +1 per limit's worth of
   fast requests), up to ``max_limiet``.
 
-The limit never drops below ``min_limiet`` (the services pass their database pool's size:
+The event loop's own lateness is the other signal (:meth:`achterstand`, measured by
+:func:`meet_lusvertraging`): a loop more than ``doel_s`` late is behind on work it has not
+even parsed yet (requests waiting in the kernel), whatever the accepted requests' own
+times say; the limit then falls like for a slow request, down to 1 if need be — on a
+machine where the process gets a fraction of a core, refusing costs CPU too (≈ 0.5 ms a
+request) and the work admitted must leave room for it.
+
+Otherwise the limit never drops below ``min_limiet`` (the services pass their database pool's size:
 that many requests can use the database at once anyway, and on a contended machine, where
 even a lone request takes longer than the target, a lower floor would starve the process
 of work it could do). The
@@ -21,8 +28,11 @@ clock is injected; the decisions are plain arithmetic (unit tests drive them).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
+
+from wijkwerk.aio import sleep_or_stop
 
 MIN_LIMIET = 4
 
@@ -64,3 +74,21 @@ class Begrenzer:
                 self._verlaagd_op = nu
         else:
             self._limiet = min(float(self.max_limiet), self._limiet + 1 / self._limiet)
+
+    def achterstand(self, te_laat_s: float) -> None:
+        """The event loop ran ``te_laat_s`` late: past ``doel_s`` the limit falls (at most
+        once per interval), below ``min_limiet`` if need be, never below 1."""
+        nu = self.klok()
+        if te_laat_s > self.doel_s and nu - self._verlaagd_op >= self.interval_s:
+            self._limiet = max(1.0, self._limiet * self.verlaging)
+            self._verlaagd_op = nu
+
+
+async def meet_lusvertraging(begrenzer: Begrenzer, stop: asyncio.Event, interval_s: float = 0.05) -> None:
+    """Until ``stop``: how late the event loop wakes this task, told to ``begrenzer``."""
+    loop = asyncio.get_running_loop()
+    while not stop.is_set():
+        verwacht = loop.time() + interval_s
+        await sleep_or_stop(stop, interval_s)
+        begrenzer.achterstand(loop.time() - verwacht)
+

@@ -318,7 +318,9 @@ async def run(stack, rate: float = 200.0, seconds: float = 20.0, naam: str = "ap
                 r = await loop.run_in_executor(generator, belast, url, b, headers, rate, k, verwacht, connecties)
                 await _wacht_rustig(health)  # CPU of requests still running counts too
                 na = _cpu_s(dienst), _cpu_s(pg, kinderen=True), time.monotonic(), await _relay_batches(metrics)
-                bediend = max(1, k - r["onbeantwoord"])  # those never answered were mostly never sent
+                # Per accepted request (201/200): refusals (503) cost little, but counted as
+                # requests they would lower the figure; their CPU is charged to the accepted.
+                bediend = max(1, r["ok"])
                 batches, rijen = na[3][0] - voor[3][0], na[3][1] - voor[3][1]
                 return {
                     **r, "cpu_dienst_ms": (na[0] - voor[0]) * 1000 / bediend,

@@ -32,6 +32,7 @@ from wijkwerk.actor import zet_actor
 from wijkwerk.events.envelope import Actor
 from wijkwerk.problems import Problem
 from wijkwerk.settings import AuthSettings
+from wijkwerk.tokengeheugen import Tokengeheugen
 
 ALGORITHMS = ["RS256", "ES256", "EdDSA"]
 LOCAL_KEY_ID = "wijkwerk-local"
@@ -191,6 +192,7 @@ class JwksSleutels:
         self._lock = threading.Lock()
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at: float | None = None  # last successful fetch
+        self.versie = 0  # raised by every successful fetch: what was verified before is verified again
         self._attempted_at: float | None = None  # last attempt, successful or not
         self.fetches = 0  # attempts, for tests and metrics
 
@@ -222,6 +224,7 @@ class JwksSleutels:
                 return
             self._keys = {k.key_id: k for k in keys if k.key_id and k.public_key_use in (None, "sig")}
             self._fetched_at = self._attempted_at
+            self.versie += 1
 
     def sleutel(self, kid: str | None, *, halen: bool = True) -> jwt.PyJWK:
         """The key for ``kid``, fetching first when needed and ``halen`` allows it."""
@@ -234,9 +237,22 @@ class JwksSleutels:
 
 
 class TokenVerifier:
-    """Verifies a bearer token: signature, issuer, audience, exp/nbf with leeway."""
+    """Verifies a bearer token: signature, issuer, audience, exp/nbf with leeway.
 
-    def __init__(self, settings: AuthSettings, *, jwks: JwksSleutels | None = None) -> None:
+    A verified token is remembered by its exact string (a bounded LRU of
+    ``CACHE_TOKENS``): a partner sends the same token with every request until it expires,
+    and verifying its signature and claims again cost ≈ 0.15 ms a request (bench figure 3).
+    An entry is served only before the token's ``exp`` (the leeway is not extended to it),
+    for at most ``CACHE_S``, and only while the JWKS it was verified against is unchanged:
+    a refetched set (a key removed) makes every token verify again. Refusals are not
+    remembered.
+    """
+
+    CACHE_TOKENS = 4096
+    CACHE_S = 60.0
+
+    def __init__(self, settings: AuthSettings, *, jwks: JwksSleutels | None = None,
+                 wandklok: Callable[[], float] = time.time) -> None:
         self._settings = settings
         self._jwks: JwksSleutels | None = jwks
         self._public_key: object | None = None  # parsed once: PyJWT would parse the PEM per token
@@ -244,10 +260,15 @@ class TokenVerifier:
             self._jwks = JwksSleutels(settings.jwks_url)
         elif self._jwks is None and settings.public_key_file:
             self._public_key = serialization.load_pem_public_key(Path(settings.public_key_file).read_bytes())
+        self._geheugen = Tokengeheugen(self.CACHE_TOKENS, self.CACHE_S, wandklok)
 
     def verify(self, token: str) -> Principal:
         """Blocking when the JWKS must be fetched: async code awaits :meth:`verify_async`."""
-        return self._verify(token, halen=True)
+        if self._jwks is not None:
+            self._jwks.haal(_kid(token))
+        versie = self._jwks.versie if self._jwks is not None else 0
+        return self._geheugen.zoek(token, versie) or self._geheugen.onthoud(
+            token, self._verify(token, halen=False), versie)
 
     async def verify_async(self, token: str) -> Principal:
         """As :meth:`verify`; a JWKS fetch runs on a worker thread, not on the event loop."""
@@ -255,7 +276,9 @@ class TokenVerifier:
             kid = _kid(token)
             if self._jwks.moet_halen(kid):
                 await anyio.to_thread.run_sync(self._jwks.haal, kid)
-        return self._verify(token, halen=False)
+        versie = self._jwks.versie if self._jwks is not None else 0
+        return self._geheugen.zoek(token, versie) or self._geheugen.onthoud(
+            token, self._verify(token, halen=False), versie)
 
     def _verify(self, token: str, *, halen: bool) -> Principal:
         try:

@@ -171,10 +171,13 @@ class ServiceSettings(BaseSettings):
     consumer_batch_size: int = 5000
     max_page_size: int = 500
     max_body_bytes: int = 1_000_000
-    # Overload: requests served at once per process; past it a request waits at most
-    # overload_wait_s for a slot, else 503 + Retry-After (wijkwerk.http.overbelasting).
+    # Overload: requests served at once per process, a limit that adapts between db_pool_size and
+    # max_in_flight to keep an accepted request's time near overload_target_s; past it a
+    # request waits at most overload_wait_s for a slot, else 503 + Retry-After
+    # (wijkwerk.http.overbelasting, wijkwerk.http.begrenzer).
     max_in_flight: int = Field(64, ge=1)
-    overload_wait_s: float = Field(0.25, ge=0)
+    overload_wait_s: float = Field(0.1, ge=0)
+    overload_target_s: float = Field(0.1, gt=0)
     # Rate limit per client (verified issuer + subject; internal services exempt): a token
     # bucket of rate_limit_per_s up to rate_limit_burst (default 2 x rate), 429 past it
     # (wijkwerk.http.verzoeklimiet). 0 = off: the embedded default, the tests and the bench

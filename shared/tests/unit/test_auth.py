@@ -82,3 +82,66 @@ def test_referrers_and_gebruikers_see_no_organisation_wide_data_by_default():
     for org_type in ("vdab", "service"):
         central = Principal(subject="dev", scopes=frozenset(), org_type=org_type)
         assert sees_organisation(central, "o1") and organisation_filter(central) is None
+
+
+class _Telt:
+    """Counts the signature verifications (jwt.decode) a verifier does."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.n = 0
+        echt = jwt.decode
+
+        def decode(*args, **kwargs):
+            self.n += 1
+            return echt(*args, **kwargs)
+
+        monkeypatch.setattr(jwt, "decode", decode)
+
+
+def test_the_same_token_is_verified_once_and_remembered(keys, monkeypatch):
+    private, public = keys
+    telt = _Telt(monkeypatch)
+    verifier = _verifier(str(public))
+    token = mint_token(private, subject="org-1", scopes=["a:read"], org_type="vdab")
+    assert verifier.verify(token) == verifier.verify(token)
+    assert telt.n == 1
+    anders = mint_token(private, subject="org-2", scopes=["a:read"], org_type="vdab")
+    assert verifier.verify(anders).subject == "org-2"  # another string, verified on its own
+    assert telt.n == 2
+
+
+def test_a_remembered_token_is_verified_again_once_its_exp_has_passed(keys, monkeypatch):
+    private, public = keys
+    telt = _Telt(monkeypatch)
+    nu = [time.time()]
+    verifier = TokenVerifier(AuthSettings(public_key_file=str(public)), wandklok=lambda: nu[0])
+    token = mint_token(private, subject="x", scopes=[], org_type="vdab", ttl_seconds=3600)
+    verifier.verify(token)
+    nu[0] += 30
+    verifier.verify(token)
+    assert telt.n == 1
+    nu[0] += TokenVerifier.CACHE_S  # past the cache's own bound: verified again
+    verifier.verify(token)
+    assert telt.n == 2
+    nu[0] += 3600  # past exp: never served from memory
+    verifier.verify(token)  # (PyJWT reads the real clock: still valid there)
+    assert telt.n == 3
+
+
+def test_a_token_past_its_exp_but_within_the_leeway_is_never_remembered(keys, monkeypatch):
+    private, public = keys
+    telt = _Telt(monkeypatch)
+    verifier = _verifier(str(public))  # leeway 30 s
+    token = mint_token(private, subject="x", scopes=[], org_type="vdab", ttl_seconds=-10)
+    verifier.verify(token)
+    verifier.verify(token)
+    assert telt.n == 2
+
+
+def test_a_refused_token_is_refused_every_time(keys):
+    private, public = keys
+    verifier = _verifier(str(public))
+    token = mint_token(private, subject="x", scopes=[], ttl_seconds=-120)
+    for _ in range(2):
+        with pytest.raises(Problem):
+            verifier.verify(token)

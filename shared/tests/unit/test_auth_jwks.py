@@ -298,3 +298,14 @@ def test_the_local_key_path_is_unchanged(tmp_path):
     private, public = ensure_local_keypair(tmp_path)
     token = mint_token(private, subject="s", scopes=["a:read"], org=str(uuid.uuid4()), org_type="organisator")
     assert TokenVerifier(AuthSettings(public_key_file=str(public))).verify(token).scopes == {"a:read"}
+
+
+def test_a_remembered_token_of_a_removed_key_is_refused_once_the_set_is_fetched_again(idp, sleutels):
+    key1, key2 = sleutels
+    klok, idp.sleutels = Klok(), [key1, key2]
+    verifier = _verifier(idp, klok)
+    token = key1.token()
+    verifier.verify(token)
+    idp.sleutels = [key2]  # key 1 is withdrawn
+    klok.t += JWKS_LIFESPAN_S
+    assert _geweigerd(verifier, token) == "token-ongeldig"  # the same string: not served from memory

@@ -60,3 +60,21 @@ async def test_an_exhausted_database_pool_is_a_retryable_503_not_a_500():
                                  base_url="http://t") as c:
         r = await c.get("/v1/pool")
     assert (r.status_code, r.json()["rule"], r.headers["retry-after"]) == (503, "database-overbelast", "1")
+
+
+async def test_a_request_waiting_for_a_slot_gets_the_one_freed():
+    vrij, bezig = asyncio.Event(), []
+    app = _app(vrij, bezig)
+    app.user_middleware[0].kwargs["max_wait_s"] = 30.0  # waits until a slot is freed (no timing in the test)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        loop = asyncio.get_running_loop()
+        aanvaard = [asyncio.create_task(c.get("/v1/traag")) for _ in range(LIMIET)]
+        deadline = loop.time() + 5
+        while len(bezig) < LIMIET and loop.time() < deadline:
+            await asyncio.sleep(0.01)
+        wachtend = asyncio.create_task(c.get("/v1/traag"))
+        await asyncio.sleep(0.05)
+        assert len(bezig) == LIMIET and not wachtend.done()  # waiting, not refused
+        vrij.set()
+        assert (await wachtend).status_code == 200
+        assert [r.status_code for r in await asyncio.gather(*aanvaard)] == [200] * LIMIET

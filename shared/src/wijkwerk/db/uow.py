@@ -25,9 +25,27 @@ from wijkwerk.events.envelope import Envelope, Event
 from wijkwerk.observability import current_correlation_id
 from wijkwerk.tracing import current_traceparent
 
-_INSERT_OUTBOX = text(
-    "INSERT INTO outbox (event_id, event_type, topic, key, value) "
-    "VALUES (:event_id, :event_type, :topic, :key, :value)"
+# A change's audit rows and outbox rows in one statement, whatever their number (either
+# may be none): one round trip per commit instead of one per table (bench figure 3). The
+# rows go in as arrays, in order; the outbox's statement triggers (NOTIFY, the archive)
+# fire once.
+_AUDIT_KOLOMMEN = ("soort", "handeling", "subject", "org", "org_type", "wijkwerker_id", "aggregate_id", "event_id",
+                   "correlation_id")
+_AUDIT_TYPES = ("text", "text", "text", "text", "text", "uuid", "text", "uuid", "text")
+_OUTBOX_KOLOMMEN = ("event_id", "event_type", "topic", "key", "value")
+_OUTBOX_TYPES = ("uuid", "text", "text", "text", "bytea")
+
+
+def _unnest(prefix: str, kolommen: tuple[str, ...], types: tuple[str, ...]) -> str:
+    arrays = ", ".join(f"CAST(:{prefix}{k} AS {t}[])" for k, t in zip(kolommen, types, strict=True))
+    namen = ", ".join(kolommen)
+    return f"SELECT {namen} FROM unnest({arrays}) WITH ORDINALITY AS r({namen}, nr) ORDER BY nr"
+
+
+_INSERT_AUDIT_EN_OUTBOX = text(
+    f"WITH audit_rijen AS (INSERT INTO audit ({', '.join(_AUDIT_KOLOMMEN)}) "
+    f"{_unnest('a_', _AUDIT_KOLOMMEN, _AUDIT_TYPES)}) "
+    f"INSERT INTO outbox ({', '.join(_OUTBOX_KOLOMMEN)}) {_unnest('o_', _OUTBOX_KOLOMMEN, _OUTBOX_TYPES)}"
 )
 
 
@@ -127,24 +145,16 @@ class UnitOfWork:
         return [envelope for _, envelope in self._pending]
 
     async def flush_outbox(self) -> None:
-        if self._audit:
-            await self.session.execute(audit.INSERT_AUDIT, self._audit)
-            self._audit = []
-        if not self._pending:
+        if not self._audit and not self._pending:
             return
-        await self.session.execute(
-            _INSERT_OUTBOX,
-            [
-                {
-                    "event_id": envelope.event_id,
-                    "event_type": envelope.event_type,
-                    "topic": event.topic,
-                    "key": event.partition_key(),
-                    "value": envelope.to_bytes(),
-                }
-                for event, envelope in self._pending
-            ],
-        )
+        uitgaand = [
+            (envelope.event_id, envelope.event_type, event.topic, event.partition_key(), envelope.to_bytes())
+            for event, envelope in self._pending
+        ]
+        params = {f"a_{k}": [rij[k] for rij in self._audit] for k in _AUDIT_KOLOMMEN}
+        params.update({f"o_{k}": [rij[i] for rij in uitgaand] for i, k in enumerate(_OUTBOX_KOLOMMEN)})
+        await self.session.execute(_INSERT_AUDIT_EN_OUTBOX, params)
+        self._audit = []
         self._pending = []
 
     async def commit(self) -> None:

@@ -37,6 +37,7 @@ from wijkwerk.http import audit, documentatie, gebeurtenissen, idempotency
 from wijkwerk.http.dates import strict_dates
 from wijkwerk.http.middleware import RequestContextMiddleware
 from wijkwerk.http.metriekpoort import MetriekServer
+from wijkwerk.http.begrenzer import Begrenzer, meet_lusvertraging
 from wijkwerk.http.overbelasting import ALTIJD, OverbelastingMiddleware
 from wijkwerk.http.verzoeklimiet import verzoeklimiet
 from wijkwerk.messaging.admin import TopicConfigMismatch, TopicSetupError, verify_topics
@@ -241,6 +242,8 @@ def create_service_app(
         if settings.run_workers:
             await _topics_geverifieerd(runtime)
             runtime.start_workers()
+        if settings.serve_api:  # the overload limiter hears how late the event loop runs
+            runtime._start("lusvertraging", meet_lusvertraging(begrenzer, runtime.stop))
         _freeze_startup_heap()
         log.info("%s started", name)
         try:
@@ -272,8 +275,10 @@ def create_service_app(
     # Inside the request context: the body limit and the correlation id apply first.
     app.add_middleware(idempotency.IdempotencyMiddleware, ttl=timedelta(hours=settings.idempotency_ttl_hours),
                        exempt_prefixes=idempotency_exempt)
+    begrenzer = Begrenzer(max_limiet=settings.max_in_flight, doel_s=settings.overload_target_s,
+                          min_limiet=settings.db_pool_size)
     app.add_middleware(OverbelastingMiddleware, service=name, max_in_flight=settings.max_in_flight,
-                       max_wait_s=settings.overload_wait_s)
+                       max_wait_s=settings.overload_wait_s, begrenzer=begrenzer)
     app.add_middleware(RequestContextMiddleware, service=name, max_body_bytes=settings.max_body_bytes)
     app.include_router(_ops_router(name, metrics=settings.metrics_port is None))
     if settings.serve_api:

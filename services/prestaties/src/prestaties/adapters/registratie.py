@@ -39,6 +39,7 @@ from prestaties.domain.activiteit import Activiteit
 from prestaties.domain.gebruiker import Erkenning, Gebruiker
 from prestaties.domain.koppeling import Koppeling
 from prestaties.domain.traject import Schorsing, TrajectVenster
+from wijkwerk.db.ruw import RuwStatement
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,9 @@ _LEES = (
 )
 
 
+_LEES_RUW = RuwStatement(_LEES)  # raw asyncpg: the widest statement of the hot path (wijkwerk.db.ruw)
+
+
 class RegistratieLezer:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -97,7 +101,7 @@ class RegistratieLezer:
     async def lees_en_vergrendel(self, koppeling_id: uuid.UUID) -> Gelezen | None:
         """The placement and what the rules need about it, the worker's lock taken (held
         until the transaction ends); None for an unknown placement (no lock then)."""
-        r = (await self.session.execute(_LEES, {"id": koppeling_id})).one_or_none()
+        r = await _LEES_RUW.een(self.session, {"id": koppeling_id})
         if r is None:
             return None
         schorsingen: dict[uuid.UUID, list[Schorsing]] = {}

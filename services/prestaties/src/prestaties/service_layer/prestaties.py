@@ -44,19 +44,20 @@ def _alles(koppeling: Koppeling) -> None:
 
 async def _context(
     uow: PrestatiesUnitOfWork, cmd: commands.RegistreerPrestatie, regels: Regels, vandaag: date, toegang: Toegang
-) -> Context:
+) -> tuple[Context, int]:
     # One statement reads the placement with everything the rules need and takes the
-    # worker's lock; the stand follows in the next, so it sees the previous holder's hours.
+    # worker's lock; the stand follows in the next, so it sees the previous holder's hours,
+    # with the prestatie's number (which a refused registration leaves unused).
     gelezen = await uow.registratie.lees_en_vergrendel(cmd.koppeling_id)
     if gelezen is None:
         raise NietGevonden("No such placement.", rule="koppeling-onbekend")
     toegang(gelezen.koppeling)
+    stand, nummer = await uow.prestaties.stand_en_nummer(gelezen.koppeling.wijkwerker_id, cmd.datum)
     return Context(
         koppeling=gelezen.koppeling, gebruiker=gelezen.gebruiker, activiteit=gelezen.activiteit,
         erkenning=gelezen.erkenning, vensters=gelezen.vensters,
-        stand=await uow.prestaties.stand(gelezen.koppeling.wijkwerker_id, cmd.datum),
-        plafonds=regels.plafonds, verplaatsing=regels.verplaatsing, vandaag=vandaag,
-    )
+        stand=stand, plafonds=regels.plafonds, verplaatsing=regels.verplaatsing, vandaag=vandaag,
+    ), nummer
 
 
 def _geregistreerd(p: Prestatie, ctx: Context) -> PrestatieGeregistreerd:
@@ -78,9 +79,9 @@ async def registreer(
     """``toegang`` sees the placement first, in the same transaction, and raises when the
     caller may not register on it (the data scope), before any rule is checked."""
     async with uow:
-        ctx = await _context(uow, cmd, regels, vandaag, toegang)
+        ctx, nummer = await _context(uow, cmd, regels, vandaag, toegang)
         prestatie = Prestatie.registreer(Aanvraag(cmd.datum, cmd.start, cmd.minuten, cmd.door), ctx)
-        prestatie.referentie = prestatiecode.maak(await uow.prestaties.volgende_nummer())
+        prestatie.referentie = prestatiecode.maak(nummer)
         await uow.prestaties.add(prestatie)
         uow.emit(_geregistreerd(prestatie, ctx), aggregate_version=prestatie.version)
         await uow.commit()

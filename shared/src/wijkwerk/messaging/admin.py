@@ -81,6 +81,7 @@ async def ensure_topics(
     :class:`TopicConfigMismatch`.
     """
     kafka = _settings(kafka)
+    bootstrap = kafka.bootstrap_servers
     wanted = list(dict.fromkeys(topics))
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
@@ -110,7 +111,9 @@ async def topic_partition_counts(
     (and, unlike a metadata request naming them, not auto-created)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
-    admin = await _connect(_settings(kafka), deadline)
+    kafka = _settings(kafka)
+    bootstrap = kafka.bootstrap_servers
+    admin = await _connect(kafka, deadline)
     try:
         existing = set(await _bounded(admin.list_topics(), deadline))
         return await _partition_counts(admin, [t for t in dict.fromkeys(topics) if t in existing], deadline)

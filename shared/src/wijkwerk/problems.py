@@ -1,7 +1,7 @@
 """RFC 9457 problem documents: every rejection names the rule that failed.
 
-Domain code raises :class:`DomainError` subclasses (no HTTP in the domain); this module
-maps them, request validation errors and anything unexpected to
+Domain code raises :class:`wijkwerk.fouten.DomainError` subclasses (no HTTP in the domain);
+this module maps them, request validation errors and anything unexpected to
 ``application/problem+json`` in one place. Stack traces and SQL never leave the process.
 """
 
@@ -17,46 +17,16 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+# The domain errors live in the framework-free base; re-exported for older import paths.
+from wijkwerk.fouten import Conflict as Conflict
+from wijkwerk.fouten import DomainError
+from wijkwerk.fouten import NotFound as NotFound
+from wijkwerk.fouten import NotKnownYet as NotKnownYet
+
 PROBLEM_BASE = "https://wijkwerk.vlaanderen.be/problemen/"
 MEDIA_TYPE = "application/problem+json"
 
 log = logging.getLogger("wijkwerk.problems")
-
-
-class DomainError(Exception):
-    """A business rule was broken. ``rule`` is the stable, kebab-case rule name."""
-
-    status = 422
-    rule = "regel-geschonden"
-
-    def __init__(self, detail: str, *, rule: str | None = None, **extra: Any) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        if rule is not None:
-            self.rule = rule
-        self.extra = extra
-
-
-class NotFound(DomainError):
-    status = 404
-    rule = "niet-gevonden"
-
-
-class Conflict(DomainError):
-    status = 409
-    rule = "conflict"
-
-
-class NotKnownYet(DomainError):
-    """What the request refers to is not (yet) known to this service: another service owns it
-    and its event may still be on the way. Not a refusal: the partner retries the same
-    request after ``Retry-After`` seconds (README: retry contract). Its rule ends in
-    ``-nog-onbekend``. Answered alike for an id that exists nowhere or that the caller may
-    not see, so it reveals nothing about other organisations."""
-
-    status = 409
-    rule = "nog-onbekend"
-    retry_after = 2
 
 
 class Problem(Exception):

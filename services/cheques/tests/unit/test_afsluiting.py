@@ -8,7 +8,7 @@ import pytest
 
 from cheques.domain.afsluiting import BEGIN_KETEN, Keten, Kop, boekdatum, controleer_afsluiting, slotsaldi
 from cheques.domain.afstemming import document, sluit
-from cheques.domain.fouten import BestaatAl, OngeldigeInvoer
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 from cheques.domain.uitbetaling import Periode
 from wijkwerk.events.cheques import InschrijvingsrechtGeboekt, PeriodeAfgesloten, UitbetalingUitgevoerd
 from wijkwerk.events.prestaties import InschrijvingsrechtBetaald

@@ -9,7 +9,7 @@ import pytest
 from cheques import testbank
 from cheques.adapters import bankberichten
 from cheques.adapters.sepa import Opdrachtgever, Overschrijving, schrijf_pain001
-from cheques.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 
 PAIN001 = schrijf_pain001(
     Opdrachtgever("VDAB", "BE71096123456769"), date(2026, 4, 1),

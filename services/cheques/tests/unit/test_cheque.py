@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from cheques.domain.cheque import Bestelling, Cheque, Prestatie, Status, geldig_tot
-from wijkwerk.problems import DomainError
+from wijkwerk.fouten import DomainError
 
 G, O = uuid.uuid4(), uuid.uuid4()
 BESTELLING = Bestelling(uuid.uuid4(), "vdab", G, O, 10, "papier", date(2026, 1, 5), 745)

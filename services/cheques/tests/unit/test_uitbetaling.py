@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from cheques.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 from cheques.domain.uitbetaling import Periode, controleer_periode, end_to_end_id, rundata, te_betalen
 
 

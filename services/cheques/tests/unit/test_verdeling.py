@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from cheques.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 from cheques.domain.tarieven import Soort, Tarieven
 from cheques.domain.verdeling import Verdeling, verdeel
 

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from evaluatie.domain.evaluatie import TrajectVenster, Uitkomst, controleer_evaluatie, status_evaluatie, volgende_evaluatie
-from evaluatie.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 from evaluatie.domain.uitstroom import controleer_meting, meetmoment
 
 VENSTER = TrajectVenster(date(2026, 1, 15), date(2027, 1, 14))

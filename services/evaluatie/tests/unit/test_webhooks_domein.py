@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from evaluatie.domain import webhooks
-from evaluatie.domain.fouten import OngeldigeInvoer, Verboden
+from wijkwerk.fouten import GeenToegang as Verboden, OngeldigeInvoer
 from wijkwerk.events import registry
 
 ORG = str(uuid.uuid4())

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from prestaties.domain.activiteit import Activiteit, ActiviteitCategorie
-from prestaties.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 from prestaties.domain.gebruiker import Gebruiker, GebruikerCategorie as Cat
 
 

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from prestaties.domain.fouten import BestaatAl, OngeldigeInvoer
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 from prestaties.domain.gebruiker import (
     Erkenning,
     ErkenningRegels,

@@ -2,7 +2,7 @@ from datetime import date, time
 
 import pytest
 
-from prestaties.domain.fouten import BestaatAl, OngeldigeInvoer
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 from prestaties.domain.gebruiker import GebruikerCategorie
 from prestaties.domain.koppeling import Koppeling
 from prestaties.domain.prestatie import Partij, Prestatie, PrestatieStatus

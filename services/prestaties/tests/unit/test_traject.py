@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from prestaties.domain.fouten import NogOnbekend, OngeldigeInvoer
+from wijkwerk.fouten import NogOnbekend, OngeldigeInvoer
 from prestaties.domain.traject import Schorsing, TrajectVenster, traject_op
 
 ORG = uuid.uuid4()

@@ -2,7 +2,7 @@ from datetime import time
 
 import pytest
 
-from prestaties.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 from prestaties.domain.uren import Plafonds, UrenStand, begonnen_uren, controleer_duur, controleer_plafonds
 
 PLAFONDS = Plafonds()

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from toeleiding.domain import regels
-from toeleiding.domain.fouten import BestaatAl, OngeldigeInvoer
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 from toeleiding.domain.model import Organisator, Uitkeringsstatus, Wijkwerker
 
 TARIEVEN = (595, 645, 695, 745)

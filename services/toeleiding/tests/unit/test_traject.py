@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from toeleiding.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 from toeleiding.domain.traject import (
     DuurRegels,
     EindeReden,

@@ -20,7 +20,7 @@ from xml.etree.ElementTree import Element
 
 import xmlschema
 
-from cheques.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 from cheques.domain.levenscyclus import Debetmelding, Statusrapport, Terugstorting, Transactiestatus
 
 XSD_MAP = Path(__file__).parent / "xsd"

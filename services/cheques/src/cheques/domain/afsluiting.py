@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from cheques.domain.fouten import BestaatAl, OngeldigeInvoer
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 from cheques.domain.uitbetaling import Periode
 
 # The hash a first close chains to.

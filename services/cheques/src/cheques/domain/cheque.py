@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from cheques.domain.fouten import BestaatAl, OngeldigeInvoer
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 
 
 class Status(enum.StrEnum):

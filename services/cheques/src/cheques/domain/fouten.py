@@ -1,10 +1,6 @@
-"""Domain errors of the cheques service; each names the rule it enforces."""
+"""The cheques service's own domain errors; the shared ones live in :mod:`wijkwerk.fouten`."""
 
-from wijkwerk.problems import Conflict, DomainError, NotFound, NotKnownYet
-
-
-class OngeldigeInvoer(DomainError):
-    status = 422
+from wijkwerk.fouten import DomainError
 
 
 class Geweigerd(DomainError):
@@ -14,19 +10,6 @@ class Geweigerd(DomainError):
     rule = "handtekening-ongeldig"
 
 
-class BestaatAl(Conflict):
-    pass
-
-
-class NietGevonden(NotFound):
-    pass
-
-
-class NogOnbekend(NotKnownYet):
-    """Another service's organiser, trajectory or prestatie has not reached this one yet:
-    409 with Retry-After, retryable (rules ``…-nog-onbekend``)."""
-
-
 class Onbeschikbaar(DomainError):
     """A service this one depends on did not answer (toeleiding, the broker)."""
 
@@ -34,4 +17,4 @@ class Onbeschikbaar(DomainError):
     rule = "dienst-onbeschikbaar"
 
 
-__all__ = ["BestaatAl", "DomainError", "Geweigerd", "NietGevonden", "NogOnbekend", "Onbeschikbaar", "OngeldigeInvoer"]
+__all__ = ["Geweigerd", "Onbeschikbaar"]

@@ -16,8 +16,8 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-from cheques.domain.fouten import BestaatAl
-from wijkwerk.problems import DomainError
+from wijkwerk.fouten import BestaatAl
+from wijkwerk.fouten import DomainError
 
 
 class Rondestatus(enum.StrEnum):

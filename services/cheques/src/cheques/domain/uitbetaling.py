@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from cheques.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 
 _PERIODE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 

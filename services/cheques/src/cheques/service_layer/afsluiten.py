@@ -22,7 +22,7 @@ from cheques.adapters.afsluitingen import Afsluiting, AfsluitingRepository
 from cheques.adapters.referentie import organisator_namen
 from cheques.domain import afstemming
 from cheques.domain.afsluiting import BEGIN_KETEN, Keten, Kop, controleer_afsluiting, slotsaldi, van_dag, volgende
-from cheques.domain.fouten import NietGevonden
+from wijkwerk.fouten import NietGevonden
 from cheques.domain.uitbetaling import Periode
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.events.cheques import PeriodeAfgesloten

@@ -26,7 +26,8 @@ from wijkwerk.settings import KafkaSettings
 
 from cheques.adapters.herberekening import HerberekeningRepository
 from cheques.adapters.referentie import VerdeeltariefRepository
-from cheques.domain.fouten import BestaatAl, Onbeschikbaar
+from cheques.domain.fouten import Onbeschikbaar
+from wijkwerk.fouten import BestaatAl
 from cheques.service_layer.herberekenen_vanaf import vertrouwde_afsluiting, vouw_vanaf
 from cheques.service_layer.herberekening import Herberekening
 from cheques.service_layer.uow import ChequesUnitOfWork

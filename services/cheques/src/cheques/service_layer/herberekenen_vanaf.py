@@ -22,7 +22,7 @@ from wijkwerk.messaging.archief import Geschiedenis, GeschiedenisOnvolledig
 
 from cheques.adapters.afsluitingen import Afsluiting, AfsluitingRepository
 from cheques.adapters.overdracht import OverdrachtRepository
-from cheques.domain.fouten import BestaatAl
+from wijkwerk.fouten import BestaatAl
 from cheques.service_layer.afsluiten import verifieer
 from cheques.service_layer.herberekening import Herberekening
 from cheques.service_layer.uow import ChequesUnitOfWork

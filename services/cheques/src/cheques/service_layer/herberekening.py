@@ -72,7 +72,7 @@ from wijkwerk.events.cheques import (
 from cheques.service_layer.herberekening_overdracht import OverdrachtFold
 from cheques.service_layer.herberekening_uitbetalingen import UitbetalingenFold
 from wijkwerk.events.prestaties import InschrijvingsrechtBetaald, PrestatieGeregistreerd
-from wijkwerk.problems import DomainError
+from wijkwerk.fouten import DomainError
 
 _WIJKWERKER = "wijkwerker:"
 _CONTROLE_ID = uuid.UUID(int=0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cheques.domain.fouten import BestaatAl, OngeldigeInvoer
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 from cheques.domain.tarieven import Soort, Tarieven
 from cheques.service_layer import commands
 from cheques.service_layer.uow import ChequesUnitOfWork

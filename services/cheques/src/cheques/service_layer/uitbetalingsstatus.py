@@ -15,7 +15,7 @@ from cheques.adapters.sepa import Opdrachtgever, Overschrijving, schrijf_pain001
 from cheques.adapters.toeleiding import BankgegevensBron
 from cheques.adapters.uitbetalingen import Ronde, Uitbetaling
 from cheques.domain import levenscyclus as lc
-from cheques.domain.fouten import BestaatAl, NietGevonden, OngeldigeInvoer
+from wijkwerk.fouten import BestaatAl, NietGevonden, OngeldigeInvoer
 from cheques.domain.grootboek import storno_transactie
 from cheques.domain.levenscyclus import Overschrijvingsstatus, Rondestatus
 from cheques.domain.uitbetaling import Periode

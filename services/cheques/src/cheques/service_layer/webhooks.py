@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from cheques.domain.cheque import Bestelling, Cheque, Prestatie, geldig_tot
-from cheques.domain.fouten import BestaatAl, NogOnbekend, OngeldigeInvoer
+from wijkwerk.fouten import BestaatAl, NogOnbekend, OngeldigeInvoer
 from cheques.domain.grootboek import cheque_transactie, maand, reis_transactie
 from cheques.domain.tarieven import Soort
 from cheques.domain.verdeling import Verdeling, verdeel

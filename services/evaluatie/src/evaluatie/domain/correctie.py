@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from evaluatie.domain.evaluatie import TrajectVenster, Uitkomst, controleer_evaluatie
-from evaluatie.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 from evaluatie.domain.uitstroom import controleer_meting
 
 # V-2: the outcomes after which toeleiding ends the trajectory (toeleiding.reacties).

@@ -8,7 +8,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from evaluatie.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 
 
 class Uitkomst(enum.StrEnum):

@@ -6,7 +6,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from evaluatie.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 
 HORIZONTEN = (3, 6, 9, 12)
 

@@ -13,7 +13,7 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from evaluatie.domain.fouten import OngeldigeInvoer, Verboden
+from wijkwerk.fouten import GeenToegang as Verboden, OngeldigeInvoer
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 from fastapi import Depends, Query
 from pydantic import BaseModel
 
-from evaluatie.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 from evaluatie.entrypoints.csv import csv_response
 from wijkwerk.auth import Principal, organisation_filter, require
 from wijkwerk.money import format_euro

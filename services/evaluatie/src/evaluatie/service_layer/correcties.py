@@ -11,7 +11,7 @@ from typing import Any
 
 from evaluatie.domain.correctie import EvaluatieStand, MetingStand, corrigeer_evaluatie, corrigeer_meting
 from evaluatie.domain.evaluatie import TrajectVenster, Uitkomst
-from evaluatie.domain.fouten import NietGevonden
+from wijkwerk.fouten import NietGevonden
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.events.evaluatie import EvaluatieGecorrigeerd, UitstroommetingGecorrigeerd
 

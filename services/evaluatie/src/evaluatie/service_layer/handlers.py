@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from evaluatie.domain.bemiddelaars import controleer_inzet
 from evaluatie.domain.evaluatie import TrajectVenster, Uitkomst, controleer_evaluatie
-from evaluatie.domain.fouten import BestaatAl, NogOnbekend
+from wijkwerk.fouten import BestaatAl, NogOnbekend
 from evaluatie.domain.uitstroom import controleer_meting
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.events.evaluatie import EvaluatieUitgevoerd, UitstroomGemeten

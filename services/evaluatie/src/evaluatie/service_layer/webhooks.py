@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from evaluatie.adapters.webhooks import Abonnementen
 from evaluatie.domain import webhooks as domein
-from evaluatie.domain.fouten import NietGevonden
+from wijkwerk.fouten import NietGevonden
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk import webhooks
 from wijkwerk.events import Envelope, Event, registry

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from prestaties.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 from prestaties.domain.gebruiker import Gebruiker, GebruikerCategorie
 
 

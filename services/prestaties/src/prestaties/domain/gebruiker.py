@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from prestaties.domain.fouten import BestaatAl, OngeldigeInvoer
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 from prestaties.domain.tarieven import Inschrijvingsrecht, geldig_op
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from prestaties.domain.activiteit import Activiteit
-from prestaties.domain.fouten import BestaatAl, OngeldigeInvoer
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 from prestaties.domain.gebruiker import Erkenning, Gebruiker
 
 

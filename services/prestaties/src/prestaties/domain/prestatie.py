@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from prestaties.domain.activiteit import Activiteit
-from prestaties.domain.fouten import BestaatAl, OngeldigeInvoer
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 from prestaties.domain.gebruiker import Erkenning, Gebruiker
 from prestaties.domain.koppeling import Koppeling
 from prestaties.domain.tarieven import VerplaatsingsRegel, geldig_op

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol, TypeVar
 
-from prestaties.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 
 
 class Gedateerd(Protocol):

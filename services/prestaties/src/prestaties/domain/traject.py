@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from prestaties.domain.fouten import NogOnbekend, OngeldigeInvoer
+from wijkwerk.fouten import NogOnbekend, OngeldigeInvoer
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import time
 
-from prestaties.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 
 MINUTEN_PER_DAG = 24 * 60
 

@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy.exc import IntegrityError
 
 from prestaties.domain.activiteit import Activiteit
-from prestaties.domain.fouten import BestaatAl, NietGevonden, NogOnbekend
+from wijkwerk.fouten import BestaatAl, NietGevonden, NogOnbekend
 from prestaties.domain.koppeling import Koppeling
 from prestaties.service_layer import commands
 from prestaties.service_layer.gebruikers import gebruiker_bij

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 
 from prestaties.domain.contact import Contact
-from prestaties.domain.fouten import BestaatAl, NietGevonden, NogOnbekend
+from wijkwerk.fouten import BestaatAl, NietGevonden, NogOnbekend
 from prestaties.domain.gebruiker import Erkenning, ErkenningRegels, Gebruiker, Geldigheid
 from prestaties.service_layer import commands
 from prestaties.service_layer.uow import PrestatiesUnitOfWork

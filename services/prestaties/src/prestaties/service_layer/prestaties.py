@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from prestaties.domain.fouten import NietGevonden
+from wijkwerk.fouten import NietGevonden
 from prestaties.domain.koppeling import Koppeling
 from prestaties.domain.prestatie import Aanvraag, Context, Prestatie, PrestatieStatus
 from prestaties.domain.tarieven import VerplaatsingsRegel

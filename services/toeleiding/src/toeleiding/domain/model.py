@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from toeleiding.domain import regels
-from toeleiding.domain.fouten import BestaatAl, OngeldigeInvoer
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 
 
 class Uitkeringsstatus(enum.StrEnum):

@@ -10,7 +10,7 @@ from schwifty.exceptions import SchwiftyException
 from stdnum.be import bis, nn
 from stdnum.exceptions import ValidationError as StdnumError
 
-from toeleiding.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 
 _NIS = re.compile(r"^\d{5}$")
 # NIS codes by province: Antwerpen 1xxxx, West-Vlaanderen 3xxxx, Oost-Vlaanderen 4xxxx,

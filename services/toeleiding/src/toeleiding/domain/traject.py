@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from toeleiding.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 from toeleiding.domain.model import DossierStatus
 
 

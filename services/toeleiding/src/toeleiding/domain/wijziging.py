@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from toeleiding.domain import regels
-from toeleiding.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 from toeleiding.domain.model import Organisator, Wijkwerker
 
 

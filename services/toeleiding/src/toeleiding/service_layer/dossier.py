@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from toeleiding.domain.fouten import NietGevonden
+from wijkwerk.fouten import NietGevonden
 from toeleiding.domain.model import Wijkwerker
 from toeleiding.domain.wijziging import Adres, Gegevens, Wijziging, wijzigingen
 from toeleiding.service_layer import commands

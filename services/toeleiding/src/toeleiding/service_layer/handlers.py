@@ -8,7 +8,7 @@ from collections.abc import Callable
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from toeleiding.domain.fouten import BestaatAl, GeenToegang, NietGevonden
+from wijkwerk.fouten import BestaatAl, GeenToegang, NietGevonden
 from toeleiding.domain.model import Organisator, Wijkwerker
 from toeleiding.service_layer import commands
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork

@@ -10,7 +10,7 @@ from toeleiding.service_layer import trajecten
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
 from wijkwerk.events import Envelope
 from wijkwerk.events.evaluatie import EvaluatieUitgevoerd
-from wijkwerk.problems import DomainError
+from wijkwerk.fouten import DomainError
 
 log = logging.getLogger("toeleiding.reacties")
 

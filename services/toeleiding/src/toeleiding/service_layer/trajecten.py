@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from toeleiding.domain.fouten import BestaatAl, NietGevonden, OngeldigeInvoer
+from wijkwerk.fouten import BestaatAl, NietGevonden, OngeldigeInvoer
 from toeleiding.domain.traject import DuurRegels, EindeBron, EindeReden, Schorsing, ToeleiderType, Traject
 from toeleiding.service_layer import commands
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork

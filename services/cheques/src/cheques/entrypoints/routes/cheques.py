@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict
 
-from cheques.domain.fouten import NietGevonden
+from wijkwerk.fouten import NietGevonden
 from cheques.entrypoints.deps import get_uow
 from cheques.entrypoints.regelboek import REGELS
 from cheques.entrypoints.schemas.webhooks import Serienummer

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from cheques.adapters.sepa import Opdrachtgever
 from cheques.adapters.toeleiding import BankgegevensBron
 from cheques.adapters.uitbetalingen import Ronde
-from cheques.domain.fouten import NietGevonden
+from wijkwerk.fouten import NietGevonden
 from cheques.domain.uitbetaling import Periode
 from cheques.entrypoints.deps import get_bankgegevens, get_opdrachtgever, get_uow, get_uow_factory
 from cheques.entrypoints.regelboek import REGELS

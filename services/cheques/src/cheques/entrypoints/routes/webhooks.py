@@ -6,7 +6,7 @@ from pydantic import ValidationError
 
 from cheques.config import Settings
 from cheques.domain import handtekening
-from cheques.domain.fouten import OngeldigeInvoer
+from wijkwerk.fouten import OngeldigeInvoer
 from cheques.entrypoints.deps import get_klok, get_settings, get_uow
 from cheques.entrypoints.regelboek import REGELS
 from cheques.entrypoints.schemas import webhooks as s
@@ -15,7 +15,8 @@ from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.actor import zet_actor
 from wijkwerk.events.envelope import Actor
 from wijkwerk.observability import WEBHOOK_REJECTED
-from wijkwerk.problems import PROBLEM_RESPONSES, DomainError
+from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.fouten import DomainError
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"], responses=PROBLEM_RESPONSES)
 

@@ -20,8 +20,9 @@ from evaluatie.adapters.reeksen import Reeksen, maandeinden
 from evaluatie.adapters.tables import rm_organisatoren
 from evaluatie.entrypoints.dashboard import grafieken, ops
 from wijkwerk.auth import TOKEN_COOKIE, Principal, organisation_filter, require, sees_organisation
+from wijkwerk.fouten import NotFound
 from wijkwerk.http import tls
-from wijkwerk.problems import NotFound, Problem
+from wijkwerk.problems import Problem
 
 router = APIRouter(prefix="/dashboard", tags=["dashboard"], include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))

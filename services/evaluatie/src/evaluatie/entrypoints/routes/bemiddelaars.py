@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from evaluatie.adapters.bemiddelaars import Bemiddelaars
-from evaluatie.domain.fouten import NietGevonden
+from wijkwerk.fouten import NietGevonden
 from evaluatie.entrypoints.deps import get_uow
 from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, TabelRapport, antwoord, maanden, scope
 from evaluatie.entrypoints.rapportvoorbeelden import csv_voorbeeld

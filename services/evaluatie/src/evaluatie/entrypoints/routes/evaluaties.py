@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from evaluatie.domain.evaluatie import Uitkomst
-from evaluatie.domain.fouten import NietGevonden, NogOnbekend, OngeldigeInvoer
+from wijkwerk.fouten import NietGevonden, NogOnbekend, OngeldigeInvoer
 from evaluatie.domain.uitstroom import CATEGORIEEN
 from evaluatie.entrypoints.deps import get_uow
 from evaluatie.entrypoints.regelboek import REGELS

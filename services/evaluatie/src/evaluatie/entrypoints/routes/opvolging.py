@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from evaluatie.adapters.correcties import Correcties
 from evaluatie.adapters.opvolging import Opvolging
 from evaluatie.domain.evaluatie import Uitkomst
-from evaluatie.domain.fouten import NietGevonden, OngeldigeInvoer
+from wijkwerk.fouten import NietGevonden, OngeldigeInvoer
 from evaluatie.domain.uitstroom import CATEGORIEEN
 from evaluatie.entrypoints.deps import get_uow
 from evaluatie.entrypoints.regelboek import REGELS

@@ -4,7 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 
 from prestaties.domain.activiteit import Activiteit
-from prestaties.domain.fouten import NietGevonden
+from wijkwerk.fouten import NietGevonden
 from prestaties.entrypoints.deps import Uow
 from prestaties.entrypoints.regelboek import REGELS
 from prestaties.entrypoints.schemas.werk import ActiviteitIn, ActiviteitOut, AfwijkingIn, ToegelatenIn

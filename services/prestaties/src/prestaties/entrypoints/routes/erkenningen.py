@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from prestaties.domain.fouten import NietGevonden
+from wijkwerk.fouten import NietGevonden
 from prestaties.domain.gebruiker import Erkenning
 from prestaties.domain.tarieven import geldig_op
 from prestaties.entrypoints.deps import Instellingen, Uow, Vandaag

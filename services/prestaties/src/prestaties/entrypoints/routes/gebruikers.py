@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from prestaties.domain.fouten import NietGevonden
+from wijkwerk.fouten import NietGevonden
 from prestaties.entrypoints.deps import Instellingen, Uow, Vandaag
 from prestaties.entrypoints.regelboek import REGELS
 from prestaties.entrypoints.schemas.gebruikers import ContactIn, ContactOut, ErkenningIn, ErkenningOut, GebruikerIn, GebruikerOut

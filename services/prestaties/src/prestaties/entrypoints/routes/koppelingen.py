@@ -3,7 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from prestaties.domain.fouten import NietGevonden
+from wijkwerk.fouten import NietGevonden
 from prestaties.domain.koppeling import Koppeling
 from prestaties.entrypoints.deps import Uow
 from prestaties.entrypoints.regelboek import REGELS

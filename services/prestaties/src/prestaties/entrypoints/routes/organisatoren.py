@@ -7,7 +7,8 @@ from pydantic import BaseModel, ConfigDict
 from prestaties.adapters.referentie import OrganisatorReferentie
 from prestaties.entrypoints.regelboek import REGELS
 from wijkwerk.auth import Principal, require
-from wijkwerk.problems import PROBLEM_RESPONSES, NotFound
+from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.fouten import NotFound
 
 router = APIRouter(prefix="/v1/organisatoren", tags=["referentie"], responses=PROBLEM_RESPONSES)
 

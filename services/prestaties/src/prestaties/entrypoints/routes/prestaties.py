@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 
 from prestaties.adapters.prestaties import Filter
-from prestaties.domain.fouten import NietGevonden
+from wijkwerk.fouten import NietGevonden
 from prestaties.domain.koppeling import Koppeling
 from prestaties.domain.prestatie import Prestatie
 from prestaties.domain.traject import TrajectVenster

@@ -3,7 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
 
-from toeleiding.domain.fouten import NietGevonden
+from wijkwerk.fouten import NietGevonden
 from toeleiding.entrypoints.deps import get_uow
 from toeleiding.entrypoints.regelboek import REGELS
 from toeleiding.entrypoints.schemas import OrganisatorIn, OrganisatorOut, TariefIn, WerkingsgebiedIn

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from toeleiding.domain import regels
-from toeleiding.domain.fouten import BestaatAl, NietGevonden
+from wijkwerk.fouten import BestaatAl, NietGevonden
 from toeleiding.domain.model import DossierStatus
 from toeleiding.domain.wijziging import zichtbare_waarde
 from toeleiding.entrypoints.deps import get_uow

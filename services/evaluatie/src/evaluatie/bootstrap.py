@@ -9,7 +9,7 @@ from evaluatie.entrypoints import dashboard
 from evaluatie.entrypoints.routes import abonnementen, bemiddelaars, evaluaties, maandrapporten, nazorg, opvolging, rapporten
 from evaluatie.service_layer import projecties, signalen, webhooks
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
-from evaluatie.service_layer.bezorging import bezorg_tot_leeg
+from evaluatie.service_layer.bezorging import bezorg_tot_leeg, ruim_op
 from wijkwerk.events import topics
 from wijkwerk.http.app import Periodic, Runtime, create_service_app, make_consumer
 
@@ -40,6 +40,8 @@ def build_app(settings: Settings) -> FastAPI:
         consumers=consumers,
         periodic=[Periodic("webhooks-bezorgen", settings.webhook_interval_s,
                            lambda runtime: bezorg_tot_leeg(runtime.sessions, settings.webhook_beleid)),
+                  Periodic("webhooks-opruimen", settings.webhook_opruim_interval_s,
+                           lambda runtime: ruim_op(runtime.sessions, settings.webhook_bewaar_dagen)),
                   Periodic("signaleer-vervaldagen", settings.signalen_interval_s, signaleer_vervaldagen)],
         title="Wijk-werken — evaluatie",
         description="Evaluations, outflow monitoring, the reports the Flemish parliament asks for, and the ops dashboard.",

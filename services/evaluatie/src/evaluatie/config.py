@@ -34,6 +34,9 @@ class Settings(ServiceSettings):
     webhook_max_wacht_s: float = Field(6 * 3600.0, gt=0)
     webhook_max_pogingen: int = Field(12, ge=1)
     webhook_rotatie_overlap_s: float = Field(24 * 3600.0, ge=0)
+    # finished deliveries (and their attempts) are kept this long in the delivery log, then deleted
+    webhook_bewaar_dagen: int = Field(90, ge=1, le=3660)
+    webhook_opruim_interval_s: float = Field(3600.0, gt=0)
     # Dated facts "evaluation due / overdue": how often the job runs, how many days it looks back.
     signalen_interval_s: float = Field(3600.0, gt=0)
     signalen_terugkijk_dagen: int = Field(7, ge=0, le=366)

@@ -179,6 +179,15 @@ class Bezorging:
             {"id": levering.id, "p": poging, "h": http_status, "f": fout and fout[:500], "w": wacht_s},
         )
 
+    async def ruim_op(self, bewaar_dagen: int, aantal: int) -> int:
+        """Deletes up to ``aantal`` finished deliveries (delivered or given up) created more
+        than ``bewaar_dagen`` ago, with their attempts; the number deleted. A pending delivery
+        is never deleted, however old. The attempts are append-only for this role: the
+        database function does it with the owner's rights (migration 2026_12_06_h_bewaren_1).
+        SKIP LOCKED: replicas clean up side by side."""
+        return int(await self.session.scalar(text("SELECT wijkwerk_leveringen_opruimen(:d, :n)"),
+                                             {"d": bewaar_dagen, "n": aantal}) or 0)
+
     async def oudste_wachtend_s(self) -> float:
         return float(await self.session.scalar(text(
             "SELECT coalesce(extract(epoch FROM now() - min(aangemaakt_om)), 0) FROM leveringen "

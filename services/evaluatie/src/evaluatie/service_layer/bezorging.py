@@ -92,3 +92,16 @@ async def bezorg_tot_leeg(sessions: async_sessionmaker[AsyncSession], beleid: Be
     """The periodic job: passes until a batch is not full (bounded by the due rows)."""
     while await bezorg(sessions, beleid, service=service) >= beleid.batch:
         pass
+
+
+async def ruim_op(sessions: async_sessionmaker[AsyncSession], bewaar_dagen: int, batch: int = 1000) -> int:
+    """The retention job: finished deliveries older than ``bewaar_dagen`` go, with their
+    attempts, in transactions of at most ``batch`` (no long lock, bounded memory); the
+    number deleted. The delivery log shows a subscriber that period, no more."""
+    weg = 0
+    while True:
+        async with sessions() as session, session.begin():
+            n = await Bezorging(session).ruim_op(bewaar_dagen, batch)
+        weg += n
+        if n < batch:
+            return weg

@@ -72,6 +72,17 @@ def test_the_dashboard_draws_the_monthly_series_and_the_pipelines(system, browse
     try:
         dom = _aanmelden_en_tekenen(driver, system.url("evaluatie"), token, shot)
         cookie = _cookie(driver)
+        overlappend = _titels_over_werkbalken(driver)
+        # the CSV behind the money chart, fetched as the browser's link does (the session cookie)
+        geld_csv = driver.execute_async_script(
+            "const klaar = arguments[0]; fetch(document.querySelector('section.grafiek a.csv[href*=\"geld.csv\"]').href)"
+            ".then(r => r.text()).then(klaar, e => klaar(String(e)));")
+        # choosing a period: the form keeps it in the URL, the page shows it
+        driver.execute_script("document.getElementById('van').value = arguments[0];"
+                              "document.getElementById('tot').value = arguments[1];", maanden["tot"], maanden["tot"])
+        driver.find_element(By.ID, "toon").click()
+        WebDriverWait(driver, 20).until(lambda d: f"van={maanden['tot']}" in d.current_url)
+        gekozen = driver.page_source
         # logging out drops the cookie; the pages then want a token again
         driver.find_element(By.ID, "afmelden").click()
         WebDriverWait(driver, 20).until(lambda d: d.current_url.endswith("/dashboard/login"))
@@ -98,6 +109,13 @@ def test_the_dashboard_draws_the_monthly_series_and_the_pipelines(system, browse
     for service in ("toeleiding", "prestaties", "cheques", "evaluatie"):
         assert f"<td>{service}" in dom
     assert '<span class="onbereikbaar">' not in dom
+    # every chart has its title beside its toolbar, never under it (checked on the drawn page)
+    assert len(overlappend) >= 6 and all(zichtbaar for _, _, zichtbaar in overlappend), overlappend
+    assert [titel for titel, snijdt, _ in overlappend if snijdt] == []
+    kop, *rijen = geld_csv.strip().splitlines()
+    assert kop.startswith("maand,") and "wijkwerker" in kop and len(rijen) == 12
+    assert any(float(waarde) > 0 for rij in rijen for waarde in rij.split(",")[1:])
+    assert f'value="{maanden["tot"]}"' in gekozen and gekozen.count('class="main-svg"') >= 6
 
     image = Image.open(shot).convert("RGB")
     pixels = sum(1 for p in image.getdata() if all(abs(a - b) <= 6 for a, b in zip(p, PLOTLY_FIRST_COLOUR)))
@@ -117,6 +135,21 @@ def _aanmelden_en_tekenen(driver, base: str, token: str, shot) -> str:
     assert token not in driver.current_url
     driver.save_screenshot(str(shot))
     return driver.page_source
+
+
+def _titels_over_werkbalken(driver) -> list[tuple[str, bool, bool]]:
+    """Per chart section: its title, whether the title's box meets the plotly toolbar's, and
+    whether that toolbar is drawn at all."""
+    return driver.execute_script("""
+        const uit = [];
+        for (const s of document.querySelectorAll('section')) {
+            const kop = s.querySelector('h2'), balk = s.querySelector('.modebar');
+            if (!kop || !balk) continue;
+            const a = kop.getBoundingClientRect(), b = balk.getBoundingClientRect();
+            const snijdt = a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+            uit.push([kop.textContent, snijdt, b.width > 0 && b.height > 0]);
+        }
+        return uit;""")
 
 
 def _cookie(driver) -> dict | None:

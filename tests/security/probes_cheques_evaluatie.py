@@ -165,3 +165,16 @@ def _dashboard(w: Wandeling, rij: scopetabel.Rij) -> None:
 
 _registreer("evaluatie", "GET", "/dashboard", _dashboard)
 lees("evaluatie", "/dashboard/organisatoren/{organisator_id}", _a_org)
+
+
+def _dashboard_csv(w: Wandeling, rij: scopetabel.Rij) -> None:
+    """B gets neither A's figures nor Flanders' (which hold A's); A gets its own."""
+    pad = rij.path.format(grafiek_id="geld")
+    for params in ({"organisator_id": w.a.id}, {}):
+        r = w.call("evaluatie", "GET", pad, _als_b(w, rij), params=params)
+        assert r.status_code == 404, (params, r.status_code, r.text)
+    eigen = w.call("evaluatie", "GET", pad, _als_a(w, rij), params={"organisator_id": w.a.id})
+    assert eigen.status_code == 200 and eigen.text.startswith("maand,"), eigen.text
+
+
+_registreer("evaluatie", "GET", "/dashboard/grafieken/{grafiek_id}.csv", _dashboard_csv)

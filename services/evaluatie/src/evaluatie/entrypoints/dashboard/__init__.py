@@ -1,5 +1,7 @@
-"""The ops dashboard: one page for Flanders and one per organiser, server-rendered with
-plotly charts of the monthly series and the pipelines' backlog, lag and dead letters."""
+"""The ops dashboard: one page for Flanders and one per organiser for a chosen period,
+server-rendered with plotly charts of the monthly series (each downloadable as CSV), the
+month's money split, what is due (evaluations, outflow measurements) and the pipelines'
+health with what to do."""
 
 from __future__ import annotations
 
@@ -11,14 +13,13 @@ from typing import Annotated
 from urllib.parse import parse_qs
 
 import plotly
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
-from evaluatie.adapters.reeksen import Reeksen, maandeinden
 from evaluatie.adapters.tables import rm_organisatoren
-from evaluatie.entrypoints.dashboard import grafieken, ops
+from evaluatie.entrypoints.dashboard import grafieken, ops, pagina, periode, werk
 from wijkwerk.auth import TOKEN_COOKIE, Principal, organisation_filter, require, sees_organisation
 from wijkwerk.fouten import NotFound
 from wijkwerk.http import tls
@@ -74,62 +75,80 @@ async def plotly_js() -> FileResponse:
     return FileResponse(PLOTLY_JS, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
 
 
+Van = Annotated[str | None, Query(description="First month shown, YYYY-MM (default: 11 months before `tot`)")]
+Tot = Annotated[str | None, Query(description="Last month shown, YYYY-MM (default: this month)")]
+
+
 @router.get("", name="vlaanderen")
-async def vlaanderen(request: Request, principal: Reader) -> Response:
+async def vlaanderen(request: Request, principal: Reader, van: Van = None, tot: Tot = None) -> Response:
     if principal.org_type == "organisator" and principal.org:
-        return RedirectResponse(url=str(request.url_for("organisator", organisator_id=principal.org)), status_code=303)
+        url = request.url_for("organisator", organisator_id=principal.org).include_query_params(**request.query_params)
+        return RedirectResponse(url=str(url), status_code=303)
     if organisation_filter(principal) is not None:  # referrers, gebruikers: not Flanders-wide
         raise NotFound("No dashboard for this caller.", rule="dashboard-onbekend")
-    return await _pagina(request, None, "Wijk-werken Vlaanderen")
+    return await _pagina(request, None, "Wijk-werken Vlaanderen", periode.lees(van, tot, date.today()))
 
 
 @router.get("/organisatoren/{organisator_id}", name="organisator")
-async def organisator(organisator_id: uuid.UUID, request: Request, principal: Reader) -> Response:
+async def organisator(organisator_id: uuid.UUID, request: Request, principal: Reader, van: Van = None,
+                      tot: Tot = None) -> Response:
     if not sees_organisation(principal, organisator_id):
         raise NotFound("No such organiser.", rule="organisator-onbekend")
-    return await _pagina(request, organisator_id, None)
+    return await _pagina(request, organisator_id, None, periode.lees(van, tot, date.today()))
 
 
-async def _pagina(request: Request, organisator_id: uuid.UUID | None, titel: str | None) -> Response:
+@router.get("/grafieken/{grafiek_id}.csv", name="grafiek_csv")
+async def grafiek_csv(grafiek_id: str, request: Request, principal: Reader, van: Van = None, tot: Tot = None,
+                      organisator_id: uuid.UUID | None = None) -> Response:
+    """A chart's figures as CSV, for the same period and organiser as the page it is on."""
+    eigen = organisation_filter(principal)
+    if organisator_id is None and eigen is not None:
+        raise NotFound("No Flanders-wide figures for this caller.", rule="dashboard-onbekend")
+    if organisator_id is not None and not sees_organisation(principal, organisator_id):
+        raise NotFound("No such organiser.", rule="organisator-onbekend")
+    p = periode.lees(van, tot, date.today())
+    async with request.app.state.runtime.sessions() as session:
+        gevonden = await pagina.grafiek(session, grafiek_id, p, organisator_id)
+    if gevonden is None:
+        raise NotFound(f"No chart {grafiek_id[:40]!r}.", rule="grafiek-onbekend")
+    naam = f"{grafiek_id}-{organisator_id or 'vlaanderen'}-{p.van}-{p.tot}.csv"
+    return Response(gevonden.csv(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{naam}"'})
+
+
+async def _pagina(request: Request, organisator_id: uuid.UUID | None, titel: str | None, p: periode.Periode
+                  ) -> Response:
     runtime = request.app.state.runtime
-    tot = date.today()
-    einden = maandeinden(tot, 12)
     async with runtime.sessions() as session:
         organisatoren = (await session.execute(select(rm_organisatoren).order_by(rm_organisatoren.c.naam))).all()
-        reeksen = Reeksen(session)
-        dossiers = await reeksen.dossiers(einden, organisator_id)
-        toeleidingen = await reeksen.toeleidingen(einden, organisator_id)
-        evaluaties = await reeksen.evaluaties(einden, organisator_id)
-        uren = await reeksen.uren(einden, organisator_id)
-        geld = await reeksen.geld(einden, organisator_id)
-    if organisator_id is not None:
-        naam = next((o.naam for o in organisatoren if o.id == organisator_id), None)
-        if naam is None:
-            raise NotFound("No such organiser.", rule="organisator-onbekend")
-        titel = naam
+        if organisator_id is not None:
+            titel = next((o.naam for o in organisatoren if o.id == organisator_id), None)
+            if titel is None:
+                raise NotFound("No such organiser.", rule="organisator-onbekend")
+        grafieken_ = await pagina.grafieken(session, p, organisator_id)
+        te_doen = await werk.verzamel(session, p.op, organisator_id)
     urls = runtime.settings.urls
     pipelines = await ops.verzamel({s: urls.metrics_url(s) for s in ("toeleiding", "prestaties", "cheques", "evaluatie")},
                                    verify=tls.verify(urls.ca_file))
+    reeks = {g.id: g.reeksen for g in grafieken_}
+    csv_query = p.query + (f"&organisator_id={organisator_id}" if organisator_id else "")
     context = {
         "titel": titel,
-        "tot": tot,
+        "periode": p,
+        "organisator_id": organisator_id,
         "base": str(request.base_url).rstrip("/"),
         "plotly_url": str(request.url_for("plotly_js")),
         "logout_url": str(request.url_for("logout")),
         "organisatoren": organisatoren,
         "kpi": {
-            "geregistreerd": dossiers["geregistreerd"][-1],
-            "actief_of_voorlopig": dossiers["actief_of_voorlopig"][-1],
-            "toeleidingen": sum(map(sum, toeleidingen.values())),
-            "evaluaties": sum(map(sum, evaluaties.values())),
+            "geregistreerd": reeks["dossiers"]["geregistreerd"][-1],
+            "actief_of_voorlopig": reeks["dossiers"]["actief_of_voorlopig"][-1],
+            "toeleidingen": sum(map(sum, reeks["toeleidingen"].values())),
+            "evaluaties": sum(map(sum, reeks["evaluaties"].values())),
         },
-        "grafieken": [
-            grafieken.maandgrafiek("Dossiers op maandeinde (RPT-01)", einden, dossiers, "dossiers", soort="line"),
-            grafieken.maandgrafiek("Toeleidingen per toeleider (RPT-05, RPT-07)", einden, toeleidingen, "toeleidingen"),
-            grafieken.maandgrafiek("Evaluaties per uitkomst (RPT-08)", einden, evaluaties, "evaluaties"),
-            grafieken.maandgrafiek("Begonnen uren per gebruikerscategorie (RPT-06)", einden, uren, "uren"),
-            grafieken.maandgrafiek("Verdeling van de cheques in euro, per validatiemaand (RPT-18)", einden, geld, "geld"),
-        ],
+        "grafieken": [(g, str(request.url_for("grafiek_csv", grafiek_id=g.id)) + "?" + csv_query) for g in grafieken_],
+        "verdeling": pagina.verdeling(grafieken_[-1]),
+        "te_doen": te_doen,
         "ops": pipelines,
         "ops_grafiek": grafieken.opsgrafiek(pipelines),
         "berekend_op": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

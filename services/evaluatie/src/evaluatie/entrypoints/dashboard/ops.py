@@ -1,5 +1,6 @@
-"""Operational figures for the dashboard: outbox backlog, consumer lag and dead letters
-of every service, read from their Prometheus ``/metrics`` (an ops view, not a report)."""
+"""Operational figures for the dashboard: outbox backlog, consumer lag, parked events and the
+relay's leadership of every service, read from their Prometheus ``/metrics`` (an ops view,
+not a report), each with what to do when it is off (the runbooks in deploy/README.md)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,11 @@ METRICS = {
     "wijkwerk_consumer_lag": "consumer_lag",
     "wijkwerk_dlq_total": "dlq",
     "wijkwerk_events_duplicate_total": "duplicates",
+    "wijkwerk_relay_leader": "relay_leider",
 }
+# thresholds at which the dashboard says what to do (the alert rules in deploy/ use these
+# figures over time; the page shows the moment)
+DREMPELS = {"outbox_backlog": 1_000, "consumer_lag": 1_000}
 
 
 @dataclass
@@ -23,6 +28,24 @@ class ServiceOps:
     service: str
     bereikbaar: bool
     waarden: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def advies(self) -> list[str]:
+        """What to do, most urgent first; empty when the pipeline is healthy."""
+        if not self.bereikbaar:
+            return ["Dienst onbereikbaar: zie runbook WijkwerkServiceDown (deploy/README.md)."]
+        uit = []
+        if self.waarden.get("relay_leider", 0) < 1:
+            uit.append("Geen relay-leider in dit proces: als geen enkele replica leidt, blijven events in de outbox; "
+                       "zie runbook WijkwerkRelayNoLeader.")
+        if self.waarden.get("dlq", 0) > 0:
+            uit.append("Geparkeerde events: `wijkwerk dlq lijst --service " + self.service + "`, oorzaak herstellen, "
+                       "dan `wijkwerk dlq opnieuw`; zie runbook WijkwerkDeadLetters.")
+        if self.waarden.get("outbox_backlog", 0) >= DREMPELS["outbox_backlog"]:
+            uit.append("Outbox loopt achter: broker bereikbaar? zie runbook WijkwerkOutboxBacklog.")
+        if self.waarden.get("consumer_lag", 0) >= DREMPELS["consumer_lag"]:
+            uit.append("Consumers lopen achter: zie runbook WijkwerkConsumerLag.")
+        return uit
 
 
 def parse(text: str) -> dict[str, float]:

@@ -46,6 +46,16 @@ async def wereld(env, fold):
                            reden="einde_advies"),
         _cheque(A, date(2026, 3, 20)), _cheque(A, date(2026, 3, 25)), _cheque(A, date(2026, 4, 8)),
         _cheque(B, date(2026, 3, 21)),
+        t.WijkwerkerIngeschreven(wijkwerker_id=wid, organisator_id=A, domicilie_nis_code="31005",
+                                 uitkeringsstatus="leefloon", ex_pwa=False, onbeperkt_recht=False,
+                                 ingeschreven_op=date(2025, 1, 1)),
+        # March's run (made in April): two payouts of A's worker, returned by the bank in April and May
+        *(c.UitbetalingUitgevoerd(wijkwerker_id=wid, periode="2026-03", bedrag_cent=bedrag, uitgevoerd_op=date(2026, 4, 2),
+                                  end_to_end_id=f"WW-2026-03-{i}", boekmaand=date(2026, 3, 1))
+          for i, bedrag in enumerate((820, 410))),
+        *(c.UitbetalingTeruggeboekt(wijkwerker_id=wid, periode="2026-03", bedrag_cent=bedrag, end_to_end_id=f"WW-2026-03-{i}",
+                                    bron="camt.054", reden="AC04", bankdatum=bankdatum, boekmaand=bankdatum.replace(day=1))
+          for i, bedrag, bankdatum in ((1, 410, date(2026, 4, 9)), (0, 820, date(2026, 5, 6)))),
     )
     return wid
 
@@ -86,6 +96,15 @@ async def test_the_page_shows_the_period_the_months_split_and_what_is_due_as_of_
     # ... and not yet a month earlier: only facts and points up to the period's end count
     februari = (await client.get(f"/dashboard/organisatoren/{A}", params={"tot": "2026-02"}, headers=h)).text
     assert '<td id="metingen-te-doen">0</td>' in februari and 'value="2025-03"' in februari
+    # the page for March shows February's run (none); for April, March's run made on
+    # 2026-04-02, with the return of 2026-04-09 but not yet the one of 2026-05-06
+    assert '<td id="uitbetaald-aantal">0</td>' in pagina
+    april = (await client.get(f"/dashboard/organisatoren/{A}", params={"tot": "2026-04"}, headers=h)).text
+    assert "Uitbetalingen van 2026-03" in april and '<td id="uitbetaald-aantal">2</td>' in april
+    assert '<td id="teruggeboekt-aantal">1</td>' in april and "<td>12.30</td>" in april and "<td>4.10</td>" in april
+    b_april = (await client.get(f"/dashboard/organisatoren/{B}", params={"tot": "2026-04"},
+                            headers=tokens.headers(LEZER, org_type="organisator", org=str(B)))).text
+    assert '<td id="uitbetaald-aantal">0</td>' in b_april  # A's worker's payouts are not B's
     # every chart links its CSV for the same period and organiser
     assert f"/dashboard/grafieken/uren.csv?van=2026-01&amp;tot=2026-03&amp;organisator_id={A}" in pagina
 

@@ -64,6 +64,24 @@ class Reeksen:
         return _per_maand(await self.session.execute(query), einden)
 
 
+    async def uitbetalingen(self, periode: str, op: date, organisator_id: uuid.UUID | None) -> dict[str, int]:
+        """The payout run of ``periode`` (YYYY-MM) as known on ``op``: payouts made and their
+        total, how many of them the bank refused or returned (booked back) and that total."""
+        row = (await self.session.execute(_UITBETALINGEN, {"periode": periode, "op": op,
+                                                            "organisator_id": organisator_id})).one()
+        return dict(row._mapping)
+
+
+_UITBETALINGEN = text(
+    """
+    SELECT count(*) AS uitgevoerd, coalesce(sum(u.bedrag_cent), 0) AS uitgevoerd_cent,
+           count(*) FILTER (WHERE u.teruggeboekt_op <= :op) AS teruggeboekt,
+           coalesce(sum(u.bedrag_cent) FILTER (WHERE u.teruggeboekt_op <= :op), 0) AS teruggeboekt_cent
+    FROM rm_uitbetalingen u LEFT JOIN rm_dossiers d ON d.wijkwerker_id = u.wijkwerker_id
+    WHERE u.periode = :periode AND u.uitgevoerd_op <= :op
+      AND (CAST(:organisator_id AS uuid) IS NULL OR d.organisator_id = CAST(:organisator_id AS uuid))
+    """
+)
 _UREN = text(
     """
     SELECT date_trunc('month', datum) AS maand, gebruiker_categorie, sum(begonnen_uren)

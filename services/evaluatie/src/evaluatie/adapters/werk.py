@@ -61,6 +61,11 @@ _SQL = {
                      ON CONFLICT DO NOTHING""",
     "terugbetaald": """UPDATE rm_cheques_uitgegeven SET terugbetaald_op = :terugbetaald_op
                        WHERE serienummer = :serienummer""",
+    "uitbetaling": """INSERT INTO rm_uitbetalingen (end_to_end_id, wijkwerker_id, periode, bedrag_cent, uitgevoerd_op)
+                      VALUES (:end_to_end_id, :wijkwerker_id, :periode, :bedrag_cent, :uitgevoerd_op)
+                      ON CONFLICT DO NOTHING""",
+    "teruggeboekt": """UPDATE rm_uitbetalingen SET teruggeboekt_op = :bankdatum, terug_reden = coalesce(:reden, :bron)
+                       WHERE end_to_end_id = :end_to_end_id""",
     "reis_teruggedraaid": "DELETE FROM rm_reisvergoedingen WHERE koppeling_id = :koppeling_id AND datum = :datum",
     "reis": """INSERT INTO rm_reisvergoedingen (koppeling_id, datum, organisator_id, gevalideerd_op, bedrag_cent)
                VALUES (:koppeling_id, :datum, :organisator_id, :gevalideerd_op, :bedrag_cent) ON CONFLICT DO NOTHING""",

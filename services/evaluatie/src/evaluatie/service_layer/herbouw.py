@@ -42,7 +42,7 @@ CONSUMER = "rapportering"
 LEESMODELLEN = (
     "rm_organisatoren", "rm_dossiers", "rm_toeleidingen", "rm_trajecten", "rm_prestaties", "rm_gebruikers",
     "rm_erkenningen", "rm_erkenning_perioden", "rm_contacten", "rm_bestellingen", "rm_cheques_gevalideerd",
-    "rm_reisvergoedingen", "rm_cheques_uitgegeven",
+    "rm_reisvergoedingen", "rm_cheques_uitgegeven", "rm_uitbetalingen",
 )
 SCHEMA_PREFIX = "herbouw_"
 _WANTED = {model.event_type for model in HANDLERS}

@@ -98,6 +98,9 @@ WERK_EN_GELD = {
         "validatie",
     ),
     c.ChequeTerugbetaald: _schrijf("terugbetaald", "serienummer", "terugbetaald_op"),
+    c.UitbetalingUitgevoerd: _schrijf("uitbetaling", "end_to_end_id", "wijkwerker_id", "periode", "bedrag_cent",
+                                      "uitgevoerd_op"),
+    c.UitbetalingTeruggeboekt: _schrijf("teruggeboekt", "end_to_end_id", "bankdatum", "reden", "bron"),
     c.VerplaatsingsvergoedingToegekend: _schrijf(
         "reis", "koppeling_id", "datum", "organisator_id", "gevalideerd_op", "bedrag_cent"
     ),

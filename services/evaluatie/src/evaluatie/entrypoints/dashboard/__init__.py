@@ -18,6 +18,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
+from evaluatie.adapters.reeksen import Reeksen
 from evaluatie.adapters.tables import rm_organisatoren
 from evaluatie.entrypoints.dashboard import grafieken, ops, pagina, periode, werk
 from wijkwerk.auth import TOKEN_COOKIE, Principal, organisation_filter, require, sees_organisation
@@ -127,6 +128,7 @@ async def _pagina(request: Request, organisator_id: uuid.UUID | None, titel: str
                 raise NotFound("No such organiser.", rule="organisator-onbekend")
         grafieken_ = await pagina.grafieken(session, p, organisator_id)
         te_doen = await werk.verzamel(session, p.op, organisator_id)
+        uitbetalingen = await Reeksen(session).uitbetalingen(p.vorige_maand, p.op, organisator_id)
     urls = runtime.settings.urls
     pipelines = await ops.verzamel({s: urls.metrics_url(s) for s in ("toeleiding", "prestaties", "cheques", "evaluatie")},
                                    verify=tls.verify(urls.ca_file))
@@ -149,6 +151,7 @@ async def _pagina(request: Request, organisator_id: uuid.UUID | None, titel: str
         "grafieken": [(g, str(request.url_for("grafiek_csv", grafiek_id=g.id)) + "?" + csv_query) for g in grafieken_],
         "verdeling": pagina.verdeling(grafieken_[-1]),
         "te_doen": te_doen,
+        "uitbetalingen": uitbetalingen,
         "ops": pipelines,
         "ops_grafiek": grafieken.opsgrafiek(pipelines),
         "berekend_op": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -25,6 +25,11 @@ class Periode:
     op: date  # the as-of date: the period's last day, or today if that is earlier
 
     @property
+    def vorige_maand(self) -> str:
+        """The month before ``tot``: its payout run is made in ``tot`` (early in the month)."""
+        return f"{date.fromisoformat(self.tot + '-01') - relativedelta(months=1):%Y-%m}"
+
+    @property
     def query(self) -> str:
         return f"van={self.van}&tot={self.tot}"
 

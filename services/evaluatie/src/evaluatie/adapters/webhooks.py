@@ -192,3 +192,22 @@ class Bezorging:
         return float(await self.session.scalar(text(
             "SELECT coalesce(extract(epoch FROM now() - min(aangemaakt_om)), 0) FROM leveringen "
             "WHERE status = 'wachtend'")) or 0)
+
+
+async def stand(session: AsyncSession, organisator_id: uuid.UUID | None) -> dict[str, float]:
+    """Outbound deliveries now, for the dashboard: subscriptions, deliveries pending and given up
+    (every one still in the log), delivered in the last 24 h, and the oldest pending one's age
+    in seconds; an organiser's page counts the subscriptions limited to it only."""
+    row = (await session.execute(text(
+        "SELECT (SELECT count(*) FROM abonnementen a WHERE a.opgezegd_om IS NULL AND (CAST(:org AS uuid) IS NULL "
+        "        OR a.organisator_id = CAST(:org AS uuid))) AS abonnementen, "
+        "  count(*) FILTER (WHERE l.status = 'wachtend') AS wachtend, "
+        "  count(*) FILTER (WHERE l.status = 'mislukt') AS mislukt, "
+        "  count(*) FILTER (WHERE l.status = 'geleverd' AND l.aangemaakt_om > now() - interval '1 day') AS geleverd_24u, "
+        "  coalesce(extract(epoch FROM now() - min(l.aangemaakt_om) FILTER (WHERE l.status = 'wachtend')), 0) "
+        "    AS oudste_wachtend_s "
+        "FROM leveringen l JOIN abonnementen a ON a.id = l.abonnement_id "
+        "WHERE (CAST(:org AS uuid) IS NULL OR a.organisator_id = CAST(:org AS uuid)) "
+        "  AND (l.status <> 'geleverd' OR l.aangemaakt_om > now() - interval '1 day')"),
+        {"org": organisator_id})).one()
+    return {k: float(v or 0) for k, v in row._mapping.items()}

@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
 from evaluatie.adapters.reeksen import Reeksen
+from evaluatie.adapters import webhooks
 from evaluatie.adapters.tables import rm_organisatoren
 from evaluatie.entrypoints.dashboard import grafieken, ops, pagina, periode, werk
 from wijkwerk.auth import TOKEN_COOKIE, Principal, organisation_filter, require, sees_organisation
@@ -129,6 +130,7 @@ async def _pagina(request: Request, organisator_id: uuid.UUID | None, titel: str
         grafieken_ = await pagina.grafieken(session, p, organisator_id)
         te_doen = await werk.verzamel(session, p.op, organisator_id)
         uitbetalingen = await Reeksen(session).uitbetalingen(p.vorige_maand, p.op, organisator_id)
+        leveringen = await webhooks.stand(session, organisator_id)
     urls = runtime.settings.urls
     pipelines = await ops.verzamel({s: urls.metrics_url(s) for s in ("toeleiding", "prestaties", "cheques", "evaluatie")},
                                    verify=tls.verify(urls.ca_file))
@@ -152,6 +154,8 @@ async def _pagina(request: Request, organisator_id: uuid.UUID | None, titel: str
         "verdeling": pagina.verdeling(grafieken_[-1]),
         "te_doen": te_doen,
         "uitbetalingen": uitbetalingen,
+        "webhooks": leveringen,
+        "webhooks_advies": ops.webhook_advies(leveringen),
         "ops": pipelines,
         "ops_grafiek": grafieken.opsgrafiek(pipelines),
         "berekend_op": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -48,6 +48,23 @@ class ServiceOps:
         return uit
 
 
+# a pending delivery older than this is behind (the alert WijkwerkOutboundWebhooksBehind)
+WEBHOOK_ACHTER_S = 3600.0
+
+
+def webhook_advies(stand: dict[str, float]) -> list[str]:
+    """What to do about the partners' outbound webhooks (``adapters.webhooks.stand``)."""
+    uit = []
+    if stand.get("mislukt", 0) > 0:
+        uit.append("Leveringen opgegeven na alle pogingen: de partner herstelt zijn endpoint en vraagt ze opnieuw "
+                   "(POST /v1/abonnementen/{id}/leveringen/{levering}/opnieuw); zie runbook "
+                   "WijkwerkOutboundWebhooksFailing.")
+    if stand.get("oudste_wachtend_s", 0) > WEBHOOK_ACHTER_S:
+        uit.append("Leveringen wachten langer dan een uur: endpoint van de partner traag of onbereikbaar, of de "
+                   "workers van evaluatie staan stil; zie runbook WijkwerkOutboundWebhooksBehind.")
+    return uit
+
+
 def parse(text: str) -> dict[str, float]:
     totals = dict.fromkeys(METRICS.values(), 0.0)
     for family in text_string_to_metric_families(text):

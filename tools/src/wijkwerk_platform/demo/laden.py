@@ -16,6 +16,7 @@ from wijkwerk.auth import mint_token
 from wijkwerk_platform.demo import wereld
 from wijkwerk_platform.demo.catalogus import Catalogus
 from wijkwerk_platform.demo.dossiers import Dossiers
+from wijkwerk_platform.demo.partner import Partner
 from wijkwerk_platform.demo.plan import plan
 from wijkwerk_platform.demo.samenvatting import Samenvatting
 from wijkwerk_platform.demo.uitgever import embedded_uitgever_geheimen
@@ -24,7 +25,7 @@ from wijkwerk_platform.demo.webhooks import Webhooks
 SCOPES = [
     "toeleiding:admin", "toeleiding:read", "toeleiding:write",
     "prestaties:read", "prestaties:write", "prestaties:admin",
-    "cheques:read", "cheques:admin", "evaluatie:write", "rapportering:read",
+    "cheques:read", "cheques:admin", "evaluatie:write", "rapportering:read", "webhooks:beheer",
 ]
 
 
@@ -42,6 +43,9 @@ class DemoLoader(Catalogus, Dossiers, Webhooks):
         plannen = plan(self.seed, scale, self.vandaag)
         self.samenvatting.van = self.vandaag - relativedelta(months=wereld.WERELD_MAANDEN)
         self.samenvatting.tot = self.vandaag
+        partner = Partner(self.client, self.urls["evaluatie"]) if "evaluatie" in self.urls else None
+        if partner is not None:
+            await partner.start()
         await self.organisatoren(plannen)
         volledig = "prestaties" in self.urls
         with Progress(TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
@@ -56,6 +60,10 @@ class DemoLoader(Catalogus, Dossiers, Webhooks):
             await asyncio.gather(*(self.wijkwerker(p, w, t_w) for p in plannen for w in p.werkers))
             await asyncio.gather(*(self.cheques(p, g, t_c) for p, g in alle_gebruikers))
         self._voortgang = None
+        if partner is not None:
+            await partner.stop()
+            self.samenvatting.webhooks_ontvangen = len(partner.gezien)
+            self.samenvatting.webhooks_ongeldig = partner.ongeldig
         self.samenvatting.seconden = time.monotonic() - begonnen
         return self.samenvatting
 

@@ -31,6 +31,8 @@ class Samenvatting:
     evaluaties: int = 0
     uitstroommetingen: int = 0
     contacten: int = 0
+    webhooks_ontvangen: int = 0  # distinct deliveries the demo partner received, signature checked
+    webhooks_ongeldig: int = 0  # deliveries whose signature did not check (expected: none)
     # Tallies of what was sent, for checks against the reports.
     per_advies: Counter = field(default_factory=Counter)  # (advies_maanden, "YYYY-MM" received) → referrals
     actief_of_voorlopig: int = 0  # dossiers expected actief/voorlopig today
@@ -55,7 +57,8 @@ class Samenvatting:
             f"({self.bevestigd} confirmed, {self.gecorrigeerd} corrected, {self.geannuleerd} cancelled), "
             f"{self.bestellingen} cheque orders, {self.cheques_uitgegeven} cheques issued, "
             f"{self.cheques_gevalideerd} validated, {self.evaluaties} evaluations, "
-            f"{self.uitstroommetingen} outflow measurements, {self.contacten} contacts; "
+            f"{self.uitstroommetingen} outflow measurements, {self.contacten} contacts, "
+            f"{self.webhooks_ontvangen} webhooks received by the demo partner ({self.webhooks_ongeldig} badly signed); "
             f"rejected as expected: {dict(self.geweigerd) or 'none'}; "
             f"unexpected refusals: {dict(self.onverwacht) or 'none'}; "
             f"world {self.van} – {self.tot}, {self.seconden:.1f} s"

@@ -54,6 +54,7 @@ def _chequevoorraad(ids: Ids) -> Probe:
 
 _registreer("cheques", "GET", "/v1/gebruikers/{gebruiker_id}/chequevoorraad", _chequevoorraad(_a_gebruiker))
 _registreer("cheques", "GET", "/v1/organisatoren/{organisator_id}/chequevoorraad", _chequevoorraad(_a_org))
+lees("cheques", "/v1/gebruikers/{gebruiker_id}/tellers", _a_gebruiker)  # issue #23 item 1: 404 like an unknown one
 
 
 def _afstemming(w: Wandeling, rij: scopetabel.Rij) -> None:

@@ -179,3 +179,4 @@ def _dashboard_csv(w: Wandeling, rij: scopetabel.Rij) -> None:
 
 
 _registreer("evaluatie", "GET", "/dashboard/grafieken/{grafiek_id}.csv", _dashboard_csv)
+lees("evaluatie", "/dashboard/organisatoren/{organisator_id}/tellers", _a_org)  # issue #23 item 1

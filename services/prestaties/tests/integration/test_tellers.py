@@ -4,9 +4,13 @@ is what a registration is refused at, as of a business date, scoped per organise
 import uuid
 from datetime import date
 
+import pytest
+
 from prestaties.service_layer.evaluaties import HANDLERS as EVALUATIE_HANDLERS
 from wijkwerk.events import Envelope
 from wijkwerk.events.evaluatie import EvaluatieGecorrigeerd, EvaluatieUitgevoerd
+
+pytestmark = pytest.mark.integration
 
 PAD = "/v1/wijkwerkers/{}/tellers"
 

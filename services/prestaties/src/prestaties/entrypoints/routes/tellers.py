@@ -92,7 +92,9 @@ class WijkwerkerTellersOut(BaseModel):
     description=(
         "As of `op` (default today), using only facts dated on or before it: started hours left under the month "
         "and year caps (the same stand and rule that refuse a registration dated `op`), days left in the "
-        "trajectory, the next evaluation due. Hours count over all organisers (A-02); an organiser sees a worker "
+        "trajectory, the next evaluation due. A registration dated D is judged on D's whole month and year, so "
+        "one backdated to D also meets hours dated after D: ask as of today (the default) for this month. "
+        "Hours count over all organisers (A-02); an organiser sees a worker "
         "with a trajectory at itself and only those trajectories; VDAB and services see all."
     ),
     responses=REGELS.weigert("wijkwerker-onbekend"),

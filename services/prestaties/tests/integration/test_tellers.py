@@ -98,8 +98,9 @@ async def test_trajectory_days_and_the_next_evaluation_as_of_a_date(env, wereld)
     await _evaluatie(env, w, date(2025, 7, 1), evaluatie_id)
     assert (await _tellers(env, w, "2025-06-30"))["traject"]["volgende_evaluatie"] == "2025-07-06"  # not yet held
     na = (await _tellers(env, w, "2025-07-01"))["traject"]
+    # Next due 1 Jan 2026, after the trajectory's last day (31 Dec 2025): none to plan.
     assert (na["laatste_evaluatie"], na["volgende_evaluatie"], na["evaluatie_achterstallig"]) == (
-        "2025-07-01", "2026-01-01", False)
+        "2025-07-01", None, False)
     await _evaluatie(env, w, date(2025, 7, 3), evaluatie_id, gecorrigeerd=True)  # the date corrected
     assert (await _tellers(env, w, "2025-07-02"))["traject"]["laatste_evaluatie"] is None
     einde = (await _tellers(env, w, "2026-01-05"))["traject"]

@@ -84,11 +84,19 @@ def test_no_evaluation_yet_is_due_six_months_after_the_start():
 
 
 def test_the_next_evaluation_follows_the_last_one_dated_by_the_date_asked():
-    v = _venster(gepland_einde=date(2027, 1, 9))
+    v = _venster(gepland_einde=date(2027, 12, 31))
     evaluaties = [date(2026, 7, 1), date(2026, 11, 2)]
     assert traject_teller(v, evaluaties, date(2026, 10, 1)).volgende_evaluatie == date(2027, 1, 1)
     assert traject_teller(v, evaluaties, date(2026, 11, 2)).volgende_evaluatie == date(2027, 5, 2)
     assert traject_teller(v, evaluaties, date(2026, 6, 30)).volgende_evaluatie == date(2026, 7, 10)
+
+
+def test_no_evaluation_to_plan_when_due_after_the_last_day():
+    v = _venster(start=date(2026, 1, 10), gepland_einde=date(2027, 1, 9))  # 12 months
+    assert traject_teller(v, [date(2026, 7, 10)], date(2026, 8, 1)).volgende_evaluatie is None  # 2027-01-10
+    assert traject_teller(v, [date(2026, 7, 9)], date(2026, 8, 1)).volgende_evaluatie == date(2027, 1, 9)
+    assert traject_teller(_venster(gepland_einde=None), [date(2026, 7, 10)], date(2026, 8, 1)).volgende_evaluatie == (
+        date(2027, 1, 10))  # the unlimited right: always a next one
 
 
 def test_overdue_evaluation_and_none_after_the_end():

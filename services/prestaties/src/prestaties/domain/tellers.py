@@ -33,7 +33,7 @@ class TrajectTeller:
     loopt: bool  # the trajectory runs on the date asked
     dagen_over: int | None  # days on which it still runs, the date asked included; None: no end
     laatste_evaluatie: date | None
-    volgende_evaluatie: date | None  # None once the trajectory has ended
+    volgende_evaluatie: date | None  # None once the trajectory has ended, or when due after its last day
     evaluatie_achterstallig: bool  # due before the date asked and not held by then
 
 
@@ -78,6 +78,9 @@ def traject_teller(venster: TrajectVenster, evaluaties: Sequence[date], op: date
     laatste = max((d for d in evaluaties if d <= op), default=None)
     loopt = venster.omvat(op)
     volgende = volgende_evaluatie(venster.start, laatste) if loopt else None
+    einde = venster.laatste_dag()
+    if volgende is not None and einde is not None and volgende > einde:
+        volgende = None  # due after the trajectory's last day: no evaluation to plan (as evaluatie plans)
     return TrajectTeller(
         traject_id=venster.traject_id, organisator_id=venster.organisator_id, start=venster.start,
         laatste_dag=venster.laatste_dag(), loopt=loopt, dagen_over=dagen_over(venster, op),

@@ -59,7 +59,7 @@ class TrajectTellers(BaseModel):
                                                "null without an end")
     laatste_evaluatie: date | None = Field(description="The latest evaluation dated on or before `op`")
     volgende_evaluatie: date | None = Field(description="A-11: last evaluation (or start) + 6 months; null once "
-                                                        "the trajectory has ended")
+                                                        "the trajectory has ended or when due after its last day")
     evaluatie_achterstallig: bool
 
     @classmethod

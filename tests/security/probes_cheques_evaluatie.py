@@ -54,6 +54,7 @@ def _chequevoorraad(ids: Ids) -> Probe:
 
 _registreer("cheques", "GET", "/v1/gebruikers/{gebruiker_id}/chequevoorraad", _chequevoorraad(_a_gebruiker))
 _registreer("cheques", "GET", "/v1/organisatoren/{organisator_id}/chequevoorraad", _chequevoorraad(_a_org))
+lees("cheques", "/v1/gebruikers/{gebruiker_id}/tellers", _a_gebruiker)  # issue #23 item 1: 404 like an unknown one
 
 
 def _afstemming(w: Wandeling, rij: scopetabel.Rij) -> None:
@@ -178,3 +179,4 @@ def _dashboard_csv(w: Wandeling, rij: scopetabel.Rij) -> None:
 
 
 _registreer("evaluatie", "GET", "/dashboard/grafieken/{grafiek_id}.csv", _dashboard_csv)
+lees("evaluatie", "/dashboard/organisatoren/{organisator_id}/tellers", _a_org)  # issue #23 item 1

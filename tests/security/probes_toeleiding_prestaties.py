@@ -161,3 +161,4 @@ schrijf("prestaties", "POST", "/v1/prestaties/{prestatie_id}/annulering", _a_pre
         lambda w: {"door": "organisator", "reden": "Dubbel ingevoerd"}, _prestatie_a)
 lees("prestaties", "/v1/wijkwerkers/{wijkwerker_id}/trajecten", _a_werker)
 lees("prestaties", "/v1/wijkwerkers/{wijkwerker_id}/uren", _a_werker)
+lees("prestaties", "/v1/wijkwerkers/{wijkwerker_id}/tellers", _a_werker)  # issue #23 item 1

@@ -4,7 +4,17 @@ from fastapi import FastAPI
 
 from cheques.adapters.herberekening import laatste_herberekening
 from cheques.config import PRESTATIES_CONSUMER, Settings
-from cheques.entrypoints.routes import afrekeningen, cheques, grootboek, periodes, tarieven, uitbetalingen, voorraad, webhooks
+from cheques.entrypoints.routes import (
+    afrekeningen,
+    cheques,
+    grootboek,
+    periodes,
+    tarieven,
+    tellers,
+    uitbetalingen,
+    voorraad,
+    webhooks,
+)
 from cheques.service_layer import prestaties, referentie, terugdraaien
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.dienstentoken import service_token
@@ -45,7 +55,7 @@ def build_app(settings: Settings) -> FastAPI:
         routers=[
             tarieven.router, tarieven.rates, webhooks.router, cheques.router, uitbetalingen.router,
             uitbetalingen.bank, uitbetalingen.historiek,
-            afrekeningen.router, grootboek.router, voorraad.router, periodes.router,
+            afrekeningen.router, grootboek.router, voorraad.router, tellers.router, periodes.router,
         ],
         consumers=consumers,
         periodic=[Periodic("draai-validaties-terug", settings.terugdraaien_interval_s, draai_validaties_terug),

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from evaluatie.config import Settings
 from evaluatie.entrypoints import dashboard
+from evaluatie.entrypoints.dashboard import tellers as dashboard_tellers
 from evaluatie.entrypoints.routes import abonnementen, bemiddelaars, evaluaties, maandrapporten, nazorg, opvolging, rapporten
 from evaluatie.service_layer import projecties, signalen, webhooks
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
@@ -36,7 +37,8 @@ def build_app(settings: Settings) -> FastAPI:
         name="evaluatie",
         settings=settings,
         routers=[evaluaties.router, opvolging.router, bemiddelaars.router, rapporten.router, maandrapporten.router, nazorg.router,
-                 bemiddelaars.rapport, abonnementen.router, dashboard.router],
+                 bemiddelaars.rapport, abonnementen.router, dashboard.router,
+                 dashboard_tellers.router],
         consumers=consumers,
         periodic=[Periodic("webhooks-bezorgen", settings.webhook_interval_s,
                            lambda runtime: bezorg_tot_leeg(runtime.sessions, settings.webhook_beleid)),

@@ -3,16 +3,28 @@
 from fastapi import FastAPI
 
 from prestaties.config import Settings
-from prestaties.entrypoints.routes import activiteiten, erkenningen, gebruikers, koppelingen, organisatoren, prestaties
-from prestaties.service_layer import referentie
+from prestaties.entrypoints.routes import (
+    activiteiten,
+    erkenningen,
+    gebruikers,
+    koppelingen,
+    organisatoren,
+    prestaties,
+    tellers,
+)
+from prestaties.service_layer import evaluaties, referentie
 from wijkwerk.events import topics
 from wijkwerk.http.app import Runtime, create_service_app, make_consumer
 
 
 def consumers(runtime: Runtime):
     # One consumer folds everything prestaties needs from toeleiding: organisers with
-    # their area, and the workers' trajectory windows.
-    return [make_consumer(runtime, "referentie", [topics.TOELEIDING], referentie.HANDLERS)]
+    # their area, and the workers' trajectory windows; another the evaluation dates from
+    # evaluatie (the next evaluation due on a worker's counters, issue #23 item 1).
+    return [
+        make_consumer(runtime, "referentie", [topics.TOELEIDING], referentie.HANDLERS),
+        make_consumer(runtime, "evaluaties", [topics.EVALUATIE], evaluaties.HANDLERS),
+    ]
 
 
 def build_app(settings: Settings) -> FastAPI:
@@ -21,7 +33,7 @@ def build_app(settings: Settings) -> FastAPI:
         settings=settings,
         routers=[
             gebruikers.router, erkenningen.router, activiteiten.router, koppelingen.router, prestaties.router,
-            organisatoren.router,
+            organisatoren.router, tellers.router,
         ],
         consumers=consumers,
         title="Wijk-werken — prestaties",

@@ -63,3 +63,19 @@ class Voorraad:
             per[(r.organisator_id, r.gebruiker_id, r.drager)].append(
                 ChequeFeiten(r.geldig_tot, r.gevalideerd, bool(r.terugbetaald), bool(r.vervallen_gemeld)))
         return besteld, per
+
+    async def bekend(self, gebruiker_id: uuid.UUID, organisator_id: uuid.UUID | None = None) -> bool:
+        """Whether the gebruiker is known here (at the organiser): an erkenning from prestaties'
+        events or an order from the issuer."""
+        params = {"gebruiker_id": gebruiker_id, "organisator_id": organisator_id}
+        return bool(await self.session.scalar(_BEKEND, params))
+
+
+_BEKEND = text(
+    """
+    SELECT EXISTS (SELECT 1 FROM erkenningen_ref WHERE gebruiker_id = :gebruiker_id
+                     AND (CAST(:organisator_id AS uuid) IS NULL OR organisator_id = CAST(:organisator_id AS uuid)))
+        OR EXISTS (SELECT 1 FROM bestellingen WHERE gebruiker_id = :gebruiker_id
+                     AND (CAST(:organisator_id AS uuid) IS NULL OR organisator_id = CAST(:organisator_id AS uuid)))
+    """
+)

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from cheques.domain.voorraad import vervallen_op
 from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 
 
@@ -121,7 +122,7 @@ class Cheque:
                 "A cheque pays only prestaties of the gebruiker and organiser it was bought for (A-14).",
                 rule="cheque-andere-gebruiker",
             )
-        if prestatie.datum > self.geldig_tot:
+        if vervallen_op(self.geldig_tot, prestatie.datum):  # A-21, as the stock and counters judge it
             raise OngeldigeInvoer(
                 f"Cheque {self.serienummer} was valid until {self.geldig_tot}; the prestatie is of {prestatie.datum}.",
                 rule="cheque-vervallen",

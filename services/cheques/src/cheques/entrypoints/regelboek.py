@@ -38,6 +38,7 @@ REGELS = Regelboek({
     "dienst-onbeschikbaar": (503, "A service this one depends on is unavailable; retry later."),
     "drager-onbekend": (422, "No issuer fee is known for carrier papier."),
     "erkenning-nog-onbekend": (409, "No erkenning of this gebruiker at this organiser is known here yet."),
+    "gebruiker-onbekend": (404, "No such gebruiker is known here."),
     "geen-afsluiting": (409, "No month is closed yet: recompute from the beginning (vanaf=begin)."),
     "geen-actieve-erkenning": (422, "The gebruiker holds no active erkenning at this organiser on 2026-03-05 (A-14)."),
     "geen-sepa-bestand": (409, "The run pays nobody: there is nothing to send."),

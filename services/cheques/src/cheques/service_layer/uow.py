@@ -9,6 +9,7 @@ from cheques.adapters.grootboek import GrootboekRepository
 from cheques.adapters.referentie import PrestatieReferentie, TariefReferentie, VerdeeltariefRepository
 from cheques.adapters.terugdraaiingen import OpdrachtRepository, ReisdagRepository
 from cheques.adapters.uitbetalingen import RondeRepository
+from cheques.adapters.voorraad import Voorraad
 from cheques.domain.afsluiting import PeriodeAfgesloten, van_dag
 from cheques.domain.afsluiting import boekdatum as boekdatum_na_afsluiting
 from cheques.domain.grootboek import Transactie, partij
@@ -34,6 +35,7 @@ class ChequesUnitOfWork(UnitOfWork):
         self.reisdagen = ReisdagRepository(session)
         self.afsluitingen = AfsluitingRepository(session)
         self.erkenningen = ErkenningReferentie(session)
+        self.voorraad = Voorraad(session)
         self._geboekt: list[Transactie] = []
         self._afgesloten: tuple[Periode | None] | None = None
         self._tarieven: Tarieven | None = None

@@ -8,6 +8,8 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
+# A-11 lives in wijkwerk.evaluatieschema: prestaties shows the same due date on a worker's counters.
+from wijkwerk.evaluatieschema import volgende_evaluatie as volgende_evaluatie
 from wijkwerk.fouten import OngeldigeInvoer
 
 
@@ -25,11 +27,6 @@ class TrajectVenster:
 
     def loopt_op(self, dag: date) -> bool:
         return self.start <= dag and (self.einde is None or dag <= self.einde)
-
-
-def volgende_evaluatie(start: date, laatste: date | None, interval_maanden: int = 6) -> date:
-    """A-11: due at the last evaluation (or the trajectory start) + 6 months."""
-    return (laatste or start) + relativedelta(months=interval_maanden)
 
 
 def status_evaluatie(

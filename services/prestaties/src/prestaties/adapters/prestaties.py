@@ -98,6 +98,13 @@ class PrestatieRepository:
         maand, jaar = (await self.session.execute(_STAND, self._stand_params(wijkwerker_id, dag))).one()
         return UrenStand(maand=maand, jaar=jaar)
 
+    async def stand_tot(self, wijkwerker_id: uuid.UUID, op: date) -> UrenStand:
+        """As of ``op`` (the counters): the :meth:`stand` of ``op``'s month and year, of the
+        prestaties dated on or before ``op`` only."""
+        params = {**self._stand_params(wijkwerker_id, op), "maand_einde": op, "jaar_einde": op}
+        maand, jaar = (await self.session.execute(_STAND, params)).one()
+        return UrenStand(maand=maand, jaar=jaar)
+
     async def stand_en_nummer(self, wijkwerker_id: uuid.UUID, dag: date) -> tuple[UrenStand, int]:
         """:meth:`stand` and :meth:`volgende_nummer` in one statement."""
         params = self._stand_params(wijkwerker_id, dag)

@@ -91,6 +91,16 @@ schorsingen_ref = Table(
     Column("tot", Date, nullable=False),
 )
 
+# The workers' evaluations from evaluatie's events (the next evaluation due on the counters).
+evaluaties_ref = Table(
+    "evaluaties_ref",
+    metadata,
+    _uuid("evaluatie_id", primary_key=True),
+    _uuid("traject_id", nullable=False),
+    _uuid("wijkwerker_id", nullable=False),
+    Column("datum", Date, nullable=False),
+)
+
 # --- gebruikers, erkenningen, contacts --------------------------------------------
 
 gebruikers = Table(

@@ -1,6 +1,7 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from prestaties.adapters.catalogus import ActiviteitRepository, KoppelingRepository
+from prestaties.adapters.evaluaties import EvaluatieReferentie
 from prestaties.adapters.gebruikers import ContactRepository, ErkenningRepository, GebruikerRepository
 from prestaties.adapters.prestaties import PrestatieRepository
 from prestaties.adapters.referentie import OrganisatorReferentie, VensterRepository
@@ -14,6 +15,7 @@ class PrestatiesUnitOfWork(UnitOfWork):
     def init_repositories(self, session: AsyncSession) -> None:
         self.organisatoren = OrganisatorReferentie(session)
         self.vensters = VensterRepository(session)
+        self.evaluaties = EvaluatieReferentie(session)
         self.gebruikers = GebruikerRepository(session)
         self.erkenningen = ErkenningRepository(session)
         self.contacten = ContactRepository(session)

@@ -143,6 +143,7 @@ async def _pagina(request: Request, organisator_id: uuid.UUID | None, titel: str
         "base": str(request.base_url).rstrip("/"),
         "plotly_url": str(request.url_for("plotly_js")),
         "logout_url": str(request.url_for("logout")),
+        "tellers_url": str(request.url_for("tellers", organisator_id=organisator_id)) if organisator_id else None,
         "organisatoren": organisatoren,
         "kpi": {
             "geregistreerd": reeks["dossiers"]["geregistreerd"][-1],

@@ -34,6 +34,7 @@ from probes import PROBES, _als, _geen_ongeldige_invoer, _geweigerd_of_onbekend,
 
 import probes_cheques_evaluatie  # noqa: F401 - registers its probes
 import probes_toeleiding_prestaties  # noqa: F401 - registers its probes
+import probes_terugbetalingen  # noqa: F401 - registers its probes
 import probes_webhooks  # noqa: F401 - registers its probes
 
 pytestmark = pytest.mark.integration

@@ -12,9 +12,10 @@ _AANVRAGEN: dict[int, str] = {}
 def _aanvraag_van_a(w: Wandeling) -> str:
     """A refund request on one of A's unused cheques, made once by a central caller."""
     if id(w) not in _AANVRAGEN:
-        assert w.a.ongebruikt, "A has no unused cheque: the probes prove nothing"
-        serie = w.a.ongebruikt[0]
-        cheque = _als(w, "cheques", f"/v1/cheques/{serie}")
+        cheques = [_als(w, "cheques", f"/v1/cheques/{s}") for s in w.a.ongebruikt]
+        cheque = next((c for c in cheques if c["status"] == "uitgegeven"), None)
+        assert cheque is not None, "A has no unused cheque: the probes prove nothing"
+        serie = cheque["serienummer"]
         r = w.call("cheques", "POST", f"/v1/cheques/{serie}/terugbetalingsaanvragen",
                    w.tokens.headers("cheques:refund", org_type="vdab"),
                    json={"gevraagd_op": min(str(VANDAAG), cheque["geldig_tot"])})

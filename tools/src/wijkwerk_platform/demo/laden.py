@@ -24,7 +24,7 @@ from wijkwerk_platform.demo.webhooks import Webhooks
 SCOPES = [
     "toeleiding:admin", "toeleiding:read", "toeleiding:write",
     "prestaties:read", "prestaties:write", "prestaties:admin",
-    "cheques:read", "cheques:admin", "evaluatie:write", "rapportering:read",
+    "cheques:read", "cheques:admin", "cheques:refund", "evaluatie:write", "rapportering:read",
 ]
 
 
@@ -55,6 +55,7 @@ class DemoLoader(Catalogus, Dossiers, Webhooks):
             await asyncio.gather(*(self.gebruiker(p, g, t_g) for p, g in alle_gebruikers))
             await asyncio.gather(*(self.wijkwerker(p, w, t_w) for p in plannen for w in p.werkers))
             await asyncio.gather(*(self.cheques(p, g, t_c) for p, g in alle_gebruikers))
+            await self.vervallingen()
         self._voortgang = None
         self.samenvatting.seconden = time.monotonic() - begonnen
         return self.samenvatting

@@ -12,6 +12,8 @@ from wijkwerk_platform.demo.plan import GebruikerPlan, OrganisatorPlan
 from wijkwerk_platform.demo.samenvatting import als_maand
 from wijkwerk_platform.demo.verzender import Verzender
 
+AANDEEL_TERUGBETAALD = 0.1  # orders whose gebruiker asks to refund a reserve cheque
+
 
 class Webhooks(Verzender):
     async def cheques(self, p: OrganisatorPlan, g: GebruikerPlan, taak) -> None:
@@ -53,8 +55,38 @@ class Webhooks(Verzender):
                     gevalideerd = min(datum + timedelta(days=vertraging), self.vandaag)
                     validaties.append(([next(volgende) for _ in range(uren)], pid, gevalideerd))
                 await asyncio.gather(*(self._valideer(*v) for v in validaties))
+                if aantal > nodig and rng.random() < AANDEEL_TERUGBETAALD:  # a reserve cheque given back
+                    await self._terugbetaling(series[-1], besteld + timedelta(days=rng.randrange(20, 90)),
+                                              goedgekeurd=rng.random() < 0.8)
         finally:
             self._stap(taak)
+
+    async def _terugbetaling(self, serienummer: str, gevraagd: date, goedgekeurd: bool) -> None:
+        """A refund request for an unused cheque and its decision three days later (issue #23)."""
+        beslist = gevraagd + timedelta(days=3)
+        if beslist > self.vandaag:
+            return
+        r = await self._post("cheques", f"/v1/cheques/{serienummer}/terugbetalingsaanvragen",
+                             {"gevraagd_op": gevraagd.isoformat(), "reden": "niet meer nodig"})
+        if r.status_code != 201:
+            self.samenvatting.onverwacht[f"terugbetaling-{r.status_code}"] += 1
+            return
+        beslissing = "goedgekeurd" if goedgekeurd else "geweigerd"
+        r = await self._post("cheques", f"/v1/terugbetalingsaanvragen/{r.json()['id']}/beslissing",
+                             {"beslissing": beslissing, "beslist_op": beslist.isoformat()})
+        if r.status_code == 200 and goedgekeurd:
+            self.samenvatting.cheques_terugbetaald += 1
+
+    async def vervallingen(self) -> None:
+        """The expiry job up to today: the reserve cheques of orders older than their validity
+        lapse on their own expiry day (issue #23; the service also runs it hourly)."""
+        if self.uitgever is None:
+            return
+        r = await self._post("cheques", "/v1/cheques/vervallingen", {"tot": self.vandaag.isoformat()})
+        if r.status_code == 200:
+            self.samenvatting.cheques_vervallen += r.json()["aantal"]
+        else:
+            self.samenvatting.onverwacht[f"vervallingen-{r.status_code}"] += 1
 
     async def _valideer(self, series: list[str], prestatie_id: str, gevalideerd: date) -> None:
         """The prestatie's cheques in one delivery (as an electronic registration is), or

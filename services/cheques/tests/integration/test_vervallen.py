@@ -6,7 +6,7 @@ close lapses the month's cheques first."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import orjson
 import pytest
@@ -65,55 +65,58 @@ async def _job(o, tot: str) -> dict:
 async def test_the_expiry_job_late_or_twice_records_the_same_dated_facts(omgeving):
     o = omgeving
     oid = await o.organisator(745)
-    op_tijd = await _uitgegeven(o, oid, 2, "2026-01-06")  # valid through 2027-01-05: lapses 2027-01-06
-    laat = await _uitgegeven(o, oid, 2, "2026-01-06")
-    assert (await _job(o, "2027-01-05"))["aantal"] == 0, "still valid on its last day (A-21)"
+    op_tijd = await _uitgegeven(o, oid, 2, "2025-01-06")  # valid through 2026-01-05: lapses 2026-01-06
+    laat = await _uitgegeven(o, oid, 2, "2025-01-06")
+    assert (await _job(o, "2026-01-05"))["aantal"] == 0, "still valid on its last day (A-21)"
 
     # Refund requests filed in time hold two of them back on the expiry day itself …
     gebruiker = o.tokens.headers("cheques:refund", org=str(G), org_type="gebruiker")
     aanvragen = []
     for s in laat:
-        r = await o.client.post(f"/v1/cheques/{s}/terugbetalingsaanvragen", json={"gevraagd_op": "2027-01-05"},
+        r = await o.client.post(f"/v1/cheques/{s}/terugbetalingsaanvragen", json={"gevraagd_op": "2026-01-05"},
                                 headers=gebruiker)
         assert r.status_code == 201, r.text
         aanvragen.append(r.json()["id"])
-    assert sorted((await _job(o, "2027-01-06"))["serienummers"]) == sorted(op_tijd)
+    assert sorted((await _job(o, "2026-01-06"))["serienummers"]) == sorted(op_tijd)
     # … refused weeks later: the run after that lapses them on their own expiry day.
     for a in aanvragen:
         r = await o.client.post(f"/v1/terugbetalingsaanvragen/{a}/beslissing", headers=o.tokens.headers(*ADMIN),
-                                json={"beslissing": "geweigerd", "beslist_op": "2027-02-20", "reden": "geen reden"})
+                                json={"beslissing": "geweigerd", "beslist_op": "2026-02-20", "reden": "geen reden"})
         assert (r.status_code, r.json()["status"], r.json()["cheque_status"]) == (200, "geweigerd", "uitgegeven")
-    assert sorted((await _job(o, "2027-03-01"))["serienummers"]) == sorted(laat)
-    assert (await _job(o, "2027-03-01"))["aantal"] == 0, "a second run records nothing"
+    assert sorted((await _job(o, "2026-03-01"))["serienummers"]) == sorted(laat)
+    assert (await _job(o, "2026-03-01"))["aantal"] == 0, "a second run records nothing"
+    morgen = date.today() + timedelta(days=2)  # a cheque valid today stays usable and refundable
+    r = await o.client.post("/v1/cheques/vervallingen", json={"tot": str(morgen)}, headers=o.tokens.headers(*ADMIN))
+    assert (r.status_code, r.json()["rule"]) == (422, "vervaldatum-in-de-toekomst")
 
     feiten = {e["serienummer"]: (e["vervallen_op"], e["boekmaand"], e["geldig_tot"], e["prijs_cent"])
               for e in await _vervallen_events(o)}
-    assert feiten == {s: ("2027-01-06", "2027-01-01", "2027-01-05", 745) for s in op_tijd + laat}
-    assert await _saldi(o, "verval") == {("chequegelden", "2027-01-01"): 4 * 745,
-                                         (f"organisator:{oid}", "2027-01-01"): -4 * 745}
+    assert feiten == {s: ("2026-01-06", "2026-01-01", "2026-01-05", 745) for s in op_tijd + laat}
+    assert await _saldi(o, "verval") == {("chequegelden", "2026-01-01"): 4 * 745,
+                                         (f"organisator:{oid}", "2026-01-01"): -4 * 745}
     cheque = (await o.client.get(f"/v1/cheques/{laat[0]}", headers=o.tokens.headers("cheques:read"))).json()
     assert (cheque["status"], cheque["geldig_tot"], cheque["vervaldag"], cheque["afgesloten_op"]) == (
-        "vervallen", "2027-01-05", "2027-01-06", "2027-01-06")
+        "vervallen", "2026-01-05", "2026-01-06", "2026-01-06")
     # The issuer's lapse report of a cheque the platform lapsed already changes nothing.
-    await o.ok({"type": "cheque.vervallen", "serienummer": laat[0], "vervallen_op": "2027-02-01"})
+    await o.ok({"type": "cheque.vervallen", "serienummer": laat[0], "vervallen_op": "2026-02-01"})
     assert len(await _vervallen_events(o)) == 4
 
 
 async def test_a_lapsed_cheque_paying_a_prestatie_within_its_validity_reverses_its_expiry(omgeving):
     o = omgeving
     oid = await o.organisator(745)
-    series = await _uitgegeven(o, oid, 2, "2026-01-06")
-    p = o.prestatie_event(uuid.uuid4(), G, oid, uuid.uuid4(), date(2027, 1, 4), vergoeding=0)  # within validity
+    series = await _uitgegeven(o, oid, 2, "2025-01-06")
+    p = o.prestatie_event(uuid.uuid4(), G, oid, uuid.uuid4(), date(2026, 1, 4), vergoeding=0)  # within validity
     await o.prestatie(p)
-    await _job(o, "2027-01-31")
-    await o.ok(validatie(series[0], p.prestatie_id, op="2027-02-10"))  # submitted late (A-21)
-    assert await _saldi(o, "storno") == {("chequegelden", "2027-02-01"): -745,
-                                         (f"organisator:{oid}", "2027-02-01"): 745}
+    await _job(o, "2026-01-31")
+    await o.ok(validatie(series[0], p.prestatie_id, op="2026-02-10"))  # submitted late (A-21)
+    assert await _saldi(o, "storno") == {("chequegelden", "2026-02-01"): -745,
+                                         (f"organisator:{oid}", "2026-02-01"): 745}
     async with o.engine.connect() as conn:
         herroepen = orjson.loads(bytes(await conn.scalar(text(
             "SELECT value FROM outbox WHERE event_type = 'ChequeVervallingHerroepen'"))))["payload"]
     assert (herroepen["serienummer"], herroepen["vervallen_op"], herroepen["herroepen_op"], herroepen["boekmaand"]) == (
-        series[0], "2027-01-06", "2027-02-10", "2027-02-01")
+        series[0], "2026-01-06", "2026-02-10", "2026-02-01")
     # Net: one cheque expired (to the organiser), one validated (split as always).
     async with o.engine.connect() as conn:
         organisator = await conn.scalar(text(
@@ -125,10 +128,10 @@ async def test_a_lapsed_cheque_paying_a_prestatie_within_its_validity_reverses_i
 async def test_a_period_close_lapses_the_months_cheques_first(omgeving):
     o = omgeving
     oid = await o.organisator(695)
-    series = await _uitgegeven(o, oid, 3, "2025-01-06")  # lapse 2026-01-06
-    r = await o.client.post("/v1/periodes/2026-01/afsluiting", json={"afgesloten_op": "2026-02-03"},
+    series = await _uitgegeven(o, oid, 3, "2024-01-06")  # lapse 2025-01-06
+    r = await o.client.post("/v1/periodes/2025-01/afsluiting", json={"afgesloten_op": "2025-02-03"},
                             headers=o.tokens.headers("cheques:admin"))
     assert r.status_code == 201, r.text
-    assert await _saldi(o, "verval") == {("chequegelden", "2026-01-01"): 3 * 695,
-                                         (f"organisator:{oid}", "2026-01-01"): -3 * 695}
+    assert await _saldi(o, "verval") == {("chequegelden", "2025-01-01"): 3 * 695,
+                                         (f"organisator:{oid}", "2025-01-01"): -3 * 695}
     assert {e["serienummer"] for e in await _vervallen_events(o)} == set(series)

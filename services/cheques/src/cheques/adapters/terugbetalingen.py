@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import exists, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -53,7 +53,7 @@ class AanvraagRepository:
         open_aanvraag = exists().where(a.c.serienummer == cheques.c.serienummer, a.c.status == "gevraagd")
         rows = await self.session.execute(
             select(cheques.c.serienummer)
-            .where(cheques.c.status == Status.UITGEGEVEN.value, cheques.c.geldig_tot <= tot - timedelta(days=1),
+            .where(cheques.c.status == Status.UITGEGEVEN.value, cheques.c.geldig_tot < tot,
                    ~open_aanvraag)
             .order_by(cheques.c.geldig_tot, cheques.c.serienummer)
             .limit(limiet)

@@ -101,6 +101,9 @@ REGELS = Regelboek({
     "uitvoeringsdatum-voor-rundatum": (422, "The requested execution date lies before the run date."),
     "validatie-voor-prestatie": (422, "A cheque cannot be validated before the prestatie."),
     "vorige-periode-open": (409, "Close 2026-02 first: months are closed in order (the last close is 2026-01)."),
+    "vervaldatum-in-de-toekomst": (
+        422, "2027-01-06 is after today (2026-12-03): an expiry is recorded once its day has come."
+    ),
     "webhook-uit-de-toekomst": (401, "The timestamp is more than 60 s ahead."),
     "webhook-verouderd": (401, "The webhook is older than 300 s."),
 })

@@ -2,8 +2,9 @@
 
 import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,6 +18,7 @@ from cheques.service_layer import terugbetalingen, vervallen
 from cheques.service_layer.terugbetalingen import Ziet
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.auth import CENTRAL, Principal, require, sees_organisation
+from wijkwerk.fouten import OngeldigeInvoer
 from wijkwerk.money import Euro
 from wijkwerk.problems import PROBLEM_RESPONSES, Problem
 
@@ -71,7 +73,7 @@ class AanvraagOut(BaseModel):
 
 
 class VervallingenIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"tot": "2027-03-01"}]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"tot": "2026-03-01"}]})
 
     tot: date = Field(description="Lapse every unused cheque whose expiry day (last valid day + 1) is on or before "
                                   "this date; each is dated its own expiry day, whenever the job runs")
@@ -79,7 +81,7 @@ class VervallingenIn(BaseModel):
 
 class VervallingenOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [
-        {"tot": "2027-03-01", "aantal": 2, "serienummers": ["WW-2026-000124", "WW-2026-000125"]}]})
+        {"tot": "2026-03-01", "aantal": 2, "serienummers": ["WW-2026-000124", "WW-2026-000125"]}]})
 
     tot: date
     aantal: int = Field(description="Cheques that lapsed in this run (0 when run again)")
@@ -161,8 +163,8 @@ async def beslis(
                 "whole price moves from `chequegelden` to the organiser, and `ChequeVervallen` is published. The "
                 "same facts whenever and however often it runs (a second run lapses nothing); the service runs it "
                 "hourly up to today, and a period close runs it up to the month's last day first. Central (VDAB) "
-                "callers only.",
-    responses=REGELS.weigert("alleen-centraal"),
+                "callers only; `tot` may not be after today.",
+    responses=REGELS.weigert("alleen-centraal", "vervaldatum-in-de-toekomst"),
 )
 async def laat_vervallen(
     body: VervallingenIn, uow_factory: Annotated[Callable[[], ChequesUnitOfWork], Depends(get_uow_factory)],
@@ -170,5 +172,9 @@ async def laat_vervallen(
 ) -> VervallingenOut:
     if principal.org_type not in CENTRAL:
         raise Problem(403, "alleen-centraal", "Only central (VDAB) callers run the expiry job.")
+    vandaag = datetime.now(ZoneInfo("Europe/Brussels")).date()
+    if body.tot > vandaag:  # a cheque still valid today must stay refundable and usable
+        raise OngeldigeInvoer(f"{body.tot} is after today ({vandaag}): an expiry is recorded once its day has come.",
+                              rule="vervaldatum-in-de-toekomst")
     serienummers = await vervallen.laat_vervallen(uow_factory, body.tot)
     return VervallingenOut(tot=body.tot, aantal=len(serienummers), serienummers=serienummers)

@@ -37,6 +37,8 @@ def test_the_demo_world_keeps_the_ledger_and_the_reports_agree_with_what_was_sen
     assert s.geweigerd["max-60-uur-per-maand"] >= 1
     # the demo partner received outbound webhooks while the world loaded, every one signed right
     assert s.webhooks_ontvangen > 0 and s.webhooks_ongeldig == 0
+    # Issue #23: reserve cheques older than their validity lapsed (the world spans 14 months).
+    assert s.cheques_vervallen >= 1, s
     assert sum(n for r, n in s.geweigerd.items() if r != "max-60-uur-per-maand") >= 1  # after the end
     van, tot = s.van.isoformat(), s.tot.isoformat()
 

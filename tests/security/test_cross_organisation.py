@@ -34,6 +34,7 @@ from probes import PROBES, _als, _geen_ongeldige_invoer, _geweigerd_of_onbekend,
 
 import probes_cheques_evaluatie  # noqa: F401 - registers its probes
 import probes_toeleiding_prestaties  # noqa: F401 - registers its probes
+import probes_terugbetalingen  # noqa: F401 - registers its probes
 import probes_webhooks  # noqa: F401 - registers its probes
 
 pytestmark = pytest.mark.integration
@@ -101,7 +102,8 @@ def wandeling(live_servers, security_tokens) -> Iterator[Wandeling]:
 
     urls = {name: s.url for name, s in live_servers.items()}
     token = security_tokens.mint(*CENTRAAL, "toeleiding:admin", "toeleiding:write", "prestaties:write",
-                                 "prestaties:admin", "evaluatie:write", org_type="vdab", sub="wereld")
+                                 "prestaties:admin", "evaluatie:write", "cheques:refund",
+                                 org_type="vdab", sub="wereld")
     geheim = embedded_uitgever_geheim(security_tokens.private_key, "vdab")
     (plan_a, plan_b), loader = asyncio.run(_laad(urls, token, geheim))
     w = Wandeling(urls, security_tokens, Organisatie("A"), Organisatie("B"))

@@ -48,6 +48,7 @@ class Organisatie:
     koppelingen: list[str] = field(default_factory=list)
     prestaties: list[str] = field(default_factory=list)
     serienummers: list[str] = field(default_factory=list)  # validated cheques
+    ongebruikt: list[str] = field(default_factory=list)  # issued, never validated (refund requests, issue #23)
     bestellingen: list[str] = field(default_factory=list)
     evaluaties: list[str] = field(default_factory=list)
     metingen: list[str] = field(default_factory=list)  # outflow measurements
@@ -185,6 +186,7 @@ def _organisatie(w: Wandeling, plan: OrganisatorPlan, loader: OpnemendeLoader, l
     gevalideerd = [s for b in loader.webhooks if b["type"] in ("cheque.gevalideerd", "cheques.gevalideerd")
                    for s in b.get("serienummers", [b.get("serienummer")])]
     o.serienummers = [s for s in gevalideerd if s in uitgegeven]
+    o.ongebruikt = sorted(uitgegeven - set(gevalideerd))
     return o
 
 

@@ -1,5 +1,8 @@
 """Wires settings, routes and consumers into the cheques app."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from fastapi import FastAPI
 
 from cheques.adapters.herberekening import laatste_herberekening
@@ -11,11 +14,12 @@ from cheques.entrypoints.routes import (
     periodes,
     tarieven,
     tellers,
+    terugbetalingen,
     uitbetalingen,
     voorraad,
     webhooks,
 )
-from cheques.service_layer import prestaties, referentie, terugdraaien
+from cheques.service_layer import prestaties, referentie, terugdraaien, vervallen
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.dienstentoken import service_token
 from wijkwerk.messaging.archief import SCOPE as ARCHIEF_SCOPE
@@ -39,6 +43,13 @@ async def draai_validaties_terug(runtime: Runtime) -> int:
     return await terugdraaien.voer_uit(lambda: ChequesUnitOfWork(runtime.sessions))
 
 
+async def laat_cheques_vervallen(runtime: Runtime) -> int:
+    """The expiry job up to today (Brussels): which cheques are due is all the day decides,
+    each fact is dated its cheque's own expiry day (issue #23 item 2)."""
+    vandaag = datetime.now(ZoneInfo("Europe/Brussels")).date()
+    return len(await vervallen.laat_vervallen(lambda: ChequesUnitOfWork(runtime.sessions), vandaag))
+
+
 async def meet_herberekening(runtime: Runtime) -> None:
     """The last stored recompute's result as metrics, so a difference found by the daily
     job (another process) raises WijkwerkRecomputeDifference on every platform."""
@@ -53,13 +64,15 @@ def build_app(settings: Settings) -> FastAPI:
         name="cheques",
         settings=settings,
         routers=[
-            tarieven.router, tarieven.rates, webhooks.router, cheques.router, uitbetalingen.router,
+            tarieven.router, tarieven.rates, webhooks.router, terugbetalingen.vervallingen, cheques.router,
+            terugbetalingen.router, terugbetalingen.aanvragen, uitbetalingen.router,
             uitbetalingen.bank, uitbetalingen.historiek,
             afrekeningen.router, grootboek.router, voorraad.router, tellers.router, periodes.router,
         ],
         consumers=consumers,
         periodic=[Periodic("draai-validaties-terug", settings.terugdraaien_interval_s, draai_validaties_terug),
-                  Periodic("herberekening-meting", 60.0, meet_herberekening)],
+                  Periodic("herberekening-meting", 60.0, meet_herberekening),
+                  Periodic("cheques-vervallen", settings.vervallen_interval_s, laat_cheques_vervallen)],
         # Signed, and deduplicated by their delivery id in the same transaction as their effect.
         idempotency_exempt=("/v1/webhooks/",),
         title="Wijk-werken — cheques",

@@ -69,6 +69,9 @@ class Settings(ServiceSettings):
     herberekening_wacht_s: float = 10.0
     # How often reversal orders of corrected or cancelled prestaties are applied.
     terugdraaien_interval_s: float = 1.0
+    # How often the expiry job lapses the cheques whose expiry day has come (A-21; the facts
+    # are dated by the cheques' validity, not by the run).
+    vervallen_interval_s: float = 3600.0
 
     def ledger_groepen(self) -> dict[str, list[str]]:
         """The consumer groups whose effects the ledger holds, with their topics: the

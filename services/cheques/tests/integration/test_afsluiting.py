@@ -270,7 +270,9 @@ async def test_the_reconciliation_is_the_hand_worked_one_its_csv_matches_and_an_
     saldo = "SELECT saldo_cent FROM periode_saldi WHERE maand = :m AND rekening = :r"
     assert await o.scalar(saldo, m=JAN, r=f"wijkwerker:{wereld.w}") == -1940
     assert await o.scalar(saldo, m=FEB, r=f"wijkwerker:{wereld.w}") == 260
-    assert await o.scalar(saldo, m=FEB, r=f"organisator:{wereld.oid}") == -(910 + 750 + 225 + 750 + 225 - 675)
+    # The organiser also holds the price of the unused electronic cheque that lapsed on 10 January
+    # (issued 10 January 2025; the close lapses its month's cheques first, issue #23).
+    assert await o.scalar(saldo, m=FEB, r=f"organisator:{wereld.oid}") == -(910 + 750 + 225 + 750 + 225 - 675 + 745)
 
 
 async def test_an_edit_of_a_closed_months_stored_rows_is_named_by_the_chain_verification(omgeving):
@@ -334,7 +336,9 @@ async def test_a_close_waits_for_a_booking_in_flight_and_covers_it(omgeving):
         assert not sluiten.done()
         await boeking.commit()
     r = await sluiten
-    assert (r.status_code, r.json()["transacties"]) == (201, voor + 1), r.text
+    # The booking in flight, and the expiry of the unused electronic cheque (10 January): the
+    # close lapses its month's cheques first (issue #23).
+    assert (r.status_code, r.json()["transacties"]) == (201, voor + 2), r.text
     assert (await o.client.get("/v1/periodes/verificatie", headers=o.tokens.headers("cheques:admin"))).json()["in_orde"]
 
 

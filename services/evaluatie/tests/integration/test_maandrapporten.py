@@ -265,6 +265,8 @@ async def test_rpt16_17_expired_cheques_stay_bought_never_used_and_show_per_mont
     assert [tuple(r[k] for k in velden) for r in (feb, maart, april)] == [
         (0, "0.00", 0, "0.00"), (1, "7.45", 1, "7.45"), (0, "0.00", 1, "7.45")]
     assert maart["gebruikt_per_prestatiemaand"] == 1  # the expired cheque is never "used"
+    juni = (await _get(client, tokens, "/v1/rapporten/cheques", van="2025-06", tot="2025-06"))["rijen"][0]
+    assert (juni["cheques_terugbetaald"], juni["terugbetaald"], april["cheques_terugbetaald"]) == (1, "7.45", 0)
 
 
 async def test_reports_per_samenwerkingsverband_take_all_its_organisers(env, tokens, fold):

@@ -154,7 +154,10 @@ class ChequeValidatieTeruggedraaid(_ChequesEvent):
 
 @registry.register
 class ChequeTerugbetaald(_ChequesEvent):
-    """An unused cheque was refunded to the gebruiker by the issuer."""
+    """An unused cheque was refunded to the gebruiker: reported by the issuer, or a refund
+    request approved (``aanvraag_id``). The ledger moves the whole price from
+    ``chequegelden`` to ``gebruiker:<id>`` (payable to the gebruiker) in ``boekmaand``; an
+    event without ``boekmaand`` was written before refunds were booked and moved no money."""
 
     event_type = "ChequeTerugbetaald"
     aggregate_field = "serienummer"
@@ -166,11 +169,19 @@ class ChequeTerugbetaald(_ChequesEvent):
     organisator_id: uuid.UUID
     prijs_cent: int
     terugbetaald_op: date
+    boekmaand: date | None = None
+    aanvraag_id: uuid.UUID | None = None
 
 
 @registry.register
 class ChequeVervallen(_ChequesEvent):
-    """An unused cheque passed its validity period (C-9, A-13)."""
+    """Dated fact: an unused cheque passed its validity period (C-9, A-13). The platform
+    records it itself, dated ``vervallen_op`` = its last valid day + 1 (A-21), once per
+    cheque and validation (``validatie``), whenever the expiry job runs; a cheque released
+    by a storno after its validity lapses on the storno's date. The ledger moves the whole
+    price from ``chequegelden`` to the organiser in ``boekmaand`` (ADR "cheque expiry and
+    refund"); an event without ``boekmaand`` was written before expiries were booked and
+    moved no money."""
 
     event_type = "ChequeVervallen"
     aggregate_field = "serienummer"
@@ -182,6 +193,65 @@ class ChequeVervallen(_ChequesEvent):
     organisator_id: uuid.UUID
     prijs_cent: int
     vervallen_op: date
+    geldig_tot: date | None = None
+    boekmaand: date | None = None
+    validatie: int = 1
+
+
+@registry.register
+class ChequeVervallingHerroepen(_ChequesEvent):
+    """An expired cheque was submitted later for a prestatie within its validity (A-21): the
+    expiry's posting is reversed (storno, the organiser gives the price back to
+    ``chequegelden``) in ``boekmaand``, just before the cheque's validation is booked."""
+
+    event_type = "ChequeVervallingHerroepen"
+    aggregate_field = "serienummer"
+    key_field = None
+
+    serienummer: str
+    bestelling_id: uuid.UUID
+    gebruiker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    prijs_cent: int
+    vervallen_op: date
+    herroepen_op: date
+    boekmaand: date
+    validatie: int = 1
+
+
+@registry.register
+class ChequeTerugbetalingGevraagd(_ChequesEvent):
+    """A gebruiker (or its organiser, or VDAB for it) asked to refund an unused cheque, on
+    ``gevraagd_op``, within its validity (the refund window)."""
+
+    event_type = "ChequeTerugbetalingGevraagd"
+    aggregate_field = "aanvraag_id"
+    key_field = None
+
+    aanvraag_id: uuid.UUID
+    serienummer: str
+    gebruiker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    prijs_cent: int
+    gevraagd_op: date
+    reden: str = ""
+
+
+@registry.register
+class ChequeTerugbetalingGeweigerd(_ChequesEvent):
+    """A refund request was refused on ``beslist_op``; the cheque stays as it was (usable
+    while valid, and it expires as any other)."""
+
+    event_type = "ChequeTerugbetalingGeweigerd"
+    aggregate_field = "aanvraag_id"
+    key_field = None
+
+    aanvraag_id: uuid.UUID
+    serienummer: str
+    gebruiker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    beslist_op: date
+    reden: str = ""
 
 
 @registry.register

@@ -25,7 +25,7 @@ from wijkwerk_platform.demo.webhooks import Webhooks
 SCOPES = [
     "toeleiding:admin", "toeleiding:read", "toeleiding:write",
     "prestaties:read", "prestaties:write", "prestaties:admin",
-    "cheques:read", "cheques:admin", "evaluatie:write", "rapportering:read", "webhooks:beheer",
+    "cheques:read", "cheques:admin", "cheques:refund", "evaluatie:write", "rapportering:read", "webhooks:beheer",
 ]
 
 
@@ -59,6 +59,7 @@ class DemoLoader(Catalogus, Dossiers, Webhooks):
             await asyncio.gather(*(self.gebruiker(p, g, t_g) for p, g in alle_gebruikers))
             await asyncio.gather(*(self.wijkwerker(p, w, t_w) for p in plannen for w in p.werkers))
             await asyncio.gather(*(self.cheques(p, g, t_c) for p, g in alle_gebruikers))
+            await self.vervallingen()
         self._voortgang = None
         if partner is not None:
             await partner.stop()

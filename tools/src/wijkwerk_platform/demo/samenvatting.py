@@ -28,6 +28,8 @@ class Samenvatting:
     cheques_besteld: int = 0  # in the paid orders (RPT-16)
     cheques_uitgegeven: int = 0
     cheques_gevalideerd: int = 0
+    cheques_terugbetaald: int = 0  # refund requests approved (issue #23)
+    cheques_vervallen: int = 0  # lapsed by the expiry job up to today
     evaluaties: int = 0
     uitstroommetingen: int = 0
     contacten: int = 0
@@ -56,7 +58,8 @@ class Samenvatting:
             f"{self.activiteiten} activities, {self.koppelingen} placements, {self.prestaties} prestaties "
             f"({self.bevestigd} confirmed, {self.gecorrigeerd} corrected, {self.geannuleerd} cancelled), "
             f"{self.bestellingen} cheque orders, {self.cheques_uitgegeven} cheques issued, "
-            f"{self.cheques_gevalideerd} validated, {self.evaluaties} evaluations, "
+            f"{self.cheques_gevalideerd} validated, {self.cheques_terugbetaald} refunded, "
+            f"{self.cheques_vervallen} expired, {self.evaluaties} evaluations, "
             f"{self.uitstroommetingen} outflow measurements, {self.contacten} contacts, "
             f"{self.webhooks_ontvangen} webhooks received by the demo partner ({self.webhooks_ongeldig} badly signed); "
             f"rejected as expected: {dict(self.geweigerd) or 'none'}; "

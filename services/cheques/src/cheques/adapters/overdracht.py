@@ -26,10 +26,14 @@ _BOEKMAAND = """
         WHEN 'ChequeValidatieTeruggedraaid' THEN (p.payload->>'boekmaand')::date
         WHEN 'InschrijvingsrechtGeboekt' THEN (p.payload->>'boekmaand')::date
         WHEN 'UitbetalingTeruggeboekt' THEN (p.payload->>'boekmaand')::date
+        WHEN 'ChequeVervallen' THEN (p.payload->>'boekmaand')::date
+        WHEN 'ChequeVervallingHerroepen' THEN (p.payload->>'boekmaand')::date
+        WHEN 'ChequeTerugbetaald' THEN (p.payload->>'boekmaand')::date
     END
 """
 _TYPES = ("PeriodeAfgesloten", "UitbetalingUitgevoerd", "ChequeGevalideerd", "ChequeValidatieTeruggedraaid",
-          "InschrijvingsrechtGeboekt", "UitbetalingTeruggeboekt")
+          "InschrijvingsrechtGeboekt", "UitbetalingTeruggeboekt", "ChequeVervallen", "ChequeVervallingHerroepen",
+          "ChequeTerugbetaald")
 _GEBOEKT = f"""
     SELECT g.txid, g.id, g.event_id, g.event_type, g.value, p.payload->>'wijkwerker_id' AS wijkwerker,
            {_BOEKMAAND} AS boekmaand

@@ -243,3 +243,17 @@ erkenning_perioden_ref = Table(
     Column("geldig_tot", Date, nullable=False),
     Column("betaald_op", Date),
 )
+
+terugbetalingsaanvragen = Table(
+    "terugbetalingsaanvragen",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("serienummer", Text, ForeignKey("cheques.serienummer"), nullable=False),
+    Column("gebruiker_id", UUID(as_uuid=True), nullable=False),
+    Column("organisator_id", UUID(as_uuid=True), nullable=False),
+    Column("gevraagd_op", Date, nullable=False),
+    Column("reden", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("beslist_op", Date),
+    Column("beslissing_reden", Text, nullable=False),
+)

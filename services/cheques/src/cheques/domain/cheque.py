@@ -91,6 +91,20 @@ class Cheque:
     terugdraaiingen: int = 0  # validations reversed so far (a prestatie corrected down or cancelled)
 
     @property
+    def vervaldag(self) -> date:
+        """The day it expires, unused (A-21): the day after its last valid day."""
+        return self.geldig_tot + timedelta(days=1)
+
+    def vervalt_tegen(self, tot: date) -> bool:
+        """The platform's own expiry (A-13, A-21): an issued cheque, neither used nor
+        refunded, whose expiry day is on or before ``tot`` lapses, dated that expiry day —
+        the same fact whenever it is judged. True when it lapsed now."""
+        if self.status is not Status.UITGEGEVEN or self.vervaldag > tot:
+            return False
+        self.status, self.afgesloten_op = Status.VERVALLEN, self.vervaldag
+        return True
+
+    @property
     def validatie(self) -> int:
         """The number of the current (or next) validation: 1, and one more after each reversal."""
         return self.terugdraaiingen + 1
@@ -155,14 +169,17 @@ class Cheque:
         self.moet_ongebruikt_zijn()
         self.status, self.afgesloten_op = Status.TERUGBETAALD, op
 
-    def laat_vervallen(self, op: date) -> None:
-        """The issuer reports the lapse; the platform holds it to the validity (A-21)."""
-        self.moet_ongebruikt_zijn()
+    def laat_vervallen(self, op: date) -> bool:
+        """The issuer reports the lapse on ``op``; the platform holds it to the validity
+        (A-21) and records the fact on the cheque's own expiry day (:meth:`vervalt_tegen`),
+        so the issuer's report and the platform's job give one fact. False when the cheque
+        had lapsed already (nothing changes)."""
+        self.moet_beschikbaar_zijn()
         if op <= self.geldig_tot:
             raise OngeldigeInvoer(
                 f"Cheque {self.serienummer} is valid through {self.geldig_tot}.", rule="cheque-nog-geldig"
             )
-        self.status, self.afgesloten_op = Status.VERVALLEN, op
+        return self.vervalt_tegen(op)
 
 
 def overtollige(gevalideerd: list[Cheque], te_betalen_uren: int) -> list[Cheque]:

@@ -1,9 +1,10 @@
 """The payout ledger's vocabulary: accounts, balanced transactions, and the transactions
 each fact posts. Integer cents; a transaction is refused unless debits equal credits.
 
-Accounts: ``chequegelden`` (the prices collected for validated cheques), ``wijkwerker:<id>``
-(payable to the worker), ``verzekering``, ``reisfonds``, ``uitgever``,
-``organisator:<id>``, ``inschrijvingsgelden`` (fees received) and ``bank``.
+Accounts: ``chequegelden`` (the prices collected for cheques that left the stock: validated,
+refunded or expired), ``wijkwerker:<id>`` (payable to the worker), ``verzekering``,
+``reisfonds``, ``uitgever``, ``organisator:<id>``, ``gebruiker:<id>`` (a refund payable to
+the gebruiker), ``inschrijvingsgelden`` (fees received) and ``bank``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ def wijkwerker(wijkwerker_id: uuid.UUID) -> str:
 
 def organisator(organisator_id: uuid.UUID) -> str:
     return f"organisator:{organisator_id}"
+
+
+def gebruiker(gebruiker_id: uuid.UUID) -> str:
+    return f"gebruiker:{gebruiker_id}"
 
 
 def partij(rekening: str) -> str:
@@ -157,6 +162,43 @@ def uitbetaling_transactie(periode: str, wijkwerker_id: uuid.UUID, bedrag: int, 
         boekdatum=boekdatum,
         boekingen=(Boeking(wijkwerker(wijkwerker_id), debet=bedrag), Boeking(BANK, credit=bedrag)),
         omschrijving=f"uitbetaling {periode}",
+    )
+
+
+VERVAL = "verval"
+TERUGBETALING = "terugbetaling"
+
+
+def verval_sleutel(serienummer: str, validatie: int = 1) -> str:
+    """An expiry of a cheque; ``validatie`` is the cheque's validation number when it
+    lapsed (one more after each storno), so it can lapse again after a late validation."""
+    return _volgnummer(f"{VERVAL}:{serienummer}", validatie)
+
+
+def verval_transactie(
+    serienummer: str, prijs: int, organisator_id: uuid.UUID, boekdatum: date, validatie: int = 1
+) -> Transactie:
+    """An expired cheque (A-13, A-21): nobody worked for it, so no worker pay, insurance or
+    travel-fund share is due, and the issuer fee is charged per validated cheque (A-04): the
+    whole price goes to the organiser it was bought for (C-4, A-14)."""
+    return Transactie(
+        sleutel=verval_sleutel(serienummer, validatie),
+        soort=VERVAL,
+        boekdatum=boekdatum,
+        boekingen=(Boeking(CHEQUEGELDEN, debet=prijs), Boeking(organisator(organisator_id), credit=prijs)),
+        omschrijving=f"vervallen cheque {serienummer}",
+    )
+
+
+def terugbetaling_transactie(serienummer: str, prijs: int, gebruiker_id: uuid.UUID, boekdatum: date) -> Transactie:
+    """A refunded unused cheque: never validated, so no split (A-04): the whole price is
+    payable back to the gebruiker. Once per cheque (a refunded cheque never comes back)."""
+    return Transactie(
+        sleutel=f"{TERUGBETALING}:{serienummer}",
+        soort=TERUGBETALING,
+        boekdatum=boekdatum,
+        boekingen=(Boeking(CHEQUEGELDEN, debet=prijs), Boeking(gebruiker(gebruiker_id), credit=prijs)),
+        omschrijving=f"terugbetaalde cheque {serienummer}",
     )
 
 

@@ -5,6 +5,14 @@ OpenAPI document: a route names the ones it can answer (``responses=REGELS.weige
 from wijkwerk.http.documentatie import Regelboek
 
 REGELS = Regelboek({
+    "aanvraag-al-beslist": (409, "This request was goedgekeurd on 2026-05-04."),
+    "aanvraag-bestaat-al": (409, "Cheque WW-2026-000123 has an open refund request."),
+    "aanvraag-onbekend": (404, "No such refund request."),
+    "aanvraag-voor-uitgifte": (422, "Cheque WW-2026-000123 was issued on 2026-02-11, after the request date."),
+    "beslissing-voor-aanvraag": (422, "The decision (2026-04-30) cannot precede the request (2026-05-02)."),
+    "buiten-terugbetalingstermijn": (
+        422, "Cheque WW-2026-000123 was refundable through 2027-02-10 (its validity, A-21)."
+    ),
     "afsluitdatum-in-de-toekomst": (422, "The close's business date 2027-01-05 is after today (2026-12-02)."),
     "afsluiting-gekruist": (
         409, "A fact booked after 2026-02 was committed before its close and is followed by one booked in 2026-02: "
@@ -94,6 +102,9 @@ REGELS = Regelboek({
     "uitvoeringsdatum-voor-rundatum": (422, "The requested execution date lies before the run date."),
     "validatie-voor-prestatie": (422, "A cheque cannot be validated before the prestatie."),
     "vorige-periode-open": (409, "Close 2026-02 first: months are closed in order (the last close is 2026-01)."),
+    "vervaldatum-in-de-toekomst": (
+        422, "2027-01-06 is after today (2026-12-03): an expiry is recorded once its day has come."
+    ),
     "webhook-uit-de-toekomst": (401, "The timestamp is more than 60 s ahead."),
     "webhook-verouderd": (401, "The webhook is older than 300 s."),
 })

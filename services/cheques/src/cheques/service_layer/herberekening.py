@@ -46,16 +46,8 @@ from typing import Any, NamedTuple
 import msgspec
 from pydantic import BaseModel, ValidationError
 
-from cheques.domain.grootboek import (
-    CHEQUEGELDEN,
-    REISFONDS,
-    UITBETALING,
-    UITGEVER,
-    VERZEKERING,
-    Transactie,
-    cheque_transactie,
-    inschrijving_transactie,
-)
+from cheques.domain.grootboek import CHEQUEGELDEN, REISFONDS, UITBETALING, UITGEVER, VERZEKERING, Transactie
+from cheques.domain.grootboek import cheque_transactie, inschrijving_transactie
 from cheques.domain.grootboek import organisator as organisator_rekening
 from cheques.domain.afsluiting import van_dag, volgende
 from cheques.domain.tarieven import Tarieven
@@ -71,6 +63,7 @@ from wijkwerk.events.cheques import (
 )
 from cheques.service_layer.herberekening_overdracht import OverdrachtFold
 from cheques.service_layer.herberekening_uitbetalingen import UitbetalingenFold
+from cheques.service_layer.herberekening_vervallen import VervalFold
 from wijkwerk.events.prestaties import InschrijvingsrechtBetaald, PrestatieGeregistreerd
 from wijkwerk.fouten import DomainError
 
@@ -85,7 +78,7 @@ class _Ongeldig(Exception):
 
 
 @dataclass
-class Herberekening(UitbetalingenFold, OverdrachtFold):
+class Herberekening(VervalFold, UitbetalingenFold, OverdrachtFold):
     tarieven: Tarieven
     events: int = 0
     duplicaten: int = 0
@@ -163,6 +156,8 @@ class Herberekening(UitbetalingenFold, OverdrachtFold):
                 self._teruggeboekt(event, f"{envelope.event_type} {envelope.event_id}")
             elif isinstance(event, PeriodeAfgesloten):
                 self._afgesloten[event.maand] = event.hash
+            else:  # expiries, their reversals, refunds
+                self._verval_of_terugbetaling(event, f"{envelope.event_type} {envelope.event_id}")
         except DomainError as exc:
             self._fouten.append(f"{envelope.event_type} {envelope.event_id}: {exc.rule}")
 

@@ -31,9 +31,10 @@ from cheques.adapters.terugdraaiingen import Opdracht, OpdrachtRepository
 from cheques.domain.cheque import Cheque, Prestatie, overtollige
 from cheques.domain.grootboek import cheque_sleutel, maand, reis_sleutel, storno_transactie, verdeling_van
 from cheques.service_layer.uow import ChequesUnitOfWork
+from cheques.service_layer.vervallen import boek_verval
 from wijkwerk.actor import zet_actor
 from wijkwerk.events import Actor, Envelope
-from wijkwerk.events.cheques import ChequeValidatieTeruggedraaid, ChequeVervallen
+from wijkwerk.events.cheques import ChequeValidatieTeruggedraaid
 from wijkwerk.events.prestaties import PrestatieGeannuleerd, PrestatieGecorrigeerd
 
 BRUSSEL = ZoneInfo("Europe/Brussels")
@@ -127,11 +128,8 @@ async def _draai_cheque_terug(uow: ChequesUnitOfWork, cheque: Cheque, prestatie:
         organisator_cent=v.organisator, verplaatsingsvergoeding_cent=reis, opnieuw_bruikbaar=bruikbaar,
         validatie=validatie,
     ))
-    if not bruikbaar:
-        uow.emit(ChequeVervallen(
-            serienummer=cheque.serienummer, bestelling_id=b.id, gebruiker_id=b.gebruiker_id,
-            organisator_id=b.organisator_id, prijs_cent=b.prijs_cent, vervallen_op=op,
-        ))
+    if not bruikbaar:  # released after its validity: it lapses on the storno's date, booked as any expiry
+        await boek_verval(uow, cheque)
 
 
 async def _draai_reis_terug(uow: ChequesUnitOfWork, prestatie: Prestatie, op: date) -> int:

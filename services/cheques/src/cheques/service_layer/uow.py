@@ -7,6 +7,7 @@ from cheques.adapters.afsluitingen import AfsluitingRepository
 from cheques.adapters.cheques import BestellingRepository, ChequeRepository, WebhookInbox
 from cheques.adapters.grootboek import GrootboekRepository
 from cheques.adapters.referentie import PrestatieReferentie, TariefReferentie, VerdeeltariefRepository
+from cheques.adapters.terugbetalingen import AanvraagRepository
 from cheques.adapters.terugdraaiingen import OpdrachtRepository, ReisdagRepository
 from cheques.adapters.uitbetalingen import RondeRepository
 from cheques.adapters.voorraad import Voorraad
@@ -36,6 +37,7 @@ class ChequesUnitOfWork(UnitOfWork):
         self.afsluitingen = AfsluitingRepository(session)
         self.erkenningen = ErkenningReferentie(session)
         self.voorraad = Voorraad(session)
+        self.aanvragen = AanvraagRepository(session)
         self._geboekt: list[Transactie] = []
         self._afgesloten: tuple[Periode | None] | None = None
         self._tarieven: Tarieven | None = None

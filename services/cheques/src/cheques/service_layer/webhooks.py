@@ -7,20 +7,19 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from cheques.domain.cheque import Bestelling, Cheque, Prestatie, geldig_tot
+from cheques.domain.cheque import Bestelling, Cheque, Prestatie, Status, geldig_tot
 from wijkwerk.fouten import BestaatAl, NogOnbekend, OngeldigeInvoer
 from cheques.domain.grootboek import cheque_transactie, maand, reis_transactie
 from cheques.domain.tarieven import Soort
 from cheques.domain.verdeling import Verdeling, verdeel
 from cheques.service_layer import commands
 from cheques.service_layer.uow import ChequesUnitOfWork
+from cheques.service_layer.vervallen import boek_terugbetaling, boek_verval, herroep_verval
 from wijkwerk import prestatiecode
 from wijkwerk.events.cheques import (
     ChequeGevalideerd,
     ChequesBesteld,
     ChequesUitgegeven,
-    ChequeTerugbetaald,
-    ChequeVervallen,
     VerplaatsingsvergoedingToegekend,
 )
 
@@ -149,7 +148,11 @@ async def valideer_cheque(cmd: commands.ValideerCheque, uow: ChequesUnitOfWork, 
     if prestatie is None:
         # Its PrestatieGeregistreerd may still be on its way: the issuer delivers again later.
         raise NogOnbekend("The prestatie is not known here yet.", rule="prestatie-nog-onbekend")
+    # A lapsed cheque paying a prestatie within its validity (A-21): its expiry is reversed.
+    vervallen = (cheque.validatie, cheque.afgesloten_op) if cheque.status is Status.VERVALLEN else None
     cheque.valideer(prestatie, cmd.gevalideerd_op, await uow.cheques.gevalideerd_voor(prestatie.id))
+    if vervallen is not None and vervallen[1] is not None:
+        await herroep_verval(uow, cheque, vervallen[0], vervallen[1], cmd.gevalideerd_op)
     b = cheque.bestelling
     v = verdeel(b.prijs_cent, b.drager, b.besteld_op, prestatie.datum, await uow.tarieven_voor_splitsing())
     await uow.cheques.save(cheque)
@@ -195,29 +198,20 @@ def _gevalideerd(cheque: Cheque, prestatie: Prestatie, v: Verdeling, boekdatum: 
 
 
 async def betaal_cheque_terug(cmd: commands.BetaalChequeTerug, uow: ChequesUnitOfWork, uitgever: str) -> None:
+    """The issuer refunded an unused cheque: the whole price back to the gebruiker."""
     cheque = await _cheque(uow, cmd.serienummer, uitgever)
     cheque.betaal_terug(cmd.terugbetaald_op)
     await uow.cheques.save(cheque)
-    b = cheque.bestelling
-    uow.emit(
-        ChequeTerugbetaald(
-            serienummer=cheque.serienummer, bestelling_id=b.id, gebruiker_id=b.gebruiker_id,
-            organisator_id=b.organisator_id, prijs_cent=b.prijs_cent, terugbetaald_op=cmd.terugbetaald_op,
-        )
-    )
+    await boek_terugbetaling(uow, cheque)
 
 
 async def laat_cheque_vervallen(cmd: commands.LaatChequeVervallen, uow: ChequesUnitOfWork, uitgever: str) -> None:
+    """The issuer reports a lapse: the same fact the platform's expiry job records, dated the
+    cheque's own expiry day; nothing new when it lapsed already."""
     cheque = await _cheque(uow, cmd.serienummer, uitgever)
-    cheque.laat_vervallen(cmd.vervallen_op)
-    await uow.cheques.save(cheque)
-    b = cheque.bestelling
-    uow.emit(
-        ChequeVervallen(
-            serienummer=cheque.serienummer, bestelling_id=b.id, gebruiker_id=b.gebruiker_id,
-            organisator_id=b.organisator_id, prijs_cent=b.prijs_cent, vervallen_op=cmd.vervallen_op,
-        )
-    )
+    if cheque.laat_vervallen(cmd.vervallen_op):
+        await uow.cheques.save(cheque)
+        await boek_verval(uow, cheque)
 
 
 HANDLERS = {

@@ -156,8 +156,16 @@ _CHEQUES_PER_MAAND = text(
       v.uitgever_cent, v.organisator_cent,
       (SELECT coalesce(sum(r.bedrag_cent), 0) FROM rm_reisvergoedingen r
         WHERE r.organisator_id = o.id AND r.gevalideerd_op BETWEEN :begin AND :einde) AS reisvergoeding_cent,
-      x.cheques_vervallen, x.vervallen_cent, x.cheques_vervallen_voorraad, x.vervallen_voorraad_cent
+      x.cheques_vervallen, x.vervallen_cent, x.cheques_vervallen_voorraad, x.vervallen_voorraad_cent,
+      t.cheques_terugbetaald, t.terugbetaald_cent
     FROM rm_organisatoren o
+    CROSS JOIN LATERAL (
+        -- Unused cheques refunded to the gebruiker in the month (issue #23: a refund request approved, or the
+        -- issuer's refund), by the refund's date.
+        SELECT count(*) AS cheques_terugbetaald, coalesce(sum(u.prijs_cent), 0) AS terugbetaald_cent
+        FROM rm_cheques_uitgegeven u
+        WHERE u.organisator_id = o.id AND u.terugbetaald_op BETWEEN :begin AND :einde
+    ) t
     CROSS JOIN LATERAL (
         -- A-21: expired = neither used nor refunded by its last valid day; it expires the
         -- day after. In the month, and the whole expired stock at month end (still "bought").

@@ -56,8 +56,15 @@ CATALOGUS: dict[str, Soort] = {
         "Dated fact: an organiser's cheques neither used nor refunded expire on geldig_tot; dated 30 days "
         "before it (EVALUATIE_CHEQUE_WAARSCHUWING_DAGEN), once per organiser and expiry date (evaluatie)."),
     "cheque.vervallen": Soort(
-        "ChequeVervallen", ("serienummer", "bestelling_id", "gebruiker_id", "organisator_id", "vervallen_op"),
-        "An unused cheque expired (cheques)."),
+        "ChequeVervallen",
+        ("serienummer", "bestelling_id", "gebruiker_id", "organisator_id", "vervallen_op", "geldig_tot"),
+        "Dated fact: an unused cheque expired on vervallen_op, the day after its last valid day geldig_tot; "
+        "recorded by cheques' own expiry job, once per cheque, whenever the job runs (cheques)."),
+    "cheque.terugbetaald": Soort(
+        "ChequeTerugbetaald",
+        ("serienummer", "bestelling_id", "gebruiker_id", "organisator_id", "terugbetaald_op", "prijs_cent"),
+        "An unused cheque was refunded to the gebruiker: a refund request approved, or the issuer's refund "
+        "(cheques)."),
     "uitbetaling.uitgevoerd": Soort(
         "UitbetalingUitgevoerd", ("wijkwerker_id", "periode", "bedrag_cent", "uitgevoerd_op"),
         "A worker's monthly payout was executed (cheques). Central callers only: the event names no "

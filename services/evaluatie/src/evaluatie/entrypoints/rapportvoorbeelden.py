@@ -38,7 +38,8 @@ def _cheques(maand: str, o: tuple[str, str, str], gekocht: int, papier: int, pre
             "reisfonds": euro(10 * validatiemaand), "uitgever": euro(58 * validatiemaand),
             "organisator": euro(225 * validatiemaand), "reisvergoeding": euro(30 * validatiemaand),
             "cheques_vervallen": vervallen, "vervallen": euro(745 * vervallen),
-            "cheques_vervallen_voorraad": voorraad, "vervallen_voorraad": euro(745 * voorraad)}
+            "cheques_vervallen_voorraad": voorraad, "vervallen_voorraad": euro(745 * voorraad),
+            "cheques_terugbetaald": min(vervallen, 1), "terugbetaald": euro(745 * min(vervallen, 1))}
 
 
 _JSON: dict[str, dict[str, Any]] = {

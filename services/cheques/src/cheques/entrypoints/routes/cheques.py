@@ -3,7 +3,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from wijkwerk.fouten import NietGevonden
 from cheques.entrypoints.deps import get_uow
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/v1/cheques", tags=["cheques"], responses=PROBLEM_RES
 
 
 class ChequeOut(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"serienummer": "WW-2026-000123", "bestelling_id": "5d1e8c2a-7b3f-4a9e-b6c4-2f8d1a3e5b70", "gebruiker_id": "b2c4d6e8-1a3c-4e5f-8a7b-9c0d1e2f3a4b", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "drager": "elektronisch", "prijs": "5.95", "besteld_op": "2026-02-10", "uitgegeven_op": "2026-02-11", "geldig_tot": "2027-02-28", "status": "gevalideerd", "prestatie_id": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", "gevalideerd_op": "2026-03-05"}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"serienummer": "WW-2026-000123", "bestelling_id": "5d1e8c2a-7b3f-4a9e-b6c4-2f8d1a3e5b70", "gebruiker_id": "b2c4d6e8-1a3c-4e5f-8a7b-9c0d1e2f3a4b", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "drager": "elektronisch", "prijs": "5.95", "besteld_op": "2026-02-10", "uitgegeven_op": "2026-02-11", "geldig_tot": "2027-02-10", "vervaldag": "2027-02-11", "status": "gevalideerd", "prestatie_id": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", "gevalideerd_op": "2026-03-05", "afgesloten_op": None}]})
 
     serienummer: str
     bestelling_id: uuid.UUID
@@ -27,14 +27,17 @@ class ChequeOut(BaseModel):
     drager: str
     prijs: Euro
     besteld_op: date
-    uitgegeven_op: date
-    geldig_tot: date
-    status: str
+    uitgegeven_op: date = Field(description="Issue date: the validity starts here (A-13)")
+    geldig_tot: date = Field(description="Last valid day: issue date + validity months − 1 day (A-21); judged on "
+                                         "the prestatie's date")
+    vervaldag: date = Field(description="The day it lapses when unused: geldig_tot + 1 (the ChequeVervallen date)")
+    status: str = Field(description="uitgegeven, gevalideerd, terugbetaald or vervallen")
     prestatie_id: uuid.UUID | None
     gevalideerd_op: date | None
+    afgesloten_op: date | None = Field(description="The date it was refunded or lapsed")
 
 
-@router.get("/{serienummer}", summary="One cheque and where it is in its lifecycle",
+@router.get("/{serienummer}", summary="One cheque, its validity and where it is in its lifecycle",
     responses=REGELS.weigert("cheque-onbekend"),
 )
 async def lees(
@@ -50,6 +53,7 @@ async def lees(
     return ChequeOut(
         serienummer=cheque.serienummer, bestelling_id=b.id, gebruiker_id=b.gebruiker_id,
         organisator_id=b.organisator_id, drager=b.drager, prijs=b.prijs_cent, besteld_op=b.besteld_op,
-        uitgegeven_op=cheque.uitgegeven_op, geldig_tot=cheque.geldig_tot, status=cheque.status.value,
-        prestatie_id=cheque.prestatie_id, gevalideerd_op=cheque.gevalideerd_op,
+        uitgegeven_op=cheque.uitgegeven_op, geldig_tot=cheque.geldig_tot, vervaldag=cheque.vervaldag,
+        status=cheque.status.value, prestatie_id=cheque.prestatie_id, gevalideerd_op=cheque.gevalideerd_op,
+        afgesloten_op=cheque.afgesloten_op if cheque.status.value in ("terugbetaald", "vervallen") else None,
     )

@@ -1,4 +1,5 @@
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -8,7 +9,7 @@ from fastapi.responses import PlainTextResponse
 
 from cheques.adapters.afsluitingen import Afsluiting
 from cheques.domain.uitbetaling import Periode
-from cheques.entrypoints.deps import get_uow
+from cheques.entrypoints.deps import get_uow, get_uow_factory
 from cheques.entrypoints.regelboek import REGELS
 from cheques.entrypoints.voorbeelden import AFSTEMMING_CSV
 from cheques.entrypoints.schemas.periodes import (
@@ -18,7 +19,8 @@ from cheques.entrypoints.schemas.periodes import (
     VerificatieOut,
     afstemming_rij,
 )
-from cheques.service_layer import afsluiten
+from cheques.domain.afsluiting import controleer_afsluiting
+from cheques.service_layer import afsluiten, vervallen
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.auth import CENTRAL, Principal, organisation_filter, require
 from wijkwerk.http.documentatie import samen
@@ -47,15 +49,23 @@ def _out(a: Afsluiting) -> AfsluitingOut:
                 "are booked in the first open month. Stores the closing balances per account and month, the "
                 "organisers' reconciliation and a SHA-256 chained to the previous close; publishes "
                 "`PeriodeAfgesloten`. Months close in order (the first close may be any past month), once, and "
-                "only before the business date's month. Central (VDAB) callers only.",
+                "only before the business date's month. The expiry job runs up to the month's last day first, so the "
+                "cheques whose expiry day is in the month lapse in it. Central (VDAB) callers only.",
     responses=REGELS.weigert("alleen-centraal", "periode-al-afgesloten", "vorige-periode-open", "periode-niet-voorbij",
                              "afsluitdatum-in-de-toekomst", "periode-afgesloten"),
 )
-async def sluit_af(periode: PeriodePad, body: AfsluitingIn, uow: Uow, principal: Beheerder) -> AfsluitingOut:
+async def sluit_af(
+    periode: PeriodePad, body: AfsluitingIn, uow: Uow, principal: Beheerder,
+    uow_factory: Annotated[Callable[[], ChequesUnitOfWork], Depends(get_uow_factory)],
+) -> AfsluitingOut:
     if principal.org_type not in CENTRAL:
         raise Problem(403, "alleen-centraal", "Only central (VDAB) callers close a month.")
     cmd = afsluiten.SluitPeriodeAf(Periode.parse(periode), body.afgesloten_op, principal.subject)
-    return _out(await afsluiten.sluit_af(cmd, uow, datetime.now(BRUSSEL).date(), datetime.now(UTC)))
+    vandaag = datetime.now(BRUSSEL).date()
+    controleer_afsluiting(cmd.periode, None, cmd.afgesloten_op, vandaag)
+    # The cheques whose expiry day is in the month lapse in it before it freezes (issue #23).
+    await vervallen.laat_vervallen(uow_factory, cmd.periode.laatste_dag)
+    return _out(await afsluiten.sluit_af(cmd, uow, vandaag, datetime.now(UTC)))
 
 
 @router.get("", summary="The closed months, oldest first, with their hashes")

@@ -131,7 +131,8 @@ async def gebruikers(
                         "and by validation month (RPT-17), the money split by validation month (RPT-18), and the "
                         "expired ones (A-21: neither used nor refunded through issue date + validity months − 1 "
                         "day; they stay bought, never used): `cheques_vervallen` / `vervallen` expired in the "
-                        "month, `cheques_vervallen_voorraad` / `vervallen_voorraad` the expired stock at month end.",
+                        "month, `cheques_vervallen_voorraad` / `vervallen_voorraad` the expired stock at month end; "
+                        "`cheques_terugbetaald` / `terugbetaald` the unused cheques refunded in the month.",
     responses={**gedocumenteerd("cheques"), **REGELS.weigert("periode-ongeldig", "periode-te-lang")},
 )
 async def cheques(

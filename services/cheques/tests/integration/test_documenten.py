@@ -131,7 +131,8 @@ async def test_the_yearly_statement_of_cheques_bought_and_used(omgeving):
     assert "Gekocht: 0 cheques, EUR 0,00" in vorig and "Gebruikt (netto): 0 cheques" in vorig
     assert (await o.client.get(pad, headers=o.tokens.headers(LEZEN, org=str(oid), org_type="organisator"))
             ).status_code == 200
-    for kw in ({"org": str(uuid.uuid4()), "org_type": "organisator"}, {"org": str(uuid.uuid4()), "org_type": "gebruiker"},
+    for kw in ({"org": str(uuid.uuid4()), "org_type": "organisator"},
+               {"org": str(uuid.uuid4()), "org_type": "gebruiker"},
                {"org": str(G), "org_type": "wijkwerker"}):
         r = await o.client.get(pad, headers=o.tokens.headers(LEZEN, **kw))
         assert (r.status_code, r.json()["rule"]) == (404, "gebruiker-onbekend"), kw

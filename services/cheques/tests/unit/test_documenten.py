@@ -48,7 +48,8 @@ def test_the_statement_nets_reversed_validations():
     overzicht = Jaaroverzicht(G, 2026, (Bestellijn(date(2026, 1, 5), K, "Wijk-werken Brugge", "elektronisch", 4, 595),),
                               (Maandgebruik(2, gebruikt=3, gebruikt_cent=1785, teruggedraaid=1, teruggedraaid_cent=595),
                                Maandgebruik(12, vervallen=1)))
-    assert (overzicht.gekocht, overzicht.gekocht_cent, overzicht.gebruikt, overzicht.gebruikt_cent) == (4, 2380, 2, 1190)
+    totalen = (overzicht.gekocht, overzicht.gekocht_cent, overzicht.gebruikt, overzicht.gebruikt_cent)
+    assert totalen == (4, 2380, 2, 1190)
     tekst = PdfReader(io.BytesIO(jaaroverzicht_pdf(overzicht, date(2026, 12, 31)))).pages[0].extract_text()
     assert "februari 3 EUR 17,85 1 EUR 11,90 0 0" in tekst and "december 0 EUR 0,00 0 EUR 0,00 0 1" in tekst
 

@@ -21,7 +21,8 @@ def test_only_facts_on_or_before_the_date_count():
     v = bouw(ID, "A. Peeters", "Wijk-werken Westhoek", date(2026, 6, 30), date(2026, 12, 1), PRESTATIES,
              [(date(2026, 7, 10), "ander_traject"), (date(2026, 6, 15), "zelfde_klus")])
     assert [(a.activiteit, a.van, a.tot, a.uren) for a in v.activiteiten] == [
-        ("groenonderhoud", date(2026, 2, 3), date(2026, 3, 17), 7), ("poetsen", date(2026, 5, 20), date(2026, 5, 20), 2)]
+        ("groenonderhoud", date(2026, 2, 3), date(2026, 3, 17), 7),
+        ("poetsen", date(2026, 5, 20), date(2026, 5, 20), 2)]
     assert (v.uren, v.van, v.tot) == (9, date(2026, 2, 3), date(2026, 5, 20))
     assert [(e.datum, e.uitkomst) for e in v.evaluaties] == [(date(2026, 6, 15), "zelfde_klus")]
     assert Verklaring.uit_json(v.als_json()) == v

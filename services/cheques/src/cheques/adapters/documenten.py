@@ -100,7 +100,8 @@ class Documenten:
             _POSTINGEN, {"rekening": f"wijkwerker:{wijkwerker_id}", "van": van, "tot": tot})).all()
         ontleed = [(r, *ontleed_sleutel(r.sleutel)) for r in rijen]
         serienummers = sorted({onderwerp for _, soort, _, onderwerp in ontleed if soort == CHEQUE})
-        koppelingen = sorted({uuid.UUID(onderwerp.split(":")[0]) for _, soort, _, onderwerp in ontleed if soort == REIS})
+        koppelingen = sorted({uuid.UUID(onderwerp.split(":")[0])
+                              for _, soort, _, onderwerp in ontleed if soort == REIS})
         cheques = {r.serienummer: r for r in await self.session.execute(
             _CHEQUES, {"serienummers": serienummers, "wijkwerker_id": wijkwerker_id})} if serienummers else {}
         plaatsen = {r.koppeling_id: r for r in await self.session.execute(

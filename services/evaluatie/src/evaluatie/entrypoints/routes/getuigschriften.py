@@ -95,7 +95,8 @@ Sleutel = Annotated[Ondertekenaar, Depends(ondertekenaar)]
 
 def _url(request: Request, g: Getuigschrift) -> str:
     basis = request.app.state.settings.verificatie_basis
-    return f"{basis}/verificatie/getuigschriften/{g.opgeslagen.id}?c={getuigschriften.controle(g.opgeslagen.handtekening)}"
+    code = getuigschriften.controle(g.opgeslagen.handtekening)
+    return f"{basis}/verificatie/getuigschriften/{g.opgeslagen.id}?c={code}"
 
 
 def _out(request: Request, g: Getuigschrift) -> GetuigschriftOut:
@@ -137,7 +138,8 @@ async def pdf(getuigschrift_id: uuid.UUID, request: Request, uow: Uow, principal
 @router.post(
     "/getuigschriften/{getuigschrift_id}/intrekking",
     summary="Revoke a certificate: its verification page says 'ingetrokken' from then on",
-    responses=REGELS.weigert("getuigschrift-onbekend", "getuigschrift-al-ingetrokken", "getuigschrift-sleutel-ontbreekt"),
+    responses=REGELS.weigert("getuigschrift-onbekend", "getuigschrift-al-ingetrokken",
+                             "getuigschrift-sleutel-ontbreekt"),
 )
 async def trek_in(getuigschrift_id: uuid.UUID, body: IntrekkingIn, request: Request, uow: Uow, principal: Schrijver,
                   sleutel: Sleutel) -> GetuigschriftOut:
@@ -148,7 +150,8 @@ async def trek_in(getuigschrift_id: uuid.UUID, body: IntrekkingIn, request: Requ
 
 def _html(v: VerificatieOut) -> str:
     kleur = {"geldig": "#1a7f37", "ingetrokken": "#b35900"}.get(v.status, "#b42318")
-    delen = [f'<p id="status" style="color:{kleur};font-size:1.4em"><strong>{html.escape(v.status.upper())}</strong></p>']
+    delen = [f'<p id="status" style="color:{kleur};font-size:1.4em">'
+             f"<strong>{html.escape(v.status.upper())}</strong></p>"]
     if v.ingetrokken_op:
         delen.append(f'<p id="ingetrokken">Ingetrokken op {v.ingetrokken_op.isoformat()}</p>')
     if (d := v.verklaring) is not None:
@@ -185,15 +188,17 @@ _HTML_VOORBEELD = _html(VerificatieOut(status="geldig", verklaring=_VERKLARING))
                     REGELS.weigert("getuigschrift-sleutel-ontbreekt")),
 )
 async def verifieer(getuigschrift_id: uuid.UUID, request: Request, uow: Uow, sleutel: Sleutel,
-                    c: Annotated[str | None, Query(max_length=100, description="The check code from the QR code")] = None
+                    c: Annotated[str | None, Query(max_length=100, description="The QR code's check code")] = None
                     ) -> Response:
     g = await getuigschriften.verifieer(uow, sleutel, getuigschrift_id, c)
     uit = (VerificatieOut(status="ongeldig") if g is None else
-           VerificatieOut(status=g.status, ingetrokken_op=g.opgeslagen.ingetrokken_op, verklaring=g.verklaring.als_json()))
+           VerificatieOut(status=g.status, ingetrokken_op=g.opgeslagen.ingetrokken_op,
+                          verklaring=g.verklaring.als_json()))
     headers = {"Cache-Control": "no-store", "Vary": "Accept", "X-Robots-Tag": "noindex"}
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse(uit.model_dump(mode="json"), headers=headers)
-    return HTMLResponse(_html(uit), headers=headers | {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+    beleid = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"}
+    return HTMLResponse(_html(uit), headers=headers | beleid)
 
 
 @publiek.get("/.well-known/wijkwerk-getuigschriften.json",

@@ -16,6 +16,9 @@ lees("cheques", "/v1/gebruikers/{gebruiker_id}/jaaroverzichten/{jaar}",
      lambda a: {"gebruiker_id": a.gebruikers["Greta Aelbrecht"], "jaar": str(VANDAAG.year)})
 
 
+lees("evaluatie", "/v1/wijkwerkers/{wijkwerker_id}/getuigschriften", lambda a: {"wijkwerker_id": a.wijkwerkers["Anke"]})
+
+
 def _uitgegeven(w: Wandeling) -> int:
     """Certificates issued so far, from evaluatie's event history (a central reader)."""
     geschiedenis = w.call("evaluatie", "GET", "/v1/gebeurtenissen", w.tokens.headers("gebeurtenissen:lezen"))

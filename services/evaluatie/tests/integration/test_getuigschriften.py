@@ -158,6 +158,12 @@ async def test_a_revoked_certificate_says_so_and_each_caller_sees_its_own_only(e
         assert (r.status_code, r.json()["rule"]) == (404, "getuigschrift-onbekend"), kw
     assert (await client.get(pad, headers=tokens.headers("documenten:lezen", org=str(o), org_type="organisator"))
             ).status_code == 200
+    eigen = await client.get(f"/v1/wijkwerkers/{w}/getuigschriften",
+                             headers=tokens.headers("documenten:lezen", org=str(w), org_type="wijkwerker"))
+    assert [x["id"] for x in eigen.json()] == [g["id"]], eigen.text
+    vreemd = await client.get(f"/v1/wijkwerkers/{w}/getuigschriften",
+                              headers=tokens.headers("documenten:lezen", org=str(ander), org_type="organisator"))
+    assert (vreemd.status_code, vreemd.json()["rule"]) == (404, "wijkwerker-onbekend")
 
     intrekking = {"ingetrokken_op": "2026-07-02", "reden": "Verkeerde naam"}
     r = await client.post(f"{pad}/intrekking", json=intrekking,

@@ -64,6 +64,12 @@ class Getuigschriften:
                                           {"id": getuigschrift_id})).first()
         return None if rij is None else Opgeslagen(*rij)
 
+    async def van_wijkwerker(self, wijkwerker_id: uuid.UUID) -> list[Opgeslagen]:
+        rijen = await self.session.execute(text(
+            f"SELECT {_KOLOMMEN} FROM getuigschriften WHERE wijkwerker_id = :w ORDER BY uitgegeven_om, id"),
+            {"w": wijkwerker_id})
+        return [Opgeslagen(*r) for r in rijen]
+
     async def trek_in(self, getuigschrift_id: uuid.UUID, op: date, reden: str, door: str) -> None:
         await self.session.execute(text(
             "UPDATE getuigschriften SET ingetrokken_op = :op, ingetrokken_reden = :reden, ingetrokken_door = :door "

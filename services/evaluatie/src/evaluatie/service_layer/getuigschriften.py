@@ -75,6 +75,16 @@ async def lees(uow: EvaluatieUnitOfWork, ondertekenaar: Ondertekenaar, ziet: Zie
     return _lees(opgeslagen, ondertekenaar)
 
 
+async def van_wijkwerker(uow: EvaluatieUnitOfWork, ondertekenaar: Ondertekenaar, ziet: Ziet,
+                         eigen_wijkwerker: Callable[[uuid.UUID], bool], wijkwerker_id: uuid.UUID) -> list[Getuigschrift]:
+    """The worker's certificates, for the worker itself, its organiser and central callers."""
+    async with uow:
+        organisator = await uow.getuigschriften.organisator_van(wijkwerker_id)
+        if organisator is None or not (ziet(organisator[0]) or eigen_wijkwerker(wijkwerker_id)):
+            raise _onbekend_werker()
+        return [_lees(o, ondertekenaar) for o in await uow.getuigschriften.van_wijkwerker(wijkwerker_id)]
+
+
 async def trek_in(uow: EvaluatieUnitOfWork, ondertekenaar: Ondertekenaar, ziet: Ziet, getuigschrift_id: uuid.UUID,
                   op: date, reden: str, door: str) -> Getuigschrift:
     async with uow:

@@ -120,6 +120,18 @@ async def geef_uit(wijkwerker_id: uuid.UUID, body: GetuigschriftIn, request: Req
 
 
 @router.get(
+    "/wijkwerkers/{wijkwerker_id}/getuigschriften",
+    summary="The worker's certificates (the worker's own token, its organiser, central callers), oldest first",
+    responses=REGELS.weigert("wijkwerker-onbekend", "getuigschrift-sleutel-ontbreekt"),
+)
+async def lijst(wijkwerker_id: uuid.UUID, request: Request, uow: Uow, principal: Lezer,
+                sleutel: Sleutel) -> list[GetuigschriftOut]:
+    gevonden = await getuigschriften.van_wijkwerker(uow, sleutel, lambda o: sees_organisation(principal, o),
+                                                    lambda w: is_eigen_wijkwerker(principal, w), wijkwerker_id)
+    return [_out(request, g) for g in gevonden]
+
+
+@router.get(
     "/getuigschriften/{getuigschrift_id}",
     summary="The certificate as PDF: the worker's own token, its organiser, central callers",
     response_class=Response,

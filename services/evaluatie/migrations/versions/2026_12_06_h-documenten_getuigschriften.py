@@ -2,14 +2,14 @@
 whether it was revoked (issue #23 item 5)
 
 Revision ID: 2026_12_06_h_documenten_1
-Revises: 2026_12_06_h_bewaren_1
+Revises: 2026_12_06_h_uitbetalingen_1
 Create Date: 2026-12-03
 """
 
 from alembic import op
 
 revision = "2026_12_06_h_documenten_1"
-down_revision = "2026_12_06_h_bewaren_1"
+down_revision = "2026_12_06_h_uitbetalingen_1"
 branch_labels = None
 depends_on = None
 

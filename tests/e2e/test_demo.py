@@ -34,6 +34,7 @@ def test_the_demo_world_keeps_the_ledger_and_the_reports_agree_with_what_was_sen
     # Everything meant to be accepted was; the invalid attempts were refused by their rule.
     assert dict(s.onverwacht) == {}
     assert s.organisatoren == 5 and s.dossiers >= 10 and s.prestaties > 50 and s.cheques_gevalideerd > 50
+    assert s.getuigschriften >= 1 and s.getuigschriften_ingetrokken == 1  # signed certificates, one revoked
     assert s.geweigerd["max-60-uur-per-maand"] >= 1
     # the demo partner received outbound webhooks while the world loaded, every one signed right
     assert s.webhooks_ontvangen > 0 and s.webhooks_ongeldig == 0

@@ -33,6 +33,7 @@ from wandeling import CENTRAAL, Organisatie, ROWS, Sleutel, VANDAAG, Wandeling, 
 from probes import PROBES, _als, _geen_ongeldige_invoer, _geweigerd_of_onbekend, _probleem
 
 import probes_cheques_evaluatie  # noqa: F401 - registers its probes
+import probes_documenten  # noqa: F401 - registers its probes
 import probes_toeleiding_prestaties  # noqa: F401 - registers its probes
 import probes_terugbetalingen  # noqa: F401 - registers its probes
 import probes_webhooks  # noqa: F401 - registers its probes

@@ -69,8 +69,11 @@ class Principal:
 # The kinds of caller a token may name in its ``org_type`` claim. Central callers see every
 # organisation; the others see only what belongs to the organisation in their ``org`` claim
 # (an organiser's or gebruiker's id is a UUID, a referrer's id any name the IdP gives it).
+# A ``wijkwerker`` token is a worker's own (its ``org`` is the worker's pseudonymous
+# wijkwerker_id): it sees only that worker's own documents (issue #23 item 5) and nothing
+# organisation-wide, so every other route refuses it by default.
 CENTRAL = frozenset({"vdab", "service"})
-ORG_ID_IS_UUID = {"organisator": True, "gebruiker": True, "toeleider": False}
+ORG_ID_IS_UUID = {"organisator": True, "gebruiker": True, "toeleider": False, "wijkwerker": True}
 ORG_TYPES = CENTRAL | frozenset(ORG_ID_IS_UUID)
 
 
@@ -374,6 +377,11 @@ def sees_organisation(principal: Principal, organisator_id: object) -> bool:
     if principal.org_type == "organisator":
         return principal.org is not None and principal.org == str(organisator_id)
     return False
+
+
+def is_eigen_wijkwerker(principal: Principal, wijkwerker_id: object) -> bool:
+    """A worker's own token (org_type wijkwerker) for this worker."""
+    return principal.org_type == "wijkwerker" and principal.org is not None and principal.org == str(wijkwerker_id)
 
 
 def organisation_filter(principal: Principal) -> str | None:

@@ -75,7 +75,7 @@ def test_an_organiser_sees_only_its_own_organisation():
 def test_referrers_and_gebruikers_see_no_organisation_wide_data_by_default():
     from wijkwerk.auth import organisation_filter
 
-    for org_type in ("toeleider", "gebruiker", "iets-anders", None):
+    for org_type in ("toeleider", "gebruiker", "wijkwerker", "iets-anders", None):
         caller = Principal(subject="s", scopes=frozenset(), org="x", org_type=org_type)
         assert not sees_organisation(caller, "o1")
         assert organisation_filter(caller) == "-"

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from fastapi.routing import APIRoute
 
 SERVICES = ("toeleiding", "prestaties", "cheques", "evaluatie")
-PUBLIC = {"/health", "/ready", "/metrics", "/ready/workers", "/health/workers", "/dashboard/static/plotly.min.js", "/dashboard/login", "/dashboard/logout"}
+PUBLIC = {"/health", "/ready", "/metrics", "/ready/workers", "/health/workers", "/dashboard/static/plotly.min.js", "/dashboard/login", "/dashboard/logout",
+          # a certificate's verification page and the key it is checked with (issue #23 item 5)
+          "/verificatie/getuigschriften/{getuigschrift_id}", "/.well-known/wijkwerk-getuigschriften.json"}
 BEGIN, END = "<!-- scopetabel:begin -->", "<!-- scopetabel:end -->"
 
 

@@ -10,6 +10,7 @@ from cheques.config import PRESTATIES_CONSUMER, Settings
 from cheques.entrypoints.routes import (
     afrekeningen,
     cheques,
+    documenten,
     grootboek,
     periodes,
     tarieven,
@@ -68,6 +69,7 @@ def build_app(settings: Settings) -> FastAPI:
             terugbetalingen.router, terugbetalingen.aanvragen, uitbetalingen.router,
             uitbetalingen.bank, uitbetalingen.historiek,
             afrekeningen.router, grootboek.router, voorraad.router, tellers.router, periodes.router,
+            documenten.router,
         ],
         consumers=consumers,
         periodic=[Periodic("draai-validaties-terug", settings.terugdraaien_interval_s, draai_validaties_terug),

@@ -7,7 +7,9 @@ from fastapi import FastAPI
 from evaluatie.config import Settings
 from evaluatie.entrypoints import dashboard
 from evaluatie.entrypoints.dashboard import tellers as dashboard_tellers
-from evaluatie.entrypoints.routes import abonnementen, bemiddelaars, evaluaties, maandrapporten, nazorg, opvolging, rapporten
+from evaluatie.entrypoints.routes import (
+    abonnementen, bemiddelaars, evaluaties, getuigschriften, maandrapporten, nazorg, opvolging, rapporten,
+)
 from evaluatie.service_layer import projecties, signalen, webhooks
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from evaluatie.service_layer.bezorging import bezorg_tot_leeg, ruim_op
@@ -38,7 +40,7 @@ def build_app(settings: Settings) -> FastAPI:
         settings=settings,
         routers=[evaluaties.router, opvolging.router, bemiddelaars.router, rapporten.router, maandrapporten.router, nazorg.router,
                  bemiddelaars.rapport, abonnementen.router, dashboard.router,
-                 dashboard_tellers.router],
+                 dashboard_tellers.router, getuigschriften.router, getuigschriften.publiek],
         consumers=consumers,
         periodic=[Periodic("webhooks-bezorgen", settings.webhook_interval_s,
                            lambda runtime: bezorg_tot_leeg(runtime.sessions, settings.webhook_beleid)),

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from pathlib import Path
 
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
@@ -41,6 +42,11 @@ class Settings(ServiceSettings):
     signalen_interval_s: float = Field(3600.0, gt=0)
     signalen_terugkijk_dagen: int = Field(7, ge=0, le=366)
     cheque_waarschuwing_dagen: int = Field(30, ge=1, le=366)  # "cheques expire soon": this many days before
+    # Work-experience certificates (issue #23 item 5): the platform's Ed25519 signing key (PEM)
+    # and the public base URL their QR codes point at. Unset key file: next to the local token
+    # key (created once) in the embedded default; production never creates one.
+    getuigschrift_sleutel_file: str | None = None
+    publieke_url: str | None = None  # unset: EVALUATIE_URL
 
     @field_validator("duurzaam_horizonten")
     @classmethod
@@ -62,6 +68,17 @@ class Settings(ServiceSettings):
         return Beleid(self.webhook_batch, self.webhook_gelijktijdig, self.webhook_timeout_s, self.webhook_basis_s,
                       self.webhook_max_wacht_s, self.webhook_max_pogingen,
                       alleen_publiek=self.environment == "production")
+
+    def getuigschrift_sleutel(self) -> tuple[Path, bool]:
+        """Where the certificate key is, and whether it may be created there."""
+        if self.getuigschrift_sleutel_file:
+            return Path(self.getuigschrift_sleutel_file), self.environment != "production"
+        basis = Path(self.auth.private_key_file).parent if self.auth.private_key_file else Path(".wijkwerk/keys")
+        return basis / "getuigschrift-ed25519.pem", self.environment != "production"
+
+    @property
+    def verificatie_basis(self) -> str:
+        return (self.publieke_url or self.urls.evaluatie_url).rstrip("/")
 
     @property
     def o2_norm(self) -> O2Norm:

@@ -146,3 +146,34 @@ class ChequesVervallenBinnenkort(_EvaluatieEvent):
     datum: date
     aantal: int
     serienummers: tuple[str, ...]
+
+
+@registry.register
+class GetuigschriftUitgegeven(_EvaluatieEvent):
+    """A work-experience certificate was issued and signed with the platform key (issue #23
+    item 5): as of ``op`` it states ``uren`` started hours over ``activiteiten`` activities.
+    The name printed on it and the signature stay in evaluatie."""
+
+    event_type = "GetuigschriftUitgegeven"
+    aggregate_field = "getuigschrift_id"
+
+    getuigschrift_id: uuid.UUID
+    wijkwerker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    op: date
+    uren: int
+    activiteiten: int
+    evaluaties: int
+
+
+@registry.register
+class GetuigschriftIngetrokken(_EvaluatieEvent):
+    """A certificate was revoked on ``ingetrokken_op``: its verification page says so from then on."""
+
+    event_type = "GetuigschriftIngetrokken"
+    aggregate_field = "getuigschrift_id"
+
+    getuigschrift_id: uuid.UUID
+    wijkwerker_id: uuid.UUID
+    organisator_id: uuid.UUID
+    ingetrokken_op: date

@@ -41,6 +41,7 @@ class OrgType(str, enum.Enum):
     organisator = "organisator"
     toeleider = "toeleider"
     gebruiker = "gebruiker"
+    wijkwerker = "wijkwerker"  # a worker's own token: --org is the wijkwerker_id
     vdab = "vdab"
     service = "service"
 

@@ -134,6 +134,7 @@ class Dossiers(Verzender):
             hoofdactiviteiten.add(wereld.ACTIVITEITEN[kp.activiteit][1])
         if hoofdactiviteiten:
             s.werkers_per_aantal_hoofdactiviteiten[len(hoofdactiviteiten)] += 1
+            self.met_uren.append((w.nr, wid, f"{w.voornaam[:1]}. {w.achternaam}"))
         hoofd = w.koppelingen[0]
         for datum, minuten in ([w.plafond_poging] if w.plafond_poging else []) + (
                 [(w.buiten_traject, 120)] if w.buiten_traject else []):

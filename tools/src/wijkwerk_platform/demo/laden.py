@@ -16,6 +16,7 @@ from wijkwerk.auth import mint_token
 from wijkwerk_platform.demo import wereld
 from wijkwerk_platform.demo.catalogus import Catalogus
 from wijkwerk_platform.demo.dossiers import Dossiers
+from wijkwerk_platform.demo.getuigschriften import Getuigschriften
 from wijkwerk_platform.demo.partner import Partner
 from wijkwerk_platform.demo.plan import plan
 from wijkwerk_platform.demo.samenvatting import Samenvatting
@@ -29,7 +30,7 @@ SCOPES = [
 ]
 
 
-class DemoLoader(Catalogus, Dossiers, Webhooks):
+class DemoLoader(Catalogus, Dossiers, Webhooks, Getuigschriften):
     async def laad(self, scale: float) -> Samenvatting:
         from rich.progress import (
             BarColumn,
@@ -60,6 +61,8 @@ class DemoLoader(Catalogus, Dossiers, Webhooks):
             await asyncio.gather(*(self.wijkwerker(p, w, t_w) for p in plannen for w in p.werkers))
             await asyncio.gather(*(self.cheques(p, g, t_c) for p, g in alle_gebruikers))
             await self.vervallingen()
+        if "evaluatie" in self.urls and volledig:
+            await self.getuigschriften()
         self._voortgang = None
         if partner is not None:
             await partner.stop()

@@ -25,6 +25,8 @@ class Verzender:
         self.vandaag = vandaag or date.today()
         self.uitgever = Uitgever(client, urls["cheques"], uitgever_geheim) if uitgever_geheim and "cheques" in urls else None
         self._voortgang = None
+        # workers with accepted hours: (plan number, wijkwerker_id, name as printed on a certificate)
+        self.met_uren: list[tuple[int, str, str]] = []
 
     # -- HTTP helpers --
     async def _post(self, service: str, path: str, body: dict, wachten: float = 60.0) -> httpx.Response:

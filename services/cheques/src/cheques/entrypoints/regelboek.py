@@ -57,6 +57,7 @@ REGELS = Regelboek({
     "handtekening-ongeldig": (401, "The signature does not match."),
     "handtekening-ontbreekt": (401, "The webhook is not signed (webhook-id, webhook-timestamp, webhook-signature)."),
     "herberekening-onbeschikbaar": (503, "The history could not be replayed: prestaties' archive did not answer."),
+    "jaar-ongeldig": (422, "'1999' is not a year like 2026 (from 2018)."),
     "meer-cheques-dan-besteld": (422, "The order has 20 cheques; 20 were issued already."),
     "meer-cheques-dan-uren": (422, "The prestatie has 3 started hours to pay and took 4 cheques."),
     "organisator-nog-onbekend": (409, "This organiser is not known here yet."),
@@ -105,6 +106,7 @@ REGELS = Regelboek({
     "vervaldatum-in-de-toekomst": (
         422, "2027-01-06 is after today (2026-12-03): an expiry is recorded once its day has come."
     ),
+    "wijkwerker-onbekend": (404, "No worker with prestaties known here."),
     "webhook-uit-de-toekomst": (401, "The timestamp is more than 60 s ahead."),
     "webhook-verouderd": (401, "The webhook is older than 300 s."),
 })

@@ -5,6 +5,16 @@ OpenAPI document: a route names the ones it can answer (``responses=REGELS.weige
 from wijkwerk.http.documentatie import Regelboek
 
 REGELS = Regelboek({
+    "getuigschrift-al-ingetrokken": (409, "The certificate was revoked on 2026-07-02."),
+    "getuigschrift-in-de-toekomst": (
+        422, "A certificate as of 2026-12-31 cannot be issued on 2026-12-03: that day has not come."
+    ),
+    "getuigschrift-onbekend": (404, "No such certificate."),
+    "getuigschrift-sleutel-ontbreekt": (503, "No certificate signing key at getuigschrift-ed25519.pem."),
+    "getuigschrift-zonder-prestaties": (
+        409, "The worker has no accepted prestatie on or before 2026-06-30: nothing to certify."
+    ),
+    "wijkwerker-onbekend": (404, "No such worker."),
     "abonnement-buiten-scope": (403, "An organiser subscribes to its own organiser's events only."),
     "abonnement-niet-toegestaan": (403, "This kind of caller cannot subscribe to webhooks."),
     "abonnement-onbekend": (404, "No such subscription."),

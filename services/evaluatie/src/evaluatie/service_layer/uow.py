@@ -2,6 +2,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from evaluatie.adapters.bemiddelaars import Bemiddelaars
 from evaluatie.adapters.correcties import Correcties
+from evaluatie.adapters.getuigschriften import Getuigschriften
 from evaluatie.adapters.signalen import Signalen
 from evaluatie.adapters.trajecten import TrajectRepository
 from evaluatie.adapters.webhooks import Abonnementen
@@ -17,3 +18,4 @@ class EvaluatieUnitOfWork(UnitOfWork):
         self.correcties = Correcties(session)
         self.abonnementen = Abonnementen(session)
         self.signalen = Signalen(session)
+        self.getuigschriften = Getuigschriften(session)

@@ -1,12 +1,23 @@
 """Wires settings, routes and consumers into the prestaties app."""
 
+from datetime import date
+
 from fastapi import FastAPI
 
 from prestaties.config import Settings
-from prestaties.entrypoints.routes import activiteiten, erkenningen, gebruikers, koppelingen, organisatoren, prestaties
-from prestaties.service_layer import referentie
+from prestaties.entrypoints.routes import (
+    activiteiten,
+    erkenningen,
+    gebruikers,
+    koppelingen,
+    organisatoren,
+    prestaties,
+)
+from prestaties.entrypoints.routes import bevestiging as bevestiging_routes
+from prestaties.service_layer import bevestiging, referentie
+from prestaties.service_layer.uow import PrestatiesUnitOfWork
 from wijkwerk.events import topics
-from wijkwerk.http.app import Runtime, create_service_app, make_consumer
+from wijkwerk.http.app import Periodic, Runtime, create_service_app, make_consumer
 
 
 def consumers(runtime: Runtime):
@@ -15,15 +26,22 @@ def consumers(runtime: Runtime):
     return [make_consumer(runtime, "referentie", [topics.TOELEIDING], referentie.HANDLERS)]
 
 
+async def verwerk_termijnen(runtime: Runtime) -> int:
+    # Today's calendar date, as evaluatie's dated facts take it; each fact carries its own
+    # date (the reminder's, the deadline), so when this runs changes nothing.
+    return await bevestiging.verwerk_termijnen(lambda: PrestatiesUnitOfWork(runtime.sessions), date.today())
+
+
 def build_app(settings: Settings) -> FastAPI:
     return create_service_app(
         name="prestaties",
         settings=settings,
         routers=[
-            gebruikers.router, erkenningen.router, activiteiten.router, koppelingen.router, prestaties.router,
-            organisatoren.router,
+            gebruikers.router, erkenningen.router, activiteiten.router, koppelingen.router, bevestiging_routes.router,
+            prestaties.router, organisatoren.router,
         ],
         consumers=consumers,
+        periodic=[Periodic("bevestigingstermijnen", settings.bevestiging_interval_s, verwerk_termijnen)],
         title="Wijk-werken — prestaties",
         description=(
             "Hour registration: gebruikers and their erkenningen (yearly registration fee), the activity "
@@ -37,6 +55,8 @@ def build_app(settings: Settings) -> FastAPI:
             {"name": "activiteiten", "description": "Activity catalogue per organiser and the category matrix"},
             {"name": "koppelingen", "description": "Placements: worker × gebruiker × activity, place and distance"},
             {"name": "prestaties", "description": "Hours: register, confirm or dispute, correct, cancel"},
+            {"name": "bevestiging", "description": "The confirmation window: open and disputed prestaties, "
+                                                   "resolving a dispute"},
             {"name": "referentie", "description": "Reference data from toeleiding"},
         ],
     )

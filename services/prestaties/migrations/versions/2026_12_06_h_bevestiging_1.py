@@ -2,7 +2,7 @@
 its reminder, the answer's date, a dispute's reason and resolution; an index for the job
 that records reminders and confirmations by silence
 
-Revision ID: 2026_12_06_h-bevestiging_1
+Revision ID: 2026_12_06_h_bevestiging_1
 Revises: 2026_12_04_h_consumenten_1
 Create Date: 2026-12-03
 """
@@ -10,7 +10,7 @@ Create Date: 2026-12-03
 import sqlalchemy as sa
 from alembic import op
 
-revision = "2026_12_06_h-bevestiging_1"
+revision = "2026_12_06_h_bevestiging_1"
 down_revision = "2026_12_04_h_consumenten_1"
 branch_labels = None
 depends_on = None

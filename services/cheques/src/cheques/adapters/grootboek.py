@@ -23,7 +23,7 @@ _VASTGEHOUDEN = text("""
     WITH vast AS (
         SELECT id, wijkwerker_id, koppeling_id, datum FROM prestaties_ref
         WHERE betwist_op IS NOT NULL AND betwist_op <= :op
-          AND NOT (uitkomst = 'gehandhaafd' AND beslecht_op <= :op)
+          AND NOT coalesce(uitkomst = 'gehandhaafd' AND beslecht_op <= :op, false)
     ), sleutels AS (
         SELECT v.wijkwerker_id, 'cheque:' || c.serienummer
                    || CASE WHEN c.terugdraaiingen = 0 THEN '' ELSE ':' || (c.terugdraaiingen + 1) END AS sleutel

@@ -66,7 +66,8 @@ async def test_only_the_organiser_resolves_and_only_a_dispute(env, wereld):
     w = await wereld()
     p, q = await _registreer(env, w), await _registreer(env, w, datum="2025-02-03")
     beslis = {"uitkomst": "afgewezen", "toelichting": "Niet gewerkt volgens de school.", "beslecht_op": "2025-02-14"}
-    r = await env.client.post(f"/v1/prestaties/{q['id']}/beslissing", json=beslis, headers=env.h("prestaties:beslechten"))
+    r = await env.client.post(f"/v1/prestaties/{q['id']}/beslissing", json=beslis,
+                              headers=env.h("prestaties:beslechten"))
     assert (r.status_code, r.json()["rule"]) == (409, "prestatie-niet-betwist")
     r = await env.client.post(f"/v1/prestaties/{p['id']}/betwisting",
                               json={"door": "gebruiker", "reden": "Niet gewerkt.", "betwist_op": "2025-02-06"},

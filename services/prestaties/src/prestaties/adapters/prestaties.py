@@ -184,7 +184,8 @@ class PrestatieRepository:
 
     async def herinnerd(self, p: Prestatie) -> None:
         """The reminder of the current window was recorded (no new version: nothing changed)."""
-        await self.session.execute(update(prestaties).where(prestaties.c.id == p.id).values(herinnerd_tot=p.herinnerd_tot))
+        await self.session.execute(
+            update(prestaties).where(prestaties.c.id == p.id).values(herinnerd_tot=p.herinnerd_tot))
 
     async def met_termijn_voor(self, vandaag: date, limiet: int) -> list[Prestatie]:
         """Prestaties whose reminder or confirmation by silence may be due on ``vandaag``,

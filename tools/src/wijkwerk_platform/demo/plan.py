@@ -235,9 +235,9 @@ def plan(seed: int, scale: float, vandaag: date) -> list[OrganisatorPlan]:
                         p.na, p.correctie_minuten = "corrigeer", max(30, minuten - 60)
                     elif r < 0.40:
                         p.na = "annuleer"
-                    elif r < 0.41:  # disputes (issue #23 item 3): a third open, a third upheld, a third rejected
+                    elif r < 0.43:  # disputes (issue #23 item 3): a third open, a third upheld, a third rejected
                         p.na = "betwist"
-                        p.beslissing = (None, "gehandhaafd", "afgewezen")[min(2, int((r - 0.40) * 300))]
+                        p.beslissing = (None, "gehandhaafd", "afgewezen")[min(2, int((r - 0.40) * 100))]
                     w.prestaties.append(p)
                     if p.na != "annuleer":
                         per_maand[als_maand(dag)] += -(-(p.correctie_minuten or minuten) // 60)

@@ -155,6 +155,15 @@ schrijf("prestaties", "POST", "/v1/prestaties/{prestatie_id}/bevestiging", _a_pr
         lambda w: {"door": "gebruiker"}, _prestatie_a)
 schrijf("prestaties", "POST", "/v1/prestaties/{prestatie_id}/betwisting", _a_prestatie,
         lambda w: {"door": "gebruiker", "reden": "Er werd maar een uur gewerkt."}, _prestatie_a)
+schrijf("prestaties", "POST", "/v1/prestaties/{prestatie_id}/beslissing", _a_prestatie,
+        lambda w: [{"uitkomst": "gehandhaafd", "toelichting": "Aanwezigheidslijst klopt."},
+                   {"uitkomst": "afgewezen", "toelichting": "Niet gewerkt."}], _prestatie_a)
+lijst("prestaties", "/v1/prestaties/te-bevestigen", lambda a: set(a.prestaties), lambda a: [
+    {"organisator_id": a.id}, {"wijkwerker_id": a.wijkwerkers["Astrid"]},
+    {"gebruiker_id": a.gebruikers["Greta Aelbrecht"]}])
+lijst("prestaties", "/v1/prestaties/betwist", lambda a: set(a.prestaties), lambda a: [
+    {"organisator_id": a.id}, {"wijkwerker_id": a.wijkwerkers["Astrid"]},
+    {"gebruiker_id": a.gebruikers["Greta Aelbrecht"]}])
 schrijf("prestaties", "POST", "/v1/prestaties/{prestatie_id}/correctie", _a_prestatie,
         lambda w: {"door": "organisator", "start": "09:00", "minuten": 30, "reden": "Tikfout in de duur"}, _prestatie_a)
 schrijf("prestaties", "POST", "/v1/prestaties/{prestatie_id}/annulering", _a_prestatie,

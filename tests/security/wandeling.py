@@ -113,6 +113,7 @@ def _plannen() -> tuple[OrganisatorPlan, OrganisatorPlan]:
     a3 = werker(3, nis_a, "Astrid", ingeschreven=VANDAAG - timedelta(days=220), ex_pwa=False, onbeperkt=False,
                 advies=12, prestaties=[
                     PrestatiePlan(_werkdag(VANDAAG - timedelta(days=45)), 180, "wijkwerker"),
+                    PrestatiePlan(_werkdag(VANDAAG - timedelta(days=25)), 120, "wijkwerker", na="betwist"),
                     PrestatiePlan(_werkdag(VANDAAG - timedelta(days=15)), 60, "wijkwerker")])
     a3.koppelingen = [KoppelingPlan(g_a1, activiteit=0, afstand_km=3, start=a3.start + timedelta(days=2))]
     b1 = werker(4, nis_b, "Bart", ingeschreven=VANDAAG - timedelta(days=60), ex_pwa=False, onbeperkt=False,

@@ -1,5 +1,7 @@
 """Wires settings, routes and consumers into the prestaties app."""
 
+from datetime import date
+
 from fastapi import FastAPI
 
 from prestaties.config import Settings
@@ -12,9 +14,11 @@ from prestaties.entrypoints.routes import (
     prestaties,
     tellers,
 )
-from prestaties.service_layer import evaluaties, referentie
+from prestaties.entrypoints.routes import bevestiging as bevestiging_routes
+from prestaties.service_layer import bevestiging, evaluaties, referentie
+from prestaties.service_layer.uow import PrestatiesUnitOfWork
 from wijkwerk.events import topics
-from wijkwerk.http.app import Runtime, create_service_app, make_consumer
+from wijkwerk.http.app import Periodic, Runtime, create_service_app, make_consumer
 
 
 def consumers(runtime: Runtime):
@@ -27,15 +31,22 @@ def consumers(runtime: Runtime):
     ]
 
 
+async def verwerk_termijnen(runtime: Runtime) -> int:
+    # Today's calendar date, as evaluatie's dated facts take it; each fact carries its own
+    # date (the reminder's, the deadline), so when this runs changes nothing.
+    return await bevestiging.verwerk_termijnen(lambda: PrestatiesUnitOfWork(runtime.sessions), date.today())
+
+
 def build_app(settings: Settings) -> FastAPI:
     return create_service_app(
         name="prestaties",
         settings=settings,
         routers=[
-            gebruikers.router, erkenningen.router, activiteiten.router, koppelingen.router, prestaties.router,
-            organisatoren.router, tellers.router,
+            gebruikers.router, erkenningen.router, activiteiten.router, koppelingen.router, bevestiging_routes.router,
+            prestaties.router, organisatoren.router, tellers.router,
         ],
         consumers=consumers,
+        periodic=[Periodic("bevestigingstermijnen", settings.bevestiging_interval_s, verwerk_termijnen)],
         title="Wijk-werken — prestaties",
         description=(
             "Hour registration: gebruikers and their erkenningen (yearly registration fee), the activity "
@@ -49,6 +60,8 @@ def build_app(settings: Settings) -> FastAPI:
             {"name": "activiteiten", "description": "Activity catalogue per organiser and the category matrix"},
             {"name": "koppelingen", "description": "Placements: worker × gebruiker × activity, place and distance"},
             {"name": "prestaties", "description": "Hours: register, confirm or dispute, correct, cancel"},
+            {"name": "bevestiging", "description": "The confirmation window: open and disputed prestaties, "
+                                                   "resolving a dispute"},
             {"name": "referentie", "description": "Reference data from toeleiding"},
         ],
     )

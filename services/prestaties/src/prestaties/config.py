@@ -2,6 +2,7 @@ from datetime import date
 
 from pydantic_settings import SettingsConfigDict
 
+from prestaties.domain.bevestiging import TermijnRegel
 from prestaties.domain.gebruiker import ErkenningRegels
 from prestaties.domain.tarieven import Inschrijvingsrecht, VerplaatsingsRegel
 from prestaties.domain.uren import Plafonds
@@ -27,6 +28,13 @@ class Settings(ServiceSettings):
     verplaatsing: tuple[VerplaatsingsRegel, ...] = (
         VerplaatsingsRegel(START_REGELING, drempel_km=5, cent_per_km=15, factor=2),
     )
+
+    # Issue #23 item 3: the other party's confirmation window in working days (Mon–Fri less
+    # ``feestdagen``) and the reminder before it closes, effective-dated on the day a window opens,
+    # e.g. PRESTATIES_BEVESTIGINGSTERMIJN='[{"vanaf": "2018-01-01", "werkdagen": 5, "herinnering_werkdagen": 1}]'.
+    bevestigingstermijn: tuple[TermijnRegel, ...] = (TermijnRegel(START_REGELING, 5, 1),)
+    feestdagen: tuple[date, ...] = ()  # public holidays that are no working day (no calendar in the repo)
+    bevestiging_interval_s: float = 3600.0  # how often the job records reminders and confirmations by silence
 
     def plafonds(self) -> Plafonds:
         return Plafonds(per_maand=self.max_uren_per_maand, per_jaar=self.max_uren_per_jaar)

@@ -68,24 +68,24 @@ def _geregistreerd(wereld, door=Partij.WIJKWERKER) -> Prestatie:
 def test_the_other_party_confirms(wereld):
     p = _geregistreerd(wereld)
     with pytest.raises(OngeldigeInvoer) as err:
-        p.bevestig(Partij.WIJKWERKER)
+        p.bevestig(Partij.WIJKWERKER, p.datum, p.datum)
     assert err.value.rule == "andere-partij-bevestigt"
-    p.bevestig(Partij.GEBRUIKER)
+    p.bevestig(Partij.GEBRUIKER, p.datum, p.datum)
     assert p.status is PrestatieStatus.BEVESTIGD
     with pytest.raises(BestaatAl) as conflict:
-        p.betwist(Partij.ORGANISATOR)
+        p.betwist(Partij.ORGANISATOR, p.datum, p.datum, "te lang")
     assert conflict.value.rule == "prestatie-niet-open"
 
 
 def test_a_disputed_prestatie_is_corrected_and_confirmed_again(wereld):
     p = _geregistreerd(wereld, door=Partij.GEBRUIKER)
-    p.betwist(Partij.WIJKWERKER)
+    p.betwist(Partij.WIJKWERKER, p.datum, p.datum, "te lang")
     assert p.status is PrestatieStatus.BETWIST
     vorige = p.corrigeer(time(9, 0), 200, Partij.WIJKWERKER, UrenStand(3, 3), Plafonds())
     assert (vorige, p.begonnen_uren, p.status, p.ingevoerd_door) == (
         3, 4, PrestatieStatus.GEREGISTREERD, Partij.WIJKWERKER,
     )
-    p.bevestig(Partij.GEBRUIKER)
+    p.bevestig(Partij.GEBRUIKER, p.datum, p.datum)
     assert p.version == 4
 
 
@@ -101,7 +101,7 @@ def test_a_correction_replaces_its_own_hours_under_the_cap(wereld):
 def test_a_cancelled_prestatie_cannot_change_any_more(wereld):
     p = _geregistreerd(wereld)
     p.annuleer()
-    for change in (lambda: p.annuleer(), lambda: p.bevestig(Partij.GEBRUIKER),
+    for change in (lambda: p.annuleer(), lambda: p.bevestig(Partij.GEBRUIKER, p.datum, p.datum),
                    lambda: p.corrigeer(time(9, 0), 60, Partij.GEBRUIKER, UrenStand(0, 0), Plafonds())):
         with pytest.raises(BestaatAl) as err:
             change()

@@ -271,6 +271,9 @@ class UitbetalingUitgevoerd(_ChequesEvent):
     # when ``periode`` was closed already (issue #17). None on events from before the close
     # existed: then ``periode``.
     boekmaand: date | None = None
+    # What disputed prestaties had earned and the run kept back (issue #23 item 3): paid by
+    # a later run once the dispute is upheld. The recompute keeps the same amount back.
+    vastgehouden_cent: int = 0
 
 
 @registry.register

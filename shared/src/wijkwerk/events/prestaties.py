@@ -233,6 +233,11 @@ class PrestatieBevestigd(_PrestatieEvent):
     event_type = "PrestatieBevestigd"
 
     begonnen_uren: int
+    # Issue #23 item 3: the confirmation's business date, and whether silence confirmed it
+    # on the window's deadline (then ``bevestigd_op`` is the deadline, whenever it was
+    # recorded). None / False on events from before the window existed.
+    bevestigd_op: date | None = None
+    automatisch: bool = False
 
 
 @registry.register
@@ -240,6 +245,35 @@ class PrestatieBetwist(_PrestatieEvent):
     event_type = "PrestatieBetwist"
 
     reden: str
+    betwist_op: date | None = None  # the dispute's business date (issue #23 item 3); None before it was carried
+
+
+@registry.register
+class PrestatieBevestigingHerinnerd(_PrestatieEvent):
+    """The reminder before the confirmation window closes (issue #23 item 3): ``door`` is
+    the party that registered it; any other party may still confirm or dispute until
+    ``bevestigen_tot`` (inclusive), after which silence confirms. Dated ``herinnering_op``
+    whenever it is recorded."""
+
+    event_type = "PrestatieBevestigingHerinnerd"
+
+    herinnering_op: date
+    bevestigen_tot: date
+
+
+@registry.register
+class PrestatieBetwistingBeslecht(_PrestatieEvent):
+    """The organiser or central ops resolved a dispute (issue #23 item 3): ``gehandhaafd``
+    (the prestatie stands and is payable again) or ``afgewezen`` (the prestatie is
+    reversed: a ``PrestatieGeannuleerd`` of the same date follows, which releases its cheques
+    with a storno in the ledger when they were validated). ``door`` is ``organisator``."""
+
+    event_type = "PrestatieBetwistingBeslecht"
+
+    uitkomst: str  # gehandhaafd | afgewezen
+    beslecht_op: date
+    toelichting: str
+    betwist_op: date | None = None
 
 
 @registry.register

@@ -125,6 +125,9 @@ class Dossiers(Verzender):
                 if c is not None:
                     s.gecorrigeerd += 1
                     uren = c["begonnen_uren"]
+            elif pp.na == "betwist":
+                if await self._betwist(pr["id"], ander, pp.beslissing):
+                    continue  # rejected: cancelled, no cheque pays it
             elif pp.na == "annuleer" and await self._tot_gelukt(
                     "prestaties", f"/v1/prestaties/{pr['id']}/annulering",
                     {"door": "organisator", "reden": "Dubbel ingevoerd"}, 5):
@@ -157,3 +160,22 @@ class Dossiers(Verzender):
                 return
             await asyncio.sleep(0.2)
         self.samenvatting.onverwacht["einde-niet-gezien"] += 1
+
+    async def _betwist(self, prestatie_id: str, ander: str, beslissing: str | None) -> bool:
+        """The other party disputes; the organiser upholds or rejects some (issue #23 item 3).
+        True when the prestatie was rejected (cancelled, no cheque pays it)."""
+        s = self.samenvatting
+        if await self._tot_gelukt("prestaties", f"/v1/prestaties/{prestatie_id}/betwisting",
+                                  {"door": ander, "reden": "Er werd minder lang gewerkt."}, 5) is None:
+            return False
+        s.betwist += 1
+        if beslissing is None:
+            return False
+        if await self._tot_gelukt("prestaties", f"/v1/prestaties/{prestatie_id}/beslissing", {
+                "uitkomst": beslissing, "toelichting": "Nagekeken met de aanwezigheidslijst."}, 5) is None:
+            return False
+        if beslissing == "gehandhaafd":
+            s.gehandhaafd += 1
+            return False
+        s.afgewezen += 1
+        return True

@@ -25,7 +25,7 @@ from wijkwerk_platform.demo.webhooks import Webhooks
 
 SCOPES = [
     "toeleiding:admin", "toeleiding:read", "toeleiding:write",
-    "prestaties:read", "prestaties:write", "prestaties:admin",
+    "prestaties:read", "prestaties:write", "prestaties:admin", "prestaties:beslechten",
     "cheques:read", "cheques:admin", "cheques:refund", "evaluatie:write", "rapportering:read", "webhooks:beheer",
 ]
 

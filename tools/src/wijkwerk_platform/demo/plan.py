@@ -39,7 +39,8 @@ class PrestatiePlan:
     datum: date
     minuten: int
     door: str
-    na: str | None = None  # "bevestig" | "corrigeer" | "annuleer"
+    na: str | None = None  # "bevestig" | "corrigeer" | "annuleer" | "betwist"
+    beslissing: str | None = None  # a dispute's resolution: None (still open), "gehandhaafd", "afgewezen"
     correctie_minuten: int | None = None
     koppeling: int = 0  # index in WerkerPlan.koppelingen
 
@@ -234,6 +235,9 @@ def plan(seed: int, scale: float, vandaag: date) -> list[OrganisatorPlan]:
                         p.na, p.correctie_minuten = "corrigeer", max(30, minuten - 60)
                     elif r < 0.40:
                         p.na = "annuleer"
+                    elif r < 0.43:  # disputes (issue #23 item 3): a third open, a third upheld, a third rejected
+                        p.na = "betwist"
+                        p.beslissing = (None, "gehandhaafd", "afgewezen")[min(2, int((r - 0.40) * 100))]
                     w.prestaties.append(p)
                     if p.na != "annuleer":
                         per_maand[als_maand(dag)] += -(-(p.correctie_minuten or minuten) // 60)

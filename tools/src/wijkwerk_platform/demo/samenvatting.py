@@ -24,6 +24,9 @@ class Samenvatting:
     bevestigd: int = 0
     gecorrigeerd: int = 0
     geannuleerd: int = 0
+    betwist: int = 0  # disputes (issue #23 item 3), of which resolved:
+    gehandhaafd: int = 0
+    afgewezen: int = 0
     bestellingen: int = 0
     cheques_besteld: int = 0  # in the paid orders (RPT-16)
     cheques_uitgegeven: int = 0
@@ -58,7 +61,9 @@ class Samenvatting:
             f"{self.overeenkomsten} agreements ({self.beeindigd} ended), {self.gebruikers} gebruikers, "
             f"{self.erkenningen} erkenningen ({self.inschrijvingen_betaald} fees paid), "
             f"{self.activiteiten} activities, {self.koppelingen} placements, {self.prestaties} prestaties "
-            f"({self.bevestigd} confirmed, {self.gecorrigeerd} corrected, {self.geannuleerd} cancelled), "
+            f"({self.bevestigd} confirmed, {self.gecorrigeerd} corrected, {self.geannuleerd} cancelled, "
+            f"{self.betwist} disputed: "
+            f"{self.gehandhaafd} upheld, {self.afgewezen} rejected), "
             f"{self.bestellingen} cheque orders, {self.cheques_uitgegeven} cheques issued, "
             f"{self.cheques_gevalideerd} validated, {self.cheques_terugbetaald} refunded, "
             f"{self.cheques_vervallen} expired, {self.evaluaties} evaluations, "

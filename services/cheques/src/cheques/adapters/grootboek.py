@@ -17,6 +17,30 @@ from cheques.domain.grootboek import UITBETALING, Boeking, Transactie
 from wijkwerk.actor import huidige_actor
 
 
+# A held prestatie: disputed by :op and not upheld by :op (a rejected one stays held: its
+# cancellation reverses the validations, after which nothing of it is left to hold).
+_VASTGEHOUDEN = text("""
+    WITH vast AS (
+        SELECT id, wijkwerker_id, koppeling_id, datum FROM prestaties_ref
+        WHERE betwist_op IS NOT NULL AND betwist_op <= :op
+          AND NOT coalesce(uitkomst = 'gehandhaafd' AND beslecht_op <= :op, false)
+    ), sleutels AS (
+        SELECT v.wijkwerker_id, 'cheque:' || c.serienummer
+                   || CASE WHEN c.terugdraaiingen = 0 THEN '' ELSE ':' || (c.terugdraaiingen + 1) END AS sleutel
+        FROM vast v JOIN cheques c ON c.prestatie_id = v.id AND c.status = 'gevalideerd'
+        UNION
+        SELECT DISTINCT v.wijkwerker_id, 'reis:' || v.koppeling_id || ':' || to_char(v.datum, 'YYYY-MM-DD')
+                   || CASE WHEN coalesce(r.terugdraaiingen, 0) = 0 THEN '' ELSE ':' || (r.terugdraaiingen + 1) END
+        FROM vast v LEFT JOIN reisdagen r ON r.koppeling_id = v.koppeling_id AND r.datum = v.datum
+    )
+    SELECT s.wijkwerker_id, sum(b.credit_cent - b.debet_cent)
+    FROM sleutels s
+    JOIN grootboek_transacties t ON t.sleutel = s.sleutel AND t.boekdatum <= :tot
+    JOIN grootboek_boekingen b ON b.transactie_id = t.id AND b.rekening = 'wijkwerker:' || s.wijkwerker_id
+    GROUP BY s.wijkwerker_id
+""")
+
+
 class GrootboekRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -76,6 +100,13 @@ class GrootboekRepository:
             .group_by(b.c.rekening)
         )
         return {uuid.UUID(r.split(":", 1)[1]): (int(c), int(d)) for r, c, d in rows}
+
+    async def vastgehouden(self, tot_en_met: date, op: date) -> dict[uuid.UUID, int]:
+        """Per worker: what prestaties held from payout on ``op`` (disputed on or before it,
+        not upheld on or before it; issue #23 item 3) put on the worker's account up to
+        ``tot_en_met``: their cheques' current validations and the day's travel allowance."""
+        rows = await self.session.execute(_VASTGEHOUDEN, {"tot": tot_en_met, "op": op})
+        return {w: int(c) for w, c in rows if c}
 
     async def uitbetalingen(self, periode: str) -> dict[uuid.UUID, int]:
         """The payouts a run booked, per worker (what its SEPA file pays)."""

@@ -39,6 +39,10 @@ prestaties_ref = Table(
     Column("verplaatsingsvergoeding_dag_cent", Integer, nullable=False),
     Column("geannuleerd", Boolean, nullable=False),
     Column("referentie", Text),  # wijkwerk.prestatiecode; None for prestaties from before it existed
+    # Issue #23 item 3: disputed on, resolved on, how (gehandhaafd | afgewezen): held from payout meanwhile.
+    Column("betwist_op", Date),
+    Column("beslecht_op", Date),
+    Column("uitkomst", Text),
 )
 
 bestellingen = Table(

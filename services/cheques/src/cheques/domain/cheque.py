@@ -71,6 +71,9 @@ class Prestatie:
     verplaatsingsvergoeding_dag_cent: int
     geannuleerd: bool = False
     referentie: str | None = None  # the code the gebruiker sees (wijkwerk.prestatiecode)
+    betwist_op: date | None = None  # issue #23 item 3: held from payout while disputed
+    beslecht_op: date | None = None
+    uitkomst: str | None = None
 
     @property
     def te_betalen_uren(self) -> int:

@@ -57,10 +57,12 @@ def controleer_periode(periode: Periode, uitgevoerd_op: date, uitvoeringsdatum: 
                               rule="uitvoeringsdatum-voor-rundatum")
 
 
-def te_betalen(tegoed_tot_einde_periode: int, al_betaald: int) -> int:
+def te_betalen(tegoed_tot_einde_periode: int, al_betaald: int, vastgehouden: int = 0) -> int:
     """What the worker earned in months up to the period's end and was not yet paid: all
-    payouts so far count, so a later period run first never leads to paying twice."""
-    return max(0, tegoed_tot_einde_periode - al_betaald)
+    payouts so far count, so a later period run first never leads to paying twice. What
+    disputed prestaties earned is ``vastgehouden`` (issue #23 item 3): kept back until the
+    dispute is resolved, set off against the rest when it was paid before the dispute."""
+    return max(0, tegoed_tot_einde_periode - al_betaald - vastgehouden)
 
 
 def end_to_end_id(periode: Periode, wijkwerker_id: object) -> str:

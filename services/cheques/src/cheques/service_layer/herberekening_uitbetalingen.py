@@ -25,7 +25,7 @@ class UitbetalingenFold:
         if e.boekmaand is not None and e.boekmaand != periode.eerste_dag:  # the period was closed
             boekdatum = e.boekmaand
             self._verschoven.append((periode.eerste_dag, e.boekmaand, wat))
-        bedrag = te_betalen(self.verdiend(w, tot=periode.eerste_dag), self._betaald[w])
+        bedrag = te_betalen(self.verdiend(w, tot=periode.eerste_dag), self._betaald[w], e.vastgehouden_cent)
         if bedrag > 0:
             self._betaald[w] += bedrag
             self._uitbetaald[(w, e.periode)] = bedrag

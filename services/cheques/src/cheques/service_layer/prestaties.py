@@ -20,6 +20,8 @@ from wijkwerk.events.prestaties import (
     ErkenningStopgezet,
     ErkenningVerleend,
     InschrijvingsrechtBetaald,
+    PrestatieBetwist,
+    PrestatieBetwistingBeslecht,
     PrestatieGeannuleerd,
     PrestatieGecorrigeerd,
     PrestatieGeregistreerd,
@@ -40,8 +42,23 @@ async def prestatie_geregistreerd(session: AsyncSession, event: PrestatieGeregis
 async def prestatie_gecorrigeerd(session: AsyncSession, event: PrestatieGecorrigeerd, envelope: Envelope) -> None:
     # Further cheques count against the new hours; those validated beyond them are released
     # (terugdraaien: in a transaction of its own).
-    await PrestatieReferentie(session).wijzig(event.prestatie_id, begonnen_uren=event.begonnen_uren)
+    # A correction opens a new confirmation window: an open dispute no longer holds it.
+    await PrestatieReferentie(session).wijzig(event.prestatie_id, begonnen_uren=event.begonnen_uren, betwist_op=None,
+                                              beslecht_op=None, uitkomst=None)
     await terugdraaien.noteer(session, event, envelope)
+
+
+async def prestatie_betwist(session: AsyncSession, event: PrestatieBetwist, envelope: Envelope) -> None:
+    """Issue #23 item 3: held from the payout runs dated on or after the dispute's date."""
+    op = event.betwist_op or envelope.occurred_at.astimezone(terugdraaien.BRUSSEL).date()
+    await PrestatieReferentie(session).wijzig(event.prestatie_id, betwist_op=op, beslecht_op=None, uitkomst=None)
+
+
+async def prestatie_betwisting_beslecht(session: AsyncSession, event: PrestatieBetwistingBeslecht, _: Envelope) -> None:
+    """Upheld: payable by the runs dated from the resolution. Rejected: stays held; the
+    cancellation that follows reverses its validations (terugdraaien)."""
+    await PrestatieReferentie(session).wijzig(event.prestatie_id, beslecht_op=event.beslecht_op,
+                                              uitkomst=event.uitkomst)
 
 
 async def prestatie_geannuleerd(session: AsyncSession, event: PrestatieGeannuleerd, envelope: Envelope) -> None:
@@ -95,6 +112,8 @@ HANDLERS = {
     ErkenningStopgezet: erkenning_stopgezet,
     PrestatieGeregistreerd: prestatie_geregistreerd,
     PrestatieGecorrigeerd: prestatie_gecorrigeerd,
+    PrestatieBetwist: prestatie_betwist,
+    PrestatieBetwistingBeslecht: prestatie_betwisting_beslecht,
     PrestatieGeannuleerd: prestatie_geannuleerd,
     InschrijvingsrechtBetaald: inschrijvingsrecht_betaald,
 }

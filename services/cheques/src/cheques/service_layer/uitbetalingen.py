@@ -34,7 +34,9 @@ async def voer_uit(
         if (ronde := await uow.rondes.get(str(periode))) is not None:
             return ronde
         tegoeden = await uow.grootboek.tegoeden(periode.laatste_dag)
-        kandidaten = sorted(w for w, (verdiend, betaald) in tegoeden.items() if te_betalen(verdiend, betaald))
+        vast = await uow.grootboek.vastgehouden(periode.laatste_dag, uitgevoerd_op)
+        kandidaten = sorted(w for w, (verdiend, betaald) in tegoeden.items()
+                            if te_betalen(verdiend, betaald, vast.get(w, 0)))
     # Bank details are asked outside any transaction, and only for workers with money due.
     rekeningen = await bron.haal(kandidaten)
     async with nieuwe_uow() as uow:
@@ -44,10 +46,13 @@ async def voer_uit(
         for wijkwerker_id in kandidaten:  # sorted: two runs never wait on each other in a cycle
             await uow.grootboek.vergrendel_wijkwerker(wijkwerker_id)
         tegoeden = await uow.grootboek.tegoeden(periode.laatste_dag)
+        # Disputed prestaties are held (issue #23 item 3), judged on the run's business date.
+        vast = await uow.grootboek.vastgehouden(periode.laatste_dag, uitgevoerd_op)
+        bedragen = {w: te_betalen(*tegoeden[w], vast.get(w, 0)) for w in kandidaten}
         lijnen = [
-            Uitbetaling(w, te_betalen(*tegoeden[w]), end_to_end_id(periode, w))
+            Uitbetaling(w, bedragen[w], end_to_end_id(periode, w))
             for w in kandidaten
-            if w in rekeningen and te_betalen(*tegoeden[w]) > 0
+            if w in rekeningen and bedragen[w] > 0
         ]
         ronde = Ronde(
             periode=str(periode),
@@ -68,6 +73,7 @@ async def voer_uit(
                 UitbetalingUitgevoerd(
                     wijkwerker_id=lijn.wijkwerker_id, periode=str(periode), bedrag_cent=lijn.bedrag_cent,
                     uitgevoerd_op=uitgevoerd_op, end_to_end_id=lijn.end_to_end_id, boekmaand=boekdatum.replace(day=1),
+                    vastgehouden_cent=vast.get(lijn.wijkwerker_id, 0),
                 )
             )
         await uow.commit()

@@ -47,10 +47,19 @@ CATALOGUS: dict[str, Soort] = {
         "PrestatieGeregistreerd",
         (*_PRESTATIE, "traject_id", "activiteit_id", "start", "minuten", "begonnen_uren"),
         "A prestatie was registered (prestaties)."),
-    "prestatie.bevestigd": Soort("PrestatieBevestigd", (*_PRESTATIE, "begonnen_uren"),
-                                 "The other party confirmed a prestatie (prestaties)."),
-    "prestatie.betwist": Soort("PrestatieBetwist", (*_PRESTATIE, "reden"),
-                               "The other party disputed a prestatie (prestaties)."),
+    "prestatie.bevestigd": Soort("PrestatieBevestigd", (*_PRESTATIE, "begonnen_uren", "bevestigd_op", "automatisch"),
+                                 "The other party confirmed a prestatie, or silence did on the window's deadline "
+                                 "(automatisch, dated bevestigd_op = the deadline) (prestaties)."),
+    "prestatie.betwist": Soort("PrestatieBetwist", (*_PRESTATIE, "reden", "betwist_op"),
+                               "The other party disputed a prestatie: held from payout until resolved (prestaties)."),
+    "prestatie.bevestiging-herinnerd": Soort(
+        "PrestatieBevestigingHerinnerd", (*_PRESTATIE, "herinnering_op", "bevestigen_tot"),
+        "Dated fact: a prestatie still waits for the other party, whose window closes on bevestigen_tot; dated "
+        "herinnering_op, once per window (prestaties)."),
+    "prestatie.betwisting-beslecht": Soort(
+        "PrestatieBetwistingBeslecht", (*_PRESTATIE, "uitkomst", "beslecht_op", "betwist_op"),
+        "The organiser resolved a dispute: gehandhaafd (payable) or afgewezen (cancelled and reversed) "
+        "(prestaties)."),
     "cheque.vervalt-binnenkort": Soort(
         "ChequesVervallenBinnenkort", ("organisator_id", "geldig_tot", "datum", "aantal", "serienummers"),
         "Dated fact: an organiser's cheques neither used nor refunded expire on geldig_tot; dated 30 days "

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from prestaties.adapters.tables import prestatie_historiek, prestaties
+from prestaties.domain.bevestiging import Termijn, Uitkomst
 from prestaties.domain.prestatie import Partij, Prestatie, PrestatieStatus
 from prestaties.domain.uren import UrenStand
 from wijkwerk.db.ruw import RuwStatement
@@ -64,6 +65,20 @@ _NIEUW = (
 _NIEUW_RUW = RuwStatement(_NIEUW)  # the hot path's statements run on raw asyncpg (wijkwerk.db.ruw)
 
 
+_p = prestaties.c
+# Exactly what Prestatie.herinnering_nodig and bevestig_door_stilte act on, so a run's page is all work:
+# a reminder not recorded for this window, for a prestatie unanswered on the reminder's date...
+_herinnering_open = (
+    _p.herinnerd_tot.is_distinct_from(_p.bevestigen_tot) & (_p.herinnering_op >= _p.termijn_vanaf)
+    & ((_p.status == PrestatieStatus.GEREGISTREERD.value) | (_p.beoordeeld_op >= _p.herinnering_op))
+)
+
+
+def _stilte_open(vandaag: date) -> ColumnElement:
+    """... or a window that closed before ``vandaag`` without an answer."""
+    return (_p.status == PrestatieStatus.GEREGISTREERD.value) & (_p.bevestigen_tot < vandaag)
+
+
 @dataclass(frozen=True)
 class Filter:
     """A listing's filters; the data scope adds organiser, gebruiker or worker."""
@@ -81,11 +96,25 @@ class PrestatieRepository:
 
     @staticmethod
     def _from_row(r) -> Prestatie:
+        termijn = None if r.bevestigen_tot is None else Termijn(r.termijn_vanaf, r.bevestigen_tot, r.herinnering_op)
         return Prestatie(
             **{k: getattr(r, k) for k in _KOLOMMEN},
             ingevoerd_door=Partij(r.ingevoerd_door),
             status=PrestatieStatus(r.status),
+            termijn=termijn, beoordeeld_op=r.beoordeeld_op, automatisch=r.bevestigd_automatisch,
+            herinnerd_tot=r.herinnerd_tot, betwisting_reden=r.betwisting_reden, beslecht_op=r.beslecht_op,
+            uitkomst=None if r.uitkomst is None else Uitkomst(r.uitkomst),
         )
+
+    @staticmethod
+    def _bevestiging(p: Prestatie) -> dict:
+        t = p.termijn
+        return {
+            "termijn_vanaf": t and t.vanaf, "bevestigen_tot": t and t.tot, "herinnering_op": t and t.herinnering_op,
+            "beoordeeld_op": p.beoordeeld_op, "bevestigd_automatisch": p.automatisch, "herinnerd_tot": p.herinnerd_tot,
+            "betwisting_reden": p.betwisting_reden, "beslecht_op": p.beslecht_op,
+            "uitkomst": p.uitkomst.value if p.uitkomst else None,
+        }
 
     async def vergrendel_wijkwerker(self, wijkwerker_id: uuid.UUID) -> None:
         """Serialise every change to one worker's hours until the transaction ends, so
@@ -145,7 +174,7 @@ class PrestatieRepository:
         rij = {k: getattr(p, k) for k in _KOLOMMEN}
         historiek = self._historiek_rij(p, "geregistreerd", p.ingevoerd_door, None)
         await _NIEUW_RUW.voer_uit(self.session, {
-            **rij, "ingevoerd_door": p.ingevoerd_door.value, "status": p.status.value,
+            **rij, "ingevoerd_door": p.ingevoerd_door.value, "status": p.status.value, **self._bevestiging(p),
             **{f"h_{k}": v for k, v in historiek.items()},
         })
 
@@ -155,10 +184,35 @@ class PrestatieRepository:
             .where(prestaties.c.id == p.id)
             .values(
                 start=p.start, minuten=p.minuten, begonnen_uren=p.begonnen_uren, ingevoerd_door=p.ingevoerd_door.value,
-                status=p.status.value, version=p.version,
+                status=p.status.value, version=p.version, **self._bevestiging(p),
             )
         )
         await self._historiek(p, actie, door, reden)
+
+    async def herinnerd(self, p: Prestatie) -> None:
+        """The reminder of the current window was recorded (no new version: nothing changed)."""
+        await self.session.execute(
+            update(prestaties).where(prestaties.c.id == p.id).values(herinnerd_tot=p.herinnerd_tot))
+
+    async def met_termijn_voor(self, vandaag: date, limiet: int) -> list[Prestatie]:
+        """Prestaties whose reminder or confirmation by silence may be due on ``vandaag``,
+        locked, skipping those another run holds (the domain decides)."""
+        query = (
+            select(prestaties)
+            .where(prestaties.c.herinnering_op <= vandaag, _herinnering_open | _stilte_open(vandaag))
+            .order_by(prestaties.c.bevestigen_tot, prestaties.c.id)
+            .limit(limiet)
+            .with_for_update(skip_locked=True)
+        )
+        return [self._from_row(r) for r in await self.session.execute(query)]
+
+    async def open_of_betwist(self, f: Filter, status: PrestatieStatus, *, limit: int, offset: int) -> list[Prestatie]:
+        query = select(prestaties).where(prestaties.c.status == status.value)
+        for kolom in ("wijkwerker_id", "gebruiker_id", "organisator_id"):
+            if (waarde := getattr(f, kolom)) is not None:
+                query = query.where(prestaties.c[kolom] == waarde)
+        query = query.order_by(prestaties.c.bevestigen_tot.nulls_last(), prestaties.c.datum, prestaties.c.id)
+        return [self._from_row(r) for r in await self.session.execute(query.limit(limit).offset(offset))]
 
     async def _historiek(self, p: Prestatie, actie: str, door: Partij, reden: str | None) -> None:
         # Every change is kept with who and why, beside the events (which leave with the outbox's retention).

@@ -222,6 +222,16 @@ prestaties = Table(
     Column("status", Text, nullable=False),
     Column("version", Integer, nullable=False),
     Column("referentie", Text, nullable=False, unique=True),  # wijkwerk.prestatiecode: what partners see
+    # The confirmation window (issue #23 item 3); NULL on prestaties from before it.
+    Column("termijn_vanaf", Date),
+    Column("bevestigen_tot", Date),
+    Column("herinnering_op", Date),
+    Column("beoordeeld_op", Date),
+    Column("bevestigd_automatisch", Boolean, nullable=False),
+    Column("herinnerd_tot", Date),
+    Column("betwisting_reden", Text),
+    Column("beslecht_op", Date),
+    Column("uitkomst", Text),
 )
 
 prestatie_historiek = Table(

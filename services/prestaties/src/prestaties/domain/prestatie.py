@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from prestaties.domain.activiteit import Activiteit
-from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
+from prestaties.domain.bevestiging import Termijn, Uitkomst
+from wijkwerk.fouten import BestaatAl, Conflict, OngeldigeInvoer
 from prestaties.domain.gebruiker import Erkenning, Gebruiker
 from prestaties.domain.koppeling import Koppeling
 from prestaties.domain.tarieven import VerplaatsingsRegel, geldig_op
@@ -109,6 +110,14 @@ class Prestatie:
     status: PrestatieStatus = PrestatieStatus.GEREGISTREERD
     version: int = 0
     referentie: str = ""  # the short code partners see (wijkwerk.prestatiecode), given by the handler
+    # The confirmation window (issue #23 item 3; domain.bevestiging); None on prestaties from before it.
+    termijn: Termijn | None = None
+    beoordeeld_op: date | None = None  # the business date of the confirmation or dispute
+    automatisch: bool = False  # confirmed by silence on the deadline
+    herinnerd_tot: date | None = None  # the deadline whose reminder was recorded
+    betwisting_reden: str | None = None
+    beslecht_op: date | None = None
+    uitkomst: Uitkomst | None = None
 
     @classmethod
     def registreer(cls, aanvraag: Aanvraag, ctx: Context) -> Prestatie:
@@ -142,23 +151,82 @@ class Prestatie:
         if self.status is PrestatieStatus.GEANNULEERD:
             raise BestaatAl("The prestatie was cancelled.", rule="prestatie-geannuleerd")
 
-    def _wacht_op_andere_partij(self, door: Partij) -> None:
+    def _wacht_op_andere_partij(self, door: Partij, op: date, vandaag: date) -> None:
         self._open()
         if self.status is not PrestatieStatus.GEREGISTREERD:
-            raise BestaatAl(f"The prestatie is already {self.status.value}.", rule="prestatie-niet-open")
+            raise BestaatAl(f"The prestatie is already {self.status.value}.", rule="prestatie-niet-open",
+                            prestatie_status=self.status.value, automatisch=self.automatisch)
         if door is self.ingevoerd_door:
             raise OngeldigeInvoer(
                 "The other party confirms or disputes, not the one who entered it.", rule="andere-partij-bevestigt"
             )
+        if op > vandaag:
+            raise OngeldigeInvoer("A confirmation or dispute is not dated in the future.",
+                                  rule="datum-in-de-toekomst")
+        if self.termijn is None:
+            return
+        if op < self.termijn.vanaf:
+            raise OngeldigeInvoer("A confirmation or dispute is dated on or after the registration it answers.",
+                                  rule="datum-voor-termijn", termijn_vanaf=self.termijn.vanaf.isoformat())
+        if op > self.termijn.tot:
+            raise Conflict(
+                f"The window closed on {self.termijn.tot}: silence confirmed the prestatie on that day.",
+                rule="bevestigingstermijn-verstreken", bevestigen_tot=self.termijn.tot.isoformat(),
+            )
 
-    def bevestig(self, door: Partij) -> None:
-        self._wacht_op_andere_partij(door)
-        self.status = PrestatieStatus.BEVESTIGD
+    def bevestig(self, door: Partij, op: date, vandaag: date) -> None:
+        self._wacht_op_andere_partij(door, op, vandaag)
+        self.status, self.beoordeeld_op = PrestatieStatus.BEVESTIGD, op
         self.version += 1
 
-    def betwist(self, door: Partij) -> None:
-        self._wacht_op_andere_partij(door)
-        self.status = PrestatieStatus.BETWIST
+    def betwist(self, door: Partij, op: date, vandaag: date, reden: str) -> None:
+        self._wacht_op_andere_partij(door, op, vandaag)
+        self.status, self.beoordeeld_op, self.betwisting_reden = PrestatieStatus.BETWIST, op, reden
+        self.version += 1
+
+    def controleer_registratiedatum(self, op: date, vandaag: date) -> None:
+        """The registration's business date (the window opens on it): on or after the work, not in the future."""
+        if op < self.datum or op > vandaag:
+            raise OngeldigeInvoer("A prestatie is registered on or after its date, not in the future.",
+                                  rule="registratiedatum-ongeldig")
+
+    def open_termijn(self, termijn: Termijn) -> None:
+        """A (new) window: at registration, and again after a correction."""
+        self.termijn, self.beoordeeld_op, self.automatisch = termijn, None, False
+        self.betwisting_reden = self.beslecht_op = self.uitkomst = None
+
+    def bevestig_door_stilte(self, vandaag: date) -> bool:
+        """The window closed before ``vandaag`` without an answer: confirmed, dated on the
+        deadline whenever this runs. False when there is nothing to confirm."""
+        if self.status is not PrestatieStatus.GEREGISTREERD or self.termijn is None or self.termijn.tot >= vandaag:
+            return False
+        self.status, self.beoordeeld_op, self.automatisch = PrestatieStatus.BEVESTIGD, self.termijn.tot, True
+        self.version += 1
+        return True
+
+    def herinnering_nodig(self, vandaag: date) -> bool:
+        """The reminder's date has come, none was recorded for this window, and on that
+        date the prestatie was still unanswered (so a late run records what a timely one would)."""
+        t = self.termijn
+        if t is None or self.herinnerd_tot == t.tot or t.herinnering_op > vandaag or t.herinnering_op < t.vanaf:
+            return False
+        if self.status is PrestatieStatus.GEREGISTREERD:
+            return True
+        return self.beoordeeld_op is not None and self.beoordeeld_op >= t.herinnering_op
+
+    def beslecht(self, uitkomst: Uitkomst, op: date, vandaag: date) -> None:
+        """The organiser (or central ops) resolves a dispute: upheld → confirmed (payable),
+        rejected → cancelled (reversed, A-20)."""
+        if self.status is not PrestatieStatus.BETWIST:
+            raise Conflict(f"Only a disputed prestatie is resolved; this one is {self.status.value}.",
+                           rule="prestatie-niet-betwist", prestatie_status=self.status.value)
+        if op > vandaag:
+            raise OngeldigeInvoer("A resolution is not dated in the future.", rule="datum-in-de-toekomst")
+        if self.beoordeeld_op is not None and op < self.beoordeeld_op:
+            raise OngeldigeInvoer("A dispute is resolved on or after the day it was raised.",
+                                  rule="beslissing-voor-betwisting", betwist_op=self.beoordeeld_op.isoformat())
+        self.beslecht_op, self.uitkomst = op, uitkomst
+        self.status = PrestatieStatus.BEVESTIGD if uitkomst is Uitkomst.GEHANDHAAFD else PrestatieStatus.GEANNULEERD
         self.version += 1
 
     def controleer_wijzigingsdatum(self, op: date, vandaag: date) -> None:

@@ -22,7 +22,8 @@ async def get_settings(request: Request) -> Settings:
 
 async def get_regels(request: Request) -> Regels:
     s: Settings = request.app.state.settings
-    return Regels(plafonds=s.plafonds(), verplaatsing=s.verplaatsing)
+    return Regels(plafonds=s.plafonds(), verplaatsing=s.verplaatsing, termijnen=s.bevestigingstermijn,
+                  feestdagen=frozenset(s.feestdagen))
 
 
 async def vandaag() -> date:

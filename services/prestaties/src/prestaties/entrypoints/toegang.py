@@ -60,4 +60,11 @@ def partij(principal: Principal, door: Partij) -> Partij:
     return door
 
 
-__all__ = ["beperking", "centraal", "partij", "ziet", "ziet_een_van"]
+def beslisser(principal: Principal) -> None:
+    """A dispute is resolved by the organiser (its own area: the data scope) or central
+    ops, never by a party to it: a gebruiker token is refused whatever its scopes."""
+    if not centraal(principal) and principal.org_type != ORGANISATOR:
+        raise Problem(403, "beslissing-alleen-organisator", "Only the organiser or central ops resolve a dispute.")
+
+
+__all__ = ["beperking", "beslisser", "centraal", "partij", "ziet", "ziet_een_van"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from prestaties.domain.activiteit import ActiviteitCategorie
+from prestaties.domain.bevestiging import Uitkomst
 from prestaties.domain.contact import ContactReden, ContactRol, Kanaal
 from prestaties.domain.gebruiker import GebruikerCategorie, Geslacht
 from prestaties.domain.prestatie import Partij
@@ -116,6 +117,7 @@ class RegistreerPrestatie:
     start: time
     minuten: int
     door: Partij
+    geregistreerd_op: date | None = None  # the registration's business date: the window opens on it
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,17 @@ class BeoordeelPrestatie:
     prestatie_id: uuid.UUID
     door: Partij
     reden: str | None = None
+    op: date | None = None  # the business date; None: today
+
+
+@dataclass(frozen=True)
+class BeslechtBetwisting:
+    """The organiser (or central ops) resolves a dispute."""
+
+    prestatie_id: uuid.UUID
+    uitkomst: Uitkomst
+    toelichting: str
+    op: date | None = None
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from wijkwerk.fouten import NietGevonden
+from prestaties.domain.bevestiging import TermijnRegel, open_termijn
 from prestaties.domain.koppeling import Koppeling
-from prestaties.domain.prestatie import Aanvraag, Context, Prestatie, PrestatieStatus
+from prestaties.domain.prestatie import Aanvraag, Context, Partij, Prestatie, PrestatieStatus
 from prestaties.domain.tarieven import VerplaatsingsRegel
 from prestaties.domain.uren import Plafonds
 from prestaties.service_layer import commands
@@ -33,6 +34,8 @@ class Regels:
 
     plafonds: Plafonds
     verplaatsing: tuple[VerplaatsingsRegel, ...]
+    termijnen: tuple[TermijnRegel, ...] = (TermijnRegel(date(2018, 1, 1)),)
+    feestdagen: frozenset[date] = frozenset()
 
 
 Toegang = Callable[[Koppeling], None]
@@ -82,6 +85,9 @@ async def registreer(
         ctx, nummer = await _context(uow, cmd, regels, vandaag, toegang)
         prestatie = Prestatie.registreer(Aanvraag(cmd.datum, cmd.start, cmd.minuten, cmd.door), ctx)
         prestatie.referentie = prestatiecode.maak(nummer)
+        opent = cmd.geregistreerd_op or vandaag
+        prestatie.controleer_registratiedatum(opent, vandaag)
+        prestatie.open_termijn(open_termijn(opent, regels.termijnen, regels.feestdagen))
         await uow.prestaties.add(prestatie)
         uow.emit(_geregistreerd(prestatie, ctx), aggregate_version=prestatie.version)
         await uow.commit()
@@ -95,22 +101,24 @@ async def _prestatie(uow: PrestatiesUnitOfWork, prestatie_id: uuid.UUID) -> Pres
     return prestatie
 
 
-def _kern(p: Prestatie, door) -> dict:
+def _kern(p: Prestatie, door: Partij) -> dict:
     return {
         "prestatie_id": p.id, "wijkwerker_id": p.wijkwerker_id, "gebruiker_id": p.gebruiker_id,
         "organisator_id": p.organisator_id, "koppeling_id": p.koppeling_id, "datum": p.datum, "door": door.value,
     }
 
 
-async def beoordeel(cmd: commands.BeoordeelPrestatie, uow: PrestatiesUnitOfWork) -> Prestatie:
+async def beoordeel(cmd: commands.BeoordeelPrestatie, uow: PrestatiesUnitOfWork, vandaag: date) -> Prestatie:
+    op = cmd.op or vandaag
     async with uow:
         p = await _prestatie(uow, cmd.prestatie_id)
+        event: PrestatieBevestigd | PrestatieBetwist
         if cmd.reden is None:
-            p.bevestig(cmd.door)
-            event = PrestatieBevestigd(**_kern(p, cmd.door), begonnen_uren=p.begonnen_uren)
+            p.bevestig(cmd.door, op, vandaag)
+            event = PrestatieBevestigd(**_kern(p, cmd.door), begonnen_uren=p.begonnen_uren, bevestigd_op=op)
         else:
-            p.betwist(cmd.door)
-            event = PrestatieBetwist(**_kern(p, cmd.door), reden=cmd.reden)
+            p.betwist(cmd.door, op, vandaag, cmd.reden)
+            event = PrestatieBetwist(**_kern(p, cmd.door), reden=cmd.reden, betwist_op=op)
         await uow.prestaties.save(p, actie=p.status.value, door=cmd.door, reden=cmd.reden)
         uow.emit(event, aggregate_version=p.version)
         await uow.commit()
@@ -118,7 +126,8 @@ async def beoordeel(cmd: commands.BeoordeelPrestatie, uow: PrestatiesUnitOfWork)
 
 
 async def corrigeer(
-    cmd: commands.CorrigeerPrestatie, uow: PrestatiesUnitOfWork, plafonds: Plafonds, vandaag: date
+    cmd: commands.CorrigeerPrestatie, uow: PrestatiesUnitOfWork, plafonds: Plafonds, vandaag: date,
+    regels: Regels | None = None,
 ) -> Prestatie:
     op = cmd.op or vandaag
     async with uow:
@@ -127,6 +136,8 @@ async def corrigeer(
         await uow.prestaties.vergrendel_wijkwerker(p.wijkwerker_id)
         stand = await uow.prestaties.stand(p.wijkwerker_id, p.datum)
         vorige = p.corrigeer(cmd.start, cmd.minuten, cmd.door, stand, plafonds)
+        if regels is not None:  # the other party confirms again, in a new window from the correction's date
+            p.open_termijn(open_termijn(op, regels.termijnen, regels.feestdagen))
         await uow.prestaties.save(p, actie="gecorrigeerd", door=cmd.door, reden=cmd.reden)
         uow.emit(
             PrestatieGecorrigeerd(

@@ -13,10 +13,8 @@ from prestaties.entrypoints.deps import Instellingen, Uow, Vandaag, get_regels
 from prestaties.entrypoints.regelboek import REGELS
 from prestaties.entrypoints.schemas.werk import (
     AnnuleringIn,
-    BetwistingIn,
     CorrectieIn,
     HistoriekOut,
-    PartijIn,
     PrestatieIn,
     PrestatieOut,
     TrajectVensterOut,
@@ -35,7 +33,7 @@ Writer = Annotated[Principal, Depends(require("prestaties:write"))]
 Reader = Annotated[Principal, Depends(require("prestaties:read"))]
 
 
-async def _zichtbaar(uow: Uow, principal: Principal, prestatie_id: uuid.UUID) -> Prestatie:
+async def zichtbaar(uow: Uow, principal: Principal, prestatie_id: uuid.UUID) -> Prestatie:
     async with uow:
         p = await uow.prestaties.get(prestatie_id)
     if p is None or not ziet(principal, organisator_id=p.organisator_id, gebruiker_id=p.gebruiker_id):
@@ -47,7 +45,7 @@ _GEWEIGERD = REGELS.weigert(
     "koppeling-onbekend", "partij-past-niet-bij-token", "traject-nog-onbekend", "buiten-traject",
     "geen-wijkwerkovereenkomst", "traject-geschorst", "buiten-koppeling", "geen-actieve-erkenning",
     "activiteit-niet-toegelaten", "geen-tarief", "datum-in-de-toekomst", "duur-niet-positief",
-    "niet-binnen-een-dag", "max-60-uur-per-maand", "max-630-uur-per-jaar"
+    "niet-binnen-een-dag", "max-60-uur-per-maand", "max-630-uur-per-jaar", "registratiedatum-ongeldig"
 )
 _GEWEIGERD[422]["description"] = ("Refused: `rule` names the first broken rule in the order trajectory window, erkenning, "
                                   "matrix, month cap, year cap (A-23); `geschonden_regels` lists every broken rule")
@@ -72,7 +70,8 @@ async def registreer(
             raise NietGevonden("No such placement.", rule="koppeling-onbekend")
         partij(principal, body.door)
 
-    cmd = commands.RegistreerPrestatie(body.koppeling_id, body.datum, body.start, body.minuten, body.door)
+    cmd = commands.RegistreerPrestatie(body.koppeling_id, body.datum, body.start, body.minuten, body.door,
+                                       body.geregistreerd_op)
     return PrestatieOut.of(await handlers.registreer(cmd, uow, regels, vandaag, toegang))
 
 
@@ -101,45 +100,22 @@ async def lijst(
     responses=REGELS.weigert("prestatie-onbekend"),
 )
 async def lees(prestatie_id: uuid.UUID, uow: Uow, principal: Reader) -> PrestatieOut:
-    return PrestatieOut.of(await _zichtbaar(uow, principal, prestatie_id))
+    return PrestatieOut.of(await zichtbaar(uow, principal, prestatie_id))
 
 
 @router.get("/prestaties/{prestatie_id}/historiek", summary="Every change: who, what, why",
     responses=REGELS.weigert("prestatie-onbekend"),
 )
 async def historiek(prestatie_id: uuid.UUID, uow: Uow, principal: Reader) -> list[HistoriekOut]:
-    await _zichtbaar(uow, principal, prestatie_id)
+    await zichtbaar(uow, principal, prestatie_id)
     async with uow:
         return [HistoriekOut(**h) for h in await uow.prestaties.historiek(prestatie_id)]
 
 
-@router.post("/prestaties/{prestatie_id}/bevestiging", summary="The other party confirms",
-    responses=REGELS.weigert(
-        "prestatie-onbekend", "partij-past-niet-bij-token", "prestatie-geannuleerd", "prestatie-niet-open",
-        "andere-partij-bevestigt"
-    ),
-)
-async def bevestig(prestatie_id: uuid.UUID, body: PartijIn, uow: Uow, principal: Writer) -> PrestatieOut:
-    await _zichtbaar(uow, principal, prestatie_id)
-    cmd = commands.BeoordeelPrestatie(prestatie_id, partij(principal, body.door))
-    return PrestatieOut.of(await handlers.beoordeel(cmd, uow))
-
-
-@router.post("/prestaties/{prestatie_id}/betwisting", summary="The other party disputes, with a reason",
-    responses=REGELS.weigert(
-        "prestatie-onbekend", "partij-past-niet-bij-token", "prestatie-geannuleerd", "prestatie-niet-open",
-        "andere-partij-bevestigt"
-    ),
-)
-async def betwist(prestatie_id: uuid.UUID, body: BetwistingIn, uow: Uow, principal: Writer) -> PrestatieOut:
-    await _zichtbaar(uow, principal, prestatie_id)
-    cmd = commands.BeoordeelPrestatie(prestatie_id, partij(principal, body.door), body.reden)
-    return PrestatieOut.of(await handlers.beoordeel(cmd, uow))
-
-
 @router.post("/prestaties/{prestatie_id}/correctie", summary="Correct start and duration, with a reason and a date",
              description="Cheques validated beyond the new started hours are reversed by a storno booked in the "
-                         "month of `gecorrigeerd_op` (A-20); the worker's next payout nets it.",
+                         "month of `gecorrigeerd_op` (A-20); the worker's next payout nets it. The other party "
+                         "confirms again, in a new window from `gecorrigeerd_op`.",
     responses=REGELS.weigert(
         "prestatie-onbekend", "partij-past-niet-bij-token", "prestatie-geannuleerd",
         "wijziging-voor-prestatie", "datum-in-de-toekomst", "duur-niet-positief", "niet-binnen-een-dag",
@@ -148,12 +124,13 @@ async def betwist(prestatie_id: uuid.UUID, body: BetwistingIn, uow: Uow, princip
     ),
 )
 async def corrigeer(
-    prestatie_id: uuid.UUID, body: CorrectieIn, uow: Uow, settings: Instellingen, vandaag: Vandaag, principal: Writer
+    prestatie_id: uuid.UUID, body: CorrectieIn, uow: Uow, settings: Instellingen, vandaag: Vandaag, principal: Writer,
+    regels: Annotated[Regels, Depends(get_regels)],
 ) -> PrestatieOut:
-    await _zichtbaar(uow, principal, prestatie_id)
+    await zichtbaar(uow, principal, prestatie_id)
     cmd = commands.CorrigeerPrestatie(prestatie_id, body.start, body.minuten, partij(principal, body.door), body.reden,
                                       body.gecorrigeerd_op)
-    return PrestatieOut.of(await handlers.corrigeer(cmd, uow, settings.plafonds(), vandaag))
+    return PrestatieOut.of(await handlers.corrigeer(cmd, uow, settings.plafonds(), vandaag, regels))
 
 
 @router.post("/prestaties/{prestatie_id}/annulering", summary="Cancel, with a reason and a date: the hours no longer count",
@@ -167,7 +144,7 @@ async def corrigeer(
 async def annuleer(
     prestatie_id: uuid.UUID, body: AnnuleringIn, uow: Uow, vandaag: Vandaag, principal: Writer
 ) -> PrestatieOut:
-    await _zichtbaar(uow, principal, prestatie_id)
+    await zichtbaar(uow, principal, prestatie_id)
     cmd = commands.AnnuleerPrestatie(prestatie_id, partij(principal, body.door), body.reden, body.geannuleerd_op)
     return PrestatieOut.of(await handlers.annuleer(cmd, uow, vandaag))
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from prestaties.domain.activiteit import Activiteit, ActiviteitCategorie
+from prestaties.domain.bevestiging import Uitkomst
 from prestaties.domain.gebruiker import GebruikerCategorie
 from prestaties.domain.koppeling import Koppeling
 from prestaties.domain.prestatie import Partij, Prestatie, PrestatieStatus
@@ -126,19 +127,28 @@ class PrestatieIn(BaseModel):
     start: LokaleTijd
     minuten: int = Field(description="Duration; positive and within the day. 130 minutes = 3 started hours")
     door: Partij = Field(description="Who enters it; another party confirms")
+    geregistreerd_op: date | None = Field(
+        None, description="The registration's business date (default: today): the other party's confirmation "
+        "window opens on it. On or after `datum`, not in the future")
 
 
 class PartijIn(BaseModel):
-    model_config = verzoek(door="gebruiker")
+    model_config = verzoek(door="gebruiker", bevestigd_op="2026-03-06")
 
     door: Partij
+    bevestigd_op: date | None = Field(
+        None, description="The confirmation's business date (default: today); within the window "
+        "(`bevestigen_tot`, inclusive), not in the future")
 
 
 class BetwistingIn(BaseModel):
-    model_config = verzoek(door="gebruiker", reden="Er werd maar twee uur gewerkt.")
+    model_config = verzoek(door="gebruiker", reden="Er werd maar twee uur gewerkt.", betwist_op="2026-03-06")
 
     door: Partij
     reden: Reden
+    betwist_op: date | None = Field(
+        None, description="The dispute's business date (default: today); within the window, not in the future. "
+        "A disputed prestatie is held from the payout run until it is resolved")
 
 
 class CorrectieIn(BaseModel):
@@ -165,7 +175,7 @@ class AnnuleringIn(BaseModel):
 
 
 class PrestatieOut(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", "koppeling_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "gebruiker_id": "b2c4d6e8-1a3c-4e5f-8a7b-9c0d1e2f3a4b", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "activiteit_id": "a7b8c9d0-e1f2-4a3b-8c4d-5e6f7a8b9c0d", "traject_id": "9b2d7c1e-4f3a-4e8b-a6d5-1c2b3a4d5e6f", "datum": "2026-03-05", "start": "09:00", "minuten": 150, "begonnen_uren": 3, "afstand_km": 4, "recht_op_verplaatsingsvergoeding": False, "verplaatsingsvergoeding_dag": "0.00", "ingevoerd_door": "wijkwerker", "status": "bevestigd", "referentie": "P-0000Z8-H"}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", "koppeling_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "gebruiker_id": "b2c4d6e8-1a3c-4e5f-8a7b-9c0d1e2f3a4b", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "activiteit_id": "a7b8c9d0-e1f2-4a3b-8c4d-5e6f7a8b9c0d", "traject_id": "9b2d7c1e-4f3a-4e8b-a6d5-1c2b3a4d5e6f", "datum": "2026-03-05", "start": "09:00", "minuten": 150, "begonnen_uren": 3, "afstand_km": 4, "recht_op_verplaatsingsvergoeding": False, "verplaatsingsvergoeding_dag": "0.00", "ingevoerd_door": "wijkwerker", "status": "bevestigd", "referentie": "P-0000Z8-H", "termijn_vanaf": "2026-03-05", "bevestigen_tot": "2026-03-12", "herinnering_op": "2026-03-11", "beoordeeld_op": "2026-03-06", "automatisch": False, "betwisting_reden": None, "beslecht_op": None, "uitkomst": None}]})
 
     id: uuid.UUID
     koppeling_id: uuid.UUID
@@ -186,10 +196,28 @@ class PrestatieOut(BaseModel):
     referentie: str = Field(description="The short code gebruikers and partners see and give the issuer to "
                             "validate cheques (P-, six characters, a check character)", examples=["P-0000Z8-H"])
 
+    termijn_vanaf: date | None = Field(None, description="The confirmation window opened (registration or "
+                                       "last correction); null for prestaties from before windows existed")
+    bevestigen_tot: date | None = Field(None, description="The last day the other party may confirm or dispute; "
+                                        "silence confirms on it")
+    herinnering_op: date | None = Field(None, description="The reminder's date (an event)")
+    beoordeeld_op: date | None = Field(None, description="The business date of the confirmation or dispute")
+    automatisch: bool = Field(False, description="Confirmed by silence on `bevestigen_tot`")
+    betwisting_reden: str | None = None
+    beslecht_op: date | None = None
+    uitkomst: Uitkomst | None = Field(None, description="A resolved dispute: gehandhaafd (payable) or afgewezen "
+                                      "(cancelled, reversed)")
+
     @classmethod
     def of(cls, p: Prestatie) -> PrestatieOut:
-        velden = {f: getattr(p, f) for f in cls.model_fields if f != "verplaatsingsvergoeding_dag"}
-        return cls(**velden, verplaatsingsvergoeding_dag=p.verplaatsingsvergoeding_dag_cent)
+        velden = {f: getattr(p, f) for f in cls.model_fields if f != "verplaatsingsvergoeding_dag"
+                  and f not in _TERMIJN}
+        t = p.termijn
+        return cls(**velden, verplaatsingsvergoeding_dag=p.verplaatsingsvergoeding_dag_cent,
+                   termijn_vanaf=t and t.vanaf, bevestigen_tot=t and t.tot, herinnering_op=t and t.herinnering_op)
+
+
+_TERMIJN = {"termijn_vanaf", "bevestigen_tot", "herinnering_op"}
 
 
 class HistoriekOut(BaseModel):

@@ -127,7 +127,10 @@ def _calls_in_code() -> set[tuple[str, str, str]]:
     for caller in APP:
         for path in (REPO / "services" / caller / "src").rglob("*.py"):
             text = path.read_text()
-            calls |= {(caller, callee, "api") for callee in re.findall(r"urls\.(\w+)_url\b", text) if callee in APP}
+            # a service's own URL is where it is reached (the links it prints, e.g. a
+            # certificate's verification page), never a call it makes over the network
+            calls |= {(caller, callee, "api") for callee in re.findall(r"urls\.(\w+)_url\b", text)
+                      if callee in APP and callee != caller}
             if "urls.metrics_url(" in text:
                 calls |= {(caller, callee, "metrics") for callee in APP}
     return calls

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import anyio.to_thread
 import httpx
@@ -376,12 +376,42 @@ def sees_organisation(principal: Principal, organisator_id: object) -> bool:
     return False
 
 
-def organisation_filter(principal: Principal) -> str | None:
-    """The organisation a listing must be limited to: None for all (central callers),
-    the organiser's own id, or "-" (nothing) for any other kind of caller."""
+# An organiser id that no organiser has: a query limited to it answers no rows.
+GEEN_ORGANISATOR = uuid.UUID(int=0)
+
+
+@dataclass(frozen=True)
+class Gegevensscope:
+    """Whose organisation-wide data a caller may read, deny by default: every organiser's
+    (``alles``: central callers), one organiser's own (``eigen``), or nothing (``niets``:
+    referrers, gebruikers, an organiser token without its organisation, any other caller)."""
+
+    soort: Literal["alles", "eigen", "niets"]
+    organisator_id: uuid.UUID | None = None
+
+    @property
+    def alles(self) -> bool:
+        return self.soort == "alles"
+
+    @property
+    def niets(self) -> bool:
+        return self.soort == "niets"
+
+    def beperk(self, gevraagd: uuid.UUID | None = None) -> uuid.UUID | None:
+        """The organiser a query is limited to: the asked one (None: all) for a central
+        caller, the caller's own for an organiser, :data:`GEEN_ORGANISATOR` for nothing."""
+        if self.soort == "alles":
+            return gevraagd
+        if self.soort == "eigen":
+            return self.organisator_id
+        return GEEN_ORGANISATOR
+
+
+def gegevensscope(principal: Principal) -> Gegevensscope:
+    """The data scope of ``principal`` (see :class:`Gegevensscope`)."""
     if principal.org_type in CENTRAL:
-        return None
-    if principal.org_type == "organisator":
-        return principal.org or "-"
-    return "-"
+        return Gegevensscope("alles")
+    if principal.org_type == "organisator" and principal.org:
+        return Gegevensscope("eigen", uuid.UUID(principal.org))
+    return Gegevensscope("niets")
 

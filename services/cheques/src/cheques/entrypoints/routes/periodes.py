@@ -1,4 +1,3 @@
-import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -20,7 +19,7 @@ from cheques.entrypoints.schemas.periodes import (
 )
 from cheques.service_layer import afsluiten
 from cheques.service_layer.uow import ChequesUnitOfWork
-from wijkwerk.auth import CENTRAL, Principal, organisation_filter, require
+from wijkwerk.auth import CENTRAL, Principal, gegevensscope, require
 from wijkwerk.http.documentatie import samen
 from wijkwerk.problems import PROBLEM_RESPONSES, Problem
 
@@ -97,8 +96,7 @@ async def afstemming(
     principal: Annotated[Principal, Depends(require("cheques:read"))],
     format: Annotated[Literal["json", "csv"], Query()] = "json",
 ):
-    scope = organisation_filter(principal)
-    organisator_id = (uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)) if scope is not None else None
+    organisator_id = gegevensscope(principal).beperk()
     afsluiting, documenten = await afsluiten.afstemming_van(Periode.parse(periode), uow, organisator_id)
     if format == "csv":
         return PlainTextResponse(

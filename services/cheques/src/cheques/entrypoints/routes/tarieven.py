@@ -2,11 +2,11 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel, ConfigDict
 
 from cheques.adapters.referentie import TariefReferentie
-from cheques.entrypoints.deps import get_uow
+from cheques.entrypoints.deps import Leessessie, get_uow
 from cheques.entrypoints.regelboek import REGELS
 from cheques.entrypoints.schemas.geld import VerdeeltariefIn, VerdeeltariefOut
 from cheques.service_layer import commands
@@ -34,12 +34,11 @@ class TariefOut(BaseModel):
 )
 async def tarief(
     organisator_id: uuid.UUID,
-    request: Request,
+    session: Leessessie,
     _: Annotated[Principal, Depends(require("cheques:read"))],
     op: Annotated[date, Query(description="The order date")],
 ) -> TariefOut:
-    async with request.app.state.runtime.sessions() as session:
-        prijs = await TariefReferentie(session).tarief_op(organisator_id, op)
+    prijs = await TariefReferentie(session).tarief_op(organisator_id, op)
     if prijs is None:
         raise NotFound("No tariff is known for this organiser on that date.", rule="tarief-onbekend")
     return TariefOut(organisator_id=organisator_id, op=op, prijs=format_euro(prijs))

@@ -15,11 +15,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from evaluatie.adapters.reeksen import Reeksen, maandeinden
 from evaluatie.adapters.tables import rm_organisatoren
 from evaluatie.entrypoints.dashboard import grafieken, ops
-from wijkwerk.auth import TOKEN_COOKIE, Principal, organisation_filter, require, sees_organisation
+from evaluatie.config import Settings
+from evaluatie.entrypoints.deps import Instellingen, Leessessie
+from wijkwerk.auth import TOKEN_COOKIE, Principal, gegevensscope, require, sees_organisation
 from wijkwerk.fouten import NotFound
 from wijkwerk.http import tls
 from wijkwerk.problems import Problem
@@ -75,39 +78,40 @@ async def plotly_js() -> FileResponse:
 
 
 @router.get("", name="vlaanderen")
-async def vlaanderen(request: Request, principal: Reader) -> Response:
+async def vlaanderen(request: Request, session: Leessessie, settings: Instellingen,
+                    principal: Reader) -> Response:
     if principal.org_type == "organisator" and principal.org:
         return RedirectResponse(url=str(request.url_for("organisator", organisator_id=principal.org)), status_code=303)
-    if organisation_filter(principal) is not None:  # referrers, gebruikers: not Flanders-wide
+    if not gegevensscope(principal).alles:  # referrers, gebruikers: not Flanders-wide
         raise NotFound("No dashboard for this caller.", rule="dashboard-onbekend")
-    return await _pagina(request, None, "Wijk-werken Vlaanderen")
+    return await _pagina(request, session, settings, None, "Wijk-werken Vlaanderen")
 
 
 @router.get("/organisatoren/{organisator_id}", name="organisator")
-async def organisator(organisator_id: uuid.UUID, request: Request, principal: Reader) -> Response:
+async def organisator(organisator_id: uuid.UUID, request: Request, session: Leessessie, settings: Instellingen,
+                    principal: Reader) -> Response:
     if not sees_organisation(principal, organisator_id):
         raise NotFound("No such organiser.", rule="organisator-onbekend")
-    return await _pagina(request, organisator_id, None)
+    return await _pagina(request, session, settings, organisator_id, None)
 
 
-async def _pagina(request: Request, organisator_id: uuid.UUID | None, titel: str | None) -> Response:
-    runtime = request.app.state.runtime
+async def _pagina(request: Request, session: AsyncSession, settings: Settings, organisator_id: uuid.UUID | None,
+                  titel: str | None) -> Response:
     tot = date.today()
     einden = maandeinden(tot, 12)
-    async with runtime.sessions() as session:
-        organisatoren = (await session.execute(select(rm_organisatoren).order_by(rm_organisatoren.c.naam))).all()
-        reeksen = Reeksen(session)
-        dossiers = await reeksen.dossiers(einden, organisator_id)
-        toeleidingen = await reeksen.toeleidingen(einden, organisator_id)
-        evaluaties = await reeksen.evaluaties(einden, organisator_id)
-        uren = await reeksen.uren(einden, organisator_id)
-        geld = await reeksen.geld(einden, organisator_id)
+    organisatoren = (await session.execute(select(rm_organisatoren).order_by(rm_organisatoren.c.naam))).all()
+    reeksen = Reeksen(session)
+    dossiers = await reeksen.dossiers(einden, organisator_id)
+    toeleidingen = await reeksen.toeleidingen(einden, organisator_id)
+    evaluaties = await reeksen.evaluaties(einden, organisator_id)
+    uren = await reeksen.uren(einden, organisator_id)
+    geld = await reeksen.geld(einden, organisator_id)
     if organisator_id is not None:
         naam = next((o.naam for o in organisatoren if o.id == organisator_id), None)
         if naam is None:
             raise NotFound("No such organiser.", rule="organisator-onbekend")
         titel = naam
-    urls = runtime.settings.urls
+    urls = settings.urls
     pipelines = await ops.verzamel({s: urls.metrics_url(s) for s in ("toeleiding", "prestaties", "cheques", "evaluatie")},
                                    verify=tls.verify(urls.ca_file))
     context = {

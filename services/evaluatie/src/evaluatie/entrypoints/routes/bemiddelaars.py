@@ -6,12 +6,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from evaluatie.adapters.bemiddelaars import Bemiddelaars
 from wijkwerk.fouten import NietGevonden
-from evaluatie.entrypoints.deps import get_uow
+from evaluatie.entrypoints.deps import Instellingen, Leessessie, get_uow
 from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, TabelRapport, antwoord, maanden, scope
 from evaluatie.entrypoints.rapportvoorbeelden import csv_voorbeeld
 from evaluatie.entrypoints.regelboek import REGELS
@@ -118,14 +118,13 @@ class CaseloadRapport(TabelRapport):
     responses={**csv_voorbeeld(CaseloadRapport.model_config["json_schema_extra"]["examples"][0]["rijen"]), **REGELS.weigert("periode-ongeldig", "periode-te-lang")},
 )
 async def caseload(
-    request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
+    session: Leessessie, settings: Instellingen, principal: Reader, van: Maand, tot: Maand,
+    organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",
 ):
-    settings = request.app.state.settings
     organisator_id = scope(principal, organisator_id)
-    async with request.app.state.runtime.sessions() as session:
-        rijen, zonder_fte = await Bemiddelaars(session).caseload_per_maand(
-            maanden(van, tot), organisator_id, settings.o2_norm)
+    rijen, zonder_fte = await Bemiddelaars(session).caseload_per_maand(
+        maanden(van, tot), organisator_id, settings.o2_norm)
     totalen = {"o2_fte_vlaanderen": float(settings.o2_fte_vlaanderen), "organisatoren_zonder_fte": zonder_fte}
     return antwoord("RPT-24", {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format, totalen,
                     model=CaseloadRapport)

@@ -12,9 +12,9 @@ from evaluatie.entrypoints.deps import get_uow
 from evaluatie.entrypoints.regelboek import REGELS
 from evaluatie.service_layer import handlers
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
-from wijkwerk.auth import Principal, organisation_filter, require, sees_organisation
-from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.auth import Principal, gegevensscope, require, sees_organisation
 from wijkwerk.http.paging import Limit, Offset
+from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1", tags=["evaluaties"], responses=PROBLEM_RESPONSES)
 Uow = Annotated[EvaluatieUnitOfWork, Depends(get_uow)]
@@ -124,9 +124,7 @@ async def te_doen(
     dag = op or date.today()
     if tot is not None and tot < dag:
         raise OngeldigeInvoer("'tot' lies before 'op'.", rule="periode-ongeldig")
-    scope = organisation_filter(principal)
-    if scope is not None:
-        organisator_id = uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)
+    organisator_id = gegevensscope(principal).beperk(organisator_id)
     async with uow:
         rows = await uow.trajecten.te_evalueren(organisator_id, dag, tot, limit, offset)
     return [

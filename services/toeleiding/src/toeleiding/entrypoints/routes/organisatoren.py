@@ -1,10 +1,10 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, status
 
 from wijkwerk.fouten import NietGevonden
-from toeleiding.entrypoints.deps import get_uow
+from toeleiding.entrypoints.deps import Instellingen, get_uow
 from toeleiding.entrypoints.regelboek import REGELS
 from toeleiding.entrypoints.schemas import OrganisatorIn, OrganisatorOut, TariefIn, WerkingsgebiedIn
 from toeleiding.service_layer import commands, handlers
@@ -26,7 +26,7 @@ Uow = Annotated[ToeleidingUnitOfWork, Depends(get_uow)]
 async def registreer(
     body: OrganisatorIn,
     uow: Uow,
-    request: Request,
+    settings: Instellingen,
     _: Annotated[Principal, Depends(require("toeleiding:admin"))],
 ) -> OrganisatorOut:
     cmd = commands.RegistreerOrganisator(
@@ -36,7 +36,7 @@ async def registreer(
         tarief_cent=body.tarief,
         tarief_vanaf=body.tarief_vanaf,
     )
-    organisator = await handlers.registreer_organisator(cmd, uow, request.app.state.settings.toegelaten_tarieven)
+    organisator = await handlers.registreer_organisator(cmd, uow, settings.toegelaten_tarieven)
     return OrganisatorOut.of(organisator)
 
 
@@ -80,14 +80,14 @@ async def leg_tarief_vast(
     organisator_id: uuid.UUID,
     body: TariefIn,
     uow: Uow,
-    request: Request,
+    settings: Instellingen,
     principal: Annotated[Principal, Depends(require("toeleiding:admin"))],
 ) -> OrganisatorOut:
     if not sees_organisation(principal, organisator_id):
         raise NietGevonden("No such organiser.", rule="organisator-onbekend")
     cmd = commands.LegTariefVast(organisator_id, body.prijs, body.geldig_vanaf, body.voor_samenwerkingsverband)
     organisator = await handlers.leg_tarief_vast(
-        cmd, uow, request.app.state.settings.toegelaten_tarieven, lambda oid: sees_organisation(principal, oid)
+        cmd, uow, settings.toegelaten_tarieven, lambda oid: sees_organisation(principal, oid)
     )
     return OrganisatorOut.of(organisator)
 

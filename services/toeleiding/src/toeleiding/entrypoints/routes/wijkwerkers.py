@@ -21,9 +21,9 @@ from toeleiding.entrypoints.schemas import (
 )
 from toeleiding.service_layer import commands, dossier, handlers, trajecten
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
-from wijkwerk.auth import Principal, organisation_filter, require, sees_organisation
-from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.auth import Principal, gegevensscope, require, sees_organisation
 from wijkwerk.http.paging import Limit, Offset
+from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1/wijkwerkers", tags=["wijkwerkers"], responses=PROBLEM_RESPONSES)
 Uow = Annotated[ToeleidingUnitOfWork, Depends(get_uow)]
@@ -90,11 +90,10 @@ async def lijst(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[WijkwerkerOut]:
-    scope = organisation_filter(principal)
-    if scope is not None:
-        if organisator_id is not None and str(organisator_id) != scope:
-            return []
-        organisator_id = uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)
+    scope = gegevensscope(principal)
+    if not scope.alles and organisator_id is not None and organisator_id != scope.organisator_id:
+        return []
+    organisator_id = scope.beperk(organisator_id)
     async with uow:
         dossiers = await uow.wijkwerkers.list(
             organisator_id=organisator_id, status=status, limit=limit, offset=offset, op=op

@@ -16,11 +16,12 @@ from wijkwerk.observability import record_recompute
 
 def consumers(runtime: Runtime):
     return [
-        make_consumer(runtime, "referentie", [topics.TOELEIDING], referentie.HANDLERS),
+        make_consumer(runtime, "referentie", [topics.TOELEIDING], referentie.HANDLERS,
+                      unit_of_work=ChequesUnitOfWork),
         # Money: a worker's prestaties are applied in their order, so a parked one halts
         # that worker's later events until an operator resolves it (`wijkwerk dlq`).
         make_consumer(runtime, PRESTATIES_CONSUMER, [runtime.settings.prestaties_topic], prestaties.HANDLERS,
-                      halt_per_key=True),
+                      halt_per_key=True, unit_of_work=ChequesUnitOfWork),
     ]
 
 

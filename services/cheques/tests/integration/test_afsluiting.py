@@ -71,7 +71,7 @@ class Wereld:
     async def prestaties_event(self, event: Event, op: datetime | None = None) -> None:
         envelope = Envelope.wrap(event, producer="prestaties", occurred_at=op)
         async with self.o.sessions() as session, session.begin():
-            await HANDLERS[type(event)](session, event, envelope)
+            await HANDLERS[type(event)](event, ChequesUnitOfWork.joined(session, envelope=envelope))
         self.prestatie_enveloppen.append(envelope)
         await terugdraaien.voer_uit(lambda: ChequesUnitOfWork(self.o.sessions))
 

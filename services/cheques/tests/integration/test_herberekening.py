@@ -19,6 +19,7 @@ from cheques.bootstrap import meet_herberekening
 from cheques.config import Settings
 from cheques.entrypoints import recompute
 from cheques.service_layer.prestaties import HANDLERS
+from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.db import session_factory
 from wijkwerk.observability import RECOMPUTE_DIFFERENCE
 from wijkwerk.events import Envelope, registry
@@ -48,7 +49,7 @@ async def _produceer(bootstrap: str, berichten: list[tuple[str, bytes, bytes]]) 
 
 async def _consumeer(o, kafka: KafkaSettings, topic: str, verwacht: int) -> None:
     consumer = InboxConsumer(
-        name="prestaties", service="cheques", topics=[topic], event_types=list(HANDLERS), handle=dispatch(HANDLERS),
+        name="prestaties", service="cheques", topics=[topic], event_types=list(HANDLERS), handle=dispatch(HANDLERS, unit_of_work=ChequesUnitOfWork),
         sessions=session_factory(o.engine), kafka=kafka, registry=registry,
     )
     stop = asyncio.Event()

@@ -105,7 +105,7 @@ class Wereld:
         self.ontvangen |= nieuwe_ids
         consumer = InboxConsumer(
             name="prestaties", service="cheques", topics=[self.topic], event_types=list(HANDLERS),
-            handle=dispatch(HANDLERS), sessions=self.o.sessions, kafka=self.kafka, registry=registry,
+            handle=dispatch(HANDLERS, unit_of_work=ChequesUnitOfWork), sessions=self.o.sessions, kafka=self.kafka, registry=registry,
         )
         stop = asyncio.Event()
         task = asyncio.create_task(consumer.run(stop))

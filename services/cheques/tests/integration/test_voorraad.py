@@ -104,7 +104,7 @@ async def test_the_cheque_stock_as_of_a_date_counts_only_facts_dated_by_then(omg
     envelope = Envelope.wrap(annulering, producer="prestaties",
                              occurred_at=datetime(2026, 4, 10, 9, 0, tzinfo=timezone.utc))
     async with o.sessions() as session, session.begin():
-        await prestaties.prestatie_geannuleerd(session, annulering, envelope)
+        await prestaties.prestatie_geannuleerd(annulering, ChequesUnitOfWork.joined(session, envelope=envelope))
     await terugdraaien.voer_uit(lambda: ChequesUnitOfWork(session_factory(o.engine)))
 
     pad = f"/v1/gebruikers/{G}/chequevoorraad"

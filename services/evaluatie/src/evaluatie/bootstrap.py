@@ -19,8 +19,10 @@ def consumers(runtime: Runtime):
     # Outbound webhooks have their own group (ADR 0018): a subscriber's events never hold
     # back the reports, and it starts at the topics' start without the archives (no
     # subscription exists before it does, so it has nothing to deliver from the past).
-    return [make_consumer(runtime, "rapportering", alle, projecties.HANDLERS),
-            make_consumer(runtime, "webhooks", [*alle, topics.EVALUATIE], webhooks.HANDLERS)]
+    return [make_consumer(runtime, "rapportering", alle, projecties.HANDLERS,
+                          unit_of_work=EvaluatieUnitOfWork),
+            make_consumer(runtime, "webhooks", [*alle, topics.EVALUATIE], webhooks.HANDLERS,
+                          unit_of_work=EvaluatieUnitOfWork)]
 
 
 async def signaleer_vervaldagen(runtime: Runtime) -> int:

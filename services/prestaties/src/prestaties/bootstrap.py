@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from prestaties.config import Settings
 from prestaties.entrypoints.routes import activiteiten, erkenningen, gebruikers, koppelingen, organisatoren, prestaties
 from prestaties.service_layer import referentie
+from prestaties.service_layer.uow import PrestatiesUnitOfWork
 from wijkwerk.events import topics
 from wijkwerk.http.app import Runtime, create_service_app, make_consumer
 
@@ -12,7 +13,8 @@ from wijkwerk.http.app import Runtime, create_service_app, make_consumer
 def consumers(runtime: Runtime):
     # One consumer folds everything prestaties needs from toeleiding: organisers with
     # their area, and the workers' trajectory windows.
-    return [make_consumer(runtime, "referentie", [topics.TOELEIDING], referentie.HANDLERS)]
+    return [make_consumer(runtime, "referentie", [topics.TOELEIDING], referentie.HANDLERS,
+                          unit_of_work=PrestatiesUnitOfWork)]
 
 
 def build_app(settings: Settings) -> FastAPI:

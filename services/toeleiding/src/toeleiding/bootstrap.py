@@ -20,7 +20,8 @@ async def sluit_verlopen_trajecten(runtime: Runtime) -> int:
 def consumers(runtime: Runtime):
     if not runtime.settings.einde_bij_evaluatie:
         return []
-    return [make_consumer(runtime, "evaluaties", [topics.EVALUATIE], reacties.HANDLERS)]
+    return [make_consumer(runtime, "evaluaties", [topics.EVALUATIE], reacties.HANDLERS,
+                          unit_of_work=ToeleidingUnitOfWork)]
 
 
 def build_app(settings: Settings) -> FastAPI:

@@ -32,6 +32,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from evaluatie.service_layer.projecties import HANDLERS
+from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.events import Envelope, UnknownEvent, registry
 from wijkwerk.messaging.archief import ArchiefBron, Geschiedenis
 from wijkwerk.settings import KafkaSettings
@@ -133,6 +134,6 @@ async def _pas_toe(sessions: async_sessionmaker[AsyncSession], schema: str, batc
                 event = registry.decode(envelope)
             except (UnknownEvent, ValidationError):
                 continue
-            await HANDLERS[type(event)](session, event, envelope)
+            await HANDLERS[type(event)](event, EvaluatieUnitOfWork.joined(session, envelope=envelope))
             applied += 1
     return applied

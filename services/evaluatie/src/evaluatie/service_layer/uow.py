@@ -2,9 +2,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from evaluatie.adapters.bemiddelaars import Bemiddelaars
 from evaluatie.adapters.correcties import Correcties
+from evaluatie.adapters.leesmodellen import Leesmodellen
 from evaluatie.adapters.signalen import Signalen
 from evaluatie.adapters.trajecten import TrajectRepository
 from evaluatie.adapters.webhooks import Abonnementen
+from evaluatie.adapters.werk import WerkEnGeld
 from wijkwerk.db import UnitOfWork
 
 
@@ -17,3 +19,6 @@ class EvaluatieUnitOfWork(UnitOfWork):
         self.correcties = Correcties(session)
         self.abonnementen = Abonnementen(session)
         self.signalen = Signalen(session)
+        # The read models the consumed events fold into (service_layer.projecties).
+        self.leesmodellen = Leesmodellen(session)
+        self.werk = WerkEnGeld(session)

@@ -8,14 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import orjson
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from evaluatie.adapters.webhooks import Abonnementen
 from evaluatie.domain import webhooks as domein
 from wijkwerk.fouten import NietGevonden
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk import webhooks
-from wijkwerk.events import Envelope, Event, registry
+from wijkwerk.events import Event, registry
 
 
 @dataclass(frozen=True)
@@ -99,9 +97,12 @@ async def maak_leveringen(abonnementen: Abonnementen, event_type: str, data: dic
     )
 
 
-async def event_naar_leveringen(session: AsyncSession, event: Event, envelope: Envelope) -> None:
-    """Consumer handler (today's shape): thin, delegates to :func:`maak_leveringen`."""
-    await maak_leveringen(Abonnementen(session), type(event).__name__, event.model_dump(mode="json"),
+async def event_naar_leveringen(event: Event, uow: EvaluatieUnitOfWork) -> None:
+    """Consumer handler, ``(event, uow)`` with the unit of work joined to the inbox
+    transaction: thin, delegates to :func:`maak_leveringen`."""
+    envelope = uow.envelope
+    assert envelope is not None, "a consumed event's unit of work carries its envelope"
+    await maak_leveringen(uow.abonnementen, type(event).__name__, event.model_dump(mode="json"),
                           envelope.event_id, envelope.occurred_at)
 
 

@@ -113,6 +113,9 @@ class FakeChequesUnitOfWork:
     async def __aexit__(self, *exc: object) -> None:
         await self.rollback()
 
+    async def tarieven_voor_splitsing(self) -> Tarieven:
+        return await self.verdeeltarieven.alle()
+
     async def boekdatum(self, dag: date) -> date:
         return boekdatum_na_afsluiting(dag, self.laatst_afgesloten)
 

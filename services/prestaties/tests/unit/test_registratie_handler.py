@@ -50,6 +50,9 @@ class FakePrestaties:
     async def volgende_nummer(self) -> int:
         return len(self.rijen) + 1
 
+    async def stand_en_nummer(self, wijkwerker_id: uuid.UUID, dag: date) -> tuple[UrenStand, int]:
+        return await self.stand(wijkwerker_id, dag), await self.volgende_nummer()
+
     async def add(self, prestatie: Prestatie) -> None:
         self.rijen.append(prestatie)
 

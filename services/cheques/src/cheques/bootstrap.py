@@ -4,13 +4,22 @@ from fastapi import FastAPI
 
 from cheques.adapters.herberekening import laatste_herberekening
 from cheques.config import PRESTATIES_CONSUMER, Settings
-from cheques.entrypoints.routes import afrekeningen, cheques, grootboek, periodes, tarieven, uitbetalingen, voorraad, webhooks
+from cheques.entrypoints.routes import (
+    afrekeningen,
+    cheques,
+    grootboek,
+    periodes,
+    tarieven,
+    uitbetalingen,
+    voorraad,
+    webhooks,
+)
 from cheques.service_layer import prestaties, referentie, terugdraaien
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.dienstentoken import service_token
-from wijkwerk.messaging.archief import SCOPE as ARCHIEF_SCOPE
 from wijkwerk.events import topics
 from wijkwerk.http.app import Periodic, Runtime, create_service_app, make_consumer
+from wijkwerk.messaging.archief import SCOPE as ARCHIEF_SCOPE
 from wijkwerk.observability import record_recompute
 
 

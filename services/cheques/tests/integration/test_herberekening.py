@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from types import SimpleNamespace
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -21,14 +21,14 @@ from cheques.entrypoints import recompute
 from cheques.service_layer.prestaties import HANDLERS
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.db import session_factory
-from wijkwerk.observability import RECOMPUTE_DIFFERENCE
 from wijkwerk.events import Envelope, registry
 from wijkwerk.events.prestaties import InschrijvingsrechtBetaald
 from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
-from wijkwerk.messaging.consumer import InboxConsumer, dispatch
-from wijkwerk.settings import KafkaSettings
 from wijkwerk.messaging.archief import DatabaseArchief
+from wijkwerk.messaging.consumer import InboxConsumer, dispatch
+from wijkwerk.observability import RECOMPUTE_DIFFERENCE
+from wijkwerk.settings import KafkaSettings
 from wijkwerk_platform.testing import async_wait_until
 from wijkwerk_platform.testkit import archiveer
 

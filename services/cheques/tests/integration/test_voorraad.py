@@ -6,7 +6,7 @@ gebruiker sees, without the platform's internal id."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -102,7 +102,7 @@ async def test_the_cheque_stock_as_of_a_date_counts_only_facts_dated_by_then(omg
         prestatie_id=p.prestatie_id, wijkwerker_id=p.wijkwerker_id, gebruiker_id=G, organisator_id=oid,
         koppeling_id=p.koppeling_id, datum=p.datum, door="organisator", begonnen_uren=3, reden="niet doorgegaan")
     envelope = Envelope.wrap(annulering, producer="prestaties",
-                             occurred_at=datetime(2026, 4, 10, 9, 0, tzinfo=timezone.utc))
+                             occurred_at=datetime(2026, 4, 10, 9, 0, tzinfo=UTC))
     async with o.sessions() as session, session.begin():
         await prestaties.prestatie_geannuleerd(annulering, ChequesUnitOfWork.joined(session, envelope=envelope))
     await terugdraaien.voer_uit(lambda: ChequesUnitOfWork(session_factory(o.engine)))

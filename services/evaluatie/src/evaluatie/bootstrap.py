@@ -1,15 +1,24 @@
 """Wires settings, routes and consumers into the evaluatie app."""
 
 from datetime import date
+from typing import cast
 
 from fastapi import FastAPI
 
 from evaluatie.config import Settings
 from evaluatie.entrypoints import dashboard
-from evaluatie.entrypoints.routes import abonnementen, bemiddelaars, evaluaties, maandrapporten, nazorg, opvolging, rapporten
+from evaluatie.entrypoints.routes import (
+    abonnementen,
+    bemiddelaars,
+    evaluaties,
+    maandrapporten,
+    nazorg,
+    opvolging,
+    rapporten,
+)
 from evaluatie.service_layer import projecties, signalen, webhooks
-from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from evaluatie.service_layer.bezorging import bezorg_tot_leeg
+from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.events import topics
 from wijkwerk.http.app import Periodic, Runtime, create_service_app, make_consumer
 
@@ -28,9 +37,9 @@ def consumers(runtime: Runtime):
 async def signaleer_vervaldagen(runtime: Runtime) -> int:
     # the business date is today's calendar date, as toeleiding's job takes it; each fact
     # carries its own date, so when this runs changes nothing (service_layer.signalen)
+    settings = cast(Settings, runtime.settings)
     return await signalen.signaleer_vervaldagen(EvaluatieUnitOfWork(runtime.sessions), date.today(),
-                                               runtime.settings.signalen_terugkijk_dagen,
-                                               runtime.settings.cheque_waarschuwing_dagen)
+                                               settings.signalen_terugkijk_dagen, settings.cheque_waarschuwing_dagen)
 
 
 def build_app(settings: Settings) -> FastAPI:

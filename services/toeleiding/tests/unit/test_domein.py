@@ -3,8 +3,8 @@ from datetime import date
 import pytest
 
 from toeleiding.domain import regels
-from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 from toeleiding.domain.model import Organisator, Uitkeringsstatus, Wijkwerker
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 
 TARIEVEN = (595, 645, 695, 745)
 GELDIG_INSZ = "85073003328"  # check digits valid (python-stdnum)

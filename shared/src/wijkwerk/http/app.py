@@ -34,19 +34,19 @@ from wijkwerk.db.idempotency import purge_expired
 from wijkwerk.events import registry
 from wijkwerk.events.topics import PRODUCER_TOPIC, dlq_topic
 from wijkwerk.http import audit, documentatie, gebeurtenissen, idempotency
-from wijkwerk.http.dates import strict_dates
-from wijkwerk.http.middleware import RequestContextMiddleware
-from wijkwerk.http.metriekpoort import MetriekServer
 from wijkwerk.http.begrenzer import Begrenzer, meet_lusvertraging
+from wijkwerk.http.dates import strict_dates
+from wijkwerk.http.metriekpoort import MetriekServer
+from wijkwerk.http.middleware import RequestContextMiddleware
 from wijkwerk.http.overbelasting import ALTIJD, OverbelastingMiddleware
 from wijkwerk.http.verzoeklimiet import verzoeklimiet
 from wijkwerk.messaging.admin import TopicConfigMismatch, TopicSetupError, verify_topics
 from wijkwerk.messaging.consumer import InboxConsumer
 from wijkwerk.messaging.relay import OutboxRelay
 from wijkwerk.observability import configure_logging, measure_pool
-from wijkwerk.tracing import configure_tracing
 from wijkwerk.problems import MEDIA_TYPE, install_problem_handlers
 from wijkwerk.settings import ServiceSettings
+from wijkwerk.tracing import configure_tracing
 
 log = logging.getLogger("wijkwerk.app")
 

@@ -40,18 +40,18 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from wijkwerk import tracing
+from wijkwerk.actor import zet_actor
 from wijkwerk.aio import run_until_stopped
 from wijkwerk.events.envelope import Envelope, Event
 from wijkwerk.events.registry import EventRegistry, UnknownEvent
 from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.archief import ArchiefBron
-from wijkwerk.messaging.herverdeling import COMMIT_NA_HERVERDELING, Herverdeling
 from wijkwerk.messaging.groepen import group_id
+from wijkwerk.messaging.herverdeling import COMMIT_NA_HERVERDELING, Herverdeling
 from wijkwerk.messaging.kafka import BrokerUnavailable, bounded, make_consumer, send_all, stop_quietly
 from wijkwerk.messaging.parkeren import Parkeren, Poison, gehalteerd, outage, sleutel
-from wijkwerk.actor import zet_actor
-from wijkwerk import tracing
 from wijkwerk.observability import CONSUMED, CONSUMER_LAG, DUPLICATES, set_correlation_id
 from wijkwerk.settings import KafkaSettings
 

@@ -12,9 +12,9 @@ from dateutil.relativedelta import relativedelta
 from fastapi import Depends, Query
 from pydantic import BaseModel
 
-from wijkwerk.fouten import OngeldigeInvoer
 from evaluatie.entrypoints.csv import csv_response
 from wijkwerk.auth import Principal, gegevensscope, require
+from wijkwerk.fouten import OngeldigeInvoer
 from wijkwerk.money import format_euro
 
 CSV = {200: {"content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}},

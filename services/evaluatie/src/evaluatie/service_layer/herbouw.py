@@ -25,6 +25,7 @@ import logging
 import time
 import uuid
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import orjson
 from pydantic import ValidationError
@@ -60,7 +61,7 @@ async def herbouw(
     archieven: Mapping[str, ArchiefBron],
     topics: Sequence[str],
     batch_size: int = 5000,
-) -> dict:
+) -> dict[str, Any]:
     started = time.perf_counter()
     schema = await _bouwplaats(sessions)
     geschiedenis = Geschiedenis(kafka, archieven)

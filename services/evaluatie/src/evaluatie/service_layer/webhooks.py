@@ -6,14 +6,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import orjson
+
 from evaluatie.adapters.webhooks import Abonnementen
 from evaluatie.domain import webhooks as domein
-from wijkwerk.fouten import NietGevonden
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk import webhooks
 from wijkwerk.events import Event, registry
+from wijkwerk.fouten import NietGevonden
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ async def neem_abonnement(cmd: NeemAbonnement, uow: EvaluatieUnitOfWork, *, prod
     return id, geheim
 
 
-async def _eigen(uow: EvaluatieUnitOfWork, id: uuid.UUID, eigenaar: domein.Eigenaar):
+async def _eigen(uow: EvaluatieUnitOfWork, id: uuid.UUID, eigenaar: domein.Eigenaar) -> Any:
     abonnement = await uow.abonnementen.get(id, eigenaar)
     if abonnement is None:  # someone else's answers alike: nothing tells it exists
         raise NietGevonden("No such subscription.", rule="abonnement-onbekend")
@@ -63,7 +65,7 @@ async def roteer(id: uuid.UUID, eigenaar: domein.Eigenaar, uow: EvaluatieUnitOfW
 
 
 async def leveringen(id: uuid.UUID, eigenaar: domein.Eigenaar, uow: EvaluatieUnitOfWork, status: str | None,
-                     limit: int, offset: int) -> list[tuple[object, list]]:
+                     limit: int, offset: int) -> list[tuple[Any, list[Any]]]:
     async with uow:
         await _eigen(uow, id, eigenaar)
         rijen = await uow.abonnementen.leveringen(id, status, limit, offset)
@@ -71,7 +73,8 @@ async def leveringen(id: uuid.UUID, eigenaar: domein.Eigenaar, uow: EvaluatieUni
     return [(r, pogingen.get(r.id, [])) for r in rijen]
 
 
-async def opnieuw(id: uuid.UUID, levering_id: uuid.UUID, eigenaar: domein.Eigenaar, uow: EvaluatieUnitOfWork):
+async def opnieuw(id: uuid.UUID, levering_id: uuid.UUID, eigenaar: domein.Eigenaar, uow: EvaluatieUnitOfWork
+                  ) -> Any:
     async with uow:
         await _eigen(uow, id, eigenaar)
         levering = await uow.abonnementen.opnieuw(id, levering_id)
@@ -81,13 +84,13 @@ async def opnieuw(id: uuid.UUID, levering_id: uuid.UUID, eigenaar: domein.Eigena
     return levering
 
 
-def body(type_: str, data: dict, occurred_at: datetime) -> bytes:
+def body(type_: str, data: dict[str, Any], occurred_at: datetime) -> bytes:
     """What a subscriber receives: the Standard Webhooks payload shape (type, timestamp,
     data), with the catalogue's fields only."""
     return orjson.dumps({"type": type_, "timestamp": occurred_at.isoformat(), "data": domein.payload(type_, data)})
 
 
-async def maak_leveringen(abonnementen: Abonnementen, event_type: str, data: dict, event_id: uuid.UUID,
+async def maak_leveringen(abonnementen: Abonnementen, event_type: str, data: dict[str, Any], event_id: uuid.UUID,
                           occurred_at: datetime) -> int:
     """The deliveries one consumed event gives, from plain values (the consumer hands them)."""
     type_ = domein.PER_EVENT[event_type]

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from prestaties.domain.activiteit import Activiteit
-from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 from prestaties.domain.gebruiker import Erkenning, Gebruiker
 from prestaties.domain.koppeling import Koppeling
 from prestaties.domain.tarieven import VerplaatsingsRegel, geldig_op
@@ -24,6 +23,7 @@ from prestaties.domain.uren import (
     controleer_maandplafond,
     controleer_plafonds,
 )
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 
 
 class Partij(enum.StrEnum):

@@ -9,10 +9,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from wijkwerk.fouten import NietGevonden
 from prestaties.domain.koppeling import Koppeling
-from prestaties.domain.prestatie import Aanvraag, Context, Prestatie, PrestatieStatus
+from prestaties.domain.prestatie import Aanvraag, Context, Partij, Prestatie, PrestatieStatus
 from prestaties.domain.tarieven import VerplaatsingsRegel
 from prestaties.domain.uren import Plafonds
 from prestaties.service_layer import commands
@@ -25,6 +25,7 @@ from wijkwerk.events.prestaties import (
     PrestatieGecorrigeerd,
     PrestatieGeregistreerd,
 )
+from wijkwerk.fouten import NietGevonden
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ async def _prestatie(uow: PrestatiesUnitOfWork, prestatie_id: uuid.UUID) -> Pres
     return prestatie
 
 
-def _kern(p: Prestatie, door) -> dict:
+def _kern(p: Prestatie, door: Partij) -> dict[str, Any]:
     return {
         "prestatie_id": p.id, "wijkwerker_id": p.wijkwerker_id, "gebruiker_id": p.gebruiker_id,
         "organisator_id": p.organisator_id, "koppeling_id": p.koppeling_id, "datum": p.datum, "door": door.value,
@@ -107,7 +108,7 @@ async def beoordeel(cmd: commands.BeoordeelPrestatie, uow: PrestatiesUnitOfWork)
         p = await _prestatie(uow, cmd.prestatie_id)
         if cmd.reden is None:
             p.bevestig(cmd.door)
-            event = PrestatieBevestigd(**_kern(p, cmd.door), begonnen_uren=p.begonnen_uren)
+            event: PrestatieBevestigd | PrestatieBetwist = PrestatieBevestigd(**_kern(p, cmd.door), begonnen_uren=p.begonnen_uren)
         else:
             p.betwist(cmd.door)
             event = PrestatieBetwist(**_kern(p, cmd.door), reden=cmd.reden)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
 import uuid
-
 from datetime import date
 
 from sqlalchemy import case, delete, func, insert, select, true, update
@@ -54,7 +54,7 @@ class OrganisatorRepository:
 
     async def in_samenwerkingsverband(
         self, samenwerkingsverband: str, *, for_update: bool = False
-    ) -> list[Organisator]:
+    ) -> builtins.list[Organisator]:
         """Every organiser of the samenwerkingsverband (A-18), by name."""
         ids = (await self.session.scalars(
             select(organisatoren.c.id).where(organisatoren.c.samenwerkingsverband == samenwerkingsverband)

@@ -15,8 +15,8 @@ from datetime import date
 from typing import Any
 
 from toeleiding.domain import regels
-from wijkwerk.fouten import OngeldigeInvoer
 from toeleiding.domain.model import Organisator, Wijkwerker
+from wijkwerk.fouten import OngeldigeInvoer
 
 
 class Gegevens(enum.StrEnum):

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from wijkwerk.fouten import BestaatAl, GeenToegang, NietGevonden
 from toeleiding.domain.model import Organisator, Wijkwerker
 from toeleiding.service_layer import commands
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
@@ -19,6 +18,7 @@ from wijkwerk.events.toeleiding import (
     WerkingsgebiedGewijzigd,
     WijkwerkerIngeschreven,
 )
+from wijkwerk.fouten import BestaatAl, GeenToegang, NietGevonden
 
 
 class InszBestaatAl(BestaatAl):

@@ -9,7 +9,6 @@ from cheques.adapters.afsluitingen import Afsluiting
 from cheques.domain.uitbetaling import Periode
 from cheques.entrypoints.deps import get_uow
 from cheques.entrypoints.regelboek import REGELS
-from cheques.entrypoints.voorbeelden import AFSTEMMING_CSV
 from cheques.entrypoints.schemas.periodes import (
     AfsluitingIn,
     AfsluitingOut,
@@ -17,6 +16,7 @@ from cheques.entrypoints.schemas.periodes import (
     VerificatieOut,
     afstemming_rij,
 )
+from cheques.entrypoints.voorbeelden import AFSTEMMING_CSV
 from cheques.service_layer import afsluiten
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.auth import CENTRAL, Principal, gegevensscope, require

@@ -13,9 +13,9 @@ from cheques.service_layer import commands
 from cheques.service_layer import tarieven as tarief_handlers
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.auth import Principal, require
+from wijkwerk.fouten import NotFound
 from wijkwerk.money import format_euro
 from wijkwerk.problems import PROBLEM_RESPONSES
-from wijkwerk.fouten import NotFound
 
 router = APIRouter(prefix="/v1/organisatoren", tags=["referentie"], responses=PROBLEM_RESPONSES)
 Uow = Annotated[ChequesUnitOfWork, Depends(get_uow)]

@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from evaluatie.adapters.reeksen import Reeksen, maandeinden
 from evaluatie.adapters.tables import rm_organisatoren
-from evaluatie.entrypoints.dashboard import grafieken, ops
 from evaluatie.config import Settings
+from evaluatie.entrypoints.dashboard import grafieken, ops
 from evaluatie.entrypoints.deps import Instellingen, Leessessie
 from wijkwerk.auth import TOKEN_COOKIE, Principal, gegevensscope, require, sees_organisation
 from wijkwerk.fouten import NotFound

@@ -10,14 +10,14 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from evaluatie.adapters.bemiddelaars import Bemiddelaars
-from wijkwerk.fouten import NietGevonden
 from evaluatie.entrypoints.deps import Instellingen, Leessessie, get_uow
-from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, TabelRapport, antwoord, maanden, scope
 from evaluatie.entrypoints.rapportvoorbeelden import csv_voorbeeld
+from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, TabelRapport, antwoord, maanden, scope
 from evaluatie.entrypoints.regelboek import REGELS
 from evaluatie.service_layer import handlers
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.auth import CENTRAL, Principal, require, sees_organisation
+from wijkwerk.fouten import NietGevonden
 from wijkwerk.problems import PROBLEM_RESPONSES, Problem
 
 router = APIRouter(prefix="/v1", tags=["bemiddelaars"], responses=PROBLEM_RESPONSES)

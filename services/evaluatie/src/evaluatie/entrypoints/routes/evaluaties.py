@@ -6,13 +6,13 @@ from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from evaluatie.domain.evaluatie import Uitkomst
-from wijkwerk.fouten import NietGevonden, NogOnbekend, OngeldigeInvoer
 from evaluatie.domain.uitstroom import CATEGORIEEN
 from evaluatie.entrypoints.deps import get_uow
 from evaluatie.entrypoints.regelboek import REGELS
 from evaluatie.service_layer import handlers
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.auth import Principal, gegevensscope, require, sees_organisation
+from wijkwerk.fouten import NogOnbekend, OngeldigeInvoer
 from wijkwerk.http.paging import Limit, Offset
 from wijkwerk.problems import PROBLEM_RESPONSES
 

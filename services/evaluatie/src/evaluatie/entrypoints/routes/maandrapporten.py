@@ -13,11 +13,11 @@ from pydantic import BaseModel, ConfigDict
 from evaluatie.adapters.maandrapporten import Maandrapporten
 from evaluatie.domain.samenwerkingsverband import per_samenwerkingsverband
 from evaluatie.entrypoints.deps import Instellingen, Leessessie
+from evaluatie.entrypoints.rapportvoorbeelden import csv_voorbeeld, gedocumenteerd
 from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, TabelRapport
 from evaluatie.entrypoints.rapportvorm import antwoord as _antwoord
 from evaluatie.entrypoints.rapportvorm import maanden as _maanden
 from evaluatie.entrypoints.rapportvorm import scope as _scope
-from evaluatie.entrypoints.rapportvoorbeelden import csv_voorbeeld, gedocumenteerd
 from evaluatie.entrypoints.regelboek import REGELS
 from wijkwerk.auth import Principal
 from wijkwerk.problems import PROBLEM_RESPONSES

@@ -13,8 +13,8 @@ from pydantic import BaseModel, ConfigDict
 from evaluatie.adapters.nazorg import Nazorg, verdeel
 from evaluatie.domain import uitstroom
 from evaluatie.entrypoints.deps import Instellingen, Leessessie
-from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, TabelRapport, antwoord, maanden, scope
 from evaluatie.entrypoints.rapportvoorbeelden import csv_voorbeeld
+from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, TabelRapport, antwoord, maanden, scope
 from evaluatie.entrypoints.regelboek import REGELS
 from wijkwerk.problems import PROBLEM_RESPONSES
 

@@ -10,9 +10,9 @@ from evaluatie.adapters.rapporten import Rapporten
 from evaluatie.domain.uitstroom import HORIZONTEN
 from evaluatie.entrypoints.csv import csv_response
 from evaluatie.entrypoints.deps import Leessessie
-from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, antwoord, maanden
-from evaluatie.entrypoints.rapportvorm import scope as scope_van
 from evaluatie.entrypoints.rapportvoorbeelden import csv_inhoud, gedocumenteerd
+from evaluatie.entrypoints.rapportvorm import Formaat, Maand, Reader, antwoord, maanden
+from evaluatie.entrypoints.rapportvorm import scope as scope_van
 from evaluatie.entrypoints.regelboek import REGELS
 from wijkwerk.auth import Principal, gegevensscope, require
 from wijkwerk.problems import PROBLEM_RESPONSES

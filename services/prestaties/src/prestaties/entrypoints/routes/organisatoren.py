@@ -8,8 +8,8 @@ from prestaties.adapters.referentie import OrganisatorReferentie
 from prestaties.entrypoints.deps import Leessessie
 from prestaties.entrypoints.regelboek import REGELS
 from wijkwerk.auth import Principal, require
-from wijkwerk.problems import PROBLEM_RESPONSES
 from wijkwerk.fouten import NotFound
+from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1/organisatoren", tags=["referentie"], responses=PROBLEM_RESPONSES)
 

@@ -3,15 +3,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from wijkwerk.fouten import NietGevonden
 from toeleiding.entrypoints.deps import Instellingen, get_uow
 from toeleiding.entrypoints.regelboek import REGELS
 from toeleiding.entrypoints.schemas import OrganisatorIn, OrganisatorOut, TariefIn, WerkingsgebiedIn
 from toeleiding.service_layer import commands, handlers
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
 from wijkwerk.auth import Principal, require, sees_organisation
-from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.fouten import NietGevonden
 from wijkwerk.http.paging import Limit, Offset
+from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1/organisatoren", tags=["organisatoren"], responses=PROBLEM_RESPONSES)
 Uow = Annotated[ToeleidingUnitOfWork, Depends(get_uow)]

@@ -3,7 +3,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from wijkwerk.fouten import NietGevonden
 from toeleiding.domain.traject import DuurRegels
 from toeleiding.entrypoints.deps import Instellingen, get_uow
 from toeleiding.entrypoints.regelboek import REGELS
@@ -18,6 +17,7 @@ from toeleiding.entrypoints.schemas import (
 from toeleiding.service_layer import commands, trajecten
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
 from wijkwerk.auth import Principal, gegevensscope, require, sees_organisation
+from wijkwerk.fouten import NietGevonden
 from wijkwerk.http.paging import Limit, Offset
 from wijkwerk.problems import PROBLEM_RESPONSES
 

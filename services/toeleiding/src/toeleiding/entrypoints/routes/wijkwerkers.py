@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from toeleiding.domain import regels
-from wijkwerk.fouten import BestaatAl, NietGevonden
 from toeleiding.domain.model import DossierStatus
 from toeleiding.domain.wijziging import zichtbare_waarde
 from toeleiding.entrypoints.deps import get_uow
@@ -22,6 +21,7 @@ from toeleiding.entrypoints.schemas import (
 from toeleiding.service_layer import commands, dossier, handlers, trajecten
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
 from wijkwerk.auth import Principal, gegevensscope, require, sees_organisation
+from wijkwerk.fouten import BestaatAl, NietGevonden
 from wijkwerk.http.paging import Limit, Offset
 from wijkwerk.problems import PROBLEM_RESPONSES
 

@@ -14,7 +14,8 @@ from cheques.entrypoints.routes import (
     voorraad,
     webhooks,
 )
-from cheques.service_layer import prestaties, referentie, terugdraaien
+from cheques.service_layer import terugdraaien
+from cheques.service_layer.consumenten import prestaties, referentie
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.dienstentoken import service_token
 from wijkwerk.events import topics

@@ -19,7 +19,7 @@ from cheques.config import Settings
 from cheques.domain import handtekening
 from cheques.entrypoints.api import create_app
 from cheques.entrypoints.deps import get_archieven, get_bankgegevens
-from cheques.service_layer import prestaties, referentie
+from cheques.service_layer.consumenten import prestaties, referentie
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import Envelope

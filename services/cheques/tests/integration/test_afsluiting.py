@@ -35,7 +35,7 @@ from cheques.adapters.toeleiding import Bankrekening
 from cheques.config import Settings
 from cheques.entrypoints import afsluiting as afsluiting_cli
 from cheques.service_layer import terugdraaien
-from cheques.service_layer.prestaties import HANDLERS
+from cheques.service_layer.consumenten.prestaties import HANDLERS
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.db import create_engine
 from wijkwerk.events import Envelope, Event

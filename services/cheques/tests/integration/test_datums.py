@@ -106,7 +106,7 @@ async def test_an_order_needs_an_active_erkenning_of_the_gebruiker_at_that_organ
     for, so an order for an organiser where the gebruiker holds no active erkenning on the
     order date is refused; one the erkenning of which has not reached cheques yet is a
     retryable 409 (its event is on its way)."""
-    from cheques.service_layer import prestaties
+    from cheques.service_layer.consumenten import prestaties
     from wijkwerk.events import prestaties as p
 
     o = omgeving

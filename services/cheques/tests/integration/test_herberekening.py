@@ -18,7 +18,7 @@ from cheques.adapters.toeleiding import Bankrekening
 from cheques.bootstrap import meet_herberekening
 from cheques.config import Settings
 from cheques.entrypoints import recompute
-from cheques.service_layer.prestaties import HANDLERS
+from cheques.service_layer.consumenten.prestaties import HANDLERS
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.db import session_factory
 from wijkwerk.events import Envelope, registry

@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from cheques.adapters.toeleiding import Bankrekening
 from cheques.service_layer import terugdraaien
-from cheques.service_layer.prestaties import HANDLERS
+from cheques.service_layer.consumenten.prestaties import HANDLERS
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.db import session_factory
 from wijkwerk.events import Actor, Envelope, Event, registry

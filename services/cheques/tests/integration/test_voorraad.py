@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from cheques.service_layer import prestaties, terugdraaien
+from cheques.service_layer import terugdraaien
+from cheques.service_layer.consumenten import prestaties
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk import prestatiecode
 from wijkwerk.db import session_factory

@@ -16,8 +16,9 @@ from evaluatie.entrypoints.routes import (
     opvolging,
     rapporten,
 )
-from evaluatie.service_layer import projecties, signalen, webhooks
+from evaluatie.service_layer import signalen
 from evaluatie.service_layer.bezorging import bezorg_tot_leeg
+from evaluatie.service_layer.consumenten import rapportering, webhooks
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.events import topics
 from wijkwerk.http.app import Periodic, Runtime, create_service_app, make_consumer
@@ -28,7 +29,7 @@ def consumers(runtime: Runtime):
     # Outbound webhooks have their own group (ADR 0018): a subscriber's events never hold
     # back the reports, and it starts at the topics' start without the archives (no
     # subscription exists before it does, so it has nothing to deliver from the past).
-    return [make_consumer(runtime, "rapportering", alle, projecties.HANDLERS,
+    return [make_consumer(runtime, "rapportering", alle, rapportering.HANDLERS,
                           unit_of_work=EvaluatieUnitOfWork),
             make_consumer(runtime, "webhooks", [*alle, topics.EVALUATIE], webhooks.HANDLERS,
                           unit_of_work=EvaluatieUnitOfWork)]

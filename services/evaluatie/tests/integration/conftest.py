@@ -6,7 +6,7 @@ import pytest
 
 from evaluatie.config import Settings
 from evaluatie.entrypoints.api import create_app
-from evaluatie.service_layer.projecties import HANDLERS
+from evaluatie.service_layer.consumenten.rapportering import HANDLERS
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import Envelope

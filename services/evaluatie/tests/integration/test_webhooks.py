@@ -14,8 +14,8 @@ from aiohttp import web
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
-from evaluatie.service_layer import webhooks as fanout
 from evaluatie.service_layer.bezorging import Beleid, bezorg
+from evaluatie.service_layer.consumenten import webhooks as fanout
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk import webhooks
 from wijkwerk.db import session_factory

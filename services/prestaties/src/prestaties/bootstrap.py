@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from prestaties.config import Settings
 from prestaties.entrypoints.routes import activiteiten, erkenningen, gebruikers, koppelingen, organisatoren, prestaties
-from prestaties.service_layer import referentie
+from prestaties.service_layer.consumenten import referentie
 from prestaties.service_layer.uow import PrestatiesUnitOfWork
 from wijkwerk.events import topics
 from wijkwerk.http.app import Runtime, create_service_app, make_consumer

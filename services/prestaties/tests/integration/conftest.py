@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from prestaties.config import Settings
 from prestaties.entrypoints.api import create_app
-from prestaties.service_layer.referentie import HANDLERS
+from prestaties.service_layer.consumenten.referentie import HANDLERS
 from prestaties.service_layer.uow import PrestatiesUnitOfWork
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import Envelope, Event

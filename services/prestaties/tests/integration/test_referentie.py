@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaProducer
 
 from prestaties.adapters.referentie import VensterRepository
 from prestaties.domain.traject import Schorsing
-from prestaties.service_layer.referentie import HANDLERS
+from prestaties.service_layer.consumenten.referentie import HANDLERS
 from prestaties.service_layer.uow import PrestatiesUnitOfWork
 from wijkwerk.events import Envelope, registry
 from wijkwerk.events.toeleiding import (

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from toeleiding.service_layer.reacties import evaluatie_uitgevoerd
+from toeleiding.service_layer.consumenten.evaluaties import evaluatie_uitgevoerd
 from toeleiding.service_layer.trajecten import sluit_verlopen_trajecten
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
 from wijkwerk.db import session_factory

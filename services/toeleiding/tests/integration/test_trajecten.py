@@ -11,7 +11,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
-from toeleiding.service_layer.reacties import HANDLERS
+from toeleiding.service_layer.consumenten.evaluaties import HANDLERS
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
 from wijkwerk.db import session_factory
 from wijkwerk.events import Envelope, registry

@@ -3,7 +3,8 @@ from datetime import date
 import pytest
 
 from toeleiding.domain import regels
-from toeleiding.domain.model import Organisator, Uitkeringsstatus, Wijkwerker
+from toeleiding.domain.organisator import Organisator
+from toeleiding.domain.wijkwerker import Uitkeringsstatus, Wijkwerker
 from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 
 TARIEVEN = (595, 645, 695, 745)

@@ -11,7 +11,7 @@ from evaluatie.domain.evaluatie import TrajectVenster, Uitkomst, controleer_eval
 from evaluatie.domain.uitstroom import controleer_meting
 from wijkwerk.fouten import OngeldigeInvoer
 
-# V-2: the outcomes after which toeleiding ends the trajectory (toeleiding.reacties).
+# V-2: the outcomes after which toeleiding ends the trajectory (toeleiding.service_layer.consumenten.evaluaties).
 BEEINDIGEND = frozenset({Uitkomst.UITSTROOM_WERK, Uitkomst.ANDER_TRAJECT, Uitkomst.STOPT})
 
 

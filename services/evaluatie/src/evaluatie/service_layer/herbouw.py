@@ -32,7 +32,7 @@ from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from evaluatie.service_layer.projecties import HANDLERS
+from evaluatie.service_layer.consumenten.rapportering import HANDLERS
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.events import Envelope, UnknownEvent, registry
 from wijkwerk.messaging.archief import ArchiefBron, Geschiedenis

@@ -19,6 +19,6 @@ class EvaluatieUnitOfWork(UnitOfWork):
         self.correcties = Correcties(session)
         self.abonnementen = Abonnementen(session)
         self.signalen = Signalen(session)
-        # The read models the consumed events fold into (service_layer.projecties).
+        # The read models the consumed events fold into (service_layer.consumenten.rapportering).
         self.leesmodellen = Leesmodellen(session)
         self.werk = WerkEnGeld(session)

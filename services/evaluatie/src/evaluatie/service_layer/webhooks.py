@@ -1,5 +1,5 @@
-"""Outbound webhooks: subscriptions (commands) and the fan-out of consumed events into
-deliveries, in the consumer's inbox transaction (ADR 0018)."""
+"""Outbound webhooks: the subscription commands (ADR 0018). The fan-out of consumed events
+into deliveries is the webhooks consumer's (``service_layer.consumenten.webhooks``)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import orjson
-
-from evaluatie.adapters.webhooks import Abonnementen
 from evaluatie.domain import webhooks as domein
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk import webhooks
-from wijkwerk.events import Event, registry
 from wijkwerk.fouten import NietGevonden
 
 
@@ -82,32 +78,3 @@ async def opnieuw(id: uuid.UUID, levering_id: uuid.UUID, eigenaar: domein.Eigena
             raise NietGevonden("No such delivery of this subscription.", rule="levering-onbekend")
         await uow.commit()
     return levering
-
-
-def body(type_: str, data: dict[str, Any], occurred_at: datetime) -> bytes:
-    """What a subscriber receives: the Standard Webhooks payload shape (type, timestamp,
-    data), with the catalogue's fields only."""
-    return orjson.dumps({"type": type_, "timestamp": occurred_at.isoformat(), "data": domein.payload(type_, data)})
-
-
-async def maak_leveringen(abonnementen: Abonnementen, event_type: str, data: dict[str, Any], event_id: uuid.UUID,
-                          occurred_at: datetime) -> int:
-    """The deliveries one consumed event gives, from plain values (the consumer hands them)."""
-    type_ = domein.PER_EVENT[event_type]
-    organisator = data.get("organisator_id")
-    return await abonnementen.maak_leveringen(
-        type_, uuid.UUID(str(organisator)) if organisator else None, event_id, body(type_, data, occurred_at)
-    )
-
-
-async def event_naar_leveringen(event: Event, uow: EvaluatieUnitOfWork) -> None:
-    """Consumer handler, ``(event, uow)`` with the unit of work joined to the inbox
-    transaction: thin, delegates to :func:`maak_leveringen`."""
-    envelope = uow.envelope
-    assert envelope is not None, "a consumed event's unit of work carries its envelope"
-    await maak_leveringen(uow.abonnementen, type(event).__name__, event.model_dump(mode="json"),
-                          envelope.event_id, envelope.occurred_at)
-
-
-# the platform events the catalogue names, each fanned out by the same thin handler
-HANDLERS = {registry.model_for(soort.event): event_naar_leveringen for soort in domein.CATALOGUS.values()}

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from toeleiding.domain.model import DossierStatus
+from toeleiding.domain.wijkwerker import DossierStatus
 from wijkwerk.fouten import OngeldigeInvoer
 
 

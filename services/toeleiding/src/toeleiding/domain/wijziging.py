@@ -15,7 +15,8 @@ from datetime import date
 from typing import Any
 
 from toeleiding.domain import regels
-from toeleiding.domain.model import Organisator, Wijkwerker
+from toeleiding.domain.organisator import Organisator
+from toeleiding.domain.wijkwerker import Wijkwerker
 from wijkwerk.fouten import OngeldigeInvoer
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from toeleiding.domain.model import Wijkwerker
+from toeleiding.domain.wijkwerker import Wijkwerker
 from toeleiding.domain.wijziging import Adres, Gegevens, Wijziging, wijzigingen
 from toeleiding.service_layer import commands
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork

@@ -7,7 +7,7 @@ from fastapi.responses import PlainTextResponse
 
 from cheques.adapters.afsluitingen import Afsluiting
 from cheques.domain.uitbetaling import Periode
-from cheques.entrypoints.deps import get_uow
+from cheques.entrypoints.deps import Uow
 from cheques.entrypoints.regelboek import REGELS
 from cheques.entrypoints.schemas.periodes import (
     AfsluitingIn,
@@ -18,14 +18,12 @@ from cheques.entrypoints.schemas.periodes import (
 )
 from cheques.entrypoints.voorbeelden import AFSTEMMING_CSV
 from cheques.service_layer import afsluiten
-from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.auth import CENTRAL, Principal, gegevensscope, require
 from wijkwerk.http.documentatie import samen
 from wijkwerk.problems import PROBLEM_RESPONSES, Problem
 
 router = APIRouter(prefix="/v1/periodes", tags=["periodes"], responses=PROBLEM_RESPONSES)
 PeriodePad = Annotated[str, Path(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", examples=["2026-01"])]
-Uow = Annotated[ChequesUnitOfWork, Depends(get_uow)]
 Beheerder = Annotated[Principal, Depends(require("cheques:admin"))]
 BRUSSEL = ZoneInfo("Europe/Brussels")
 

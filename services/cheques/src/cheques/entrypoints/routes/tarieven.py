@@ -6,19 +6,17 @@ from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel, ConfigDict
 
 from cheques.adapters.referentie import TariefReferentie
-from cheques.entrypoints.deps import Leessessie, get_uow
+from cheques.entrypoints.deps import Leessessie, Uow
 from cheques.entrypoints.regelboek import REGELS
 from cheques.entrypoints.schemas.geld import VerdeeltariefIn, VerdeeltariefOut
 from cheques.service_layer import commands
 from cheques.service_layer import tarieven as tarief_handlers
-from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.auth import Principal, require
 from wijkwerk.fouten import NotFound
 from wijkwerk.money import format_euro
 from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1/organisatoren", tags=["referentie"], responses=PROBLEM_RESPONSES)
-Uow = Annotated[ChequesUnitOfWork, Depends(get_uow)]
 
 
 class TariefOut(BaseModel):

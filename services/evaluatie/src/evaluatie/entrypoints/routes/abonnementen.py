@@ -11,16 +11,14 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field
 
 from evaluatie.domain.webhooks import CATALOGUS, Eigenaar
-from evaluatie.entrypoints.deps import Instellingen, get_uow
+from evaluatie.entrypoints.deps import Instellingen, Uow
 from evaluatie.entrypoints.regelboek import REGELS
 from evaluatie.service_layer import webhooks
-from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.auth import Principal, require
 from wijkwerk.http.paging import Limit, Offset
 from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1", tags=["webhooks"], responses=PROBLEM_RESPONSES)
-Uow = Annotated[EvaluatieUnitOfWork, Depends(get_uow)]
 Beheerder = Annotated[Principal, Depends(require("webhooks:beheer"))]
 _ID = "5d1b2c3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 _ORG = "3fa85f64-5717-4562-b3fc-2c963f66afa6"

@@ -13,17 +13,15 @@ from evaluatie.adapters.correcties import Correcties
 from evaluatie.adapters.opvolging import Opvolging
 from evaluatie.domain.evaluatie import Uitkomst
 from evaluatie.domain.uitstroom import CATEGORIEEN
-from evaluatie.entrypoints.deps import Leessessie, get_uow
+from evaluatie.entrypoints.deps import Leessessie, Uow
 from evaluatie.entrypoints.regelboek import REGELS
 from evaluatie.service_layer.correcties import Corrigeer, corrigeer
-from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.auth import Principal, gegevensscope, require, sees_organisation
 from wijkwerk.fouten import NietGevonden, OngeldigeInvoer
 from wijkwerk.http.paging import Limit, Offset
 from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1", tags=["opvolging"], responses=PROBLEM_RESPONSES)
-Uow = Annotated[EvaluatieUnitOfWork, Depends(get_uow)]
 Writer = Annotated[Principal, Depends(require("evaluatie:write"))]
 Reader = Annotated[Principal, Depends(require("evaluatie:read", "rapportering:read"))]
 

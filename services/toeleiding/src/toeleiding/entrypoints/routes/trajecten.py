@@ -4,7 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 
 from toeleiding.domain.traject import DuurRegels
-from toeleiding.entrypoints.deps import Instellingen, get_uow
+from toeleiding.entrypoints.deps import Instellingen, Uow
 from toeleiding.entrypoints.regelboek import REGELS
 from toeleiding.entrypoints.schemas import (
     BeeindigingIn,
@@ -22,7 +22,6 @@ from wijkwerk.http.paging import Limit, Offset
 from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1", tags=["trajecten"], responses=PROBLEM_RESPONSES)
-Uow = Annotated[ToeleidingUnitOfWork, Depends(get_uow)]
 Writer = Annotated[Principal, Depends(require("toeleiding:write"))]
 Reader = Annotated[Principal, Depends(require("toeleiding:read"))]
 

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import anyio.to_thread
 import httpx
@@ -30,6 +30,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from wijkwerk.actor import zet_actor
 from wijkwerk.events.envelope import Actor
+from wijkwerk.gegevensscope import GEEN_ORGANISATOR as GEEN_ORGANISATOR  # re-exported
+from wijkwerk.gegevensscope import Gegevensscope
 from wijkwerk.problems import Problem
 from wijkwerk.settings import AuthSettings
 from wijkwerk.tokengeheugen import Tokengeheugen
@@ -374,37 +376,6 @@ def sees_organisation(principal: Principal, organisator_id: object) -> bool:
     if principal.org_type == "organisator":
         return principal.org is not None and principal.org == str(organisator_id)
     return False
-
-
-# An organiser id that no organiser has: a query limited to it answers no rows.
-GEEN_ORGANISATOR = uuid.UUID(int=0)
-
-
-@dataclass(frozen=True)
-class Gegevensscope:
-    """Whose organisation-wide data a caller may read, deny by default: every organiser's
-    (``alles``: central callers), one organiser's own (``eigen``), or nothing (``niets``:
-    referrers, gebruikers, an organiser token without its organisation, any other caller)."""
-
-    soort: Literal["alles", "eigen", "niets"]
-    organisator_id: uuid.UUID | None = None
-
-    @property
-    def alles(self) -> bool:
-        return self.soort == "alles"
-
-    @property
-    def niets(self) -> bool:
-        return self.soort == "niets"
-
-    def beperk(self, gevraagd: uuid.UUID | None = None) -> uuid.UUID | None:
-        """The organiser a query is limited to: the asked one (None: all) for a central
-        caller, the caller's own for an organiser, :data:`GEEN_ORGANISATOR` for nothing."""
-        if self.soort == "alles":
-            return gevraagd
-        if self.soort == "eigen":
-            return self.organisator_id
-        return GEEN_ORGANISATOR
 
 
 def gegevensscope(principal: Principal) -> Gegevensscope:

@@ -9,7 +9,7 @@ PACKAGES := -e shared -e 'tools[embedded,test,bench]' -e services/toeleiding -e 
             -e services/cheques -e services/evaluatie
 PYPROJECTS := shared/pyproject.toml tools/pyproject.toml $(wildcard services/*/pyproject.toml)
 
-.PHONY: install run demo test test-unit test-integration test-e2e bench soak asyncapi token lock clean
+.PHONY: install run demo lint test test-unit test-integration test-e2e bench soak asyncapi token lock clean
 
 $(STAMP): $(PYPROJECTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,8 +27,13 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/wijkwerk up --demo $(ARGS)
 
-## Every test tier: unit, integration (real PostgreSQL + broker), end-to-end (all services).
-test: $(STAMP)
+## Lint (ruff: ruff.toml) and types (mypy: mypy.ini, strict on domain/ and service_layer/).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+## Lint and types, then every test tier: unit, integration (real PostgreSQL + broker), end-to-end (all services).
+test: lint
 	$(BIN)/pytest $(ARGS)
 
 test-unit: $(STAMP)

@@ -39,12 +39,13 @@ import httpx
 import orjson
 import psutil
 from prometheus_client.parser import text_string_to_metric_families
+
 from wijkwerk.auth import ensure_local_keypair
+from wijkwerk.events.topics import ALL_TOPICS, dlq_topic
+from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk_platform.cli.services import SERVICES
 from wijkwerk_platform.demo import SCOPES, DemoLoader, GebruikerPlan, OrganisatorPlan, identiteit, wereld
 from wijkwerk_platform.embedded import child_env, free_port, log_tail, parent_death_signal, stop_process
-from wijkwerk.events.topics import ALL_TOPICS, dlq_topic
-from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk_platform.testkit import Tokens
 
 HOST = "127.0.0.1"
@@ -136,7 +137,6 @@ class Wereld:
 
 async def _wijkwerker(loader: DemoLoader, p: OrganisatorPlan, nr: int, start: date) -> str:
     """A dossier, a 12-month referral from ``start`` and the agreement signed that day."""
-    toeleiding = loader.urls["toeleiding"]
     seed = p.seed
 
     async def post(path: str, body: dict) -> dict:
@@ -248,7 +248,7 @@ async def _belast(url: str, bodies: list[bytes] | None, headers: dict[str, str],
                                                 data=None if bodies is None else bodies[i]) as r:
                     await r.read()
                 uitkomst = str(r.status) if r.status != verwacht else None
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 uitkomst = type(exc).__name__
             klaar = max(klaar, loop.time())
             if uitkomst is None:

@@ -30,11 +30,11 @@ from pathlib import Path
 
 import httpx
 import psutil
+
+from bench.api import HOST, _wacht_rustig, aanvragen, belast, zaai
 from wijkwerk.auth import ensure_local_keypair
 from wijkwerk_platform.embedded import child_env, free_port, log_tail, parent_death_signal, stop_process
 from wijkwerk_platform.testkit import Tokens
-
-from bench.api import HOST, _wacht_rustig, aanvragen, belast, zaai
 
 DIENSTEN = ("toeleiding", "prestaties", "cheques", "evaluatie")
 RATE = 40.0  # registrations a second: a busy day for all of Flanders is far below this

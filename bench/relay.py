@@ -14,12 +14,12 @@ import uuid
 import asyncpg
 import orjson
 from aiokafka import AIOKafkaConsumer
+
+from bench.replay import cheque_messages
 from wijkwerk.db.engine import create_engine
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.kafka import make_producer, send_all, stop_quietly
 from wijkwerk.messaging.relay import OutboxRelay
-
-from bench.replay import cheque_messages
 
 BATCH = 1000
 

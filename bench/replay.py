@@ -12,6 +12,7 @@ import asyncpg
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
+
 from wijkwerk.events.topics import CHEQUES, PRESTATIES
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk_platform.testing import superuser_url

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
+
+from wijkwerk.settings import KafkaSettings
 from wijkwerk_platform.embedded import free_port
 from wijkwerk_platform.embedded.broker import EmbeddedBroker
 from wijkwerk_platform.embedded.postgres import EmbeddedPostgres
-from wijkwerk.settings import KafkaSettings
 
 
 @dataclass

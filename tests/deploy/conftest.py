@@ -13,7 +13,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from deploykit import COMPOSE_FILE, K8S_OVERLAYS, render_kustomization  # noqa: E402
 
-
 # --- fixtures -------------------------------------------------------------------------------
 
 

@@ -22,10 +22,6 @@ from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
-
-from wijkwerk_platform.cli.services import SERVICES
-from wijkwerk.settings import ServiceSettings
-
 from deploykit import (  # type: ignore[import-not-found]
     COMPOSE_FILE,
     DOCKERFILE,
@@ -33,6 +29,9 @@ from deploykit import (  # type: ignore[import-not-found]
     known_env_names,
     required_service_env,
 )
+
+from wijkwerk.settings import ServiceSettings
+from wijkwerk_platform.cli.services import SERVICES
 
 APP_SERVICES = {spec.name: spec for spec in SERVICES}
 KAFKA_BROKERS = ("kafka-1", "kafka-2", "kafka-3")

@@ -19,11 +19,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from deploykit import DEPLOY, DOCKERFILE, REPO, split_image  # type: ignore[import-not-found]
 from dockerfile_parse import DockerfileParser
 
 from wijkwerk_platform.cli.services import SERVICES
-
-from deploykit import DEPLOY, DOCKERFILE, REPO, split_image  # type: ignore[import-not-found]
 
 ENTRYPOINT = DEPLOY / "docker" / "entrypoint.sh"
 HEALTHCHECK = DEPLOY / "docker" / "healthcheck.py"

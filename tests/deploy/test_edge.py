@@ -17,9 +17,6 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 import pytest
-
-from wijkwerk_platform.cli.services import SERVICES
-
 from deploykit import (  # type: ignore[import-not-found]
     DEPLOY,
     K8S_OVERLAYS,
@@ -28,6 +25,8 @@ from deploykit import (  # type: ignore[import-not-found]
     pod_spec,
     render_kustomization,
 )
+
+from wijkwerk_platform.cli.services import SERVICES
 
 EDGE = DEPLOY / "k8s" / "edge"
 APP = {spec.name: spec for spec in SERVICES}
@@ -267,7 +266,7 @@ def test_the_gateway_terminates_tls_redirects_http_and_routes_each_service_under
         by_kind.setdefault(d["kind"], {})[d["metadata"]["name"]] = d
     (gateway,) = by_kind["Gateway"].values()
     listeners = {listener["name"]: listener for listener in gateway["spec"]["listeners"]}
-    https, http = listeners["https"], listeners["http"]
+    https, _http = listeners["https"], listeners["http"]
     assert (https["protocol"], https["port"], https["tls"]["mode"]) == ("HTTPS", 443, "Terminate")
     (secret,) = [ref["name"] for ref in https["tls"]["certificateRefs"]]
     certificate = next(c for c in by_kind["Certificate"].values() if c["spec"]["secretName"] == secret)

@@ -17,10 +17,6 @@ import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
-
-from wijkwerk_platform.cli.services import SERVICES
-from wijkwerk.settings import KafkaSettings
-
 from deploykit import (  # type: ignore[import-not-found]
     K8S_BASE,
     K8S_OVERLAYS,
@@ -33,6 +29,9 @@ from deploykit import (  # type: ignore[import-not-found]
     split_image,
     validate_k8s,
 )
+
+from wijkwerk.settings import KafkaSettings
+from wijkwerk_platform.cli.services import SERVICES
 
 # The oldest Kubernetes the manifests promise to work on (deploy/README.md) and the newest
 # schema kubernetes-validate ships.

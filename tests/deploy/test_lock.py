@@ -9,12 +9,11 @@ import importlib.util
 import re
 
 import pytest
+from deploykit import DEPLOY, DOCKERFILE  # type: ignore[import-not-found]
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from wijkwerk_platform.cli.services import SERVICES
-
-from deploykit import DEPLOY, DOCKERFILE  # type: ignore[import-not-found]
 
 LOCKS = DEPLOY / "docker" / "requirements"
 
@@ -57,7 +56,7 @@ def test_every_pyproject_pin_is_in_the_lock_with_its_version_and_hashes(service)
         assert name in lock, f"{service}: {req.name} is not in the lock: run `make lock`"
         assert lock[name][0] == specifier.version, (
             f"{service}: {req.name} is {specifier.version} in the pyproject, {lock[name][0]} in the lock: run `make lock`")
-    for name, (version, hashes) in lock.items():
+    for name, (_version, hashes) in lock.items():
         assert hashes and all(re.fullmatch(r"sha256:[0-9a-f]{64}", h) for h in hashes), f"{service}: {name}"
 
 

@@ -15,12 +15,11 @@ from typing import Any
 import promql_parser
 import pytest
 import yaml
+from deploykit import DEPLOY  # type: ignore[import-not-found]
 from prometheus_client.metrics import MetricWrapperBase
 
 import wijkwerk.observability as observability
 from wijkwerk_platform.cli.services import SERVICES
-
-from deploykit import DEPLOY  # type: ignore[import-not-found]
 
 PROMETHEUS_CONFIG = DEPLOY / "prometheus" / "prometheus.yml"
 ALERTS = DEPLOY / "prometheus" / "alerts.yml"

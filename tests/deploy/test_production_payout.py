@@ -27,6 +27,15 @@ import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
+from test_production_start import (  # type: ignore[import-not-found]
+    ALL,
+    ENTRYPOINT,
+    _clean_env,
+    _database_urls,
+    _init_script,
+    _ready,
+    _run,
+)
 
 from cheques import testbank
 from wijkwerk.auth import LOCAL_KEY_ID, mint_token
@@ -34,10 +43,6 @@ from wijkwerk_platform.cli.services import service
 from wijkwerk_platform.embedded import free_port
 from wijkwerk_platform.testing import wait_until
 from wijkwerk_platform.testkit import Tokens
-
-from test_production_start import (  # type: ignore[import-not-found]
-    ALL, ENTRYPOINT, _clean_env, _database_urls, _init_script, _ready, _run,
-)
 
 pytestmark = pytest.mark.integration
 

@@ -32,13 +32,12 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from deploykit import DEPLOY  # type: ignore[import-not-found]
 
 from wijkwerk_platform.cli.services import service
 from wijkwerk_platform.embedded import free_port
 from wijkwerk_platform.testing import wait_until
 from wijkwerk_platform.testkit import Tokens
-
-from deploykit import DEPLOY  # type: ignore[import-not-found]
 
 pytestmark = pytest.mark.integration
 
@@ -222,7 +221,7 @@ def test_services_start_with_production_settings_against_engines_given_by_url(em
                                    capture_output=True, text=True, timeout=30, check=False)
             assert probe.returncode == 0, probe.stderr
 
-            for name, proc in procs.items():
+            for proc in procs.values():
                 proc.send_signal(signal.SIGTERM)
             for name, proc in procs.items():
                 # uvicorn re-raises the signal it handled once shutdown is complete.

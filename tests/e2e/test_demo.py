@@ -10,6 +10,7 @@ from collections import Counter
 
 import httpx
 import pytest
+
 from wijkwerk_platform.testing import wait_until
 
 pytestmark = pytest.mark.e2e

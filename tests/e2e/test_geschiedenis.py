@@ -57,9 +57,9 @@ def _rapporten(system, h: dict, van: date, tot: date) -> dict[str, object]:
             continue
         params = {}
         for p in methoden["get"].get("parameters", []):
-            if p["in"] == "query" and (p.get("required") or p["name"] in ("van", "tot", "op")):
-                if (w := _waarde(p, van, tot)) is not None:
-                    params[p["name"]] = w
+            if (p["in"] == "query" and (p.get("required") or p["name"] in ("van", "tot", "op"))
+                    and (w := _waarde(p, van, tot)) is not None):
+                params[p["name"]] = w
         r = httpx.get(system.url("evaluatie") + pad, params=params, headers=h, timeout=30)
         if r.status_code == 200 and "json" in r.headers["content-type"]:
             uit[pad] = _zonder_tijdstip(r.json())

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import httpx
 import pytest
 from dateutil.relativedelta import relativedelta
+
 from wijkwerk.evaluatieschema import volgende_evaluatie
 from wijkwerk_platform.testing import wait_until
 

@@ -10,11 +10,11 @@ import time
 from collections import Counter
 
 import httpx
-
 from flow import SCOPES, herberekening
 from schema import CHEQUES_PER_DAG, Schema
 from simulator import PERIODE, VOLGENDE, Logboek, Partner
 from stack import Stack
+
 from wijkwerk.events import Envelope
 
 AANDEEL_CENT = 410  # the worker's share of a cheque at a tariff of 7.45

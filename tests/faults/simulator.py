@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import httpx
 import psutil
-
 from flow import IBAN, PRIJS, SCOPES, Uitgever, Wereld  # noqa: F401 - IBAN/PRIJS re-exported for the checks
 from schema import CHEQUES_PER_DAG, DAGEN, Actie, Fout, Schema
 from stack import Stack

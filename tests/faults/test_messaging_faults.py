@@ -16,11 +16,9 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from prometheus_client import REGISTRY
 from sqlalchemy import text
-
 from stack import scaled
+
 from wijkwerk.db import UnitOfWork, create_engine, session_factory
-from wijkwerk_platform.embedded import free_port
-from wijkwerk_platform.embedded.broker import EmbeddedBroker
 from wijkwerk.events import Envelope, registry
 from wijkwerk.events.toeleiding import OrganisatorGeregistreerd
 from wijkwerk.events.topics import dlq_topic
@@ -29,6 +27,8 @@ from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.consumer import InboxConsumer, dispatch
 from wijkwerk.messaging.relay import OutboxRelay
 from wijkwerk.settings import KafkaSettings
+from wijkwerk_platform.embedded import free_port
+from wijkwerk_platform.embedded.broker import EmbeddedBroker
 from wijkwerk_platform.testing import async_wait_until, migrated_database, superuser_url
 
 EVENTS = scaled(300, 5000)
@@ -171,7 +171,6 @@ async def test_two_relays_one_publishes_order_per_key_kept_and_the_other_takes_o
     await ensure_topics(kafka.bootstrap_servers, [topic, dlq_topic(topic)], 3)
     keys = [uuid.uuid4() for _ in range(5)]
     relays = [OutboxRelay(db, kafka, service=f"svc-{topic}", topic=topic, batch_size=20) for _ in range(2)]
-    stop = asyncio.Event()
     stops = [asyncio.Event(), asyncio.Event()]
     tasks = [asyncio.create_task(r.run(s)) for r, s in zip(relays, stops, strict=True)]
     half = EVENTS // 2

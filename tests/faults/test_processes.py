@@ -9,9 +9,9 @@ import time
 
 import httpx
 import pytest
-
 from flow import SCOPES, Wereld, herberekening
 from stack import Stack, metric_sum, scaled
+
 from wijkwerk_platform.testing import wait_until
 
 WORKERS = scaled(2, 12)

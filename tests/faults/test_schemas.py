@@ -13,7 +13,6 @@ import shutil
 import time
 
 import pytest
-
 from invarianten import controleer, wacht_op_rust
 from schema import LEASE_S, genereer
 from simulator import Last, Logboek, Storingen, Voortgang, heel, opzet

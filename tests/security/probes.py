@@ -7,11 +7,9 @@ import uuid
 from collections.abc import Callable
 
 import httpx
-
-from wijkwerk_platform import scopetabel
 from wandeling import Organisatie, Sleutel, Wandeling, _zonder_tijdstip
 
-
+from wijkwerk_platform import scopetabel
 
 # ---- the probes ------------------------------------------------------------------------
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from probes import Ids, Probe, _als, _als_a, _als_b, _onbekend, _registreer, lees, lijst, rapport, schrijf
+from probes_toeleiding_prestaties import _a_gebruiker, _a_org, _a_traject
+from wandeling import MAAND_TOT, MAAND_VAN, TOT, VAN, VANDAAG, Wandeling, _zonder_tijdstip
 
 from wijkwerk_platform import scopetabel
-from probes import Ids, Probe, _als, _als_a, _als_b, _onbekend, _registreer, lees, lijst, rapport, schrijf
-from wandeling import MAAND_TOT, MAAND_VAN, TOT, VAN, VANDAAG, Wandeling, _zonder_tijdstip
-from probes_toeleiding_prestaties import _a_gebruiker, _a_org, _a_traject
-
-
 
 # -- cheques --
 lees("cheques", "/v1/cheques/{serienummer}", lambda a: {"serienummer": a.serienummers[0]})

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from probes import _als_a, _als_b, _registreer, _verborgen, lees, schrijf
 from wandeling import MAAND_TOT, VANDAAG, Wandeling
+
 from wijkwerk_platform import scopetabel
 
 lees("cheques", "/v1/wijkwerkers/{wijkwerker_id}/loonbrieven/{periode}",

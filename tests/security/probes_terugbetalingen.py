@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from probes import _als, _als_a, _als_b, _registreer, _verborgen, schrijf
 from wandeling import VANDAAG, Wandeling
+
 from wijkwerk_platform import scopetabel
 
 _AANVRAGEN: dict[int, str] = {}

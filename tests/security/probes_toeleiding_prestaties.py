@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from probes import Ids, _als, _als_a, _als_b, _onbekend, _registreer, lees, lijst, schrijf
+from wandeling import VANDAAG, Wandeling, _werkdag
 
 from wijkwerk_platform import scopetabel
 from wijkwerk_platform.demo import (
     identiteit,
 )
-from probes import Ids, _als, _als_a, _als_b, _onbekend, _registreer, lees, lijst, schrijf
-from wandeling import VANDAAG, Wandeling, _werkdag
-
-
 
 # -- toeleiding --
 _a_org: Ids = lambda a: {"organisator_id": a.id}

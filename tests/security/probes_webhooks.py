@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import uuid
 
-from wijkwerk_platform import scopetabel
 from probes import _als_b, _registreer, _verborgen
 from wandeling import Organisatie, Wandeling
+
+from wijkwerk_platform import scopetabel
 
 _ABONNEMENT_A: dict[int, dict[str, str]] = {}
 

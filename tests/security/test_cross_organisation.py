@@ -26,17 +26,16 @@ import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
-
-from wijkwerk_platform.testing import wait_until
-from wandeling import CENTRAAL, Organisatie, ROWS, Sleutel, VANDAAG, Wandeling, _laad, _organisatie, _uitgedraaid
-from probes import PROBES, _als, _geen_ongeldige_invoer, _geweigerd_of_onbekend, _probleem
-
 import probes_cheques_evaluatie  # noqa: F401 - registers its probes
 import probes_documenten  # noqa: F401 - registers its probes
-import probes_toeleiding_prestaties  # noqa: F401 - registers its probes
 import probes_terugbetalingen  # noqa: F401 - registers its probes
+import probes_toeleiding_prestaties  # noqa: F401 - registers its probes
 import probes_webhooks  # noqa: F401 - registers its probes
+import pytest
+from probes import PROBES, _als, _geen_ongeldige_invoer, _geweigerd_of_onbekend, _probleem
+from wandeling import CENTRAAL, ROWS, VANDAAG, Organisatie, Sleutel, Wandeling, _laad, _organisatie, _uitgedraaid
+
+from wijkwerk_platform.testing import wait_until
 
 pytestmark = pytest.mark.integration
 

@@ -30,6 +30,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from wijkwerk.actor import zet_actor
 from wijkwerk.events.envelope import Actor
+from wijkwerk.gegevensscope import GEEN_ORGANISATOR as GEEN_ORGANISATOR  # re-exported
+from wijkwerk.gegevensscope import Gegevensscope
 from wijkwerk.problems import Problem
 from wijkwerk.settings import AuthSettings
 from wijkwerk.tokengeheugen import Tokengeheugen
@@ -384,12 +386,11 @@ def is_eigen_wijkwerker(principal: Principal, wijkwerker_id: object) -> bool:
     return principal.org_type == "wijkwerker" and principal.org is not None and principal.org == str(wijkwerker_id)
 
 
-def organisation_filter(principal: Principal) -> str | None:
-    """The organisation a listing must be limited to: None for all (central callers),
-    the organiser's own id, or "-" (nothing) for any other kind of caller."""
+def gegevensscope(principal: Principal) -> Gegevensscope:
+    """The data scope of ``principal`` (see :class:`Gegevensscope`)."""
     if principal.org_type in CENTRAL:
-        return None
-    if principal.org_type == "organisator":
-        return principal.org or "-"
-    return "-"
+        return Gegevensscope("alles")
+    if principal.org_type == "organisator" and principal.org:
+        return Gegevensscope("eigen", uuid.UUID(principal.org))
+    return Gegevensscope("niets")
 

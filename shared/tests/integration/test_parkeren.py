@@ -21,8 +21,8 @@ from sqlalchemy import text
 
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import Envelope, registry
-from wijkwerk.events.topics import dlq_topic
 from wijkwerk.events.toeleiding import OrganisatorGeregistreerd
+from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging import parkeren
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.consumer import InboxConsumer, dispatch

@@ -1,4 +1,5 @@
 import time
+import uuid
 
 import jwt
 import pytest
@@ -73,15 +74,19 @@ def test_an_organiser_sees_only_its_own_organisation():
 
 
 def test_referrers_and_gebruikers_see_no_organisation_wide_data_by_default():
-    from wijkwerk.auth import organisation_filter
+    from wijkwerk.auth import GEEN_ORGANISATOR, gegevensscope
 
     for org_type in ("toeleider", "gebruiker", "wijkwerker", "iets-anders", None):
         caller = Principal(subject="s", scopes=frozenset(), org="x", org_type=org_type)
         assert not sees_organisation(caller, "o1")
-        assert organisation_filter(caller) == "-"
+        assert gegevensscope(caller).niets and gegevensscope(caller).beperk(uuid.uuid4()) == GEEN_ORGANISATOR
+    organiser_without_org = Principal(subject="s", scopes=frozenset(), org=None, org_type="organisator")
+    assert gegevensscope(organiser_without_org).niets
     for org_type in ("vdab", "service"):
         central = Principal(subject="dev", scopes=frozenset(), org_type=org_type)
-        assert sees_organisation(central, "o1") and organisation_filter(central) is None
+        gevraagd = uuid.uuid4()
+        assert sees_organisation(central, "o1") and gegevensscope(central).alles
+        assert gegevensscope(central).beperk(gevraagd) == gevraagd and gegevensscope(central).beperk() is None
 
 
 class _Telt:
@@ -145,3 +150,11 @@ def test_a_refused_token_is_refused_every_time(keys):
     for _ in range(2):
         with pytest.raises(Problem):
             verifier.verify(token)
+
+
+def test_an_organiser_reads_only_its_own_organisation_whatever_it_asks():
+    from wijkwerk.auth import gegevensscope
+
+    eigen = uuid.uuid4()
+    scope = gegevensscope(Principal(subject="s", scopes=frozenset(), org=str(eigen), org_type="organisator"))
+    assert scope.soort == "eigen" and scope.beperk(uuid.uuid4()) == eigen and scope.beperk() == eigen

@@ -30,7 +30,7 @@ def test_a_token_an_identity_provider_got_wrong_is_refused(tokens, verifier, naa
 
 
 def test_the_known_kinds_are_the_ones_the_code_scopes_data_for():
-    assert ORG_TYPES == {"vdab", "service", "organisator", "toeleider", "gebruiker", "wijkwerker"}
+    assert {"vdab", "service", "organisator", "toeleider", "gebruiker", "wijkwerker"} == ORG_TYPES
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 service's metrics."""
 
 import ssl
+from pathlib import Path
 
 from wijkwerk.http import tls
 from wijkwerk.settings import ServiceUrls
@@ -12,7 +13,7 @@ def test_without_a_ca_file_the_system_trust_store_and_with_one_only_that_ca(tmp_
 
     assert tls.verify(None) is True
     bundle = tmp_path / "ca.crt"
-    bundle.write_bytes(open(certifi.where(), "rb").read())
+    bundle.write_bytes(Path(certifi.where()).read_bytes())
     context = tls.verify(str(bundle))
     assert isinstance(context, ssl.SSLContext)
     assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname

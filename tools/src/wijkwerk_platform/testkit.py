@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-import time
 from datetime import date
 from datetime import time as kloktijd
 from pathlib import Path
 
 import httpx
-from fastapi import FastAPI
-
 import jwt
+from fastapi import FastAPI
 
 from wijkwerk.auth import LOCAL_KEY_ID, ensure_local_keypair, mint_token
 from wijkwerk.events.prestaties import PrestatieGeregistreerd

@@ -19,11 +19,11 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 
+from wijkwerk.messaging.admin import TopicSetupError, ensure_topics, topic_partition_counts
 from wijkwerk_platform.cli.lock import DataDirLock, LockHeld
 from wijkwerk_platform.embedded import EmbeddedError, free_port
 from wijkwerk_platform.embedded.broker import EmbeddedBroker
 from wijkwerk_platform.embedded.postgres import EmbeddedPostgres
-from wijkwerk.messaging.admin import TopicSetupError, ensure_topics, topic_partition_counts
 from wijkwerk_platform.testing import fresh_database, wait_until
 
 pytestmark = pytest.mark.integration

@@ -20,22 +20,24 @@ from cheques.entrypoints.routes import (
     voorraad,
     webhooks,
 )
-from cheques.service_layer import prestaties, referentie, terugdraaien, vervallen
+from cheques.service_layer import terugdraaien, vervallen
+from cheques.service_layer.consumenten import prestaties, referentie
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.dienstentoken import service_token
-from wijkwerk.messaging.archief import SCOPE as ARCHIEF_SCOPE
 from wijkwerk.events import topics
 from wijkwerk.http.app import Periodic, Runtime, create_service_app, make_consumer
+from wijkwerk.messaging.archief import SCOPE as ARCHIEF_SCOPE
 from wijkwerk.observability import record_recompute
 
 
 def consumers(runtime: Runtime):
     return [
-        make_consumer(runtime, "referentie", [topics.TOELEIDING], referentie.HANDLERS),
+        make_consumer(runtime, "referentie", [topics.TOELEIDING], referentie.HANDLERS,
+                      unit_of_work=ChequesUnitOfWork),
         # Money: a worker's prestaties are applied in their order, so a parked one halts
         # that worker's later events until an operator resolves it (`wijkwerk dlq`).
         make_consumer(runtime, PRESTATIES_CONSUMER, [runtime.settings.prestaties_topic], prestaties.HANDLERS,
-                      halt_per_key=True),
+                      halt_per_key=True, unit_of_work=ChequesUnitOfWork),
     ]
 
 

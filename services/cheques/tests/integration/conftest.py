@@ -19,7 +19,8 @@ from cheques.config import Settings
 from cheques.domain import handtekening
 from cheques.entrypoints.api import create_app
 from cheques.entrypoints.deps import get_archieven, get_bankgegevens
-from cheques.service_layer import prestaties, referentie
+from cheques.service_layer.consumenten import prestaties, referentie
+from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import Envelope
 from wijkwerk.events.prestaties import ErkenningVerleend, InschrijvingsrechtBetaald, PrestatieGeregistreerd
@@ -91,20 +92,20 @@ class Omgeving:
         ]
         async with self.sessions() as session, session.begin():
             for e in events:
-                await prestaties.HANDLERS[type(e)](session, e, Envelope.wrap(e, producer="prestaties"))
+                await prestaties.HANDLERS[type(e)](e, ChequesUnitOfWork.joined(session, envelope=Envelope.wrap(e, producer="prestaties")))
 
     async def organisator(self, prijs: int = 745) -> uuid.UUID:
         oid = uuid.uuid4()
         async with self.sessions() as session, session.begin():
             org = OrganisatorGeregistreerd(organisator_id=oid, naam=f"Org {prijs}", samenwerkingsverband="SV", gemeenten=())
-            await referentie.organisator_geregistreerd(session, org, Envelope.wrap(org, producer="toeleiding"))
+            await referentie.organisator_geregistreerd(org, ChequesUnitOfWork.joined(session, envelope=Envelope.wrap(org, producer="toeleiding")))
             tarief = TariefVastgelegd(organisator_id=oid, prijs_cent=prijs, geldig_vanaf=date(2018, 1, 1))
-            await referentie.tarief_vastgelegd(session, tarief, Envelope.wrap(tarief, producer="toeleiding"))
+            await referentie.tarief_vastgelegd(tarief, ChequesUnitOfWork.joined(session, envelope=Envelope.wrap(tarief, producer="toeleiding")))
         return oid
 
     async def prestatie(self, event: PrestatieGeregistreerd) -> None:
         async with self.sessions() as session, session.begin():
-            await prestaties.prestatie_geregistreerd(session, event, Envelope.wrap(event, producer="prestaties"))
+            await prestaties.prestatie_geregistreerd(event, ChequesUnitOfWork.joined(session, envelope=Envelope.wrap(event, producer="prestaties")))
 
     async def tellingen(self) -> dict[str, int]:
         async with self.engine.connect() as conn:

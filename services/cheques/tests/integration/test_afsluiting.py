@@ -35,7 +35,7 @@ from cheques.adapters.toeleiding import Bankrekening
 from cheques.config import Settings
 from cheques.entrypoints import afsluiting as afsluiting_cli
 from cheques.service_layer import terugdraaien
-from cheques.service_layer.prestaties import HANDLERS
+from cheques.service_layer.consumenten.prestaties import HANDLERS
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.db import create_engine
 from wijkwerk.events import Envelope, Event
@@ -71,7 +71,7 @@ class Wereld:
     async def prestaties_event(self, event: Event, op: datetime | None = None) -> None:
         envelope = Envelope.wrap(event, producer="prestaties", occurred_at=op)
         async with self.o.sessions() as session, session.begin():
-            await HANDLERS[type(event)](session, event, envelope)
+            await HANDLERS[type(event)](event, ChequesUnitOfWork.joined(session, envelope=envelope))
         self.prestatie_enveloppen.append(envelope)
         await terugdraaien.voer_uit(lambda: ChequesUnitOfWork(self.o.sessions))
 

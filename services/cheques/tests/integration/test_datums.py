@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from cheques.adapters.toeleiding import Bankrekening
+from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.events import Envelope
 
 pytestmark = pytest.mark.integration
@@ -105,7 +106,7 @@ async def test_an_order_needs_an_active_erkenning_of_the_gebruiker_at_that_organ
     for, so an order for an organiser where the gebruiker holds no active erkenning on the
     order date is refused; one the erkenning of which has not reached cheques yet is a
     retryable 409 (its event is on its way)."""
-    from cheques.service_layer import prestaties
+    from cheques.service_layer.consumenten import prestaties
     from wijkwerk.events import prestaties as p
 
     o = omgeving
@@ -132,7 +133,7 @@ async def test_an_order_needs_an_active_erkenning_of_the_gebruiker_at_that_organ
     ]
     async with o.sessions() as session, session.begin():
         for e in events:
-            await prestaties.HANDLERS[type(e)](session, e, Envelope.wrap(e, producer="prestaties"))
+            await prestaties.HANDLERS[type(e)](e, ChequesUnitOfWork.joined(session, envelope=Envelope.wrap(e, producer="prestaties")))
     for datum, rule in (("2026-01-20", "geen-actieve-erkenning"),  # signed, not paid yet
                         ("2026-07-01", "geen-actieve-erkenning")):  # stopped
         r = await o.webhook(order(oid, datum), erkenning=False)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from types import SimpleNamespace
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -18,16 +18,17 @@ from cheques.adapters.toeleiding import Bankrekening
 from cheques.bootstrap import meet_herberekening
 from cheques.config import Settings
 from cheques.entrypoints import recompute
-from cheques.service_layer.prestaties import HANDLERS
+from cheques.service_layer.consumenten.prestaties import HANDLERS
+from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.db import session_factory
-from wijkwerk.observability import RECOMPUTE_DIFFERENCE
 from wijkwerk.events import Envelope, registry
 from wijkwerk.events.prestaties import InschrijvingsrechtBetaald
 from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
-from wijkwerk.messaging.consumer import InboxConsumer, dispatch
-from wijkwerk.settings import KafkaSettings
 from wijkwerk.messaging.archief import DatabaseArchief
+from wijkwerk.messaging.consumer import InboxConsumer, dispatch
+from wijkwerk.observability import RECOMPUTE_DIFFERENCE
+from wijkwerk.settings import KafkaSettings
 from wijkwerk_platform.testing import async_wait_until
 from wijkwerk_platform.testkit import archiveer
 
@@ -48,7 +49,7 @@ async def _produceer(bootstrap: str, berichten: list[tuple[str, bytes, bytes]]) 
 
 async def _consumeer(o, kafka: KafkaSettings, topic: str, verwacht: int) -> None:
     consumer = InboxConsumer(
-        name="prestaties", service="cheques", topics=[topic], event_types=list(HANDLERS), handle=dispatch(HANDLERS),
+        name="prestaties", service="cheques", topics=[topic], event_types=list(HANDLERS), handle=dispatch(HANDLERS, unit_of_work=ChequesUnitOfWork),
         sessions=session_factory(o.engine), kafka=kafka, registry=registry,
     )
     stop = asyncio.Event()

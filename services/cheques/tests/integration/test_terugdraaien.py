@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from cheques.adapters.toeleiding import Bankrekening
 from cheques.service_layer import terugdraaien
-from cheques.service_layer.prestaties import HANDLERS
+from cheques.service_layer.consumenten.prestaties import HANDLERS
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.db import session_factory
 from wijkwerk.events import Actor, Envelope, Event, registry
@@ -105,7 +105,7 @@ class Wereld:
         self.ontvangen |= nieuwe_ids
         consumer = InboxConsumer(
             name="prestaties", service="cheques", topics=[self.topic], event_types=list(HANDLERS),
-            handle=dispatch(HANDLERS), sessions=self.o.sessions, kafka=self.kafka, registry=registry,
+            handle=dispatch(HANDLERS, unit_of_work=ChequesUnitOfWork), sessions=self.o.sessions, kafka=self.kafka, registry=registry,
         )
         stop = asyncio.Event()
         task = asyncio.create_task(consumer.run(stop))

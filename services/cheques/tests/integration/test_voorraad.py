@@ -6,11 +6,12 @@ gebruiker sees, without the platform's internal id."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
-from cheques.service_layer import prestaties, terugdraaien
+from cheques.service_layer import terugdraaien
+from cheques.service_layer.consumenten import prestaties
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk import prestatiecode
 from wijkwerk.db import session_factory
@@ -102,9 +103,9 @@ async def test_the_cheque_stock_as_of_a_date_counts_only_facts_dated_by_then(omg
         prestatie_id=p.prestatie_id, wijkwerker_id=p.wijkwerker_id, gebruiker_id=G, organisator_id=oid,
         koppeling_id=p.koppeling_id, datum=p.datum, door="organisator", begonnen_uren=3, reden="niet doorgegaan")
     envelope = Envelope.wrap(annulering, producer="prestaties",
-                             occurred_at=datetime(2026, 4, 10, 9, 0, tzinfo=timezone.utc))
+                             occurred_at=datetime(2026, 4, 10, 9, 0, tzinfo=UTC))
     async with o.sessions() as session, session.begin():
-        await prestaties.prestatie_geannuleerd(session, annulering, envelope)
+        await prestaties.prestatie_geannuleerd(annulering, ChequesUnitOfWork.joined(session, envelope=envelope))
     await terugdraaien.voer_uit(lambda: ChequesUnitOfWork(session_factory(o.engine)))
 
     pad = f"/v1/gebruikers/{G}/chequevoorraad"

@@ -8,10 +8,10 @@ import pytest
 
 from cheques.domain.afsluiting import BEGIN_KETEN, Keten, Kop, boekdatum, controleer_afsluiting, slotsaldi
 from cheques.domain.afstemming import document, sluit
-from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 from cheques.domain.uitbetaling import Periode
 from wijkwerk.events.cheques import InschrijvingsrechtGeboekt, PeriodeAfgesloten, UitbetalingUitgevoerd
 from wijkwerk.events.prestaties import InschrijvingsrechtBetaald
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 
 from .test_herberekening import W, _cheque, _fold, _prestatie
 

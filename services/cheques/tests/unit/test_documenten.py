@@ -11,7 +11,16 @@ from pypdf import PdfReader
 
 from cheques.adapters.pdf import jaaroverzicht_pdf, loonbrief_pdf
 from cheques.domain.documenten import (
-    CHEQUE, REIS, Bestellijn, Jaaroverzicht, Loonbrief, Maandgebruik, Sliplijn, euro, jaar_van, ontleed_sleutel,
+    CHEQUE,
+    REIS,
+    Bestellijn,
+    Jaaroverzicht,
+    Loonbrief,
+    Maandgebruik,
+    Sliplijn,
+    euro,
+    jaar_van,
+    ontleed_sleutel,
 )
 from wijkwerk.fouten import OngeldigeInvoer
 

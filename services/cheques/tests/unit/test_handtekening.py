@@ -113,4 +113,4 @@ def test_during_the_overlap_both_secrets_are_accepted_and_after_it_only_the_new_
 
 def test_a_malformed_whsec_secret_is_refused():
     with pytest.raises(ValueError):
-        Geheim("whsec_niet base64!").sleutel
+        _ = Geheim("whsec_niet base64!").sleutel

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from wijkwerk.fouten import OngeldigeInvoer
 from cheques.domain.uitbetaling import Periode, controleer_periode, end_to_end_id, rundata, te_betalen
+from wijkwerk.fouten import OngeldigeInvoer
 
 
 def test_a_worker_is_paid_what_was_earned_up_to_the_period_minus_what_was_paid():

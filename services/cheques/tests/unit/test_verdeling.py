@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from wijkwerk.fouten import OngeldigeInvoer
 from cheques.domain.tarieven import Soort, Tarieven
 from cheques.domain.verdeling import Verdeling, verdeel
+from wijkwerk.fouten import OngeldigeInvoer
 
 START = date(2018, 1, 1)
 RIJEN = [

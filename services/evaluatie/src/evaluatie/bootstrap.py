@@ -1,6 +1,7 @@
 """Wires settings, routes and consumers into the evaluatie app."""
 
 from datetime import date
+from typing import cast
 
 from fastapi import FastAPI
 
@@ -8,11 +9,19 @@ from evaluatie.config import Settings
 from evaluatie.entrypoints import dashboard
 from evaluatie.entrypoints.dashboard import tellers as dashboard_tellers
 from evaluatie.entrypoints.routes import (
-    abonnementen, bemiddelaars, evaluaties, getuigschriften, maandrapporten, nazorg, opvolging, rapporten,
+    abonnementen,
+    bemiddelaars,
+    evaluaties,
+    getuigschriften,
+    maandrapporten,
+    nazorg,
+    opvolging,
+    rapporten,
 )
-from evaluatie.service_layer import projecties, signalen, webhooks
-from evaluatie.service_layer.uow import EvaluatieUnitOfWork
+from evaluatie.service_layer import signalen
 from evaluatie.service_layer.bezorging import bezorg_tot_leeg, ruim_op
+from evaluatie.service_layer.consumenten import rapportering, webhooks
+from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.events import topics
 from wijkwerk.http.app import Periodic, Runtime, create_service_app, make_consumer
 
@@ -22,16 +31,18 @@ def consumers(runtime: Runtime):
     # Outbound webhooks have their own group (ADR 0018): a subscriber's events never hold
     # back the reports, and it starts at the topics' start without the archives (no
     # subscription exists before it does, so it has nothing to deliver from the past).
-    return [make_consumer(runtime, "rapportering", alle, projecties.HANDLERS),
-            make_consumer(runtime, "webhooks", [*alle, topics.EVALUATIE], webhooks.HANDLERS)]
+    return [make_consumer(runtime, "rapportering", alle, rapportering.HANDLERS,
+                          unit_of_work=EvaluatieUnitOfWork),
+            make_consumer(runtime, "webhooks", [*alle, topics.EVALUATIE], webhooks.HANDLERS,
+                          unit_of_work=EvaluatieUnitOfWork)]
 
 
 async def signaleer_vervaldagen(runtime: Runtime) -> int:
     # the business date is today's calendar date, as toeleiding's job takes it; each fact
     # carries its own date, so when this runs changes nothing (service_layer.signalen)
+    settings = cast(Settings, runtime.settings)
     return await signalen.signaleer_vervaldagen(EvaluatieUnitOfWork(runtime.sessions), date.today(),
-                                               runtime.settings.signalen_terugkijk_dagen,
-                                               runtime.settings.cheque_waarschuwing_dagen)
+                                               settings.signalen_terugkijk_dagen, settings.cheque_waarschuwing_dagen)
 
 
 def build_app(settings: Settings) -> FastAPI:

@@ -6,7 +6,8 @@ import pytest
 
 from evaluatie.config import Settings
 from evaluatie.entrypoints.api import create_app
-from evaluatie.service_layer.projecties import HANDLERS
+from evaluatie.service_layer.consumenten.rapportering import HANDLERS
+from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import Envelope
 from wijkwerk_platform.testing import migrated_database
@@ -34,6 +35,6 @@ def fold():
         """Apply events with the real projection handlers, as the consumer would."""
         async with session_factory(engine)() as session, session.begin():
             for event in events:
-                await HANDLERS[type(event)](session, event, Envelope.wrap(event, producer="test"))
+                await HANDLERS[type(event)](event, EvaluatieUnitOfWork.joined(session, envelope=Envelope.wrap(event, producer="test")))
 
     return apply

@@ -9,7 +9,12 @@ from datetime import date
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from wijkwerk.events.toeleiding import OrganisatorGeregistreerd, TrajectBeeindigd, TrajectGestart, WijkwerkerIngeschreven
+from wijkwerk.events.toeleiding import (
+    OrganisatorGeregistreerd,
+    TrajectBeeindigd,
+    TrajectGestart,
+    WijkwerkerIngeschreven,
+)
 
 pytestmark = pytest.mark.integration
 

@@ -14,8 +14,9 @@ from aiohttp import web
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
-from evaluatie.service_layer import webhooks as fanout
 from evaluatie.service_layer.bezorging import Beleid, bezorg
+from evaluatie.service_layer.consumenten import webhooks as fanout
+from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk import webhooks
 from wijkwerk.db import session_factory
 from wijkwerk.events import Envelope, registry
@@ -32,6 +33,11 @@ pytestmark = pytest.mark.integration
 
 BEHEER = "webhooks:beheer"
 BELEID = Beleid(batch=10, gelijktijdig=4, timeout_s=0.5, basis_s=0.2, max_wacht_s=5.0, max_pogingen=4)
+
+
+def _uow(session, event, producer: str) -> EvaluatieUnitOfWork:
+    """The unit of work the consumer hands a handler: joined to the session, with the envelope."""
+    return EvaluatieUnitOfWork.joined(session, envelope=Envelope.wrap(event, producer=producer))
 
 
 class Ontvanger:
@@ -110,7 +116,7 @@ async def _publiceer_en_consumeer(engine, kafka_bootstrap, events) -> None:
         await producer.stop()
     consumer = InboxConsumer(
         name="webhooks", service="evaluatie", topics=[topic], event_types=list(fanout.HANDLERS),
-        handle=dispatch(fanout.HANDLERS), sessions=session_factory(engine),
+        handle=dispatch(fanout.HANDLERS, unit_of_work=EvaluatieUnitOfWork), sessions=session_factory(engine),
         kafka=KafkaSettings(bootstrap_servers=kafka_bootstrap, topic_partitions=2), registry=registry,
     )
     stop = asyncio.Event()
@@ -273,7 +279,7 @@ async def test_rotation_signs_with_both_secrets_and_an_ended_subscription_gets_n
     assert r.status_code == 200 and r.json()["geheim"] != abonnement["geheim"]
     sessions = session_factory(engine)
     async with sessions() as s, s.begin():
-        await fanout.event_naar_leveringen(s, _traject(org), Envelope.wrap(_traject(org), producer="test"))
+        await fanout.event_naar_leveringen(_traject(org), _uow(s, _traject(org), "test"))
     from evaluatie.adapters.webhooks import Bezorging
     async with sessions() as s, s.begin():
         [levering] = await Bezorging(s).claim(10, 60)
@@ -281,7 +287,7 @@ async def test_rotation_signs_with_both_secrets_and_an_ended_subscription_gets_n
     assert (await client.delete(f"/v1/abonnementen/{abonnement['id']}", headers=h)).status_code == 204
     assert (await client.get("/v1/abonnementen", headers=h)).json() == []
     async with sessions() as s, s.begin():
-        await fanout.event_naar_leveringen(s, _traject(org), Envelope.wrap(_traject(org), producer="test"))
+        await fanout.event_naar_leveringen(_traject(org), _uow(s, _traject(org), "test"))
         assert await Bezorging(s).claim(10, 0) == []
 
 
@@ -295,7 +301,7 @@ async def test_a_dated_fact_reaches_its_organisers_subscription_with_the_catalog
     feit = EvaluatieAchterstallig(traject_id=uuid.uuid4(), wijkwerker_id=uuid.uuid4(), organisator_id=org,
                                   vervaldag=date(2026, 7, 10), datum=date(2026, 7, 11), laatste_evaluatie=None)
     async with session_factory(engine)() as s, s.begin():
-        await fanout.event_naar_leveringen(s, feit, Envelope.wrap(feit, producer="evaluatie"))
+        await fanout.event_naar_leveringen(feit, _uow(s, feit, "evaluatie"))
         rows = (await s.execute(text("SELECT abonnement_id, body FROM leveringen"))).all()
     assert [str(r.abonnement_id) for r in rows] == [eigen["id"]]
     body = orjson.loads(rows[0].body)
@@ -327,7 +333,7 @@ async def test_two_replicas_share_the_due_deliveries_without_sending_one_twice(e
         async with sessions() as s, s.begin():
             for _ in range(30):
                 feit = _traject(org)
-                await fanout.event_naar_leveringen(s, feit, Envelope.wrap(feit, producer="test"))
+                await fanout.event_naar_leveringen(feit, _uow(s, feit, "test"))
         klein = Beleid(batch=7, gelijktijdig=3, timeout_s=2.0, basis_s=0.2, max_wacht_s=1.0, max_pogingen=3)
 
         async def replica():

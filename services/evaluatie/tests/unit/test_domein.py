@@ -2,9 +2,15 @@ from datetime import date
 
 import pytest
 
-from evaluatie.domain.evaluatie import TrajectVenster, Uitkomst, controleer_evaluatie, status_evaluatie, volgende_evaluatie
-from wijkwerk.fouten import OngeldigeInvoer
+from evaluatie.domain.evaluatie import (
+    TrajectVenster,
+    Uitkomst,
+    controleer_evaluatie,
+    status_evaluatie,
+    volgende_evaluatie,
+)
 from evaluatie.domain.uitstroom import controleer_meting, meetmoment
+from wijkwerk.fouten import OngeldigeInvoer
 
 VENSTER = TrajectVenster(date(2026, 1, 15), date(2027, 1, 14))
 

@@ -42,7 +42,7 @@ def test_the_new_reports_document_their_rows_with_an_example(spec, model):
 
 
 def test_every_report_serves_json_and_csv(spec):
-    for path, method, op in _operations(spec):
+    for path, _method, op in _operations(spec):
         if path.startswith("/v1/rapporten/") and {p["name"] for p in op.get("parameters", [])} >= {"format"}:
             assert set(op["responses"]["200"]["content"]) == {"application/json", "text/csv"}, path
 

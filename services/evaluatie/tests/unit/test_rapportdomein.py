@@ -8,9 +8,9 @@ from pydantic import ValidationError
 
 from evaluatie.config import Settings
 from evaluatie.domain.bemiddelaars import O2Norm, controleer_inzet, per_fte
-from wijkwerk.fouten import OngeldigeInvoer
 from evaluatie.domain.regio import provincie
 from evaluatie.domain.uitstroom import OPVOLGING_CATEGORIEEN
+from wijkwerk.fouten import OngeldigeInvoer
 
 
 @pytest.mark.parametrize(

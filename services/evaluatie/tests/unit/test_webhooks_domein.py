@@ -5,8 +5,9 @@ import uuid
 import pytest
 
 from evaluatie.domain import webhooks
-from wijkwerk.fouten import GeenToegang as Verboden, OngeldigeInvoer
 from wijkwerk.events import registry
+from wijkwerk.fouten import GeenToegang as Verboden
+from wijkwerk.fouten import OngeldigeInvoer
 
 ORG = str(uuid.uuid4())
 

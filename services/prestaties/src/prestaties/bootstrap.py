@@ -15,7 +15,8 @@ from prestaties.entrypoints.routes import (
     tellers,
 )
 from prestaties.entrypoints.routes import bevestiging as bevestiging_routes
-from prestaties.service_layer import bevestiging, evaluaties, referentie
+from prestaties.service_layer import bevestiging
+from prestaties.service_layer.consumenten import evaluaties, referentie
 from prestaties.service_layer.uow import PrestatiesUnitOfWork
 from wijkwerk.events import topics
 from wijkwerk.http.app import Periodic, Runtime, create_service_app, make_consumer
@@ -26,8 +27,10 @@ def consumers(runtime: Runtime):
     # their area, and the workers' trajectory windows; another the evaluation dates from
     # evaluatie (the next evaluation due on a worker's counters, issue #23 item 1).
     return [
-        make_consumer(runtime, "referentie", [topics.TOELEIDING], referentie.HANDLERS),
-        make_consumer(runtime, "evaluaties", [topics.EVALUATIE], evaluaties.HANDLERS),
+        make_consumer(runtime, "referentie", [topics.TOELEIDING], referentie.HANDLERS,
+                      unit_of_work=PrestatiesUnitOfWork),
+        make_consumer(runtime, "evaluaties", [topics.EVALUATIE], evaluaties.HANDLERS,
+                      unit_of_work=PrestatiesUnitOfWork),
     ]
 
 

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from prestaties.config import Settings
 from prestaties.entrypoints.api import create_app
-from prestaties.service_layer.referentie import HANDLERS
+from prestaties.service_layer.consumenten.referentie import HANDLERS
+from prestaties.service_layer.uow import PrestatiesUnitOfWork
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import Envelope, Event
 from wijkwerk.events.toeleiding import Gemeente, OrganisatorGeregistreerd, OvereenkomstGetekend, TrajectGestart
@@ -47,7 +48,7 @@ class Env:
         """Apply toeleiding events as the consumer does, in one transaction."""
         async with self.sessions() as session, session.begin():
             for event in events:
-                await HANDLERS[type(event)](session, event, Envelope.wrap(event, producer="toeleiding"))
+                await HANDLERS[type(event)](event, PrestatiesUnitOfWork.joined(session, envelope=Envelope.wrap(event, producer="toeleiding")))
 
     async def scalar(self, sql: str, **params):
         async with self.engine.connect() as conn:

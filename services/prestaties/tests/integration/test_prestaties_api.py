@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import text
 
 from wijkwerk import prestatiecode
-
 from wijkwerk.events.toeleiding import OvereenkomstGetekend, TrajectBeeindigd, TrajectGeschorst, TrajectGestart
 
 pytestmark = pytest.mark.integration

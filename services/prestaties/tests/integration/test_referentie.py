@@ -12,7 +12,8 @@ from aiokafka import AIOKafkaProducer
 
 from prestaties.adapters.referentie import VensterRepository
 from prestaties.domain.traject import Schorsing
-from prestaties.service_layer.referentie import HANDLERS
+from prestaties.service_layer.consumenten.referentie import HANDLERS
+from prestaties.service_layer.uow import PrestatiesUnitOfWork
 from wijkwerk.events import Envelope, registry
 from wijkwerk.events.toeleiding import (
     Gemeente,
@@ -64,7 +65,7 @@ async def test_a_real_consumer_folds_a_trajectory_into_its_window_exactly_once(e
     await _produce(kafka_bootstrap, topic, [*envelopes, envelopes[3]], str(wijkwerker))  # one redelivery
     consumer = InboxConsumer(
         name="referentie", service="prestaties", topics=[topic], event_types=list(HANDLERS),
-        handle=dispatch(HANDLERS), sessions=env.sessions,
+        handle=dispatch(HANDLERS, unit_of_work=PrestatiesUnitOfWork), sessions=env.sessions,
         kafka=KafkaSettings(bootstrap_servers=kafka_bootstrap, topic_partitions=2), registry=registry,
     )
     stop = asyncio.Event()

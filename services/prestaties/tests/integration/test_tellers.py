@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from prestaties.service_layer.evaluaties import HANDLERS as EVALUATIE_HANDLERS
+from prestaties.service_layer.consumenten.evaluaties import HANDLERS as EVALUATIE_HANDLERS
+from prestaties.service_layer.uow import PrestatiesUnitOfWork
 from wijkwerk.events import Envelope
 from wijkwerk.events.evaluatie import EvaluatieGecorrigeerd, EvaluatieUitgevoerd
 
@@ -85,7 +86,8 @@ async def _evaluatie(env, w, datum: date, evaluatie_id: uuid.UUID | None = None,
                   traject_id=uuid.UUID(w.traject_id), organisator_id=uuid.UUID(w.organisator_id), datum=datum,
                   uitkomst="zelfde_klus", **({"gecorrigeerd_op": datum} if gecorrigeerd else {}))
     async with env.sessions() as session, session.begin():
-        await EVALUATIE_HANDLERS[soort](session, event, Envelope.wrap(event, producer="evaluatie"))
+        uow = PrestatiesUnitOfWork.joined(session, envelope=Envelope.wrap(event, producer="evaluatie"))
+        await EVALUATIE_HANDLERS[soort](event, uow)
 
 
 async def test_trajectory_days_and_the_next_evaluation_as_of_a_date(env, wereld):

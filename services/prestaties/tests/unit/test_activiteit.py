@@ -4,8 +4,9 @@ from datetime import date
 import pytest
 
 from prestaties.domain.activiteit import Activiteit, ActiviteitCategorie
+from prestaties.domain.gebruiker import Gebruiker
+from prestaties.domain.gebruiker import GebruikerCategorie as Cat
 from wijkwerk.fouten import OngeldigeInvoer
-from prestaties.domain.gebruiker import Gebruiker, GebruikerCategorie as Cat
 
 
 def _gebruiker(categorie: Cat) -> Gebruiker:

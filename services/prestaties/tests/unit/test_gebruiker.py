@@ -3,7 +3,6 @@ from datetime import date
 
 import pytest
 
-from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 from prestaties.domain.gebruiker import (
     Erkenning,
     ErkenningRegels,
@@ -13,6 +12,7 @@ from prestaties.domain.gebruiker import (
     Geslacht,
 )
 from prestaties.domain.tarieven import Inschrijvingsrecht
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 
 REGELS = ErkenningRegels((Inschrijvingsrecht(date(2018, 1, 1), 750),))
 

@@ -2,11 +2,11 @@ from datetime import date, time
 
 import pytest
 
-from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 from prestaties.domain.gebruiker import GebruikerCategorie
 from prestaties.domain.koppeling import Koppeling
 from prestaties.domain.prestatie import Partij, Prestatie, PrestatieStatus
 from prestaties.domain.uren import Plafonds, UrenStand
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 
 
 def test_a_valid_prestatie_counts_started_hours_and_its_trajectory(wereld):

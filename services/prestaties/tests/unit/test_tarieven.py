@@ -3,8 +3,8 @@ from datetime import date
 import pytest
 
 from prestaties.config import Settings
-from wijkwerk.fouten import OngeldigeInvoer
 from prestaties.domain.tarieven import Inschrijvingsrecht, VerplaatsingsRegel, geldig_op
+from wijkwerk.fouten import OngeldigeInvoer
 
 RECHTEN = (Inschrijvingsrecht(date(2018, 1, 1), 750), Inschrijvingsrecht(date(2027, 1, 1), 0))
 

@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from wijkwerk.fouten import NogOnbekend, OngeldigeInvoer
 from prestaties.domain.traject import Schorsing, TrajectVenster, traject_op
+from wijkwerk.fouten import NogOnbekend, OngeldigeInvoer
 
 ORG = uuid.uuid4()
 

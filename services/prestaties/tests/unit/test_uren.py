@@ -2,8 +2,8 @@ from datetime import time
 
 import pytest
 
-from wijkwerk.fouten import OngeldigeInvoer
 from prestaties.domain.uren import Plafonds, UrenStand, begonnen_uren, controleer_duur, controleer_plafonds
+from wijkwerk.fouten import OngeldigeInvoer
 
 PLAFONDS = Plafonds()
 

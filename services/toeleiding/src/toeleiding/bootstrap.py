@@ -6,8 +6,8 @@ from fastapi import FastAPI
 
 from toeleiding.config import Settings
 from toeleiding.entrypoints.routes import organisatoren, trajecten, wijkwerkers
-from toeleiding.service_layer import reacties
 from toeleiding.service_layer import trajecten as traject_handlers
+from toeleiding.service_layer.consumenten import evaluaties
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
 from wijkwerk.events import topics
 from wijkwerk.http.app import Periodic, Runtime, create_service_app, make_consumer
@@ -20,7 +20,8 @@ async def sluit_verlopen_trajecten(runtime: Runtime) -> int:
 def consumers(runtime: Runtime):
     if not runtime.settings.einde_bij_evaluatie:
         return []
-    return [make_consumer(runtime, "evaluaties", [topics.EVALUATIE], reacties.HANDLERS)]
+    return [make_consumer(runtime, "evaluaties", [topics.EVALUATIE], evaluaties.HANDLERS,
+                          unit_of_work=ToeleidingUnitOfWork)]
 
 
 def build_app(settings: Settings) -> FastAPI:

@@ -8,7 +8,6 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-
 pytestmark = pytest.mark.integration
 
 

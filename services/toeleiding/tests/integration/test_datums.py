@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from toeleiding.service_layer.reacties import evaluatie_uitgevoerd
+from toeleiding.service_layer.consumenten.evaluaties import evaluatie_uitgevoerd
 from toeleiding.service_layer.trajecten import sluit_verlopen_trajecten
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
 from wijkwerk.db import session_factory
@@ -53,7 +53,7 @@ async def _evaluatie(engine, oid, wid, tid, datum: date, uitkomst: str, **kw) ->
         evaluatie_id=uuid.uuid4(), wijkwerker_id=uuid.UUID(wid), traject_id=uuid.UUID(tid),
         organisator_id=uuid.UUID(oid), datum=datum, uitkomst=uitkomst, **kw)
     async with session_factory(engine)() as session, session.begin():
-        await evaluatie_uitgevoerd(session, event, Envelope.wrap(event, producer="evaluatie"))
+        await evaluatie_uitgevoerd(event, ToeleidingUnitOfWork.joined(session, envelope=Envelope.wrap(event, producer="evaluatie")))
 
 
 async def _historiek(client, tokens, wid) -> list[dict]:

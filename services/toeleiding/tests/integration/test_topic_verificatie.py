@@ -5,11 +5,11 @@ import pytest
 
 from toeleiding.config import Settings
 from toeleiding.entrypoints.api import create_app
-from wijkwerk_platform.embedded import free_port
-from wijkwerk_platform.embedded.broker import EmbeddedBroker
 from wijkwerk.events.topics import ALL_TOPICS, dlq_topic
 from wijkwerk.messaging.admin import TopicConfigMismatch, ensure_topics
 from wijkwerk.settings import KafkaSettings
+from wijkwerk_platform.embedded import free_port
+from wijkwerk_platform.embedded.broker import EmbeddedBroker
 
 pytestmark = pytest.mark.integration
 

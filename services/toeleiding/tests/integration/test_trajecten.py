@@ -11,7 +11,8 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
-from toeleiding.service_layer.reacties import HANDLERS
+from toeleiding.service_layer.consumenten.evaluaties import HANDLERS
+from toeleiding.service_layer.uow import ToeleidingUnitOfWork
 from wijkwerk.db import session_factory
 from wijkwerk.events import Envelope, registry
 from wijkwerk.events.evaluatie import EvaluatieUitgevoerd
@@ -188,7 +189,7 @@ async def test_an_evaluation_outcome_of_outflow_ends_the_trajectory_exactly_once
         await producer.stop()
     consumer = InboxConsumer(
         name="evaluaties", service="toeleiding", topics=[topic], event_types=list(HANDLERS),
-        handle=dispatch(HANDLERS), sessions=session_factory(engine),
+        handle=dispatch(HANDLERS, unit_of_work=ToeleidingUnitOfWork), sessions=session_factory(engine),
         kafka=KafkaSettings(bootstrap_servers=kafka_bootstrap, topic_partitions=2), registry=registry,
     )
     stop = asyncio.Event()

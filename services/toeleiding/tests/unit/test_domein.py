@@ -3,8 +3,9 @@ from datetime import date
 import pytest
 
 from toeleiding.domain import regels
+from toeleiding.domain.organisator import Organisator
+from toeleiding.domain.wijkwerker import Uitkeringsstatus, Wijkwerker
 from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
-from toeleiding.domain.model import Organisator, Uitkeringsstatus, Wijkwerker
 
 TARIEVEN = (595, 645, 695, 745)
 GELDIG_INSZ = "85073003328"  # check digits valid (python-stdnum)

@@ -3,7 +3,6 @@ from datetime import date
 
 import pytest
 
-from wijkwerk.fouten import OngeldigeInvoer
 from toeleiding.domain.traject import (
     DuurRegels,
     EindeReden,
@@ -14,6 +13,7 @@ from toeleiding.domain.traject import (
     dossier_status,
     einde_na,
 )
+from wijkwerk.fouten import OngeldigeInvoer
 
 REGELS = DuurRegels()
 

@@ -29,10 +29,11 @@ async def verbinding(session: AsyncSession) -> asyncpg.Connection:
     """The session's asyncpg connection, its transaction begun (as SQLAlchemy's driver
     adapter begins it before a first statement)."""
     raw = await (await session.connection()).get_raw_connection()
-    adapter = raw.dbapi_connection
+    adapter: Any = raw.dbapi_connection  # SQLAlchemy's asyncpg adapter (its private API)
     if adapter._transaction is None and adapter.isolation_level != "autocommit":
         await adapter._start_transaction()
-    return adapter._connection
+    connection: asyncpg.Connection = adapter._connection
+    return connection
 
 
 class Rij:
@@ -55,7 +56,7 @@ class Rij:
 
 class RuwStatement:
     def __init__(self, statement: Executable) -> None:
-        compiled = statement.compile(dialect=_DIALECT)
+        compiled = statement.compile(dialect=_DIALECT)  # type: ignore[attr-defined]  # every statement here compiles
         self.sql = str(compiled)
         self._namen = tuple(compiled.positiontup or ())
         self._vast = dict(compiled.params)  # the statement's literals (a sequence's name, a 0)

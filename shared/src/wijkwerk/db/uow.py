@@ -62,15 +62,19 @@ class UnitOfWork:
         self._joined = False
         self._savepoint: AsyncSessionTransaction | None = None  # inside a request transaction
         self._causation_id: str | None = None
+        self.envelope: Envelope | None = None  # the consumed event's, for a joined unit of work
 
     @classmethod
-    def joined(cls, session: AsyncSession, *, causation_id: str | None = None) -> Self:
+    def joined(cls, session: AsyncSession, *, causation_id: str | None = None, envelope: Envelope | None = None
+               ) -> Self:
         """A unit of work inside a transaction someone else commits: a consumer batch.
         ``commit`` then only writes the outbox rows; the consumer commits them together
-        with its inbox rows, so an event's effects and the events they cause are atomic."""
+        with its inbox rows, so an event's effects and the events they cause are atomic.
+        ``envelope``: the consumed event's, which the events emitted here are caused by."""
         uow = cls(None)
         uow._joined = True
-        uow._causation_id = causation_id
+        uow._causation_id = causation_id or (str(envelope.event_id) if envelope is not None else None)
+        uow.envelope = envelope
         uow.session = session
         uow.init_repositories(session)
         return uow

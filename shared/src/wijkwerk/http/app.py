@@ -34,19 +34,19 @@ from wijkwerk.db.idempotency import purge_expired
 from wijkwerk.events import registry
 from wijkwerk.events.topics import PRODUCER_TOPIC, dlq_topic
 from wijkwerk.http import audit, documentatie, gebeurtenissen, idempotency
-from wijkwerk.http.dates import strict_dates
-from wijkwerk.http.middleware import RequestContextMiddleware
-from wijkwerk.http.metriekpoort import MetriekServer
 from wijkwerk.http.begrenzer import Begrenzer, meet_lusvertraging
+from wijkwerk.http.dates import strict_dates
+from wijkwerk.http.metriekpoort import MetriekServer
+from wijkwerk.http.middleware import RequestContextMiddleware
 from wijkwerk.http.overbelasting import ALTIJD, OverbelastingMiddleware
 from wijkwerk.http.verzoeklimiet import verzoeklimiet
 from wijkwerk.messaging.admin import TopicConfigMismatch, TopicSetupError, verify_topics
 from wijkwerk.messaging.consumer import InboxConsumer
 from wijkwerk.messaging.relay import OutboxRelay
 from wijkwerk.observability import configure_logging, measure_pool
-from wijkwerk.tracing import configure_tracing
 from wijkwerk.problems import MEDIA_TYPE, install_problem_handlers
 from wijkwerk.settings import ServiceSettings
+from wijkwerk.tracing import configure_tracing
 
 log = logging.getLogger("wijkwerk.app")
 
@@ -155,9 +155,11 @@ def build_runtime(name: str, settings: ServiceSettings) -> Runtime:
 
 def make_consumer(
     runtime: Runtime, name: str, topics: Sequence[str], handlers: dict, *, batch=None, geschiedenis=None,
-    halt_per_key: bool = False,
+    halt_per_key: bool = False, unit_of_work=None,
 ) -> InboxConsumer:
-    """An inbox consumer for ``handlers`` ({event class: async handler(session, event, envelope)});
+    """An inbox consumer for ``handlers`` ({event class: async handler(event, uow)}, each
+    given a ``unit_of_work`` joined to the inbox transaction; without ``unit_of_work``:
+    handler(session, event, envelope));
     a consumer added to a running platform passes the producers' archives as ``geschiedenis``
     to start from the first event (``InboxConsumer``); a money stream halts per key: a
     worker's later events wait behind a parked one (``wijkwerk.messaging.parkeren``)."""
@@ -168,7 +170,8 @@ def make_consumer(
         service=runtime.name,
         topics=topics,
         event_types=list(handlers),
-        handle=batch or dispatch(handlers, service=runtime.name, consumer=f"{runtime.name}.{name}"),
+        handle=batch or dispatch(handlers, service=runtime.name, consumer=f"{runtime.name}.{name}",
+                                 unit_of_work=unit_of_work),
         sessions=runtime.sessions,
         kafka=runtime.settings.kafka,
         registry=registry,

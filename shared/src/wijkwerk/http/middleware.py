@@ -6,13 +6,13 @@ import time
 
 import orjson
 
+from wijkwerk import tracing
 from wijkwerk.observability import (
     CORRELATION_HEADER,
     REQUEST_LATENCY,
     new_correlation_id,
     set_correlation_id,
 )
-from wijkwerk import tracing
 from wijkwerk.problems import MEDIA_TYPE, PROBLEM_BASE
 
 _HEADER = CORRELATION_HEADER.lower().encode()

@@ -81,7 +81,9 @@ class OverbelastingMiddleware:
         while self._wachtend and self.begrenzer.vrij():
             wacht = self._wachtend.popleft()
             if not wacht.done():
-                wacht.set_result(self.begrenzer.neem())
+                start = self.begrenzer.neem()
+                assert start is not None  # vrij() said a slot is free
+                wacht.set_result(start)
 
     async def _refuse(self, scope, send) -> None:
         body = orjson.dumps({

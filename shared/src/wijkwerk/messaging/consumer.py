@@ -29,6 +29,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer
@@ -39,18 +40,18 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from wijkwerk import tracing
+from wijkwerk.actor import zet_actor
 from wijkwerk.aio import run_until_stopped
 from wijkwerk.events.envelope import Envelope, Event
 from wijkwerk.events.registry import EventRegistry, UnknownEvent
 from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
 from wijkwerk.messaging.archief import ArchiefBron
-from wijkwerk.messaging.herverdeling import COMMIT_NA_HERVERDELING, Herverdeling
 from wijkwerk.messaging.groepen import group_id
+from wijkwerk.messaging.herverdeling import COMMIT_NA_HERVERDELING, Herverdeling
 from wijkwerk.messaging.kafka import BrokerUnavailable, bounded, make_consumer, send_all, stop_quietly
 from wijkwerk.messaging.parkeren import Parkeren, Poison, gehalteerd, outage, sleutel
-from wijkwerk.actor import zet_actor
-from wijkwerk import tracing
 from wijkwerk.observability import CONSUMED, CONSUMER_LAG, DUPLICATES, set_correlation_id
 from wijkwerk.settings import KafkaSettings
 
@@ -77,10 +78,15 @@ _INBOX_INSERT = text(
 
 
 
-def dispatch(handlers: Mapping[type[Event], EventHandler], *, service: str = "", consumer: str | None = None
-             ) -> BatchHandler:
+def dispatch(handlers: Mapping[type[Event], Any], *, service: str = "", consumer: str | None = None,
+             unit_of_work: Callable[..., Any] | None = None) -> BatchHandler:
     """A batch handler that applies each event in order with its type's handler, each in
-    a span under the one that emitted it (wijkwerk.tracing; nothing when tracing is off)."""
+    a span under the one that emitted it (wijkwerk.tracing; nothing when tracing is off).
+
+    With ``unit_of_work`` (a :class:`wijkwerk.db.UnitOfWork` class) handlers have the shape
+    of command handlers, ``(event, uow)``: each gets a unit of work joined to the batch's
+    inbox transaction (``UnitOfWork.joined``, its ``envelope`` the event's). Without it, an
+    :data:`EventHandler` ``(session, event, envelope)``."""
 
     async def handle(session: AsyncSession, batch: Sequence[Received]) -> None:
         for item in batch:
@@ -88,7 +94,11 @@ def dispatch(handlers: Mapping[type[Event], EventHandler], *, service: str = "",
             # The events this one causes carry its actor on (causation); no audit row here.
             zet_actor(item.envelope.actor, rechtstreeks=False)
             with tracing.consumer_span(service, consumer, getattr(item.record, "topic", ""), item.envelope):
-                await handlers[type(item.event)](session, item.event, item.envelope)
+                if unit_of_work is None:
+                    await handlers[type(item.event)](session, item.event, item.envelope)
+                else:
+                    uow = unit_of_work.joined(session, envelope=item.envelope)  # type: ignore[attr-defined]
+                    await handlers[type(item.event)](item.event, uow)
         zet_actor(None, rechtstreeks=False)
 
     return handle

@@ -13,7 +13,6 @@ from aiokafka.structs import TopicPartition
 from wijkwerk.messaging.kafka import bounded, client_kwargs, stop_quietly
 from wijkwerk.settings import KafkaSettings
 
-
 BLOK = 1000
 
 

@@ -23,9 +23,9 @@ Door = Annotated[str, typer.Option("--door", help="Who resolves it (kept with th
 
 
 def _engine(service_name: str):
+    from wijkwerk.db import create_engine
     from wijkwerk_platform.cli.services import service
     from wijkwerk_platform.cli.settings import CliSettings
-    from wijkwerk.db import create_engine
 
     spec = service(service_name)
     url = CliSettings().database_url(spec)

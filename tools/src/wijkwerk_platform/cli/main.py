@@ -35,7 +35,7 @@ Only = Annotated[
 ]
 
 
-class OrgType(str, enum.Enum):
+class OrgType(str, enum.Enum):  # noqa: UP042 (typer shows str(member); StrEnum would change it)
     """The kinds of caller the services know (wijkwerk.auth.ORG_TYPES)."""
 
     organisator = "organisator"
@@ -194,10 +194,10 @@ def replay(
     lost data); with --archive, every archived event (since --since). Consumers' inboxes
     skip what they still remember; replay the archive only to consumers that start from the
     beginning (a new group, a rebuild), since inboxes forget after the retention."""
-    from wijkwerk_platform.cli.settings import CliSettings
     from wijkwerk.db import create_engine
     from wijkwerk.events.topics import PRODUCER_TOPIC
     from wijkwerk.messaging.relay import OutboxRelay
+    from wijkwerk_platform.cli.settings import CliSettings
 
     _setup_logging()
     settings = CliSettings()
@@ -233,9 +233,9 @@ def dlq_redrive(
     """Legacy: re-publish every message in <topic>.dlq (written by consumers before events
     were parked per consumer) to its source topic, where every group sees it again.
     Inboxes skip anything already applied (KAFKA_* settings). New dead letters: `opnieuw`."""
-    from wijkwerk_platform.cli.settings import CliSettings
     from wijkwerk.messaging.dlq import redrive
     from wijkwerk.messaging.kafka import BrokerUnavailable
+    from wijkwerk_platform.cli.settings import CliSettings
 
     _setup_logging()
     try:
@@ -258,9 +258,9 @@ def topics(
     the existing ones (KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR,
     KAFKA_MIN_INSYNC_REPLICAS, KAFKA_RETENTION_MS, KAFKA_DLQ_RETENTION_MS, the connection's
     security); exits 1 naming every difference."""
-    from wijkwerk_platform.cli.settings import CliSettings
     from wijkwerk.events.topics import ALL_TOPICS, dlq_topic
     from wijkwerk.messaging.admin import TopicSetupError, ensure_topics
+    from wijkwerk_platform.cli.settings import CliSettings
 
     _setup_logging()
     kafka = CliSettings().kafka

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from wijkwerk_platform.cli.services import ServiceSpec
 from wijkwerk.settings import KafkaSettings
+from wijkwerk_platform.cli.services import ServiceSpec
 
 
 class CliSettings(BaseSettings):

@@ -13,8 +13,8 @@ leaves nothing running; the data-dir lock is an flock the kernel drops with us.
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import signal
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path

@@ -142,7 +142,7 @@ def plan(seed: int, scale: float, vandaag: date) -> list[OrganisatorPlan]:
         rng.shuffle(met_werk)
         volgende_gebruiker = 0
 
-        def volgende(past) -> GebruikerPlan | None:
+        def volgende(past, met_werk: list[GebruikerPlan] = met_werk) -> GebruikerPlan | None:
             """The next gebruiker in turn that ``past`` accepts (every gebruiker meant to
             work gets a worker before any gets a second one)."""
             nonlocal volgende_gebruiker
@@ -209,7 +209,7 @@ def plan(seed: int, scale: float, vandaag: date) -> list[OrganisatorPlan]:
             hoofd = wereld.ACTIVITEITEN[w.koppelingen[0].activiteit][1]
             ander = rng.random() < wereld.AANDEEL_ANDERE_HOOFDACTIVITEIT
             for _ in range(kies(rng, wereld.EXTRA_KOPPELINGEN)):
-                def keuzes(g: GebruikerPlan) -> list[int]:
+                def keuzes(g: GebruikerPlan, hoofd: str = hoofd, ander: bool = ander) -> list[int]:
                     return [i for i in _toegelaten(g) if (wereld.ACTIVITEITEN[i][1] != hoofd) == ander]
 
                 g = volgende(lambda g: bool(keuzes(g)))

@@ -17,6 +17,7 @@ import subprocess
 import time
 import warnings
 from pathlib import Path
+
 import asyncpg
 import psutil
 
@@ -315,7 +316,7 @@ class EmbeddedPostgres:
                         f"Another PostgreSQL ({served}) answers on {self.host}:{self.port}."
                     )
                 return
-            except (OSError, asyncio.TimeoutError, asyncpg.CannotConnectNowError, asyncpg.PostgresConnectionError) as exc:
+            except (TimeoutError, OSError, asyncpg.CannotConnectNowError, asyncpg.PostgresConnectionError) as exc:
                 last_error = exc  # not listening or still starting up
             await asyncio.sleep(0.02)
         raise EmbeddedError(

@@ -20,8 +20,8 @@ from xml.etree.ElementTree import Element
 
 import xmlschema
 
-from wijkwerk.fouten import OngeldigeInvoer
 from cheques.domain.levenscyclus import Debetmelding, Statusrapport, Terugstorting, Transactiestatus
+from wijkwerk.fouten import OngeldigeInvoer
 
 XSD_MAP = Path(__file__).parent / "xsd"
 PAIN002 = "pain.002.001.10"

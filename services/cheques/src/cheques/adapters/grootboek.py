@@ -16,7 +16,6 @@ from cheques.adapters.tables import grootboek_transacties as t
 from cheques.domain.grootboek import UITBETALING, Boeking, Transactie
 from wijkwerk.actor import huidige_actor
 
-
 # A held prestatie: disputed by :op and not upheld by :op (a rejected one stays held: its
 # cancellation reverses the validations, after which nothing of it is left to hold).
 _VASTGEHOUDEN = text("""

@@ -180,7 +180,7 @@ class OverdrachtRepository:
         for k, d, n in await self.session.execute(
                 _DAG_CHEQUES, {**p, "dagen": sleutels, "gestorneerd": list(gestorneerd)}):
             tellingen[(k, d)] += int(n)
-        for serienummer, w in o.actief:
+        for serienummer, _w in o.actief:
             if serienummer in gestorneerd:
                 tellingen[gestorneerd[serienummer]] += 1
         o.dag_cheques = dict(tellingen)

@@ -9,7 +9,8 @@ from sqlalchemy import exists, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cheques.adapters.tables import cheques, terugbetalingsaanvragen as a
+from cheques.adapters.tables import cheques
+from cheques.adapters.tables import terugbetalingsaanvragen as a
 from cheques.domain.cheque import Status
 from cheques.domain.terugbetaling import Aanvraag, AanvraagStatus
 

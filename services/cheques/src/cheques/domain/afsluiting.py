@@ -22,8 +22,8 @@ from typing import Any
 
 import orjson
 
-from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 from cheques.domain.uitbetaling import Periode
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 
 # The hash a first close chains to.
 BEGIN_KETEN = "0" * 64

@@ -53,4 +53,4 @@ def document(
 
 def sluit(doc: dict[str, Any]) -> bool:
     """Both identities hold."""
-    return doc["cheques"]["verschil"] == {"aantal": 0, "cent": 0} and doc["geld"]["verschil_cent"] == 0
+    return bool(doc["cheques"]["verschil"] == {"aantal": 0, "cent": 0} and doc["geld"]["verschil_cent"] == 0)

@@ -13,11 +13,11 @@ the next run. Pure functions: no I/O, no clock.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from wijkwerk.fouten import BestaatAl
-from wijkwerk.fouten import DomainError
+from wijkwerk.fouten import BestaatAl, DomainError
 
 
 class Rondestatus(enum.StrEnum):
@@ -167,7 +167,7 @@ def _doel(code: str | None) -> Overschrijvingsstatus | None:
     return None  # received, pending, technically accepted only: no decision yet
 
 
-def _rondestatus(statussen) -> Rondestatus:
+def _rondestatus(statussen: Iterable[Overschrijvingsstatus]) -> Rondestatus:
     statussen = list(statussen)
     if statussen and all(s == Overschrijvingsstatus.GEWEIGERD for s in statussen):
         return Rondestatus.GEWEIGERD

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from wijkwerk.fouten import OngeldigeInvoer
 from cheques.domain.tarieven import Soort, Tarieven
+from wijkwerk.fouten import OngeldigeInvoer
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 import time
 from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cheques.adapters.sepa import Opdrachtgever
 from cheques.adapters.toeleiding import BankgegevensBron, ToeleidingBankgegevens
@@ -9,25 +11,30 @@ from cheques.config import Settings
 from cheques.domain.fouten import Onbeschikbaar
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.http import tls
+from wijkwerk.http.sessie import Leessessie
 from wijkwerk.messaging.archief import ArchiefBron, DatabaseArchief, GeschiedenisOnbeschikbaar, HttpArchief
 
+# The dependencies are ``async def`` though they never wait: FastAPI runs a plain ``def``
+# dependency on a worker thread, a thread hop per dependency per request.
 
-def get_uow(request: Request) -> ChequesUnitOfWork:
+
+async def get_uow(request: Request) -> ChequesUnitOfWork:
     """A fresh unit of work (and so a fresh session) for every request."""
     return ChequesUnitOfWork(request.app.state.runtime.sessions)
 
 
-def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+async def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
 
 
-def get_klok() -> Callable[[], float]:
+async def get_klok() -> Callable[[], float]:
     """Wall-clock time for what is about now, not about a business date: a webhook's
     staleness and which issuer secrets are valid (tests override it)."""
     return time.time
 
 
-def get_bankgegevens(request: Request) -> BankgegevensBron:
+async def get_bankgegevens(request: Request) -> BankgegevensBron:
     settings: Settings = request.app.state.settings
     token = request.app.state.dienstentoken
     if token is None:
@@ -39,18 +46,24 @@ def get_bankgegevens(request: Request) -> BankgegevensBron:
                                   verify=tls.verify(settings.urls.ca_file))
 
 
-def get_opdrachtgever(request: Request) -> Opdrachtgever:
+async def get_opdrachtgever(request: Request) -> Opdrachtgever:
     s: Settings = request.app.state.settings
     return Opdrachtgever(naam=s.sepa_naam, iban=s.sepa_iban, bic=s.sepa_bic)
 
 
-def get_uow_factory(request: Request) -> Callable[[], ChequesUnitOfWork]:
+async def get_uow_factory(request: Request) -> Callable[[], ChequesUnitOfWork]:
     """For handlers that need more than one transaction (the payout run)."""
     sessions = request.app.state.runtime.sessions
     return lambda: ChequesUnitOfWork(sessions)
 
 
-def get_archieven(request: Request) -> dict[str, ArchiefBron]:
+async def get_sessies(request: Request) -> async_sessionmaker[AsyncSession]:
+    """The session factory, for a job that runs its own transactions (the recompute)."""
+    sessies: async_sessionmaker[AsyncSession] = request.app.state.runtime.sessions
+    return sessies
+
+
+async def get_archieven(request: Request) -> dict[str, ArchiefBron]:
     """Where the recompute reads each topic's history: cheques' own archive in its
     database, prestaties' over HTTP from the producer (with the service token)."""
     settings: Settings = request.app.state.settings
@@ -65,3 +78,10 @@ def get_archieven(request: Request) -> dict[str, ArchiefBron]:
         settings.prestaties_topic: HttpArchief(settings.urls.prestaties_url, token,
                                                verify=tls.verify(settings.urls.ca_file)),
     }
+
+
+Uow = Annotated[ChequesUnitOfWork, Depends(get_uow)]
+Instellingen = Annotated[Settings, Depends(get_settings)]
+
+__all__ = ["Instellingen", "Leessessie", "Uow", "get_archieven", "get_bankgegevens", "get_klok", "get_opdrachtgever",
+           "get_sessies", "get_settings", "get_uow", "get_uow_factory"]

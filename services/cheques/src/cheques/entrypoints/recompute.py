@@ -14,12 +14,11 @@ import orjson
 
 from cheques.config import Settings
 from cheques.service_layer.herberekenen import Vanaf, herbereken
-from wijkwerk.dienstentoken import service_token
 from wijkwerk.db import create_engine, session_factory
+from wijkwerk.dienstentoken import service_token
 from wijkwerk.http import tls
 from wijkwerk.messaging.archief import SCOPE, DatabaseArchief, HttpArchief
 from wijkwerk.observability import Timer, record_recompute
-
 
 
 def _token(settings, subject: str):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from typing import Any
 
 from cheques.adapters.referentie import organisator_namen
 from cheques.domain.grootboek import PARTIJEN, partij
@@ -17,7 +18,7 @@ KOLOMMEN = ("partij", "rekening", "organisator_id", "naam", "cheques", "debet", 
             "uit_inschrijvingen")
 
 
-async def afrekening(periode: Periode, uow: ChequesUnitOfWork, organisator_id: uuid.UUID | None) -> list[dict]:
+async def afrekening(periode: Periode, uow: ChequesUnitOfWork, organisator_id: uuid.UUID | None) -> list[dict[str, Any]]:
     """Rows per organiser and party; ``organisator_id`` limits them to one organiser."""
     async with uow:
         rijen = await uow.grootboek.per_rekening(periode.eerste_dag, organisator_id)
@@ -37,7 +38,7 @@ async def afrekening(periode: Periode, uow: ChequesUnitOfWork, organisator_id: u
     return resultaat
 
 
-def als_csv(rijen: list[dict]) -> str:
+def als_csv(rijen: list[dict[str, Any]]) -> str:
     uit = io.StringIO()
     writer = csv.DictWriter(uit, fieldnames=KOLOMMEN, lineterminator="\n")
     writer.writeheader()

@@ -22,10 +22,10 @@ from cheques.adapters.afsluitingen import Afsluiting, AfsluitingRepository
 from cheques.adapters.referentie import organisator_namen
 from cheques.domain import afstemming
 from cheques.domain.afsluiting import BEGIN_KETEN, Keten, Kop, controleer_afsluiting, slotsaldi, van_dag, volgende
-from wijkwerk.fouten import NietGevonden
 from cheques.domain.uitbetaling import Periode
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.events.cheques import PeriodeAfgesloten
+from wijkwerk.fouten import NietGevonden
 from wijkwerk.money import format_euro
 
 
@@ -83,7 +83,7 @@ async def _afstemmingen(repo: AfsluitingRepository, periode: Periode) -> list[di
 
 
 async def _keten(
-    repo: AfsluitingRepository, kop: Kop, na: date | None, saldi: list[dict], afstemmingen: list[dict]
+    repo: AfsluitingRepository, kop: Kop, na: date | None, saldi: list[dict[str, Any]], afstemmingen: list[dict[str, Any]]
 ) -> Keten:
     """The hash of a close: its header, the transactions booked after month ``na`` through
     its month, its closing balances and its reconciliations, in canonical order."""

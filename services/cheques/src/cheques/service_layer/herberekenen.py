@@ -11,26 +11,27 @@ after it."""
 from __future__ import annotations
 
 import asyncio
-import logging
 import enum
+import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from wijkwerk.messaging.archief import ArchiefBron, Geschiedenis, GeschiedenisOnbeschikbaar, GeschiedenisOnvolledig
-from wijkwerk.messaging.groepen import wacht_op_groepen
-from wijkwerk.messaging.kafka import BrokerUnavailable
-from wijkwerk.settings import KafkaSettings
 
 from cheques.adapters.herberekening import HerberekeningRepository
 from cheques.adapters.referentie import VerdeeltariefRepository
 from cheques.domain.fouten import Onbeschikbaar
-from wijkwerk.fouten import BestaatAl
 from cheques.service_layer.herberekenen_vanaf import vertrouwde_afsluiting, vouw_vanaf
 from cheques.service_layer.herberekening import Herberekening
 from cheques.service_layer.uow import ChequesUnitOfWork
+from wijkwerk.fouten import BestaatAl
+from wijkwerk.messaging.archief import ArchiefBron, Geschiedenis, GeschiedenisOnbeschikbaar, GeschiedenisOnvolledig
+from wijkwerk.messaging.groepen import wacht_op_groepen
+from wijkwerk.messaging.kafka import BrokerUnavailable
+from wijkwerk.settings import KafkaSettings
 
 log = logging.getLogger("cheques.herberekening")
 
@@ -60,7 +61,7 @@ async def herbereken(
     wacht_s: float = 10.0,
     vanaf: Vanaf = Vanaf.BEGIN,
     groepen: Mapping[str, Sequence[str]] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """``groepen``: the consumer groups whose effects the ledger holds, with their topics;
     the replay waits (up to ``wacht_s``) until they have committed everything on them,
     wherever they run, and the report names what was still behind."""
@@ -105,9 +106,9 @@ async def herbereken(
 
 
 def _rapport(
-    run_id: uuid.UUID, fold: Herberekening, vergeleken: int, verschillen: Sequence[dict], uit_evenwicht: list,
+    run_id: uuid.UUID, fold: Herberekening, vergeleken: int, verschillen: Sequence[dict[str, Any]], uit_evenwicht: list[Any],
     achterstand: int,
-) -> dict:
+) -> dict[str, Any]:
     return {
         "id": str(run_id),
         "uitgevoerd_op": datetime.now(UTC).isoformat(),

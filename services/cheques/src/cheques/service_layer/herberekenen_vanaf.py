@@ -18,15 +18,15 @@ from typing import Any
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
-from wijkwerk.messaging.archief import Geschiedenis, GeschiedenisOnvolledig
 
 from cheques.adapters.afsluitingen import Afsluiting, AfsluitingRepository
 from cheques.adapters.overdracht import OverdrachtRepository
-from wijkwerk.fouten import BestaatAl
 from cheques.service_layer.afsluiten import verifieer
 from cheques.service_layer.herberekening import Herberekening
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.db.idempotency import request_session
+from wijkwerk.fouten import BestaatAl
+from wijkwerk.messaging.archief import Geschiedenis, GeschiedenisOnvolledig
 
 _CHEQUES = ("ChequeGevalideerd", "ChequeValidatieTeruggedraaid")
 
@@ -49,7 +49,8 @@ async def vertrouwde_afsluiting(uow: Callable[[], ChequesUnitOfWork]) -> dict[st
             f"The close chain does not verify from {eerste} on (GET /v1/periodes/verificatie): its closing "
             "balances cannot be trusted; only a full recompute (vanaf=begin) is allowed.",
             rule="afsluitingen-niet-geverifieerd", eerste_afwijkende_periode=eerste)
-    return uitslag["afsluitingen"][-1]
+    laatste: dict[str, Any] = uitslag["afsluitingen"][-1]
+    return laatste
 
 
 async def vouw_vanaf(

@@ -46,12 +46,23 @@ from typing import Any, NamedTuple
 import msgspec
 from pydantic import BaseModel, ValidationError
 
-from cheques.domain.grootboek import CHEQUEGELDEN, REISFONDS, UITBETALING, UITGEVER, VERZEKERING, Transactie
-from cheques.domain.grootboek import cheque_transactie, inschrijving_transactie
-from cheques.domain.grootboek import organisator as organisator_rekening
 from cheques.domain.afsluiting import van_dag, volgende
+from cheques.domain.grootboek import (
+    CHEQUEGELDEN,
+    REISFONDS,
+    UITBETALING,
+    UITGEVER,
+    VERZEKERING,
+    Transactie,
+    cheque_transactie,
+    inschrijving_transactie,
+)
+from cheques.domain.grootboek import organisator as organisator_rekening
 from cheques.domain.tarieven import Tarieven
 from cheques.domain.verdeling import Verdeling, verdeel
+from cheques.service_layer.herberekening_overdracht import OverdrachtFold
+from cheques.service_layer.herberekening_uitbetalingen import UitbetalingenFold
+from cheques.service_layer.herberekening_vervallen import VervalFold
 from wijkwerk.events import Envelope, Event, UnknownEvent, registry
 from wijkwerk.events.cheques import (
     ChequeGevalideerd,
@@ -61,9 +72,6 @@ from wijkwerk.events.cheques import (
     UitbetalingTeruggeboekt,
     UitbetalingUitgevoerd,
 )
-from cheques.service_layer.herberekening_overdracht import OverdrachtFold
-from cheques.service_layer.herberekening_uitbetalingen import UitbetalingenFold
-from cheques.service_layer.herberekening_vervallen import VervalFold
 from wijkwerk.events.prestaties import InschrijvingsrechtBetaald, PrestatieGeregistreerd
 from wijkwerk.fouten import DomainError
 
@@ -111,16 +119,16 @@ class Herberekening(VervalFold, UitbetalingenFold, OverdrachtFold):
     def verwerk_bericht(self, waarde: bytes | None) -> None:
         """One replayed message as it is on the topic."""
         try:
-            envelop = _ENVELOP.decode(waarde)
+            envelop: Any = _ENVELOP.decode(waarde or b"")
         except (msgspec.DecodeError, TypeError):
             envelop = None
-        if envelop is not None and (snel := _SNEL.get(envelop.event_type)) is not None:
-            if envelop.schema_version == snel.model.schema_version:
-                try:
-                    snel.verwerk(self, envelop.event_id, envelop.event_type, snel.lezer.decode(envelop.payload))
-                    return
-                except (msgspec.DecodeError, _Ongeldig):
-                    pass
+        if (envelop is not None and (snel := _SNEL.get(envelop.event_type)) is not None
+                and envelop.schema_version == snel.model.schema_version):
+            try:
+                snel.verwerk(self, envelop.event_id, envelop.event_type, snel.lezer.decode(envelop.payload))
+                return
+            except (msgspec.DecodeError, _Ongeldig):
+                pass
         self._verwerk_model(waarde)
 
     def _verwerk_model(self, waarde: bytes | None) -> None:
@@ -364,7 +372,7 @@ def _struct(model: type[BaseModel], naam: str, **vast: Any) -> type[msgspec.Stru
 # Every envelope field is required: one missing means another writer, the models judge it.
 # Except the actor (issue #18): events written before it, or by the platform itself, have none;
 # and the traceparent, which only events emitted while tracing was on carry.
-_ENVELOP = msgspec.json.Decoder(
+_ENVELOP: msgspec.json.Decoder[Any] = msgspec.json.Decoder(
     _struct(Envelope, "EnvelopOpDeDraad", **{
         n: msgspec.Raw if n == "payload" else _draad(f.annotation)
         for n, f in Envelope.model_fields.items() if n not in ("actor", "traceparent")
@@ -375,7 +383,7 @@ _ENVELOP = msgspec.json.Decoder(
 class _Snel(NamedTuple):
     model: type[Event]
     struct: type[msgspec.Struct]
-    lezer: msgspec.json.Decoder
+    lezer: msgspec.json.Decoder[Any]
     verwerk: Callable[[Herberekening, str, str, Any], None]
 
 

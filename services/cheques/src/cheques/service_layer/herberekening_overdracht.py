@@ -10,9 +10,10 @@ booked, the closes — is taken from the closed months' ledger rows
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import TYPE_CHECKING
 
-from cheques.domain.grootboek import inschrijving_transactie
+from cheques.domain.grootboek import Transactie, inschrijving_transactie
 
 if TYPE_CHECKING:
     from cheques.adapters.overdracht import Overdracht
@@ -20,6 +21,16 @@ if TYPE_CHECKING:
 
 class OverdrachtFold:
     """Mixin: sets the fold's carried fields (see :class:`Herberekening`)."""
+
+    if TYPE_CHECKING:
+        _verdiend: dict[str, dict[date, int]]
+        _betaald: dict[str, int]
+        _uitbetaald: dict[tuple[str, str], int]
+        _actief: set[tuple[str, str]]
+        _reis: dict[tuple[str, str], int]
+        _dag_cheques: dict[tuple[str, str], int]
+        _inschrijvingen: dict[str, Transactie]
+        _afgesloten: dict[date, str]
 
     def neem_over(self, o: Overdracht) -> None:
         self._verdiend = {w: dict(per_maand) for w, per_maand in o.verdiend.items()}

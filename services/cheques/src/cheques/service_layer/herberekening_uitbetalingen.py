@@ -9,7 +9,10 @@ worker's money then counts as earned again in that month, so the next run pays i
 
 from __future__ import annotations
 
-from cheques.domain.grootboek import storno_transactie, uitbetaling_transactie
+from datetime import date
+from typing import TYPE_CHECKING
+
+from cheques.domain.grootboek import Transactie, storno_transactie, uitbetaling_transactie
 from cheques.domain.uitbetaling import Periode, te_betalen
 from wijkwerk.events.cheques import UitbetalingTeruggeboekt, UitbetalingUitgevoerd
 
@@ -17,6 +20,15 @@ from wijkwerk.events.cheques import UitbetalingTeruggeboekt, UitbetalingUitgevoe
 class UitbetalingenFold:
     """Mixin: uses the fold's ``_betaald``, ``_uitbetaald``, ``_verschoven``, ``_fouten``,
     ``verdiend`` and ``_boek``."""
+
+    if TYPE_CHECKING:
+        _betaald: dict[str, int]
+        _uitbetaald: dict[tuple[str, str], int]
+        _verschoven: list[tuple[date, date, str]]
+        _fouten: list[str]
+
+        def verdiend(self, wijkwerker_id: object, tot: date = ...) -> int: ...
+        def _boek(self, transactie: Transactie) -> None: ...
 
     def _uitbetaling(self, e: UitbetalingUitgevoerd, wat: str) -> None:
         periode = Periode.parse(e.periode)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 from cheques.domain.tarieven import Soort, Tarieven
 from cheques.service_layer import commands
 from cheques.service_layer.uow import ChequesUnitOfWork
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 
 
 async def alle(uow: ChequesUnitOfWork) -> Tarieven:

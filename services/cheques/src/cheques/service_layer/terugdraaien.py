@@ -25,15 +25,13 @@ from collections.abc import Callable
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from cheques.adapters.terugdraaiingen import Opdracht, OpdrachtRepository
+from cheques.adapters.terugdraaiingen import Opdracht
 from cheques.domain.cheque import Cheque, Prestatie, overtollige
 from cheques.domain.grootboek import cheque_sleutel, maand, reis_sleutel, storno_transactie, verdeling_van
 from cheques.service_layer.uow import ChequesUnitOfWork
 from cheques.service_layer.vervallen import boek_verval
 from wijkwerk.actor import zet_actor
-from wijkwerk.events import Actor, Envelope
+from wijkwerk.events import Actor
 from wijkwerk.events.cheques import ChequeValidatieTeruggedraaid
 from wijkwerk.events.prestaties import PrestatieGeannuleerd, PrestatieGecorrigeerd
 
@@ -45,14 +43,16 @@ class OntbrekendeBoeking(RuntimeError):
     """A validated cheque without its ledger transaction: nothing to mirror."""
 
 
-async def noteer(session: AsyncSession, event: PrestatieGecorrigeerd | PrestatieGeannuleerd, envelope: Envelope) -> None:
+async def noteer(event: PrestatieGecorrigeerd | PrestatieGeannuleerd, uow: ChequesUnitOfWork) -> None:
     """Every correction and cancellation becomes an order; whether anything is reversed is
     decided under the worker's lock, after any validation that raced with it."""
+    envelope = uow.envelope
+    assert envelope is not None  # a consumed event's unit of work
     if isinstance(event, PrestatieGeannuleerd):
         reden, datum = "geannuleerd", event.geannuleerd_op
     else:
         reden, datum = "gecorrigeerd", event.gecorrigeerd_op
-    await OpdrachtRepository(session).add(Opdracht(
+    await uow.opdrachten.add(Opdracht(
         id=envelope.event_id, prestatie_id=event.prestatie_id, wijkwerker_id=event.wijkwerker_id,
         datum=datum or envelope.occurred_at.astimezone(BRUSSEL).date(), reden=reden,
         actor=envelope.actor.model_dump() if envelope.actor else None,

@@ -77,9 +77,16 @@ async def voer_uit(
                 )
             )
         await uow.commit()
-        return await uow.rondes.get(str(periode))
+        return await opgeslagen_ronde(uow, str(periode))
 
 
 async def lees(periode: Periode, uow: ChequesUnitOfWork) -> Ronde | None:
     async with uow:
         return await uow.rondes.get(str(periode))
+
+
+async def opgeslagen_ronde(uow: ChequesUnitOfWork, periode: str) -> Ronde:
+    """The run just written (inside the same unit of work): it is there."""
+    ronde = await uow.rondes.get(periode)
+    assert ronde is not None, periode
+    return ronde

@@ -15,12 +15,13 @@ from cheques.adapters.sepa import Opdrachtgever, Overschrijving, schrijf_pain001
 from cheques.adapters.toeleiding import BankgegevensBron
 from cheques.adapters.uitbetalingen import Ronde, Uitbetaling
 from cheques.domain import levenscyclus as lc
-from wijkwerk.fouten import BestaatAl, NietGevonden, OngeldigeInvoer
 from cheques.domain.grootboek import storno_transactie
 from cheques.domain.levenscyclus import Overschrijvingsstatus, Rondestatus
 from cheques.domain.uitbetaling import Periode
+from cheques.service_layer.uitbetalingen import opgeslagen_ronde
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.events.cheques import UitbetalingTeruggeboekt
+from wijkwerk.fouten import BestaatAl, NietGevonden, OngeldigeInvoer
 
 _BERICHT_PREFIX = "WIJKWERK-UITBETALING-"
 
@@ -40,7 +41,7 @@ async def keur_goed(periode: Periode, uow: ChequesUnitOfWork, door: str) -> Rond
         await uow.rondes.zet_status(ronde.periode, status)
         await uow.rondes.stap(ronde.periode, str(status), door)
         await uow.commit()
-        return await uow.rondes.get(ronde.periode)
+        return await opgeslagen_ronde(uow, ronde.periode)
 
 
 async def verzend(periode: Periode, uow: ChequesUnitOfWork, door: str) -> Ronde:
@@ -51,7 +52,7 @@ async def verzend(periode: Periode, uow: ChequesUnitOfWork, door: str) -> Ronde:
         await uow.rondes.zet_status(ronde.periode, status)
         await uow.rondes.stap(ronde.periode, str(status), door)
         await uow.commit()
-        return await uow.rondes.get(ronde.periode)
+        return await opgeslagen_ronde(uow, ronde.periode)
 
 
 async def sepa_bestand(
@@ -122,7 +123,7 @@ async def importeer_statusrapport(inhoud: bytes, uow: ChequesUnitOfWork, door: s
             "geweigerd": sum(w.status == Overschrijvingsstatus.GEWEIGERD for w in wijzigingen),
             "betaald": sum(w.status == Overschrijvingsstatus.BETAALD for w in wijzigingen)})
         await uow.commit()
-        return await uow.rondes.get(periode)
+        return await opgeslagen_ronde(uow, periode)
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ async def importeer_debetmelding(inhoud: bytes, uow: ChequesUnitOfWork, door: st
     ids = [t.end_to_end_id for t in melding.terugstortingen]
     async with uow:
         bekend = await uow.rondes.per_end_to_end_id(ids)
-        periodes = sorted({u.periode for u in bekend.values()})
+        periodes = sorted({u.periode for u in bekend.values() if u.periode is not None})  # a paid transfer has one
         for periode in periodes:
             await uow.rondes.vergrendel(periode)
         if await uow.rondes.bericht_verwerkt("terugstorting", melding.bericht_id):
@@ -149,6 +150,7 @@ async def importeer_debetmelding(inhoud: bytes, uow: ChequesUnitOfWork, door: st
         for t in sorted((t for t in melding.terugstortingen if t.end_to_end_id in bekend),
                         key=lambda t: bekend[t.end_to_end_id].wijkwerker_id):
             u = bekend[t.end_to_end_id]
+            assert u.periode is not None
             if t.bedrag_cent != u.bedrag_cent:
                 raise OngeldigeInvoer(f"{t.end_to_end_id}: returned {t.bedrag_cent} cents, paid {u.bedrag_cent}.",
                                       rule="terugstorting-bedrag-wijkt-af")

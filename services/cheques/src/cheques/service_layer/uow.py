@@ -2,9 +2,9 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cheques.adapters.erkenningen import ErkenningReferentie
 from cheques.adapters.afsluitingen import AfsluitingRepository
 from cheques.adapters.cheques import BestellingRepository, ChequeRepository, WebhookInbox
+from cheques.adapters.erkenningen import ErkenningReferentie
 from cheques.adapters.grootboek import GrootboekRepository
 from cheques.adapters.referentie import PrestatieReferentie, TariefReferentie, VerdeeltariefRepository
 from cheques.adapters.terugbetalingen import AanvraagRepository

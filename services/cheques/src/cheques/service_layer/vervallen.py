@@ -23,8 +23,13 @@ from collections.abc import Callable
 from datetime import date
 
 from cheques.domain.cheque import Cheque
-from cheques.domain.grootboek import maand, storno_transactie, terugbetaling_transactie
-from cheques.domain.grootboek import verval_sleutel, verval_transactie
+from cheques.domain.grootboek import (
+    maand,
+    storno_transactie,
+    terugbetaling_transactie,
+    verval_sleutel,
+    verval_transactie,
+)
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.events.cheques import ChequeTerugbetaald, ChequeVervallen, ChequeVervallingHerroepen
 

@@ -4,11 +4,12 @@ delivery leaves nothing behind (the issuer may deliver it again later)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from cheques.domain.cheque import Bestelling, Cheque, Prestatie, Status, geldig_tot
-from wijkwerk.fouten import BestaatAl, NogOnbekend, OngeldigeInvoer
 from cheques.domain.grootboek import cheque_transactie, maand, reis_transactie
 from cheques.domain.tarieven import Soort
 from cheques.domain.verdeling import Verdeling, verdeel
@@ -22,7 +23,7 @@ from wijkwerk.events.cheques import (
     ChequesUitgegeven,
     VerplaatsingsvergoedingToegekend,
 )
-
+from wijkwerk.fouten import BestaatAl, NogOnbekend, OngeldigeInvoer
 
 Validatie = commands.ValideerCheque | commands.ValideerCheques
 
@@ -32,6 +33,7 @@ async def verwerk(levering: commands.Levering, cmd: object, uow: ChequesUnitOfWo
     async with uow:
         if isinstance(cmd, commands.ValideerCheque | commands.ValideerCheques):
             cmd = await _met_prestatie_id(uow, cmd)
+            assert cmd.prestatie_id is not None
             prestatie = await uow.prestaties.get(cmd.prestatie_id)
             if prestatie is not None:  # before any write: see GrootboekRepository.vergrendel_wijkwerker
                 await uow.grootboek.vergrendel_wijkwerker(prestatie.wijkwerker_id)
@@ -144,6 +146,7 @@ async def valideer_cheque(cmd: commands.ValideerCheque, uow: ChequesUnitOfWork, 
     # The cheque's own refusals first (used, refunded): they hold whatever the prestatie.
     # Expiry is judged on the prestatie's date (A-21), so it waits for the prestatie.
     cheque.moet_beschikbaar_zijn()
+    assert cmd.prestatie_id is not None  # verwerk() resolved a prestatie_referentie
     prestatie = await uow.prestaties.get(cmd.prestatie_id)
     if prestatie is None:
         # Its PrestatieGeregistreerd may still be on its way: the issuer delivers again later.
@@ -214,7 +217,7 @@ async def laat_cheque_vervallen(cmd: commands.LaatChequeVervallen, uow: ChequesU
         await boek_verval(uow, cheque)
 
 
-HANDLERS = {
+HANDLERS: dict[type[Any], Callable[..., Awaitable[None]]] = {
     commands.RegistreerBestelling: registreer_bestelling,
     commands.GeefChequesUit: geef_cheques_uit,
     commands.ValideerCheque: valideer_cheque,

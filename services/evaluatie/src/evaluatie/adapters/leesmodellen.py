@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from evaluatie.adapters.tables import rm_dossiers, rm_organisatoren, rm_toeleidingen
 
-
 # A-09 on :dag with only facts dated by then: the dossier's latest trajectory among those
 # started by :dag or whose referral was received by :dag (a re-referral waiting to start
 # makes the dossier voorlopig again, as toeleiding's dossier_status does). It runs on :dag

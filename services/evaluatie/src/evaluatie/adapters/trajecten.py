@@ -30,6 +30,15 @@ class TrajectRepository:
     async def wijzig(self, traject_id: uuid.UUID, **values) -> None:
         await self.session.execute(update(rm_trajecten).where(rm_trajecten.c.traject_id == traject_id).values(**values))
 
+    async def verleng(self, traject_id: uuid.UUID, gepland_einde: date | None) -> None:
+        """A new planned end; when it moved, the actual end (with its reason and follow-up)
+        is cleared in the same statement: toeleiding reopened the trajectory."""
+        verschoven = rm_trajecten.c.gepland_einde.is_distinct_from(gepland_einde)
+        await self.wijzig(
+            traject_id, gepland_einde=gepland_einde,
+            **{k: case((verschoven, None), else_=rm_trajecten.c[k]) for k in ("werkelijk_einde", "einde_reden", "vervolg")},
+        )
+
     async def get(self, traject_id: uuid.UUID):
         return (await self.session.execute(select(rm_trajecten).where(rm_trajecten.c.traject_id == traject_id))).one_or_none()
 

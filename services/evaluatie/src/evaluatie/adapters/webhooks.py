@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import Uuid, bindparam, text
+from sqlalchemy import CursorResult, Uuid, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY, TEXT
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -86,7 +87,7 @@ class Abonnementen:
                  "ON CONFLICT (abonnement_id, event_id) DO NOTHING"),
             {"event_id": event_id, "type": type_, "body": body, "org": organisator_id},
         )
-        return result.rowcount
+        return cast(CursorResult[Any], result).rowcount
 
     async def leveringen(self, abonnement_id: uuid.UUID, status: str | None, limit: int, offset: int) -> list:
         rows = await self.session.execute(

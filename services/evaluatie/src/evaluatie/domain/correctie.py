@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from evaluatie.domain.evaluatie import TrajectVenster, Uitkomst, controleer_evaluatie
-from wijkwerk.fouten import OngeldigeInvoer
 from evaluatie.domain.uitstroom import controleer_meting
+from wijkwerk.fouten import OngeldigeInvoer
 
-# V-2: the outcomes after which toeleiding ends the trajectory (toeleiding.reacties).
+# V-2: the outcomes after which toeleiding ends the trajectory (toeleiding.service_layer.consumenten.evaluaties).
 BEEINDIGEND = frozenset({Uitkomst.UITSTROOM_WERK, Uitkomst.ANDER_TRAJECT, Uitkomst.STOPT})
 
 
@@ -22,12 +23,12 @@ class EvaluatieStand:
     opmerkingen: str | None
     evaluator_organisatie: str | None
 
-    def waarden(self) -> dict:
+    def waarden(self) -> dict[str, Any]:
         return {"datum": self.datum.isoformat(), "uitkomst": self.uitkomst.value, "vervolg": self.vervolg,
                 "opmerkingen": self.opmerkingen, "evaluator_organisatie": self.evaluator_organisatie}
 
     @classmethod
-    def uit(cls, waarden: dict) -> EvaluatieStand:
+    def uit(cls, waarden: dict[str, Any]) -> EvaluatieStand:
         return cls(date.fromisoformat(waarden["datum"]), Uitkomst(waarden["uitkomst"]), waarden["vervolg"],
                    waarden["opmerkingen"], waarden["evaluator_organisatie"])
 
@@ -39,12 +40,12 @@ class MetingStand:
     categorieen: tuple[str, ...]
     subcategorieen: tuple[str, ...]
 
-    def waarden(self) -> dict:
+    def waarden(self) -> dict[str, Any]:
         return {"horizon_maanden": self.horizon_maanden, "gemeten_op": self.gemeten_op.isoformat(),
                 "categorieen": list(self.categorieen), "subcategorieen": list(self.subcategorieen)}
 
     @classmethod
-    def uit(cls, waarden: dict) -> MetingStand:
+    def uit(cls, waarden: dict[str, Any]) -> MetingStand:
         return cls(waarden["horizon_maanden"], date.fromisoformat(waarden["gemeten_op"]),
                    tuple(waarden["categorieen"]), tuple(waarden["subcategorieen"]))
 
@@ -56,7 +57,7 @@ def _niet_voor(gecorrigeerd_op: date, geregistreerd: date) -> None:
         )
 
 
-def corrigeer_evaluatie(oud: EvaluatieStand, venster: TrajectVenster, gecorrigeerd_op: date, **nieuw) -> EvaluatieStand:
+def corrigeer_evaluatie(oud: EvaluatieStand, venster: TrajectVenster, gecorrigeerd_op: date, **nieuw: Any) -> EvaluatieStand:
     """The evaluation after the correction; ``nieuw`` holds only the fields that change."""
     _niet_voor(gecorrigeerd_op, oud.datum)
     stand = replace(oud, **nieuw)
@@ -74,7 +75,7 @@ def corrigeer_evaluatie(oud: EvaluatieStand, venster: TrajectVenster, gecorrigee
     return stand
 
 
-def corrigeer_meting(oud: MetingStand, einde: date | None, gecorrigeerd_op: date, **nieuw) -> MetingStand:
+def corrigeer_meting(oud: MetingStand, einde: date | None, gecorrigeerd_op: date, **nieuw: Any) -> MetingStand:
     _niet_voor(gecorrigeerd_op, oud.gemeten_op)
     stand = replace(oud, **nieuw)
     if stand == oud:

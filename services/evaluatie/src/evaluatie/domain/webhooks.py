@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
-from wijkwerk.fouten import GeenToegang as Verboden, OngeldigeInvoer
+from wijkwerk.fouten import GeenToegang as Verboden
+from wijkwerk.fouten import OngeldigeInvoer
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,6 @@ def controleer_url(url: str, *, productie: bool) -> str:
     return url
 
 
-def payload(type_: str, data: dict) -> dict:
+def payload(type_: str, data: dict[str, Any]) -> dict[str, Any]:
     """The event's fields the catalogue type carries."""
     return {veld: data.get(veld) for veld in CATALOGUS[type_].velden}

@@ -8,8 +8,8 @@ import json
 
 from evaluatie.config import Settings
 from evaluatie.service_layer.herbouw import herbouw
-from wijkwerk.dienstentoken import service_token
 from wijkwerk.db import create_engine, session_factory
+from wijkwerk.dienstentoken import service_token
 from wijkwerk.events import topics
 from wijkwerk.http import tls
 from wijkwerk.messaging.archief import SCOPE, HttpArchief

@@ -12,9 +12,9 @@ from dateutil.relativedelta import relativedelta
 from fastapi import Depends, Query
 from pydantic import BaseModel
 
-from wijkwerk.fouten import OngeldigeInvoer
 from evaluatie.entrypoints.csv import csv_response
-from wijkwerk.auth import Principal, organisation_filter, require
+from wijkwerk.auth import Principal, gegevensscope, require
+from wijkwerk.fouten import OngeldigeInvoer
 from wijkwerk.money import format_euro
 
 CSV = {200: {"content": {"application/json": {}, "text/csv": {"schema": {"type": "string"}}},
@@ -43,10 +43,7 @@ def euro(row: dict) -> dict:
 def scope(principal: Principal, organisator_id: uuid.UUID | None) -> uuid.UUID | None:
     """The organiser a report is limited to: the caller's own for an organiser, none (an
     all-zero id) for referrers and gebruikers, the asked one for central callers."""
-    eigen = organisation_filter(principal)
-    if eigen is None:
-        return organisator_id
-    return uuid.UUID(eigen) if eigen != "-" else uuid.UUID(int=0)
+    return gegevensscope(principal).beperk(organisator_id)
 
 
 def maanden(van: str, tot: str) -> list[tuple[str, date, date]]:

@@ -21,7 +21,6 @@ from evaluatie.adapters.webhooks import Bezorging, TeLeveren
 from wijkwerk import webhooks
 from wijkwerk.observability import WEBHOOK_ATTEMPTS, WEBHOOK_OLDEST_PENDING
 
-
 LEVERINGEN, OUDSTE_WACHTEND = WEBHOOK_ATTEMPTS, WEBHOOK_OLDEST_PENDING
 
 
@@ -57,6 +56,7 @@ async def bezorg(sessions: async_sessionmaker[AsyncSession], beleid: Beleid, *, 
         return 0
     eigen = HttpVerzender.nieuw(beleid.timeout_s, alleen_publiek=beleid.alleen_publiek) if verzender is None else None
     verzend = verzender or eigen
+    assert verzend is not None
     slots = asyncio.Semaphore(beleid.gelijktijdig)
 
     async def een(levering: TeLeveren) -> None:

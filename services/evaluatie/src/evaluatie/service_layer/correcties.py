@@ -11,9 +11,9 @@ from typing import Any
 
 from evaluatie.domain.correctie import EvaluatieStand, MetingStand, corrigeer_evaluatie, corrigeer_meting
 from evaluatie.domain.evaluatie import TrajectVenster, Uitkomst
-from wijkwerk.fouten import NietGevonden
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.events.evaluatie import EvaluatieGecorrigeerd, UitstroommetingGecorrigeerd
+from wijkwerk.fouten import NietGevonden
 
 
 @dataclass(frozen=True)
@@ -26,11 +26,11 @@ class Corrigeer:
     nieuw: dict[str, Any] = field(default_factory=dict)  # only the fields that change
 
 
-def _evaluatie_stand(r) -> EvaluatieStand:
+def _evaluatie_stand(r: Any) -> EvaluatieStand:
     return EvaluatieStand(r.datum, Uitkomst(r.uitkomst), r.vervolg, r.opmerkingen, r.evaluator_organisatie)
 
 
-def _meting_stand(r) -> MetingStand:
+def _meting_stand(r: Any) -> MetingStand:
     return MetingStand(r.horizon_maanden, r.gemeten_op, tuple(r.categorieen), tuple(r.subcategorieen))
 
 
@@ -42,10 +42,11 @@ async def corrigeer(cmd: Corrigeer, uow: EvaluatieUnitOfWork) -> uuid.UUID:
         traject = await uow.trajecten.get(rij.traject_id)
         assert traject is not None
         if cmd.soort == "evaluatie":
-            oud = _evaluatie_stand(rij)
+            oud_e = _evaluatie_stand(rij)
             venster = TrajectVenster(traject.start, traject.werkelijk_einde or traject.gepland_einde)
-            stand: EvaluatieStand | MetingStand = corrigeer_evaluatie(oud, venster, cmd.gecorrigeerd_op, **cmd.nieuw)
-            geregistreerd = oud.datum
+            stand: EvaluatieStand | MetingStand = corrigeer_evaluatie(oud_e, venster, cmd.gecorrigeerd_op, **cmd.nieuw)
+            oud: EvaluatieStand | MetingStand = oud_e
+            geregistreerd = oud_e.datum
         else:
             oud_m = _meting_stand(rij)
             stand = corrigeer_meting(oud_m, traject.werkelijk_einde or traject.gepland_einde, cmd.gecorrigeerd_op, **cmd.nieuw)

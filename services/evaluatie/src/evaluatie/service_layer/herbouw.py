@@ -25,13 +25,15 @@ import logging
 import time
 import uuid
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import orjson
 from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from evaluatie.service_layer.projecties import HANDLERS
+from evaluatie.service_layer.consumenten.rapportering import HANDLERS
+from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.events import Envelope, UnknownEvent, registry
 from wijkwerk.messaging.archief import ArchiefBron, Geschiedenis
 from wijkwerk.settings import KafkaSettings
@@ -59,7 +61,7 @@ async def herbouw(
     archieven: Mapping[str, ArchiefBron],
     topics: Sequence[str],
     batch_size: int = 5000,
-) -> dict:
+) -> dict[str, Any]:
     started = time.perf_counter()
     schema = await _bouwplaats(sessions)
     geschiedenis = Geschiedenis(kafka, archieven)
@@ -133,6 +135,6 @@ async def _pas_toe(sessions: async_sessionmaker[AsyncSession], schema: str, batc
                 event = registry.decode(envelope)
             except (UnknownEvent, ValidationError):
                 continue
-            await HANDLERS[type(event)](session, event, envelope)
+            await HANDLERS[type(event)](event, EvaluatieUnitOfWork.joined(session, envelope=envelope))
             applied += 1
     return applied

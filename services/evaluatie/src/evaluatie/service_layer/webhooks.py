@@ -1,21 +1,17 @@
-"""Outbound webhooks: subscriptions (commands) and the fan-out of consumed events into
-deliveries, in the consumer's inbox transaction (ADR 0018)."""
+"""Outbound webhooks: the subscription commands (ADR 0018). The fan-out of consumed events
+into deliveries is the webhooks consumer's (``service_layer.consumenten.webhooks``)."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-import orjson
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from evaluatie.adapters.webhooks import Abonnementen
 from evaluatie.domain import webhooks as domein
-from wijkwerk.fouten import NietGevonden
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk import webhooks
-from wijkwerk.events import Envelope, Event, registry
+from wijkwerk.fouten import NietGevonden
 
 
 @dataclass(frozen=True)
@@ -39,7 +35,7 @@ async def neem_abonnement(cmd: NeemAbonnement, uow: EvaluatieUnitOfWork, *, prod
     return id, geheim
 
 
-async def _eigen(uow: EvaluatieUnitOfWork, id: uuid.UUID, eigenaar: domein.Eigenaar):
+async def _eigen(uow: EvaluatieUnitOfWork, id: uuid.UUID, eigenaar: domein.Eigenaar) -> Any:
     abonnement = await uow.abonnementen.get(id, eigenaar)
     if abonnement is None:  # someone else's answers alike: nothing tells it exists
         raise NietGevonden("No such subscription.", rule="abonnement-onbekend")
@@ -65,7 +61,7 @@ async def roteer(id: uuid.UUID, eigenaar: domein.Eigenaar, uow: EvaluatieUnitOfW
 
 
 async def leveringen(id: uuid.UUID, eigenaar: domein.Eigenaar, uow: EvaluatieUnitOfWork, status: str | None,
-                     limit: int, offset: int) -> list[tuple[object, list]]:
+                     limit: int, offset: int) -> list[tuple[Any, list[Any]]]:
     async with uow:
         await _eigen(uow, id, eigenaar)
         rijen = await uow.abonnementen.leveringen(id, status, limit, offset)
@@ -73,7 +69,8 @@ async def leveringen(id: uuid.UUID, eigenaar: domein.Eigenaar, uow: EvaluatieUni
     return [(r, pogingen.get(r.id, [])) for r in rijen]
 
 
-async def opnieuw(id: uuid.UUID, levering_id: uuid.UUID, eigenaar: domein.Eigenaar, uow: EvaluatieUnitOfWork):
+async def opnieuw(id: uuid.UUID, levering_id: uuid.UUID, eigenaar: domein.Eigenaar, uow: EvaluatieUnitOfWork
+                  ) -> Any:
     async with uow:
         await _eigen(uow, id, eigenaar)
         levering = await uow.abonnementen.opnieuw(id, levering_id)
@@ -81,29 +78,3 @@ async def opnieuw(id: uuid.UUID, levering_id: uuid.UUID, eigenaar: domein.Eigena
             raise NietGevonden("No such delivery of this subscription.", rule="levering-onbekend")
         await uow.commit()
     return levering
-
-
-def body(type_: str, data: dict, occurred_at: datetime) -> bytes:
-    """What a subscriber receives: the Standard Webhooks payload shape (type, timestamp,
-    data), with the catalogue's fields only."""
-    return orjson.dumps({"type": type_, "timestamp": occurred_at.isoformat(), "data": domein.payload(type_, data)})
-
-
-async def maak_leveringen(abonnementen: Abonnementen, event_type: str, data: dict, event_id: uuid.UUID,
-                          occurred_at: datetime) -> int:
-    """The deliveries one consumed event gives, from plain values (the consumer hands them)."""
-    type_ = domein.PER_EVENT[event_type]
-    organisator = data.get("organisator_id")
-    return await abonnementen.maak_leveringen(
-        type_, uuid.UUID(str(organisator)) if organisator else None, event_id, body(type_, data, occurred_at)
-    )
-
-
-async def event_naar_leveringen(session: AsyncSession, event: Event, envelope: Envelope) -> None:
-    """Consumer handler (today's shape): thin, delegates to :func:`maak_leveringen`."""
-    await maak_leveringen(Abonnementen(session), type(event).__name__, event.model_dump(mode="json"),
-                          envelope.event_id, envelope.occurred_at)
-
-
-# the platform events the catalogue names, each fanned out by the same thin handler
-HANDLERS = {registry.model_for(soort.event): event_naar_leveringen for soort in domein.CATALOGUS.values()}

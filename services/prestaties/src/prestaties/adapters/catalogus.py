@@ -12,7 +12,6 @@ from prestaties.domain.activiteit import Activiteit, ActiviteitCategorie, Afwijk
 from prestaties.domain.gebruiker import GebruikerCategorie
 from prestaties.domain.koppeling import Koppeling
 
-
 # An activity with its matrix row and its deviations (by start of validity), in one statement.
 TOELATINGEN = als_lijsten(
     toelatingen, toelatingen.c.activiteit_id, activiteiten.c.id, "toelating", toelatingen.c.gebruiker_categorie

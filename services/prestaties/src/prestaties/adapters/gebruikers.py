@@ -19,7 +19,6 @@ from prestaties.adapters.tables import (
 from prestaties.domain.contact import Contact, ContactReden, ContactRol, Kanaal
 from prestaties.domain.gebruiker import Erkenning, Gebruiker, GebruikerCategorie, Geldigheid, Geslacht
 
-
 _GEBRUIKER = select(gebruikers).where(gebruikers.c.id == bindparam("id"))
 # An erkenning with its validity periods (by start), in one statement.
 PERIODEN = als_lijsten(

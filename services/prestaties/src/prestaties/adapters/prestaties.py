@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import calendar
 import uuid
 from dataclasses import dataclass
@@ -194,7 +195,7 @@ class PrestatieRepository:
         await self.session.execute(
             update(prestaties).where(prestaties.c.id == p.id).values(herinnerd_tot=p.herinnerd_tot))
 
-    async def met_termijn_voor(self, vandaag: date, limiet: int) -> list[Prestatie]:
+    async def met_termijn_voor(self, vandaag: date, limiet: int) -> builtins.list[Prestatie]:
         """Prestaties whose reminder or confirmation by silence may be due on ``vandaag``,
         locked, skipping those another run holds (the domain decides)."""
         query = (
@@ -206,7 +207,8 @@ class PrestatieRepository:
         )
         return [self._from_row(r) for r in await self.session.execute(query)]
 
-    async def open_of_betwist(self, f: Filter, status: PrestatieStatus, *, limit: int, offset: int) -> list[Prestatie]:
+    async def open_of_betwist(self, f: Filter, status: PrestatieStatus, *, limit: int, offset: int
+                              ) -> builtins.list[Prestatie]:
         query = select(prestaties).where(prestaties.c.status == status.value)
         for kolom in ("wijkwerker_id", "gebruiker_id", "organisator_id"):
             if (waarde := getattr(f, kolom)) is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import bindparam, delete, insert, select, true, update
+from sqlalchemy import bindparam, case, delete, insert, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -107,6 +107,17 @@ class VensterRepository:
         """Update the known window; False when the trajectory is not known here."""
         result = await self.session.execute(
             update(trajecten_ref).where(trajecten_ref.c.id == traject_id).values(**waarden)
+        )
+        return result.rowcount > 0
+
+    async def wijzig_gepland_einde(self, traject_id: uuid.UUID, gepland_einde: date | None) -> bool:
+        """A new planned end; when it moved, an actual end (the housekeeping job's, at the
+        old planned end) no longer holds. False when the trajectory is not known here."""
+        werkelijk = case((trajecten_ref.c.gepland_einde.is_distinct_from(gepland_einde), None),
+                         else_=trajecten_ref.c.werkelijk_einde)
+        result = await self.session.execute(
+            update(trajecten_ref).where(trajecten_ref.c.id == traject_id)
+            .values(gepland_einde=gepland_einde, werkelijk_einde=werkelijk)
         )
         return result.rowcount > 0
 

@@ -49,7 +49,7 @@ def als_lijsten(tabel: Table, sleutel: Column, ouder: Column, naam: str, *volgor
     )
 
 
-def uit_lijsten(row: Row, naam: str, *kolommen: str) -> Iterator[tuple[Any, ...]]:
+def uit_lijsten(row: Row[Any] | Any, naam: str, *kolommen: str) -> Iterator[tuple[Any, ...]]:
     """The child rows :func:`als_lijsten` packed into ``row``, as tuples of ``kolommen``."""
     return zip(*(getattr(row, f"{naam}_{k}") or () for k in kolommen), strict=True)
 

@@ -8,8 +8,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from wijkwerk.fouten import OngeldigeInvoer
 from prestaties.domain.gebruiker import Gebruiker, GebruikerCategorie
+from wijkwerk.fouten import OngeldigeInvoer
 
 
 class ActiviteitCategorie(enum.StrEnum):

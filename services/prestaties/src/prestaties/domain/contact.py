@@ -7,6 +7,7 @@ import enum
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from wijkwerk.fouten import OngeldigeInvoer
 
@@ -45,7 +46,7 @@ class Contact:
     notitie: str | None = None
 
     @classmethod
-    def registreer(cls, *, vandaag: date, **velden) -> Contact:
+    def registreer(cls, *, vandaag: date, **velden: Any) -> Contact:
         contact = cls(id=uuid.uuid4(), **velden)
         if contact.datum > vandaag:
             raise OngeldigeInvoer("A contact is recorded after it took place.", rule="datum-in-de-toekomst")

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 from prestaties.domain.tarieven import Inschrijvingsrecht, geldig_op
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 
 
 class GebruikerCategorie(enum.StrEnum):

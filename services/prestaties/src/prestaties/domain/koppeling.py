@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from prestaties.domain.activiteit import Activiteit
-from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 from prestaties.domain.gebruiker import Erkenning, Gebruiker
+from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 
 
 @dataclass

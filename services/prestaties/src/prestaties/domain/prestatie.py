@@ -11,7 +11,6 @@ from datetime import date, time
 
 from prestaties.domain.activiteit import Activiteit
 from prestaties.domain.bevestiging import Termijn, Uitkomst
-from wijkwerk.fouten import BestaatAl, Conflict, OngeldigeInvoer
 from prestaties.domain.gebruiker import Erkenning, Gebruiker
 from prestaties.domain.koppeling import Koppeling
 from prestaties.domain.tarieven import VerplaatsingsRegel, geldig_op
@@ -25,6 +24,7 @@ from prestaties.domain.uren import (
     controleer_maandplafond,
     controleer_plafonds,
 )
+from wijkwerk.fouten import BestaatAl, Conflict, OngeldigeInvoer
 
 
 class Partij(enum.StrEnum):

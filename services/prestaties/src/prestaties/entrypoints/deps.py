@@ -6,6 +6,7 @@ from fastapi import Depends, Request
 from prestaties.config import Settings
 from prestaties.service_layer.prestaties import Regels
 from prestaties.service_layer.uow import PrestatiesUnitOfWork
+from wijkwerk.http.sessie import Leessessie
 
 # The dependencies are ``async def`` though they never wait: FastAPI runs a plain ``def``
 # dependency on a worker thread, a thread hop per dependency per request.
@@ -17,7 +18,8 @@ async def get_uow(request: Request) -> PrestatiesUnitOfWork:
 
 
 async def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 async def get_regels(request: Request) -> Regels:
@@ -33,3 +35,5 @@ async def vandaag() -> date:
 Uow = Annotated[PrestatiesUnitOfWork, Depends(get_uow)]
 Instellingen = Annotated[Settings, Depends(get_settings)]
 Vandaag = Annotated[date, Depends(vandaag)]
+
+__all__ = ["Instellingen", "Leessessie", "Uow", "Vandaag", "get_regels", "get_settings", "get_uow"]

@@ -7,7 +7,6 @@ import uuid
 from sqlalchemy.exc import IntegrityError
 
 from prestaties.domain.activiteit import Activiteit
-from wijkwerk.fouten import BestaatAl, NietGevonden, NogOnbekend
 from prestaties.domain.koppeling import Koppeling
 from prestaties.service_layer import commands
 from prestaties.service_layer.gebruikers import gebruiker_bij
@@ -19,6 +18,7 @@ from wijkwerk.events.prestaties import (
     KoppelingGemaakt,
     ToegelatenCategorieenGewijzigd,
 )
+from wijkwerk.fouten import BestaatAl, NietGevonden, NogOnbekend
 
 
 def _categorieen(activiteit: Activiteit) -> tuple[str, ...]:

@@ -8,7 +8,6 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 
 from prestaties.domain.contact import Contact
-from wijkwerk.fouten import BestaatAl, NietGevonden, NogOnbekend
 from prestaties.domain.gebruiker import Erkenning, ErkenningRegels, Gebruiker, Geldigheid
 from prestaties.service_layer import commands
 from prestaties.service_layer.uow import PrestatiesUnitOfWork
@@ -21,6 +20,7 @@ from wijkwerk.events.prestaties import (
     GebruikerGeregistreerd,
     InschrijvingsrechtBetaald,
 )
+from wijkwerk.fouten import BestaatAl, NietGevonden, NogOnbekend
 
 
 async def _gebruiker(uow: PrestatiesUnitOfWork, gebruiker_id: uuid.UUID) -> Gebruiker:

@@ -9,8 +9,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from wijkwerk.fouten import NietGevonden
 from prestaties.domain.bevestiging import TermijnRegel, open_termijn
 from prestaties.domain.koppeling import Koppeling
 from prestaties.domain.prestatie import Aanvraag, Context, Partij, Prestatie, PrestatieStatus
@@ -26,6 +26,7 @@ from wijkwerk.events.prestaties import (
     PrestatieGecorrigeerd,
     PrestatieGeregistreerd,
 )
+from wijkwerk.fouten import NietGevonden
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ async def _prestatie(uow: PrestatiesUnitOfWork, prestatie_id: uuid.UUID) -> Pres
     return prestatie
 
 
-def _kern(p: Prestatie, door: Partij) -> dict:
+def _kern(p: Prestatie, door: Partij) -> dict[str, Any]:
     return {
         "prestatie_id": p.id, "wijkwerker_id": p.wijkwerker_id, "gebruiker_id": p.gebruiker_id,
         "organisator_id": p.organisator_id, "koppeling_id": p.koppeling_id, "datum": p.datum, "door": door.value,

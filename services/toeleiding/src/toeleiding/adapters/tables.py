@@ -1,6 +1,6 @@
 """SQLAlchemy Core tables of the toeleiding schema (migrations/ creates them)."""
 
-from sqlalchemy import BigInteger, Boolean, Identity, Column, Date, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Date, ForeignKey, Identity, Integer, MetaData, String, Table, Text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 metadata = MetaData()

@@ -14,8 +14,8 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from toeleiding.domain.wijkwerker import DossierStatus
 from wijkwerk.fouten import OngeldigeInvoer
-from toeleiding.domain.model import DossierStatus
 
 
 class ToeleiderType(enum.StrEnum):
@@ -175,6 +175,7 @@ class Traject:
         belongs to the trajectory."""
         if not self.beeindigd or self.einde_bron is EindeBron.AUTOMATISCH:
             return
+        assert self.werkelijk_einde is not None  # an ended trajectory has its end
         if op is not None and self.einde_bron is EindeBron.EVALUATIE and op <= self.werkelijk_einde:
             return
         raise OngeldigeInvoer("The trajectory has already ended.", rule="traject-beeindigd",
@@ -254,7 +255,7 @@ class Traject:
         evaluation or the job after an end of the same or a higher rank changes nothing
         (returns False)."""
         if self.beeindigd:
-            assert self.einde_bron is not None
+            assert self.einde_bron is not None and self.werkelijk_einde is not None
             if bron is EindeBron.BEEINDIGING and self.einde_bron is EindeBron.BEEINDIGING:
                 raise OngeldigeInvoer("The trajectory has already ended.", rule="traject-beeindigd",
                                       traject_einde=self.werkelijk_einde.isoformat())

@@ -15,8 +15,9 @@ from datetime import date
 from typing import Any
 
 from toeleiding.domain import regels
+from toeleiding.domain.organisator import Organisator
+from toeleiding.domain.wijkwerker import Wijkwerker
 from wijkwerk.fouten import OngeldigeInvoer
-from toeleiding.domain.model import Organisator, Wijkwerker
 
 
 class Gegevens(enum.StrEnum):

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from toeleiding.domain.model import Uitkeringsstatus
+from toeleiding.domain.wijkwerker import Uitkeringsstatus
 
 
 @dataclass(frozen=True)

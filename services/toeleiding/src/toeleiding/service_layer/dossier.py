@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from wijkwerk.fouten import NietGevonden
-from toeleiding.domain.model import Wijkwerker
+from toeleiding.domain.wijkwerker import Wijkwerker
 from toeleiding.domain.wijziging import Adres, Gegevens, Wijziging, wijzigingen
 from toeleiding.service_layer import commands
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
 from wijkwerk.events.toeleiding import WijkwerkerGewijzigd
+from wijkwerk.fouten import NietGevonden
 
 
 def _bij_inschrijving(w: Wijkwerker, gegevens: Gegevens) -> Wijziging:
     """The registration's value, kept as the history's first entry of its kind."""
-    waarde = {
+    per_soort: dict[Gegevens, dict[str, Any]] = {
         Gegevens.IBAN: {"iban": w.iban},
         Gegevens.NAAM: {"voornaam": w.voornaam, "achternaam": w.achternaam},
         Gegevens.ADRES: {"adres_straat": w.adres_straat, "adres_huisnummer": w.adres_huisnummer,
                          "adres_postcode": w.adres_postcode, "domicilie_nis_code": w.domicilie_nis_code},
-    }[gegevens]
-    return Wijziging(uuid.uuid4(), w.id, gegevens, w.ingeschreven_op, waarde, "inschrijving", None)
+    }
+    return Wijziging(uuid.uuid4(), w.id, gegevens, w.ingeschreven_op, per_soort[gegevens], "inschrijving", None)
 
 
 async def wijzig_dossier(cmd: commands.WijzigDossier, uow: ToeleidingUnitOfWork) -> Wijkwerker:
@@ -35,7 +36,7 @@ async def wijzig_dossier(cmd: commands.WijzigDossier, uow: ToeleidingUnitOfWork)
             adres=Adres(*cmd.adres) if cmd.adres else None, reden=cmd.reden, door=cmd.door,
         )
         bestaande = {h.gegevens for h in await uow.wijzigingen.van(w.id)}
-        in_voege: dict = {}
+        in_voege: dict[str, Any] = {}
         for wijziging in nieuwe:
             if wijziging.gegevens not in bestaande:
                 await uow.wijzigingen.add(_bij_inschrijving(w, wijziging.gegevens))

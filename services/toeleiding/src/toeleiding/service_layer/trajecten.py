@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
-from wijkwerk.fouten import BestaatAl, NietGevonden, OngeldigeInvoer
 from toeleiding.domain.traject import DuurRegels, EindeBron, EindeReden, Schorsing, ToeleiderType, Traject
 from toeleiding.service_layer import commands
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
@@ -17,6 +17,7 @@ from wijkwerk.events.toeleiding import (
     TrajectVerlengd,
     UitkeringsstatusGewijzigd,
 )
+from wijkwerk.fouten import BestaatAl, NietGevonden, OngeldigeInvoer
 
 
 async def ontvang_toeleiding(
@@ -79,7 +80,7 @@ async def ontvang_toeleiding(
     return traject
 
 
-async def _traject(uow: ToeleidingUnitOfWork, traject_id) -> Traject:
+async def _traject(uow: ToeleidingUnitOfWork, traject_id: uuid.UUID) -> Traject:
     traject = await uow.trajecten.get(traject_id, for_update=True)
     if traject is None:
         raise NietGevonden("No such trajectory.", rule="traject-onbekend")

@@ -1,7 +1,8 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toeleiding.adapters.repositories import OrganisatorRepository, WijkwerkerRepository
+from toeleiding.adapters.organisatoren import OrganisatorRepository
 from toeleiding.adapters.trajecten import TrajectRepository
+from toeleiding.adapters.wijkwerkers import WijkwerkerRepository
 from toeleiding.adapters.wijzigingen import WijzigingRepository
 from wijkwerk.db import UnitOfWork
 

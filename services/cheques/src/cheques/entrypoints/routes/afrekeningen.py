@@ -1,4 +1,3 @@
-import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -10,7 +9,7 @@ from cheques.entrypoints.schemas.geld import AfrekeningOut, AfrekeningRij
 from cheques.entrypoints.voorbeelden import AFREKENING_CSV
 from cheques.service_layer import afrekeningen
 from cheques.service_layer.uow import ChequesUnitOfWork
-from wijkwerk.auth import Principal, organisation_filter, require
+from wijkwerk.auth import Principal, gegevensscope, require
 from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1/afrekeningen", tags=["afrekeningen"], responses=PROBLEM_RESPONSES)
@@ -29,8 +28,7 @@ async def afrekening(
     format: Annotated[Literal["json", "csv"], Query()] = "json",
 ):
     # An organiser sees only its own row; the parties' rows are for central callers.
-    scope = organisation_filter(principal)
-    organisator_id = (uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)) if scope is not None else None
+    organisator_id = gegevensscope(principal).beperk()
     rijen = await afrekeningen.afrekening(Periode.parse(periode), uow, organisator_id)
     if format == "csv":
         return PlainTextResponse(

@@ -5,12 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from wijkwerk.fouten import NietGevonden
 from cheques.entrypoints.deps import get_uow
 from cheques.entrypoints.regelboek import REGELS
 from cheques.entrypoints.schemas.webhooks import Serienummer
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.auth import Principal, require, sees_organisation
+from wijkwerk.fouten import NietGevonden
 from wijkwerk.money import Euro
 from wijkwerk.problems import PROBLEM_RESPONSES
 

@@ -1,9 +1,10 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cheques.config import Settings
-from cheques.entrypoints.deps import get_archieven, get_settings
+from cheques.entrypoints.deps import get_archieven, get_sessies, get_settings
 from cheques.entrypoints.regelboek import REGELS
 from cheques.service_layer.herberekenen import Vanaf, herbereken
 from wijkwerk.auth import Principal, require
@@ -37,7 +38,7 @@ _VOORBEELD = {
                              "afsluiting-tussendoor", r200={"content": {"application/json": {"example": _VOORBEELD}}}),
 )
 async def herberekening(
-    request: Request,
+    sessies: Annotated[async_sessionmaker[AsyncSession], Depends(get_sessies)],
     settings: Annotated[Settings, Depends(get_settings)],
     _: Annotated[Principal, Depends(require("cheques:admin"))],
     archieven: Annotated[dict, Depends(get_archieven)],
@@ -48,7 +49,7 @@ async def herberekening(
 ) -> dict:
     timer = Timer()
     rapport = await herbereken(
-        request.app.state.runtime.sessions, settings.kafka, prestaties_topic=settings.prestaties_topic,
+        sessies, settings.kafka, prestaties_topic=settings.prestaties_topic,
         cheques_topic=settings.cheques_topic, archieven=archieven, wacht_s=settings.herberekening_wacht_s,
         vanaf=vanaf, groepen=settings.ledger_groepen(),
     )

@@ -1,4 +1,3 @@
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Literal
@@ -8,10 +7,10 @@ from fastapi import APIRouter, Depends, Path, Query, status
 from fastapi.responses import PlainTextResponse
 
 from cheques.adapters.afsluitingen import Afsluiting
+from cheques.domain.afsluiting import controleer_afsluiting
 from cheques.domain.uitbetaling import Periode
-from cheques.entrypoints.deps import get_uow, get_uow_factory
+from cheques.entrypoints.deps import Uow, get_uow_factory
 from cheques.entrypoints.regelboek import REGELS
-from cheques.entrypoints.voorbeelden import AFSTEMMING_CSV
 from cheques.entrypoints.schemas.periodes import (
     AfsluitingIn,
     AfsluitingOut,
@@ -19,16 +18,15 @@ from cheques.entrypoints.schemas.periodes import (
     VerificatieOut,
     afstemming_rij,
 )
-from cheques.domain.afsluiting import controleer_afsluiting
+from cheques.entrypoints.voorbeelden import AFSTEMMING_CSV
 from cheques.service_layer import afsluiten, vervallen
 from cheques.service_layer.uow import ChequesUnitOfWork
-from wijkwerk.auth import CENTRAL, Principal, organisation_filter, require
+from wijkwerk.auth import CENTRAL, Principal, gegevensscope, require
 from wijkwerk.http.documentatie import samen
 from wijkwerk.problems import PROBLEM_RESPONSES, Problem
 
 router = APIRouter(prefix="/v1/periodes", tags=["periodes"], responses=PROBLEM_RESPONSES)
 PeriodePad = Annotated[str, Path(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", examples=["2026-01"])]
-Uow = Annotated[ChequesUnitOfWork, Depends(get_uow)]
 Beheerder = Annotated[Principal, Depends(require("cheques:admin"))]
 BRUSSEL = ZoneInfo("Europe/Brussels")
 
@@ -107,8 +105,7 @@ async def afstemming(
     principal: Annotated[Principal, Depends(require("cheques:read"))],
     format: Annotated[Literal["json", "csv"], Query()] = "json",
 ):
-    scope = organisation_filter(principal)
-    organisator_id = (uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)) if scope is not None else None
+    organisator_id = gegevensscope(principal).beperk()
     afsluiting, documenten = await afsluiten.afstemming_van(Periode.parse(periode), uow, organisator_id)
     if format == "csv":
         return PlainTextResponse(

@@ -2,23 +2,21 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel, ConfigDict
 
 from cheques.adapters.referentie import TariefReferentie
-from cheques.entrypoints.deps import get_uow
+from cheques.entrypoints.deps import Leessessie, Uow
 from cheques.entrypoints.regelboek import REGELS
 from cheques.entrypoints.schemas.geld import VerdeeltariefIn, VerdeeltariefOut
 from cheques.service_layer import commands
 from cheques.service_layer import tarieven as tarief_handlers
-from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.auth import Principal, require
+from wijkwerk.fouten import NotFound
 from wijkwerk.money import format_euro
 from wijkwerk.problems import PROBLEM_RESPONSES
-from wijkwerk.fouten import NotFound
 
 router = APIRouter(prefix="/v1/organisatoren", tags=["referentie"], responses=PROBLEM_RESPONSES)
-Uow = Annotated[ChequesUnitOfWork, Depends(get_uow)]
 
 
 class TariefOut(BaseModel):
@@ -34,12 +32,11 @@ class TariefOut(BaseModel):
 )
 async def tarief(
     organisator_id: uuid.UUID,
-    request: Request,
+    session: Leessessie,
     _: Annotated[Principal, Depends(require("cheques:read"))],
     op: Annotated[date, Query(description="The order date")],
 ) -> TariefOut:
-    async with request.app.state.runtime.sessions() as session:
-        prijs = await TariefReferentie(session).tarief_op(organisator_id, op)
+    prijs = await TariefReferentie(session).tarief_op(organisator_id, op)
     if prijs is None:
         raise NotFound("No tariff is known for this organiser on that date.", rule="tarief-onbekend")
     return TariefOut(organisator_id=organisator_id, op=op, prijs=format_euro(prijs))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,7 +25,7 @@ Reader = Annotated[Principal, Depends(require("cheques:read", "rapportering:read
 Uow = Annotated[ChequesUnitOfWork, Depends(get_uow)]
 BINNENKORT_DAGEN = 30
 
-_VOORBEELD = {
+_VOORBEELD: dict[str, Any] = {
     "gebruiker_id": "0b7e2a52-8a7e-4f7e-9b1e-2f7c1c1d9a10", "op": "2026-06-30",
     "per_drager": {"papier": 5, "elektronisch": 2},
     "dragers": [

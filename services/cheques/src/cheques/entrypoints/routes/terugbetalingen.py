@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Path, status
@@ -28,7 +28,7 @@ vervallingen = APIRouter(prefix="/v1/cheques", tags=["cheques"], responses=PROBL
 Uow = Annotated[ChequesUnitOfWork, Depends(get_uow)]
 AanvraagPad = Annotated[uuid.UUID, Path(examples=["7c9e6679-7425-40de-944b-e07fc1f90ae7"])]
 
-_AANVRAAG = {
+_AANVRAAG: dict[str, Any] = {
     "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "serienummer": "WW-2026-000123",
     "gebruiker_id": "b2c4d6e8-1a3c-4e5f-8a7b-9c0d1e2f3a4b", "organisator_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
     "prijs": "7.45", "gevraagd_op": "2026-05-02", "reden": "verhuisd", "status": "goedgekeurd",

@@ -9,11 +9,9 @@ from fastapi.responses import Response
 from cheques.adapters.sepa import Opdrachtgever
 from cheques.adapters.toeleiding import BankgegevensBron
 from cheques.adapters.uitbetalingen import Ronde
-from wijkwerk.fouten import NietGevonden
 from cheques.domain.uitbetaling import Periode
 from cheques.entrypoints.deps import get_bankgegevens, get_opdrachtgever, get_uow, get_uow_factory
 from cheques.entrypoints.regelboek import REGELS
-from cheques.entrypoints.voorbeelden import xml_inhoud
 from cheques.entrypoints.schemas.geld import (
     BankberichtVerwerkt,
     StapOut,
@@ -22,9 +20,11 @@ from cheques.entrypoints.schemas.geld import (
     UitbetalingsrondeOut,
     WijkwerkerUitbetalingOut,
 )
+from cheques.entrypoints.voorbeelden import xml_inhoud
 from cheques.service_layer import uitbetalingen, uitbetalingsstatus
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.auth import CENTRAL, Principal, require
+from wijkwerk.fouten import NietGevonden
 from wijkwerk.http.documentatie import samen, weigert
 from wijkwerk.observability import PAYOUT_RUNS
 from wijkwerk.problems import PROBLEM_RESPONSES, Problem

@@ -4,11 +4,12 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from cheques.adapters.voorraad import Voorraad
 from cheques.domain.voorraad import tel
+from cheques.entrypoints.deps import Leessessie
 from wijkwerk.auth import CENTRAL, Principal, require, sees_organisation
 from wijkwerk.problems import PROBLEM_RESPONSES
 
@@ -53,9 +54,8 @@ def _uuid(waarde: str | None) -> uuid.UUID | None:
         return None
 
 
-async def _voorraad(request: Request, op: date, **filter) -> VoorraadOut:
-    async with request.app.state.runtime.sessions() as session:
-        besteld, per = await Voorraad(session).feiten(op, **filter)
+async def _voorraad(session: Leessessie, op: date, **filter) -> VoorraadOut:
+    besteld, per = await Voorraad(session).feiten(op, **filter)
     rijen = [
         VoorraadRij(organisator_id=o, gebruiker_id=g, drager=d, besteld=besteld.get((o, g, d), 0),
                     **tel(per.get((o, g, d), []), op))
@@ -81,24 +81,24 @@ BESCHRIJVING = (
 
 @router.get("/gebruikers/{gebruiker_id}/chequevoorraad", summary="A gebruiker's cheque stock per organiser and carrier",
             description=BESCHRIJVING + " An organiser sees the gebruiker's stock at itself only; a gebruiker its own.")
-async def gebruiker(gebruiker_id: uuid.UUID, request: Request, principal: Reader, op: date | None = None) -> VoorraadOut:
+async def gebruiker(gebruiker_id: uuid.UUID, session: Leessessie, principal: Reader, op: date | None = None) -> VoorraadOut:
     dag = op or date.today()
     if principal.org_type in CENTRAL or (principal.org_type == "gebruiker" and principal.org == str(gebruiker_id)):
-        return await _voorraad(request, dag, gebruiker_id=gebruiker_id)
+        return await _voorraad(session, dag, gebruiker_id=gebruiker_id)
     if principal.org_type == "organisator" and (eigen := _uuid(principal.org)) is not None:
-        return await _voorraad(request, dag, gebruiker_id=gebruiker_id, organisator_id=eigen)
+        return await _voorraad(session, dag, gebruiker_id=gebruiker_id, organisator_id=eigen)
     return _leeg(dag)
 
 
 @router.get("/organisatoren/{organisator_id}/chequevoorraad", summary="The cheque stock at an organiser per gebruiker",
             description=BESCHRIJVING)
-async def organisator(organisator_id: uuid.UUID, request: Request, principal: Reader,
+async def organisator(organisator_id: uuid.UUID, session: Leessessie, principal: Reader,
                       op: date | None = None) -> VoorraadOut:
     dag = op or date.today()
     if principal.org_type == "gebruiker":
         if (eigen := _uuid(principal.org)) is None:
             return _leeg(dag)
-        return await _voorraad(request, dag, organisator_id=organisator_id, gebruiker_id=eigen)
+        return await _voorraad(session, dag, organisator_id=organisator_id, gebruiker_id=eigen)
     if not sees_organisation(principal, organisator_id):
         return _leeg(dag)
-    return await _voorraad(request, dag, organisator_id=organisator_id)
+    return await _voorraad(session, dag, organisator_id=organisator_id)

@@ -6,7 +6,6 @@ from pydantic import ValidationError
 
 from cheques.config import Settings
 from cheques.domain import handtekening
-from wijkwerk.fouten import OngeldigeInvoer
 from cheques.entrypoints.deps import get_klok, get_settings, get_uow
 from cheques.entrypoints.regelboek import REGELS
 from cheques.entrypoints.schemas import webhooks as s
@@ -14,19 +13,20 @@ from cheques.service_layer import commands, webhooks
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.actor import zet_actor
 from wijkwerk.events.envelope import Actor
+from wijkwerk.fouten import DomainError, OngeldigeInvoer
 from wijkwerk.observability import WEBHOOK_REJECTED
 from wijkwerk.problems import PROBLEM_RESPONSES
-from wijkwerk.fouten import DomainError
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"], responses=PROBLEM_RESPONSES)
 
 
 def _command(payload) -> object:
     velden = payload.model_dump(exclude={"type"})
-    if isinstance(payload, s.ChequeGevalideerd | s.ChequesGevalideerd):
-        if (payload.prestatie_id is None) == (payload.prestatie_referentie is None):
-            raise OngeldigeInvoer("Name the prestatie by prestatie_id or by prestatie_referentie (one of them).",
-                                  rule="prestatie-of-referentie")
+    if isinstance(payload, s.ChequeGevalideerd | s.ChequesGevalideerd) and (
+        (payload.prestatie_id is None) == (payload.prestatie_referentie is None)
+    ):
+        raise OngeldigeInvoer("Name the prestatie by prestatie_id or by prestatie_referentie (one of them).",
+                              rule="prestatie-of-referentie")
     match payload:
         case s.BestellingBetaald():
             return commands.RegistreerBestelling(**velden)

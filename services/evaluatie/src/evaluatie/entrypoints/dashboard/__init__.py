@@ -17,12 +17,15 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from evaluatie.adapters.reeksen import Reeksen
 from evaluatie.adapters import webhooks
+from evaluatie.adapters.reeksen import Reeksen
 from evaluatie.adapters.tables import rm_organisatoren
+from evaluatie.config import Settings
 from evaluatie.entrypoints.dashboard import grafieken, ops, pagina, periode, werk
-from wijkwerk.auth import TOKEN_COOKIE, Principal, organisation_filter, require, sees_organisation
+from evaluatie.entrypoints.deps import Instellingen, Leessessie
+from wijkwerk.auth import TOKEN_COOKIE, Principal, gegevensscope, require, sees_organisation
 from wijkwerk.fouten import NotFound
 from wijkwerk.http import tls
 from wijkwerk.problems import Problem
@@ -82,35 +85,34 @@ Tot = Annotated[str | None, Query(description="Last month shown, YYYY-MM (defaul
 
 
 @router.get("", name="vlaanderen")
-async def vlaanderen(request: Request, principal: Reader, van: Van = None, tot: Tot = None) -> Response:
+async def vlaanderen(request: Request, session: Leessessie, settings: Instellingen, principal: Reader,
+                     van: Van = None, tot: Tot = None) -> Response:
     if principal.org_type == "organisator" and principal.org:
         url = request.url_for("organisator", organisator_id=principal.org).include_query_params(**request.query_params)
         return RedirectResponse(url=str(url), status_code=303)
-    if organisation_filter(principal) is not None:  # referrers, gebruikers: not Flanders-wide
+    if not gegevensscope(principal).alles:  # referrers, gebruikers: not Flanders-wide
         raise NotFound("No dashboard for this caller.", rule="dashboard-onbekend")
-    return await _pagina(request, None, "Wijk-werken Vlaanderen", periode.lees(van, tot, date.today()))
+    return await _pagina(request, session, settings, None, "Wijk-werken Vlaanderen", periode.lees(van, tot, date.today()))
 
 
 @router.get("/organisatoren/{organisator_id}", name="organisator")
-async def organisator(organisator_id: uuid.UUID, request: Request, principal: Reader, van: Van = None,
-                      tot: Tot = None) -> Response:
+async def organisator(organisator_id: uuid.UUID, request: Request, session: Leessessie, settings: Instellingen,
+                      principal: Reader, van: Van = None, tot: Tot = None) -> Response:
     if not sees_organisation(principal, organisator_id):
         raise NotFound("No such organiser.", rule="organisator-onbekend")
-    return await _pagina(request, organisator_id, None, periode.lees(van, tot, date.today()))
+    return await _pagina(request, session, settings, organisator_id, None, periode.lees(van, tot, date.today()))
 
 
 @router.get("/grafieken/{grafiek_id}.csv", name="grafiek_csv")
-async def grafiek_csv(grafiek_id: str, request: Request, principal: Reader, van: Van = None, tot: Tot = None,
+async def grafiek_csv(grafiek_id: str, session: Leessessie, principal: Reader, van: Van = None, tot: Tot = None,
                       organisator_id: uuid.UUID | None = None) -> Response:
     """A chart's figures as CSV, for the same period and organiser as the page it is on."""
-    eigen = organisation_filter(principal)
-    if organisator_id is None and eigen is not None:
+    if organisator_id is None and not gegevensscope(principal).alles:
         raise NotFound("No Flanders-wide figures for this caller.", rule="dashboard-onbekend")
     if organisator_id is not None and not sees_organisation(principal, organisator_id):
         raise NotFound("No such organiser.", rule="organisator-onbekend")
     p = periode.lees(van, tot, date.today())
-    async with request.app.state.runtime.sessions() as session:
-        gevonden = await pagina.grafiek(session, grafiek_id, p, organisator_id)
+    gevonden = await pagina.grafiek(session, grafiek_id, p, organisator_id)
     if gevonden is None:
         raise NotFound(f"No chart {grafiek_id[:40]!r}.", rule="grafiek-onbekend")
     naam = f"{grafiek_id}-{organisator_id or 'vlaanderen'}-{p.van}-{p.tot}.csv"
@@ -118,20 +120,18 @@ async def grafiek_csv(grafiek_id: str, request: Request, principal: Reader, van:
                     headers={"Content-Disposition": f'attachment; filename="{naam}"'})
 
 
-async def _pagina(request: Request, organisator_id: uuid.UUID | None, titel: str | None, p: periode.Periode
-                  ) -> Response:
-    runtime = request.app.state.runtime
-    async with runtime.sessions() as session:
-        organisatoren = (await session.execute(select(rm_organisatoren).order_by(rm_organisatoren.c.naam))).all()
-        if organisator_id is not None:
-            titel = next((o.naam for o in organisatoren if o.id == organisator_id), None)
-            if titel is None:
-                raise NotFound("No such organiser.", rule="organisator-onbekend")
-        grafieken_ = await pagina.grafieken(session, p, organisator_id)
-        te_doen = await werk.verzamel(session, p.op, organisator_id)
-        uitbetalingen = await Reeksen(session).uitbetalingen(p.vorige_maand, p.op, organisator_id)
-        leveringen = await webhooks.stand(session, organisator_id)
-    urls = runtime.settings.urls
+async def _pagina(request: Request, session: AsyncSession, settings: Settings, organisator_id: uuid.UUID | None,
+                  titel: str | None, p: periode.Periode) -> Response:
+    organisatoren = (await session.execute(select(rm_organisatoren).order_by(rm_organisatoren.c.naam))).all()
+    if organisator_id is not None:
+        titel = next((o.naam for o in organisatoren if o.id == organisator_id), None)
+        if titel is None:
+            raise NotFound("No such organiser.", rule="organisator-onbekend")
+    grafieken_ = await pagina.grafieken(session, p, organisator_id)
+    te_doen = await werk.verzamel(session, p.op, organisator_id)
+    uitbetalingen = await Reeksen(session).uitbetalingen(p.vorige_maand, p.op, organisator_id)
+    leveringen = await webhooks.stand(session, organisator_id)
+    urls = settings.urls
     pipelines = await ops.verzamel({s: urls.metrics_url(s) for s in ("toeleiding", "prestaties", "cheques", "evaluatie")},
                                    verify=tls.verify(urls.ca_file))
     reeks = {g.id: g.reeksen for g in grafieken_}

@@ -47,9 +47,8 @@ class Grafiek:
         schrijver.writerow(["maand", *self.reeksen])
         for i, einde in enumerate(self.einden):
             waarden = [reeks[i] for reeks in self.reeksen.values()]
-            if self.decimalen is not None:
-                waarden = [f"{w:.{self.decimalen}f}" for w in waarden]
-            schrijver.writerow([einde.strftime("%Y-%m"), *waarden])
+            cellen = [f"{w:.{self.decimalen}f}" for w in waarden] if self.decimalen is not None else waarden
+            schrijver.writerow([einde.strftime("%Y-%m"), *cellen])
         return uit.getvalue()
 
 

@@ -7,20 +7,18 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import AnyUrl, BaseModel, ConfigDict, Field
 
 from evaluatie.domain.webhooks import CATALOGUS, Eigenaar
-from evaluatie.entrypoints.deps import get_uow
+from evaluatie.entrypoints.deps import Instellingen, Uow
 from evaluatie.entrypoints.regelboek import REGELS
 from evaluatie.service_layer import webhooks
-from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.auth import Principal, require
 from wijkwerk.http.paging import Limit, Offset
 from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1", tags=["webhooks"], responses=PROBLEM_RESPONSES)
-Uow = Annotated[EvaluatieUnitOfWork, Depends(get_uow)]
 Beheerder = Annotated[Principal, Depends(require("webhooks:beheer"))]
 _ID = "5d1b2c3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 _ORG = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
@@ -144,10 +142,10 @@ async def catalogus(_: Beheerder) -> list[Soort]:
                          "types; other callers not at all.",
              responses=REGELS.weigert("type-onbekend", "url-ongeldig", "abonnement-buiten-scope", "type-buiten-scope",
                                       "abonnement-niet-toegestaan"))
-async def neem(body: AbonnementIn, request: Request, uow: Uow, principal: Beheerder) -> NieuwAbonnement:
+async def neem(body: AbonnementIn, settings: Instellingen, uow: Uow, principal: Beheerder) -> NieuwAbonnement:
     cmd = webhooks.NeemAbonnement(_eigenaar(principal), principal.subject, str(body.url), tuple(body.types),
                                   body.organisator_id)
-    productie = request.app.state.runtime.settings.environment == "production"
+    productie = settings.environment == "production"
     id, geheim = await webhooks.neem_abonnement(cmd, uow, productie=productie)
     async with uow:
         rij = await uow.abonnementen.get(id, cmd.eigenaar)
@@ -172,8 +170,8 @@ async def zeg_op(abonnement_id: uuid.UUID, uow: Uow, principal: Beheerder) -> Re
              description="Returns the new secret once. Until `vorig_geheim_geldig_tot` every delivery carries two "
                          "signatures (new and old secret), so the receiver can switch without losing any.",
              responses=REGELS.weigert("abonnement-onbekend"))
-async def roteer(abonnement_id: uuid.UUID, request: Request, uow: Uow, principal: Beheerder) -> NieuwGeheim:
-    overlap = request.app.state.runtime.settings.webhook_rotatie_overlap_s
+async def roteer(abonnement_id: uuid.UUID, settings: Instellingen, uow: Uow, principal: Beheerder) -> NieuwGeheim:
+    overlap = settings.webhook_rotatie_overlap_s
     geheim, tot = await webhooks.roteer(abonnement_id, _eigenaar(principal), uow, overlap)
     return NieuwGeheim(geheim=geheim, vorig_geheim_geldig_tot=tot)
 

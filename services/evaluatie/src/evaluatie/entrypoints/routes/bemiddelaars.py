@@ -6,23 +6,21 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from evaluatie.adapters.bemiddelaars import Bemiddelaars
-from wijkwerk.fouten import NietGevonden
-from evaluatie.entrypoints.deps import get_uow
-from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, TabelRapport, antwoord, maanden, scope
+from evaluatie.entrypoints.deps import Instellingen, Leessessie, Uow
 from evaluatie.entrypoints.rapportvoorbeelden import csv_voorbeeld
+from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, TabelRapport, antwoord, maanden, scope
 from evaluatie.entrypoints.regelboek import REGELS
-from evaluatie.service_layer import handlers
-from evaluatie.service_layer.uow import EvaluatieUnitOfWork
+from evaluatie.service_layer import evaluaties
 from wijkwerk.auth import CENTRAL, Principal, require, sees_organisation
+from wijkwerk.fouten import NietGevonden
 from wijkwerk.problems import PROBLEM_RESPONSES, Problem
 
 router = APIRouter(prefix="/v1", tags=["bemiddelaars"], responses=PROBLEM_RESPONSES)
 rapport = APIRouter(prefix="/v1/rapporten", tags=["rapporten"], responses={**PROBLEM_RESPONSES, **CSV})
-Uow = Annotated[EvaluatieUnitOfWork, Depends(get_uow)]
 Writer = Annotated[Principal, Depends(require("evaluatie:write"))]
 Lezer = Annotated[Principal, Depends(require("evaluatie:read", "rapportering:read"))]
 
@@ -63,8 +61,8 @@ async def leg_bemiddelaarsinzet_vast(
 ) -> list[BemiddelaarsinzetOut]:
     if principal.org_type not in CENTRAL:
         raise Problem(403, "alleen-vdab", "Only VDAB records the bemiddelaars it makes available.")
-    cmd = handlers.LegBemiddelaarsinzetVast(organisator_id, geldig_vanaf, body.fte, body.inwoners, principal.subject)
-    return _uit(await handlers.leg_bemiddelaarsinzet_vast(cmd, uow))
+    cmd = evaluaties.LegBemiddelaarsinzetVast(organisator_id, geldig_vanaf, body.fte, body.inwoners, principal.subject)
+    return _uit(await evaluaties.leg_bemiddelaarsinzet_vast(cmd, uow))
 
 
 @router.get("/organisatoren/{organisator_id}/bemiddelaarsinzet", summary="The recorded bemiddelaar FTE of an organiser",
@@ -118,14 +116,13 @@ class CaseloadRapport(TabelRapport):
     responses={**csv_voorbeeld(CaseloadRapport.model_config["json_schema_extra"]["examples"][0]["rijen"]), **REGELS.weigert("periode-ongeldig", "periode-te-lang")},
 )
 async def caseload(
-    request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
+    session: Leessessie, settings: Instellingen, principal: Reader, van: Maand, tot: Maand,
+    organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",
 ):
-    settings = request.app.state.settings
     organisator_id = scope(principal, organisator_id)
-    async with request.app.state.runtime.sessions() as session:
-        rijen, zonder_fte = await Bemiddelaars(session).caseload_per_maand(
-            maanden(van, tot), organisator_id, settings.o2_norm)
+    rijen, zonder_fte = await Bemiddelaars(session).caseload_per_maand(
+        maanden(van, tot), organisator_id, settings.o2_norm)
     totalen = {"o2_fte_vlaanderen": float(settings.o2_fte_vlaanderen), "organisatoren_zonder_fte": zonder_fte}
     return antwoord("RPT-24", {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format, totalen,
                     model=CaseloadRapport)

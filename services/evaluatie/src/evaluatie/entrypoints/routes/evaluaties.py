@@ -6,18 +6,17 @@ from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from evaluatie.domain.evaluatie import Uitkomst
-from wijkwerk.fouten import NietGevonden, NogOnbekend, OngeldigeInvoer
 from evaluatie.domain.uitstroom import CATEGORIEEN
-from evaluatie.entrypoints.deps import get_uow
+from evaluatie.entrypoints.deps import Uow
 from evaluatie.entrypoints.regelboek import REGELS
-from evaluatie.service_layer import handlers
+from evaluatie.service_layer import evaluaties
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
-from wijkwerk.auth import Principal, organisation_filter, require, sees_organisation
-from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.auth import Principal, gegevensscope, require, sees_organisation
+from wijkwerk.fouten import NogOnbekend, OngeldigeInvoer
 from wijkwerk.http.paging import Limit, Offset
+from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1", tags=["evaluaties"], responses=PROBLEM_RESPONSES)
-Uow = Annotated[EvaluatieUnitOfWork, Depends(get_uow)]
 Writer = Annotated[Principal, Depends(require("evaluatie:write"))]
 Reader = Annotated[Principal, Depends(require("evaluatie:read", "rapportering:read"))]
 
@@ -87,8 +86,8 @@ async def _zichtbaar_traject(uow: EvaluatieUnitOfWork, principal: Principal, tra
 )
 async def evaluatie(body: EvaluatieIn, uow: Uow, principal: Writer) -> Aangemaakt:
     await _zichtbaar_traject(uow, principal, body.traject_id)
-    cmd = handlers.RegistreerEvaluatie(**body.model_dump())
-    return Aangemaakt(id=await handlers.registreer_evaluatie(cmd, uow))
+    cmd = evaluaties.RegistreerEvaluatie(**body.model_dump())
+    return Aangemaakt(id=await evaluaties.registreer_evaluatie(cmd, uow))
 
 
 @router.post("/uitstroommetingen", status_code=status.HTTP_201_CREATED, summary="Record outflow 3/6/9/12 months after the end",
@@ -99,10 +98,10 @@ async def evaluatie(body: EvaluatieIn, uow: Uow, principal: Writer) -> Aangemaak
 )
 async def uitstroom(body: UitstroomIn, uow: Uow, principal: Writer) -> Aangemaakt:
     await _zichtbaar_traject(uow, principal, body.traject_id)
-    cmd = handlers.RegistreerUitstroom(
+    cmd = evaluaties.RegistreerUitstroom(
         body.traject_id, body.horizon_maanden, body.gemeten_op, tuple(body.categorieen), tuple(body.subcategorieen)
     )
-    return Aangemaakt(id=await handlers.registreer_uitstroom(cmd, uow))
+    return Aangemaakt(id=await evaluaties.registreer_uitstroom(cmd, uow))
 
 
 @router.get(
@@ -124,9 +123,7 @@ async def te_doen(
     dag = op or date.today()
     if tot is not None and tot < dag:
         raise OngeldigeInvoer("'tot' lies before 'op'.", rule="periode-ongeldig")
-    scope = organisation_filter(principal)
-    if scope is not None:
-        organisator_id = uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)
+    organisator_id = gegevensscope(principal).beperk(organisator_id)
     async with uow:
         rows = await uow.trajecten.te_evalueren(organisator_id, dag, tot, limit, offset)
     return [

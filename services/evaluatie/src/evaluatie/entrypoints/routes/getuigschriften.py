@@ -7,7 +7,7 @@ published at ``/.well-known/wijkwerk-getuigschriften.json``."""
 import html
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -31,7 +31,7 @@ Schrijver = Annotated[Principal, Depends(require("evaluatie:write"))]
 Lezer = Annotated[Principal, Depends(require("documenten:lezen"))]
 
 _ID = "9f0c5a57-6a8e-4d0b-9a43-3f3b8f0e2c11"
-_VERKLARING = {"getuigschrift_id": _ID, "naam": "A. Peeters", "organisator": "Wijk-werken Midwest", "op": "2026-06-30",
+_VERKLARING: dict[str, Any] = {"getuigschrift_id": _ID, "naam": "A. Peeters", "organisator": "Wijk-werken Midwest", "op": "2026-06-30",
                "periode": {"van": "2026-01-12", "tot": "2026-06-26"}, "uren": 96,
                "activiteiten": [{"activiteit": "groenonderhoud", "van": "2026-01-12", "tot": "2026-06-26", "uren": 96}],
                "evaluaties": [{"datum": "2026-06-15", "uitkomst": "zelfde_klus"}]}

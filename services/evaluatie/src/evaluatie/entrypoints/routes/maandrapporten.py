@@ -7,16 +7,17 @@ from collections import Counter
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 
 from evaluatie.adapters.maandrapporten import Maandrapporten
 from evaluatie.domain.samenwerkingsverband import per_samenwerkingsverband
+from evaluatie.entrypoints.deps import Instellingen, Leessessie
+from evaluatie.entrypoints.rapportvoorbeelden import csv_voorbeeld, gedocumenteerd
 from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, TabelRapport
 from evaluatie.entrypoints.rapportvorm import antwoord as _antwoord
 from evaluatie.entrypoints.rapportvorm import maanden as _maanden
 from evaluatie.entrypoints.rapportvorm import scope as _scope
-from evaluatie.entrypoints.rapportvoorbeelden import csv_voorbeeld, gedocumenteerd
 from evaluatie.entrypoints.regelboek import REGELS
 from wijkwerk.auth import Principal
 from wijkwerk.problems import PROBLEM_RESPONSES
@@ -27,12 +28,11 @@ router = APIRouter(prefix="/v1/rapporten", tags=["rapporten"], responses={**PROB
 @router.get("/werkzame-wijkwerkers", summary="RPT-02/03/05: workers with ≥ 1 hour, ex-PWA vs new, by referrer and benefit",
             responses=gedocumenteerd("werkzame-wijkwerkers"))
 async def werkzame_wijkwerkers(
-    request: Request, principal: Reader, van: date, tot: date, organisator_id: uuid.UUID | None = None,
+    session: Leessessie, principal: Reader, van: date, tot: date, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",
 ):
     organisator_id = _scope(principal, organisator_id)
-    async with request.app.state.runtime.sessions() as session:
-        rijen = await Maandrapporten(session).werkzame_wijkwerkers(van, tot, organisator_id)
+    rijen = await Maandrapporten(session).werkzame_wijkwerkers(van, tot, organisator_id)
     per_groep, per_toeleider, per_uitkering = Counter(), Counter(), Counter()
     for r in rijen:
         per_groep[r["groep"]] += r["wijkwerkers"]
@@ -50,28 +50,26 @@ async def werkzame_wijkwerkers(
 @router.get("/gebruikerscategorieen", summary="RPT-06: workers per gebruiker category per samenwerkingsverband",
             responses=gedocumenteerd("gebruikerscategorieen"))
 async def gebruikerscategorieen(
-    request: Request, principal: Reader, van: date, tot: date, organisator_id: uuid.UUID | None = None,
+    session: Leessessie, principal: Reader, van: date, tot: date, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",
     niveau: Annotated[Literal["organisator", "samenwerkingsverband"], Query(
         description="samenwerkingsverband: over all its organisers (A-18), a worker counted once per category",
     )] = "organisator",
 ):
     organisator_id = _scope(principal, organisator_id)
-    async with request.app.state.runtime.sessions() as session:
-        rijen = await Maandrapporten(session).gebruikerscategorieen(
-            van, tot, organisator_id, per_verband=niveau == "samenwerkingsverband")
+    rijen = await Maandrapporten(session).gebruikerscategorieen(
+        van, tot, organisator_id, per_verband=niveau == "samenwerkingsverband")
     return _antwoord("RPT-06", {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format)
 
 
 @router.get("/zelfde-klus", summary="RPT-09: workers who stayed in the same hoofdactiviteit (A-17)",
             responses=gedocumenteerd("zelfde-klus"))
 async def zelfde_klus(
-    request: Request, principal: Reader, van: date, tot: date, organisator_id: uuid.UUID | None = None,
+    session: Leessessie, principal: Reader, van: date, tot: date, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",
 ):
     organisator_id = _scope(principal, organisator_id)
-    async with request.app.state.runtime.sessions() as session:
-        rij = await Maandrapporten(session).zelfde_klus(van, tot, organisator_id)
+    rij = await Maandrapporten(session).zelfde_klus(van, tot, organisator_id)
     aandeel = round(rij["zelfde_klus"] / rij["wijkwerkers"], 4) if rij["wijkwerkers"] else None
     return _antwoord("RPT-09", {"van": van, "tot": tot, "organisator_id": organisator_id}, [{**rij, "aandeel": aandeel}], format)
 
@@ -80,29 +78,27 @@ async def zelfde_klus(
     responses={**gedocumenteerd("gebruikers-zonder-prestaties"), **REGELS.weigert("periode-ongeldig", "periode-te-lang")},
 )
 async def gebruikers_zonder_prestaties(
-    request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
+    session: Leessessie, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",
 ):
     organisator_id = _scope(principal, organisator_id)
     rijen = []
-    async with request.app.state.runtime.sessions() as session:
-        for maand, _, einde in _maanden(van, tot):
-            rij = await Maandrapporten(session).zonder_prestaties(einde, organisator_id)
-            aandeel = round(rij["zonder_prestaties"] / rij["actieve_gebruikers"], 4) if rij["actieve_gebruikers"] else None
-            rijen.append({"maand": maand, **rij, "aandeel": aandeel})
+    for maand, _, einde in _maanden(van, tot):
+        rij = await Maandrapporten(session).zonder_prestaties(einde, organisator_id)
+        aandeel = round(rij["zonder_prestaties"] / rij["actieve_gebruikers"], 4) if rij["actieve_gebruikers"] else None
+        rijen.append({"maand": maand, **rij, "aandeel": aandeel})
     return _antwoord("RPT-11", {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format)
 
 
-async def _per_maand(request: Request, principal: Principal, rapport: str, methode: str, van: str, tot: str,
+async def _per_maand(session: Leessessie, principal: Principal, rapport: str, methode: str, van: str, tot: str,
                      organisator_id: uuid.UUID | None, format: Formaat, per_verband: bool = False):
     """A report computed month by month, per organiser (or, ``per_verband``, per
     samenwerkingsverband: its organisers summed, A-18)."""
     organisator_id = _scope(principal, organisator_id)
     rijen = []
-    async with request.app.state.runtime.sessions() as session:
-        rapporten = Maandrapporten(session)
-        for maand, begin, einde in _maanden(van, tot):
-            rijen += [{"maand": maand, **r} for r in await getattr(rapporten, methode)(begin, einde, organisator_id)]
+    rapporten = Maandrapporten(session)
+    for maand, begin, einde in _maanden(van, tot):
+        rijen += [{"maand": maand, **r} for r in await getattr(rapporten, methode)(begin, einde, organisator_id)]
     if per_verband:
         rijen = per_samenwerkingsverband(rijen)
     return _antwoord(rapport, {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format)
@@ -118,11 +114,11 @@ async def _per_maand(request: Request, principal: Principal, rapport: str, metho
     responses={**gedocumenteerd("gebruikers"), **REGELS.weigert("periode-ongeldig", "periode-te-lang")},
 )
 async def gebruikers(
-    request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
+    session: Leessessie, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json", niveau: Literal["organisator", "vlaanderen"] = "organisator",
 ):
     methode = "gebruikers" if niveau == "organisator" else "gebruikers_vlaanderen"
-    return await _per_maand(request, principal, "RPT-12-15", methode, van, tot, organisator_id, format)
+    return await _per_maand(session, principal, "RPT-12-15", methode, van, tot, organisator_id, format)
 
 
 @router.get("/cheques", summary="RPT-16/17/18: cheques bought (paper and electronic), used and expired, and the "
@@ -136,25 +132,24 @@ async def gebruikers(
     responses={**gedocumenteerd("cheques"), **REGELS.weigert("periode-ongeldig", "periode-te-lang")},
 )
 async def cheques(
-    request: Request, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
+    session: Leessessie, principal: Reader, van: Maand, tot: Maand, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",
     niveau: Annotated[Literal["organisator", "samenwerkingsverband"], Query(
         description="samenwerkingsverband: one row per samenwerkingsverband and month, its organisers summed (A-18)",
     )] = "organisator",
 ):
-    return await _per_maand(request, principal, "RPT-16-18", "cheques", van, tot, organisator_id, format,
+    return await _per_maand(session, principal, "RPT-16-18", "cheques", van, tot, organisator_id, format,
                             per_verband=niveau == "samenwerkingsverband")
 
 
 @router.get("/gemeenten", summary="RPT-20: persons with ≥ 1 hour per domicile municipality (NIS code)",
             responses=gedocumenteerd("gemeenten"))
 async def gemeenten(
-    request: Request, principal: Reader, van: date, tot: date, organisator_id: uuid.UUID | None = None,
+    session: Leessessie, principal: Reader, van: date, tot: date, organisator_id: uuid.UUID | None = None,
     format: Formaat = "json",
 ):
     organisator_id = _scope(principal, organisator_id)
-    async with request.app.state.runtime.sessions() as session:
-        rijen = await Maandrapporten(session).gemeenten(van, tot, organisator_id)
+    rijen = await Maandrapporten(session).gemeenten(van, tot, organisator_id)
     return _antwoord("RPT-20", {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format)
 
 
@@ -194,12 +189,11 @@ class WerkzaamPerJaarRapport(TabelRapport):
                 "out when the report is limited to one organiser.",
 )
 async def werkzame_wijkwerkers_per_jaar(
-    request: Request, principal: Reader, jaar: Annotated[int, Query(ge=2018, le=2099, examples=[2019])],
+    session: Leessessie, principal: Reader, jaar: Annotated[int, Query(ge=2018, le=2099, examples=[2019])],
     organisator_id: uuid.UUID | None = None, format: Formaat = "json",
 ):
     organisator_id = _scope(principal, organisator_id)
-    async with request.app.state.runtime.sessions() as session:
-        rijen = await Maandrapporten(session).werkzaam_per_niveau(date(jaar, 1, 1), date(jaar, 12, 31), organisator_id)
+    rijen = await Maandrapporten(session).werkzaam_per_niveau(date(jaar, 1, 1), date(jaar, 12, 31), organisator_id)
     return _antwoord("RPT-19", {"jaar": jaar, "organisator_id": organisator_id}, rijen, format,
                      model=WerkzaamPerJaarRapport)
 
@@ -207,28 +201,26 @@ async def werkzame_wijkwerkers_per_jaar(
 @router.get("/onbeperkt-recht", summary="RPT-23: ex-PWA with the unlimited right: worked since the start, still in",
             responses=gedocumenteerd("onbeperkt-recht"))
 async def onbeperkt_recht(
-    request: Request, principal: Reader, op: date, sinds: date = date(2018, 1, 1),
+    session: Leessessie, principal: Reader, op: date, sinds: date = date(2018, 1, 1),
     organisator_id: uuid.UUID | None = None, format: Formaat = "json",
 ):
     organisator_id = _scope(principal, organisator_id)
-    async with request.app.state.runtime.sessions() as session:
-        rij = await Maandrapporten(session).onbeperkt_recht(sinds, op, organisator_id)
+    rij = await Maandrapporten(session).onbeperkt_recht(sinds, op, organisator_id)
     return _antwoord("RPT-23", {"sinds": sinds, "op": op, "organisator_id": organisator_id}, [rij], format)
 
 
 @router.get("/contingent", summary="RPT-25: yearly average of workers in a trajectory against the contingent",
             responses=gedocumenteerd("contingent"))
 async def contingent(
-    request: Request, principal: Reader, jaar: Annotated[int, Query(ge=2018, le=2099)],
+    session: Leessessie, settings: Instellingen, principal: Reader, jaar: Annotated[int, Query(ge=2018, le=2099)],
     organisator_id: uuid.UUID | None = None, format: Formaat = "json",
 ):
     organisator_id = _scope(principal, organisator_id)
-    contingent = request.app.state.settings.contingent
-    async with request.app.state.runtime.sessions() as session:
-        per_maand = [
-            {"maand": maand, "in_traject": await Maandrapporten(session).in_traject(einde, organisator_id)}
-            for maand, _, einde in _maanden(f"{jaar}-01", f"{jaar}-12")
-        ]
+    contingent = settings.contingent
+    per_maand = [
+        {"maand": maand, "in_traject": await Maandrapporten(session).in_traject(einde, organisator_id)}
+        for maand, _, einde in _maanden(f"{jaar}-01", f"{jaar}-12")
+    ]
     gemiddelde = round(sum(r["in_traject"] for r in per_maand) / len(per_maand), 1)
     totalen = {"jaargemiddelde": gemiddelde, "contingent": contingent,
                "bezetting": round(gemiddelde / contingent, 4) if contingent else None}

@@ -7,13 +7,14 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 
 from evaluatie.adapters.nazorg import Nazorg, verdeel
 from evaluatie.domain import uitstroom
-from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, TabelRapport, antwoord, maanden, scope
+from evaluatie.entrypoints.deps import Instellingen, Leessessie
 from evaluatie.entrypoints.rapportvoorbeelden import csv_voorbeeld
+from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, TabelRapport, antwoord, maanden, scope
 from evaluatie.entrypoints.regelboek import REGELS
 from wijkwerk.problems import PROBLEM_RESPONSES
 
@@ -108,13 +109,12 @@ def _periode(van: str, tot: str) -> tuple[date, date]:
     responses={**_csv_voorbeeld(UitstroomNaarWerkRapport), **REGELS.weigert("periode-ongeldig", "periode-te-lang")},
 )
 async def uitstroom_naar_werk(
-    request: Request, principal: Reader, van: Maand, tot: Maand, op: Op = None,
+    session: Leessessie, principal: Reader, van: Maand, tot: Maand, op: Op = None,
     organisator_id: uuid.UUID | None = None, format: Formaat = "json",
 ):
     dag, organisator_id = op or date.today(), scope(principal, organisator_id)
     begin, einde = _periode(van, tot)
-    async with request.app.state.runtime.sessions() as session:
-        rows = await Nazorg(session).uitstroom_naar_werk(begin, einde, dag, organisator_id)
+    rows = await Nazorg(session).uitstroom_naar_werk(begin, einde, dag, organisator_id)
     rijen, totalen = verdeel(rows, organisator_id, {
         "aandeel_aan_het_werk": ("aan_het_werk", "cohort"), "aandeel_regulier": ("regulier", "aan_het_werk"),
         "aandeel_sociale_economie": ("sociale_economie", "aan_het_werk")})
@@ -134,16 +134,14 @@ async def uitstroom_naar_werk(
     responses={**_csv_voorbeeld(DuurzaamRapport), **REGELS.weigert("periode-ongeldig", "periode-te-lang")},
 )
 async def duurzaam_werk_en_opvolging(
-    request: Request, principal: Reader, van: Maand, tot: Maand, op: Op = None,
+    session: Leessessie, settings: Instellingen, principal: Reader, van: Maand, tot: Maand, op: Op = None,
     organisator_id: uuid.UUID | None = None, format: Formaat = "json",
 ):
-    settings = request.app.state.settings
     dag, organisator_id = op or date.today(), scope(principal, organisator_id)
     begin, einde = _periode(van, tot)
-    async with request.app.state.runtime.sessions() as session:
-        rows = await Nazorg(session).duurzaam_en_opgevolgd(
-            begin, einde, dag, organisator_id, duurzaam=settings.duurzaam_horizonten,
-            opvolging=settings.opvolging_horizon, opvolging_categorieen=settings.opvolging_categorieen)
+    rows = await Nazorg(session).duurzaam_en_opgevolgd(
+        begin, einde, dag, organisator_id, duurzaam=settings.duurzaam_horizonten,
+        opvolging=settings.opvolging_horizon, opvolging_categorieen=settings.opvolging_categorieen)
     rijen, totalen = verdeel(rows, organisator_id, {
         "aandeel_duurzaam": ("duurzaam_werk", "cohort_duurzaam"), "aandeel_opgevolgd": ("opgevolgd", "cohort_opvolging")})
     params = {"van": van, "tot": tot, "op": dag, "organisator_id": organisator_id,

@@ -6,24 +6,22 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from dateutil.relativedelta import relativedelta
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from evaluatie.adapters.correcties import Correcties
 from evaluatie.adapters.opvolging import Opvolging
 from evaluatie.domain.evaluatie import Uitkomst
-from wijkwerk.fouten import NietGevonden, OngeldigeInvoer
 from evaluatie.domain.uitstroom import CATEGORIEEN
-from evaluatie.entrypoints.deps import get_uow
+from evaluatie.entrypoints.deps import Leessessie, Uow
 from evaluatie.entrypoints.regelboek import REGELS
 from evaluatie.service_layer.correcties import Corrigeer, corrigeer
-from evaluatie.service_layer.uow import EvaluatieUnitOfWork
-from wijkwerk.auth import Principal, organisation_filter, require, sees_organisation
+from wijkwerk.auth import Principal, gegevensscope, require, sees_organisation
+from wijkwerk.fouten import NietGevonden, OngeldigeInvoer
 from wijkwerk.http.paging import Limit, Offset
 from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1", tags=["opvolging"], responses=PROBLEM_RESPONSES)
-Uow = Annotated[EvaluatieUnitOfWork, Depends(get_uow)]
 Writer = Annotated[Principal, Depends(require("evaluatie:write"))]
 Reader = Annotated[Principal, Depends(require("evaluatie:read", "rapportering:read"))]
 
@@ -155,10 +153,9 @@ class TrajectUitkomst(BaseModel):
 SOORT = {"evaluaties": "evaluatie", "uitstroommetingen": "uitstroommeting"}
 
 
-async def _zichtbaar(request: Request, principal: Principal, soort: str, doel_id: uuid.UUID):
-    async with request.app.state.runtime.sessions() as session:
-        rij = await Correcties(session).rij(soort, doel_id)
-        historiek = await Correcties(session).historiek(doel_id) if rij is not None else []
+async def _zichtbaar(session: Leessessie, principal: Principal, soort: str, doel_id: uuid.UUID):
+    rij = await Correcties(session).rij(soort, doel_id)
+    historiek = await Correcties(session).historiek(doel_id) if rij is not None else []
     if rij is None or not sees_organisation(principal, rij.organisator_id):
         raise NietGevonden(f"No such {soort}.", rule=f"{soort}-onbekend")
     return rij, historiek
@@ -167,8 +164,8 @@ async def _zichtbaar(request: Request, principal: Principal, soort: str, doel_id
 @router.get("/evaluaties/{evaluatie_id}", summary="Read back one evaluation (as corrected)",
     responses=REGELS.weigert("evaluatie-onbekend"),
 )
-async def lees_evaluatie(evaluatie_id: uuid.UUID, request: Request, principal: Reader) -> EvaluatieOut:
-    rij, _ = await _zichtbaar(request, principal, "evaluatie", evaluatie_id)
+async def lees_evaluatie(evaluatie_id: uuid.UUID, session: Leessessie, principal: Reader) -> EvaluatieOut:
+    rij, _ = await _zichtbaar(session, principal, "evaluatie", evaluatie_id)
     return EvaluatieOut(**rij._mapping)
 
 
@@ -184,19 +181,19 @@ async def lees_evaluatie(evaluatie_id: uuid.UUID, request: Request, principal: R
         "uitkomst-beeindigt-traject", "evaluatie-buiten-traject", "vervolg-ontbreekt"
     ),
 )
-async def corrigeer_evaluatie(evaluatie_id: uuid.UUID, body: EvaluatieCorrectieIn, uow: Uow, request: Request,
+async def corrigeer_evaluatie(evaluatie_id: uuid.UUID, body: EvaluatieCorrectieIn, uow: Uow, session: Leessessie,
                               principal: Writer) -> EvaluatieOut:
-    await _zichtbaar(request, principal, "evaluatie", evaluatie_id)
+    await _zichtbaar(session, principal, "evaluatie", evaluatie_id)
     nieuw = body.model_dump(exclude_unset=True, exclude={"gecorrigeerd_op", "reden"})
     await corrigeer(Corrigeer("evaluatie", evaluatie_id, body.gecorrigeerd_op, body.reden, principal.subject, nieuw), uow)
-    return await lees_evaluatie(evaluatie_id, request, principal)
+    return await lees_evaluatie(evaluatie_id, session, principal)
 
 
 @router.get("/evaluaties/{evaluatie_id}/historiek", summary="Every version of an evaluation (the audit of corrections)",
     responses=REGELS.weigert("evaluatie-onbekend"),
 )
-async def historiek_evaluatie(evaluatie_id: uuid.UUID, request: Request, principal: Reader) -> list[Versie]:
-    _, historiek = await _zichtbaar(request, principal, "evaluatie", evaluatie_id)
+async def historiek_evaluatie(evaluatie_id: uuid.UUID, session: Leessessie, principal: Reader) -> list[Versie]:
+    _, historiek = await _zichtbaar(session, principal, "evaluatie", evaluatie_id)
     return [Versie(**v) for v in historiek]
 
 
@@ -209,10 +206,7 @@ def _periode(op: date | None, tot: date | None, standaard: relativedelta) -> tup
 
 
 def _organisator(principal: Principal, organisator_id: uuid.UUID | None) -> uuid.UUID | None:
-    scope = organisation_filter(principal)
-    if scope is None:
-        return organisator_id
-    return uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)
+    return gegevensscope(principal).beperk(organisator_id)
 
 
 @router.get(
@@ -223,20 +217,19 @@ def _organisator(principal: Principal, organisator_id: uuid.UUID | None) -> uuid
                 "facts dated on or before `op` count, so the answer for a past date can be reproduced.",
     responses=REGELS.weigert("periode-ongeldig"),
 )
-async def te_meten(request: Request, principal: Reader, op: date | None = None, tot: date | None = None,
+async def te_meten(session: Leessessie, principal: Reader, op: date | None = None, tot: date | None = None,
                    organisator_id: uuid.UUID | None = None, limit: Limit = 500, offset: Offset = 0) -> list[TeMeten]:
     dag, grens = _periode(op, tot, relativedelta())
     organisator_id = _organisator(principal, organisator_id)
-    async with request.app.state.runtime.sessions() as session:
-        rows = await Opvolging(session).te_meten(dag, grens, organisator_id, limit, offset)
+    rows = await Opvolging(session).te_meten(dag, grens, organisator_id, limit, offset)
     return [TeMeten(**r, status="te_meten" if r["meetmoment"] <= dag else "gepland") for r in rows]
 
 
 @router.get("/uitstroommetingen/{meting_id}", summary="Read back one outflow measurement (as corrected)",
     responses=REGELS.weigert("uitstroommeting-onbekend"),
 )
-async def lees_meting(meting_id: uuid.UUID, request: Request, principal: Reader) -> MetingOut:
-    rij, _ = await _zichtbaar(request, principal, "uitstroommeting", meting_id)
+async def lees_meting(meting_id: uuid.UUID, session: Leessessie, principal: Reader) -> MetingOut:
+    rij, _ = await _zichtbaar(session, principal, "uitstroommeting", meting_id)
     return MetingOut(**rij._mapping)
 
 
@@ -250,21 +243,21 @@ async def lees_meting(meting_id: uuid.UUID, request: Request, principal: Reader)
         "categorie-onbekend", "subcategorie-ongeldig"
     ),
 )
-async def corrigeer_meting(meting_id: uuid.UUID, body: MetingCorrectieIn, uow: Uow, request: Request,
+async def corrigeer_meting(meting_id: uuid.UUID, body: MetingCorrectieIn, uow: Uow, session: Leessessie,
                            principal: Writer) -> MetingOut:
-    await _zichtbaar(request, principal, "uitstroommeting", meting_id)
+    await _zichtbaar(session, principal, "uitstroommeting", meting_id)
     nieuw = body.model_dump(exclude_unset=True, exclude={"gecorrigeerd_op", "reden"})
     nieuw = {k: tuple(v) if isinstance(v, list) else v for k, v in nieuw.items()}
     cmd = Corrigeer("uitstroommeting", meting_id, body.gecorrigeerd_op, body.reden, principal.subject, nieuw)
     await corrigeer(cmd, uow)
-    return await lees_meting(meting_id, request, principal)
+    return await lees_meting(meting_id, session, principal)
 
 
 @router.get("/uitstroommetingen/{meting_id}/historiek", summary="Every version of an outflow measurement",
     responses=REGELS.weigert("uitstroommeting-onbekend"),
 )
-async def historiek_meting(meting_id: uuid.UUID, request: Request, principal: Reader) -> list[Versie]:
-    _, historiek = await _zichtbaar(request, principal, "uitstroommeting", meting_id)
+async def historiek_meting(meting_id: uuid.UUID, session: Leessessie, principal: Reader) -> list[Versie]:
+    _, historiek = await _zichtbaar(session, principal, "uitstroommeting", meting_id)
     return [Versie(**v) for v in historiek]
 
 
@@ -281,25 +274,23 @@ def _uitkomst(r: dict) -> TrajectUitkomst:
     description="A referrer (`org_type` toeleider) sees only the referrals it made itself; an organiser those of "
                 "its own trajectories; VDAB all. Evaluations show their outcome and next step, never the remarks.",
 )
-async def uitkomsten(request: Request, principal: Reader, limit: Limit = 100,
+async def uitkomsten(session: Leessessie, principal: Reader, limit: Limit = 100,
                      offset: Offset = 0) -> list[TrajectUitkomst]:
-    async with request.app.state.runtime.sessions() as session:
-        opvolging = Opvolging(session)
-        if principal.org_type == "toeleider":
-            if not principal.org:
-                return []
-            rows = await opvolging.trajecten(toeleider_org=principal.org, limit=limit, offset=offset)
-        else:
-            rows = await opvolging.trajecten(organisator_id=_organisator(principal, None), limit=limit, offset=offset)
+    opvolging = Opvolging(session)
+    if principal.org_type == "toeleider":
+        if not principal.org:
+            return []
+        rows = await opvolging.trajecten(toeleider_org=principal.org, limit=limit, offset=offset)
+    else:
+        rows = await opvolging.trajecten(organisator_id=_organisator(principal, None), limit=limit, offset=offset)
     return [_uitkomst(r) for r in rows]
 
 
 @router.get("/trajecten/{traject_id}/uitkomsten", summary="One trajectory's outcomes (a referrer: its own referral's)",
     responses=REGELS.weigert("traject-onbekend"),
 )
-async def traject_uitkomsten(traject_id: uuid.UUID, request: Request, principal: Reader) -> TrajectUitkomst:
-    async with request.app.state.runtime.sessions() as session:
-        rows = await Opvolging(session).trajecten(traject_id=traject_id)
+async def traject_uitkomsten(traject_id: uuid.UUID, session: Leessessie, principal: Reader) -> TrajectUitkomst:
+    rows = await Opvolging(session).trajecten(traject_id=traject_id)
     r = rows[0] if rows else None
     if principal.org_type == "toeleider":
         zichtbaar = r is not None and principal.org is not None and r["toeleider_org"] == principal.org

@@ -2,18 +2,19 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from evaluatie.adapters.leesmodellen import Leesmodellen
 from evaluatie.adapters.rapporten import Rapporten
 from evaluatie.domain.uitstroom import HORIZONTEN
 from evaluatie.entrypoints.csv import csv_response
-from evaluatie.entrypoints.rapportvorm import CSV, Formaat, Maand, Reader, antwoord, maanden
-from evaluatie.entrypoints.rapportvorm import scope as scope_van
+from evaluatie.entrypoints.deps import Leessessie
 from evaluatie.entrypoints.rapportvoorbeelden import csv_inhoud, gedocumenteerd
+from evaluatie.entrypoints.rapportvorm import Formaat, Maand, Reader, antwoord, maanden
+from evaluatie.entrypoints.rapportvorm import scope as scope_van
 from evaluatie.entrypoints.regelboek import REGELS
-from wijkwerk.auth import Principal, organisation_filter, require
+from wijkwerk.auth import Principal, gegevensscope, require
 from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1/rapporten", tags=["rapporten"], responses=PROBLEM_RESPONSES)
@@ -51,15 +52,13 @@ class DossierRapport(BaseModel):
     aandeel_actief_of_voorlopig: float | None
 
 
-async def _dossiers(request: Request, principal: Principal, dag: date,
+async def _dossiers(session: Leessessie, principal: Principal, dag: date,
                     organisator_id: uuid.UUID | None = None) -> list[DossiersPerOrganisator]:
-    scope = organisation_filter(principal)
-    if scope == "-":
+    scope = gegevensscope(principal)
+    if scope.niets:
         return []
-    if scope is not None:
-        organisator_id = uuid.UUID(scope)
-    async with request.app.state.runtime.sessions() as session:
-        rows = await Leesmodellen(session).dossiers_per_organisator(dag, organisator_id)
+    organisator_id = scope.beperk(organisator_id)
+    rows = await Leesmodellen(session).dossiers_per_organisator(dag, organisator_id)
     return [DossiersPerOrganisator(organisator_id=r["id"], **{k: v for k, v in r.items() if k != "id"}) for r in rows]
 
 
@@ -69,13 +68,13 @@ async def _dossiers(request: Request, principal: Principal, dag: date,
         [{"tot_en_met": "2019-02-28", **r} for r in DossierRapport.model_config["json_schema_extra"]["examples"][0]["rijen"]])}}},
 )
 async def dossiers(
-    request: Request,
+    session: Leessessie,
     principal: Annotated[Principal, Depends(require("rapportering:read"))],
     tot_en_met: Annotated[date | None, Query()] = None,
     format: Literal["json", "csv"] = "json",
 ):
     dag = tot_en_met or date.today()
-    rijen = await _dossiers(request, principal, dag)
+    rijen = await _dossiers(session, principal, dag)
     if format == "csv":
         return csv_response(({"tot_en_met": dag, **r.model_dump()} for r in rijen), f"rpt-01-{dag}.csv")
     totaal = sum(r.dossiers for r in rijen)
@@ -94,12 +93,12 @@ async def dossiers(
     description="For every month from `van` to `tot` (YYYY-MM), the dossiers registered by its last day, split by "
                 "their status on that day (A-09); only facts dated by then count.",
 )
-async def dossiers_per_maand(request: Request, principal: Reader, van: Maand, tot: Maand,
+async def dossiers_per_maand(session: Leessessie, principal: Reader, van: Maand, tot: Maand,
                              organisator_id: uuid.UUID | None = None, format: Formaat = "json"):
     organisator_id = scope_van(principal, organisator_id)
     rijen = []
     for maand, _, einde in maanden(van, tot):
-        rijen += [{"maand": maand, **r.model_dump()} for r in await _dossiers(request, principal, einde, organisator_id)]
+        rijen += [{"maand": maand, **r.model_dump()} for r in await _dossiers(session, principal, einde, organisator_id)]
     return antwoord("RPT-01", {"van": van, "tot": tot, "organisator_id": organisator_id}, rijen, format)
 
 
@@ -126,18 +125,15 @@ class AdviesRapport(BaseModel):
                 [{"van": "2026-01-01", "tot": "2026-03-31", "organisator_id": None, **r}
                  for r in AdviesRapport.model_config["json_schema_extra"]["examples"][0]["rijen"]])}}})
 async def advies(
-    request: Request,
+    session: Leessessie,
     principal: Annotated[Principal, Depends(require("rapportering:read"))],
     van: date,
     tot: date,
     organisator_id: uuid.UUID | None = None,
     format: Literal["json", "csv"] = "json",
 ):
-    scope = organisation_filter(principal)
-    if scope is not None:
-        organisator_id = uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)
-    async with request.app.state.runtime.sessions() as session:
-        rows = await Leesmodellen(session).toeleidingen_per_advies(van, tot, organisator_id)
+    organisator_id = gegevensscope(principal).beperk(organisator_id)
+    rows = await Leesmodellen(session).toeleidingen_per_advies(van, tot, organisator_id)
     if format == "csv":
         return csv_response(({"van": van, "tot": tot, "organisator_id": organisator_id, "advies_maanden": m,
                               "toeleidingen": n} for m, n in rows), f"rpt-07-{van}-{tot}.csv")
@@ -168,10 +164,7 @@ class EvaluatieRapport(BaseModel):
 
 
 def _scoped(principal: Principal, organisator_id: uuid.UUID | None) -> uuid.UUID | None:
-    scope = organisation_filter(principal)
-    if scope is None:
-        return organisator_id
-    return uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)
+    return gegevensscope(principal).beperk(organisator_id)
 
 
 @router.get("/evaluaties", summary="RPT-08: evaluations registered in a period, workers evaluated, outcomes",
@@ -181,7 +174,7 @@ def _scoped(principal: Principal, organisator_id: uuid.UUID | None) -> uuid.UUID
                                                                ("stopt", 9, ""), ("uitstroom_werk", 14, ""),
                                                                ("zelfde_klus", 61, ""))])}}})
 async def rapport_evaluaties(
-    request: Request,
+    session: Leessessie,
     principal: Annotated[Principal, Depends(require("rapportering:read"))],
     van: date,
     tot: date,
@@ -189,8 +182,7 @@ async def rapport_evaluaties(
     format: Literal["json", "csv"] = "json",
 ):
     organisator_id = _scoped(principal, organisator_id)
-    async with request.app.state.runtime.sessions() as session:
-        cijfers = await Rapporten(session).evaluaties(van, tot, organisator_id)
+    cijfers = await Rapporten(session).evaluaties(van, tot, organisator_id)
     if format == "csv":  # one row for all evaluations, then one per outcome
         kop = {"van": van, "tot": tot, "organisator_id": organisator_id}
         return csv_response(
@@ -233,7 +225,7 @@ class UitstroomRapport(BaseModel):
         for c, n in ({"dossiers": r["dossiers"]} | r["categorieen"]).items()])}}},
 )
 async def rapport_uitstroom(
-    request: Request,
+    session: Leessessie,
     principal: Annotated[Principal, Depends(require("rapportering:read"))],
     op: date | None = None,
     organisator_id: uuid.UUID | None = None,
@@ -244,13 +236,12 @@ async def rapport_uitstroom(
 ):
     dag = op or date.today()
     organisator_id = _scoped(principal, organisator_id)
-    async with request.app.state.runtime.sessions() as session:
-        rapporten = Rapporten(session)
-        rijen = [
-            UitstroomGroep(horizon_maanden=h, **groep)
-            for h in HORIZONTEN
-            for groep in await rapporten.uitstroom(dag, h, organisator_id, per_uitkeringsstatus)
-        ]
+    rapporten = Rapporten(session)
+    rijen = [
+        UitstroomGroep(horizon_maanden=h, **groep)
+        for h in HORIZONTEN
+        for groep in await rapporten.uitstroom(dag, h, organisator_id, per_uitkeringsstatus)
+    ]
     if format == "csv":
         return csv_response(
             (

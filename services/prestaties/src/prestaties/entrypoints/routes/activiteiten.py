@@ -4,13 +4,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 
 from prestaties.domain.activiteit import Activiteit
-from wijkwerk.fouten import NietGevonden
 from prestaties.entrypoints.deps import Uow
 from prestaties.entrypoints.regelboek import REGELS
 from prestaties.entrypoints.schemas.werk import ActiviteitIn, ActiviteitOut, AfwijkingIn, ToegelatenIn
 from prestaties.entrypoints.toegang import ziet
 from prestaties.service_layer import catalogus, commands
 from wijkwerk.auth import Principal, require
+from wijkwerk.fouten import NietGevonden
 from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1", tags=["activiteiten"], responses=PROBLEM_RESPONSES)

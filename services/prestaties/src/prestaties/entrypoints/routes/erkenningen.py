@@ -4,7 +4,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from wijkwerk.fouten import NietGevonden
 from prestaties.domain.gebruiker import Erkenning
 from prestaties.domain.tarieven import geldig_op
 from prestaties.entrypoints.deps import Instellingen, Uow, Vandaag
@@ -20,6 +19,7 @@ from prestaties.entrypoints.schemas.gebruikers import (
 from prestaties.entrypoints.toegang import ziet
 from prestaties.service_layer import commands, gebruikers
 from wijkwerk.auth import Principal, require
+from wijkwerk.fouten import NietGevonden
 from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1", tags=["erkenningen"], responses=PROBLEM_RESPONSES)

@@ -4,15 +4,22 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from wijkwerk.fouten import NietGevonden
 from prestaties.entrypoints.deps import Instellingen, Uow, Vandaag
 from prestaties.entrypoints.regelboek import REGELS
-from prestaties.entrypoints.schemas.gebruikers import ContactIn, ContactOut, ErkenningIn, ErkenningOut, GebruikerIn, GebruikerOut
+from prestaties.entrypoints.schemas.gebruikers import (
+    ContactIn,
+    ContactOut,
+    ErkenningIn,
+    ErkenningOut,
+    GebruikerIn,
+    GebruikerOut,
+)
 from prestaties.entrypoints.toegang import beperking, ziet, ziet_een_van
 from prestaties.service_layer import commands, gebruikers
 from wijkwerk.auth import Principal, require
-from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.fouten import NietGevonden
 from wijkwerk.http.paging import Limit, Offset
+from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1/gebruikers", tags=["gebruikers"], responses=PROBLEM_RESPONSES)
 Writer = Annotated[Principal, Depends(require("prestaties:write"))]

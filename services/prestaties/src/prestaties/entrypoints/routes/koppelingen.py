@@ -3,7 +3,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from wijkwerk.fouten import NietGevonden
 from prestaties.domain.koppeling import Koppeling
 from prestaties.entrypoints.deps import Uow
 from prestaties.entrypoints.regelboek import REGELS
@@ -11,6 +10,7 @@ from prestaties.entrypoints.schemas.werk import BeeindigingIn, KoppelingIn, Kopp
 from prestaties.entrypoints.toegang import ziet
 from prestaties.service_layer import catalogus, commands
 from wijkwerk.auth import Principal, require
+from wijkwerk.fouten import NietGevonden
 from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1/koppelingen", tags=["koppelingen"], responses=PROBLEM_RESPONSES)

@@ -1,14 +1,15 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict
 
 from prestaties.adapters.referentie import OrganisatorReferentie
+from prestaties.entrypoints.deps import Leessessie
 from prestaties.entrypoints.regelboek import REGELS
 from wijkwerk.auth import Principal, require
-from wijkwerk.problems import PROBLEM_RESPONSES
 from wijkwerk.fouten import NotFound
+from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1/organisatoren", tags=["referentie"], responses=PROBLEM_RESPONSES)
 
@@ -27,11 +28,10 @@ class OrganisatorRef(BaseModel):
 )
 async def lees(
     organisator_id: uuid.UUID,
-    request: Request,
+    session: Leessessie,
     _: Annotated[Principal, Depends(require("prestaties:read"))],
 ) -> OrganisatorRef:
-    async with request.app.state.runtime.sessions() as session:
-        found = await OrganisatorReferentie(session).get(organisator_id)
+    found = await OrganisatorReferentie(session).get(organisator_id)
     if found is None:
         raise NotFound("This organiser is not known here (yet).", rule="organisator-onbekend")
     return OrganisatorRef(**found)

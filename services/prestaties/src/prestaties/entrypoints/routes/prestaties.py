@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 
 from prestaties.adapters.prestaties import Filter
-from wijkwerk.fouten import NietGevonden
 from prestaties.domain.koppeling import Koppeling
 from prestaties.domain.prestatie import Prestatie
 from prestaties.domain.traject import TrajectVenster
@@ -25,8 +24,9 @@ from prestaties.service_layer import commands
 from prestaties.service_layer import prestaties as handlers
 from prestaties.service_layer.prestaties import Regels
 from wijkwerk.auth import Principal, require
-from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.fouten import NietGevonden
 from wijkwerk.http.paging import Limit, Offset
+from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1", tags=["prestaties"], responses=PROBLEM_RESPONSES)
 Writer = Annotated[Principal, Depends(require("prestaties:write"))]

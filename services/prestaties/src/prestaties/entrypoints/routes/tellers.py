@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,7 +25,7 @@ router = APIRouter(prefix="/v1", tags=["prestaties"], responses=PROBLEM_RESPONSE
 # The organiser's dashboard (evaluatie) asks with the caller's own reporting token.
 Reader = Annotated[Principal, Depends(require("prestaties:read", "rapportering:read"))]
 
-_VOORBEELD = {
+_VOORBEELD: dict[str, Any] = {
     "wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "op": "2026-03-20",
     "uren": {"plafond_maand": 60, "plafond_jaar": 630, "gebruikt_maand": 42, "gebruikt_jaar": 131,
              "over_maand": 18, "over_jaar": 499, "max_registreerbaar": 18},

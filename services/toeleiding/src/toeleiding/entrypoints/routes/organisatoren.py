@@ -1,20 +1,18 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, status
 
-from wijkwerk.fouten import NietGevonden
-from toeleiding.entrypoints.deps import get_uow
+from toeleiding.entrypoints.deps import Instellingen, Uow
 from toeleiding.entrypoints.regelboek import REGELS
 from toeleiding.entrypoints.schemas import OrganisatorIn, OrganisatorOut, TariefIn, WerkingsgebiedIn
-from toeleiding.service_layer import commands, handlers
-from toeleiding.service_layer.uow import ToeleidingUnitOfWork
+from toeleiding.service_layer import commands, organisatoren
 from wijkwerk.auth import Principal, require, sees_organisation
-from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.fouten import NietGevonden
 from wijkwerk.http.paging import Limit, Offset
+from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1/organisatoren", tags=["organisatoren"], responses=PROBLEM_RESPONSES)
-Uow = Annotated[ToeleidingUnitOfWork, Depends(get_uow)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Register a wijk-werkorganisator",
@@ -26,7 +24,7 @@ Uow = Annotated[ToeleidingUnitOfWork, Depends(get_uow)]
 async def registreer(
     body: OrganisatorIn,
     uow: Uow,
-    request: Request,
+    settings: Instellingen,
     _: Annotated[Principal, Depends(require("toeleiding:admin"))],
 ) -> OrganisatorOut:
     cmd = commands.RegistreerOrganisator(
@@ -36,7 +34,7 @@ async def registreer(
         tarief_cent=body.tarief,
         tarief_vanaf=body.tarief_vanaf,
     )
-    organisator = await handlers.registreer_organisator(cmd, uow, request.app.state.settings.toegelaten_tarieven)
+    organisator = await organisatoren.registreer_organisator(cmd, uow, settings.toegelaten_tarieven)
     return OrganisatorOut.of(organisator)
 
 
@@ -80,14 +78,14 @@ async def leg_tarief_vast(
     organisator_id: uuid.UUID,
     body: TariefIn,
     uow: Uow,
-    request: Request,
+    settings: Instellingen,
     principal: Annotated[Principal, Depends(require("toeleiding:admin"))],
 ) -> OrganisatorOut:
     if not sees_organisation(principal, organisator_id):
         raise NietGevonden("No such organiser.", rule="organisator-onbekend")
     cmd = commands.LegTariefVast(organisator_id, body.prijs, body.geldig_vanaf, body.voor_samenwerkingsverband)
-    organisator = await handlers.leg_tarief_vast(
-        cmd, uow, request.app.state.settings.toegelaten_tarieven, lambda oid: sees_organisation(principal, oid)
+    organisator = await organisatoren.leg_tarief_vast(
+        cmd, uow, settings.toegelaten_tarieven, lambda oid: sees_organisation(principal, oid)
     )
     return OrganisatorOut.of(organisator)
 
@@ -106,4 +104,4 @@ async def wijzig_werkingsgebied(
     if not sees_organisation(principal, organisator_id):
         raise NietGevonden("No such organiser.", rule="organisator-onbekend")
     cmd = commands.WijzigWerkingsgebied(organisator_id, {g.nis_code: g.naam for g in body.gemeenten})
-    return OrganisatorOut.of(await handlers.wijzig_werkingsgebied(cmd, uow))
+    return OrganisatorOut.of(await organisatoren.wijzig_werkingsgebied(cmd, uow))

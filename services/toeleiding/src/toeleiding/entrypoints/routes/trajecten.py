@@ -1,11 +1,10 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, status
 
-from wijkwerk.fouten import NietGevonden
 from toeleiding.domain.traject import DuurRegels
-from toeleiding.entrypoints.deps import get_uow
+from toeleiding.entrypoints.deps import Instellingen, Uow
 from toeleiding.entrypoints.regelboek import REGELS
 from toeleiding.entrypoints.schemas import (
     BeeindigingIn,
@@ -17,19 +16,18 @@ from toeleiding.entrypoints.schemas import (
 )
 from toeleiding.service_layer import commands, trajecten
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
-from wijkwerk.auth import Principal, organisation_filter, require, sees_organisation
-from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.auth import Principal, gegevensscope, require, sees_organisation
+from wijkwerk.fouten import NietGevonden
 from wijkwerk.http.paging import Limit, Offset
+from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1", tags=["trajecten"], responses=PROBLEM_RESPONSES)
-Uow = Annotated[ToeleidingUnitOfWork, Depends(get_uow)]
 Writer = Annotated[Principal, Depends(require("toeleiding:write"))]
 Reader = Annotated[Principal, Depends(require("toeleiding:read"))]
 
 
-def _regels(request: Request) -> DuurRegels:
-    s = request.app.state.settings
-    return DuurRegels(min_maanden=s.traject_min_maanden, max_maanden=s.traject_max_maanden)
+def _regels(settings: Instellingen) -> DuurRegels:
+    return DuurRegels(min_maanden=settings.traject_min_maanden, max_maanden=settings.traject_max_maanden)
 
 
 def _may_see(principal: Principal, organisator_id, toeleider_org: str | None) -> bool:
@@ -53,7 +51,7 @@ async def _check(uow: ToeleidingUnitOfWork, principal: Principal, traject_id: uu
         "pwa-overdracht-zonder-ex-pwa", "traject-max-12-maanden", "traject-loopt-al"
     ),
 )
-async def ontvang_toeleiding(body: ToeleidingIn, uow: Uow, request: Request, principal: Writer) -> TrajectOut:
+async def ontvang_toeleiding(body: ToeleidingIn, uow: Uow, settings: Instellingen, principal: Writer) -> TrajectOut:
     if principal.org_type != "toeleider":
         if not sees_organisation(principal, body.organisator_id):
             raise NietGevonden("No such organiser.", rule="organisator-onbekend")
@@ -72,7 +70,7 @@ async def ontvang_toeleiding(body: ToeleidingIn, uow: Uow, request: Request, pri
         ontvangen_op=body.ontvangen_op,
         start=body.start or body.ontvangen_op,
     )
-    return TrajectOut.of(await trajecten.ontvang_toeleiding(cmd, uow, _regels(request)))
+    return TrajectOut.of(await trajecten.ontvang_toeleiding(cmd, uow, _regels(settings)))
 
 
 @router.get("/toeleidingen", summary="Referrals (a referrer sees only its own)")
@@ -87,9 +85,10 @@ async def lijst_toeleidingen(
         return []
     # A referrer sees its own referrals, an organiser its own area's: filtered in the
     # query, so a page is full while more rows remain (issue #21, defect 7).
-    organisator = None if principal.org_type == "toeleider" else organisation_filter(principal)
-    if organisator == "-":
+    scope = gegevensscope(principal)
+    if principal.org_type != "toeleider" and scope.niets:
         return []
+    organisator = None if principal.org_type == "toeleider" or scope.alles else str(scope.organisator_id)
     async with uow:
         gevonden = await uow.trajecten.van_toeleider(toeleider, organisator_id=organisator, limit=limit, offset=offset)
     return [TrajectOut.of(t) for t in gevonden]

@@ -5,10 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from toeleiding.domain import regels
-from wijkwerk.fouten import BestaatAl, NietGevonden
-from toeleiding.domain.model import DossierStatus
+from toeleiding.domain.wijkwerker import DossierStatus
 from toeleiding.domain.wijziging import zichtbare_waarde
-from toeleiding.entrypoints.deps import get_uow
+from toeleiding.entrypoints.deps import Uow
 from toeleiding.entrypoints.regelboek import REGELS
 from toeleiding.entrypoints.schemas import (
     Bankgegevens,
@@ -19,14 +18,14 @@ from toeleiding.entrypoints.schemas import (
     WijzigingOut,
     ZoekIn,
 )
-from toeleiding.service_layer import commands, dossier, handlers, trajecten
+from toeleiding.service_layer import commands, dossier, trajecten, wijkwerkers
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
-from wijkwerk.auth import Principal, organisation_filter, require, sees_organisation
-from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.auth import Principal, gegevensscope, require, sees_organisation
+from wijkwerk.fouten import BestaatAl, NietGevonden
 from wijkwerk.http.paging import Limit, Offset
+from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1/wijkwerkers", tags=["wijkwerkers"], responses=PROBLEM_RESPONSES)
-Uow = Annotated[ToeleidingUnitOfWork, Depends(get_uow)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Register a wijk-werker dossier",
@@ -47,8 +46,8 @@ async def schrijf_in(
     adres = (body.adres.straat, body.adres.huisnummer, body.adres.postcode) if body.adres else None
     cmd = commands.SchrijfWijkwerkerIn(**velden, adres=adres)
     try:
-        return WijkwerkerOut.of(await handlers.schrijf_wijkwerker_in(cmd, uow))
-    except handlers.InszBestaatAl as exc:
+        return WijkwerkerOut.of(await wijkwerkers.schrijf_wijkwerker_in(cmd, uow))
+    except wijkwerkers.InszBestaatAl as exc:
         # The existing dossier's id, so the caller refers that dossier instead of
         # registering twice: for whoever may act on it (central callers, referrers, who
         # refer anyone (T-1), and its own organiser). Another organiser only learns the
@@ -90,11 +89,10 @@ async def lijst(
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> list[WijkwerkerOut]:
-    scope = organisation_filter(principal)
-    if scope is not None:
-        if organisator_id is not None and str(organisator_id) != scope:
-            return []
-        organisator_id = uuid.UUID(scope) if scope != "-" else uuid.UUID(int=0)
+    scope = gegevensscope(principal)
+    if not scope.alles and organisator_id is not None and organisator_id != scope.organisator_id:
+        return []
+    organisator_id = scope.beperk(organisator_id)
     async with uow:
         dossiers = await uow.wijkwerkers.list(
             organisator_id=organisator_id, status=status, limit=limit, offset=offset, op=op

@@ -7,15 +7,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from evaluatie.domain.bemiddelaars import controleer_inzet
 from evaluatie.domain.evaluatie import TrajectVenster, Uitkomst, controleer_evaluatie
-from wijkwerk.fouten import BestaatAl, NogOnbekend
 from evaluatie.domain.uitstroom import controleer_meting
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.events.evaluatie import EvaluatieUitgevoerd, UitstroomGemeten
+from wijkwerk.fouten import BestaatAl, NogOnbekend
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class LegBemiddelaarsinzetVast:
     door: str
 
 
-async def _traject(uow: EvaluatieUnitOfWork, traject_id: uuid.UUID):
+async def _traject(uow: EvaluatieUnitOfWork, traject_id: uuid.UUID) -> Any:
     traject = await uow.trajecten.get(traject_id)
     if traject is None:
         raise NogOnbekend("This trajectory is not known here yet.", rule="traject-nog-onbekend")
@@ -104,7 +105,7 @@ async def registreer_uitstroom(cmd: RegistreerUitstroom, uow: EvaluatieUnitOfWor
     return meting_id
 
 
-async def leg_bemiddelaarsinzet_vast(cmd: LegBemiddelaarsinzetVast, uow: EvaluatieUnitOfWork) -> list[dict]:
+async def leg_bemiddelaarsinzet_vast(cmd: LegBemiddelaarsinzetVast, uow: EvaluatieUnitOfWork) -> list[dict[str, Any]]:
     """PR-23: the FTE VDAB makes available to an organiser from a date on (and the
     inhabitants it allocated them for). Recording the same date again corrects it. No event:
     nothing else consumes it yet, and evaluatie is where it is reported (RPT-24)."""

@@ -1,18 +1,14 @@
 """Reactions to the prestaties topic (consumed through the inbox): the local prestatie
 reference that validation checks against, the registration fees for the ledger, and the
-reversal orders of corrected or cancelled prestaties (:mod:`terugdraaien`)."""
+reversal orders of corrected or cancelled prestaties (:mod:`terugdraaien`). Each handler
+gets a unit of work joined to the inbox transaction (``(event, uow)``, as commands)."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from cheques.adapters.erkenningen import ErkenningReferentie
-from cheques.adapters.referentie import PrestatieReferentie
 from cheques.domain.cheque import Prestatie
 from cheques.domain.grootboek import inschrijving_transactie, maand
 from cheques.service_layer import terugdraaien
 from cheques.service_layer.uow import ChequesUnitOfWork
-from wijkwerk.events import Envelope
 from wijkwerk.events.cheques import InschrijvingsrechtGeboekt
 from wijkwerk.events.prestaties import (
     ErkenningHernieuwd,
@@ -28,8 +24,8 @@ from wijkwerk.events.prestaties import (
 )
 
 
-async def prestatie_geregistreerd(session: AsyncSession, event: PrestatieGeregistreerd, _: Envelope) -> None:
-    await PrestatieReferentie(session).bewaar(
+async def prestatie_geregistreerd(event: PrestatieGeregistreerd, uow: ChequesUnitOfWork) -> None:
+    await uow.prestaties.bewaar(
         Prestatie(
             id=event.prestatie_id, wijkwerker_id=event.wijkwerker_id, gebruiker_id=event.gebruiker_id,
             organisator_id=event.organisator_id, koppeling_id=event.koppeling_id, datum=event.datum,
@@ -39,42 +35,41 @@ async def prestatie_geregistreerd(session: AsyncSession, event: PrestatieGeregis
     )
 
 
-async def prestatie_gecorrigeerd(session: AsyncSession, event: PrestatieGecorrigeerd, envelope: Envelope) -> None:
+async def prestatie_gecorrigeerd(event: PrestatieGecorrigeerd, uow: ChequesUnitOfWork) -> None:
     # Further cheques count against the new hours; those validated beyond them are released
     # (terugdraaien: in a transaction of its own).
     # A correction opens a new confirmation window: an open dispute no longer holds it.
-    await PrestatieReferentie(session).wijzig(event.prestatie_id, begonnen_uren=event.begonnen_uren, betwist_op=None,
-                                              beslecht_op=None, uitkomst=None)
-    await terugdraaien.noteer(session, event, envelope)
+    await uow.prestaties.wijzig(event.prestatie_id, begonnen_uren=event.begonnen_uren, betwist_op=None,
+                                beslecht_op=None, uitkomst=None)
+    await terugdraaien.noteer(event, uow)
 
 
-async def prestatie_betwist(session: AsyncSession, event: PrestatieBetwist, envelope: Envelope) -> None:
+async def prestatie_betwist(event: PrestatieBetwist, uow: ChequesUnitOfWork) -> None:
     """Issue #23 item 3: held from the payout runs dated on or after the dispute's date."""
-    op = event.betwist_op or envelope.occurred_at.astimezone(terugdraaien.BRUSSEL).date()
-    await PrestatieReferentie(session).wijzig(event.prestatie_id, betwist_op=op, beslecht_op=None, uitkomst=None)
+    assert uow.envelope is not None
+    op = event.betwist_op or uow.envelope.occurred_at.astimezone(terugdraaien.BRUSSEL).date()
+    await uow.prestaties.wijzig(event.prestatie_id, betwist_op=op, beslecht_op=None, uitkomst=None)
 
 
-async def prestatie_betwisting_beslecht(session: AsyncSession, event: PrestatieBetwistingBeslecht, _: Envelope) -> None:
+async def prestatie_betwisting_beslecht(event: PrestatieBetwistingBeslecht, uow: ChequesUnitOfWork) -> None:
     """Upheld: payable by the runs dated from the resolution. Rejected: stays held; the
     cancellation that follows reverses its validations (terugdraaien)."""
-    await PrestatieReferentie(session).wijzig(event.prestatie_id, beslecht_op=event.beslecht_op,
-                                              uitkomst=event.uitkomst)
+    await uow.prestaties.wijzig(event.prestatie_id, beslecht_op=event.beslecht_op, uitkomst=event.uitkomst)
 
 
-async def prestatie_geannuleerd(session: AsyncSession, event: PrestatieGeannuleerd, envelope: Envelope) -> None:
-    await PrestatieReferentie(session).wijzig(event.prestatie_id, geannuleerd=True)
-    await terugdraaien.noteer(session, event, envelope)
+async def prestatie_geannuleerd(event: PrestatieGeannuleerd, uow: ChequesUnitOfWork) -> None:
+    await uow.prestaties.wijzig(event.prestatie_id, geannuleerd=True)
+    await terugdraaien.noteer(event, uow)
 
 
-async def inschrijvingsrecht_betaald(session: AsyncSession, event: InschrijvingsrechtBetaald, envelope: Envelope) -> None:
+async def inschrijvingsrecht_betaald(event: InschrijvingsrechtBetaald, uow: ChequesUnitOfWork) -> None:
     """G-3: the yearly fee goes to the organiser, booked in the month it was paid, or in the
     first open month when that month was closed (issue #17); the booking month is published
     (``InschrijvingsrechtGeboekt``) so the recompute books it there too. A fee of zero
     (PR-21) moves no money and posts nothing."""
-    await ErkenningReferentie(session).periode(event.erkenning_id, event.geldig_van, event.geldig_tot, event.betaald_op)
+    await uow.erkenningen.periode(event.erkenning_id, event.geldig_van, event.geldig_tot, event.betaald_op)
     if event.bedrag_cent <= 0:
         return
-    uow = ChequesUnitOfWork.joined(session, causation_id=str(envelope.event_id))
     boekdatum = await uow.boekdatum(event.betaald_op)
     if await uow.boek(
         inschrijving_transactie(event.erkenning_id, event.jaar, event.bedrag_cent, event.organisator_id, boekdatum)
@@ -86,23 +81,23 @@ async def inschrijvingsrecht_betaald(session: AsyncSession, event: Inschrijvings
     await uow.commit()
 
 
-async def erkenning_verleend(session: AsyncSession, event: ErkenningVerleend, _: Envelope) -> None:
+async def erkenning_verleend(event: ErkenningVerleend, uow: ChequesUnitOfWork) -> None:
     """A-14: orders need an active erkenning of the gebruiker at the order's organiser."""
-    erkenningen = ErkenningReferentie(session)
+    erkenningen = uow.erkenningen
     await erkenningen.verleend(event.erkenning_id, event.gebruiker_id, event.organisator_id, event.overeenkomst_op)
     await erkenningen.periode(event.erkenning_id, event.geldig_van, event.geldig_tot)
 
 
-async def erkenning_ondertekend(session: AsyncSession, event: ErkenningOndertekend, _: Envelope) -> None:
-    await ErkenningReferentie(session).wijzig(event.erkenning_id, overeenkomst_op=event.overeenkomst_op)
+async def erkenning_ondertekend(event: ErkenningOndertekend, uow: ChequesUnitOfWork) -> None:
+    await uow.erkenningen.wijzig(event.erkenning_id, overeenkomst_op=event.overeenkomst_op)
 
 
-async def erkenning_hernieuwd(session: AsyncSession, event: ErkenningHernieuwd, _: Envelope) -> None:
-    await ErkenningReferentie(session).periode(event.erkenning_id, event.geldig_van, event.geldig_tot)
+async def erkenning_hernieuwd(event: ErkenningHernieuwd, uow: ChequesUnitOfWork) -> None:
+    await uow.erkenningen.periode(event.erkenning_id, event.geldig_van, event.geldig_tot)
 
 
-async def erkenning_stopgezet(session: AsyncSession, event: ErkenningStopgezet, _: Envelope) -> None:
-    await ErkenningReferentie(session).wijzig(event.erkenning_id, einde=event.einde)
+async def erkenning_stopgezet(event: ErkenningStopgezet, uow: ChequesUnitOfWork) -> None:
+    await uow.erkenningen.wijzig(event.erkenning_id, einde=event.einde)
 
 
 HANDLERS = {

@@ -8,8 +8,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from toeleiding.domain.model import DossierStatus, Organisator, Uitkeringsstatus, Wijkwerker
+from toeleiding.domain.organisator import Organisator
 from toeleiding.domain.traject import Traject
+from toeleiding.domain.wijkwerker import DossierStatus, Uitkeringsstatus, Wijkwerker
 from wijkwerk.money import Euro, format_euro
 
 Nis = Annotated[str, Field(pattern=r"^\d{5}$", examples=["31005"])]

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import logging
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from toeleiding.domain.traject import EindeBron, EindeReden
 from toeleiding.service_layer import trajecten
 from toeleiding.service_layer.uow import ToeleidingUnitOfWork
-from wijkwerk.events import Envelope
 from wijkwerk.events.evaluatie import EvaluatieUitgevoerd
 from wijkwerk.fouten import DomainError
 
@@ -22,7 +20,7 @@ EINDE_BIJ_UITKOMST = {
 }
 
 
-async def evaluatie_uitgevoerd(session: AsyncSession, event: EvaluatieUitgevoerd, envelope: Envelope) -> None:
+async def evaluatie_uitgevoerd(event: EvaluatieUitgevoerd, uow: ToeleidingUnitOfWork) -> None:
     """An evaluation whose outcome says the worker moves on decides the end: the trajectory
     ends on the end date the evaluation carries (its own date when it names none), so
     prestaties up to that end still count. It replaces the housekeeping job's end; an
@@ -32,7 +30,6 @@ async def evaluatie_uitgevoerd(session: AsyncSession, event: EvaluatieUitgevoerd
     reden = EINDE_BIJ_UITKOMST.get(event.uitkomst)
     if reden is None:
         return
-    uow = ToeleidingUnitOfWork.joined(session, causation_id=str(envelope.event_id))
     traject = await uow.trajecten.get(event.traject_id, for_update=True)
     if traject is None:
         return

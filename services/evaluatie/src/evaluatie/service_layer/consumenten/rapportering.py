@@ -1,15 +1,12 @@
-"""Event handlers that fold every topic into the reporting read models."""
+"""Event handlers that fold every topic into the reporting read models; each gets a unit
+of work joined to the inbox transaction (``(event, uow)``, as commands)."""
 
-from sqlalchemy import case
-from sqlalchemy.ext.asyncio import AsyncSession
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from evaluatie.adapters.leesmodellen import Leesmodellen
-from evaluatie.adapters.tables import rm_trajecten
-from evaluatie.adapters.trajecten import TrajectRepository
-from evaluatie.adapters.werk import WerkEnGeld
+from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.events import cheques as c
 from wijkwerk.events import prestaties as p
-from wijkwerk.events import Envelope
 from wijkwerk.events.toeleiding import (
     OrganisatorGeregistreerd,
     OvereenkomstGetekend,
@@ -22,19 +19,19 @@ from wijkwerk.events.toeleiding import (
 )
 
 
-async def organisator_geregistreerd(session: AsyncSession, event: OrganisatorGeregistreerd, _: Envelope) -> None:
-    await Leesmodellen(session).organisator(event.organisator_id, event.naam, event.samenwerkingsverband)
+async def organisator_geregistreerd(event: OrganisatorGeregistreerd, uow: EvaluatieUnitOfWork) -> None:
+    await uow.leesmodellen.organisator(event.organisator_id, event.naam, event.samenwerkingsverband)
 
 
-async def wijkwerker_ingeschreven(session: AsyncSession, event: WijkwerkerIngeschreven, _: Envelope) -> None:
-    await Leesmodellen(session).dossier(
+async def wijkwerker_ingeschreven(event: WijkwerkerIngeschreven, uow: EvaluatieUnitOfWork) -> None:
+    await uow.leesmodellen.dossier(
         event.wijkwerker_id, event.organisator_id, event.ex_pwa, event.uitkeringsstatus, event.ingeschreven_op,
         event.onbeperkt_recht, event.domicilie_nis_code,
     )
 
 
-async def toeleiding_ontvangen(session: AsyncSession, event: ToeleidingOntvangen, _: Envelope) -> None:
-    await Leesmodellen(session).toeleiding(
+async def toeleiding_ontvangen(event: ToeleidingOntvangen, uow: EvaluatieUnitOfWork) -> None:
+    await uow.leesmodellen.toeleiding(
         event.model_dump(
             include={
                 "toeleiding_id", "wijkwerker_id", "organisator_id", "toeleider_type", "advies_maanden",
@@ -44,41 +41,37 @@ async def toeleiding_ontvangen(session: AsyncSession, event: ToeleidingOntvangen
     )
 
 
-async def traject_gestart(session: AsyncSession, e: TrajectGestart, _: Envelope) -> None:
-    await TrajectRepository(session).gestart(
+async def traject_gestart(e: TrajectGestart, uow: EvaluatieUnitOfWork) -> None:
+    await uow.trajecten.gestart(
         e.traject_id, e.wijkwerker_id, e.organisator_id, e.start, e.gepland_einde, e.toeleiding_id
     )
 
 
-async def overeenkomst_getekend(session: AsyncSession, e: OvereenkomstGetekend, _: Envelope) -> None:
-    await TrajectRepository(session).wijzig(e.traject_id, overeenkomst_op=e.getekend_op)
+async def overeenkomst_getekend(e: OvereenkomstGetekend, uow: EvaluatieUnitOfWork) -> None:
+    await uow.trajecten.wijzig(e.traject_id, overeenkomst_op=e.getekend_op)
 
 
-async def traject_verlengd(session: AsyncSession, e: TrajectVerlengd | TrajectGeschorst, _: Envelope) -> None:
+async def traject_verlengd(e: TrajectVerlengd | TrajectGeschorst, uow: EvaluatieUnitOfWork) -> None:
     """The planned end moved: an end the housekeeping job gave at the old planned end no
     longer holds (toeleiding reopened the trajectory; a decided end refuses the change)."""
-    verschoven = rm_trajecten.c.gepland_einde.is_distinct_from(e.gepland_einde)
-    await TrajectRepository(session).wijzig(
-        e.traject_id, gepland_einde=e.gepland_einde,
-        **{k: case((verschoven, None), else_=rm_trajecten.c[k]) for k in ("werkelijk_einde", "einde_reden", "vervolg")},
-    )
+    await uow.trajecten.verleng(e.traject_id, e.gepland_einde)
 
 
-async def traject_beeindigd(session: AsyncSession, e: TrajectBeeindigd, _: Envelope) -> None:
-    await TrajectRepository(session).wijzig(e.traject_id, werkelijk_einde=e.einde, einde_reden=e.reden, vervolg=e.vervolg)
+async def traject_beeindigd(e: TrajectBeeindigd, uow: EvaluatieUnitOfWork) -> None:
+    await uow.trajecten.wijzig(e.traject_id, werkelijk_einde=e.einde, einde_reden=e.reden, vervolg=e.vervolg)
 
 
-def _schrijf(soort: str, *velden: str):
+def _schrijf(soort: str, *velden: str) -> Callable[[Any, EvaluatieUnitOfWork], Awaitable[None]]:
     """A handler that copies the named event fields into the ``soort`` read model."""
 
-    async def handle(session: AsyncSession, event, _: Envelope) -> None:
-        await WerkEnGeld(session).schrijf(soort, **{v: getattr(event, v) for v in velden})
+    async def handle(event: Any, uow: EvaluatieUnitOfWork) -> None:
+        await uow.werk.schrijf(soort, **{v: getattr(event, v) for v in velden})
 
     return handle
 
 
 _ERKENNING = ("erkenning_id",)
-WERK_EN_GELD = {
+WERK_EN_GELD: dict[type[Any], Callable[[Any, EvaluatieUnitOfWork], Awaitable[None]]] = {
     p.PrestatieGeregistreerd: _schrijf(
         "prestatie", "prestatie_id", "wijkwerker_id", "gebruiker_id", "organisator_id", "activiteit_categorie",
         "gebruiker_categorie", "datum", "begonnen_uren",
@@ -107,11 +100,11 @@ WERK_EN_GELD = {
 }
 
 
-async def cheque_validatie_teruggedraaid(session: AsyncSession, e: c.ChequeValidatieTeruggedraaid, _: Envelope) -> None:
+async def cheque_validatie_teruggedraaid(e: c.ChequeValidatieTeruggedraaid, uow: EvaluatieUnitOfWork) -> None:
     """The reversed validation no longer counts as a used cheque (unless a later validation
     of the same cheque already replaced it), nor the day's allowance when it was reversed
     with it (the ledger books their storno in the correction month)."""
-    werk = WerkEnGeld(session)
+    werk = uow.werk
     await werk.schrijf("cheque_teruggedraaid", serienummer=e.serienummer, validatie=e.validatie)
     if e.verplaatsingsvergoeding_cent > 0:
         await werk.schrijf("reis_teruggedraaid", koppeling_id=e.koppeling_id, datum=e.prestatie_datum)
@@ -120,8 +113,8 @@ async def cheque_validatie_teruggedraaid(session: AsyncSession, e: c.ChequeValid
 WERK_EN_GELD[c.ChequeValidatieTeruggedraaid] = cheque_validatie_teruggedraaid
 
 
-async def cheques_uitgegeven(session: AsyncSession, e: c.ChequesUitgegeven, _: Envelope) -> None:
-    await WerkEnGeld(session).schrijf(
+async def cheques_uitgegeven(e: c.ChequesUitgegeven, uow: EvaluatieUnitOfWork) -> None:
+    await uow.werk.schrijf(
         "uitgegeven", serienummers=list(e.serienummers), organisator_id=e.organisator_id, prijs_cent=e.prijs_cent,
         uitgegeven_op=e.uitgegeven_op, geldig_tot=e.geldig_tot,
     )
@@ -130,8 +123,8 @@ async def cheques_uitgegeven(session: AsyncSession, e: c.ChequesUitgegeven, _: E
 WERK_EN_GELD[c.ChequesUitgegeven] = cheques_uitgegeven
 
 
-async def erkenning_verleend(session: AsyncSession, e: p.ErkenningVerleend, _: Envelope) -> None:
-    werk = WerkEnGeld(session)
+async def erkenning_verleend(e: p.ErkenningVerleend, uow: EvaluatieUnitOfWork) -> None:
+    werk = uow.werk
     await werk.schrijf("erkenning", erkenning_id=e.erkenning_id, gebruiker_id=e.gebruiker_id,
                        organisator_id=e.organisator_id, overeenkomst_op=e.overeenkomst_op)
     await werk.schrijf("periode", erkenning_id=e.erkenning_id, geldig_van=e.geldig_van, geldig_tot=e.geldig_tot)
@@ -139,7 +132,7 @@ async def erkenning_verleend(session: AsyncSession, e: p.ErkenningVerleend, _: E
 
 WERK_EN_GELD[p.ErkenningVerleend] = erkenning_verleend
 
-HANDLERS = {
+HANDLERS: dict[type[Any], Callable[[Any, EvaluatieUnitOfWork], Awaitable[None]]] = {
     TrajectGestart: traject_gestart,
     OvereenkomstGetekend: overeenkomst_getekend,
     TrajectVerlengd: traject_verlengd,

@@ -55,12 +55,17 @@ class FakeGrootboek:
     """Balances as (earned up to a day, paid) per worker, from the booked transactions'
     worker accounts are not modelled: the payout tests set what the ledger answers."""
 
-    def __init__(self, tegoeden: dict[uuid.UUID, tuple[int, int]] | None = None) -> None:
+    def __init__(self, tegoeden: dict[uuid.UUID, tuple[int, int]] | None = None,
+                 vast: dict[uuid.UUID, int] | None = None) -> None:
         self.saldi = dict(tegoeden or {})
+        self.vast = dict(vast or {})  # held from payout (disputed prestaties), per worker
         self.vergrendeld: list[uuid.UUID] = []
 
     async def tegoeden(self, tot: date) -> dict[uuid.UUID, tuple[int, int]]:
         return dict(self.saldi)
+
+    async def vastgehouden(self, tot_en_met: date, op: date) -> dict[uuid.UUID, int]:
+        return dict(self.vast)
 
     async def vergrendel_wijkwerker(self, wijkwerker_id: uuid.UUID) -> None:
         self.vergrendeld.append(wijkwerker_id)

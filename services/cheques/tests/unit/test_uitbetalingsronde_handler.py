@@ -51,6 +51,16 @@ async def test_a_run_pays_what_is_due_to_every_worker_with_bank_details():
     assert uow.commits == 1
 
 
+async def test_what_a_disputed_prestatie_earned_is_held_back_and_recorded_on_the_payout():
+    grootboek = FakeGrootboek({BETAALD: (1230, 0), DEELS: (2000, 820)}, vast={BETAALD: 410, DEELS: 2000})
+    uow = FakeChequesUnitOfWork(grootboek=grootboek)
+    ronde = await voer_uit(MAART, lambda: uow, FakeBank(BETAALD, DEELS), vandaag=date(2026, 4, 2), door="boekhouder")
+    # BETAALD: 1230 earned, 410 held; DEELS: all of its 1180 due is held, so it is not paid at all
+    assert [(u.wijkwerker_id, u.bedrag_cent) for u in ronde.uitbetalingen] == [(BETAALD, 820)]
+    assert [(e.wijkwerker_id, e.bedrag_cent, e.vastgehouden_cent) for e in uow.events
+            if isinstance(e, UitbetalingUitgevoerd)] == [(BETAALD, 820, 410)]
+
+
 async def test_a_closed_month_is_paid_in_the_first_open_one():
     uow = _uow(laatst_afgesloten=MAART)
     await voer_uit(MAART, lambda: uow, FakeBank(BETAALD), vandaag=date(2026, 4, 2), door="boekhouder")

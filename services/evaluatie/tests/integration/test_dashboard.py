@@ -139,8 +139,9 @@ class _Partner:
 
 
 async def test_the_pipelines_show_the_partners_webhooks_of_the_organiser_and_what_to_do(env, tokens, wereld):
-    from evaluatie.service_layer import webhooks as fanout
     from evaluatie.service_layer.bezorging import Beleid, bezorg
+    from evaluatie.service_layer.consumenten import webhooks as fanout
+    from evaluatie.service_layer.uow import EvaluatieUnitOfWork
     from wijkwerk.db import session_factory
     from wijkwerk.events import Envelope
 
@@ -152,7 +153,8 @@ async def test_the_pipelines_show_the_partners_webhooks_of_the_organiser_and_wha
         for _ in range(3):
             feit = t.TrajectGestart(traject_id=uuid.uuid4(), toeleiding_id=uuid.uuid4(), wijkwerker_id=uuid.uuid4(),
                                     organisator_id=A, start=date(2026, 3, 1), gepland_einde=None, max_einde=None)
-            await fanout.event_naar_leveringen(s, feit, Envelope.wrap(feit, producer="test"))
+            await fanout.event_naar_leveringen(
+                feit, EvaluatieUnitOfWork.joined(s, envelope=Envelope.wrap(feit, producer="test")))
     # one delivered, one given up after its only attempt, one still pending
     assert await bezorg(session_factory(engine), Beleid(batch=2, max_pogingen=1), verzender=_Partner(1)) == 2
     pagina = (await client.get(f"/dashboard/organisatoren/{A}", headers=tokens.headers(

@@ -14,10 +14,12 @@ import pytest
 
 from evaluatie.config import Settings
 from evaluatie.entrypoints.api import create_app
-from evaluatie.service_layer.projecties import HANDLERS as EVALUATIE_HANDLERS
+from evaluatie.service_layer.consumenten.rapportering import HANDLERS as EVALUATIE_HANDLERS
+from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from prestaties.config import Settings as PrestatiesSettings
 from prestaties.entrypoints.api import create_app as prestaties_app
-from prestaties.service_layer.referentie import HANDLERS as PRESTATIES_HANDLERS
+from prestaties.service_layer.consumenten.referentie import HANDLERS as PRESTATIES_HANDLERS
+from prestaties.service_layer.uow import PrestatiesUnitOfWork
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import Envelope
 from wijkwerk.events.toeleiding import Gemeente, OrganisatorGeregistreerd, OvereenkomstGetekend, TrajectGestart
@@ -36,10 +38,10 @@ CHEQUES = {"gebruiker_id": str(GEBRUIKER), "op": "2025-03-10", "per_drager": {"p
                 "vervaldagen": [{"geldig_tot": "2026-01-31", "aantal": 7}]}]}
 
 
-async def _fold(engine, handlers, producer: str, *events) -> None:
+async def _fold(engine, handlers, uow_cls, producer: str, *events) -> None:
     async with session_factory(engine)() as session, session.begin():
         for e in events:
-            await handlers[type(e)](session, e, Envelope.wrap(e, producer=producer))
+            await handlers[type(e)](e, uow_cls.joined(session, envelope=Envelope.wrap(e, producer=producer)))
 
 
 async def _prestaties_wereld(client: httpx.AsyncClient, h: dict) -> None:
@@ -70,13 +72,13 @@ async def dashboard(embedded_pg, tokens):
                                            gemeenten=(Gemeente(nis_code="31005", naam="Brugge"),))
     p_url = migrated_database(embedded_pg, "prestaties", f"prest_{uuid.uuid4().hex[:8]}")
     p_engine = create_engine(p_url, pool_size=2)
-    await _fold(p_engine, PRESTATIES_HANDLERS, "toeleiding", organisator, TrajectGestart(
+    await _fold(p_engine, PRESTATIES_HANDLERS, PrestatiesUnitOfWork, "toeleiding", organisator, TrajectGestart(
         traject_id=TRAJECT, toeleiding_id=uuid.uuid4(), wijkwerker_id=WERKER, organisator_id=ORG,
         start=date(2025, 1, 6), gepland_einde=date(2025, 12, 31), max_einde=date(2025, 12, 31),
     ), OvereenkomstGetekend(traject_id=TRAJECT, wijkwerker_id=WERKER, organisator_id=ORG, getekend_op=date(2025, 1, 6)))
     e_url = migrated_database(embedded_pg, "evaluatie", f"eval_{uuid.uuid4().hex[:8]}")
     e_engine = create_engine(e_url, pool_size=2)
-    await _fold(e_engine, EVALUATIE_HANDLERS, "toeleiding", organisator)
+    await _fold(e_engine, EVALUATIE_HANDLERS, EvaluatieUnitOfWork, "toeleiding", organisator)
     prestaties = prestaties_app(PrestatiesSettings(database_url=p_url, run_workers=False, auth=tokens.auth_settings()))
     evaluatie = create_app(Settings(database_url=e_url, run_workers=False, auth=tokens.auth_settings()))
     gevraagd: list[httpx.Request] = []

@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from evaluatie.service_layer import webhooks as fanout
 from evaluatie.service_layer.bezorging import Beleid, bezorg, ruim_op
+from evaluatie.service_layer.consumenten import webhooks as fanout
+from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.db import session_factory
 from wijkwerk.events import Envelope
 from wijkwerk.events.toeleiding import TrajectGestart
@@ -42,7 +43,8 @@ async def _leveringen(engine, client, headers, aantal: int, org: uuid.UUID) -> s
             feit = TrajectGestart(traject_id=uuid.uuid4(), toeleiding_id=uuid.uuid4(), wijkwerker_id=uuid.uuid4(),
                                   organisator_id=org, start=date(2026, 3, 1), gepland_einde=date(2027, 2, 28),
                                   max_einde=None)
-            await fanout.event_naar_leveringen(s, feit, Envelope.wrap(feit, producer="test"))
+            await fanout.event_naar_leveringen(
+                feit, EvaluatieUnitOfWork.joined(s, envelope=Envelope.wrap(feit, producer="test")))
     return r.json()["id"]
 
 

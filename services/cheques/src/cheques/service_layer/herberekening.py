@@ -16,8 +16,7 @@ when the own month was closed before the fact was booked; whether that was so de
 the order of the booking and the close (on different partitions, in no order a replay can
 see), so the event records it and the fold checks it against the closes it folded
 (``PeriodeAfgesloten``): a booking moved out of its month must land in the first month
-after a close that covers its own month, else the report names it
-(``boeking-verschoven-zonder-afsluiting``).
+after a close that covers its own month, else the report names it (``boeking-verschoven-zonder-afsluiting``).
 
 Speed (the payout replay must reach tens of thousands of events per second): a message
 of a type in ``_SNEL`` at the current schema version, with exactly the envelope's and the

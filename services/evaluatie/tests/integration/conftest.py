@@ -38,3 +38,50 @@ def fold():
                 await HANDLERS[type(event)](event, EvaluatieUnitOfWork.joined(session, envelope=Envelope.wrap(event, producer="test")))
 
     return apply
+
+
+class VasteVerzender:
+    """A partner's endpoint as the delivery worker sees it: 204 for the first ``geslaagd``
+    deliveries, then 500."""
+
+    def __init__(self, geslaagd: int) -> None:
+        self.geslaagd = geslaagd
+
+    async def stuur(self, levering) -> tuple[int | None, str | None]:
+        self.geslaagd -= 1
+        return (204, None) if self.geslaagd >= 0 else (500, "HTTP 500")
+
+
+@pytest.fixture
+def verzender():
+    """``verzender(n)``: a :class:`VasteVerzender` that delivers ``n`` times, then fails."""
+    return VasteVerzender
+
+
+@pytest.fixture
+def leveringen(env, tokens):
+    """``await leveringen(aantal, org)``: an organiser's subscription to ``traject.gestart``
+    through the API and ``aantal`` deliveries to it through the fan-out, as the webhooks
+    consumer makes them; returns the subscription's id."""
+    from datetime import date
+
+    from evaluatie.service_layer.consumenten import webhooks as fanout
+    from evaluatie.service_layer.uow import EvaluatieUnitOfWork
+    from wijkwerk.events.toeleiding import TrajectGestart
+
+    client, engine = env
+
+    async def maak(aantal: int, org: uuid.UUID) -> str:
+        r = await client.post("/v1/abonnementen", json={"url": "https://partner.example/h", "types": ["traject.gestart"]},
+                              headers=tokens.headers("webhooks:beheer", org_type="organisator", org=str(org)))
+        assert r.status_code == 201, r.text
+        async with session_factory(engine)() as s, s.begin():
+            for _ in range(aantal):
+                feit = TrajectGestart(traject_id=uuid.uuid4(), toeleiding_id=uuid.uuid4(), wijkwerker_id=uuid.uuid4(),
+                                      organisator_id=org, start=date(2026, 3, 1), gepland_einde=date(2027, 2, 28),
+                                      max_einde=None)
+                await fanout.event_naar_leveringen(
+                    feit, EvaluatieUnitOfWork.joined(s, envelope=Envelope.wrap(feit, producer="test")))
+        return r.json()["id"]
+
+    return maak

@@ -127,36 +127,15 @@ async def test_an_organiser_sees_only_its_own_page_and_figures_and_bad_periods_a
         assert (r.status_code, r.json()["rule"]) == (422, rule), params
 
 
-class _Partner:
-    """A partner's endpoint that answers 204 to the first ``goed`` deliveries, then 500."""
-
-    def __init__(self, goed: int) -> None:
-        self.goed = goed
-
-    async def stuur(self, levering) -> tuple[int | None, str | None]:
-        self.goed -= 1
-        return (204, None) if self.goed >= 0 else (500, "HTTP 500")
-
-
-async def test_the_pipelines_show_the_partners_webhooks_of_the_organiser_and_what_to_do(env, tokens, wereld):
+async def test_the_pipelines_show_the_partners_webhooks_of_the_organiser_and_what_to_do(
+        env, tokens, wereld, leveringen, verzender):
     from evaluatie.service_layer.bezorging import Beleid, bezorg
-    from evaluatie.service_layer.consumenten import webhooks as fanout
-    from evaluatie.service_layer.uow import EvaluatieUnitOfWork
     from wijkwerk.db import session_factory
-    from wijkwerk.events import Envelope
 
     client, engine = env
-    r = await client.post("/v1/abonnementen", json={"url": "https://a.example/h", "types": ["traject.gestart"]},
-                          headers=tokens.headers("webhooks:beheer", org_type="organisator", org=str(A)))
-    assert r.status_code == 201, r.text
-    async with session_factory(engine)() as s, s.begin():
-        for _ in range(3):
-            feit = t.TrajectGestart(traject_id=uuid.uuid4(), toeleiding_id=uuid.uuid4(), wijkwerker_id=uuid.uuid4(),
-                                    organisator_id=A, start=date(2026, 3, 1), gepland_einde=None, max_einde=None)
-            await fanout.event_naar_leveringen(
-                feit, EvaluatieUnitOfWork.joined(s, envelope=Envelope.wrap(feit, producer="test")))
+    await leveringen(3, A)
     # one delivered, one given up after its only attempt, one still pending
-    assert await bezorg(session_factory(engine), Beleid(batch=2, max_pogingen=1), verzender=_Partner(1)) == 2
+    assert await bezorg(session_factory(engine), Beleid(batch=2, max_pogingen=1), verzender=verzender(1)) == 2
     pagina = (await client.get(f"/dashboard/organisatoren/{A}", headers=tokens.headers(
         LEZER, org_type="organisator", org=str(A)))).text
     for veld, aantal in (("wachtend", 1), ("mislukt", 1), ("geleverd", 1)):

@@ -5,47 +5,17 @@ and outside the retention job the attempts stay append-only."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from evaluatie.service_layer.bezorging import Beleid, bezorg, ruim_op
-from evaluatie.service_layer.consumenten import webhooks as fanout
-from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.db import session_factory
-from wijkwerk.events import Envelope
-from wijkwerk.events.toeleiding import TrajectGestart
 
 pytestmark = pytest.mark.integration
 
 BEHEER = "webhooks:beheer"
-
-
-class Verzender:
-    """Answers per delivery as told: 204 for the first ``geslaagd`` calls, then 500."""
-
-    def __init__(self, geslaagd: int) -> None:
-        self.geslaagd = geslaagd
-
-    async def stuur(self, levering) -> tuple[int | None, str | None]:
-        self.geslaagd -= 1
-        return (204, None) if self.geslaagd >= 0 else (500, "HTTP 500")
-
-
-async def _leveringen(engine, client, headers, aantal: int, org: uuid.UUID) -> str:
-    r = await client.post("/v1/abonnementen", json={"url": "https://partner.example/h", "types": ["traject.gestart"]},
-                          headers=headers)
-    assert r.status_code == 201, r.text
-    async with session_factory(engine)() as s, s.begin():
-        for _ in range(aantal):
-            feit = TrajectGestart(traject_id=uuid.uuid4(), toeleiding_id=uuid.uuid4(), wijkwerker_id=uuid.uuid4(),
-                                  organisator_id=org, start=date(2026, 3, 1), gepland_einde=date(2027, 2, 28),
-                                  max_einde=None)
-            await fanout.event_naar_leveringen(
-                feit, EvaluatieUnitOfWork.joined(s, envelope=Envelope.wrap(feit, producer="test")))
-    return r.json()["id"]
 
 
 async def _tel(engine, sql: str) -> int:
@@ -53,14 +23,15 @@ async def _tel(engine, sql: str) -> int:
         return int(await c.scalar(text(sql)))
 
 
-async def test_finished_deliveries_past_the_period_go_with_their_attempts_and_pending_ones_stay(env, tokens):
+async def test_finished_deliveries_past_the_period_go_with_their_attempts_and_pending_ones_stay(
+        env, tokens, leveringen, verzender):
     client, engine = env
     org = uuid.uuid4()
     headers = tokens.headers(BEHEER, org_type="organisator", org=str(org))
-    abonnement = await _leveringen(engine, client, headers, 6, org)
+    abonnement = await leveringen(6, org)
     sessions = session_factory(engine)
     # 3 delivered, then 1 given up (one attempt allowed), 2 left pending (never attempted)
-    assert await bezorg(sessions, Beleid(batch=4, max_pogingen=1), verzender=Verzender(3)) == 4
+    assert await bezorg(sessions, Beleid(batch=4, max_pogingen=1), verzender=verzender(3)) == 4
     async with engine.begin() as c:
         # all six are 100 days old, except one delivered one that is recent
         await c.execute(text("UPDATE leveringen SET aangemaakt_om = now() - interval '100 days'"))
@@ -80,12 +51,11 @@ async def test_finished_deliveries_past_the_period_go_with_their_attempts_and_pe
     assert await ruim_op(sessions, bewaar_dagen=90) == 0  # nothing left to do: the same answer again
 
 
-async def test_outside_the_retention_job_attempts_stay_append_only(env, tokens):
-    client, engine = env
-    org = uuid.uuid4()
-    await _leveringen(engine, client, tokens.headers(BEHEER, org_type="organisator", org=str(org)), 1, org)
+async def test_outside_the_retention_job_attempts_stay_append_only(env, leveringen, verzender):
+    _, engine = env
+    await leveringen(1, uuid.uuid4())
     sessions = session_factory(engine)
-    await bezorg(sessions, Beleid(batch=1), verzender=Verzender(1))
+    await bezorg(sessions, Beleid(batch=1), verzender=verzender(1))
     for poging in ("DELETE FROM leveringspogingen", "UPDATE leveringspogingen SET fout = 'anders'"):
         with pytest.raises(DBAPIError, match="permission denied"):  # the service's role: SELECT, INSERT only
             async with engine.begin() as c:

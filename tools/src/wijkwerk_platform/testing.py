@@ -12,6 +12,7 @@ import asyncio
 import inspect
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import pytest
@@ -38,11 +39,12 @@ _PORT_ATTEMPTS = 3
 
 @pytest.fixture(scope="session")
 def embedded_pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
-    """A running PostgreSQL for the session (superuser ``postgres``, trust auth)."""
+    """A running PostgreSQL for the session (superuser ``postgres``, trust auth), without
+    fsync: a throwaway cluster, whose server the fault tests kill but never the machine."""
     from wijkwerk_platform.embedded.postgres import EmbeddedPostgres
 
     data_dir = tmp_path_factory.mktemp("embedded-pg") / "pg"
-    pg = _start_on_free_port(lambda port: EmbeddedPostgres(data_dir, port))
+    pg = _start_on_free_port(lambda port: EmbeddedPostgres(data_dir, port, durable=False))
     try:
         yield pg
     finally:
@@ -93,16 +95,28 @@ def fresh_database(pg: EmbeddedPostgres, name: str) -> str:
 
 
 def migrated_database(pg: EmbeddedPostgres, service_name: str, db_name: str | None = None) -> str:
-    """A fresh database with ``service_name``'s migrations applied as its owner role;
-    returns the URL of the service's application role (which owns nothing and may not
+    """A fresh database with ``service_name``'s migrations applied as its owner role (a
+    copy of one migrated per cluster and service, :func:`copied_database`); returns the URL of the service's application role (which owns nothing and may not
     change the append-only tables: ``wijkwerk.db.rollen``), as the services connect.
     Safe to call from async fixtures (migrations then run on a helper thread)."""
-    from wijkwerk_platform.cli.services import embedded_database, service
+    from wijkwerk_platform.cli.services import copied_database, embedded_database, service
 
+    spec = service(service_name)
     name = db_name or service_name
+    template = _TEMPLATES.get((pg.data_dir, service_name))
+    if template is None:
+        # Migrated once per cluster and service; every test database is a copy of it.
+        template = f"sjabloon_{service_name}"
+        pg.drop_database(template)
+        embedded_database(pg, spec, template)
+        _TEMPLATES[(pg.data_dir, service_name)] = template
     pg.drop_database(name)
-    _, app_url = embedded_database(pg, service(service_name), name)
+    _, app_url = copied_database(pg, spec, template, name)
     return app_url
+
+
+# (cluster, service) → the migrated database the tests' databases are copied from.
+_TEMPLATES: dict[tuple[Path, str], str] = {}
 
 
 def superuser_url(url: str) -> str:

@@ -70,11 +70,22 @@ async def test_postgres_answers_over_tcp(embedded_pg: EmbeddedPostgres) -> None:
     finally:
         await conn.close()
     assert settings == {
-        "fsync": "on",
+        "fsync": "off",  # the tests' throwaway cluster (see the next test for `wijkwerk up`'s)
         "max_connections": "200",
         "idle_in_transaction_session_timeout": "60000",
         "listen_addresses": "127.0.0.1",
     }
+
+
+def test_a_cluster_is_durable_unless_asked_otherwise(tmp_path: Path) -> None:
+    def options(pg: EmbeddedPostgres) -> dict[str, str]:
+        given = pg._server_options()
+        return dict(given[i + 1].split("=", 1) for i, flag in enumerate(given) if flag == "-c")
+
+    assert {k: options(EmbeddedPostgres(tmp_path, 5999))[k] for k in ("fsync", "full_page_writes")} == {
+        "fsync": "on", "full_page_writes": "on"}
+    assert {k: options(EmbeddedPostgres(tmp_path, 5999, durable=False))[k] for k in ("fsync", "full_page_writes")} == {
+        "fsync": "off", "full_page_writes": "off"}
 
 
 @pytest.mark.asyncio

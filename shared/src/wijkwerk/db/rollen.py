@@ -55,17 +55,25 @@ async def beschermde_tabellen(conn: AsyncConnection) -> set[str]:
     return set((await conn.execute(_BESCHERMD)).scalars())
 
 
+async def verleen_databaserechten(conn: AsyncConnection, app_rol: str, *, schemas_aanmaken: bool = False) -> None:
+    """The database-level part of :func:`verleen_rechten` (connect, temporary tables, creating
+    schemas): kept in ``pg_database``, so a copy of a database (``CREATE DATABASE … TEMPLATE``)
+    does not take it along, unlike the grants on its tables."""
+    rol = ident(app_rol)
+    database = ident(await conn.scalar(text("SELECT current_database()")))
+    await conn.execute(text(f"GRANT CONNECT, TEMPORARY ON DATABASE {database} TO {rol}"))
+    await conn.execute(text(f"{'GRANT' if schemas_aanmaken else 'REVOKE'} CREATE ON DATABASE {database} "
+                            f"{'TO' if schemas_aanmaken else 'FROM'} {rol}"))
+
+
 async def verleen_rechten(conn: AsyncConnection, app_rol: str, *, schemas_aanmaken: bool = False) -> set[str]:
     """Grant ``app_rol`` what a service needs on this database (run as the owner, after the
     migrations); returns the append-only tables."""
     if app_rol == await conn.scalar(text("SELECT current_user")):
         raise ValueError(f"the application role {app_rol!r} is the database owner: give the service its own role")
     rol = ident(app_rol)
-    database = ident(await conn.scalar(text("SELECT current_database()")))
     beschermd = await beschermde_tabellen(conn)
-    await conn.execute(text(f"GRANT CONNECT, TEMPORARY ON DATABASE {database} TO {rol}"))
-    await conn.execute(text(f"{'GRANT' if schemas_aanmaken else 'REVOKE'} CREATE ON DATABASE {database} "
-                            f"{'TO' if schemas_aanmaken else 'FROM'} {rol}"))
+    await verleen_databaserechten(conn, app_rol, schemas_aanmaken=schemas_aanmaken)
     await conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {rol}"))
     for naam, soort, partitie in (await conn.execute(_TABELLEN)).all():
         tabel = ident(naam)

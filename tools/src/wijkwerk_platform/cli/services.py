@@ -131,16 +131,17 @@ def migrate(spec: ServiceSpec, database_url: str, app_url: str | None = None) ->
         run_coroutine_sync(lambda: _verleen(spec, database_url, app_rol))
 
 
-async def _verleen(spec: ServiceSpec, owner_url: str, app_rol: str) -> None:
+async def _verleen(spec: ServiceSpec, owner_url: str, app_rol: str, *, alleen_database: bool = False) -> None:
     from sqlalchemy import pool
     from sqlalchemy.ext.asyncio import create_async_engine
 
-    from wijkwerk.db.rollen import verleen_rechten
+    from wijkwerk.db.rollen import verleen_databaserechten, verleen_rechten
 
+    verleen = verleen_databaserechten if alleen_database else verleen_rechten
     engine = create_async_engine(owner_url, poolclass=pool.NullPool)
     try:
         async with engine.begin() as conn:
-            await verleen_rechten(conn, app_rol, schemas_aanmaken=spec.app_creates_schemas)
+            await verleen(conn, app_rol, schemas_aanmaken=spec.app_creates_schemas)
     finally:
         await engine.dispose()
 
@@ -155,6 +156,20 @@ def embedded_database(pg, spec: ServiceSpec, name: str | None = None) -> tuple[s
     pg.create_database(name, owner=spec.owner_role)
     owner_url, app_url = pg.url(name, user=spec.owner_role), pg.url(name, user=spec.app_role)
     migrate(spec, owner_url, app_url)
+    return owner_url, app_url
+
+
+def copied_database(pg, spec: ServiceSpec, template: str, name: str) -> tuple[str, str]:
+    """Database ``name`` as a copy of ``template`` (a database :func:`embedded_database`
+    made for the same ``spec``, with no open connections): the same schema, rows and table
+    grants in a fraction of a migration's time (tests make one per test). The
+    database-level grants live outside the copy and are given again. Returns (owner URL,
+    application URL)."""
+    from wijkwerk_platform.embedded import run_coroutine_sync
+
+    pg.create_database(name, owner=spec.owner_role, template=template)
+    owner_url, app_url = pg.url(name, user=spec.owner_role), pg.url(name, user=spec.app_role)
+    run_coroutine_sync(lambda: _verleen(spec, owner_url, spec.app_role, alleen_database=True))
     return owner_url, app_url
 
 

@@ -52,6 +52,7 @@ class EmbeddedPostgres:
         *,
         start_timeout_s: float = 60.0,
         stop_timeout_s: float = 15.0,
+        durable: bool = True,
     ) -> None:
         # Absolute and resolved: it is compared with what the server reports and with
         # the working directory of leftover server processes.
@@ -60,6 +61,10 @@ class EmbeddedPostgres:
         self.host = host
         self.start_timeout_s = start_timeout_s
         self.stop_timeout_s = stop_timeout_s
+        # False for throwaway clusters (the tests'): no fsync and no full-page images, which
+        # only matter when the machine (not a process) crashes; a killed server keeps every
+        # committed transaction either way (synchronous_commit stays on).
+        self.durable = durable
         self.log_file = self.data_dir / "postgres.log"
         self._proc: subprocess.Popen[bytes] | None = None
 
@@ -150,8 +155,9 @@ class EmbeddedPostgres:
 
         run_coroutine_sync(create)
 
-    def create_database(self, name: str, owner: str | None = None) -> None:
-        """Create ``name`` unless it exists, owned by ``owner`` (a role) when given; an
+    def create_database(self, name: str, owner: str | None = None, template: str | None = None) -> None:
+        """Create ``name`` unless it exists, owned by ``owner`` (a role) when given, as a
+        file copy of ``template`` when given (which must have no open connections); an
         existing database owned by another role (a cluster from before the owner split) is
         handed to ``owner`` with everything in it. asyncpg runs statements outside a
         transaction, which CREATE DATABASE requires (SQLAlchemy would need AUTOCOMMIT)."""
@@ -164,6 +170,10 @@ class EmbeddedPostgres:
                 if eigenaar is None:
                     with contextlib.suppress(asyncpg.DuplicateDatabaseError):  # a concurrent creator
                         clause = f" OWNER {_quote_ident(owner)}" if owner else ""
+                        if template:
+                            # FILE_COPY: a copy of the files instead of the whole template
+                            # through the WAL (PostgreSQL 15's default), several times faster.
+                            clause += f" TEMPLATE {_quote_ident(template)} STRATEGY FILE_COPY"
                         await conn.execute(f"CREATE DATABASE {_quote_ident(name)}{clause}")
                     return
                 if owner is None or eigenaar == owner:
@@ -203,7 +213,8 @@ class EmbeddedPostgres:
             "idle_in_transaction_session_timeout": "60s",
             # Four services, each with a pool, a relay and consumers, plus tests.
             "max_connections": "200",
-            "fsync": "on",
+            "fsync": "on" if self.durable else "off",
+            "full_page_writes": "on" if self.durable else "off",
             "logging_collector": "off",  # stderr goes to our log file
         }
         options = ["-h", self.host, "-p", str(self.port), "-k", socket_dir]

@@ -19,9 +19,9 @@ def blok(start: time | None, minuten: int | None, *, w=W, g=G1, uren: int = 2) -
 
 
 def test_overlapping_hours_at_two_gebruikers_flag_both_prestaties():
-    a, b, c = blok(time(9), 120), blok(time(10, 30), 60, g=G2), blok(time(11), 60, g=G2)
+    a, b, c = blok(time(9), 120), blok(time(10, 30), 60, g=G2), blok(time(11, 30), 60, g=G2)
     vondsten = {v.prestatie_id: v for v in overlappingen([a, b, c])}
-    assert set(vondsten) == {a.prestatie_id, b.prestatie_id}  # c starts when a ends: no overlap
+    assert set(vondsten) == {a.prestatie_id, b.prestatie_id}  # c starts when b ends: no overlap
     assert all(v.regel is Regel.OVERLAPPENDE_UREN for v in vondsten.values())
     assert str(G2) in vondsten[a.prestatie_id].toelichting
 

@@ -113,6 +113,7 @@ def _met_signalen(handler: Callable[[Any, ChequesUnitOfWork], Awaitable[None]], 
         await handler(event, uow)
         if (prestatie := await uow.prestaties.get(event.prestatie_id)) is not None:
             await signalen.controleer(prestatie, uow, drempels)
+            await uow.commit()  # joined: writes the flags' events to the outbox; the consumer commits
     return met_signalen
 
 

@@ -106,7 +106,7 @@ class Dossiers(Verzender):
             kp, koppeling = w.koppelingen[pp.koppeling], koppelingen[pp.koppeling]
             if koppeling is None:
                 continue
-            body = {"koppeling_id": koppeling, "datum": pp.datum.isoformat(), "start": "09:00",
+            body = {"koppeling_id": koppeling, "datum": pp.datum.isoformat(), "start": pp.start,
                     "minuten": pp.minuten, "door": pp.door}
             pr = await self._tot_gelukt("prestaties", "/v1/prestaties", body, wachten=wachten)
             if pr is None:

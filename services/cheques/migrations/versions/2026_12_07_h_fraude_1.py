@@ -26,10 +26,10 @@ def upgrade() -> None:
     op.create_table(
         "signalen",
         sa.Column("id", UUID(as_uuid=True), primary_key=True),
-        sa.Column("prestatie_id", UUID(as_uuid=True), nullable=False),
+        sa.Column("prestatie_id", UUID(as_uuid=True)),  # NULL: a worker-level flag (gedeelde-rekening)
         sa.Column("regel", sa.Text, nullable=False),
         sa.Column("wijkwerker_id", UUID(as_uuid=True), nullable=False),
-        sa.Column("gebruiker_id", UUID(as_uuid=True), nullable=False),
+        sa.Column("gebruiker_id", UUID(as_uuid=True)),
         sa.Column("organisator_id", UUID(as_uuid=True), nullable=False),
         sa.Column("datum", sa.Date, nullable=False),
         sa.Column("toelichting", sa.Text, nullable=False),
@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.CheckConstraint("(status = 'open') = (besloten_op IS NULL)", name="signalen_besloten"),
     )
     op.create_index("signalen_prestatie", "signalen", ["prestatie_id"])
+    op.create_index("signalen_wijkwerker", "signalen", ["wijkwerker_id"], postgresql_where=sa.text("prestatie_id IS NULL"))
     op.create_index("signalen_open", "signalen", ["organisator_id", "datum"],
                     postgresql_where=sa.text("status = 'open'"))
 

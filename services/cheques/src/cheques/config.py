@@ -78,11 +78,15 @@ class Settings(ServiceSettings):
     signaal_max_uren_per_dag: int = 8
     # …or one gebruiker's prestaties of one day are by more than this many workers.
     signaal_max_wijkwerkers_per_gebruiker_per_dag: int = 4
+    # …or, in a payout run, more than this many workers are paid to one account (a couple may
+    # share one; 0 turns the rule off).
+    signaal_max_wijkwerkers_per_rekening: int = 2
 
     @property
     def signaal_drempels(self) -> Drempels:
         return Drempels(max_uren_per_dag=self.signaal_max_uren_per_dag,
-                        max_wijkwerkers_per_gebruiker_per_dag=self.signaal_max_wijkwerkers_per_gebruiker_per_dag)
+                        max_wijkwerkers_per_gebruiker_per_dag=self.signaal_max_wijkwerkers_per_gebruiker_per_dag,
+                        max_wijkwerkers_per_rekening=self.signaal_max_wijkwerkers_per_rekening)
 
     def ledger_groepen(self) -> dict[str, list[str]]:
         """The consumer groups whose effects the ledger holds, with their topics: the

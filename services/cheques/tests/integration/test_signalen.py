@@ -120,3 +120,32 @@ async def test_the_review_queue_is_scoped_and_refuses_others(wereld):
     assert (r.status_code, r.json()["rule"]) == (404, "signaal-onbekend")
     r = await _beslis(w, eigen.json()[0]["id"], "vrijgegeven", "2999-01-01")
     assert (r.status_code, r.json()["rule"]) == (422, "datum-in-de-toekomst")
+
+
+async def test_an_account_shared_by_three_workers_holds_their_payouts_until_released(wereld):
+    w = wereld
+    anderen = [uuid.uuid4(), uuid.uuid4()]
+    prestaties = [w.prestatie(date(2026, 3, 2))] + [
+        w.o.prestatie_event(x, _terugdraaien.G, w.oid, uuid.uuid4(), date(2026, 3, 2), uren=3, minuten=170)
+        for x in anderen]
+    await w.publiceer(*prestaties)
+    for i, p in enumerate(prestaties):
+        for serie in w.series[3 * i: 3 * i + 3]:
+            await w.valideer(serie, p, date(2026, 3, 3))
+    gedeeld = Bankrekening("An Peeters", "BE68539007547034")
+    w.o.toeleiding.rekeningen = {w.w: gedeeld, **{x: gedeeld for x in anderen}}
+    assert await _run(w, "2026-03") == 0  # the three share one account: nobody is paid
+    r = await w.o.client.get("/v1/signalen", headers=_h(w))
+    gemeld = {s["wijkwerker_id"]: s for s in r.json()}
+    assert set(gemeld) == {str(w.w), *map(str, anderen)}
+    eigen = gemeld[str(w.w)]
+    assert (eigen["regel"], eigen["prestatie_id"], eigen["datum"], eigen["bedrag"]) == (
+        "gedeelde-rekening", None, "2026-04-01", "15.30")
+    assert "BE68" not in eigen["toelichting"]
+    r = await _beslis(w, eigen["id"], "afgewezen", "2026-04-05")
+    assert (r.status_code, r.json()["rule"]) == (422, "signaal-alleen-vrijgeven")
+    assert (await _beslis(w, eigen["id"], "vrijgegeven", "2026-04-05", reden="rekening van An")).status_code == 200
+    assert await _run(w, "2026-04") == DAG  # released: An is paid; the other two still wait
+    assert await w.saldo() == 0
+    rapport = await w.herbereken()
+    assert (rapport["verschil_cent"], rapport["verschillen"], rapport["fouten"]) == (0, [], [])

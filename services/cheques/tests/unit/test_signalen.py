@@ -7,8 +7,24 @@ from datetime import date, time
 
 import pytest
 
-from cheques.domain.signaal import Blok, Drempels, Regel, Signaal, Status, overlappingen, te_veel_uren, veel_wijkwerkers
+from cheques.adapters.toeleiding import Bankrekening
+from cheques.domain.signaal import (
+    Blok,
+    Drempels,
+    Regel,
+    Signaal,
+    Status,
+    gedeelde_rekeningen,
+    overlappingen,
+    te_veel_uren,
+    veel_wijkwerkers,
+)
+from cheques.domain.uitbetaling import Periode
+from cheques.service_layer.uitbetalingen import voer_uit
+from wijkwerk.events.cheques import SignaalGemeld
 from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
+
+from .fakes import FakeChequesUnitOfWork, FakeGrootboek
 
 W, G1, G2 = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 DAG = date(2026, 3, 5)
@@ -70,3 +86,42 @@ def test_a_flag_is_decided_once_with_a_reason_on_or_after_its_date():
     with pytest.raises(BestaatAl) as fout:
         s.beslis(Status.VRIJGEGEVEN, date(2026, 4, 3), "ops", "toch")
     assert fout.value.rule == "signaal-al-beslist"
+
+
+def test_more_than_n_workers_on_one_account_share_it_spaces_and_case_ignored():
+    a, b, c, d = sorted(uuid.uuid4() for _ in range(4))
+    rekeningen = {a: "BE68 5390 0754 7034", b: "be68539007547034", c: "BE68539007547034", d: "BE62510007547061"}
+    assert gedeelde_rekeningen(rekeningen, Drempels(max_wijkwerkers_per_rekening=2)) == {
+        a: [b, c], b: [a, c], c: [a, b]}
+    assert gedeelde_rekeningen(rekeningen, Drempels(max_wijkwerkers_per_rekening=3)) == {}
+    assert gedeelde_rekeningen(rekeningen, Drempels(max_wijkwerkers_per_rekening=0)) == {}  # off
+
+
+def test_a_worker_level_flag_is_only_released():
+    s = Signaal(uuid.uuid4(), None, Regel.GEDEELDE_REKENING, W, None, uuid.uuid4(), DAG, "…", 1230)
+    with pytest.raises(OngeldigeInvoer) as fout:
+        s.beslis(Status.AFGEWEZEN, DAG, "ops", "fraude")
+    assert fout.value.rule == "signaal-alleen-vrijgeven"
+    s.beslis(Status.VRIJGEGEVEN, DAG, "ops", "rekening verbeterd in toeleiding")
+
+
+class _Bank:
+    def __init__(self, rekeningen: dict) -> None:
+        self.rekeningen = rekeningen
+
+    async def haal(self, wijkwerker_ids):
+        return {w: Bankrekening("naam", self.rekeningen[w]) for w in wijkwerker_ids if w in self.rekeningen}
+
+
+async def test_the_payout_run_holds_every_worker_on_an_account_shared_by_too_many():
+    een, twee, drie, apart = sorted(uuid.uuid4() for _ in range(4))
+    uow = FakeChequesUnitOfWork(grootboek=FakeGrootboek({w: (820, 0) for w in (een, twee, drie, apart)}))
+    bank = _Bank({een: "BE68539007547034", twee: "BE68539007547034", drie: "BE68539007547034",
+                  apart: "BE62510007547061"})
+    ronde = await voer_uit(Periode(2026, 3), lambda: uow, bank, vandaag=date(2026, 4, 2), door="boekhouder")
+    assert [u.wijkwerker_id for u in ronde.uitbetalingen] == [apart]
+    gemeld = [e for e in uow.events if isinstance(e, SignaalGemeld)]
+    assert sorted(e.wijkwerker_id for e in gemeld) == [een, twee, drie]
+    assert {(e.regel, e.prestatie_id, e.datum, e.bedrag_cent) for e in gemeld} == {
+        ("gedeelde-rekening", None, date(2026, 4, 1), 820)}
+    assert all("BE68" not in e.toelichting for e in gemeld)  # the IBAN stays out of the event

@@ -18,10 +18,10 @@ def upgrade() -> None:
     op.execute("""
         CREATE TABLE rm_fraudesignalen (
             signaal_id uuid PRIMARY KEY,
-            prestatie_id uuid NOT NULL,
+            prestatie_id uuid,                 -- NULL: a worker-level flag (gedeelde-rekening)
             regel text NOT NULL,
             wijkwerker_id uuid NOT NULL,
-            gebruiker_id uuid NOT NULL,
+            gebruiker_id uuid,
             organisator_id uuid NOT NULL,
             datum date NOT NULL,               -- the prestatie's business date: the flag's date
             bedrag_cent bigint NOT NULL,

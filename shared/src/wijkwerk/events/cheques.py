@@ -347,10 +347,12 @@ class _SignaalEvent(_ChequesEvent):
     aggregate_field = "signaal_id"
 
     signaal_id: uuid.UUID
-    prestatie_id: uuid.UUID
-    regel: str  # overlappende-uren, te-veel-uren-op-een-dag, gebruiker-veel-wijkwerkers
+    # None for a worker-level flag (gedeelde-rekening, raised by a payout run): it holds all
+    # the worker is due, and is dated on the run's business date.
+    prestatie_id: uuid.UUID | None
+    regel: str  # overlappende-uren, te-veel-uren-op-een-dag, gebruiker-veel-wijkwerkers, gedeelde-rekening
     wijkwerker_id: uuid.UUID
-    gebruiker_id: uuid.UUID
+    gebruiker_id: uuid.UUID | None
     organisator_id: uuid.UUID
     datum: date  # the prestatie's business date: the flag's date
     # What the prestatie earns the worker (started hours × pay on its date + the day's

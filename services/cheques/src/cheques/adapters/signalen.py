@@ -61,3 +61,16 @@ class SignaalRepository:
         if gebruiker_id is not None:
             query = query.where(p.c.gebruiker_id == gebruiker_id)
         return [Blok(*r) for r in await self.session.execute(query.order_by(p.c.id))]
+
+    async def wijkwerkers_vastgehouden(self, op: date) -> set[uuid.UUID]:
+        """Workers with a worker-level flag (no prestatie: gedeelde-rekening) raised on or
+        before ``op`` and not released by then: nothing is paid to them on ``op``."""
+        rows = await self.session.execute(select(s.c.wijkwerker_id).where(
+            s.c.prestatie_id.is_(None), s.c.datum <= op,
+            ~((s.c.status == Status.VRIJGEGEVEN.value) & (s.c.besloten_op <= op))).distinct())
+        return set(rows.scalars())
+
+    async def organisator_van(self, wijkwerker_id: uuid.UUID) -> uuid.UUID | None:
+        """The organiser of the worker's latest prestatie (the flag's scope)."""
+        return await self.session.scalar(select(p.c.organisator_id).where(p.c.wijkwerker_id == wijkwerker_id)
+                                         .order_by(p.c.datum.desc()).limit(1))

@@ -284,10 +284,10 @@ signalen = Table(
     "signalen",
     metadata,
     Column("id", UUID(as_uuid=True), primary_key=True),
-    Column("prestatie_id", UUID(as_uuid=True), nullable=False),
+    Column("prestatie_id", UUID(as_uuid=True)),  # None: a worker-level flag (gedeelde-rekening)
     Column("regel", Text, nullable=False),
     Column("wijkwerker_id", UUID(as_uuid=True), nullable=False),
-    Column("gebruiker_id", UUID(as_uuid=True), nullable=False),
+    Column("gebruiker_id", UUID(as_uuid=True)),
     Column("organisator_id", UUID(as_uuid=True), nullable=False),
     Column("datum", Date, nullable=False),
     Column("toelichting", Text, nullable=False),

@@ -23,6 +23,9 @@ class Regel(enum.StrEnum):
     OVERLAPPENDE_UREN = "overlappende-uren"  # one worker's hours overlap (at two gebruikers, or twice at one)
     TE_VEEL_UREN_OP_EEN_DAG = "te-veel-uren-op-een-dag"  # more than N started hours on one day
     GEBRUIKER_VEEL_WIJKWERKERS = "gebruiker-veel-wijkwerkers"  # one gebruiker's cheques for many workers in a day
+    # A worker's payout account is that of more than N workers in one run: a worker-level flag
+    # (no prestatie); what exists of "a worker and a gebruiker share an IBAN" (ADR 0024).
+    GEDEELDE_REKENING = "gedeelde-rekening"
 
 
 class Status(enum.StrEnum):
@@ -35,10 +38,12 @@ class Status(enum.StrEnum):
 class Drempels:
     """The thresholds (settings ``CHEQUES_SIGNAAL_*``): more than ``max_uren_per_dag``
     started hours of one worker on one day, more than ``max_wijkwerkers_per_gebruiker_per_dag``
-    workers for one gebruiker on one day."""
+    workers for one gebruiker on one day, more than ``max_wijkwerkers_per_rekening`` workers
+    paid to one account in a payout run."""
 
     max_uren_per_dag: int = 8
     max_wijkwerkers_per_gebruiker_per_dag: int = 4
+    max_wijkwerkers_per_rekening: int = 2  # a couple may share an account; 0 turns the rule off
 
 
 @dataclass(frozen=True)
@@ -114,15 +119,33 @@ def veel_wijkwerkers(blokken: Iterable[Blok], drempels: Drempels) -> list[Vondst
     return [Vondst(b.prestatie_id, Regel.GEBRUIKER_VEEL_WIJKWERKERS, tekst) for b in lijst]
 
 
+def gedeelde_rekeningen(rekeningen: dict[uuid.UUID, str], drempels: Drempels) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Per worker whose account (IBAN, spaces and case ignored) more than the maximum of the
+    run's workers share: the others on it. Nothing when the rule is off (0)."""
+    if drempels.max_wijkwerkers_per_rekening <= 0:
+        return {}
+    per_rekening: dict[str, list[uuid.UUID]] = {}
+    for w, iban in rekeningen.items():
+        per_rekening.setdefault(iban.replace(" ", "").upper(), []).append(w)
+    return {w: sorted(x for x in groep if x != w) for groep in per_rekening.values()
+            if len(groep) > drempels.max_wijkwerkers_per_rekening for w in groep}
+
+
+def rekening_signaal_id(wijkwerker_id: uuid.UUID, anderen: list[uuid.UUID]) -> uuid.UUID:
+    """One flag per worker and set of workers sharing the account: not raised again by the
+    next run once released, raised anew when the sharing changes."""
+    return uuid.uuid5(_NAMESPACE, f"{wijkwerker_id}:gedeelde-rekening:{','.join(map(str, sorted(anderen)))}")
+
+
 @dataclass
 class Signaal:
     id: uuid.UUID
-    prestatie_id: uuid.UUID
+    prestatie_id: uuid.UUID | None  # None: a worker-level flag (gedeelde-rekening) holding all the worker is due
     regel: Regel
     wijkwerker_id: uuid.UUID
-    gebruiker_id: uuid.UUID
+    gebruiker_id: uuid.UUID | None
     organisator_id: uuid.UUID
-    datum: date  # the prestatie's business date: the flag's date
+    datum: date  # the prestatie's business date (a worker-level flag: the payout run's): the flag's date
     toelichting: str
     bedrag_cent: int  # what the prestatie earns the worker (hours × pay on its date + the day's allowance)
     status: Status = Status.OPEN
@@ -138,6 +161,9 @@ class Signaal:
             raise BestaatAl(f"This flag was {self.status.value} on {self.besloten_op}.", rule="signaal-al-beslist",
                             signaal_status=self.status.value)
         assert status is not Status.OPEN, "a decision releases or rejects"
+        if status is Status.AFGEWEZEN and self.prestatie_id is None:
+            raise OngeldigeInvoer("A worker's earnings are not forfeited for a shared account: correct the bank "
+                                  "details in toeleiding, then release.", rule="signaal-alleen-vrijgeven")
         if op < self.datum:
             raise OngeldigeInvoer(f"The decision ({op}) cannot precede the flag ({self.datum}).",
                                   rule="beslissing-voor-signaal", signaal_datum=self.datum.isoformat())

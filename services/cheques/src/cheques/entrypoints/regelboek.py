@@ -63,6 +63,10 @@ REGELS = Regelboek({
     "reden-ontbreekt": (422, "A decision on a flag gives its reason (audit trail)."),
     "signaal-al-beslist": (409, "This flag was vrijgegeven on 2026-04-02."),
     "signaal-onbekend": (404, "No such flag."),
+    "signaal-alleen-vrijgeven": (
+        422, "A worker's earnings are not forfeited for a shared account: correct the bank details in toeleiding, "
+             "then release."
+    ),
     "jaar-ongeldig": (422, "'1999' is not a year like 2026 (from 2018)."),
     "meer-cheques-dan-besteld": (422, "The order has 20 cheques; 20 were issued already."),
     "meer-cheques-dan-uren": (422, "The prestatie has 3 started hours to pay and took 4 cheques."),

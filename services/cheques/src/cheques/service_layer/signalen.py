@@ -21,10 +21,13 @@ from cheques.adapters.terugdraaiingen import Opdracht
 from cheques.domain.cheque import Prestatie
 from cheques.domain.signaal import (
     Drempels,
+    Regel,
     Signaal,
     Status,
     Vondst,
+    gedeelde_rekeningen,
     overlappingen,
+    rekening_signaal_id,
     te_veel_uren,
     veel_wijkwerkers,
 )
@@ -73,6 +76,25 @@ async def _bedrag(p: Prestatie, uow: ChequesUnitOfWork) -> int:
     return p.begonnen_uren * loon + p.verplaatsingsvergoeding_dag_cent
 
 
+async def meld_gedeelde_rekeningen(rekeningen: dict[uuid.UUID, str], bedragen: dict[uuid.UUID, int], op: date,
+                                   uow: ChequesUnitOfWork, drempels: Drempels) -> None:
+    """In the payout run, dated on its business date: a worker-level flag for each worker
+    whose account more than the maximum of the run's workers share (the IBAN itself stays
+    out of the flag and its event). The run then pays them nothing until released."""
+    for w, anderen in gedeelde_rekeningen(rekeningen, drempels).items():
+        organisator_id = await uow.signalen.organisator_van(w)
+        if organisator_id is None:  # paid without a prestatie known here: nothing to scope it by
+            continue
+        signaal = Signaal(
+            id=rekening_signaal_id(w, anderen), prestatie_id=None, regel=Regel.GEDEELDE_REKENING, wijkwerker_id=w,
+            gebruiker_id=None, organisator_id=organisator_id, datum=op, bedrag_cent=bedragen.get(w, 0),
+            toelichting=f"the payout account is also that of {len(anderen)} other workers in this run: "
+                        + ", ".join(map(str, anderen)),
+        )
+        if await uow.signalen.meld(signaal):
+            uow.emit(SignaalGemeld(**_velden(signaal), toelichting=signaal.toelichting))
+
+
 def _velden(s: Signaal) -> dict[str, Any]:
     return {"signaal_id": s.id, "prestatie_id": s.prestatie_id, "regel": s.regel.value,
             "wijkwerker_id": s.wijkwerker_id, "gebruiker_id": s.gebruiker_id, "organisator_id": s.organisator_id,
@@ -113,6 +135,7 @@ async def beslis(cmd: BeslisSignaal, uow: ChequesUnitOfWork, scope: Gegevensscop
 async def _wijs_af(signaal: Signaal, op: date, uow: ChequesUnitOfWork) -> None:
     """Not paid: the prestatie takes no cheques any more, and a reversal order (applied under
     the worker's lock by the reversal job, booked on ``op``) reverses what it took."""
+    assert signaal.prestatie_id is not None  # a worker-level flag is only released (Signaal.beslis)
     prestatie = await uow.prestaties.get(signaal.prestatie_id)
     assert prestatie is not None
     if prestatie.afgewezen_op is None:

@@ -44,6 +44,8 @@ TE_DOEN = {
     "te-veel-uren-op-een-dag": "De uren van die dag navragen; wat gewerkt is vrijgeven, de rest afwijzen.",
     "gebruiker-veel-wijkwerkers": "Bij de gebruiker navragen wat de wijkwerkers die dag deden; echte prestaties "
                                   "vrijgeven, cheques voor andermans werk afwijzen.",
+    "gedeelde-rekening": "Nagaan wiens rekening het is; bankgegevens in toeleiding verbeteren, dan vrijgeven "
+                         "(de hele uitbetaling wacht tot dan).",
 }
 
 

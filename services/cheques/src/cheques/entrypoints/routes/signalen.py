@@ -39,6 +39,8 @@ _TE_DOEN = {
                                "reject what was not.",
     "gebruiker-veel-wijkwerkers": "Ask the gebruiker what the workers did that day; release the real prestaties, "
                                   "reject cheques used for someone else's work.",
+    "gedeelde-rekening": "Check whose account it is with the workers; correct the bank details in toeleiding, "
+                         "then release (the whole payout waits until then).",
 }
 
 
@@ -46,13 +48,14 @@ class SignaalOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [_SIGNAAL]})
 
     id: uuid.UUID
-    prestatie_id: uuid.UUID
+    prestatie_id: uuid.UUID | None = Field(description="None for a worker-level flag (gedeelde-rekening)")
     regel: str = Field(description="The rule that fired: overlappende-uren, te-veel-uren-op-een-dag, "
-                                   "gebruiker-veel-wijkwerkers")
+                                   "gebruiker-veel-wijkwerkers, gedeelde-rekening")
     wijkwerker_id: uuid.UUID
-    gebruiker_id: uuid.UUID
+    gebruiker_id: uuid.UUID | None
     organisator_id: uuid.UUID
-    datum: date = Field(description="The prestatie's business date: the flag's date")
+    datum: date = Field(description="The prestatie's business date (gedeelde-rekening: the payout run's): the "
+                                    "flag's date")
     bedrag: Euro = Field(description="What the prestatie earns the worker, held from payout while the flag is open")
     toelichting: str
     status: str = Field(description="open, vrijgegeven or afgewezen")
@@ -94,7 +97,8 @@ def _ops(principal: Principal) -> Gegevensscope:
 @router.get(
     "", summary="Fraud and error flags (the review queue)",
     description="Flags raised by the platform on prestaties (overlapping hours of one worker, more than N started "
-                "hours on one day, one gebruiker with more than N workers on one day), oldest first. Central ops see "
+                "hours on one day, one gebruiker with more than N workers on one day; in a payout run, more than N workers "
+                "paid to one account), oldest first. Central ops see "
                 "every organiser's (optionally one, `organisator_id`), an organiser its own; anyone else is "
                 "refused. `status=open` (default) is the queue; an open flag's amount is held from payout.",
     responses=REGELS.weigert("alleen-ops"),
@@ -115,9 +119,10 @@ async def lijst(
                 "prestatie is not paid — it takes no cheques any more and what it took is reversed (storno booked on "
                 "`besloten_op`, netted from the next payout when paid before; publishes `SignaalAfgewezen` and "
                 "`ChequeValidatieTeruggedraaid` with reden signaal-afgewezen). Central ops decide any flag, an "
-                "organiser its own (another organiser's flag is unknown to it).",
+                "organiser its own (another organiser's flag is unknown to it). A worker-level flag (gedeelde-rekening) "
+                "is only released, after the bank details were corrected in toeleiding.",
     responses=REGELS.weigert("alleen-ops", "signaal-onbekend", "signaal-al-beslist", "beslissing-voor-signaal",
-                             "datum-in-de-toekomst", "reden-ontbreekt"),
+                             "datum-in-de-toekomst", "reden-ontbreekt", "signaal-alleen-vrijgeven"),
 )
 async def beslis(
     signaal_id: SignaalPad, body: BeslissingIn, uow: Uow,

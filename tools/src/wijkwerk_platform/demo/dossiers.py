@@ -113,6 +113,7 @@ class Dossiers(Verzender):
                 continue
             wachten = 3.0
             s.prestaties += 1
+            s.signalen_verwacht += pp.start != "09:00"  # it overlaps the day's other prestatie: two flags
             uren = pr["begonnen_uren"]
             ander = "gebruiker" if pp.door == "wijkwerker" else "wijkwerker"
             if pp.na == "bevestig":

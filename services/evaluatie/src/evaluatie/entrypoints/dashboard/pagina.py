@@ -16,7 +16,7 @@ TITELS = {
     "toeleidingen": "Toeleidingen per toeleider (RPT-05, RPT-07)",
     "evaluaties": "Evaluaties per uitkomst (RPT-08)",
     "uren": "Begonnen uren per gebruikerscategorie (RPT-06)",
-    "signalen": "Fraudesignalen in euro: gemeld, vastgehouden op maandeinde, vrijgegeven, afgewezen",
+    "signalen": "Fraudesignalen per maand in euro (issue #23 item 4)",
     "geld": "Verdeling van de cheques in euro, per validatiemaand (RPT-18)",
 }
 # the money split in the order DOMAIN.md lists the shares of a cheque

@@ -40,6 +40,7 @@ class Samenvatting:
     webhooks_ongeldig: int = 0  # deliveries whose signature did not check (expected: none)
     getuigschriften: int = 0  # work-experience certificates issued (issue #23 item 5)
     getuigschriften_ingetrokken: int = 0
+    voorbeeld_wijkwerker: str | None = None  # a worker with hours and a valid certificate: the link to its own page
     # Tallies of what was sent, for checks against the reports.
     per_advies: Counter = field(default_factory=Counter)  # (advies_maanden, "YYYY-MM" received) → referrals
     actief_of_voorlopig: int = 0  # dossiers expected actief/voorlopig today

@@ -102,7 +102,7 @@ function toonUren(u) {
     tr.insertCell().textContent = String(r.uren);
   }
   if (!u.per_maand.length) tbody.insertRow().insertCell().textContent = "Nog geen uren.";
-  lijst($("uren-per-activiteit"), u.per_activiteit.map((a) => `${a.activiteit}: ${a.uren} uur`), "nog geen");
+  lijst($("uren-per-activiteit"), u.per_activiteit.map((a) => `${a.activiteit.replace(/_/g, " ")}: ${a.uren} uur`), "nog geen");
 }
 
 function toonUitbetalingen(lijn) {

@@ -88,6 +88,25 @@ def test_the_verification_page_shows_what_the_certificate_states_without_a_login
 
 
 TELEFOON = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
+# WCAG 2 contrast of every visible text against the background it is drawn on (AA: 4.5:1),
+# and every form control with a label
+TOEGANKELIJKHEID = """
+const lum = (c) => { const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map((v) => { v /= 255;
+  return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+const achter = (el) => { for (; el; el = el.parentElement) { const c = getComputedStyle(el).backgroundColor;
+  if (c !== "rgba(0, 0, 0, 0)" && c !== "transparent") return c; } return "rgb(255, 255, 255)"; };
+const slecht = [];
+let geteld = 0;
+for (const el of document.querySelectorAll("body *")) {
+  if (!el.getClientRects().length || ![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+  geteld += 1;
+  const [a, b] = [lum(getComputedStyle(el).color), lum(achter(el))];
+  const r = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  if (r < 4.5) slecht.push([el.tagName, el.textContent.trim().slice(0, 30), r.toFixed(2)]);
+}
+const zonderLabel = [...document.querySelectorAll("input, textarea, select")].filter((e) => !e.labels.length);
+return [document.documentElement.lang, slecht, zonderLabel.length, geteld];
+"""
 
 
 def _betaalde_werker(system) -> str:
@@ -133,6 +152,7 @@ def test_the_workers_own_page_on_a_phone(system, demo, browser, tmp_path):
         echtheid = driver.find_element(By.CSS_SELECTOR, "#getuigschriften-lijst a.verificatie").get_attribute("href")
         breedte = driver.execute_script("return [innerWidth, document.documentElement.scrollWidth]")
         assert "token" not in driver.current_url  # out of the address bar and the history
+        toegankelijk = driver.execute_script(TOEGANKELIJKHEID)
         driver.save_screenshot(str(tmp_path / "mijn-wijkwerken.png"))
         driver.execute_script("document.getElementById('uitbetalingen').scrollIntoView()")
         driver.save_screenshot(str(tmp_path / "mijn-wijkwerken-uitbetalingen.png"))  # payouts and certificate
@@ -160,3 +180,4 @@ def test_the_workers_own_page_on_a_phone(system, demo, browser, tmp_path):
     assert echtheid == overzicht["getuigschriften"][0]["verificatie_url"]
     assert breedte == [390, 390], "the page is wider than the phone"
     assert fouten == [], fouten
+    assert toegankelijk[:3] == ["nl", [], 0] and toegankelijk[3] > 20, toegankelijk

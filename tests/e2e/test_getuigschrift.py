@@ -176,6 +176,9 @@ def test_the_workers_own_page_on_a_phone(system, demo, browser, tmp_path):
     assert tekst["uren-totaal"] == offline_uren == str(overzicht["uren"]["totaal"])
     assert (tekst["uren-over-maand"], tekst["uren-over-jaar"]) == (f"{uren['over_maand']} uur", f"{uren['over_jaar']} uur")
     assert "€ " + betaling["bedrag"].replace(".", ",") in tekst["uitbetalingen-lijst"]
+    assert "Loonbrief (PDF)" in tekst["uitbetalingen-lijst"]
+    slip = httpx.get(system.url("evaluatie") + betaling["loonbrief"], headers=eigen, timeout=30)  # cheques' own, passed on
+    assert (slip.status_code, slip.headers["content-type"]) == (200, "application/pdf"), slip.text[:300]
     assert "Download als PDF" in tekst["getuigschriften-lijst"] and "Echtheid nagaan" in tekst["getuigschriften-lijst"]
     assert echtheid == overzicht["getuigschriften"][0]["verificatie_url"]
     assert breedte == [390, 390], "the page is wider than the phone"

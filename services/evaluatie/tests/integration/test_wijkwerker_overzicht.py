@@ -75,8 +75,24 @@ async def wereld(embedded_pg, tokens):
                                       uitgevoerd_op=date(2026, 6, 1), end_to_end_id="WW-2026-05-1"))
     prestaties = prestaties_app(PrestatiesSettings(database_url=p_url, run_workers=False, auth=tokens.auth_settings()))
     evaluatie = create_app(Settings(database_url=e_url, run_workers=False, auth=tokens.auth_settings()))
+    naar_prestaties = httpx.ASGITransport(app=prestaties)
+    gevraagd: list[httpx.Request] = []
+
+    async def cheques(request: httpx.Request) -> httpx.Response:  # a stand-in: its slips are tested in cheques
+        gevraagd.append(request)
+        eigen = request.headers["authorization"] == _eigen(tokens)["Authorization"]
+        return (httpx.Response(200, content=b"%PDF-1.3 slip", headers={"content-type": "application/pdf"})
+                if f"/v1/wijkwerkers/{WERKER}/loonbrieven/2026-05" == request.url.path and eigen
+                else httpx.Response(404, json={"rule": "wijkwerker-onbekend"}))
+
+    class Diensten(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            doel = naar_prestaties if request.url.port == 8002 else httpx.MockTransport(cheques)  # default URLs
+            return await doel.handle_async_request(request)
+
     async with api_client(prestaties), api_client(evaluatie) as client:
-        evaluatie.state.dienst_transport = httpx.ASGITransport(app=prestaties)
+        evaluatie.state.dienst_transport = Diensten()
+        evaluatie.state.cheques_gevraagd = gevraagd
         schrijf = tokens.headers("evaluatie:write", org=str(ORG), org_type="organisator")
         r = await client.post("/v1/evaluaties", headers=schrijf, json={
             "traject_id": str(TRAJECT), "datum": "2026-06-15", "uitkomst": "zelfde_klus"})
@@ -89,8 +105,14 @@ async def wereld(embedded_pg, tokens):
     await e_engine.dispose()
 
 
+_TOKENS: dict = {}
+
+
 def _eigen(tokens, werker=WERKER) -> dict:
-    return tokens.headers(*LEZEN, org=str(werker), org_type="wijkwerker")
+    """The worker's own token (one per worker, so a stand-in can recognise it)."""
+    if werker not in _TOKENS:
+        _TOKENS[werker] = tokens.headers(*LEZEN, org=str(werker), org_type="wijkwerker")
+    return _TOKENS[werker]
 
 
 async def test_the_worker_sees_its_trajectory_hours_counters_payouts_and_certificate(wereld, tokens):
@@ -112,7 +134,8 @@ async def test_the_worker_sees_its_trajectory_hours_counters_payouts_and_certifi
     assert (o["tellers"]["uren"]["plafond_maand"], o["tellers"]["uren"]["over_jaar"]) == (60, 630)
     assert (o["tellers"]["traject"]["dagen_over"], o["tellers"]["traject"]["volgende_evaluatie"]) == (194, "2026-07-10")
     assert o["uitbetalingen"] == [{"periode": "2026-05", "bedrag": "8.20", "uitgevoerd_op": "2026-06-01",
-                                   "teruggeboekt_op": None, "terug_reden": None}]
+                                   "teruggeboekt_op": None, "terug_reden": None,
+                                   "loonbrief": f"/v1/wijkwerkers/{WERKER}/overzicht/loonbrieven/2026-05"}]
     [g] = o["getuigschriften"]
     assert (g["id"], g["status"], g["verificatie_url"]) == (getuigschrift["id"], "geldig",
                                                              getuigschrift["verificatie_url"])
@@ -183,3 +206,19 @@ async def test_the_shell_is_served_without_a_token_and_carries_no_data(wereld):
     assert "caches" in sw.text
     assert (await client.get("/mijn/..%2Fconfig.py")).status_code in (404, 422)
     assert (await client.get("/mijn/geheim.txt")).status_code == 422
+
+
+async def test_the_payout_slip_is_cheques_own_passed_on_with_the_callers_token(wereld, tokens):
+    client, app, _ = wereld
+    pad = f"/v1/wijkwerkers/{WERKER}/overzicht/loonbrieven/2026-05"
+    r = await client.get(pad, headers=_eigen(tokens))
+    assert (r.status_code, r.headers["content-type"], r.content) == (200, "application/pdf", b"%PDF-1.3 slip")
+    assert app.state.cheques_gevraagd[-1].headers["authorization"] == _eigen(tokens)["Authorization"]
+    gevraagd = len(app.state.cheques_gevraagd)
+    # another worker's token is refused here, before cheques is asked
+    ander = await client.get(pad, headers=_eigen(tokens, ANDER))
+    assert (ander.status_code, ander.json()["rule"]) == (404, "wijkwerker-onbekend")
+    assert len(app.state.cheques_gevraagd) == gevraagd
+    # what cheques does not know (here: another month) is an unknown worker too
+    geen = await client.get(f"/v1/wijkwerkers/{WERKER}/overzicht/loonbrieven/2026-04", headers=_eigen(tokens))
+    assert (geen.status_code, geen.json()["rule"]) == (404, "wijkwerker-onbekend")

@@ -13,10 +13,11 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from evaluatie.adapters import tellers
+from evaluatie.adapters import loonbrieven, tellers
 from evaluatie.adapters.getuigschrift_pdf import UITKOMSTEN
 from evaluatie.adapters.getuigschriften import Getuigschriften
 from evaluatie.adapters.overzicht import Overzicht
@@ -27,11 +28,16 @@ from evaluatie.service_layer import getuigschriften
 from wijkwerk.auth import Principal, is_eigen_wijkwerker, require, sees_organisation
 from wijkwerk.fouten import NietGevonden
 from wijkwerk.http import tls
+from wijkwerk.http.documentatie import samen
 from wijkwerk.money import format_euro
-from wijkwerk.problems import PROBLEM_RESPONSES
+from wijkwerk.problems import PROBLEM_RESPONSES, Problem
 
 router = APIRouter(prefix="/v1", tags=["wijkwerker"], responses=PROBLEM_RESPONSES)
 Lezer = Annotated[Principal, Depends(require("wijkwerker:lezen", "rapportering:read"))]
+# the slip is cheques' document: the token passed on needs its documenten:lezen as well
+SlipLezer = Annotated[Principal, Depends(require("wijkwerker:lezen", "documenten:lezen"))]
+PeriodePad = Annotated[str, Path(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", examples=["2026-05"])]
+PDF_VOORBEELD = "%PDF-1.3\n% (binary) cheques' payout slip of the month, passed on unchanged\n"
 
 _W, _G = "7c9e6679-7425-40de-944b-e07fc1f90ae7", "9f0c5a57-6a8e-4d0b-9a43-3f3b8f0e2c11"
 _VOORBEELD: dict[str, Any] = {
@@ -49,7 +55,8 @@ _VOORBEELD: dict[str, Any] = {
                 "traject": {"laatste_dag": "2027-01-09", "dagen_over": 193, "volgende_evaluatie": "2026-12-15",
                             "evaluatie_achterstallig": False}},
     "uitbetalingen": [{"periode": "2026-05", "bedrag": "8.20", "uitgevoerd_op": "2026-06-01",
-                       "teruggeboekt_op": None, "terug_reden": None}],
+                       "teruggeboekt_op": None, "terug_reden": None,
+                       "loonbrief": f"/v1/wijkwerkers/{_W}/overzicht/loonbrieven/2026-05"}],
     "getuigschriften": [{"id": _G, "op": "2026-06-30", "status": "geldig", "pdf": f"/v1/getuigschriften/{_G}",
                          "verificatie_url": f"https://wijkwerk.example/evaluatie/verificatie/getuigschriften/{_G}"
                                             "?c=Qm9V8v2Zr0x1Yk3c7d9e1f"}],
@@ -102,6 +109,7 @@ class UitbetalingOut(BaseModel):
     uitgevoerd_op: date
     teruggeboekt_op: date | None = Field(description="The bank refused or returned the transfer on this date")
     terug_reden: str | None
+    loonbrief: str = Field(description="The month's payout slip (PDF, from cheques; a token with documenten:lezen)")
 
 
 class GetuigschriftKort(BaseModel):
@@ -123,6 +131,14 @@ class WijkwerkerOverzichtOut(BaseModel):
     tellers: TellersOut
     uitbetalingen: list[UitbetalingOut] = Field(description="Payout runs dated on or before `op`, latest first")
     getuigschriften: list[GetuigschriftKort] = Field(description="Certificates as of `op` or earlier")
+
+
+async def _dossier(session: Any, principal: Principal, wijkwerker_id: uuid.UUID) -> tuple[uuid.UUID, str]:
+    """The worker's dossier (organiser id and name), if this caller may see the worker."""
+    dossier = await Getuigschriften(session).organisator_van(wijkwerker_id)
+    if dossier is None or not (is_eigen_wijkwerker(principal, wijkwerker_id) or sees_organisation(principal, dossier[0])):
+        raise NietGevonden("No such worker.", rule="wijkwerker-onbekend")
+    return dossier
 
 
 def _token(request: Request) -> str:
@@ -153,10 +169,8 @@ async def overzicht(wijkwerker_id: uuid.UUID, request: Request, session: Leesses
                     principal: Lezer, sleutel: Sleutel,
                     op: Annotated[date | None, Query(description="As of this date (default today)")] = None
                     ) -> WijkwerkerOverzichtOut:
-    dossier = await Getuigschriften(session).organisator_van(wijkwerker_id)
+    dossier = await _dossier(session, principal, wijkwerker_id)
     eigen = is_eigen_wijkwerker(principal, wijkwerker_id)
-    if dossier is None or not (eigen or sees_organisation(principal, dossier[0])):
-        raise NietGevonden("No such worker.", rule="wijkwerker-onbekend")
     dag = op or date.today()
     lezer = Overzicht(session)
     trajecten = await lezer.trajecten(wijkwerker_id, dag)
@@ -180,7 +194,8 @@ async def overzicht(wijkwerker_id: uuid.UUID, request: Request, session: Leesses
                                      for a, u in per_activiteit]),
         tellers=TellersOut(status=gevonden.status, uren=g.get("uren"), traject=g.get("traject")),
         uitbetalingen=[UitbetalingOut(periode=u.periode, bedrag=format_euro(u.bedrag_cent), uitgevoerd_op=u.uitgevoerd_op,
-                                      teruggeboekt_op=u.teruggeboekt_op, terug_reden=u.terug_reden)
+                                      teruggeboekt_op=u.teruggeboekt_op, terug_reden=u.terug_reden,
+                                      loonbrief=f"/v1/wijkwerkers/{wijkwerker_id}/overzicht/loonbrieven/{u.periode}")
                        for u in uitbetalingen],
         getuigschriften=[GetuigschriftKort(
             id=c.opgeslagen.id, op=c.opgeslagen.op, status=c.status, pdf=f"/v1/getuigschriften/{c.opgeslagen.id}",
@@ -188,3 +203,30 @@ async def overzicht(wijkwerker_id: uuid.UUID, request: Request, session: Leesses
                             f"?c={getuigschriften.controle(c.opgeslagen.handtekening)}")
             for c in certificaten if c.opgeslagen.op <= dag],
     )
+
+
+@router.get(
+    "/wijkwerkers/{wijkwerker_id}/overzicht/loonbrieven/{periode}",
+    summary="The worker's payout slip of a month (PDF), for the worker's page: cheques' slip, passed on",
+    description="The page calls only its own origin, so evaluatie asks cheques "
+                "(`GET /v1/wijkwerkers/{id}/loonbrieven/{periode}`) with the caller's own token and passes the PDF "
+                "on unchanged; cheques applies its data scope to that token. The same readers as the overview.",
+    response_class=Response,
+    responses=samen({200: {"description": "The slip as PDF", "content": {"application/pdf": {
+        "schema": {"type": "string", "format": "binary"}, "example": PDF_VOORBEELD}}}},
+        REGELS.weigert("wijkwerker-onbekend", "loonbrief-onbereikbaar")),
+)
+async def loonbrief(wijkwerker_id: uuid.UUID, periode: PeriodePad, request: Request, session: Leessessie,
+                    settings: Instellingen, principal: SlipLezer) -> Response:
+    await _dossier(session, principal, wijkwerker_id)
+    await session.rollback()  # no transaction held while cheques renders
+    status, inhoud = await loonbrieven.haal(settings.urls.cheques_url, _token(request), wijkwerker_id, periode,
+                                            verify=tls.verify(settings.urls.ca_file),
+                                            transport=getattr(request.app.state, "dienst_transport", None))
+    if status == 404:
+        raise NietGevonden("No such worker.", rule="wijkwerker-onbekend")
+    if status != 200:
+        raise Problem(503, "loonbrief-onbereikbaar", "The payout slip cannot be fetched from cheques now.")
+    return Response(inhoud, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="loonbrief-{periode}-{wijkwerker_id}.pdf"',
+        "Cache-Control": "private, no-store"})

@@ -106,23 +106,28 @@ function toonUren(u) {
 }
 
 function toonUitbetalingen(lijn) {
-  lijst($("uitbetalingen-lijst"), lijn.map((u) => `${maand(u.periode)}: ${euro(u.bedrag)}, betaald op ` +
-    datum(u.uitgevoerd_op) + (u.teruggeboekt_op ? ` — teruggestort door de bank op ${datum(u.teruggeboekt_op)}` : "")),
-  "Nog geen uitbetalingen.");
+  lijst($("uitbetalingen-lijst"), lijn.map((u) => {
+    const tekst = document.createTextNode(`${maand(u.periode)}: ${euro(u.bedrag)}, betaald op ${datum(u.uitgevoerd_op)}` +
+      (u.teruggeboekt_op ? ` — teruggestort door de bank op ${datum(u.teruggeboekt_op)}` : "") + ". ");
+    const pdf = Object.assign(document.createElement("button"), { type: "button", className: "link loonbrief",
+      textContent: "Loonbrief (PDF)" });
+    pdf.addEventListener("click", () => openPdf(u.loonbrief, pdf, `loonbrief-${u.periode}.pdf`));
+    return [tekst, pdf];
+  }), "Nog geen uitbetalingen.");
 }
 
-async function openPdf(pad, knop) {
+async function openPdf(pad, knop, naam) {
   const token = sessionStorage.getItem(TOKEN);
   knop.disabled = true;
   try {
     const r = await fetch(new URL(pad.replace(/^\/v1\//, ""), API), { headers: { Authorization: `Bearer ${token}` } });
     if (!r.ok) throw new Error(String(r.status));
     const url = URL.createObjectURL(await r.blob());
-    const a = Object.assign(document.createElement("a"), { href: url, download: "getuigschrift.pdf" });
+    const a = Object.assign(document.createElement("a"), { href: url, download: naam });
     document.body.append(a); a.click(); a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 60000);
   } catch (e) {
-    melding("Het getuigschrift kon niet geladen worden.");
+    melding("Het document kon niet geladen worden; probeer later opnieuw.");
   } finally {
     knop.disabled = false;
   }
@@ -133,7 +138,7 @@ function toonGetuigschriften(lijn) {
     const tekst = document.createTextNode(`Stand op ${datum(g.op)} (${g.status}). `);
     const pdf = Object.assign(document.createElement("button"), { type: "button", className: "link pdf",
       textContent: "Download als PDF" });
-    pdf.addEventListener("click", () => openPdf(g.pdf, pdf));
+    pdf.addEventListener("click", () => openPdf(g.pdf, pdf, "getuigschrift.pdf"));
     const echt = Object.assign(document.createElement("a"), { href: g.verificatie_url, className: "verificatie",
       textContent: "Echtheid nagaan", rel: "noopener" });
     return [tekst, pdf, document.createTextNode(" · "), echt];

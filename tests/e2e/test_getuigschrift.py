@@ -119,6 +119,7 @@ def _betaalde_werker(system) -> str:
 
 
 def test_the_workers_own_page_on_a_phone(system, demo, browser, tmp_path):
+    assert demo.voorbeeld_wijkwerker  # the worker `wijkwerk demo` prints a link for
     wid = _betaalde_werker(system)
     token = system.tokens.mint("wijkwerker:lezen", "documenten:lezen", org=wid, org_type="wijkwerker", sub=wid)
     eigen = {"Authorization": f"Bearer {token}"}

@@ -22,3 +22,5 @@ class Getuigschriften(Verzender):
                 s.getuigschriften_ingetrokken += 1
             elif s.voorbeeld_wijkwerker is None:
                 s.voorbeeld_wijkwerker = wid
+        if s.voorbeeld_wijkwerker is None and self.met_uren:  # no certificate kept: a worker with hours
+            s.voorbeeld_wijkwerker = sorted(self.met_uren)[0][1]

@@ -170,8 +170,9 @@ async function laad() {
     r = await fetch(new URL(`wijkwerkers/${encodeURIComponent(c.org)}/overzicht`, API),
       { headers: { Authorization: `Bearer ${token}` }, cache: "no-store" });
   } catch (e) {
-    const bewaard = localStorage.getItem(BEWAARD);
-    if (bewaard) toon(JSON.parse(bewaard), true); else toonAanmelden("Je bent offline en er is nog niets bewaard.");
+    const bewaard = JSON.parse(localStorage.getItem(BEWAARD) || "null");
+    if (bewaard && bewaard.wijkwerker_id === String(c.org).toLowerCase()) toon(bewaard, true); // this worker's own only
+    else toonAanmelden("Je bent offline en er is nog niets bewaard.");
     return;
   }
   if (r.status === 401) {

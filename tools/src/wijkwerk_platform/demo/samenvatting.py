@@ -43,6 +43,7 @@ class Samenvatting:
     signalen_verwacht: int = 0  # prestaties registered that overlap another (issue #23 item 4)
     signalen_gemeld: int = 0  # open fraud and error flags seen in cheques
     signalen_vrijgegeven: int = 0
+    voorbeeld_wijkwerker: str | None = None  # a worker with hours and a valid certificate: the link to its own page
     # Tallies of what was sent, for checks against the reports.
     per_advies: Counter = field(default_factory=Counter)  # (advies_maanden, "YYYY-MM" received) → referrals
     actief_of_voorlopig: int = 0  # dossiers expected actief/voorlopig today

@@ -83,7 +83,6 @@ async def inschrijvingsrecht_betaald(event: InschrijvingsrechtBetaald, uow: Cheq
             erkenning_id=event.erkenning_id, organisator_id=event.organisator_id, jaar=event.jaar,
             bedrag_cent=event.bedrag_cent, betaald_op=event.betaald_op, boekmaand=maand(boekdatum),
         ))
-    await uow.commit()
 
 
 async def erkenning_verleend(event: ErkenningVerleend, uow: ChequesUnitOfWork) -> None:
@@ -113,7 +112,6 @@ def _met_signalen(handler: Callable[[Any, ChequesUnitOfWork], Awaitable[None]], 
         await handler(event, uow)
         if (prestatie := await uow.prestaties.get(event.prestatie_id)) is not None:
             await signalen.controleer(prestatie, uow, drempels)
-            await uow.commit()  # joined: writes the flags' events to the outbox; the consumer commits
     return met_signalen
 
 

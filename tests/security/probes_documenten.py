@@ -65,3 +65,9 @@ def _intrekking(w: Wandeling, rij: scopetabel.Rij) -> None:
 
 _registreer("evaluatie", "GET", "/v1/getuigschriften/{getuigschrift_id}", _pdf)
 _registreer("evaluatie", "POST", "/v1/getuigschriften/{getuigschrift_id}/intrekking", _intrekking)
+
+
+# The worker's own view (issue #23 item 7): B's organiser token sees nothing of A's worker.
+lees("evaluatie", "/v1/wijkwerkers/{wijkwerker_id}/overzicht", lambda a: {"wijkwerker_id": a.wijkwerkers["Anke"]})
+lees("evaluatie", "/v1/wijkwerkers/{wijkwerker_id}/overzicht/loonbrieven/{periode}",
+     lambda a: {"wijkwerker_id": a.wijkwerkers["Anke"], "periode": MAAND_TOT})

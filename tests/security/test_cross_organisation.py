@@ -28,6 +28,7 @@ from datetime import timedelta
 
 import probes_cheques_evaluatie  # noqa: F401 - registers its probes
 import probes_documenten  # noqa: F401 - registers its probes
+import probes_signalen  # noqa: F401 - registers its probes
 import probes_terugbetalingen  # noqa: F401 - registers its probes
 import probes_toeleiding_prestaties  # noqa: F401 - registers its probes
 import probes_webhooks  # noqa: F401 - registers its probes

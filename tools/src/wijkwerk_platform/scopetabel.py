@@ -12,7 +12,9 @@ from fastapi.routing import APIRoute
 SERVICES = ("toeleiding", "prestaties", "cheques", "evaluatie")
 PUBLIC = {"/health", "/ready", "/metrics", "/ready/workers", "/health/workers", "/dashboard/static/plotly.min.js", "/dashboard/login", "/dashboard/logout",
           # a certificate's verification page and the key it is checked with (issue #23 item 5)
-          "/verificatie/getuigschriften/{getuigschrift_id}", "/.well-known/wijkwerk-getuigschriften.json"}
+          "/verificatie/getuigschriften/{getuigschrift_id}", "/.well-known/wijkwerk-getuigschriften.json",
+          # the worker's page: its shell only (no data), installable and offline (issue #23 item 7)
+          "/mijn/", "/mijn/{bestand}"}
 BEGIN, END = "<!-- scopetabel:begin -->", "<!-- scopetabel:end -->"
 
 

@@ -13,6 +13,7 @@ from cheques.entrypoints.routes import (
     documenten,
     grootboek,
     periodes,
+    signalen,
     tarieven,
     tellers,
     terugbetalingen,
@@ -36,7 +37,8 @@ def consumers(runtime: Runtime):
                       unit_of_work=ChequesUnitOfWork),
         # Money: a worker's prestaties are applied in their order, so a parked one halts
         # that worker's later events until an operator resolves it (`wijkwerk dlq`).
-        make_consumer(runtime, PRESTATIES_CONSUMER, [runtime.settings.prestaties_topic], prestaties.HANDLERS,
+        make_consumer(runtime, PRESTATIES_CONSUMER, [runtime.settings.prestaties_topic],
+                      prestaties.handlers(runtime.settings.signaal_drempels),
                       halt_per_key=True, unit_of_work=ChequesUnitOfWork),
     ]
 
@@ -71,7 +73,7 @@ def build_app(settings: Settings) -> FastAPI:
             terugbetalingen.router, terugbetalingen.aanvragen, uitbetalingen.router,
             uitbetalingen.bank, uitbetalingen.historiek,
             afrekeningen.router, grootboek.router, voorraad.router, tellers.router, periodes.router,
-            documenten.router,
+            documenten.router, signalen.router,
         ],
         consumers=consumers,
         periodic=[Periodic("draai-validaties-terug", settings.terugdraaien_interval_s, draai_validaties_terug),
@@ -93,6 +95,7 @@ def build_app(settings: Settings) -> FastAPI:
             {"name": "afrekeningen", "description": "Monthly settlements per organiser and party"},
             {"name": "grootboek", "description": "The payout ledger and its recompute from the event streams"},
             {"name": "periodes", "description": "Monthly period close: frozen months, hash chain, reconciliation"},
+            {"name": "signalen", "description": "Fraud and error flags held from payout until released or rejected"},
             {"name": "referentie", "description": "Reference data from other services"},
         ],
     )

@@ -5,6 +5,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, SecretStr, model_vali
 from pydantic_settings import SettingsConfigDict
 
 from cheques.domain.handtekening import Geheim
+from cheques.domain.signaal import Drempels
 from wijkwerk.events import topics
 from wijkwerk.messaging.groepen import group_id
 from wijkwerk.settings import ServiceSettings
@@ -72,6 +73,20 @@ class Settings(ServiceSettings):
     # How often the expiry job lapses the cheques whose expiry day has come (A-21; the facts
     # are dated by the cheques' validity, not by the run).
     vervallen_interval_s: float = 3600.0
+    # Fraud and error flags (issue #23 item 4, ADR 0024): a flag when one worker has more than
+    # this many started hours on one day (a full working day: wijk-werken is a few hours a week)…
+    signaal_max_uren_per_dag: int = 8
+    # …or one gebruiker's prestaties of one day are by more than this many workers.
+    signaal_max_wijkwerkers_per_gebruiker_per_dag: int = 4
+    # …or, in a payout run, more than this many workers are paid to one account (a couple may
+    # share one; 0 turns the rule off).
+    signaal_max_wijkwerkers_per_rekening: int = 2
+
+    @property
+    def signaal_drempels(self) -> Drempels:
+        return Drempels(max_uren_per_dag=self.signaal_max_uren_per_dag,
+                        max_wijkwerkers_per_gebruiker_per_dag=self.signaal_max_wijkwerkers_per_gebruiker_per_dag,
+                        max_wijkwerkers_per_rekening=self.signaal_max_wijkwerkers_per_rekening)
 
     def ledger_groepen(self) -> dict[str, list[str]]:
         """The consumer groups whose effects the ledger holds, with their topics: the

@@ -85,6 +85,27 @@ class FakeRondes:
         self.rijen[ronde.periode] = ronde
 
 
+class FakeSignalen:
+    """Flags: raised once per id; worker-level ones hold the whole payout until released."""
+
+    def __init__(self) -> None:
+        self.gemeld: dict[uuid.UUID, object] = {}
+        self.organisator = uuid.uuid4()
+
+    async def meld(self, signaal) -> bool:
+        if signaal.id in self.gemeld:
+            return False
+        self.gemeld[signaal.id] = signaal
+        return True
+
+    async def organisator_van(self, wijkwerker_id: uuid.UUID) -> uuid.UUID | None:
+        return self.organisator
+
+    async def wijkwerkers_vastgehouden(self, op: date) -> set[uuid.UUID]:
+        return {s.wijkwerker_id for s in self.gemeld.values()
+                if s.prestatie_id is None and s.datum <= op and s.status.value == "open"}
+
+
 class FakeChequesUnitOfWork:
     """What a handler sees of :class:`cheques.service_layer.uow.ChequesUnitOfWork`: the
     repositories, bookings once per key, the closed months, emitted events and the commit.
@@ -105,6 +126,7 @@ class FakeChequesUnitOfWork:
         self.reisdagen = FakeReisdagen()
         self.grootboek = grootboek or FakeGrootboek()
         self.rondes = FakeRondes()
+        self.signalen = FakeSignalen()
         self.laatst_afgesloten = laatst_afgesloten
         self.geboekt: list[Transactie] = []  # committed
         self.events: list[object] = []  # committed

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from evaluatie.config import Settings
 from evaluatie.entrypoints import dashboard
 from evaluatie.entrypoints.dashboard import tellers as dashboard_tellers
+from evaluatie.entrypoints.mijn import router as mijn_router
 from evaluatie.entrypoints.routes import (
     abonnementen,
     bemiddelaars,
@@ -16,6 +17,7 @@ from evaluatie.entrypoints.routes import (
     maandrapporten,
     nazorg,
     opvolging,
+    overzicht,
     rapporten,
 )
 from evaluatie.service_layer import signalen
@@ -51,7 +53,8 @@ def build_app(settings: Settings) -> FastAPI:
         settings=settings,
         routers=[evaluaties.router, opvolging.router, bemiddelaars.router, rapporten.router, maandrapporten.router, nazorg.router,
                  bemiddelaars.rapport, abonnementen.router, dashboard.router,
-                 dashboard_tellers.router, getuigschriften.router, getuigschriften.publiek],
+                 dashboard_tellers.router, getuigschriften.router, getuigschriften.publiek,
+                 overzicht.router, mijn_router],
         consumers=consumers,
         periodic=[Periodic("webhooks-bezorgen", settings.webhook_interval_s,
                            lambda runtime: bezorg_tot_leeg(runtime.sessions, settings.webhook_beleid)),

@@ -129,6 +129,17 @@ async def test_an_organiser_sees_only_its_own_workers(env, wereld):
     assert dashboard.status_code == 200  # the organiser's dashboard asks with its reporting token
 
 
+async def test_a_worker_token_sees_its_own_counters_and_no_other_workers(env, wereld):
+    """The worker's own page (issue #23 item 7) asks with the worker's token."""
+    w = await wereld()
+    eigen = await env.client.get(PAD.format(w.wijkwerker_id), params={"op": "2025-03-01"}, headers=env.h(
+        "wijkwerker:lezen", org_type="wijkwerker", org=w.wijkwerker_id))
+    assert eigen.status_code == 200 and eigen.json()["traject"]["organisator_id"] == w.organisator_id
+    for token in ({"org_type": "wijkwerker", "org": str(uuid.uuid4())}, {"org_type": "gebruiker", "org": w.gebruiker_id}):
+        vreemd = await env.client.get(PAD.format(w.wijkwerker_id), headers=env.h("wijkwerker:lezen", **token))
+        assert (vreemd.status_code, vreemd.json()["rule"]) == (404, "wijkwerker-onbekend"), token
+
+
 async def test_unknown_worker_is_404_with_rule(env):
     r = await env.client.get(PAD.format(uuid.uuid4()), headers=env.h())
     assert r.status_code == 404 and r.json()["rule"] == "wijkwerker-onbekend"

@@ -141,7 +141,7 @@ class ChequeValidatieTeruggedraaid(_ChequesEvent):
     gevalideerd_op: date  # the validation reversed
     teruggedraaid_op: date
     boekmaand: date  # first day of the month of teruggedraaid_op, or the first open month when that was closed
-    reden: str  # gecorrigeerd, geannuleerd
+    reden: str  # gecorrigeerd, geannuleerd, signaal-afgewezen (issue #23 item 4)
     wijkwerker_cent: int
     verzekering_cent: int
     reisfonds_cent: int
@@ -337,3 +337,60 @@ class PeriodeAfgesloten(_ChequesEvent):
     transacties: int  # ledger transactions covered
     hash: str
     vorige_hash: str
+
+
+class _SignaalEvent(_ChequesEvent):
+    """Issue #23 item 4 (ADR 0024): a fraud or error flag on a prestatie, raised by the
+    platform itself and dated on the prestatie's business date. Keyed by the worker, so a
+    flag and its decision stay in order with the worker's money."""
+
+    aggregate_field = "signaal_id"
+
+    signaal_id: uuid.UUID
+    # None for a worker-level flag (gedeelde-rekening, raised by a payout run): it holds all
+    # the worker is due, and is dated on the run's business date.
+    prestatie_id: uuid.UUID | None
+    regel: str  # overlappende-uren, te-veel-uren-op-een-dag, gebruiker-veel-wijkwerkers, gedeelde-rekening
+    wijkwerker_id: uuid.UUID
+    gebruiker_id: uuid.UUID | None
+    organisator_id: uuid.UUID
+    datum: date  # the prestatie's business date: the flag's date
+    # What the prestatie earns the worker (started hours × pay on its date + the day's
+    # travel allowance): held from the payout runs while the flag is open.
+    bedrag_cent: int
+
+
+@registry.register
+class SignaalGemeld(_SignaalEvent):
+    """A rule fired on a prestatie: its earnings are held from the payout runs until an ops
+    user releases or rejects the flag."""
+
+    event_type = "SignaalGemeld"
+
+    toelichting: str  # what the rule saw, for the reviewer
+
+
+@registry.register
+class SignaalVrijgegeven(_SignaalEvent):
+    """An ops user (``door``) released the flag on ``besloten_op`` with a reason: the runs
+    dated from then pay the prestatie (unless another flag on it is still open)."""
+
+    event_type = "SignaalVrijgegeven"
+
+    besloten_op: date
+    door: str
+    reden: str
+
+
+@registry.register
+class SignaalAfgewezen(_SignaalEvent):
+    """An ops user (``door``) rejected the flagged prestatie on ``besloten_op`` with a
+    reason: it is not paid. Its validations are reversed (``ChequeValidatieTeruggedraaid``
+    with ``reden`` signaal-afgewezen) and a worker paid before has it netted from the next
+    payout, as for a cancelled prestatie."""
+
+    event_type = "SignaalAfgewezen"
+
+    besloten_op: date
+    door: str
+    reden: str

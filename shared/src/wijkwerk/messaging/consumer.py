@@ -85,7 +85,8 @@ def dispatch(handlers: Mapping[type[Event], Any], *, service: str = "", consumer
 
     With ``unit_of_work`` (a :class:`wijkwerk.db.UnitOfWork` class) handlers have the shape
     of command handlers, ``(event, uow)``: each gets a unit of work joined to the batch's
-    inbox transaction (``UnitOfWork.joined``, its ``envelope`` the event's). Without it, an
+    inbox transaction (``UnitOfWork.joined``, its ``envelope`` the event's), and the events
+    it emits are written to the outbox after it returns, in that transaction. Without it, an
     :data:`EventHandler` ``(session, event, envelope)``."""
 
     async def handle(session: AsyncSession, batch: Sequence[Received]) -> None:
@@ -99,6 +100,9 @@ def dispatch(handlers: Mapping[type[Event], Any], *, service: str = "", consumer
                 else:
                     uow = unit_of_work.joined(session, envelope=item.envelope)  # type: ignore[attr-defined]
                     await handlers[type(item.event)](item.event, uow)
+                    # What the handler emitted goes to the outbox in the batch's transaction:
+                    # a handler does not commit, and cannot lose its events by forgetting to.
+                    await uow.flush_outbox()
         zet_actor(None, rechtstreeks=False)
 
     return handle

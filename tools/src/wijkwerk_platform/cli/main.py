@@ -35,6 +35,10 @@ Only = Annotated[
 ]
 
 
+# What a worker's own token carries: its page (wijkwerker:lezen) and its documents (documenten:lezen).
+WIJKWERKER_SCOPES = ["wijkwerker:lezen", "documenten:lezen"]
+
+
 class OrgType(str, enum.Enum):  # noqa: UP042 (typer shows str(member); StrEnum would change it)
     """The kinds of caller the services know (wijkwerk.auth.ORG_TYPES)."""
 
@@ -117,6 +121,16 @@ def demo(
     urls = {spec.name: spec.local_url() for spec in with_port_base(SERVICES, port_base)}
     summary = run_demo(urls, scale=scale, seed=seed, private_key=data_dir / "keys" / "jwt-private.pem")
     console.print(f"demo loaded: {summary}")
+    if summary.voorbeeld_wijkwerker:
+        from wijkwerk.auth import mint_token
+
+        # One demo worker's own page (issue #23 item 7). The token rides in the fragment,
+        # which the browser never sends to a server; in production the identity provider
+        # gives the worker its token instead (ADR 0025).
+        token = mint_token(data_dir / "keys" / "jwt-private.pem", subject=summary.voorbeeld_wijkwerker,
+                           scopes=WIJKWERKER_SCOPES, org=summary.voorbeeld_wijkwerker, org_type="wijkwerker",
+                           ttl_seconds=12 * 3600)
+        console.print(f"A demo worker's own page (valid 12 h): {urls['evaluatie']}/mijn/#token={token}", soft_wrap=True)
 
 
 @app.command()

@@ -106,13 +106,14 @@ class Dossiers(Verzender):
             kp, koppeling = w.koppelingen[pp.koppeling], koppelingen[pp.koppeling]
             if koppeling is None:
                 continue
-            body = {"koppeling_id": koppeling, "datum": pp.datum.isoformat(), "start": "09:00",
+            body = {"koppeling_id": koppeling, "datum": pp.datum.isoformat(), "start": pp.start,
                     "minuten": pp.minuten, "door": pp.door}
             pr = await self._tot_gelukt("prestaties", "/v1/prestaties", body, wachten=wachten)
             if pr is None:
                 continue
             wachten = 3.0
             s.prestaties += 1
+            s.signalen_verwacht += pp.start != "09:00"  # it overlaps the day's other prestatie: two flags
             uren = pr["begonnen_uren"]
             ander = "gebruiker" if pp.door == "wijkwerker" else "wijkwerker"
             if pp.na == "bevestig":

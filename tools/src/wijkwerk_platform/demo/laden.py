@@ -20,17 +20,18 @@ from wijkwerk_platform.demo.getuigschriften import Getuigschriften
 from wijkwerk_platform.demo.partner import Partner
 from wijkwerk_platform.demo.plan import plan
 from wijkwerk_platform.demo.samenvatting import Samenvatting
+from wijkwerk_platform.demo.signalen import Signalen
 from wijkwerk_platform.demo.uitgever import embedded_uitgever_geheimen
 from wijkwerk_platform.demo.webhooks import Webhooks
 
 SCOPES = [
     "toeleiding:admin", "toeleiding:read", "toeleiding:write",
     "prestaties:read", "prestaties:write", "prestaties:admin", "prestaties:beslechten",
-    "cheques:read", "cheques:admin", "cheques:refund", "evaluatie:write", "rapportering:read", "webhooks:beheer",
+    "cheques:read", "cheques:admin", "cheques:refund", "cheques:signalen", "evaluatie:write", "rapportering:read", "webhooks:beheer",
 ]
 
 
-class DemoLoader(Catalogus, Dossiers, Webhooks, Getuigschriften):
+class DemoLoader(Catalogus, Dossiers, Webhooks, Getuigschriften, Signalen):
     async def laad(self, scale: float) -> Samenvatting:
         from rich.progress import (
             BarColumn,
@@ -61,6 +62,7 @@ class DemoLoader(Catalogus, Dossiers, Webhooks, Getuigschriften):
             await asyncio.gather(*(self.wijkwerker(p, w, t_w) for p in plannen for w in p.werkers))
             await asyncio.gather(*(self.cheques(p, g, t_c) for p, g in alle_gebruikers))
             await self.vervallingen()
+            await self.signalen(2 * self.samenvatting.signalen_verwacht)
         if "evaluatie" in self.urls and volledig:
             await self.getuigschriften()
         self._voortgang = None

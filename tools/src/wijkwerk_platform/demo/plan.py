@@ -43,6 +43,7 @@ class PrestatiePlan:
     beslissing: str | None = None  # a dispute's resolution: None (still open), "gehandhaafd", "afgewezen"
     correctie_minuten: int | None = None
     koppeling: int = 0  # index in WerkerPlan.koppelingen
+    start: str = "09:00"  # another start makes overlapping hours (a fraud flag, issue #23 item 4)
 
 
 @dataclass
@@ -247,6 +248,14 @@ def plan(seed: int, scale: float, vandaag: date) -> list[OrganisatorPlan]:
             w.koppelingen = [w.koppelingen[i] for i in gebruikt]
             for pp in w.prestaties:
                 pp.koppeling = gebruikt.index(pp.koppeling)
+            # Fraud and error flags (issue #23 item 4): one worker in twenty has a day's hours
+            # registered again, overlapping, at another placement (or the same one) — cheques
+            # flags both prestaties and holds them from the payout until ops decide.
+            eerste_gewone = next((p for p in w.prestaties if p.na in (None, "bevestig")), None)
+            if w.nr % 20 == 5 and eerste_gewone is not None:
+                w.prestaties.insert(w.prestaties.index(eerste_gewone) + 1, PrestatiePlan(
+                    datum=eerste_gewone.datum, minuten=120, door="gebruiker", start="09:30",
+                    koppeling=1 if len(w.koppelingen) > 1 else 0))
             # One worker in twenty fills a month up and then tries one hour too many.
             if w.prestaties and (nog_plafond or rng.random() < 0.03):
                 maand = als_maand(w.prestaties[-1].datum)

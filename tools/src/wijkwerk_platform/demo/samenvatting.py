@@ -40,6 +40,10 @@ class Samenvatting:
     webhooks_ongeldig: int = 0  # deliveries whose signature did not check (expected: none)
     getuigschriften: int = 0  # work-experience certificates issued (issue #23 item 5)
     getuigschriften_ingetrokken: int = 0
+    signalen_verwacht: int = 0  # prestaties registered that overlap another (issue #23 item 4)
+    signalen_gemeld: int = 0  # open fraud and error flags seen in cheques
+    signalen_vrijgegeven: int = 0
+    voorbeeld_wijkwerker: str | None = None  # a worker with hours and a valid certificate: the link to its own page
     # Tallies of what was sent, for checks against the reports.
     per_advies: Counter = field(default_factory=Counter)  # (advies_maanden, "YYYY-MM" received) → referrals
     actief_of_voorlopig: int = 0  # dossiers expected actief/voorlopig today
@@ -70,6 +74,7 @@ class Samenvatting:
             f"{self.uitstroommetingen} outflow measurements, {self.contacten} contacts, "
             f"{self.webhooks_ontvangen} webhooks received by the demo partner ({self.webhooks_ongeldig} badly signed); "
             f"{self.getuigschriften} certificates ({self.getuigschriften_ingetrokken} revoked); "
+            f"{self.signalen_gemeld} fraud flags ({self.signalen_vrijgegeven} released); "
             f"rejected as expected: {dict(self.geweigerd) or 'none'}; "
             f"unexpected refusals: {dict(self.onverwacht) or 'none'}; "
             f"world {self.van} – {self.tot}, {self.seconden:.1f} s"

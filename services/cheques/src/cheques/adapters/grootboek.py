@@ -17,12 +17,18 @@ from cheques.domain.grootboek import UITBETALING, Boeking, Transactie
 from wijkwerk.actor import huidige_actor
 
 # A held prestatie: disputed by :op and not upheld by :op (a rejected one stays held: its
-# cancellation reverses the validations, after which nothing of it is left to hold).
+# cancellation reverses the validations, after which nothing of it is left to hold); or
+# flagged (issue #23 item 4: a flag is dated on the prestatie's date) and not released by
+# :op (a rejected flag likewise stays held while its reversal order is applied).
 _VASTGEHOUDEN = text("""
     WITH vast AS (
         SELECT id, wijkwerker_id, koppeling_id, datum FROM prestaties_ref
         WHERE betwist_op IS NOT NULL AND betwist_op <= :op
           AND NOT coalesce(uitkomst = 'gehandhaafd' AND beslecht_op <= :op, false)
+        UNION
+        SELECT p.id, p.wijkwerker_id, p.koppeling_id, p.datum FROM prestaties_ref p
+        JOIN signalen s ON s.prestatie_id = p.id
+        WHERE s.datum <= :op AND NOT coalesce(s.status = 'vrijgegeven' AND s.besloten_op <= :op, false)
     ), sleutels AS (
         SELECT v.wijkwerker_id, 'cheque:' || c.serienummer
                    || CASE WHEN c.terugdraaiingen = 0 THEN '' ELSE ':' || (c.terugdraaiingen + 1) END AS sleutel
@@ -102,7 +108,8 @@ class GrootboekRepository:
 
     async def vastgehouden(self, tot_en_met: date, op: date) -> dict[uuid.UUID, int]:
         """Per worker: what prestaties held from payout on ``op`` (disputed on or before it,
-        not upheld on or before it; issue #23 item 3) put on the worker's account up to
+        not upheld on or before it, issue #23 item 3; or flagged and not released by then,
+        item 4) put on the worker's account up to
         ``tot_en_met``: their cheques' current validations and the day's travel allowance."""
         rows = await self.session.execute(_VASTGEHOUDEN, {"tot": tot_en_met, "op": op})
         return {w: int(c) for w, c in rows if c}

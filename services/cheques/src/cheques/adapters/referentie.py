@@ -131,6 +131,8 @@ class PrestatieReferentie:
             verplaatsingsvergoeding_dag_cent=prestatie.verplaatsingsvergoeding_dag_cent,
             geannuleerd=prestatie.geannuleerd,
             referentie=prestatie.referentie,
+            start=prestatie.start,
+            minuten=prestatie.minuten,
         )
         await self.session.execute(stmt.on_conflict_do_nothing())
 

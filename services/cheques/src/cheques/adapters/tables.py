@@ -10,6 +10,7 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    Time,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
@@ -55,6 +56,10 @@ prestaties_ref = Table(
     Column("betwist_op", Date),
     Column("beslecht_op", Date),
     Column("uitkomst", Text),
+    # Issue #23 item 4: the hours' start and length (overlaps), and the day a rejected flag stopped paying it.
+    Column("start", Time),
+    Column("minuten", Integer),
+    Column("afgewezen_op", Date),
 )
 
 bestellingen = Table(
@@ -272,4 +277,25 @@ terugbetalingsaanvragen = Table(
     Column("status", Text, nullable=False),
     Column("beslist_op", Date),
     Column("beslissing_reden", Text, nullable=False),
+)
+
+# Issue #23 item 4 (ADR 0024): fraud and error flags, one per prestatie and rule, with their decision.
+signalen = Table(
+    "signalen",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("prestatie_id", UUID(as_uuid=True)),  # None: a worker-level flag (gedeelde-rekening)
+    Column("regel", Text, nullable=False),
+    Column("wijkwerker_id", UUID(as_uuid=True), nullable=False),
+    Column("gebruiker_id", UUID(as_uuid=True)),
+    Column("organisator_id", UUID(as_uuid=True), nullable=False),
+    Column("datum", Date, nullable=False),
+    Column("toelichting", Text, nullable=False),
+    Column("bedrag_cent", BigInteger, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("besloten_op", Date),
+    Column("besloten_door", Text),
+    Column("reden", Text),
+    Column("gemeld_om", DateTime(timezone=True)),
+    Column("besloten_om", DateTime(timezone=True)),
 )

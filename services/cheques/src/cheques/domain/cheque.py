@@ -6,7 +6,7 @@ import calendar
 import enum
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from cheques.domain.voorraad import vervallen_op
 from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
@@ -74,11 +74,15 @@ class Prestatie:
     betwist_op: date | None = None  # issue #23 item 3: held from payout while disputed
     beslecht_op: date | None = None
     uitkomst: str | None = None
+    start: time | None = None  # issue #23 item 4: when the hours began (None from before it was kept)
+    minuten: int | None = None
+    afgewezen_op: date | None = None  # a fraud or error flag on it was rejected (ADR 0024): not paid
 
     @property
     def te_betalen_uren(self) -> int:
-        """Cheques this prestatie can take: its started hours; none once cancelled."""
-        return 0 if self.geannuleerd else self.begonnen_uren
+        """Cheques this prestatie can take: its started hours; none once cancelled or its
+        flag rejected."""
+        return 0 if self.geannuleerd or self.afgewezen_op else self.begonnen_uren
 
 
 @dataclass

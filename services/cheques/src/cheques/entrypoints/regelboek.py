@@ -9,6 +9,7 @@ REGELS = Regelboek({
     "aanvraag-bestaat-al": (409, "Cheque WW-2026-000123 has an open refund request."),
     "aanvraag-onbekend": (404, "No such refund request."),
     "aanvraag-voor-uitgifte": (422, "Cheque WW-2026-000123 was issued on 2026-02-11, after the request date."),
+    "beslissing-voor-signaal": (422, "The decision (2026-03-01) cannot precede the flag (2026-03-05)."),
     "beslissing-voor-aanvraag": (422, "The decision (2026-04-30) cannot precede the request (2026-05-02)."),
     "buiten-terugbetalingstermijn": (
         422, "Cheque WW-2026-000123 was refundable through 2027-02-10 (its validity, A-21)."
@@ -43,9 +44,11 @@ REGELS = Regelboek({
     "cheque-onbekend": (404, "No such cheque."),
     "cheque-terugbetaald": (409, "Cheque WW-2026-000123 was refunded."),
     "cheque-vervallen": (422, "Cheque WW-2026-000123 has expired."),
+    "datum-in-de-toekomst": (422, "The decision's date 2027-01-05 is after today (2026-12-02)."),
     "dienst-onbeschikbaar": (503, "A service this one depends on is unavailable; retry later."),
     "drager-onbekend": (422, "No issuer fee is known for carrier papier."),
     "erkenning-nog-onbekend": (409, "No erkenning of this gebruiker at this organiser is known here yet."),
+    "alleen-ops": (403, "Only central ops (VDAB) or the flag's organiser review flags."),
     "gebruiker-onbekend": (404, "No such gebruiker is known here."),
     "geen-afsluiting": (409, "No month is closed yet: recompute from the beginning (vanaf=begin)."),
     "geen-actieve-erkenning": (422, "The gebruiker holds no active erkenning at this organiser on 2026-03-05 (A-14)."),
@@ -57,6 +60,13 @@ REGELS = Regelboek({
     "handtekening-ongeldig": (401, "The signature does not match."),
     "handtekening-ontbreekt": (401, "The webhook is not signed (webhook-id, webhook-timestamp, webhook-signature)."),
     "herberekening-onbeschikbaar": (503, "The history could not be replayed: prestaties' archive did not answer."),
+    "reden-ontbreekt": (422, "A decision on a flag gives its reason (audit trail)."),
+    "signaal-al-beslist": (409, "This flag was vrijgegeven on 2026-04-02."),
+    "signaal-onbekend": (404, "No such flag."),
+    "signaal-alleen-vrijgeven": (
+        422, "A worker's earnings are not forfeited for a shared account: correct the bank details in toeleiding, "
+             "then release."
+    ),
     "jaar-ongeldig": (422, "'1999' is not a year like 2026 (from 2018)."),
     "meer-cheques-dan-besteld": (422, "The order has 20 cheques; 20 were issued already."),
     "meer-cheques-dan-uren": (422, "The prestatie has 3 started hours to pay and took 4 cheques."),

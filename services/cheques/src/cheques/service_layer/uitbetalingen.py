@@ -11,9 +11,13 @@ from datetime import date
 from cheques.adapters.toeleiding import BankgegevensBron
 from cheques.adapters.uitbetalingen import Ronde, Uitbetaling
 from cheques.domain.grootboek import uitbetaling_transactie
+from cheques.domain.signaal import Drempels
 from cheques.domain.uitbetaling import Periode, controleer_periode, end_to_end_id, rundata, te_betalen
+from cheques.service_layer.signalen import meld_gedeelde_rekeningen
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.events.cheques import UitbetalingUitgevoerd
+
+STANDAARD = Drempels()  # the flags' thresholds when the caller gives none (the settings' defaults)
 
 
 async def voer_uit(
@@ -24,6 +28,7 @@ async def voer_uit(
     door: str,
     uitgevoerd_op: date | None = None,
     uitvoeringsdatum: date | None = None,
+    drempels: Drempels = STANDAARD,
 ) -> Ronde:
     """``uitgevoerd_op`` (the run's business date) and ``uitvoeringsdatum`` (the SEPA
     requested execution date) come from the request, by default the day after the period;
@@ -49,6 +54,11 @@ async def voer_uit(
         # Disputed prestaties are held (issue #23 item 3), judged on the run's business date.
         vast = await uow.grootboek.vastgehouden(periode.laatste_dag, uitgevoerd_op)
         bedragen = {w: te_betalen(*tegoeden[w], vast.get(w, 0)) for w in kandidaten}
+        # A payout account shared by more workers than allowed holds their whole payout (item 4).
+        await meld_gedeelde_rekeningen({w: r.iban for w, r in rekeningen.items() if w in bedragen}, bedragen,
+                                       uitgevoerd_op, uow, drempels)
+        for w in await uow.signalen.wijkwerkers_vastgehouden(uitgevoerd_op) & set(bedragen):
+            bedragen[w] = 0
         lijnen = [
             Uitbetaling(w, bedragen[w], end_to_end_id(periode, w))
             for w in kandidaten

@@ -7,6 +7,7 @@ from cheques.adapters.cheques import BestellingRepository, ChequeRepository, Web
 from cheques.adapters.erkenningen import ErkenningReferentie
 from cheques.adapters.grootboek import GrootboekRepository
 from cheques.adapters.referentie import PrestatieReferentie, TariefReferentie, VerdeeltariefRepository
+from cheques.adapters.signalen import SignaalRepository
 from cheques.adapters.terugbetalingen import AanvraagRepository
 from cheques.adapters.terugdraaiingen import OpdrachtRepository, ReisdagRepository
 from cheques.adapters.uitbetalingen import RondeRepository
@@ -38,6 +39,7 @@ class ChequesUnitOfWork(UnitOfWork):
         self.erkenningen = ErkenningReferentie(session)
         self.voorraad = Voorraad(session)
         self.aanvragen = AanvraagRepository(session)
+        self.signalen = SignaalRepository(session)
         self._geboekt: list[Transactie] = []
         self._afgesloten: tuple[Periode | None] | None = None
         self._tarieven: Tarieven | None = None

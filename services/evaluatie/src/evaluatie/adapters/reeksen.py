@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from evaluatie.adapters import fraudesignalen
 from evaluatie.adapters.leesmodellen import Leesmodellen
 from evaluatie.adapters.tables import evaluaties, rm_toeleidingen
 
@@ -51,6 +52,10 @@ class Reeksen:
         """The cheque split in euro per validation month (RPT-18)."""
         cent = await _reeks(self.session, _GELD, einden, organisator_id)
         return {deel: [c / 100 for c in reeks] for deel, reeks in cent.items()}
+
+    async def signalen(self, einden: list[date], organisator_id: uuid.UUID | None) -> dict[str, list[float]]:
+        """Fraud and error flags in euro per month (issue #23 item 4)."""
+        return await fraudesignalen.per_maand(self.session, einden, organisator_id)
 
     async def evaluaties(self, einden: list[date], organisator_id: uuid.UUID | None) -> dict[str, list[int]]:
         maand = func.date_trunc("month", evaluaties.c.datum).label("maand")

@@ -66,6 +66,13 @@ _SQL = {
                       ON CONFLICT DO NOTHING""",
     "teruggeboekt": """UPDATE rm_uitbetalingen SET teruggeboekt_op = :bankdatum, terug_reden = coalesce(:reden, :bron)
                        WHERE end_to_end_id = :end_to_end_id""",
+    # Issue #23 item 4: fraud and error flags, and their decision.
+    "signaal": """INSERT INTO rm_fraudesignalen (signaal_id, prestatie_id, regel, wijkwerker_id, gebruiker_id,
+                      organisator_id, datum, bedrag_cent, toelichting, status)
+                  VALUES (:signaal_id, :prestatie_id, :regel, :wijkwerker_id, :gebruiker_id, :organisator_id, :datum,
+                      :bedrag_cent, :toelichting, 'open') ON CONFLICT DO NOTHING""",
+    "signaal_besloten": """UPDATE rm_fraudesignalen SET status = :status, besloten_op = :besloten_op, door = :door,
+                               reden = :reden WHERE signaal_id = :signaal_id""",
     "reis_teruggedraaid": "DELETE FROM rm_reisvergoedingen WHERE koppeling_id = :koppeling_id AND datum = :datum",
     "reis": """INSERT INTO rm_reisvergoedingen (koppeling_id, datum, organisator_id, gevalideerd_op, bedrag_cent)
                VALUES (:koppeling_id, :datum, :organisator_id, :gevalideerd_op, :bedrag_cent) ON CONFLICT DO NOTHING""",

@@ -15,6 +15,7 @@ REGELS = Regelboek({
         409, "The worker has no accepted prestatie on or before 2026-06-30: nothing to certify."
     ),
     "wijkwerker-onbekend": (404, "No such worker."),
+    "loonbrief-onbereikbaar": (503, "The payout slip cannot be fetched from cheques now."),
     "abonnement-buiten-scope": (403, "An organiser subscribes to its own organiser's events only."),
     "abonnement-niet-toegestaan": (403, "This kind of caller cannot subscribe to webhooks."),
     "abonnement-onbekend": (404, "No such subscription."),

@@ -10,7 +10,7 @@ from cheques.adapters.sepa import Opdrachtgever
 from cheques.adapters.toeleiding import BankgegevensBron
 from cheques.adapters.uitbetalingen import Ronde
 from cheques.domain.uitbetaling import Periode
-from cheques.entrypoints.deps import get_bankgegevens, get_opdrachtgever, get_uow, get_uow_factory
+from cheques.entrypoints.deps import Instellingen, get_bankgegevens, get_opdrachtgever, get_uow, get_uow_factory
 from cheques.entrypoints.regelboek import REGELS
 from cheques.entrypoints.schemas.geld import (
     BankberichtVerwerkt,
@@ -79,11 +79,13 @@ async def voer_uit(
     nieuwe_uow: Annotated[Callable[[], ChequesUnitOfWork], Depends(get_uow_factory)],
     bron: Annotated[BankgegevensBron, Depends(get_bankgegevens)],
     principal: Betaler,
+    settings: Instellingen,
     uitgevoerd_op: Annotated[date | None, Query(description="The run's business date")] = None,
     uitvoeringsdatum: Annotated[date | None, Query(description="SEPA requested execution date")] = None,
 ) -> UitbetalingsrondeOut:
     ronde = await uitbetalingen.voer_uit(
-        Periode.parse(periode), nieuwe_uow, bron, date.today(), principal.subject, uitgevoerd_op, uitvoeringsdatum
+        Periode.parse(periode), nieuwe_uow, bron, date.today(), principal.subject, uitgevoerd_op, uitvoeringsdatum,
+        settings.signaal_drempels,
     )
     return _gemeten(ronde)
 

@@ -5,9 +5,13 @@ gets a unit of work joined to the inbox transaction (``(event, uow)``, as comman
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from cheques.domain.cheque import Prestatie
 from cheques.domain.grootboek import inschrijving_transactie, maand
-from cheques.service_layer import terugdraaien
+from cheques.domain.signaal import Drempels
+from cheques.service_layer import signalen, terugdraaien
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.events.cheques import InschrijvingsrechtGeboekt
 from wijkwerk.events.prestaties import (
@@ -31,6 +35,7 @@ async def prestatie_geregistreerd(event: PrestatieGeregistreerd, uow: ChequesUni
             organisator_id=event.organisator_id, koppeling_id=event.koppeling_id, datum=event.datum,
             begonnen_uren=event.begonnen_uren,
             verplaatsingsvergoeding_dag_cent=event.verplaatsingsvergoeding_dag_cent, referentie=event.referentie,
+            start=event.start, minuten=event.minuten,
         )
     )
 
@@ -40,7 +45,7 @@ async def prestatie_gecorrigeerd(event: PrestatieGecorrigeerd, uow: ChequesUnitO
     # (terugdraaien: in a transaction of its own).
     # A correction opens a new confirmation window: an open dispute no longer holds it.
     await uow.prestaties.wijzig(event.prestatie_id, begonnen_uren=event.begonnen_uren, betwist_op=None,
-                                beslecht_op=None, uitkomst=None)
+                                beslecht_op=None, uitkomst=None, start=event.start, minuten=event.minuten)
     await terugdraaien.noteer(event, uow)
 
 
@@ -78,7 +83,6 @@ async def inschrijvingsrecht_betaald(event: InschrijvingsrechtBetaald, uow: Cheq
             erkenning_id=event.erkenning_id, organisator_id=event.organisator_id, jaar=event.jaar,
             bedrag_cent=event.bedrag_cent, betaald_op=event.betaald_op, boekmaand=maand(boekdatum),
         ))
-    await uow.commit()
 
 
 async def erkenning_verleend(event: ErkenningVerleend, uow: ChequesUnitOfWork) -> None:
@@ -98,6 +102,23 @@ async def erkenning_hernieuwd(event: ErkenningHernieuwd, uow: ChequesUnitOfWork)
 
 async def erkenning_stopgezet(event: ErkenningStopgezet, uow: ChequesUnitOfWork) -> None:
     await uow.erkenningen.wijzig(event.erkenning_id, einde=event.einde)
+
+
+def _met_signalen(handler: Callable[[Any, ChequesUnitOfWork], Awaitable[None]], drempels: Drempels
+                  ) -> Callable[[Any, ChequesUnitOfWork], Awaitable[None]]:
+    """Issue #23 item 4: after a prestatie is kept or corrected, the fraud and error rules
+    run on its day (in the same transaction, so a flag is there before any payout run)."""
+    async def met_signalen(event: Any, uow: ChequesUnitOfWork) -> None:
+        await handler(event, uow)
+        if (prestatie := await uow.prestaties.get(event.prestatie_id)) is not None:
+            await signalen.controleer(prestatie, uow, drempels)
+    return met_signalen
+
+
+def handlers(drempels: Drempels) -> dict[Any, Any]:
+    """The handlers with the flags' thresholds (settings) bound."""
+    return {**HANDLERS, PrestatieGeregistreerd: _met_signalen(prestatie_geregistreerd, drempels),
+            PrestatieGecorrigeerd: _met_signalen(prestatie_gecorrigeerd, drempels)}
 
 
 HANDLERS = {

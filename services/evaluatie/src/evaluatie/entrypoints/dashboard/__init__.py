@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from evaluatie.adapters import webhooks
+from evaluatie.adapters import fraudesignalen, webhooks
 from evaluatie.adapters.reeksen import Reeksen
 from evaluatie.adapters.tables import rm_organisatoren
 from evaluatie.config import Settings
@@ -130,6 +130,7 @@ async def _pagina(request: Request, session: AsyncSession, settings: Settings, o
     grafieken_ = await pagina.grafieken(session, p, organisator_id)
     te_doen = await werk.verzamel(session, p.op, organisator_id)
     uitbetalingen = await Reeksen(session).uitbetalingen(p.vorige_maand, p.op, organisator_id)
+    signalen = await fraudesignalen.wachtrij(session, p.op, organisator_id)
     leveringen = await webhooks.stand(session, organisator_id)
     urls = settings.urls
     pipelines = await ops.verzamel({s: urls.metrics_url(s) for s in ("toeleiding", "prestaties", "cheques", "evaluatie")},
@@ -155,6 +156,7 @@ async def _pagina(request: Request, session: AsyncSession, settings: Settings, o
         "verdeling": pagina.verdeling(grafieken_[-1]),
         "te_doen": te_doen,
         "uitbetalingen": uitbetalingen,
+        "signalen": signalen,
         "webhooks": leveringen,
         "webhooks_advies": ops.webhook_advies(leveringen),
         "ops": pipelines,

@@ -16,6 +16,7 @@ TITELS = {
     "toeleidingen": "Toeleidingen per toeleider (RPT-05, RPT-07)",
     "evaluaties": "Evaluaties per uitkomst (RPT-08)",
     "uren": "Begonnen uren per gebruikerscategorie (RPT-06)",
+    "signalen": "Fraudesignalen per maand in euro (issue #23 item 4)",
     "geld": "Verdeling van de cheques in euro, per validatiemaand (RPT-18)",
 }
 # the money split in the order DOMAIN.md lists the shares of a cheque
@@ -29,7 +30,7 @@ async def grafiek(session: AsyncSession, grafiek_id: str, periode: Periode,
         return None
     reeks = await getattr(Reeksen(session), grafiek_id)(periode.einden, organisator_id)
     return Grafiek(grafiek_id, TITELS[grafiek_id], periode.einden, reeks,
-                   soort="line" if grafiek_id == "dossiers" else "bar", decimalen=2 if grafiek_id == "geld" else None)
+                   soort="line" if grafiek_id == "dossiers" else "bar", decimalen=2 if grafiek_id in ("geld", "signalen") else None)
 
 
 async def grafieken(session: AsyncSession, periode: Periode, organisator_id: uuid.UUID | None) -> list[Grafiek]:

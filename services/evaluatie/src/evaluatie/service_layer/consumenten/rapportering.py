@@ -132,6 +132,22 @@ async def erkenning_verleend(e: p.ErkenningVerleend, uow: EvaluatieUnitOfWork) -
 
 WERK_EN_GELD[p.ErkenningVerleend] = erkenning_verleend
 
+WERK_EN_GELD[c.SignaalGemeld] = _schrijf(
+    "signaal", "signaal_id", "prestatie_id", "regel", "wijkwerker_id", "gebruiker_id", "organisator_id", "datum",
+    "bedrag_cent", "toelichting",
+)
+
+
+def _signaal_besloten(status: str) -> Callable[[Any, EvaluatieUnitOfWork], Awaitable[None]]:
+    async def handle(e: c.SignaalVrijgegeven | c.SignaalAfgewezen, uow: EvaluatieUnitOfWork) -> None:
+        await uow.werk.schrijf("signaal_besloten", signaal_id=e.signaal_id, status=status, besloten_op=e.besloten_op,
+                               door=e.door, reden=e.reden)
+    return handle
+
+
+WERK_EN_GELD[c.SignaalVrijgegeven] = _signaal_besloten("vrijgegeven")
+WERK_EN_GELD[c.SignaalAfgewezen] = _signaal_besloten("afgewezen")
+
 HANDLERS: dict[type[Any], Callable[[Any, EvaluatieUnitOfWork], Awaitable[None]]] = {
     TrajectGestart: traject_gestart,
     OvereenkomstGetekend: overeenkomst_getekend,

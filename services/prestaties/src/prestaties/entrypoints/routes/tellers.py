@@ -18,12 +18,13 @@ from prestaties.entrypoints.deps import Instellingen, Uow, Vandaag
 from prestaties.entrypoints.regelboek import REGELS
 from prestaties.entrypoints.toegang import ziet
 from prestaties.service_layer import tellers as handlers
-from wijkwerk.auth import Principal, require
+from wijkwerk.auth import Principal, is_eigen_wijkwerker, require
 from wijkwerk.problems import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/v1", tags=["prestaties"], responses=PROBLEM_RESPONSES)
-# The organiser's dashboard (evaluatie) asks with the caller's own reporting token.
-Reader = Annotated[Principal, Depends(require("prestaties:read", "rapportering:read"))]
+# The organiser's dashboard (evaluatie) asks with the caller's own reporting token, the
+# worker's own page (evaluatie, issue #23 item 7) with the worker's token.
+Reader = Annotated[Principal, Depends(require("prestaties:read", "rapportering:read", "wijkwerker:lezen"))]
 
 _VOORBEELD: dict[str, Any] = {
     "wijkwerker_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "op": "2026-03-20",
@@ -95,7 +96,8 @@ class WijkwerkerTellersOut(BaseModel):
         "trajectory, the next evaluation due. A registration dated D is judged on D's whole month and year, so "
         "one backdated to D also meets hours dated after D: ask as of today (the default) for this month. "
         "Hours count over all organisers (A-02); an organiser sees a worker "
-        "with a trajectory at itself and only those trajectories; VDAB and services see all."
+        "with a trajectory at itself and only those trajectories; a worker's own token (org_type `wijkwerker`) "
+        "its own counters only; VDAB and services see all."
     ),
     responses=REGELS.weigert("wijkwerker-onbekend"),
 )
@@ -104,6 +106,8 @@ async def wijkwerker(
     op: date | None = None,
 ) -> WijkwerkerTellersOut:
     def zichtbaar(vensters: Sequence[TrajectVenster]) -> list[TrajectVenster]:
+        if is_eigen_wijkwerker(principal, wijkwerker_id):
+            return list(vensters)
         return [v for v in vensters if ziet(principal, organisator_id=v.organisator_id)]
 
     dag = op or vandaag

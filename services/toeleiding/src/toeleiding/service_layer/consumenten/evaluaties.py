@@ -35,12 +35,9 @@ async def evaluatie_uitgevoerd(event: EvaluatieUitgevoerd, uow: ToeleidingUnitOf
         return
     einde = event.einde or event.datum
     try:
-        veranderd = await trajecten.beeindig(uow, traject, einde, reden, event.vervolg, EindeBron.EVALUATIE)
+        await trajecten.beeindig(uow, traject, einde, reden, event.vervolg, EindeBron.EVALUATIE)
     except DomainError as exc:
         log.warning("evaluation %s did not end trajectory %s: %s", event.evaluatie_id, event.traject_id, exc.detail)
-        return
-    if veranderd:
-        await uow.commit()
 
 
 HANDLERS = {EvaluatieUitgevoerd: evaluatie_uitgevoerd}

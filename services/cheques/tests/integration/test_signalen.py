@@ -1,0 +1,151 @@
+"""Issue #23 item 4 on a real PostgreSQL and broker: overlapping hours raise flags when the
+prestaties reach cheques through the real inbox consumer; the flagged earnings are held from
+the payout run; a released flag is paid by the next run, a rejected one is reversed with a
+storno and never paid; the recompute equals the ledger to the cent. The ops API's data
+scope and its problem documents."""
+
+from __future__ import annotations
+
+import importlib.util
+import uuid
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+
+from cheques.adapters.toeleiding import Bankrekening
+from cheques.domain.signaal import Drempels
+from cheques.service_layer import terugdraaien
+from cheques.service_layer.consumenten import prestaties
+from cheques.service_layer.uow import ChequesUnitOfWork
+from wijkwerk.db import session_factory
+
+pytestmark = pytest.mark.integration
+
+# The reversal tests' world, loaded as a module of its own, fed through the handlers with the
+# flags' rules (as bootstrap wires them).
+_spec = importlib.util.spec_from_file_location("_terugdraaien_signalen",
+                                               Path(__file__).with_name("test_terugdraaien.py"))
+assert _spec is not None and _spec.loader is not None
+_terugdraaien = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_terugdraaien)
+_terugdraaien.HANDLERS = prestaties.handlers(Drempels())
+Wereld, instellingen = _terugdraaien.Wereld, _terugdraaien.instellingen
+
+DAG = 3 * 410 + 300  # three cheques' worker share and the day's travel allowance
+
+
+@pytest.fixture
+async def wereld(omgeving, instellingen) -> Wereld:  # noqa: F811
+    w = Wereld(omgeving, instellingen)
+    await w.start()
+    omgeving.toeleiding.rekeningen = {w.w: Bankrekening("An Peeters", "BE68539007547034")}
+    return w
+
+
+async def _run(w: Wereld, periode: str) -> int:
+    r = await w.o.client.post(f"/v1/uitbetalingen/{periode}", headers=w.o.tokens.headers("cheques:payout"))
+    assert r.status_code == 200, r.text
+    return sum(int(u["bedrag"].replace(".", "")) for u in r.json()["uitbetalingen"])
+
+
+def _h(w: Wereld, org_type: str = "vdab", org: str | None = None) -> dict:
+    return w.o.tokens.headers("cheques:signalen", org_type=org_type, org=org)
+
+
+async def _beslis(w: Wereld, signaal_id, beslissing: str, op: str, headers=None, reden: str = "nagekeken"):
+    return await w.o.client.post(f"/v1/signalen/{signaal_id}/beslissing", headers=headers or _h(w),
+                                 json={"beslissing": beslissing, "besloten_op": op, "reden": reden})
+
+
+async def test_overlapping_hours_are_held_released_or_rejected_and_the_recompute_agrees(wereld):
+    w = wereld
+    p1 = w.prestatie(date(2026, 3, 2))  # 09:00, 170 minutes
+    p2 = w.prestatie(date(2026, 3, 2), uren=2, vergoeding=0, koppeling=uuid.uuid4()).model_copy(
+        update={"start": time(10), "minuten": 110})
+    p3 = w.prestatie(date(2026, 3, 9))
+    await w.publiceer(p1, p2, p3)
+    for serie, p in zip(w.series[:8], [p1] * 3 + [p2] * 2 + [p3] * 3, strict=True):
+        await w.valideer(serie, p, date(2026, 3, 10))
+
+    r = await w.o.client.get("/v1/signalen", headers=_h(w))
+    assert r.status_code == 200, r.text
+    open_ = {s["prestatie_id"]: s for s in r.json()}
+    assert set(open_) == {str(p1.prestatie_id), str(p2.prestatie_id)}
+    assert {s["regel"] for s in open_.values()} == {"overlappende-uren"}
+    assert open_[str(p1.prestatie_id)]["bedrag"] == "15.30"  # 3 × 4.10 + 3.00 travel
+    assert await _run(w, "2026-03") == DAG  # only the unflagged day
+
+    s1, s2 = open_[str(p1.prestatie_id)]["id"], open_[str(p2.prestatie_id)]["id"]
+    assert (await _beslis(w, s1, "vrijgegeven", "2026-03-01")).json()["rule"] == "beslissing-voor-signaal"
+    assert (await _beslis(w, s1, "vrijgegeven", "2026-04-02")).status_code == 200
+    tweede = await _beslis(w, s1, "afgewezen", "2026-04-03")
+    assert (tweede.status_code, tweede.json()["rule"]) == (409, "signaal-al-beslist")
+    afgewezen = await _beslis(w, s2, "afgewezen", "2026-04-02", reden="dubbel ingegeven")
+    assert afgewezen.json()["status"] == "afgewezen", afgewezen.text
+    # The rejection's reversal order, applied as the periodic job does.
+    await terugdraaien.voer_uit(lambda: ChequesUnitOfWork(session_factory(w.o.engine)))
+    assert len(await w.stornos()) == 2  # p2's two cheques (no travel allowance), in April
+
+    assert await _run(w, "2026-04") == DAG  # the released day; the rejected one never
+    assert await w.saldo() == 0
+    teruggedraaid = await w.o.scalar(
+        "SELECT count(*) FROM outbox WHERE event_type = 'ChequeValidatieTeruggedraaid' "
+        "AND convert_from(value, 'UTF8') LIKE '%signaal-afgewezen%'")
+    assert teruggedraaid == 2
+    soorten = await w.o.scalar("SELECT string_agg(event_type, ',' ORDER BY id) FROM outbox "
+                               "WHERE event_type LIKE 'Signaal%'")
+    assert soorten == "SignaalGemeld,SignaalGemeld,SignaalVrijgegeven,SignaalAfgewezen"
+    audit = await w.o.scalar("SELECT besloten_door || '|' || reden FROM signalen WHERE id = :i", i=uuid.UUID(s2))
+    assert audit == "test|dubbel ingegeven"
+    rapport = await w.herbereken()
+    assert (rapport["verschil_cent"], rapport["verschillen"], rapport["fouten"]) == (0, [], [])
+
+
+async def test_the_review_queue_is_scoped_and_refuses_others(wereld):
+    w = wereld
+    p1 = w.prestatie(date(2026, 3, 2), uren=5).model_copy(update={"minuten": 290})
+    p2 = w.prestatie(date(2026, 3, 2), uren=4, koppeling=uuid.uuid4()).model_copy(
+        update={"start": time(14), "minuten": 230})
+    await w.publiceer(p1, p2)  # 9 started hours on one day, no overlap
+    eigen = await w.o.client.get("/v1/signalen", headers=_h(w, "organisator", str(w.oid)))
+    assert [s["regel"] for s in eigen.json()] == ["te-veel-uren-op-een-dag"] * 2
+    ander = _h(w, "organisator", str(uuid.uuid4()))
+    assert (await w.o.client.get("/v1/signalen", headers=ander)).json() == []
+    r = await _beslis(w, eigen.json()[0]["id"], "vrijgegeven", "2026-04-02", headers=ander)
+    assert (r.status_code, r.json()["rule"]) == (404, "signaal-onbekend")
+    r = await w.o.client.get("/v1/signalen", headers=_h(w, "gebruiker", str(uuid.uuid4())))
+    assert (r.status_code, r.json()["rule"]) == (403, "alleen-ops")
+    r = await _beslis(w, uuid.uuid4(), "vrijgegeven", "2026-04-02")
+    assert (r.status_code, r.json()["rule"]) == (404, "signaal-onbekend")
+    r = await _beslis(w, eigen.json()[0]["id"], "vrijgegeven", "2999-01-01")
+    assert (r.status_code, r.json()["rule"]) == (422, "datum-in-de-toekomst")
+
+
+async def test_an_account_shared_by_three_workers_holds_their_payouts_until_released(wereld):
+    w = wereld
+    anderen = [uuid.uuid4(), uuid.uuid4()]
+    prestaties = [w.prestatie(date(2026, 3, 2))] + [
+        w.o.prestatie_event(x, _terugdraaien.G, w.oid, uuid.uuid4(), date(2026, 3, 2), uren=3, minuten=170)
+        for x in anderen]
+    await w.publiceer(*prestaties)
+    for i, p in enumerate(prestaties):
+        for serie in w.series[3 * i: 3 * i + 3]:
+            await w.valideer(serie, p, date(2026, 3, 3))
+    gedeeld = Bankrekening("An Peeters", "BE68539007547034")
+    w.o.toeleiding.rekeningen = {w.w: gedeeld, **{x: gedeeld for x in anderen}}
+    assert await _run(w, "2026-03") == 0  # the three share one account: nobody is paid
+    r = await w.o.client.get("/v1/signalen", headers=_h(w))
+    gemeld = {s["wijkwerker_id"]: s for s in r.json()}
+    assert set(gemeld) == {str(w.w), *map(str, anderen)}
+    eigen = gemeld[str(w.w)]
+    assert (eigen["regel"], eigen["prestatie_id"], eigen["datum"], eigen["bedrag"]) == (
+        "gedeelde-rekening", None, "2026-04-01", "15.30")
+    assert "BE68" not in eigen["toelichting"]
+    r = await _beslis(w, eigen["id"], "afgewezen", "2026-04-05")
+    assert (r.status_code, r.json()["rule"]) == (422, "signaal-alleen-vrijgeven")
+    assert (await _beslis(w, eigen["id"], "vrijgegeven", "2026-04-05", reden="rekening van An")).status_code == 200
+    assert await _run(w, "2026-04") == DAG  # released: An is paid; the other two still wait
+    assert await w.saldo() == 0
+    rapport = await w.herbereken()
+    assert (rapport["verschil_cent"], rapport["verschillen"], rapport["fouten"]) == (0, [], [])

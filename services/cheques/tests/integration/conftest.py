@@ -26,6 +26,7 @@ from wijkwerk.events import Envelope
 from wijkwerk.events.prestaties import ErkenningVerleend, InschrijvingsrechtBetaald, PrestatieGeregistreerd
 from wijkwerk.events.toeleiding import OrganisatorGeregistreerd, TariefVastgelegd
 from wijkwerk.messaging.archief import DatabaseArchief
+from wijkwerk.messaging.consumer import pas_toe
 from wijkwerk_platform.testing import migrated_database
 from wijkwerk_platform.testkit import Tokens, api_client
 
@@ -92,20 +93,20 @@ class Omgeving:
         ]
         async with self.sessions() as session, session.begin():
             for e in events:
-                await prestaties.HANDLERS[type(e)](e, ChequesUnitOfWork.joined(session, envelope=Envelope.wrap(e, producer="prestaties")))
+                await pas_toe(prestaties.HANDLERS[type(e)], e, ChequesUnitOfWork.joined(session, envelope=Envelope.wrap(e, producer="prestaties")))
 
     async def organisator(self, prijs: int = 745) -> uuid.UUID:
         oid = uuid.uuid4()
         async with self.sessions() as session, session.begin():
             org = OrganisatorGeregistreerd(organisator_id=oid, naam=f"Org {prijs}", samenwerkingsverband="SV", gemeenten=())
-            await referentie.organisator_geregistreerd(org, ChequesUnitOfWork.joined(session, envelope=Envelope.wrap(org, producer="toeleiding")))
+            await pas_toe(referentie.organisator_geregistreerd, org, ChequesUnitOfWork.joined(session, envelope=Envelope.wrap(org, producer="toeleiding")))
             tarief = TariefVastgelegd(organisator_id=oid, prijs_cent=prijs, geldig_vanaf=date(2018, 1, 1))
-            await referentie.tarief_vastgelegd(tarief, ChequesUnitOfWork.joined(session, envelope=Envelope.wrap(tarief, producer="toeleiding")))
+            await pas_toe(referentie.tarief_vastgelegd, tarief, ChequesUnitOfWork.joined(session, envelope=Envelope.wrap(tarief, producer="toeleiding")))
         return oid
 
     async def prestatie(self, event: PrestatieGeregistreerd) -> None:
         async with self.sessions() as session, session.begin():
-            await prestaties.prestatie_geregistreerd(event, ChequesUnitOfWork.joined(session, envelope=Envelope.wrap(event, producer="prestaties")))
+            await pas_toe(prestaties.prestatie_geregistreerd, event, ChequesUnitOfWork.joined(session, envelope=Envelope.wrap(event, producer="prestaties")))
 
     async def tellingen(self) -> dict[str, int]:
         async with self.engine.connect() as conn:

@@ -42,6 +42,7 @@ from wijkwerk.events import Envelope, Event
 from wijkwerk.events.prestaties import InschrijvingsrechtBetaald, PrestatieGeannuleerd, PrestatieGeregistreerd
 from wijkwerk.events.topics import dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
+from wijkwerk.messaging.consumer import pas_toe
 from wijkwerk.settings import KafkaSettings
 from wijkwerk_platform.testing import async_wait_until, superuser_url
 
@@ -71,7 +72,7 @@ class Wereld:
     async def prestaties_event(self, event: Event, op: datetime | None = None) -> None:
         envelope = Envelope.wrap(event, producer="prestaties", occurred_at=op)
         async with self.o.sessions() as session, session.begin():
-            await HANDLERS[type(event)](event, ChequesUnitOfWork.joined(session, envelope=envelope))
+            await pas_toe(HANDLERS[type(event)], event, ChequesUnitOfWork.joined(session, envelope=envelope))
         self.prestatie_enveloppen.append(envelope)
         await terugdraaien.voer_uit(lambda: ChequesUnitOfWork(self.o.sessions))
 

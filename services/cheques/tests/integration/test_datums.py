@@ -11,6 +11,7 @@ import pytest
 from cheques.adapters.toeleiding import Bankrekening
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.events import Envelope
+from wijkwerk.messaging.consumer import pas_toe
 
 pytestmark = pytest.mark.integration
 
@@ -133,7 +134,7 @@ async def test_an_order_needs_an_active_erkenning_of_the_gebruiker_at_that_organ
     ]
     async with o.sessions() as session, session.begin():
         for e in events:
-            await prestaties.HANDLERS[type(e)](e, ChequesUnitOfWork.joined(session, envelope=Envelope.wrap(e, producer="prestaties")))
+            await pas_toe(prestaties.HANDLERS[type(e)], e, ChequesUnitOfWork.joined(session, envelope=Envelope.wrap(e, producer="prestaties")))
     for datum, rule in (("2026-01-20", "geen-actieve-erkenning"),  # signed, not paid yet
                         ("2026-07-01", "geen-actieve-erkenning")):  # stopped
         r = await o.webhook(order(oid, datum), erkenning=False)

@@ -17,6 +17,7 @@ from wijkwerk import prestatiecode
 from wijkwerk.db import session_factory
 from wijkwerk.events import Envelope
 from wijkwerk.events.prestaties import PrestatieGeannuleerd
+from wijkwerk.messaging.consumer import pas_toe
 
 pytestmark = pytest.mark.integration
 
@@ -105,7 +106,7 @@ async def test_the_cheque_stock_as_of_a_date_counts_only_facts_dated_by_then(omg
     envelope = Envelope.wrap(annulering, producer="prestaties",
                              occurred_at=datetime(2026, 4, 10, 9, 0, tzinfo=UTC))
     async with o.sessions() as session, session.begin():
-        await prestaties.prestatie_geannuleerd(annulering, ChequesUnitOfWork.joined(session, envelope=envelope))
+        await pas_toe(prestaties.prestatie_geannuleerd, annulering, ChequesUnitOfWork.joined(session, envelope=envelope))
     await terugdraaien.voer_uit(lambda: ChequesUnitOfWork(session_factory(o.engine)))
 
     pad = f"/v1/gebruikers/{G}/chequevoorraad"

@@ -10,6 +10,7 @@ from evaluatie.service_layer.consumenten.rapportering import HANDLERS
 from evaluatie.service_layer.uow import EvaluatieUnitOfWork
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import Envelope
+from wijkwerk.messaging.consumer import pas_toe
 from wijkwerk_platform.testing import migrated_database
 from wijkwerk_platform.testkit import Tokens, api_client
 
@@ -35,7 +36,7 @@ def fold():
         """Apply events with the real projection handlers, as the consumer would."""
         async with session_factory(engine)() as session, session.begin():
             for event in events:
-                await HANDLERS[type(event)](event, EvaluatieUnitOfWork.joined(session, envelope=Envelope.wrap(event, producer="test")))
+                await pas_toe(HANDLERS[type(event)], event, EvaluatieUnitOfWork.joined(session, envelope=Envelope.wrap(event, producer="test")))
 
     return apply
 
@@ -80,8 +81,7 @@ def leveringen(env, tokens):
                 feit = TrajectGestart(traject_id=uuid.uuid4(), toeleiding_id=uuid.uuid4(), wijkwerker_id=uuid.uuid4(),
                                       organisator_id=org, start=date(2026, 3, 1), gepland_einde=date(2027, 2, 28),
                                       max_einde=None)
-                await fanout.event_naar_leveringen(
-                    feit, EvaluatieUnitOfWork.joined(s, envelope=Envelope.wrap(feit, producer="test")))
+                await pas_toe(fanout.event_naar_leveringen, feit, EvaluatieUnitOfWork.joined(s, envelope=Envelope.wrap(feit, producer="test")))
         return r.json()["id"]
 
     return maak

@@ -23,6 +23,7 @@ from prestaties.service_layer.uow import PrestatiesUnitOfWork
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import Envelope
 from wijkwerk.events.toeleiding import Gemeente, OrganisatorGeregistreerd, OvereenkomstGetekend, TrajectGestart
+from wijkwerk.messaging.consumer import pas_toe
 from wijkwerk_platform.testing import migrated_database
 from wijkwerk_platform.testkit import api_client
 
@@ -41,7 +42,7 @@ CHEQUES = {"gebruiker_id": str(GEBRUIKER), "op": "2025-03-10", "per_drager": {"p
 async def _fold(engine, handlers, uow_cls, producer: str, *events) -> None:
     async with session_factory(engine)() as session, session.begin():
         for e in events:
-            await handlers[type(e)](e, uow_cls.joined(session, envelope=Envelope.wrap(e, producer=producer)))
+            await pas_toe(handlers[type(e)], e, uow_cls.joined(session, envelope=Envelope.wrap(e, producer=producer)))
 
 
 async def _prestaties_wereld(client: httpx.AsyncClient, h: dict) -> None:

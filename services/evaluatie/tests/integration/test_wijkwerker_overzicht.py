@@ -26,6 +26,7 @@ from wijkwerk.events import Envelope
 from wijkwerk.events.cheques import UitbetalingUitgevoerd
 from wijkwerk.events.prestaties import PrestatieGeregistreerd
 from wijkwerk.events.toeleiding import Gemeente, OrganisatorGeregistreerd, TrajectGestart, WijkwerkerIngeschreven
+from wijkwerk.messaging.consumer import pas_toe
 from wijkwerk_platform.testing import migrated_database
 from wijkwerk_platform.testkit import api_client
 
@@ -48,7 +49,7 @@ def _prestatie(datum: date, activiteit: str, uren: int) -> PrestatieGeregistreer
 async def _fold(engine, handlers, uow_cls, *events) -> None:
     async with session_factory(engine)() as session, session.begin():
         for e in events:
-            await handlers[type(e)](e, uow_cls.joined(session, envelope=Envelope.wrap(e, producer="test")))
+            await pas_toe(handlers[type(e)], e, uow_cls.joined(session, envelope=Envelope.wrap(e, producer="test")))
 
 
 @pytest.fixture(scope="module")

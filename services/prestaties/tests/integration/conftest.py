@@ -21,6 +21,7 @@ from prestaties.service_layer.uow import PrestatiesUnitOfWork
 from wijkwerk.db import create_engine, session_factory
 from wijkwerk.events import Envelope, Event
 from wijkwerk.events.toeleiding import Gemeente, OrganisatorGeregistreerd, OvereenkomstGetekend, TrajectGestart
+from wijkwerk.messaging.consumer import pas_toe
 from wijkwerk_platform.testing import migrated_database
 from wijkwerk_platform.testkit import Tokens, api_client
 
@@ -48,7 +49,7 @@ class Env:
         """Apply toeleiding events as the consumer does, in one transaction."""
         async with self.sessions() as session, session.begin():
             for event in events:
-                await HANDLERS[type(event)](event, PrestatiesUnitOfWork.joined(session, envelope=Envelope.wrap(event, producer="toeleiding")))
+                await pas_toe(HANDLERS[type(event)], event, PrestatiesUnitOfWork.joined(session, envelope=Envelope.wrap(event, producer="toeleiding")))
 
     async def scalar(self, sql: str, **params):
         async with self.engine.connect() as conn:

@@ -15,6 +15,7 @@ from toeleiding.service_layer.uow import ToeleidingUnitOfWork
 from wijkwerk.db import session_factory
 from wijkwerk.events import Envelope
 from wijkwerk.events.evaluatie import EvaluatieUitgevoerd
+from wijkwerk.messaging.consumer import pas_toe
 
 pytestmark = pytest.mark.integration
 
@@ -53,7 +54,7 @@ async def _evaluatie(engine, oid, wid, tid, datum: date, uitkomst: str, **kw) ->
         evaluatie_id=uuid.uuid4(), wijkwerker_id=uuid.UUID(wid), traject_id=uuid.UUID(tid),
         organisator_id=uuid.UUID(oid), datum=datum, uitkomst=uitkomst, **kw)
     async with session_factory(engine)() as session, session.begin():
-        await evaluatie_uitgevoerd(event, ToeleidingUnitOfWork.joined(session, envelope=Envelope.wrap(event, producer="evaluatie")))
+        await pas_toe(evaluatie_uitgevoerd, event, ToeleidingUnitOfWork.joined(session, envelope=Envelope.wrap(event, producer="evaluatie")))
 
 
 async def _historiek(client, tokens, wid) -> list[dict]:

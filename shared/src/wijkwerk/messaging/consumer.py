@@ -78,6 +78,15 @@ _INBOX_INSERT = text(
 
 
 
+async def pas_toe(handler: Callable[[Any, Any], Awaitable[None]], event: Event, uow: Any) -> None:
+    """Apply a consumed event with its ``(event, uow)`` handler as the consumer does: what the
+    handler emitted goes to the outbox of ``uow``'s (joined) transaction after it returns, so
+    a handler does not commit and cannot lose its events by forgetting to. Tests that fold
+    events straight into a database call this too."""
+    await handler(event, uow)
+    await uow.flush_outbox()
+
+
 def dispatch(handlers: Mapping[type[Event], Any], *, service: str = "", consumer: str | None = None,
              unit_of_work: Callable[..., Any] | None = None) -> BatchHandler:
     """A batch handler that applies each event in order with its type's handler, each in
@@ -99,10 +108,7 @@ def dispatch(handlers: Mapping[type[Event], Any], *, service: str = "", consumer
                     await handlers[type(item.event)](session, item.event, item.envelope)
                 else:
                     uow = unit_of_work.joined(session, envelope=item.envelope)  # type: ignore[attr-defined]
-                    await handlers[type(item.event)](item.event, uow)
-                    # What the handler emitted goes to the outbox in the batch's transaction:
-                    # a handler does not commit, and cannot lose its events by forgetting to.
-                    await uow.flush_outbox()
+                    await pas_toe(handlers[type(item.event)], item.event, uow)
         zet_actor(None, rechtstreeks=False)
 
     return handle

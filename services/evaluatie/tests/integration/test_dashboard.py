@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -144,3 +144,23 @@ async def test_the_pipelines_show_the_partners_webhooks_of_the_organiser_and_wha
     b = (await client.get(f"/dashboard/organisatoren/{B}", headers=tokens.headers(
         LEZER, org_type="organisator", org=str(B)))).text
     assert '<td id="webhooks-mislukt">0</td>' in b and "WijkwerkOutboundWebhooksFailing" not in b
+
+
+async def test_what_is_due_counts_every_trajectory_and_lists_the_first_due(env, tokens, fold):
+    """The counts are of all trajectories due (not of the rows a page lists): 12 overdue and
+    2 due within a month; the list shows the 10 due first."""
+    client, engine = env
+    org = uuid.uuid4()
+    starts = [date(2025, 1, 1) + timedelta(days=i) for i in range(12)] + [date(2025, 10, 10), date(2025, 10, 20)]
+    await fold(engine, t.OrganisatorGeregistreerd(organisator_id=org, naam="Veel", samenwerkingsverband="S", gemeenten=()),
+               *(t.TrajectGestart(traject_id=uuid.uuid4(), toeleiding_id=uuid.uuid4(), wijkwerker_id=uuid.uuid4(),
+                                  organisator_id=org, start=start, gepland_einde=date(2026, 12, 31), max_einde=None)
+                 for start in starts))
+    h = tokens.headers(LEZER, org_type="organisator", org=str(org))
+    pagina = (await client.get(f"/dashboard/organisatoren/{org}", params={"tot": "2026-03"}, headers=h)).text
+    # as of 2026-03-31: started in January 2025 → first evaluation due in July 2025 (overdue);
+    # started 2025-10-10 / -20 → due 2026-04-10 / -20 (within a month)
+    assert '<td id="evaluaties-achterstallig">12</td>' in pagina
+    assert '<td id="evaluaties-binnen-maand">2</td>' in pagina
+    lijst = pagina[pagina.index("<th>evaluatie op</th>"):pagina.index("<th>meting na</th>")]
+    assert lijst.count("achterstallig") == 10 and "2025-07-01" in lijst and "2025-07-12" not in lijst

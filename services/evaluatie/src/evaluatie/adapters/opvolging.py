@@ -11,10 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from evaluatie.adapters.tables import evaluaties, rm_toeleidingen, rm_trajecten, uitstroommetingen
 
-_TE_METEN = text(
-    """
-    SELECT t.traject_id, t.wijkwerker_id, t.organisator_id, t.einde AS werkelijk_einde, h.horizon AS horizon_maanden,
-           CAST(t.einde + make_interval(months => h.horizon) AS date) AS meetmoment
+_TE_METEN_BRON = """
     FROM (SELECT *, coalesce(werkelijk_einde, gepland_einde) AS einde FROM rm_trajecten) t
          CROSS JOIN (VALUES (3), (6), (9), (12)) AS h (horizon)
     WHERE t.einde <= :op
@@ -22,10 +19,17 @@ _TE_METEN = text(
       AND NOT EXISTS (SELECT 1 FROM uitstroommetingen m
                       WHERE m.traject_id = t.traject_id AND m.horizon_maanden = h.horizon AND m.gemeten_op <= :op)
       AND (CAST(:organisator_id AS uuid) IS NULL OR t.organisator_id = CAST(:organisator_id AS uuid))
+"""
+_TE_METEN = text(
+    """
+    SELECT t.traject_id, t.wijkwerker_id, t.organisator_id, t.einde AS werkelijk_einde, h.horizon AS horizon_maanden,
+           CAST(t.einde + make_interval(months => h.horizon) AS date) AS meetmoment
+    """ + _TE_METEN_BRON + """
     ORDER BY meetmoment, t.traject_id, h.horizon
     LIMIT :limit OFFSET :offset
     """
 )
+_TEL_TE_METEN = text("SELECT count(*) " + _TE_METEN_BRON)
 
 
 class Opvolging:
@@ -37,6 +41,11 @@ class Opvolging:
         measurement of that horizon dated on or before ``op`` (later facts do not count)."""
         params = {"op": op, "tot": tot, "organisator_id": organisator_id, "limit": limit, "offset": offset}
         return [dict(r._mapping) for r in await self.session.execute(_TE_METEN, params)]
+
+    async def tel_te_meten(self, op: date, tot: date, organisator_id: uuid.UUID | None) -> int:
+        """How many rows :meth:`te_meten` has in all (a count in the database, no page)."""
+        params = {"op": op, "tot": tot, "organisator_id": organisator_id}
+        return int(await self.session.scalar(_TEL_TE_METEN, params) or 0)
 
     async def trajecten(
         self, *, traject_id: uuid.UUID | None = None, organisator_id: uuid.UUID | None = None,

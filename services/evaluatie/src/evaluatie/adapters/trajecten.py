@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Date, case, cast, func, insert, select, update
+from sqlalchemy import Date, Select, case, cast, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,32 +53,20 @@ class TrajectRepository:
         due by ``tot`` (default ``op`` + 1 month), with their latest evaluation on or before
         ``op``: evaluations dated after ``op`` had not happened as of ``op``. The status is
         filtered here, in the query, so a page holds ``limit`` rows while more remain."""
-        laatste = (
-            select(evaluaties.c.traject_id, func.max(evaluaties.c.datum).label("laatste"))
-            .where(evaluaties.c.datum <= op)
-            .group_by(evaluaties.c.traject_id)
-            .subquery()
-        )
-        einde = func.coalesce(rm_trajecten.c.werkelijk_einde, rm_trajecten.c.gepland_einde)
-        volgende = cast(
-            func.coalesce(laatste.c.laatste, rm_trajecten.c.start) + func.make_interval(0, interval_maanden), Date
-        )
-        grens = tot or (op + relativedelta(months=1) if op < date(9999, 12, 1) else date.max)
-        te_doen = (volgende >= op) & (volgende <= grens)
-        if tot is not None:  # planning ahead: a due date after the trajectory's end is none
-            te_doen &= einde.is_(None) | (volgende <= einde)
-        status = case((volgende < op, "achterstallig"), else_="te_doen").label("status")
-        query = (
-            select(rm_trajecten, laatste.c.laatste, volgende.label("volgende"), status)
-            .outerjoin(laatste, laatste.c.traject_id == rm_trajecten.c.traject_id)
-            .where(rm_trajecten.c.start <= op, (einde.is_(None)) | (einde >= op), (volgende < op) | te_doen)
-            .order_by(rm_trajecten.c.start, rm_trajecten.c.traject_id)
-            .limit(limit)
-            .offset(offset)
-        )
-        if organisator_id is not None:
-            query = query.where(rm_trajecten.c.organisator_id == organisator_id)
+        query = _te_evalueren(organisator_id, op, tot, interval_maanden)
+        query = query.order_by(rm_trajecten.c.start, rm_trajecten.c.traject_id).limit(limit).offset(offset)
         return (await self.session.execute(query)).all()
+
+    async def eerst_te_evalueren(self, organisator_id: uuid.UUID | None, op: date, tot: date | None, n: int):
+        """The ``n`` rows of :meth:`te_evalueren` due first."""
+        query = _te_evalueren(organisator_id, op, tot)
+        return (await self.session.execute(query.order_by("volgende", rm_trajecten.c.traject_id).limit(n))).all()
+
+    async def tel_te_evalueren(self, organisator_id: uuid.UUID | None, op: date, tot: date | None) -> dict[str, int]:
+        """How many rows :meth:`te_evalueren` has in all, per status (counted in the database)."""
+        rijen = _te_evalueren(organisator_id, op, tot).subquery()
+        per_status = await self.session.execute(select(rijen.c.status, func.count()).group_by(rijen.c.status))
+        return {status: int(n) for status, n in per_status}
 
     async def bewaar_evaluatie(self, **values) -> None:
         await self.session.execute(insert(evaluaties).values(**values))
@@ -93,3 +81,27 @@ class TrajectRepository:
             )
         )
         return bool(found)
+
+
+def _te_evalueren(organisator_id: uuid.UUID | None, op: date, tot: date | None, interval_maanden: int = 6) -> Select:
+    laatste = (
+        select(evaluaties.c.traject_id, func.max(evaluaties.c.datum).label("laatste"))
+        .where(evaluaties.c.datum <= op)
+        .group_by(evaluaties.c.traject_id)
+        .subquery()
+    )
+    einde = func.coalesce(rm_trajecten.c.werkelijk_einde, rm_trajecten.c.gepland_einde)
+    volgende = cast(func.coalesce(laatste.c.laatste, rm_trajecten.c.start) + func.make_interval(0, interval_maanden), Date)
+    grens = tot or (op + relativedelta(months=1) if op < date(9999, 12, 1) else date.max)
+    te_doen = (volgende >= op) & (volgende <= grens)
+    if tot is not None:  # planning ahead: a due date after the trajectory's end is none
+        te_doen &= einde.is_(None) | (volgende <= einde)
+    status = case((volgende < op, "achterstallig"), else_="te_doen").label("status")
+    query = (
+        select(rm_trajecten, laatste.c.laatste, volgende.label("volgende"), status)
+        .outerjoin(laatste, laatste.c.traject_id == rm_trajecten.c.traject_id)
+        .where(rm_trajecten.c.start <= op, (einde.is_(None)) | (einde >= op), (volgende < op) | te_doen)
+    )
+    if organisator_id is not None:
+        query = query.where(rm_trajecten.c.organisator_id == organisator_id)
+    return query

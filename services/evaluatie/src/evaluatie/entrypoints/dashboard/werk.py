@@ -14,8 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from evaluatie.adapters.opvolging import Opvolging
 from evaluatie.adapters.trajecten import TrajectRepository
 
-TONEN = 10  # rows shown per list; the counts cover everything (bounded by LIMIT below)
-MAX_TELLEN = 10_000
+TONEN = 10  # rows shown per list (the first due); the counts are counted in the database, all of them
 
 
 @dataclass
@@ -28,16 +27,16 @@ class TeDoen:
 
 
 async def verzamel(session: AsyncSession, op: date, organisator_id: uuid.UUID | None) -> TeDoen:
-    rows = await TrajectRepository(session).te_evalueren(organisator_id, op, op + relativedelta(months=1),
-                                                         MAX_TELLEN, 0)
-    te_meten = await Opvolging(session).te_meten(op, op, organisator_id, MAX_TELLEN, 0)
-    achterstallig = [r for r in rows if r.status == "achterstallig"]
+    trajecten, opvolging = TrajectRepository(session), Opvolging(session)
+    tot = op + relativedelta(months=1)
+    per_status = await trajecten.tel_te_evalueren(organisator_id, op, tot)
+    eerste = await trajecten.eerst_te_evalueren(organisator_id, op, tot, TONEN)
+    te_meten = await opvolging.te_meten(op, op, organisator_id, TONEN, 0)  # ordered by measuring date
     return TeDoen(
-        evaluaties_achterstallig=len(achterstallig),
-        evaluaties_binnen_maand=len(rows) - len(achterstallig),
-        metingen_te_doen=len(te_meten),
-        evaluaties=[{"wijkwerker_id": r.wijkwerker_id, "volgende": r.volgende, "status": r.status}
-                    for r in sorted(rows, key=lambda r: r.volgende)[:TONEN]],
+        evaluaties_achterstallig=per_status.get("achterstallig", 0),
+        evaluaties_binnen_maand=per_status.get("te_doen", 0),
+        metingen_te_doen=await opvolging.tel_te_meten(op, op, organisator_id),
+        evaluaties=[{"wijkwerker_id": r.wijkwerker_id, "volgende": r.volgende, "status": r.status} for r in eerste],
         metingen=[{"wijkwerker_id": r["wijkwerker_id"], "horizon": r["horizon_maanden"], "meetmoment": r["meetmoment"]}
-                  for r in sorted(te_meten, key=lambda r: r["meetmoment"])[:TONEN]],
+                  for r in te_meten],
     )

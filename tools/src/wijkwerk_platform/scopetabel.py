@@ -14,7 +14,7 @@ PUBLIC = {"/health", "/ready", "/metrics", "/ready/workers", "/health/workers", 
           # a certificate's verification page and the key it is checked with (issue #23 item 5)
           "/verificatie/getuigschriften/{getuigschrift_id}", "/.well-known/wijkwerk-getuigschriften.json",
           # the worker's page: its shell only (no data), installable and offline (issue #23 item 7)
-          "/mijn/", "/mijn/{bestand}"}
+          "/mijn", "/mijn/", "/mijn/{bestand}"}
 BEGIN, END = "<!-- scopetabel:begin -->", "<!-- scopetabel:end -->"
 
 

@@ -207,6 +207,9 @@ async def test_the_shell_is_served_without_a_token_and_carries_no_data(wereld):
     assert "caches" in sw.text
     assert (await client.get("/mijn/..%2Fconfig.py")).status_code in (404, 422)
     assert (await client.get("/mijn/geheim.txt")).status_code == 422
+    # without the slash: a relative redirect, which behind the edge keeps its /evaluatie prefix
+    zonder = await client.get("/mijn", follow_redirects=False)
+    assert (zonder.status_code, zonder.headers["location"]) == (308, "mijn/")
 
 
 async def test_the_payout_slip_is_cheques_own_passed_on_with_the_callers_token(wereld, tokens):

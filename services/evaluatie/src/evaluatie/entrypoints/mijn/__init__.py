@@ -14,7 +14,7 @@ import enum
 from pathlib import Path
 
 from fastapi import APIRouter
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
 router = APIRouter(prefix="/mijn", tags=["wijkwerker"], include_in_schema=False)
 STATIC = Path(__file__).with_name("static")
@@ -30,6 +30,13 @@ BELEID = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'sel
           "manifest-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 KOPPEN = {"Content-Security-Policy": BELEID, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
           "Cache-Control": "no-cache"}  # revalidated: a new release reaches the service worker's cache
+
+
+@router.get("", name="mijn_zonder_slash")
+async def zonder_slash() -> Response:
+    """A relative redirect: behind the edge (``/evaluatie/mijn``) it stays under the prefix,
+    where Starlette's own slash redirect would name an absolute ``/mijn/``."""
+    return RedirectResponse("mijn/", status_code=308, headers=KOPPEN)
 
 
 @router.get("/", name="mijn")

@@ -14,7 +14,7 @@ from prestaties.entrypoints.api import create_app
 from wijkwerk import vingerafdruk
 from wijkwerk_platform.testkit import api_client
 
-from .conftest import SLEUTEL
+SLEUTEL = "vingerafdruk-test"  # as the conftest's env gives the app
 
 pytestmark = pytest.mark.integration
 

@@ -16,7 +16,7 @@ _ORG = "3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f"
 
 
 class AdresIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = verzoek(straat="Noordzandstraat", huisnummer="12B", postcode="8000")
 
     straat: str = Field(min_length=1, max_length=200, examples=["Noordzandstraat"])
     huisnummer: str = Field(min_length=1, max_length=20, examples=["12B"])

@@ -98,8 +98,10 @@ class UitkeringsstatusGewijzigd(_ToeleidingEvent):
 class WijkwerkerGewijzigd(_ToeleidingEvent):
     """The dossier's personal data (IBAN, name, address) changed on ``gewijzigd_op``.
 
-    Deliberately without the values (only their keyed fingerprints), nor which of them changed: personal data stays in
-    toeleiding (ARCHITECTURE §2); a service that needs the new value asks toeleiding."""
+    Deliberately without the values (only the keyed fingerprints of IBAN and address, ADR 0024:
+    comparing them with the previous ones tells whether those changed), nor which changed:
+    personal data stays in toeleiding (ARCHITECTURE §2); a service that needs the new value
+    asks toeleiding."""
 
     event_type = "WijkwerkerGewijzigd"
     aggregate_field = "wijkwerker_id"

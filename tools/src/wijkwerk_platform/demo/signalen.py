@@ -25,8 +25,10 @@ class Signalen(Verzender):
         while True:
             async with self.gate:
                 r = await self.client.get(self.urls["cheques"] + "/v1/signalen", params={"status": "open"})
+            alle = r.json() if r.status_code == 200 else []
             # the overlaps the plan registered; a shared address's flags stay open in the queue
-            open_ = [x for x in (r.json() if r.status_code == 200 else []) if x["regel"] == "overlappende-uren"]
+            open_ = [x for x in alle if x["regel"] == "overlappende-uren"]
+            self.samenvatting.signalen_gedeeld = sum(x["regel"] == "gedeelde-iban-of-adres" for x in alle)
             if len(open_) >= verwacht or time.monotonic() > deadline:
                 break
             await asyncio.sleep(0.2)

@@ -173,6 +173,7 @@ def test_services_start_with_production_settings_against_engines_given_by_url(em
                 WIJKWERK_ENV="production",
                 KAFKA_CONSUMER_MODE="subscribe",
                 AUTH_PUBLIC_KEY_FILE=str(tokens.public_key),
+                WIJKWERK_VINGERAFDRUK_SLEUTEL="vingerafdruk-sleutel-test",
                 AUTH_ISSUER="wijkwerk-local",
                 AUTH_AUDIENCE="wijkwerk",
                 **{spec.database_url_env: urls[spec.database_url_env], f"{spec.env_prefix}_RUN_WORKERS": "true", **role},

@@ -7,7 +7,8 @@ This is the only place the environment is read.
 
 from __future__ import annotations
 
-from typing import Literal
+from pathlib import Path
+from typing import ClassVar, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -197,18 +198,34 @@ class ServiceSettings(BaseSettings):
     # How long an Idempotency-Key's answer is kept for retries (README: retry contract).
     idempotency_ttl_hours: int = 24
     log_json: bool = True
+    # Whether the service fingerprints personal data (its production start needs the key).
+    vingerafdrukken: ClassVar[bool] = False
+    # The key of the personal-data fingerprints (wijkwerk.vingerafdruk; toeleiding and
+    # prestaties, required there in production); or a file holding it (the embedded default's,
+    # created once in the data dir by ``wijkwerk up``).
+    vingerafdruk_sleutel: SecretStr | None = Field(None, validation_alias=_env("WIJKWERK_VINGERAFDRUK_SLEUTEL"))
+    vingerafdruk_sleutel_file: str | None = Field(None, validation_alias=_env("WIJKWERK_VINGERAFDRUK_SLEUTEL_FILE"))
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     urls: ServiceUrls = Field(default_factory=ServiceUrls)
     tracing: TracingSettings = Field(default_factory=TracingSettings)
 
+    def vingerafdruk_sleutel_bytes(self) -> bytes | None:
+        """The fingerprint key, or None (no fingerprints: tests, a service that needs none)."""
+        if self.vingerafdruk_sleutel is not None and self.vingerafdruk_sleutel.get_secret_value():
+            return self.vingerafdruk_sleutel.get_secret_value().encode()
+        if self.vingerafdruk_sleutel_file:
+            return Path(self.vingerafdruk_sleutel_file).read_text(encoding="utf-8").strip().encode() or None
+        return None
+
     def ontbrekend_in_productie(self) -> list[str]:
         """The settings without a safe default that production leaves unset, by their
         environment names; a service adds its own."""
-        if self.auth.jwks_url or self.auth.public_key_file:
-            return []
-        return ["AUTH_JWKS_URL (or AUTH_PUBLIC_KEY_FILE)"]
+        ontbrekend = [] if self.auth.jwks_url or self.auth.public_key_file else ["AUTH_JWKS_URL (or AUTH_PUBLIC_KEY_FILE)"]
+        if self.vingerafdrukken and self.vingerafdruk_sleutel_bytes() is None:
+            ontbrekend.append("WIJKWERK_VINGERAFDRUK_SLEUTEL (or WIJKWERK_VINGERAFDRUK_SLEUTEL_FILE)")
+        return ontbrekend
 
     @model_validator(mode="after")
     def _tls_paar(self) -> ServiceSettings:

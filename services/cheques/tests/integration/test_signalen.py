@@ -16,9 +16,14 @@ import pytest
 from cheques.adapters.toeleiding import Bankrekening
 from cheques.domain.signaal import Drempels
 from cheques.service_layer import terugdraaien
-from cheques.service_layer.consumenten import prestaties
+from cheques.service_layer.consumenten import prestaties, referentie
 from cheques.service_layer.uow import ChequesUnitOfWork
+from wijkwerk import vingerafdruk
 from wijkwerk.db import session_factory
+from wijkwerk.events import Envelope
+from wijkwerk.events.prestaties import GebruikerGeregistreerd
+from wijkwerk.events.toeleiding import WijkwerkerIngeschreven
+from wijkwerk.messaging.consumer import pas_toe
 
 pytestmark = pytest.mark.integration
 
@@ -149,3 +154,34 @@ async def test_an_account_shared_by_three_workers_holds_their_payouts_until_rele
     assert await w.saldo() == 0
     rapport = await w.herbereken()
     assert (rapport["verschil_cent"], rapport["verschillen"], rapport["fouten"]) == (0, [], [])
+
+
+async def test_a_worker_at_the_gebruikers_address_is_flagged_and_held_a_neighbour_is_not(wereld):
+    """ADR 0024: the fingerprints from toeleiding's and prestaties' events; the prestatie of the
+    worker living at the gebruiker's address is flagged (naming "adres", not the address) and
+    held from the payout until released; the neighbour's is not."""
+    w, buur = wereld, uuid.uuid4()
+    sleutel = b"integratie"
+    adres = vingerafdruk.adres_vingerafdruk(sleutel, "Kerkstraat", "12", "9000")
+    async with w.o.sessions() as session, session.begin():  # as the toeleiding consumer keeps them
+        for wid, nummer in ((w.w, "12"), (buur, "14")):
+            e = WijkwerkerIngeschreven(
+                wijkwerker_id=wid, organisator_id=w.oid, domicilie_nis_code="44021", uitkeringsstatus="leefloon",
+                ex_pwa=False, onbeperkt_recht=False, ingeschreven_op=date(2026, 1, 5),
+                adres_vingerafdruk=vingerafdruk.adres_vingerafdruk(sleutel, "kerkstraat ", nummer, "9000"))
+            await pas_toe(referentie.HANDLERS[WijkwerkerIngeschreven], e,
+                          ChequesUnitOfWork.joined(session, envelope=Envelope.wrap(e, producer="toeleiding")))
+    gebruiker = GebruikerGeregistreerd(gebruiker_id=_terugdraaien.G, categorie="particulier", geslacht=None,
+                                       aangemeld_op=date(2026, 1, 2), aangemeld_bij=w.oid, adres_vingerafdruk=adres)
+    p1 = w.prestatie(date(2026, 3, 2))
+    p2 = w.o.prestatie_event(buur, _terugdraaien.G, w.oid, uuid.uuid4(), date(2026, 3, 2), minuten=60)
+    await w.publiceer(gebruiker, p1, p2)
+    for serie in w.series[:3]:
+        await w.valideer(serie, p1, date(2026, 3, 10))
+
+    (s,) = (await w.o.client.get("/v1/signalen", headers=_h(w))).json()
+    assert (s["prestatie_id"], s["regel"], s["datum"]) == (str(p1.prestatie_id), "gedeelde-iban-of-adres", "2026-03-02")
+    assert s["toelichting"] == "the worker and the gebruiker share: adres"
+    assert await _run(w, "2026-03") == 0  # held
+    assert (await _beslis(w, s["id"], "vrijgegeven", "2026-04-02")).status_code == 200
+    assert await _run(w, "2026-04") == DAG

@@ -91,6 +91,19 @@ class FakeSignalen:
     def __init__(self) -> None:
         self.gemeld: dict[uuid.UUID, object] = {}
         self.organisator = uuid.uuid4()
+        self.partijen: dict[uuid.UUID, object] = {}  # fingerprints (ADR 0024)
+
+    async def blokken(self, **_: object) -> list:
+        return []
+
+    async def bewaar_vingerafdrukken(self, partij_id: uuid.UUID, soort: str, iban: str | None,
+                                     adres: str | None) -> None:
+        from cheques.domain.signaal import Vingerafdrukken
+
+        self.partijen[partij_id] = Vingerafdrukken(iban, adres)
+
+    async def vingerafdrukken(self, *partij_ids: uuid.UUID) -> dict:
+        return {p: self.partijen[p] for p in partij_ids if p in self.partijen}
 
     async def meld(self, signaal) -> bool:
         if signaal.id in self.gemeld:

@@ -14,6 +14,7 @@ START_REGELING = date(2018, 1, 1)
 
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PRESTATIES_", extra="ignore")
+    vingerafdrukken = True  # IBAN/address fingerprints in its events (ADR 0024)
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:55432/prestaties"
     # H-1, H-2, A-02, PR-12: caps in started hours per calendar month / year (per scheme, PR-25).

@@ -61,6 +61,9 @@ class Env:
         return rijen, await self.scalar("SELECT count(*) FROM outbox")
 
 
+SLEUTEL = "vingerafdruk-test"  # the fingerprints' key (ADR 0024)
+
+
 @pytest.fixture(scope="module")
 def tokens(tmp_path_factory) -> Tokens:
     return Tokens.create(tmp_path_factory.mktemp("keys"))
@@ -69,7 +72,8 @@ def tokens(tmp_path_factory) -> Tokens:
 @pytest.fixture(scope="module")
 async def env(embedded_pg, tokens):
     url = migrated_database(embedded_pg, "prestaties", f"prest_{uuid.uuid4().hex[:8]}")
-    app = create_app(Settings(database_url=url, run_workers=False, auth=tokens.auth_settings()))
+    app = create_app(Settings(database_url=url, run_workers=False, auth=tokens.auth_settings(),
+                              WIJKWERK_VINGERAFDRUK_SLEUTEL=SLEUTEL))
     engine = create_engine(url, pool_size=2)
     async with api_client(app) as client:
         yield Env(client, engine, session_factory(engine), tokens, url)

@@ -11,7 +11,10 @@ import pytest
 from prestaties.config import Settings
 from prestaties.domain.tarieven import Inschrijvingsrecht
 from prestaties.entrypoints.api import create_app
+from wijkwerk import vingerafdruk
 from wijkwerk_platform.testkit import api_client
+
+SLEUTEL = "vingerafdruk-test"  # as the conftest's env gives the app
 
 pytestmark = pytest.mark.integration
 
@@ -169,3 +172,27 @@ async def test_without_a_token_or_scope_nothing_is_served(env, wereld):
     assert (r.status_code, r.json()["rule"]) == (403, "scope-ontbreekt")
     r = await env.client.post("/v1/prestaties", json=w.prestatie(), headers=env.h("prestaties:read"))
     assert (r.status_code, r.json()["rule"]) == (403, "scope-ontbreekt")
+
+
+async def test_a_gebruikers_iban_and_address_stay_here_the_event_carries_their_fingerprints(env, wereld):
+    """ADR 0024: optional, the IBAN validated (a bad one refused, nothing written); the event
+    carries keyed fingerprints, never the values."""
+    w = await wereld()
+    body = {"categorie": "particulier", "naam": "Maria Claes", "aangemeld_op": "2025-03-01",
+            "aangemeld_bij": w.organisator_id}
+    voor = await env.scalar("SELECT count(*) FROM gebruikers"), await env.scalar("SELECT count(*) FROM outbox")
+    r = await env.client.post("/v1/gebruikers", headers=env.h(), json={**body, "iban": "BE68539007547035"})
+    assert (r.status_code, r.json()["rule"]) == (422, "iban-ongeldig")
+    assert (await env.scalar("SELECT count(*) FROM gebruikers"), await env.scalar("SELECT count(*) FROM outbox")) == voor
+    adres = {"straat": "Kerkstraat", "huisnummer": "12", "postcode": "9000"}
+    r = await env.client.post("/v1/gebruikers", headers=env.h(),
+                              json={**body, "iban": "be68 5390 0754 7034", "adres": adres})
+    assert r.status_code == 201, r.text
+    g = r.json()
+    assert (g["iban"], g["adres"]) == ("BE68539007547034", adres)
+    assert (await env.client.get(f"/v1/gebruikers/{g['id']}", headers=env.h())).json() == g
+    event = await env.scalar("SELECT convert_from(value, 'UTF8') FROM outbox WHERE event_type = "
+                             "'GebruikerGeregistreerd' AND key = :g", g=g["id"])
+    assert "BE68539007547034" not in event and "Kerkstraat" not in event
+    assert vingerafdruk.iban_vingerafdruk(SLEUTEL.encode(), "BE68539007547034") in event
+    assert vingerafdruk.adres_vingerafdruk(SLEUTEL.encode(), "kerkstraat", "12", "9000") in event

@@ -5,6 +5,7 @@ from wijkwerk.settings import ServiceSettings
 
 class Settings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="TOELEIDING_", extra="ignore")
+    vingerafdrukken = True  # IBAN/address fingerprints in its events (ADR 0024)
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:55432/toeleiding"
     # DOMAIN C-1: the tariffs a samenwerkingsverband may choose, in cents. A single

@@ -350,7 +350,9 @@ class _SignaalEvent(_ChequesEvent):
     # None for a worker-level flag (gedeelde-rekening, raised by a payout run): it holds all
     # the worker is due, and is dated on the run's business date.
     prestatie_id: uuid.UUID | None
-    regel: str  # overlappende-uren, te-veel-uren-op-een-dag, gebruiker-veel-wijkwerkers, gedeelde-rekening
+    # overlappende-uren, te-veel-uren-op-een-dag, gebruiker-veel-wijkwerkers, gedeelde-rekening,
+    # gedeelde-iban-of-adres
+    regel: str
     wijkwerker_id: uuid.UUID
     gebruiker_id: uuid.UUID | None
     organisator_id: uuid.UUID

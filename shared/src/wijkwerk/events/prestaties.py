@@ -46,6 +46,11 @@ class GebruikerGeregistreerd(_GebruikerEvent):
     geslacht: str | None  # private persons only: vrouw, man, ander_of_onbekend
     aangemeld_op: date
     aangemeld_bij: uuid.UUID  # organiser
+    # Keyed hashes (wijkwerk.vingerafdruk) of the gebruiker's optional IBAN and address, never
+    # the values: cheques compares them with the worker's (ADR 0024). None: none given, or an
+    # older event.
+    iban_vingerafdruk: str | None = None
+    adres_vingerafdruk: str | None = None
 
 
 @registry.register

@@ -1,6 +1,7 @@
 """Events of the toeleiding (referral) service, topic ``wijkwerk.toeleiding.v1``.
 
-They carry the pseudonymous ``wijkwerker_id``, never an INSZ, a name or an IBAN.
+They carry the pseudonymous ``wijkwerker_id``, never an INSZ, a name or an IBAN (an IBAN or
+address only as a keyed fingerprint, :mod:`wijkwerk.vingerafdruk`).
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ class WijkwerkerIngeschreven(_ToeleidingEvent):
     ex_pwa: bool
     onbeperkt_recht: bool
     ingeschreven_op: date
+    # Keyed hashes (wijkwerk.vingerafdruk) of the IBAN and the address, never the values: cheques
+    # compares them with the gebruiker's (ADR 0024). None: no key, no address, or an older event.
+    iban_vingerafdruk: str | None = None
+    adres_vingerafdruk: str | None = None
 
 
 @registry.register
@@ -93,8 +98,10 @@ class UitkeringsstatusGewijzigd(_ToeleidingEvent):
 class WijkwerkerGewijzigd(_ToeleidingEvent):
     """The dossier's personal data (IBAN, name, address) changed on ``gewijzigd_op``.
 
-    Deliberately without the values, nor which of them changed: personal data stays in
-    toeleiding (ARCHITECTURE §2); a service that needs the new value asks toeleiding."""
+    Deliberately without the values (only the keyed fingerprints of IBAN and address, ADR 0024:
+    comparing them with the previous ones tells whether those changed), nor which changed:
+    personal data stays in toeleiding (ARCHITECTURE §2); a service that needs the new value
+    asks toeleiding."""
 
     event_type = "WijkwerkerGewijzigd"
     aggregate_field = "wijkwerker_id"
@@ -102,6 +109,11 @@ class WijkwerkerGewijzigd(_ToeleidingEvent):
     wijkwerker_id: uuid.UUID
     organisator_id: uuid.UUID
     gewijzigd_op: date
+    # Keyed hashes (wijkwerk.vingerafdruk) of the dossier's IBAN and address after the change,
+    # never the values: cheques compares them with the gebruiker's (ADR 0024). None: no key,
+    # no address, or an older event.
+    iban_vingerafdruk: str | None = None
+    adres_vingerafdruk: str | None = None
 
 
 @registry.register

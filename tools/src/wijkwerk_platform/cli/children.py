@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import httpx
 from rich.console import Console
 
+from wijkwerk.vingerafdruk import maak_sleutel
 from wijkwerk_platform.cli.options import HOST, StartupError, UpOptions
 from wijkwerk_platform.cli.services import SERVICES, ServiceSpec, with_port_base
 from wijkwerk_platform.embedded import child_env, log_tail, parent_death_signal
@@ -63,6 +64,8 @@ class Children:
             "AUTH_PUBLIC_KEY_FILE": str(public_key),
             # In the embedded default services mint their own service-to-service tokens.
             "AUTH_PRIVATE_KEY_FILE": str(private_key),
+            # The personal-data fingerprints' key (ADR 0024), created once next to the JWT key.
+            "WIJKWERK_VINGERAFDRUK_SLEUTEL_FILE": str(maak_sleutel(private_key.parent)),
             # Every service's URL, on this run's ports (also those not started here).
             **{other.url_env: other.local_url(HOST) for other in with_port_base(SERVICES, self.options.port_base)},
             "WIJKWERK_ENV": "embedded",

@@ -57,6 +57,8 @@ class Catalogus(Verzender):
                 "aangemeld_bij": p.id}
         if g.geslacht:
             body["geslacht"] = g.geslacht
+        if g.adres:
+            body["adres"] = dict(zip(("straat", "huisnummer", "postcode"), g.adres, strict=True))
         nieuw = await self._tot_gelukt("prestaties", "/v1/gebruikers", body)
         self._stap(taak)
         if nieuw is None:

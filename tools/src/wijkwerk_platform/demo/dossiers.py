@@ -28,6 +28,7 @@ class Dossiers(Verzender):
             "organisator_id": p.id, "uitkeringsstatus": wereld.UITKERINGSSTATUS[w.toeleider],
             "vdab_ingeschreven": True, "ex_pwa": w.ex_pwa, "onbeperkt_recht": w.onbeperkt, "iban": w.iban,
             "ingeschreven_op": w.ingeschreven.isoformat(),
+            **({"adres": dict(zip(("straat", "huisnummer", "postcode"), w.adres, strict=True))} if w.adres else {}),
         })
         if r.status_code == 409:  # an INSZ drawn twice, or a second run: refused
             s.geweigerd[self._rule(r)] += 1

@@ -32,6 +32,7 @@ class GebruikerPlan:
     id: str | None = None
     # (prestatie_id, datum, uren) of the accepted, not cancelled prestaties
     prestaties: list = field(default_factory=list)
+    adres: tuple[str, str, str] | None = None  # (straat, huisnummer, postcode), ADR 0024
 
 
 @dataclass
@@ -77,6 +78,7 @@ class WerkerPlan:
     buiten_traject: date | None = None  # a date after the actual end
     evaluaties: list[date] = field(default_factory=list)
     uitstroom: list[tuple[int, date, list[str], list[str]]] = field(default_factory=list)
+    adres: tuple[str, str, str] | None = None  # (straat, huisnummer, postcode), ADR 0024
 
 
 @dataclass
@@ -294,4 +296,17 @@ def plan(seed: int, scale: float, vandaag: date) -> list[OrganisatorPlan]:
         for g in gebruikers:
             g.zonder_prestaties = id(g) not in aan_het_werk
         plannen.append(OrganisatorPlan(seed=seed_org, werkers=werkers, gebruikers=gebruikers))
+    _gedeeld_adres(plannen)
     return plannen
+
+
+def _gedeeld_adres(plannen: list[OrganisatorPlan]) -> None:
+    """Fraud and error flags (ADR 0024): one worker lives at the address of a gebruiker it
+    works for (no random draw, so the rest of the world is unchanged); cheques flags each of
+    its prestaties there (gedeelde-iban-of-adres) from the address fingerprints."""
+    for p in plannen:
+        for w in p.werkers:
+            pp = next((x for x in w.prestaties if x.na in (None, "bevestig") and x.start == "09:00"), None)
+            if w.overeenkomst and w.nr % 20 != 5 and pp is not None:
+                w.adres = w.koppelingen[pp.koppeling].gebruiker.adres = ("Kerkstraat", "12", "9000")
+                return

@@ -43,6 +43,7 @@ class Samenvatting:
     signalen_verwacht: int = 0  # prestaties registered that overlap another (issue #23 item 4)
     signalen_gemeld: int = 0  # open fraud and error flags seen in cheques
     signalen_vrijgegeven: int = 0
+    signalen_gedeeld: int = 0  # open gedeelde-iban-of-adres flags seen (ADR 0024), left open
     voorbeeld_wijkwerker: str | None = None  # a worker with hours and a valid certificate: the link to its own page
     # Tallies of what was sent, for checks against the reports.
     per_advies: Counter = field(default_factory=Counter)  # (advies_maanden, "YYYY-MM" received) → referrals
@@ -74,7 +75,8 @@ class Samenvatting:
             f"{self.uitstroommetingen} outflow measurements, {self.contacten} contacts, "
             f"{self.webhooks_ontvangen} webhooks received by the demo partner ({self.webhooks_ongeldig} badly signed); "
             f"{self.getuigschriften} certificates ({self.getuigschriften_ingetrokken} revoked); "
-            f"{self.signalen_gemeld} fraud flags ({self.signalen_vrijgegeven} released); "
+            f"{self.signalen_gemeld} fraud flags ({self.signalen_vrijgegeven} released), "
+            f"{self.signalen_gedeeld} for a shared IBAN or address; "
             f"rejected as expected: {dict(self.geweigerd) or 'none'}; "
             f"unexpected refusals: {dict(self.onverwacht) or 'none'}; "
             f"world {self.van} – {self.tot}, {self.seconden:.1f} s"

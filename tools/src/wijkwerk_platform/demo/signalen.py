@@ -1,7 +1,8 @@
 """The fraud and error flags in the demo world (issue #23 item 4): the overlapping days the
 plan registers raise flags in cheques; ops release every other one (after checking with the
 gebruikers), so the dashboard shows a queue of open flags and figures of flagged, held and
-released amounts. None is rejected here: a rejection reverses validated cheques, which the
+released amounts. The flags of the worker who lives at a gebruiker's address
+(gedeelde-iban-of-adres, ADR 0024) are left open. None is rejected here: a rejection reverses validated cheques, which the
 demo's own tallies (used cheques, insurance per month) do not follow; the integration tests
 cover that money path."""
 
@@ -24,7 +25,10 @@ class Signalen(Verzender):
         while True:
             async with self.gate:
                 r = await self.client.get(self.urls["cheques"] + "/v1/signalen", params={"status": "open"})
-            open_ = r.json() if r.status_code == 200 else []
+            alle = r.json() if r.status_code == 200 else []
+            # the overlaps the plan registered; a shared address's flags stay open in the queue
+            open_ = [x for x in alle if x["regel"] == "overlappende-uren"]
+            self.samenvatting.signalen_gedeeld = sum(x["regel"] == "gedeelde-iban-of-adres" for x in alle)
             if len(open_) >= verwacht or time.monotonic() > deadline:
                 break
             await asyncio.sleep(0.2)

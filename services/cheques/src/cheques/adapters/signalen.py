@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cheques.adapters.tables import prestaties_ref as p
 from cheques.adapters.tables import signalen as s
-from cheques.domain.signaal import Blok, Regel, Signaal, Status
+from cheques.adapters.tables import vingerafdrukken as v
+from cheques.domain.signaal import Blok, Regel, Signaal, Status, Vingerafdrukken
 
 
 def _signaal(row) -> Signaal:
@@ -74,3 +75,17 @@ class SignaalRepository:
         """The organiser of the worker's latest prestatie (the flag's scope)."""
         return await self.session.scalar(select(p.c.organisator_id).where(p.c.wijkwerker_id == wijkwerker_id)
                                          .order_by(p.c.datum.desc()).limit(1))
+
+    async def bewaar_vingerafdrukken(self, partij_id: uuid.UUID, soort: str, iban: str | None,
+                                     adres: str | None) -> None:
+        """A worker's or gebruiker's fingerprints from its latest event; an event without one
+        (an older event, no key) keeps what was known."""
+        if iban is None and adres is None:
+            return
+        stmt = pg_insert(v).values(partij_id=partij_id, soort=soort, iban=iban, adres=adres)
+        await self.session.execute(stmt.on_conflict_do_update(index_elements=[v.c.partij_id], set_={
+            "iban": func.coalesce(stmt.excluded.iban, v.c.iban), "adres": func.coalesce(stmt.excluded.adres, v.c.adres)}))
+
+    async def vingerafdrukken(self, *partij_ids: uuid.UUID) -> dict[uuid.UUID, Vingerafdrukken]:
+        rows = await self.session.execute(select(v.c.partij_id, v.c.iban, v.c.adres).where(v.c.partij_id.in_(partij_ids)))
+        return {r.partij_id: Vingerafdrukken(r.iban, r.adres) for r in rows}

@@ -299,3 +299,14 @@ signalen = Table(
     Column("gemeld_om", DateTime(timezone=True)),
     Column("besloten_om", DateTime(timezone=True)),
 )
+
+# ADR 0024: the keyed fingerprints (wijkwerk.vingerafdruk) of a worker's (toeleiding) and a
+# gebruiker's (prestaties) IBAN and address, from their events; never the values.
+vingerafdrukken = Table(
+    "vingerafdrukken",
+    metadata,
+    Column("partij_id", UUID(as_uuid=True), primary_key=True),  # a wijkwerker_id or a gebruiker_id
+    Column("soort", Text, nullable=False),  # wijkwerker, gebruiker
+    Column("iban", Text),
+    Column("adres", Text),
+)

@@ -24,8 +24,10 @@ class Regel(enum.StrEnum):
     TE_VEEL_UREN_OP_EEN_DAG = "te-veel-uren-op-een-dag"  # more than N started hours on one day
     GEBRUIKER_VEEL_WIJKWERKERS = "gebruiker-veel-wijkwerkers"  # one gebruiker's cheques for many workers in a day
     # A worker's payout account is that of more than N workers in one run: a worker-level flag
-    # (no prestatie); what exists of "a worker and a gebruiker share an IBAN" (ADR 0024).
+    # (no prestatie).
     GEDEELDE_REKENING = "gedeelde-rekening"
+    # The worker's IBAN or address is the gebruiker's (their keyed fingerprints are equal).
+    GEDEELDE_IBAN_OF_ADRES = "gedeelde-iban-of-adres"
 
 
 class Status(enum.StrEnum):
@@ -117,6 +119,28 @@ def veel_wijkwerkers(blokken: Iterable[Blok], drempels: Drempels) -> list[Vondst
     tekst = (f"{aantal} workers for gebruiker {lijst[0].gebruiker_id} on {lijst[0].datum} "
              f"(more than {drempels.max_wijkwerkers_per_gebruiker_per_dag})")
     return [Vondst(b.prestatie_id, Regel.GEBRUIKER_VEEL_WIJKWERKERS, tekst) for b in lijst]
+
+
+@dataclass(frozen=True)
+class Vingerafdrukken:
+    """A worker's or gebruiker's keyed fingerprints (wijkwerk.vingerafdruk), never the values."""
+
+    iban: str | None = None
+    adres: str | None = None
+
+
+def gedeeld(prestatie_id: uuid.UUID, wijkwerker: Vingerafdrukken | None, gebruiker: Vingerafdrukken | None
+            ) -> list[Vondst]:
+    """The prestatie when its worker and gebruiker share an IBAN or an address: the flag names
+    which (iban, adres), never the value. Unknown or missing fingerprints compare as different."""
+    if wijkwerker is None or gebruiker is None:
+        return []
+    welke = [naam for naam, a, b in (("iban", wijkwerker.iban, gebruiker.iban),
+                                     ("adres", wijkwerker.adres, gebruiker.adres)) if a is not None and a == b]
+    if not welke:
+        return []
+    return [Vondst(prestatie_id, Regel.GEDEELDE_IBAN_OF_ADRES,
+                   f"the worker and the gebruiker share: {', '.join(welke)}")]
 
 
 def gedeelde_rekeningen(rekeningen: dict[uuid.UUID, str], drempels: Drempels) -> dict[uuid.UUID, list[uuid.UUID]]:

@@ -3,7 +3,8 @@
 :func:`controleer` runs the rules when a prestatie reaches this service (registered or
 corrected, in the prestaties consumer's transaction): overlapping hours of one worker, more
 than N started hours of one worker on one day, one gebruiker with more than N workers on
-one day. Each fires on every prestatie of the pattern, once per prestatie and rule
+one day, a worker and a gebruiker sharing an IBAN or address (their keyed fingerprints,
+from toeleiding's and prestaties' events). Each fires on every prestatie of the pattern, once per prestatie and rule
 (``SignaalGemeld``). The payout run holds a flagged prestatie's earnings
 (:meth:`GrootboekRepository.vastgehouden`) until an ops user releases the flag
 (``SignaalVrijgegeven``: the runs dated from then pay it) or rejects it
@@ -25,6 +26,7 @@ from cheques.domain.signaal import (
     Signaal,
     Status,
     Vondst,
+    gedeeld,
     gedeelde_rekeningen,
     overlappingen,
     rekening_signaal_id,
@@ -43,8 +45,10 @@ async def controleer(prestatie: Prestatie, uow: ChequesUnitOfWork, drempels: Dre
     """Runs the rules on the day of ``prestatie`` and records the new flags; the flags raised."""
     van_wijkwerker = await uow.signalen.blokken(wijkwerker_id=prestatie.wijkwerker_id, datum=prestatie.datum)
     van_gebruiker = await uow.signalen.blokken(gebruiker_id=prestatie.gebruiker_id, datum=prestatie.datum)
+    partijen = await uow.signalen.vingerafdrukken(prestatie.wijkwerker_id, prestatie.gebruiker_id)
     vondsten = [*overlappingen(van_wijkwerker), *te_veel_uren(van_wijkwerker, drempels),
-                *veel_wijkwerkers(van_gebruiker, drempels)]
+                *veel_wijkwerkers(van_gebruiker, drempels),
+                *gedeeld(prestatie.id, partijen.get(prestatie.wijkwerker_id), partijen.get(prestatie.gebruiker_id))]
     gemeld = []
     for vondst in vondsten:
         if (signaal := await _meld(vondst, uow)) is not None:

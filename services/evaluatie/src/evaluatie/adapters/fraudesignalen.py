@@ -46,6 +46,8 @@ TE_DOEN = {
                                   "vrijgeven, cheques voor andermans werk afwijzen.",
     "gedeelde-rekening": "Nagaan wiens rekening het is; bankgegevens in toeleiding verbeteren, dan vrijgeven "
                          "(de hele uitbetaling wacht tot dan).",
+    "gedeelde-iban-of-adres": "Wijkwerker en gebruiker delen IBAN of adres (zie toelichting): bij de organisator "
+                              "nagaan of de wijkwerker voor het eigen gezin werkt; vrijgeven of afwijzen.",
 }
 
 

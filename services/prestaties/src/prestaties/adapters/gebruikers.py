@@ -17,7 +17,7 @@ from prestaties.adapters.tables import (
     uit_lijsten,
 )
 from prestaties.domain.contact import Contact, ContactReden, ContactRol, Kanaal
-from prestaties.domain.gebruiker import Erkenning, Gebruiker, GebruikerCategorie, Geldigheid, Geslacht
+from prestaties.domain.gebruiker import Adres, Erkenning, Gebruiker, GebruikerCategorie, Geldigheid, Geslacht
 
 _GEBRUIKER = select(gebruikers).where(gebruikers.c.id == bindparam("id"))
 # An erkenning with its validity periods (by start), in one statement.
@@ -46,7 +46,8 @@ class GebruikerRepository:
         return Gebruiker(
             id=k("id"), categorie=GebruikerCategorie(k("categorie")), naam=k("naam"), aangemeld_op=k("aangemeld_op"),
             aangemeld_bij=k("aangemeld_bij"), geslacht=Geslacht(k("geslacht")) if k("geslacht") else None,
-            version=k("version"),
+            version=k("version"), iban=k("iban"),
+            adres=Adres(k("adres_straat"), k("adres_huisnummer"), k("adres_postcode")) if k("adres_straat") else None,
         )
 
     async def get(self, gebruiker_id: uuid.UUID) -> Gebruiker | None:
@@ -58,6 +59,9 @@ class GebruikerRepository:
             insert(gebruikers).values(
                 id=g.id, categorie=g.categorie.value, naam=g.naam, geslacht=g.geslacht.value if g.geslacht else None,
                 aangemeld_op=g.aangemeld_op, aangemeld_bij=g.aangemeld_bij, version=g.version,
+                iban=g.iban, adres_straat=g.adres.straat if g.adres else None,
+                adres_huisnummer=g.adres.huisnummer if g.adres else None,
+                adres_postcode=g.adres.postcode if g.adres else None,
             )
         )
 

@@ -113,6 +113,11 @@ gebruikers = Table(
     Column("aangemeld_op", Date, nullable=False),
     _uuid("aangemeld_bij", nullable=False),
     Column("version", Integer, nullable=False),
+    # Optional personal data (ADR 0024): never in an event, only its fingerprint.
+    Column("iban", Text),
+    Column("adres_straat", Text),
+    Column("adres_huisnummer", Text),
+    Column("adres_postcode", Text),
 )
 
 erkenningen = Table(

@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
 
 from prestaties.domain.tarieven import Inschrijvingsrecht, geldig_op
+from wijkwerk import vingerafdruk
 from wijkwerk.fouten import BestaatAl, OngeldigeInvoer
 
 
@@ -44,6 +47,9 @@ class Gebruiker:
     aangemeld_bij: uuid.UUID  # the organiser where it signed up (RPT-13)
     geslacht: Geslacht | None = None
     version: int = 0
+    # Optional personal data (ADR 0024): kept here only; events carry keyed fingerprints.
+    iban: str | None = None  # normalised (schwifty: compact, upper case)
+    adres: Adres | None = None
 
     @classmethod
     def registreer(
@@ -54,12 +60,38 @@ class Gebruiker:
         aangemeld_op: date,
         aangemeld_bij: uuid.UUID,
         geslacht: Geslacht | None,
+        iban: str | None = None,
+        adres: Adres | None = None,
     ) -> Gebruiker:
         if geslacht is not None and categorie is not GebruikerCategorie.PARTICULIER:
             raise OngeldigeInvoer(
                 "Only a private person has a gender (A-16).", rule="geslacht-alleen-voor-particulier"
             )
-        return cls(uuid.uuid4(), categorie, naam.strip(), aangemeld_op, aangemeld_bij, geslacht, version=1)
+        return cls(uuid.uuid4(), categorie, naam.strip(), aangemeld_op, aangemeld_bij, geslacht, version=1,
+                   iban=normaliseer_iban(iban) if iban is not None else None,
+                   adres=Adres(adres.straat.strip(), adres.huisnummer.strip(), adres.postcode.strip()) if adres else None)
+
+    def iban_vingerafdruk(self, sleutel: bytes | None) -> str | None:
+        return vingerafdruk.iban_vingerafdruk(sleutel, self.iban)
+
+    def adres_vingerafdruk(self, sleutel: bytes | None) -> str | None:
+        a = self.adres
+        return vingerafdruk.adres_vingerafdruk(sleutel, a.straat, a.huisnummer, a.postcode) if a else None
+
+
+@dataclass(frozen=True)
+class Adres:
+    straat: str
+    huisnummer: str
+    postcode: str
+
+
+def normaliseer_iban(iban: str) -> str:
+    """Validated and compact (as toeleiding keeps a worker's), or refused naming the rule."""
+    try:
+        return IBAN(iban).compact
+    except SchwiftyException as exc:
+        raise OngeldigeInvoer(f"IBAN is not valid ({exc}).", rule="iban-ongeldig") from exc
 
 
 @dataclass

@@ -36,6 +36,7 @@ REGELS = Regelboek({
     "geen-wijkwerkovereenkomst": (422, "The wijk-werkovereenkomst was not signed on that date (T-5)."),
     "geslacht-alleen-voor-particulier": (422, "Only a private person has a gender (A-16)."),
     "hernieuwing-overlapt": (422, "A renewal starts after the current validity (ends 2026-12-31)."),
+    "iban-ongeldig": (422, "IBAN is not valid (invalid checksum digits)."),
     "inschrijvingsrecht-al-betaald": (409, "There is no unpaid registration fee."),
     "koppeling-beeindigd": (409, "The placement has already ended."),
     "koppeling-onbekend": (404, "No such placement."),

@@ -9,7 +9,7 @@ from datetime import date, time
 from prestaties.domain.activiteit import ActiviteitCategorie
 from prestaties.domain.bevestiging import Uitkomst
 from prestaties.domain.contact import ContactReden, ContactRol, Kanaal
-from prestaties.domain.gebruiker import GebruikerCategorie, Geslacht
+from prestaties.domain.gebruiker import Adres, GebruikerCategorie, Geslacht
 from prestaties.domain.prestatie import Partij
 
 
@@ -20,6 +20,8 @@ class RegistreerGebruiker:
     geslacht: Geslacht | None
     aangemeld_op: date
     aangemeld_bij: uuid.UUID
+    iban: str | None = None
+    adres: Adres | None = None
 
 
 @dataclass(frozen=True)

@@ -48,10 +48,12 @@ async def _bekende_organisator(uow: PrestatiesUnitOfWork, organisator_id: uuid.U
         raise NogOnbekend("This organiser is not known here yet.", rule="organisator-nog-onbekend")
 
 
-async def registreer_gebruiker(cmd: commands.RegistreerGebruiker, uow: PrestatiesUnitOfWork) -> Gebruiker:
+async def registreer_gebruiker(cmd: commands.RegistreerGebruiker, uow: PrestatiesUnitOfWork,
+                              vingerafdruk_sleutel: bytes | None = None) -> Gebruiker:
+    """The optional IBAN and address stay here; the event carries their keyed fingerprints."""
     gebruiker = Gebruiker.registreer(
         categorie=cmd.categorie, naam=cmd.naam, aangemeld_op=cmd.aangemeld_op,
-        aangemeld_bij=cmd.aangemeld_bij, geslacht=cmd.geslacht,
+        aangemeld_bij=cmd.aangemeld_bij, geslacht=cmd.geslacht, iban=cmd.iban, adres=cmd.adres,
     )
     async with uow:
         await _bekende_organisator(uow, cmd.aangemeld_bij)
@@ -61,6 +63,8 @@ async def registreer_gebruiker(cmd: commands.RegistreerGebruiker, uow: Prestatie
                 gebruiker_id=gebruiker.id, categorie=gebruiker.categorie.value,
                 geslacht=gebruiker.geslacht.value if gebruiker.geslacht else None,
                 aangemeld_op=gebruiker.aangemeld_op, aangemeld_bij=gebruiker.aangemeld_bij,
+                iban_vingerafdruk=gebruiker.iban_vingerafdruk(vingerafdruk_sleutel),
+                adres_vingerafdruk=gebruiker.adres_vingerafdruk(vingerafdruk_sleutel),
             ),
             aggregate_version=gebruiker.version,
         )

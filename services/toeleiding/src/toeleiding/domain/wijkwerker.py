@@ -9,6 +9,7 @@ from datetime import date
 
 from toeleiding.domain import regels
 from toeleiding.domain.organisator import Organisator
+from wijkwerk import vingerafdruk
 from wijkwerk.fouten import OngeldigeInvoer
 
 
@@ -96,3 +97,12 @@ class Wijkwerker:
             adres_huisnummer=adres[1].strip() if adres else None,
             adres_postcode=adres[2].strip() if adres else None,
         )
+
+    def vingerafdrukken(self, sleutel: bytes | None) -> dict[str, str | None]:
+        """The keyed fingerprints of the IBAN and the address for the events (ADR 0024),
+        never the values; None without a key or an address."""
+        return {
+            "iban_vingerafdruk": vingerafdruk.iban_vingerafdruk(sleutel, self.iban),
+            "adres_vingerafdruk": vingerafdruk.adres_vingerafdruk(
+                sleutel, self.adres_straat, self.adres_huisnummer, self.adres_postcode),
+        }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from toeleiding.domain.wijkwerker import Wijkwerker
@@ -24,7 +25,8 @@ def _bij_inschrijving(w: Wijkwerker, gegevens: Gegevens) -> Wijziging:
     return Wijziging(uuid.uuid4(), w.id, gegevens, w.ingeschreven_op, per_soort[gegevens], "inschrijving", None)
 
 
-async def wijzig_dossier(cmd: commands.WijzigDossier, uow: ToeleidingUnitOfWork) -> Wijkwerker:
+async def wijzig_dossier(cmd: commands.WijzigDossier, uow: ToeleidingUnitOfWork,
+                        vingerafdruk_sleutel: bytes | None = None) -> Wijkwerker:
     async with uow:
         w = await uow.wijkwerkers.get(cmd.wijkwerker_id, for_update=True)
         if w is None:
@@ -45,9 +47,11 @@ async def wijzig_dossier(cmd: commands.WijzigDossier, uow: ToeleidingUnitOfWork)
             await uow.wijzigingen.add(wijziging)
         if in_voege:
             await uow.wijkwerkers.zet_gegevens(w.id, in_voege)
-        # That the dossier changed, never what (ARCHITECTURE §2: no personal data in events).
+        # That the dossier changed, never what (ARCHITECTURE §2: no personal data in events);
+        # the IBAN and address in force after it only as keyed fingerprints (ADR 0024).
         uow.emit(WijkwerkerGewijzigd(wijkwerker_id=w.id, organisator_id=w.organisator_id,
-                                     gewijzigd_op=cmd.gewijzigd_op))
+                                     gewijzigd_op=cmd.gewijzigd_op,
+                                     **replace(w, **in_voege).vingerafdrukken(vingerafdruk_sleutel)))
         await uow.commit()
         gewijzigd = await uow.wijkwerkers.get(w.id)
     assert gewijzigd is not None

@@ -23,7 +23,8 @@ class InszBestaatAl(BestaatAl):
         self.wijkwerker_id, self.organisator_id = bestaand.id, bestaand.organisator_id
 
 
-async def schrijf_wijkwerker_in(cmd: commands.SchrijfWijkwerkerIn, uow: ToeleidingUnitOfWork) -> Wijkwerker:
+async def schrijf_wijkwerker_in(cmd: commands.SchrijfWijkwerkerIn, uow: ToeleidingUnitOfWork,
+                                vingerafdruk_sleutel: bytes | None = None) -> Wijkwerker:
     async with uow:
         organisator = await uow.organisatoren.get(cmd.organisator_id)
         if organisator is None:
@@ -61,6 +62,7 @@ async def schrijf_wijkwerker_in(cmd: commands.SchrijfWijkwerkerIn, uow: Toeleidi
                 ex_pwa=wijkwerker.ex_pwa,
                 onbeperkt_recht=wijkwerker.onbeperkt_recht,
                 ingeschreven_op=wijkwerker.ingeschreven_op,
+                **wijkwerker.vingerafdrukken(vingerafdruk_sleutel),
             ),
             aggregate_version=wijkwerker.version,
         )

@@ -41,6 +41,8 @@ _TE_DOEN = {
                                   "reject cheques used for someone else's work.",
     "gedeelde-rekening": "Check whose account it is with the workers; correct the bank details in toeleiding, "
                          "then release (the whole payout waits until then).",
+    "gedeelde-iban-of-adres": "The worker shares the gebruiker's IBAN or address (named in the explanation): check "
+                              "with the organiser whether the worker works for their own household; release or reject.",
 }
 
 
@@ -50,7 +52,8 @@ class SignaalOut(BaseModel):
     id: uuid.UUID
     prestatie_id: uuid.UUID | None = Field(description="None for a worker-level flag (gedeelde-rekening)")
     regel: str = Field(description="The rule that fired: overlappende-uren, te-veel-uren-op-een-dag, "
-                                   "gebruiker-veel-wijkwerkers, gedeelde-rekening")
+                                   "gebruiker-veel-wijkwerkers, gedeelde-rekening, "
+                                   "gedeelde-iban-of-adres")
     wijkwerker_id: uuid.UUID
     gebruiker_id: uuid.UUID | None
     organisator_id: uuid.UUID

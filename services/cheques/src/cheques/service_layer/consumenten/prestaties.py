@@ -12,6 +12,7 @@ from cheques.domain.cheque import Prestatie
 from cheques.domain.grootboek import inschrijving_transactie, maand
 from cheques.domain.signaal import Drempels
 from cheques.service_layer import signalen, terugdraaien
+from cheques.service_layer.consumenten import referentie
 from cheques.service_layer.uow import ChequesUnitOfWork
 from wijkwerk.events.cheques import InschrijvingsrechtGeboekt
 from wijkwerk.events.prestaties import (
@@ -19,6 +20,7 @@ from wijkwerk.events.prestaties import (
     ErkenningOndertekend,
     ErkenningStopgezet,
     ErkenningVerleend,
+    GebruikerGeregistreerd,
     InschrijvingsrechtBetaald,
     PrestatieBetwist,
     PrestatieBetwistingBeslecht,
@@ -117,7 +119,8 @@ def _met_signalen(handler: Callable[[Any, ChequesUnitOfWork], Awaitable[None]], 
 
 def handlers(drempels: Drempels) -> dict[Any, Any]:
     """The handlers with the flags' thresholds (settings) bound."""
-    return {**HANDLERS, PrestatieGeregistreerd: _met_signalen(prestatie_geregistreerd, drempels),
+    return {**HANDLERS, GebruikerGeregistreerd: referentie.gebruiker_vingerafdrukken,
+            PrestatieGeregistreerd: _met_signalen(prestatie_geregistreerd, drempels),
             PrestatieGecorrigeerd: _met_signalen(prestatie_gecorrigeerd, drempels)}
 
 

@@ -41,13 +41,16 @@ async def _zichtbare_gebruiker(uow: Uow, principal: Principal, gebruiker_id: uui
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Register a gebruiker (private person or organisation)",
-    responses=REGELS.weigert("organisator-onbekend", "organisator-nog-onbekend", "geslacht-alleen-voor-particulier"),
+    responses=REGELS.weigert("organisator-onbekend", "organisator-nog-onbekend", "geslacht-alleen-voor-particulier",
+                             "iban-ongeldig"),
 )
-async def registreer(body: GebruikerIn, uow: Uow, principal: Writer) -> GebruikerOut:
+async def registreer(body: GebruikerIn, uow: Uow, settings: Instellingen, principal: Writer) -> GebruikerOut:
     if not ziet(principal, organisator_id=body.aangemeld_bij):
         raise _onbekende_organisator()
-    cmd = commands.RegistreerGebruiker(**body.model_dump())
-    return GebruikerOut.of(await gebruikers.registreer_gebruiker(cmd, uow))
+    cmd = commands.RegistreerGebruiker(**body.model_dump(exclude={"adres"}),
+                                       adres=body.adres.adres() if body.adres else None)
+    gebruiker = await gebruikers.registreer_gebruiker(cmd, uow, settings.vingerafdruk_sleutel_bytes())
+    return GebruikerOut.of(gebruiker)
 
 
 @router.get("", summary="List gebruikers (an organiser: those signed up with it or holding its erkenning)")

@@ -8,17 +8,29 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from prestaties.domain.contact import Contact, ContactReden, ContactRol, Kanaal
-from prestaties.domain.gebruiker import Erkenning, ErkenningStatus, Gebruiker, GebruikerCategorie, Geslacht
+from prestaties.domain.gebruiker import Adres, Erkenning, ErkenningStatus, Gebruiker, GebruikerCategorie, Geslacht
 from prestaties.entrypoints.schemas import Reden, verzoek
 from wijkwerk.money import Euro
 
 _ORG = "3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f"
 
 
+class AdresIn(BaseModel):
+    model_config = verzoek(straat="Noordzandstraat", huisnummer="12B", postcode="8000")
+
+    straat: str = Field(min_length=1, max_length=200, examples=["Noordzandstraat"])
+    huisnummer: str = Field(min_length=1, max_length=20, examples=["12B"])
+    postcode: str = Field(pattern=r"^\d{4}$", examples=["8000"])
+
+    def adres(self) -> Adres:
+        return Adres(self.straat, self.huisnummer, self.postcode)
+
+
 class GebruikerIn(BaseModel):
     model_config = verzoek(
         categorie="particulier", naam="Maria Vandenberghe", geslacht="vrouw", aangemeld_op="2026-02-02",
-        aangemeld_bij=_ORG,
+        aangemeld_bij=_ORG, iban="BE68539007547034",
+        adres={"straat": "Noordzandstraat", "huisnummer": "12B", "postcode": "8000"},
     )
 
     categorie: GebruikerCategorie
@@ -26,6 +38,9 @@ class GebruikerIn(BaseModel):
     geslacht: Geslacht | None = Field(None, description="Private persons only (A-16)")
     aangemeld_op: date
     aangemeld_bij: uuid.UUID = Field(description="The organiser the gebruiker signs up with")
+    iban: str | None = Field(None, max_length=50, description="Optional; validated and kept compact (refused: "
+                             "iban-ongeldig). Kept here only: events carry a keyed fingerprint (ADR 0024)")
+    adres: AdresIn | None = Field(None, description="Optional street address; as the IBAN, kept here only")
 
 
 class GebruikerOut(BaseModel):
@@ -37,12 +52,16 @@ class GebruikerOut(BaseModel):
     geslacht: Geslacht | None
     aangemeld_op: date
     aangemeld_bij: uuid.UUID
+    iban: str | None = None
+    adres: AdresIn | None = None
 
     @classmethod
     def of(cls, g: Gebruiker) -> GebruikerOut:
+        adres = g.adres
         return cls(
             id=g.id, categorie=g.categorie, naam=g.naam, geslacht=g.geslacht, aangemeld_op=g.aangemeld_op,
-            aangemeld_bij=g.aangemeld_bij,
+            aangemeld_bij=g.aangemeld_bij, iban=g.iban,
+            adres=AdresIn(straat=adres.straat, huisnummer=adres.huisnummer, postcode=adres.postcode) if adres else None,
         )
 
 

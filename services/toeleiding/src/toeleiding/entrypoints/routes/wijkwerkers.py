@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query, status
 from toeleiding.domain import regels
 from toeleiding.domain.wijkwerker import DossierStatus
 from toeleiding.domain.wijziging import zichtbare_waarde
-from toeleiding.entrypoints.deps import Uow
+from toeleiding.entrypoints.deps import Instellingen, Uow
 from toeleiding.entrypoints.regelboek import REGELS
 from toeleiding.entrypoints.schemas import (
     Bankgegevens,
@@ -37,6 +37,7 @@ router = APIRouter(prefix="/v1/wijkwerkers", tags=["wijkwerkers"], responses=PRO
 async def schrijf_in(
     body: WijkwerkerIn,
     uow: Uow,
+    settings: Instellingen,
     principal: Annotated[Principal, Depends(require("toeleiding:write"))],
 ) -> WijkwerkerOut:
     # A referrer may register the person it refers (T-1); it does not read others' dossiers.
@@ -46,7 +47,7 @@ async def schrijf_in(
     adres = (body.adres.straat, body.adres.huisnummer, body.adres.postcode) if body.adres else None
     cmd = commands.SchrijfWijkwerkerIn(**velden, adres=adres)
     try:
-        return WijkwerkerOut.of(await wijkwerkers.schrijf_wijkwerker_in(cmd, uow))
+        return WijkwerkerOut.of(await wijkwerkers.schrijf_wijkwerker_in(cmd, uow, settings.vingerafdruk_sleutel_bytes()))
     except wijkwerkers.InszBestaatAl as exc:
         # The existing dossier's id, so the caller refers that dossier instead of
         # registering twice: for whoever may act on it (central callers, referrers, who
@@ -141,6 +142,7 @@ async def wijzig(
     wijkwerker_id: uuid.UUID,
     body: WijzigingIn,
     uow: Uow,
+    settings: Instellingen,
     principal: Annotated[Principal, Depends(require("toeleiding:write"))],
 ) -> WijkwerkerOut:
     await _zichtbaar(uow, principal, wijkwerker_id)
@@ -151,7 +153,7 @@ async def wijzig(
         adres=(a.straat, a.huisnummer, a.postcode, a.domicilie_nis_code) if a else None,
         reden=body.reden, door=principal.subject,
     )
-    return WijkwerkerOut.of(await dossier.wijzig_dossier(cmd, uow))
+    return WijkwerkerOut.of(await dossier.wijzig_dossier(cmd, uow, settings.vingerafdruk_sleutel_bytes()))
 
 
 @router.get("/{wijkwerker_id}/wijzigingen", summary="The dossier's history of IBAN, name and address changes",

@@ -136,6 +136,7 @@ def _start(tmp_path: Path, embedded_pg, kafka_bootstrap: str, tokens: Tokens, id
             AUTH_AUDIENCE="wijkwerk", AUTH_TOKEN_URL=f"{idp.url}/token", AUTH_CLIENT_ID=name,
             AUTH_CLIENT_SECRET=clients[name], CHEQUES_ISSUER_SECRETS=json.dumps({"vdab": ISSUER_SECRET}),
             CHEQUES_SEPA_NAAM="VDAB Wijk-werken", CHEQUES_SEPA_IBAN="BE55000000000044",
+            WIJKWERK_VINGERAFDRUK_SLEUTEL="prod-vingerafdruk-sleutel",
             **{spec.database_url_env: urls[spec.database_url_env], f"{spec.env_prefix}_RUN_WORKERS": "true"},
             **kafka_env, **{service(n).url_env: base[n] for n in ALL},
         )

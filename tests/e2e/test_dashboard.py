@@ -133,6 +133,8 @@ def _aanmelden_en_tekenen(driver, base: str, token: str, shot) -> str:
     wacht.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".main-svg")) >= 6
                 and len(d.find_elements(By.CSS_SELECTOR, ".point")) >= 5)
     assert token not in driver.current_url
+    # the charts below the work lists (the review queue grows with the flags): in view
+    driver.execute_script("document.querySelector('section.grafiek').scrollIntoView()")
     driver.save_screenshot(str(shot))
     return driver.page_source
 

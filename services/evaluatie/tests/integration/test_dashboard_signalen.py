@@ -49,6 +49,7 @@ async def test_the_review_queue_and_the_monthly_figures_of_flags(env, fold, toke
                               headers=h)).text
     wachtrij = maart[maart.index('id="fraudesignalen"'):maart.index('id="te-doen"')]
     assert wachtrij.count('class="signaal"') == 2  # open on 2026-03-31: the open one and the one released in April
+    assert '<span id="signalen-open">2</span>)' in wachtrij  # counted in the database, not capped
     assert str(open_.wijkwerker_id) in wachtrij and "15.30" in wachtrij and "vrijgeven" in wachtrij
     assert str(ander.wijkwerker_id) not in wachtrij and str(af.signaal_id) not in wachtrij
     r = await client.get("/dashboard/grafieken/signalen.csv", headers=h,

@@ -255,9 +255,12 @@ def plan(seed: int, scale: float, vandaag: date) -> list[OrganisatorPlan]:
             # flags both prestaties and holds them from the payout until ops decide.
             eerste_gewone = next((p for p in w.prestaties if p.na in (None, "bevestig")), None)
             if w.nr % 20 == 5 and eerste_gewone is not None:
+                # at another placement when one has started by that day (else buiten-koppeling)
+                andere = next((i for i, k in enumerate(w.koppelingen)
+                               if i != eerste_gewone.koppeling and k.start <= eerste_gewone.datum),
+                              eerste_gewone.koppeling)
                 w.prestaties.insert(w.prestaties.index(eerste_gewone) + 1, PrestatiePlan(
-                    datum=eerste_gewone.datum, minuten=120, door="gebruiker", start="09:30",
-                    koppeling=1 if len(w.koppelingen) > 1 else 0))
+                    datum=eerste_gewone.datum, minuten=120, door="gebruiker", start="09:30", koppeling=andere))
             # One worker in twenty fills a month up and then tries one hour too many.
             if w.prestaties and (nog_plafond or rng.random() < 0.03):
                 maand = als_maand(w.prestaties[-1].datum)

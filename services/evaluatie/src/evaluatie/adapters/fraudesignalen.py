@@ -26,14 +26,18 @@ _PER_MAAND = text("""
     GROUP BY e.einde ORDER BY e.einde
 """).bindparams(bindparam("einden", type_=ARRAY(DATE)))
 
+_OPEN = """
+    WHERE s.datum <= :op AND (s.besloten_op IS NULL OR s.besloten_op > :op)
+      AND (CAST(:organisator_id AS uuid) IS NULL OR s.organisator_id = CAST(:organisator_id AS uuid))
+"""
 _WACHTRIJ = text("""
     SELECT s.signaal_id, s.prestatie_id, s.regel, s.wijkwerker_id, s.gebruiker_id, s.organisator_id, s.datum,
            s.bedrag_cent, s.toelichting, o.naam AS organisator
     FROM rm_fraudesignalen s LEFT JOIN rm_organisatoren o ON o.id = s.organisator_id
-    WHERE s.datum <= :op AND (s.besloten_op IS NULL OR s.besloten_op > :op)
-      AND (CAST(:organisator_id AS uuid) IS NULL OR s.organisator_id = CAST(:organisator_id AS uuid))
+""" + _OPEN + """
     ORDER BY s.datum, s.signaal_id LIMIT :limiet
 """)
+_TEL_OPEN = text("SELECT count(*) FROM rm_fraudesignalen s" + _OPEN)
 
 REEKSEN = ("gemeld", "vastgehouden", "vrijgegeven", "afgewezen")
 
@@ -62,3 +66,8 @@ async def wachtrij(session: AsyncSession, op: date, organisator_id: uuid.UUID | 
     """The flags open on ``op`` (raised on or before it, not decided by then), oldest first."""
     rows = await session.execute(_WACHTRIJ, {"op": op, "organisator_id": organisator_id, "limiet": limiet})
     return [{**r._mapping, "te_doen": TE_DOEN.get(r.regel, "")} for r in rows]
+
+
+async def tel_open(session: AsyncSession, op: date, organisator_id: uuid.UUID | None) -> int:
+    """How many flags are open on ``op`` in all (the queue shows the oldest ``limiet``)."""
+    return int(await session.scalar(_TEL_OPEN, {"op": op, "organisator_id": organisator_id}) or 0)

@@ -131,6 +131,7 @@ async def _pagina(request: Request, session: AsyncSession, settings: Settings, o
     te_doen = await werk.verzamel(session, p.op, organisator_id)
     uitbetalingen = await Reeksen(session).uitbetalingen(p.vorige_maand, p.op, organisator_id)
     signalen = await fraudesignalen.wachtrij(session, p.op, organisator_id)
+    signalen_open = await fraudesignalen.tel_open(session, p.op, organisator_id)
     leveringen = await webhooks.stand(session, organisator_id)
     urls = settings.urls
     pipelines = await ops.verzamel({s: urls.metrics_url(s) for s in ("toeleiding", "prestaties", "cheques", "evaluatie")},
@@ -157,6 +158,7 @@ async def _pagina(request: Request, session: AsyncSession, settings: Settings, o
         "te_doen": te_doen,
         "uitbetalingen": uitbetalingen,
         "signalen": signalen,
+        "signalen_open": signalen_open,
         "webhooks": leveringen,
         "webhooks_advies": ops.webhook_advies(leveringen),
         "ops": pipelines,

@@ -39,6 +39,8 @@ def _url(server_url: str, path: str) -> str:
 
 
 EVERY_SCOPE = sorted({s for r in ROWS for s in r.scopes})
+# One client for the walk: httpx.request builds a client (and its TLS context) per call, ≈ 65 ms.
+_KLANT = httpx.Client(trust_env=False)
 
 
 @pytest.mark.integration
@@ -48,7 +50,7 @@ def test_each_endpoint_needs_its_scope(row, servers, security_tokens):
     body = {} if row.method in ("POST", "PUT", "PATCH") else None
 
     def call(headers: dict, timeout: float = 10) -> httpx.Response:
-        return httpx.request(row.method, url, json=body, headers=headers, timeout=timeout, follow_redirects=False)
+        return _KLANT.request(row.method, url, json=body, headers=headers, timeout=timeout, follow_redirects=False)
 
     anonymous = call({})
     assert anonymous.status_code == 401, anonymous.text

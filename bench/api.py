@@ -312,10 +312,12 @@ async def run(stack, rate: float = 200.0, seconds: float = 20.0, naam: str = "ap
         loop = asyncio.get_running_loop()
         dienst, pg = psutil.Process(d["prestaties"].proc.pid), psutil.Process(stack.pg.pid)
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as generator:
-            async def fase(url: str, b: list[bytes] | None, k: int, verwacht: int) -> dict:
+            async def fase(url: str, b: list[bytes] | None, k: int, verwacht: int, profiel: str | None = None
+                           ) -> dict:
                 await _wacht_rustig(health)
                 voor = _cpu_s(dienst), _cpu_s(pg, kinderen=True), time.monotonic(), await _relay_batches(metrics)
-                r = await loop.run_in_executor(generator, belast, url, b, headers, rate, k, verwacht, connecties)
+                with _py_spy(dienst.pid, k / rate, profiel):
+                    r = await loop.run_in_executor(generator, belast, url, b, headers, rate, k, verwacht, connecties)
                 await _wacht_rustig(health)  # CPU of requests still running counts too
                 na = _cpu_s(dienst), _cpu_s(pg, kinderen=True), time.monotonic(), await _relay_batches(metrics)
                 # Per accepted request (201/200): refusals (503) cost little, but counted as
@@ -334,7 +336,7 @@ async def run(stack, rate: float = 200.0, seconds: float = 20.0, naam: str = "ap
             pss_voor = dienst.memory_full_info().pss
             load_voor = os.getloadavg()[0]
             baseline = await fase(health, None, n, 200)
-            registratie = await fase(post, bodies[n_op:], n, 201)
+            registratie = await fase(post, bodies[n_op:], n, 201, os.environ.get("BENCH_PROFIEL"))
             load_na = os.getloadavg()[0]
             pss_na = dienst.memory_full_info().pss
         rijen = await _rijen(d["prestaties"].database_url)
@@ -344,6 +346,23 @@ async def run(stack, rate: float = 200.0, seconds: float = 20.0, naam: str = "ap
         "cpus": os.cpu_count(), "rijen": rijen, "aanvaard": opwarmen["ok"] + registratie["ok"],
         "onbeantwoord": opwarmen["onbeantwoord"] + registratie["onbeantwoord"],
     }
+
+
+@contextlib.contextmanager
+def _py_spy(pid: int, seconden: float, pad: str | None) -> Iterator[None]:
+    """With ``BENCH_PROFIEL=<file>``: py-spy samples the service during the registration
+    phase (250 Hz, collapsed stacks to ``pad``), to see where a registration's CPU goes."""
+    if not pad:
+        yield
+        return
+    py_spy = Path(sys.executable).with_name("py-spy")
+    proc = subprocess.Popen([str(py_spy), "record", "--pid", str(pid), "--duration", str(max(1, round(seconden))),
+                             "--rate", "250", "--format", "raw", "-o", pad], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        proc.wait(timeout=60)
 
 
 async def _wacht_rustig(health: str, timeout: float = 60.0) -> None:

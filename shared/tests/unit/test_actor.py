@@ -8,7 +8,8 @@ import asyncio
 import uuid
 
 from wijkwerk.actor import huidige_actor, zet_actor
-from wijkwerk.db.uow import UnitOfWork
+from wijkwerk.db.ruw import draag_verbinding
+from wijkwerk.db.uow import _INSERT_AUDIT_EN_OUTBOX, UnitOfWork
 from wijkwerk.events import Actor, Envelope
 from wijkwerk.events.toeleiding import OrganisatorGeregistreerd
 from wijkwerk.messaging.consumer import Received, dispatch
@@ -59,13 +60,16 @@ def test_an_envelope_without_an_actor_is_written_exactly_as_before() -> None:
 
 
 class _Sessie:
-    """Records what a unit of work writes (a hand-written fake of the session)."""
+    """Records what a unit of work writes (a hand-written fake of the session; the audit and
+    outbox rows go out as raw asyncpg, on the connection it carries)."""
 
     def __init__(self) -> None:
-        self.geschreven: list[tuple[str, object]] = []
+        self.geschreven: list[tuple[str, dict]] = []
+        self.info: dict = {}
+        draag_verbinding(self, self)  # type: ignore[arg-type]
 
-    async def execute(self, statement, params=None):
-        self.geschreven.append((str(statement), params))
+    async def execute(self, sql: str, *args: object) -> None:
+        self.geschreven.append((sql, dict(zip(_INSERT_AUDIT_EN_OUTBOX.namen, args, strict=True))))
 
 
 def test_a_requests_change_without_events_is_recorded_under_the_requests_name() -> None:

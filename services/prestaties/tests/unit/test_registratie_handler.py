@@ -65,6 +65,9 @@ class FakePrestatiesUnitOfWork:
         self._events: list[object] = []
         self.commits = 0
 
+    def ruw(self) -> FakePrestatiesUnitOfWork:
+        return self
+
     async def __aenter__(self) -> FakePrestatiesUnitOfWork:
         return self
 

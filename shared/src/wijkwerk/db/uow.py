@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_
 from wijkwerk import actor as handelend
 from wijkwerk.db import audit
 from wijkwerk.db.idempotency import request_session
+from wijkwerk.db.ruw import RuweTransactie, RuwStatement
 from wijkwerk.events.envelope import Envelope, Event
 from wijkwerk.observability import current_correlation_id
 from wijkwerk.tracing import current_traceparent
@@ -42,11 +43,13 @@ def _unnest(prefix: str, kolommen: tuple[str, ...], types: tuple[str, ...]) -> s
     return f"SELECT {namen} FROM unnest({arrays}) WITH ORDINALITY AS r({namen}, nr) ORDER BY nr"
 
 
-_INSERT_AUDIT_EN_OUTBOX = text(
+# On raw asyncpg in the session's transaction (wijkwerk.db.ruw): every commit that changes
+# something runs it, so SQLAlchemy's cost per statement would be paid on every write path.
+_INSERT_AUDIT_EN_OUTBOX = RuwStatement(text(
     f"WITH audit_rijen AS (INSERT INTO audit ({', '.join(_AUDIT_KOLOMMEN)}) "
     f"{_unnest('a_', _AUDIT_KOLOMMEN, _AUDIT_TYPES)}) "
     f"INSERT INTO outbox ({', '.join(_OUTBOX_KOLOMMEN)}) {_unnest('o_', _OUTBOX_KOLOMMEN, _OUTBOX_TYPES)}"
-)
+))
 
 
 class UnitOfWork:
@@ -62,6 +65,8 @@ class UnitOfWork:
         self._joined = False
         self._savepoint: AsyncSessionTransaction | None = None  # inside a request transaction
         self._causation_id: str | None = None
+        self._ruw_gevraagd = False
+        self._ruw: RuweTransactie | None = None  # the transaction of a raw unit of work (see ruw())
         self.envelope: Envelope | None = None  # the consumed event's, for a joined unit of work
 
     @classmethod
@@ -79,6 +84,14 @@ class UnitOfWork:
         uow.init_repositories(session)
         return uow
 
+    def ruw(self) -> Self:
+        """Run this unit of work on one pooled asyncpg connection without SQLAlchemy's
+        session (``wijkwerk.db.ruw.RuweTransactie``), for a hot path whose statements are
+        all ``RuwStatement``s. Inside a request transaction (an Idempotency-Key) it works in
+        that transaction's savepoint as any unit of work does."""
+        self._ruw_gevraagd = True
+        return self
+
     async def __aenter__(self) -> Self:
         if self._joined:
             return self
@@ -89,6 +102,12 @@ class UnitOfWork:
             self.session = shared
             self._savepoint = await shared.begin_nested()
             self.init_repositories(shared)
+            return self
+        if self._ruw_gevraagd:
+            self._ruw = RuweTransactie(self._sessions.kw["bind"])
+            await self._ruw.begin()
+            self.session = self._ruw.session
+            self.init_repositories(self.session)
             return self
         self.session = self._sessions()
         self.init_repositories(self.session)
@@ -108,6 +127,12 @@ class UnitOfWork:
         if self._savepoint is not None:
             await self.rollback()  # what was not committed is undone; the request commits the rest
             self._savepoint = None
+            return
+        if self._ruw is not None:
+            ruw, self._ruw = self._ruw, None
+            self._pending = []
+            self._audit = []
+            await ruw.sluit()
             return
         try:
             await self.rollback()
@@ -157,7 +182,7 @@ class UnitOfWork:
         ]
         params = {f"a_{k}": [rij[k] for rij in self._audit] for k in _AUDIT_KOLOMMEN}
         params.update({f"o_{k}": [rij[i] for rij in uitgaand] for i, k in enumerate(_OUTBOX_KOLOMMEN)})
-        await self.session.execute(_INSERT_AUDIT_EN_OUTBOX, params)
+        await _INSERT_AUDIT_EN_OUTBOX.voer_uit(self.session, params)
         self._audit = []
         self._pending = []
 
@@ -173,6 +198,8 @@ class UnitOfWork:
         if self._savepoint is not None:
             if self._savepoint.is_active:
                 await self._savepoint.commit()
+        elif self._ruw is not None:
+            await self._ruw.commit()
         elif not self._joined:
             await self.session.commit()
 
@@ -182,5 +209,9 @@ class UnitOfWork:
         if self._savepoint is not None:
             if self._savepoint.is_active:
                 await self._savepoint.rollback()
+            return
+        if self._ruw is not None:
+            await self._ruw.sluit()  # a raw unit of work's rollback ends it: its connection goes back
+            self._ruw = None
             return
         await self.session.rollback()

@@ -23,9 +23,15 @@ async def get_settings(request: Request) -> Settings:
 
 
 async def get_regels(request: Request) -> Regels:
-    s: Settings = request.app.state.settings
-    return Regels(plafonds=s.plafonds(), verplaatsing=s.verplaatsing, termijnen=s.bevestigingstermijn,
-                  feestdagen=frozenset(s.feestdagen))
+    """The rules' settings, built once per settings object (the hot path asks every request)."""
+    state = request.app.state
+    s: Settings = state.settings
+    onthouden: tuple[Settings, Regels] | None = getattr(state, "regels", None)
+    if onthouden is None or onthouden[0] is not s:
+        onthouden = s, Regels(plafonds=s.plafonds(), verplaatsing=s.verplaatsing, termijnen=s.bevestigingstermijn,
+                              feestdagen=frozenset(s.feestdagen))
+        state.regels = onthouden
+    return onthouden[1]
 
 
 async def vandaag() -> date:

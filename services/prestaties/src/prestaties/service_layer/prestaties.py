@@ -81,8 +81,10 @@ async def registreer(
     toegang: Toegang = _alles,
 ) -> Prestatie:
     """``toegang`` sees the placement first, in the same transaction, and raises when the
-    caller may not register on it (the data scope), before any rule is checked."""
-    async with uow:
+    caller may not register on it (the data scope), before any rule is checked. Every
+    statement here is raw asyncpg, so the unit of work runs without SQLAlchemy's session
+    (the API's hot path, bench figure 3)."""
+    async with uow.ruw():
         ctx, nummer = await _context(uow, cmd, regels, vandaag, toegang)
         prestatie = Prestatie.registreer(Aanvraag(cmd.datum, cmd.start, cmd.minuten, cmd.door), ctx)
         prestatie.referentie = prestatiecode.maak(nummer)

@@ -82,6 +82,9 @@ async def wereld(embedded_pg, tokens):
     async def cheques(request: httpx.Request) -> httpx.Response:  # a stand-in: its slips are tested in cheques
         gevraagd.append(request)
         eigen = request.headers["authorization"] == _eigen(tokens)["Authorization"]
+        if request.url.path.endswith("/2026-03"):  # cheques refuses the token (its data scope)
+            return httpx.Response(403, json={"status": 403, "rule": "scope-ontbreekt"},
+                                  headers={"content-type": "application/problem+json"})
         return (httpx.Response(200, content=b"%PDF-1.3 slip", headers={"content-type": "application/pdf"})
                 if f"/v1/wijkwerkers/{WERKER}/loonbrieven/2026-05" == request.url.path and eigen
                 else httpx.Response(404, json={"rule": "wijkwerker-onbekend"}))
@@ -226,3 +229,11 @@ async def test_the_payout_slip_is_cheques_own_passed_on_with_the_callers_token(w
     # what cheques does not know (here: another month) is an unknown worker too
     geen = await client.get(f"/v1/wijkwerkers/{WERKER}/overzicht/loonbrieven/2026-04", headers=_eigen(tokens))
     assert (geen.status_code, geen.json()["rule"]) == (404, "wijkwerker-onbekend")
+    # cheques' refusal is a refusal here too, not an outage
+    geweigerd = await client.get(f"/v1/wijkwerkers/{WERKER}/overzicht/loonbrieven/2026-03", headers=_eigen(tokens))
+    assert (geweigerd.status_code, geweigerd.json()["rule"]) == (403, "scope-ontbreekt")
+    # a token without the documents' scope is refused before cheques is asked
+    gevraagd = len(app.state.cheques_gevraagd)
+    zonder = await client.get(pad, headers=tokens.headers("wijkwerker:lezen", org=str(WERKER), org_type="wijkwerker"))
+    assert (zonder.status_code, zonder.json()["rule"]) == (403, "scope-ontbreekt")
+    assert len(app.state.cheques_gevraagd) == gevraagd

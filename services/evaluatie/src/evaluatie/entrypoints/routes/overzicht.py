@@ -30,12 +30,13 @@ from wijkwerk.fouten import NietGevonden
 from wijkwerk.http import tls
 from wijkwerk.http.documentatie import samen
 from wijkwerk.money import format_euro
-from wijkwerk.problems import PROBLEM_RESPONSES, Problem
+from wijkwerk.problems import MEDIA_TYPE, PROBLEM_RESPONSES, Problem
 
 router = APIRouter(prefix="/v1", tags=["wijkwerker"], responses=PROBLEM_RESPONSES)
 Lezer = Annotated[Principal, Depends(require("wijkwerker:lezen", "rapportering:read"))]
-# the slip is cheques' document: the token passed on needs its documenten:lezen as well
-SlipLezer = Annotated[Principal, Depends(require("wijkwerker:lezen", "documenten:lezen"))]
+# The slip is cheques' document: the scope cheques asks for it (a token evaluatie let through and
+# cheques refused would meet a 503 for what is a refusal).
+SlipLezer = Annotated[Principal, Depends(require("documenten:lezen"))]
 PeriodePad = Annotated[str, Path(pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", examples=["2026-05"])]
 PDF_VOORBEELD = "%PDF-1.3\n% (binary) cheques' payout slip of the month, passed on unchanged\n"
 
@@ -225,6 +226,8 @@ async def loonbrief(wijkwerker_id: uuid.UUID, periode: PeriodePad, request: Requ
                                             transport=getattr(request.app.state, "dienst_transport", None))
     if status == 404:
         raise NietGevonden("No such worker.", rule="wijkwerker-onbekend")
+    if status == 403:  # cheques' refusal of this token (its problem document), passed on as it is
+        return Response(inhoud, status_code=403, media_type=MEDIA_TYPE)
     if status != 200:
         raise Problem(503, "loonbrief-onbereikbaar", "The payout slip cannot be fetched from cheques now.")
     return Response(inhoud, media_type="application/pdf", headers={

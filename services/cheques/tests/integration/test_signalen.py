@@ -115,6 +115,12 @@ async def test_the_review_queue_is_scoped_and_refuses_others(wereld):
     await w.publiceer(p1, p2)  # 9 started hours on one day, no overlap
     eigen = await w.o.client.get("/v1/signalen", headers=_h(w, "organisator", str(w.oid)))
     assert [s["regel"] for s in eigen.json()] == ["te-veel-uren-op-een-dag"] * 2
+    # a page at a time, in the queue's order
+    paginas = [(await w.o.client.get("/v1/signalen", params={"limit": 1, "offset": k}, headers=_h(w))).json()
+               for k in (0, 1, 2)]
+    assert [[s["id"] for s in p] for p in paginas] == [[eigen.json()[0]["id"]], [eigen.json()[1]["id"]], []]
+    te_veel = await w.o.client.get("/v1/signalen", params={"limit": 501}, headers=_h(w))
+    assert te_veel.status_code == 422
     ander = _h(w, "organisator", str(uuid.uuid4()))
     assert (await w.o.client.get("/v1/signalen", headers=ander)).json() == []
     r = await _beslis(w, eigen.json()[0]["id"], "vrijgegeven", "2026-04-02", headers=ander)

@@ -43,8 +43,9 @@ class SignaalRepository:
             status=signaal.status.value, besloten_op=signaal.besloten_op, besloten_door=signaal.besloten_door,
             reden=signaal.reden, besloten_om=func.now()))
 
-    async def lijst(self, organisator_id: uuid.UUID | None, status: Status | None, limiet: int) -> list[Signaal]:
-        query = select(s).order_by(s.c.datum, s.c.gemeld_om, s.c.id).limit(limiet)
+    async def lijst(self, organisator_id: uuid.UUID | None, status: Status | None, *, limit: int, offset: int
+                    ) -> list[Signaal]:
+        query = select(s).order_by(s.c.datum, s.c.gemeld_om, s.c.id).limit(limit).offset(offset)
         if organisator_id is not None:
             query = query.where(s.c.organisator_id == organisator_id)
         if status is not None:

@@ -152,6 +152,6 @@ async def _wijs_af(signaal: Signaal, op: date, uow: ChequesUnitOfWork) -> None:
 
 
 async def lijst(uow: ChequesUnitOfWork, scope: Gegevensscope, status: Status | None, organisator_id: uuid.UUID | None,
-                limiet: int = 500) -> list[Signaal]:
+                *, limit: int, offset: int = 0) -> list[Signaal]:
     async with uow:
-        return await uow.signalen.lijst(scope.beperk(organisator_id), status, limiet)
+        return await uow.signalen.lijst(scope.beperk(organisator_id), status, limit=limit, offset=offset)

@@ -15,6 +15,7 @@ from cheques.entrypoints.regelboek import REGELS
 from cheques.service_layer import signalen
 from wijkwerk.auth import Principal, gegevensscope, require
 from wijkwerk.gegevensscope import Gegevensscope
+from wijkwerk.http.paging import Limit, Offset
 from wijkwerk.money import Euro
 from wijkwerk.problems import PROBLEM_RESPONSES, Problem
 
@@ -101,7 +102,7 @@ def _ops(principal: Principal) -> Gegevensscope:
     "", summary="Fraud and error flags (the review queue)",
     description="Flags raised by the platform on prestaties (overlapping hours of one worker, more than N started "
                 "hours on one day, one gebruiker with more than N workers on one day; in a payout run, more than N workers "
-                "paid to one account), oldest first. Central ops see "
+                "paid to one account), oldest first, a page at a time (`limit`, `offset`). Central ops see "
                 "every organiser's (optionally one, `organisator_id`), an organiser its own; anyone else is "
                 "refused. `status=open` (default) is the queue; an open flag's amount is held from payout.",
     responses=REGELS.weigert("alleen-ops"),
@@ -110,9 +111,12 @@ async def lijst(
     uow: Uow, principal: Annotated[Principal, Depends(require("cheques:read", "cheques:signalen"))],
     status: Annotated[Literal["open", "vrijgegeven", "afgewezen", "alle"], Query()] = "open",
     organisator_id: Annotated[uuid.UUID | None, Query()] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> list[SignaalOut]:
     gekozen = None if status == "alle" else Status(status)
-    return [SignaalOut.of(s) for s in await signalen.lijst(uow, _ops(principal), gekozen, organisator_id)]
+    return [SignaalOut.of(s) for s in await signalen.lijst(uow, _ops(principal), gekozen, organisator_id,
+                                                           limit=limit, offset=offset)]
 
 
 @router.post(

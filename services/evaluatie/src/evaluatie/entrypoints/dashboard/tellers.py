@@ -51,11 +51,11 @@ def _token(request: Request) -> str:
     return request.cookies.get(TOKEN_COOKIE, "")
 
 
-async def _haal(request: Request, service: str, pad: str, op: date) -> Opzoeking:
+async def _haal(request: Request, service: str, basis_url: str, pad: str, op: date) -> Opzoeking:
     urls = request.app.state.runtime.settings.urls
     transport = getattr(request.app.state, "dienst_transport", None)  # tests: the services in process
     try:
-        async with httpx.AsyncClient(base_url=getattr(urls, f"{service}_url"), timeout=TIMEOUT_S, trust_env=False,
+        async with httpx.AsyncClient(base_url=basis_url, timeout=TIMEOUT_S, trust_env=False,
                                      verify=tls.verify(urls.ca_file), transport=transport) as client:
             r = await client.get(pad, params={"op": op.isoformat()},
                                  headers={"Authorization": f"Bearer {_token(request)}"})
@@ -80,11 +80,13 @@ async def tellers(
     if naam is None:
         raise NotFound("No such organiser.", rule="organisator-onbekend")
     dag = op or date.today()
+    urls = request.app.state.runtime.settings.urls  # named, so the edge's map of calls sees them
     werker = gebruiker = None
     if wijkwerker_id is not None:
-        werker = await _haal(request, "prestaties", f"/v1/wijkwerkers/{wijkwerker_id}/tellers", dag)
+        werker = await _haal(request, "prestaties", urls.prestaties_url, f"/v1/wijkwerkers/{wijkwerker_id}/tellers",
+                             dag)
     if gebruiker_id is not None:
-        gebruiker = await _haal(request, "cheques", f"/v1/gebruikers/{gebruiker_id}/tellers", dag)
+        gebruiker = await _haal(request, "cheques", urls.cheques_url, f"/v1/gebruikers/{gebruiker_id}/tellers", dag)
         if gebruiker.gegevens is not None:  # this organiser's page: its own cheques
             rijen = [r for r in gebruiker.gegevens["dragers"] if r["organisator_id"] == str(organisator_id)]
             gebruiker = Opzoeking("ok", {**gebruiker.gegevens, "dragers": rijen})

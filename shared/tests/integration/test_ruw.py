@@ -119,6 +119,36 @@ async def test_a_connection_that_died_under_a_raw_unit_of_work_is_not_handed_out
     assert await _tel(engine, "rijen") == 1
 
 
+async def test_after_the_server_dropped_its_connections_one_failure_renews_the_whole_pool(embedded_pg):
+    naam = f"ruw_{uuid.uuid4().hex[:8]}"
+    embedded_pg.create_database(naam)
+    engine = create_engine(embedded_pg.url(naam), pool_size=2, ping_na_s=1e9)  # no ping: steady use
+    try:
+        async def pid(uow: Uow) -> int:
+            (waarde,) = await _PID.een(uow.sessie, {})
+            return waarde
+
+        eerste, tweede = Uow(session_factory(engine)), Uow(session_factory(engine))
+        async with eerste.ruw(), tweede.ruw():  # two connections in the pool
+            oud = {await pid(eerste), await pid(tweede)}
+        beheer = create_engine(superuser_url(str(engine.url)), pool_size=1)
+        try:
+            async with beheer.connect() as conn:  # as a restart does: every backend ended
+                for p in oud:
+                    assert await conn.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": p})
+        finally:
+            await beheer.dispose()
+
+        with pytest.raises(Exception):  # noqa: B017 - the first request meets a dead connection
+            async with Uow(session_factory(engine)).ruw() as uow:
+                await pid(uow)
+        for _ in range(2):  # the next ones get new connections, not the other dead one
+            async with Uow(session_factory(engine)).ruw() as uow:
+                assert await pid(uow) not in oud
+    finally:
+        await engine.dispose()
+
+
 async def test_inside_a_request_transaction_a_raw_unit_of_work_uses_its_savepoint(engine):
     sessie = session_factory(engine)()
     token = request_session.set(sessie)

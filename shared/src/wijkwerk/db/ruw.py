@@ -28,6 +28,10 @@ _DIALECT = asyncpg_dialect()
 
 _GEHEUGEN = "wijkwerk.db.ruw"  # session.info key: (the session's transaction, its asyncpg connection)
 _EIGEN = object()  # in session.info[_GEHEUGEN]: a connection of a RuweTransactie, whatever the session says
+# What asyncpg raises when the connection itself is lost (the server restarted or ended it); once
+# it noticed, it says "connection is closed" (an InterfaceError) and the connection is_closed().
+_VERBINDING_WEG = (asyncpg.ConnectionDoesNotExistError, asyncpg.AdminShutdownError, asyncpg.CannotConnectNowError,
+                   ConnectionError)
 
 
 async def verbinding(session: AsyncSession) -> asyncpg.Connection:
@@ -116,8 +120,8 @@ class RuweTransactie:
     async def begin(self) -> None:
         self._fairy = await greenlet_spawn(self._pool.connect)
         connection: asyncpg.Connection = self._fairy.driver_connection
-        transactie = connection.transaction()
         try:
+            transactie = connection.transaction()  # raises at once on a connection asyncpg saw closed
             await transactie.start()
         except BaseException as fout:
             await self._geef_terug(fout)
@@ -152,6 +156,11 @@ class RuweTransactie:
         self.session.info.pop(_GEHEUGEN, None)
         if fairy is None:
             return
-        if fout is not None:
+        if fout is not None and (isinstance(fout, _VERBINDING_WEG) or fairy.driver_connection.is_closed()):
+            # The server went away (a restart): the pool's other connections are as dead as this one.
+            # Like SQLAlchemy after a disconnect, every connection made before now is replaced at
+            # its next checkout instead of failing one request each (Pool._invalidate: its API for it).
+            self._pool._invalidate(fairy, fout)
+        elif fout is not None:
             fairy.invalidate(fout if isinstance(fout, Exception) else None)  # closed, never handed out again
         await greenlet_spawn(fairy.close)

@@ -58,6 +58,17 @@ def api_lines(a: dict) -> None:
          "(none set)", None)
     line("3   relay batches, rows per batch", f"{post['relay_batches']:.0f}, {post['relay_rijen_per_batch']:.1f}",
          f"{health['relay_batches']:.0f}", "-", "(fewer, fuller batches: less CPU per event)", None)
+    if (k := a.get("gesleuteld")) is not None:
+        k_fouten = sum(k["fouten"].values())
+        line("3 POST with Idempotency-Key", f"p50 {k['p50_ms']:.1f} / p99 {k['p99_ms']:.1f} ms",
+             f"{k['rps']:.1f} req/s, {k_fouten} err", f"{k['p99_ms'] / health['p99_ms']:.1f}", "p99 < 50 ms",
+             k["p99_ms"] < 50 and k_fouten == 0 and k["rps"] >= 0.97 * rate)
+        if k["fouten"]:
+            print(f"  errors: POST with a key {k['fouten']}", flush=True)
+        line("3   CPU ms per request with a key", f"{k['cpu_dienst_ms']:.2f} ms", f"{health['cpu_dienst_ms']:.2f} ms",
+             f"{k['cpu_dienst_ms'] / health['cpu_dienst_ms']:.1f}", "(none set)", None)
+        line("3   PostgreSQL CPU with a key", f"{k['cpu_pg_ms']:.2f} ms", f"{post['cpu_pg_ms']:.2f} ms without",
+             "-", "(none set)", None)
     voor, na = a["pss_mib"]
     line("3   service memory (PSS)", f"{na:.0f} MiB after load", f"{voor:.0f} MiB warmed up", f"{na / voor:.2f}",
          "flat (<= 1.1)", na <= 1.1 * voor)
@@ -110,7 +121,7 @@ async def main(quick: bool, only: str | None, api_rate: float = 200.0) -> None:
                  "-", "(none set)", None)
 
         if "3" in run:
-            a = await api.run(stack, api_rate, 10.0 if quick else 20.0)
+            a = await api.run(stack, api_rate, 10.0 if quick else 20.0, met_sleutels=True)
             api_lines(a)
             # Every 201 wrote its row, history and outbox row (abandoned requests may have too).
             rijen = a["rijen"]

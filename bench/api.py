@@ -26,20 +26,19 @@ import signal
 import subprocess
 import sys
 import time
-from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-import aiohttp
 import asyncpg
 import httpx
 import orjson
 import psutil
 from prometheus_client.parser import text_string_to_metric_families
 
+from bench.generator import CONNECTIES, belast
 from wijkwerk.auth import ensure_local_keypair
 from wijkwerk.events.topics import ALL_TOPICS, dlq_topic
 from wijkwerk.messaging.admin import ensure_topics
@@ -51,10 +50,6 @@ from wijkwerk_platform.testkit import Tokens
 HOST = "127.0.0.1"
 DIENSTEN = ("toeleiding", "prestaties")
 WERKERS = 48
-# The generator's limit of requests in flight (and connections); a request waiting for a
-# slot is late, and counted so.
-CONNECTIES = 64
-TIMEOUT_S = 10.0  # per request; and how long a phase waits for answers after its last send
 OPWARMEN_S = 2.0
 
 
@@ -217,84 +212,10 @@ def aanvragen(w: Wereld, n: int) -> list[bytes]:
     ]
 
 
-# ---- the load generator (runs in the second process) ---------------------------------
-
-def _pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))] if values else float("nan")
-
-
-async def _belast(url: str, bodies: list[bytes] | None, headers: dict[str, str], rate: float, n: int,
-                  verwacht: int, connecties: int = CONNECTIES) -> dict:
-    # aiohttp, not httpx: at 200 req/s with dozens of requests in flight httpx's client took
-    # 0.8 of a core (8 ms a request) and the generator, not the server, set the pace.
-    # Idle connections are dropped before uvicorn's 5 s keep-alive timeout would close them
-    # under a request in flight (an error the server is not to blame for).
-    headers = {**headers, "content-type": "application/json"}
-    latenties: list[float] = []
-    fouten: Counter[str] = Counter()
-    connector = aiohttp.TCPConnector(limit=connecties, keepalive_timeout=2.0)
-    timeout = aiohttp.ClientTimeout(total=TIMEOUT_S)
-    async with aiohttp.ClientSession(headers=headers, connector=connector, timeout=timeout,
-                                     trust_env=False) as client:
-        loop = asyncio.get_running_loop()
-        klaar = 0.0
-        vrij = asyncio.Semaphore(connecties)
-
-        async def een(i: int, gepland: float) -> None:
-            nonlocal klaar
-            try:
-                async with vrij, client.request("GET" if bodies is None else "POST", url,
-                                                data=None if bodies is None else bodies[i]) as r:
-                    await r.read()
-                uitkomst = str(r.status) if r.status != verwacht else None
-            except (TimeoutError, aiohttp.ClientError) as exc:
-                uitkomst = type(exc).__name__
-            klaar = max(klaar, loop.time())
-            if uitkomst is None:
-                latenties.append(loop.time() - gepland)
-            else:
-                fouten[uitkomst] += 1
-
-        taken = []
-        t0 = loop.time() + 0.05
-        for i in range(n):
-            gepland = t0 + i / rate
-            if (wacht := gepland - loop.time()) > 0:
-                await asyncio.sleep(wacht)
-            taken.append(asyncio.create_task(een(i, gepland)))
-        achter = loop.time() - (t0 + (n - 1) / rate)  # how late the last send left
-        # Bounded: what is not answered TIMEOUT_S after the last send is an error (the server
-        # may still finish it: the caller of a phase allows for that).
-        _, open_ = await asyncio.wait(taken, timeout=TIMEOUT_S)
-        for t in open_:
-            t.cancel()
-        await asyncio.gather(*open_, return_exceptions=True)
-        fouten["onbeantwoord"] += len(open_)
-        fouten = +fouten
-    return {
-        "n": n, "ok": len(latenties), "fouten": dict(fouten), "onbeantwoord": len(open_),
-        "rps": len(latenties) / max(klaar - t0, 1e-9),
-        "p50_ms": _pct(latenties, 50) * 1000, "p99_ms": _pct(latenties, 99) * 1000,
-        "max_ms": max(latenties, default=float("nan")) * 1000, "zender_achter_ms": achter * 1000,
-    }
-
-
-def belast(url: str, bodies: list[bytes] | None, headers: dict[str, str], rate: float, n: int, verwacht: int,
-           connecties: int = CONNECTIES) -> dict:
-    """One open-loop phase: ``n`` requests at ``rate``/s (entry point of the second process),
-    at most ``connecties`` in flight (more than the server's limit to see it shed load)."""
-    with contextlib.suppress(ImportError):
-        import uvloop
-
-        return uvloop.run(_belast(url, bodies, headers, rate, n, verwacht, connecties))
-    return asyncio.run(_belast(url, bodies, headers, rate, n, verwacht, connecties))
-
-
 # ---- the figure ---------------------------------------------------------------------
 
 async def run(stack, rate: float = 200.0, seconds: float = 20.0, naam: str = "api",
-              connecties: int = CONNECTIES) -> dict:
+              connecties: int = CONNECTIES, met_sleutels: bool = False) -> dict:
     kafka = stack.kafka
     await ensure_topics(kafka.bootstrap_servers, [*ALL_TOPICS, *(dlq_topic(t) for t in ALL_TOPICS)],
                         kafka.topic_partitions)
@@ -304,7 +225,7 @@ async def run(stack, rate: float = 200.0, seconds: float = 20.0, naam: str = "ap
     with diensten(stack, tokens, naam) as d:
         urls = {name: dienst.url for name, dienst in d.items()}
         w = await zaai(urls, tokens, WERKERS, date.today())
-        bodies = aanvragen(w, n_op + n)
+        bodies = aanvragen(w, n_op + (2 if met_sleutels else 1) * n)
         # An organiser's own token, as its desk would send (data scope checked on each call).
         headers = tokens.headers("prestaties:read", "prestaties:write", org=w.organisator_id, org_type="organisator")
         post, health = urls["prestaties"] + "/v1/prestaties", urls["prestaties"] + "/health"
@@ -312,12 +233,13 @@ async def run(stack, rate: float = 200.0, seconds: float = 20.0, naam: str = "ap
         loop = asyncio.get_running_loop()
         dienst, pg = psutil.Process(d["prestaties"].proc.pid), psutil.Process(stack.pg.pid)
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as generator:
-            async def fase(url: str, b: list[bytes] | None, k: int, verwacht: int, profiel: str | None = None
-                           ) -> dict:
+            async def fase(url: str, b: list[bytes] | None, k: int, verwacht: int, profiel: str | None = None,
+                           sleutels: str | None = None) -> dict:
                 await _wacht_rustig(health)
                 voor = _cpu_s(dienst), _cpu_s(pg, kinderen=True), time.monotonic(), await _relay_batches(metrics)
                 with _py_spy(dienst.pid, k / rate, profiel):
-                    r = await loop.run_in_executor(generator, belast, url, b, headers, rate, k, verwacht, connecties)
+                    r = await loop.run_in_executor(generator, belast, url, b, headers, rate, k, verwacht, connecties,
+                                                   sleutels)
                 await _wacht_rustig(health)  # CPU of requests still running counts too
                 na = _cpu_s(dienst), _cpu_s(pg, kinderen=True), time.monotonic(), await _relay_batches(metrics)
                 # Per accepted request (201/200): refusals (503) cost little, but counted as
@@ -336,15 +258,21 @@ async def run(stack, rate: float = 200.0, seconds: float = 20.0, naam: str = "ap
             pss_voor = dienst.memory_full_info().pss
             load_voor = os.getloadavg()[0]
             baseline = await fase(health, None, n, 200)
-            registratie = await fase(post, bodies[n_op:], n, 201, os.environ.get("BENCH_PROFIEL"))
+            registratie = await fase(post, bodies[n_op:n_op + n], n, 201, os.environ.get("BENCH_PROFIEL"))
+            # The same, each request with its own Idempotency-Key, as the retry contract asks of partners.
+            gesleuteld = (await fase(post, bodies[n_op + n:], n, 201, os.environ.get("BENCH_PROFIEL_SLEUTEL"),
+                                     sleutels=f"bench-{naam}") if met_sleutels else None)
             load_na = os.getloadavg()[0]
             pss_na = dienst.memory_full_info().pss
         rijen = await _rijen(d["prestaties"].database_url)
     return {
         "rate": rate, "seconds": seconds, "post": registratie, "health": baseline, "load": (load_voor, load_na),
+        "gesleuteld": gesleuteld,
         "pss_mib": (pss_voor / 2**20, pss_na / 2**20),
-        "cpus": os.cpu_count(), "rijen": rijen, "aanvaard": opwarmen["ok"] + registratie["ok"],
-        "onbeantwoord": opwarmen["onbeantwoord"] + registratie["onbeantwoord"],
+        "cpus": os.cpu_count(), "rijen": rijen,
+        "aanvaard": opwarmen["ok"] + registratie["ok"] + (gesleuteld["ok"] if gesleuteld else 0),
+        "onbeantwoord": opwarmen["onbeantwoord"] + registratie["onbeantwoord"]
+                        + (gesleuteld["onbeantwoord"] if gesleuteld else 0),
     }
 
 

@@ -20,6 +20,8 @@ from datetime import timedelta
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from wijkwerk.db.ruw import RuwStatement
+
 TABLE = "idempotency_keys"
 
 IDEMPOTENCY_DDL = (
@@ -67,38 +69,42 @@ class StoredResponse:
     body: bytes
 
 
+# Every POST with a key runs these three (the registration's retry contract): raw asyncpg in
+# the request transaction (wijkwerk.db.ruw), as the hot path's own statements. Two statements,
+# not one, for the lock and the stored answer: a statement reads as of its start, so when the
+# lock was just released by a holder that committed its answer, only a later statement sees it.
+_LOCK = RuwStatement(text("SELECT pg_try_advisory_xact_lock(CAST(:ns AS integer), "
+                          "hashtext(CAST(:caller AS text) || chr(31) || CAST(:key AS text)))"))
+_STORED = RuwStatement(text(f"SELECT fingerprint, status, content_type, body FROM {TABLE} "
+                            "WHERE caller = :caller AND key = :key AND expires_at > now()"))
+_STORE = RuwStatement(text(
+    f"INSERT INTO {TABLE} (caller, key, fingerprint, status, content_type, body, expires_at) "
+    "VALUES (:caller, :key, :fingerprint, :status, :content_type, :body, now() + CAST(:ttl AS interval)) "
+    "ON CONFLICT (caller, key) DO UPDATE SET fingerprint = excluded.fingerprint, "
+    "status = excluded.status, content_type = excluded.content_type, body = excluded.body, "
+    "created_at = now(), expires_at = excluded.expires_at"))
+
+
 async def try_lock(session: AsyncSession, caller: str, key: str) -> bool:
     """Holds the (caller, key) pair for this transaction; False when another request does.
     A hash collision of two different keys only makes one of them retry."""
-    return bool(await session.scalar(
-        text("SELECT pg_try_advisory_xact_lock(:ns, hashtext(:caller || chr(31) || :key))"),
-        {"ns": LOCK_NAMESPACE, "caller": caller, "key": key},
-    ))
+    row = await _LOCK.een(session, {"ns": LOCK_NAMESPACE, "caller": caller, "key": key})
+    return row is not None and bool(next(iter(row)))
 
 
 async def stored(session: AsyncSession, caller: str, key: str) -> StoredResponse | None:
     """The answer stored under the key, unless it has expired (an expired row not yet purged
     counts as absent and is overwritten)."""
-    row = (await session.execute(
-        text(f"SELECT fingerprint, status, content_type, body FROM {TABLE} "
-             "WHERE caller = :caller AND key = :key AND expires_at > now()"),
-        {"caller": caller, "key": key},
-    )).first()
-    return StoredResponse(bytes(row[0]), row[1], row[2], bytes(row[3])) if row else None
+    row = await _STORED.een(session, {"caller": caller, "key": key})
+    return StoredResponse(bytes(row.fingerprint), row.status, row.content_type, bytes(row.body)) if row else None
 
 
 async def store(
     session: AsyncSession, caller: str, key: str, response: StoredResponse, ttl: timedelta
 ) -> None:
-    await session.execute(
-        text(f"INSERT INTO {TABLE} (caller, key, fingerprint, status, content_type, body, expires_at) "
-             "VALUES (:caller, :key, :fingerprint, :status, :content_type, :body, now() + :ttl) "
-             "ON CONFLICT (caller, key) DO UPDATE SET fingerprint = excluded.fingerprint, "
-             "status = excluded.status, content_type = excluded.content_type, body = excluded.body, "
-             "created_at = now(), expires_at = excluded.expires_at"),
-        {"caller": caller, "key": key, "fingerprint": response.fingerprint, "status": response.status,
-         "content_type": response.content_type, "body": response.body, "ttl": ttl},
-    )
+    await _STORE.voer_uit(session, {
+        "caller": caller, "key": key, "fingerprint": response.fingerprint, "status": response.status,
+        "content_type": response.content_type, "body": response.body, "ttl": ttl})
 
 
 async def purge_expired(engine: AsyncEngine, *, batch: int = 5000, max_batches: int = 20) -> int:

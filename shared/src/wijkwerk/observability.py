@@ -88,6 +88,11 @@ REQUEST_LATENCY = Histogram(
 )
 HTTP_SHED = Counter("wijkwerk_http_shed_total", "Requests refused with 503 because the process was at its limit",
                    ["service"])
+HTTP_IN_FLIGHT = Gauge("wijkwerk_http_in_flight", "Requests being served (the overload limiter's slots taken)",
+                       ["service"])
+HTTP_IN_FLIGHT_LIMIT = Gauge("wijkwerk_http_in_flight_limit",
+                             "The overload limiter's current limit of requests in flight (adapts to latency)",
+                             ["service"])
 HTTP_RATE_LIMITED = Counter("wijkwerk_http_rate_limited_total",
                             "Requests refused with 429 because their client was past its rate limit", ["service"])
 OUTBOX_BACKLOG = Gauge("wijkwerk_outbox_backlog", "Outbox rows not yet published", ["service"])

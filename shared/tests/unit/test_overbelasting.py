@@ -6,6 +6,7 @@ import asyncio
 
 import httpx
 from fastapi import FastAPI
+from prometheus_client import REGISTRY
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from wijkwerk.http.overbelasting import OverbelastingMiddleware
@@ -49,6 +50,10 @@ async def test_the_excess_is_refused_at_once_and_what_was_accepted_is_served():
         assert {r.json()["rule"] for r in teveel} == {"overbelast"}
         assert teveel[0].headers["content-type"].startswith("application/problem+json")
         assert len(bezig) == LIMIET  # the refused ones never reached the route
+        # what an operator sees of it: the slots taken and the limit, per service
+        gemeten = {naam: REGISTRY.get_sample_value(naam, {"service": "test"})
+                   for naam in ("wijkwerk_http_in_flight", "wijkwerk_http_in_flight_limit")}
+        assert gemeten == {"wijkwerk_http_in_flight": LIMIET, "wijkwerk_http_in_flight_limit": LIMIET}
         assert (await c.get("/health")).status_code == 200  # probes are never refused
         vrij.set()
         assert [r.status_code for r in await asyncio.gather(*aanvaard)] == [200] * LIMIET

@@ -23,7 +23,7 @@ from collections import deque
 import orjson
 
 from wijkwerk.http.begrenzer import MIN_LIMIET, Begrenzer
-from wijkwerk.observability import HTTP_SHED
+from wijkwerk.observability import HTTP_IN_FLIGHT, HTTP_IN_FLIGHT_LIMIT, HTTP_SHED
 from wijkwerk.problems import MEDIA_TYPE, PROBLEM_BASE
 
 ALTIJD = frozenset({"/health", "/ready", "/metrics", "/ready/workers", "/health/workers"})
@@ -37,6 +37,8 @@ class OverbelastingMiddleware:
         self.max_wait_s = max_wait_s
         self.retry_after_s = retry_after_s
         self.begrenzer = begrenzer or Begrenzer(max_limiet=max_in_flight, doel_s=doel_s, min_limiet=min_in_flight)
+        HTTP_IN_FLIGHT.labels(service).set_function(lambda: self.begrenzer.bezet)
+        HTTP_IN_FLIGHT_LIMIT.labels(service).set_function(lambda: self.begrenzer.limiet)
         self._wachtend: deque[asyncio.Future[float]] = deque()
 
     async def __call__(self, scope, receive, send) -> None:

@@ -164,3 +164,24 @@ async def test_inside_a_request_transaction_a_raw_unit_of_work_uses_its_savepoin
         await sessie.close()
 
     assert await _tel(engine, "rijen") == 0
+
+
+async def test_inside_a_request_transaction_a_failed_raw_unit_of_work_is_undone_to_its_savepoint(engine):
+    sessie = session_factory(engine)()
+    token = request_session.set(sessie)
+    try:
+        await _NIEUW.voer_uit(sessie, {"n": 10})  # the request's own row (an Idempotency-Key's answer)
+        with pytest.raises(RuntimeError):
+            async with Uow(session_factory(engine)).ruw() as mislukt:
+                await _NIEUW.voer_uit(mislukt.sessie, {"n": 1})
+                raise RuntimeError("a rule refused it")
+        async with Uow(session_factory(engine)).ruw() as gelukt:
+            await _NIEUW.voer_uit(gelukt.sessie, {"n": 2})
+            await gelukt.commit()
+        await sessie.commit()
+    finally:
+        request_session.reset(token)
+        await sessie.close()
+
+    async with engine.connect() as conn:
+        assert list(await conn.scalars(text("SELECT n FROM rijen ORDER BY n"))) == [2, 10]

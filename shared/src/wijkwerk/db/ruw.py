@@ -164,3 +164,33 @@ class RuweTransactie:
         elif fout is not None:
             fairy.invalidate(fout if isinstance(fout, Exception) else None)  # closed, never handed out again
         await greenlet_spawn(fairy.close)
+
+
+class RuwSavepoint:
+    """A savepoint on the asyncpg connection of ``session``'s transaction (asyncpg nests it
+    in the transaction SQLAlchemy's driver began): what a raw unit of work takes inside an
+    Idempotency-Key's request transaction instead of the session's ``begin_nested()``, with
+    the same ``is_active`` / ``commit`` / ``rollback``. SQLAlchemy does not see it; it is
+    ended before the request transaction commits (the unit of work's block ends first)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._savepoint: Any = None
+
+    async def begin(self) -> RuwSavepoint:
+        savepoint = (await verbinding(self._session)).transaction()
+        await savepoint.start()  # SAVEPOINT: asyncpg sees the transaction it is in
+        self._savepoint = savepoint
+        return self
+
+    @property
+    def is_active(self) -> bool:
+        return self._savepoint is not None
+
+    async def commit(self) -> None:
+        savepoint, self._savepoint = self._savepoint, None
+        await savepoint.commit()  # RELEASE SAVEPOINT
+
+    async def rollback(self) -> None:
+        savepoint, self._savepoint = self._savepoint, None
+        await savepoint.rollback()  # ROLLBACK TO SAVEPOINT

@@ -10,6 +10,10 @@ what follows through the session, the commit included, sees its effects.
 
 Only for statements whose columns asyncpg returns as the mappers expect (uuid, date,
 time, int, text, bool and their arrays: no SQLAlchemy type processing is applied).
+
+A unit of work whose statements are all raw may go further (ADR 0026): :class:`RuweTransactie`
+runs its transaction on a pooled asyncpg connection without a session, and
+:class:`RuwSavepoint` is its savepoint inside an Idempotency-Key's request transaction.
 """
 
 from __future__ import annotations

@@ -88,7 +88,7 @@ class UnitOfWork:
         """Run this unit of work on one pooled asyncpg connection without SQLAlchemy's
         session (``wijkwerk.db.ruw.RuweTransactie``), for a hot path whose statements are
         all ``RuwStatement``s. Inside a request transaction (an Idempotency-Key) it works in
-        that transaction's savepoint as any unit of work does."""
+        a savepoint of that transaction, an asyncpg one (``RuwSavepoint``)."""
         self._ruw_gevraagd = True
         return self
 
@@ -131,10 +131,7 @@ class UnitOfWork:
             self._savepoint = None
             return
         if self._ruw is not None:
-            ruw, self._ruw = self._ruw, None
-            self._pending = []
-            self._audit = []
-            await ruw.sluit()
+            await self.rollback()  # ends a raw unit of work: what was not committed is undone, its connection back
             return
         try:
             await self.rollback()
@@ -213,7 +210,7 @@ class UnitOfWork:
                 await self._savepoint.rollback()
             return
         if self._ruw is not None:
-            await self._ruw.sluit()  # a raw unit of work's rollback ends it: its connection goes back
-            self._ruw = None
+            ruw, self._ruw = self._ruw, None
+            await ruw.sluit()  # a raw unit of work's rollback ends it: its connection goes back
             return
         await self.session.rollback()
